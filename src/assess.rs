@@ -1,0 +1,427 @@
+//! Stage 3: metrics → red flags, guards and a verdict with its reasons and
+//! playbook (SPEC §5–§6).
+
+use rust_decimal::Decimal;
+use serde::Serialize;
+
+use crate::aggregate::{ClientMetrics, Period};
+use crate::config::Thresholds;
+use crate::ingest::identity::ClientInfo;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Warn,
+    Severe,
+}
+
+/// The verdicts, worst first, so `Ord` sorts fire before keep.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Verdict {
+    Fire,
+    Refer,
+    Restructure,
+    Keep,
+}
+
+impl Verdict {
+    pub const ALL: [Verdict; 4] = [
+        Verdict::Fire,
+        Verdict::Refer,
+        Verdict::Restructure,
+        Verdict::Keep,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Verdict::Fire => "fire",
+            Verdict::Refer => "refer",
+            Verdict::Restructure => "restructure",
+            Verdict::Keep => "keep",
+        }
+    }
+
+    /// Is this verdict at least as bad as `other`?
+    pub fn at_least_as_bad_as(self, other: Verdict) -> bool {
+        self <= other
+    }
+}
+
+/// The flags of §5, in the order they are listed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum FlagId {
+    Unprofitable,
+    ThinMargin,
+    LatePayer,
+    SeriouslyOverdue,
+    BadDebt,
+    TicketHeavy,
+    NoShows,
+    ScopeCreep,
+    Escalations,
+    Abusive,
+    DiscountHeavy,
+}
+
+impl FlagId {
+    pub fn name(self) -> &'static str {
+        match self {
+            FlagId::Unprofitable => "unprofitable",
+            FlagId::ThinMargin => "thin-margin",
+            FlagId::LatePayer => "late-payer",
+            FlagId::SeriouslyOverdue => "seriously-overdue",
+            FlagId::BadDebt => "bad-debt",
+            FlagId::TicketHeavy => "ticket-heavy",
+            FlagId::NoShows => "no-shows",
+            FlagId::ScopeCreep => "scope-creep",
+            FlagId::Escalations => "escalations",
+            FlagId::Abusive => "abusive",
+            FlagId::DiscountHeavy => "discount-heavy",
+        }
+    }
+
+    pub fn severity(self) -> Severity {
+        match self {
+            FlagId::Unprofitable | FlagId::SeriouslyOverdue | FlagId::BadDebt | FlagId::Abusive => {
+                Severity::Severe
+            }
+            _ => Severity::Warn,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Flag {
+    pub id: FlagId,
+    pub severity: Severity,
+    /// The measured numbers against the threshold.
+    pub detail: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum GuardId {
+    Strategic,
+    Concentration,
+}
+
+/// Guards that apply to a client, and the verdict they prevented if any.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Guard {
+    pub ids: Vec<GuardId>,
+    pub revenue_share: Option<f64>,
+    /// The verdict the rules gave before the guard held it at restructure.
+    pub held_from: Option<Verdict>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Assessment {
+    pub flags: Vec<Flag>,
+    pub verdict: Verdict,
+    pub guard: Option<Guard>,
+    pub reasons: Vec<String>,
+    pub actions: Vec<String>,
+}
+
+impl Assessment {
+    pub fn has(&self, id: FlagId) -> bool {
+        self.flags.iter().any(|flag| flag.id == id)
+    }
+
+    pub fn severe_flags(&self) -> usize {
+        self.flags
+            .iter()
+            .filter(|f| f.severity == Severity::Severe)
+            .count()
+    }
+}
+
+fn percent(value: f64) -> String {
+    format!("{:.1}%", value * 100.0)
+}
+
+fn money(value: Decimal) -> String {
+    value
+        .round_dp_with_strategy(2, rust_decimal::RoundingStrategy::MidpointNearestEven)
+        .to_string()
+}
+
+/// Which flags fire, each with the numbers that made it fire.
+pub fn flags(m: &ClientMetrics, period: &Period, t: &Thresholds) -> Vec<Flag> {
+    let mut flags = Vec::new();
+    let mut raise = |id: FlagId, detail: String| {
+        flags.push(Flag {
+            id,
+            severity: id.severity(),
+            detail,
+        });
+    };
+    if m.profit < Decimal::ZERO {
+        raise(
+            FlagId::Unprofitable,
+            format!(
+                "profit {} < 0 (revenue {} − cost to serve {})",
+                money(m.profit),
+                money(m.revenue),
+                money(m.cost_to_serve)
+            ),
+        );
+    }
+    if let Some(margin) = m.margin
+        && margin >= 0.0
+        && margin < t.min_margin
+    {
+        raise(
+            FlagId::ThinMargin,
+            format!("margin {} < {}", percent(margin), percent(t.min_margin)),
+        );
+    }
+    if let Some(late_share) = m.late_share
+        && m.late_invoices >= u64::from(t.late_payer_min_invoices)
+        && late_share >= t.late_payer_share
+    {
+        raise(
+            FlagId::LatePayer,
+            format!(
+                "{} of {} invoices late ({}, threshold {} late and {}), avg {:.1} days late",
+                m.late_invoices,
+                m.invoices_due,
+                percent(late_share),
+                t.late_payer_min_invoices,
+                percent(t.late_payer_share),
+                m.avg_days_late.unwrap_or(0.0)
+            ),
+        );
+    }
+    if m.d90_plus > Decimal::ZERO {
+        raise(
+            FlagId::SeriouslyOverdue,
+            format!("{} overdue by more than 90 days", money(m.d90_plus)),
+        );
+    }
+    if m.bad_debt > Decimal::ZERO {
+        raise(
+            FlagId::BadDebt,
+            format!("{} written off as uncollectible", money(m.bad_debt)),
+        );
+    }
+    let revenue_share = m.revenue_share.unwrap_or(0.0);
+    if let Some(ticket_share) = m.ticket_share
+        && m.tickets >= u64::from(t.ticket_heavy_min_tickets)
+        && ticket_share >= t.ticket_heavy_ratio * revenue_share
+    {
+        raise(
+            FlagId::TicketHeavy,
+            format!(
+                "{} tickets, {} of all tickets against {} of revenue (threshold {} tickets and {}× the revenue share)",
+                m.tickets,
+                percent(ticket_share),
+                percent(revenue_share),
+                t.ticket_heavy_min_tickets,
+                t.ticket_heavy_ratio
+            ),
+        );
+    }
+    if let Some(rate) = m.no_show_rate
+        && m.no_shows >= u64::from(t.no_show_min)
+        && rate >= t.no_show_rate
+    {
+        raise(
+            FlagId::NoShows,
+            format!(
+                "{} no-shows of {} meetings held or missed ({}, threshold {} and {})",
+                m.no_shows,
+                m.attended + m.no_shows,
+                percent(rate),
+                t.no_show_min,
+                percent(t.no_show_rate)
+            ),
+        );
+    }
+    let per_month = m.scope_changes as f64 / (period.days as f64 / 30.0);
+    if m.scope_changes >= u64::from(t.scope_creep_min) && per_month >= t.scope_creep_per_month {
+        raise(
+            FlagId::ScopeCreep,
+            format!(
+                "{} scope changes in {} days = {:.2} per 30 days (threshold {} and {:.2})",
+                m.scope_changes, period.days, per_month, t.scope_creep_min, t.scope_creep_per_month
+            ),
+        );
+    }
+    if m.escalations >= u64::from(t.escalations_min) {
+        raise(
+            FlagId::Escalations,
+            format!(
+                "{} escalated tickets (threshold {})",
+                m.escalations, t.escalations_min
+            ),
+        );
+    }
+    if m.abusive_tickets >= u64::from(t.abusive_min) {
+        raise(
+            FlagId::Abusive,
+            format!(
+                "{} ticket(s) marked abusive (threshold {})",
+                m.abusive_tickets, t.abusive_min
+            ),
+        );
+    }
+    let before_discounts = m.revenue + m.discounts;
+    if m.discounts > Decimal::ZERO {
+        let threshold = before_discounts * decimal(t.discount_share);
+        if m.discounts >= threshold {
+            let share = if before_discounts > Decimal::ZERO {
+                percent(crate::render::ratio_of(m.discounts, before_discounts))
+            } else {
+                "all".into()
+            };
+            raise(
+                FlagId::DiscountHeavy,
+                format!(
+                    "discounts {} = {} of revenue before discounts {} (threshold {})",
+                    money(m.discounts),
+                    share,
+                    money(before_discounts),
+                    percent(t.discount_share)
+                ),
+            );
+        }
+    }
+    flags
+}
+
+/// A threshold ratio as an exact decimal, for comparisons with money.
+fn decimal(value: f64) -> Decimal {
+    Decimal::from_f64_retain(value).map_or(Decimal::ZERO, |d| d.round_dp(10))
+}
+
+/// Apply the verdict rules of §6, then the guards.
+pub fn assess(m: &ClientMetrics, info: &ClientInfo, period: &Period, t: &Thresholds) -> Assessment {
+    let flags = flags(m, period, t);
+    let has = |id: FlagId| flags.iter().any(|f| f.id == id);
+    let warn_names: Vec<&str> = flags
+        .iter()
+        .filter(|f| f.severity == Severity::Warn)
+        .map(|f| f.id.name())
+        .collect();
+    let warns = warn_names.len();
+    let mut reasons = Vec::new();
+
+    let overdue_fires = has(FlagId::SeriouslyOverdue)
+        && (m.revenue <= Decimal::ZERO || m.d90_plus >= m.revenue * decimal(t.fire_overdue_share));
+    let rule_verdict = if has(FlagId::Abusive) {
+        reasons.push(
+            "fire: abusive — a client who bullies your team is not worth keeping".to_string(),
+        );
+        Verdict::Fire
+    } else if has(FlagId::BadDebt) {
+        reasons.push(format!(
+            "fire: bad-debt — {} written off",
+            money(m.bad_debt)
+        ));
+        Verdict::Fire
+    } else if overdue_fires {
+        reasons.push(if m.revenue <= Decimal::ZERO {
+            format!("fire: seriously-overdue — {} over 90 days overdue and no revenue in the period", money(m.d90_plus))
+        } else {
+            format!(
+                "fire: seriously-overdue — {} over 90 days overdue is {} of period revenue {} (threshold {})",
+                money(m.d90_plus),
+                percent(crate::render::ratio_of(m.d90_plus, m.revenue)),
+                money(m.revenue),
+                percent(t.fire_overdue_share)
+            )
+        });
+        Verdict::Fire
+    } else if has(FlagId::Unprofitable) && warns >= t.fire_unprofitable_warn_flags as usize {
+        reasons.push(format!(
+            "fire: unprofitable with {} warn flags ({}; threshold {})",
+            warns,
+            warn_names.join(", "),
+            t.fire_unprofitable_warn_flags
+        ));
+        Verdict::Fire
+    } else if has(FlagId::Unprofitable) {
+        reasons.push(format!(
+            "refer: unprofitable — profit {} on revenue {}",
+            money(m.profit),
+            money(m.revenue)
+        ));
+        Verdict::Refer
+    } else if has(FlagId::ThinMargin) && warns > t.refer_thin_margin_warn_flags as usize {
+        let others: Vec<&str> = warn_names
+            .iter()
+            .copied()
+            .filter(|n| *n != "thin-margin")
+            .collect();
+        reasons.push(format!(
+            "refer: thin-margin with {} other warn flags ({}; threshold {})",
+            others.len(),
+            others.join(", "),
+            t.refer_thin_margin_warn_flags
+        ));
+        Verdict::Refer
+    } else if !flags.is_empty() {
+        let names: Vec<&str> = flags.iter().map(|f| f.id.name()).collect();
+        reasons.push(format!(
+            "restructure: {} — keep them on your terms",
+            names.join(", ")
+        ));
+        Verdict::Restructure
+    } else {
+        reasons.push("keep: no red flags".to_string());
+        Verdict::Keep
+    };
+
+    let mut guard_ids = Vec::new();
+    if info.strategic {
+        guard_ids.push(GuardId::Strategic);
+    }
+    if m.revenue_share
+        .is_some_and(|share| share >= t.concentration_share)
+    {
+        guard_ids.push(GuardId::Concentration);
+    }
+    let mut verdict = rule_verdict;
+    let guard = if guard_ids.is_empty() {
+        None
+    } else {
+        let held_from = (rule_verdict < Verdict::Restructure).then_some(rule_verdict);
+        if let Some(from) = held_from {
+            verdict = Verdict::Restructure;
+            let why: Vec<String> = guard_ids
+                .iter()
+                .map(|id| match id {
+                    GuardId::Strategic => "strategic client (clients.csv)".to_string(),
+                    GuardId::Concentration => format!(
+                        "concentration: revenue share {} ≥ {}",
+                        percent(m.revenue_share.unwrap_or(0.0)),
+                        percent(t.concentration_share)
+                    ),
+                })
+                .collect();
+            reasons.push(format!(
+                "guard held: {} — would be {}, kept at restructure; {} of revenue ({}) at stake",
+                why.join(" and "),
+                from.name(),
+                percent(m.revenue_share.unwrap_or(0.0)),
+                money(m.revenue)
+            ));
+        }
+        Some(Guard {
+            ids: guard_ids,
+            revenue_share: m.revenue_share,
+            held_from,
+        })
+    };
+    let actions = crate::playbook::actions(verdict, &flags, guard.as_ref());
+    Assessment {
+        flags,
+        verdict,
+        guard,
+        reasons,
+        actions,
+    }
+}

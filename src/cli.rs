@@ -1,0 +1,375 @@
+//! Command-line arguments, resolved once into plain settings: nothing
+//! downstream reads clap.
+
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+
+use anyhow::Context;
+use chrono::NaiveDate;
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::assess::Verdict;
+use crate::config::Config;
+use crate::error::{Outcome, UsageError};
+use crate::ingest::columns::Kind;
+use crate::ingest::date::DateOrder;
+use crate::ingest::discover::ExplicitFiles;
+use crate::period::{PeriodRequest, parse_day, parse_period};
+use crate::render::{Format, Style, Width};
+use crate::report::{Selection, SortKey};
+
+const EXAMPLES: &str = "\
+EXAMPLES:
+    clientfit report fixtures/demo
+    clientfit report exports/ --period 2026-Q3 --sort risk
+    clientfit report --invoices stripe.csv --tickets zendesk.csv --as-of 2026-10-31
+    clientfit report exports/ --format json --output snapshot.json
+    clientfit report exports/ --verdict fire --verdict refer --fail-on fire";
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "clientfit",
+    version,
+    about = "Which clients to keep, restructure, refer or fire — from the CSV exports you already have.",
+    after_help = EXAMPLES
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// The ranked per-client table: revenue against cost to serve, red flags, verdict.
+    #[command(after_help = EXAMPLES)]
+    Report(ReportArgs),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum VerdictArg {
+    Fire,
+    Refer,
+    Restructure,
+    Keep,
+}
+
+impl From<VerdictArg> for Verdict {
+    fn from(value: VerdictArg) -> Verdict {
+        match value {
+            VerdictArg::Fire => Verdict::Fire,
+            VerdictArg::Refer => Verdict::Refer,
+            VerdictArg::Restructure => Verdict::Restructure,
+            VerdictArg::Keep => Verdict::Keep,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FailOn {
+    Fire,
+    Refer,
+    Restructure,
+}
+
+/// Options about which data to read and how to read it.
+#[derive(Debug, Args)]
+pub struct InputArgs {
+    /// Files or directories of CSV exports (a directory gives its *.csv and clientfit.toml) [default: .]
+    pub paths: Vec<PathBuf>,
+    /// An invoices file (repeatable; `-` for standard input)
+    #[arg(long = "invoices", value_name = "FILE")]
+    pub invoices: Vec<PathBuf>,
+    /// A tickets file (repeatable)
+    #[arg(long = "tickets", value_name = "FILE")]
+    pub tickets: Vec<PathBuf>,
+    /// A meetings file (repeatable)
+    #[arg(long = "meetings", value_name = "FILE")]
+    pub meetings: Vec<PathBuf>,
+    /// The clients master list (repeatable)
+    #[arg(long = "clients", value_name = "FILE")]
+    pub clients: Vec<PathBuf>,
+    /// Config file [default: clientfit.toml in the data directory]
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Period: 2026-10, 2026-Q3, 2026 or 2026-10-01..2026-12-31 [default: earliest event to as-of]
+    #[arg(long, value_name = "P")]
+    pub period: Option<String>,
+    /// First day of the period (inclusive), YYYY-MM-DD
+    #[arg(long, value_name = "DATE", conflicts_with = "period")]
+    pub from: Option<String>,
+    /// Last day of the period (inclusive), YYYY-MM-DD
+    #[arg(long, value_name = "DATE", conflicts_with = "period")]
+    pub to: Option<String>,
+    /// The day the books are looked at, YYYY-MM-DD [default: config as_of, else period end if past, else today]
+    #[arg(long, value_name = "DATE")]
+    pub as_of: Option<String>,
+    /// Day/month order of numeric dates like 03/04/2026
+    #[arg(long, value_enum, value_name = "ORDER")]
+    pub date_order: Option<DateOrderArg>,
+    /// Base currency (ISO code) [default: config currency, else the only one seen]
+    #[arg(long, value_name = "CODE")]
+    pub currency: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum DateOrderArg {
+    Dmy,
+    Mdy,
+}
+
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+    /// Output format
+    #[arg(long, value_enum, default_value = "table")]
+    pub format: Format,
+    /// Write the output to FILE (atomically) instead of standard output
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Row order
+    #[arg(long, value_enum, default_value = "profit")]
+    pub sort: SortKey,
+    /// Show only clients with this verdict (repeatable)
+    #[arg(long, value_enum)]
+    pub verdict: Vec<VerdictArg>,
+    /// Show only clients of this account manager (clients.csv owner)
+    #[arg(long, value_name = "NAME")]
+    pub owner: Option<String>,
+    /// Show only the first N rows
+    #[arg(long, value_name = "N")]
+    pub top: Option<usize>,
+    /// Exit with code 3 when a shown client has this verdict or a worse one
+    #[arg(long, value_enum, value_name = "VERDICT")]
+    pub fail_on: Option<FailOn>,
+    /// Colour the verdicts
+    #[arg(long, value_enum, default_value = "auto")]
+    pub color: ColorChoice,
+    /// Print nothing but errors on standard error
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+/// Everything `report` needs, resolved from arguments, config and environment.
+#[derive(Debug, Clone)]
+pub struct ReportSettings {
+    pub paths: Vec<PathBuf>,
+    pub explicit: ExplicitFiles,
+    pub config: Config,
+    pub period: PeriodRequest,
+    pub as_of: Option<NaiveDate>,
+    pub today: NaiveDate,
+    pub selection: Selection,
+    pub format: Format,
+    pub style: Style,
+    pub output: Option<PathBuf>,
+    pub fail_on: Option<Verdict>,
+    pub quiet: bool,
+}
+
+impl InputArgs {
+    fn explicit(&self) -> ExplicitFiles {
+        let mut files = Vec::new();
+        for (kind, paths) in [
+            (Kind::Clients, &self.clients),
+            (Kind::Invoices, &self.invoices),
+            (Kind::Tickets, &self.tickets),
+            (Kind::Meetings, &self.meetings),
+        ] {
+            files.extend(paths.iter().map(|p| (kind, p.clone())));
+        }
+        ExplicitFiles { files }
+    }
+
+    fn paths(&self) -> Vec<PathBuf> {
+        let has_explicit = !(self.invoices.is_empty()
+            && self.tickets.is_empty()
+            && self.meetings.is_empty()
+            && self.clients.is_empty());
+        if self.paths.is_empty() && !has_explicit {
+            vec![PathBuf::from(".")]
+        } else {
+            self.paths.clone()
+        }
+    }
+
+    /// Load the config: `--config`, else the one clientfit.toml of the data
+    /// directories; flags then override its values.
+    fn config(&self, paths: &[PathBuf]) -> anyhow::Result<Config> {
+        let path = match &self.config {
+            Some(path) => Some(path.clone()),
+            None => {
+                let found: Vec<PathBuf> = paths
+                    .iter()
+                    .filter(|p| p.is_dir())
+                    .map(|p| p.join(crate::config::CONFIG_FILE_NAME))
+                    .filter(|p| p.is_file())
+                    .collect();
+                match found.as_slice() {
+                    [] => None,
+                    [one] => Some(one.clone()),
+                    several => {
+                        let names: Vec<String> =
+                            several.iter().map(|p| p.display().to_string()).collect();
+                        return Err(UsageError(format!(
+                            "several data directories have a clientfit.toml ({}); choose one with --config",
+                            names.join(", ")
+                        ))
+                        .into());
+                    }
+                }
+            }
+        };
+        let mut config = match path {
+            Some(path) => Config::load(&path)?,
+            None => Config::default(),
+        };
+        if let Some(order) = self.date_order {
+            config.date_order = Some(match order {
+                DateOrderArg::Dmy => DateOrder::Dmy,
+                DateOrderArg::Mdy => DateOrder::Mdy,
+            });
+        }
+        if let Some(code) = &self.currency {
+            crate::ingest::money::check_currency_code(code)
+                .map_err(|problem| UsageError(format!("--currency {code:?} {problem}")))?;
+            config.currency = Some(code.to_ascii_uppercase());
+        }
+        Ok(config)
+    }
+
+    fn period(&self) -> Result<PeriodRequest, UsageError> {
+        if let Some(text) = &self.period {
+            let (from, to) = parse_period(text)?;
+            return Ok(PeriodRequest {
+                from: Some(from),
+                to: Some(to),
+            });
+        }
+        let day = |flag: &str, text: &Option<String>| -> Result<Option<NaiveDate>, UsageError> {
+            text.as_deref()
+                .map(|t| parse_day(t).map_err(|err| UsageError(format!("--{flag}: {err}"))))
+                .transpose()
+        };
+        let from = day("from", &self.from)?;
+        let to = day("to", &self.to)?;
+        if let (Some(from), Some(to)) = (from, to)
+            && to < from
+        {
+            return Err(UsageError(format!("--to {to} is before --from {from}")));
+        }
+        Ok(PeriodRequest { from, to })
+    }
+}
+
+fn env_is_set(name: &str) -> bool {
+    std::env::var_os(name).is_some_and(|v| !v.is_empty())
+}
+
+/// Colour only on a terminal, without NO_COLOR, and not on a dumb terminal.
+pub fn use_color(choice: ColorChoice, is_terminal: bool) -> bool {
+    match choice {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => {
+            is_terminal
+                && !env_is_set("NO_COLOR")
+                && std::env::var("TERM").map_or(true, |t| t != "dumb")
+        }
+    }
+}
+
+/// The width to fit: `COLUMNS` when set, else the terminal's, else none.
+fn width(is_terminal: bool) -> Width {
+    match std::env::var("COLUMNS")
+        .ok()
+        .and_then(|c| c.trim().parse::<u16>().ok())
+    {
+        Some(columns) if columns > 0 => Width::Fixed(columns),
+        _ if is_terminal => Width::Terminal,
+        _ => Width::Unlimited,
+    }
+}
+
+impl ReportArgs {
+    pub fn resolve(&self) -> anyhow::Result<ReportSettings> {
+        let paths = self.input.paths();
+        let config = self.input.config(&paths)?;
+        let as_of = self
+            .input
+            .as_of
+            .as_deref()
+            .map(|t| parse_day(t).map_err(|err| UsageError(format!("--as-of: {err}"))))
+            .transpose()?;
+        let writes_to_terminal = self.output.is_none() && std::io::stdout().is_terminal();
+        Ok(ReportSettings {
+            explicit: self.input.explicit(),
+            paths,
+            period: self.input.period()?,
+            as_of,
+            today: crate::period::today()?,
+            config,
+            selection: Selection {
+                sort: self.sort,
+                verdicts: self.verdict.iter().map(|v| Verdict::from(*v)).collect(),
+                owner: self.owner.clone(),
+                top: self.top,
+            },
+            format: self.format,
+            style: Style {
+                color: use_color(self.color, writes_to_terminal),
+                width: width(writes_to_terminal),
+            },
+            output: self.output.clone(),
+            fail_on: self.fail_on.map(|f| match f {
+                FailOn::Fire => Verdict::Fire,
+                FailOn::Refer => Verdict::Refer,
+                FailOn::Restructure => Verdict::Restructure,
+            }),
+            quiet: self.quiet,
+        })
+    }
+}
+
+impl Command {
+    pub fn execute(
+        &self,
+        stdout: &mut dyn Write,
+        stderr: &mut dyn Write,
+    ) -> anyhow::Result<Outcome> {
+        match self {
+            Command::Report(args) => {
+                let settings = args.resolve()?;
+                let (report, files) = crate::run_report(&settings)?;
+                let text = crate::render::render(&report, settings.format, settings.style)?;
+                if !settings.quiet {
+                    for warning in &report.warnings {
+                        writeln!(stderr, "warning: {warning}").context("writing warnings")?;
+                    }
+                }
+                match &settings.output {
+                    Some(path) => crate::output::write_atomically(path, text.as_bytes(), &files)?,
+                    None => stdout
+                        .write_all(text.as_bytes())
+                        .and_then(|()| stdout.flush())
+                        .context("writing the report")?,
+                }
+                let failed = settings
+                    .fail_on
+                    .is_some_and(|verdict| report.any_shown_at_least(verdict));
+                Ok(if failed {
+                    Outcome::FailOnMatched
+                } else {
+                    Outcome::Done
+                })
+            }
+        }
+    }
+}

@@ -1,0 +1,370 @@
+//! Settings: one typed struct with defaults, loaded from `clientfit.toml`.
+//!
+//! The defaults live twice by necessity — in `Default` impls, and in the
+//! commented `defaults.toml` that documents them — and a test keeps the two
+//! identical, so the documentation cannot drift from the behaviour.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use anyhow::Context;
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+
+use crate::ingest::date::DateOrder;
+use crate::ingest::money::DecimalSeparator;
+
+/// The commented defaults file, also what `clientfit init` writes.
+pub const DEFAULTS_TOML: &str = include_str!("defaults.toml");
+
+/// The name of the config file looked for in data directories.
+pub const CONFIG_FILE_NAME: &str = "clientfit.toml";
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Config {
+    pub as_of: Option<NaiveDate>,
+    pub currency: Option<String>,
+    pub payment_terms_days: u32,
+    #[serde(with = "rust_decimal::serde::arbitrary_precision")]
+    pub default_ticket_minutes: Decimal,
+    #[serde(with = "rust_decimal::serde::arbitrary_precision")]
+    pub default_meeting_minutes: Decimal,
+    pub date_order: Option<DateOrder>,
+    pub decimal: DecimalSeparator,
+    pub rates: Rates,
+    pub thresholds: Thresholds,
+    pub markers: Markers,
+    pub clients: ClientSettings,
+    pub invoices: InvoiceSettings,
+    pub tickets: KindSettings,
+    pub meetings: KindSettings,
+    /// Exchange rates to the base currency: `EUR = 1.08` means 1 EUR = 1.08 base.
+    #[serde(serialize_with = "decimal_map")]
+    pub fx: BTreeMap<String, Decimal>,
+}
+
+/// Write a map of decimals as numbers, as the other rates are.
+fn decimal_map<S: serde::Serializer>(
+    map: &BTreeMap<String, Decimal>,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    use serde::ser::SerializeMap;
+    struct Number<'a>(&'a Decimal);
+    impl Serialize for Number<'_> {
+        fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            rust_decimal::serde::arbitrary_precision::serialize(self.0, serializer)
+        }
+    }
+    let mut out = serializer.serialize_map(Some(map.len()))?;
+    for (code, rate) in map {
+        out.serialize_entry(code, &Number(rate))?;
+    }
+    out.end()
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            as_of: None,
+            currency: None,
+            payment_terms_days: 30,
+            default_ticket_minutes: Decimal::from(20),
+            default_meeting_minutes: Decimal::from(30),
+            date_order: None,
+            decimal: DecimalSeparator::Dot,
+            rates: Rates::default(),
+            thresholds: Thresholds::default(),
+            markers: Markers::default(),
+            clients: ClientSettings::default(),
+            invoices: InvoiceSettings::default(),
+            tickets: KindSettings::default(),
+            meetings: KindSettings::default(),
+            fx: BTreeMap::new(),
+        }
+    }
+}
+
+/// Cost rates, in the base currency.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Rates {
+    #[serde(with = "rust_decimal::serde::arbitrary_precision")]
+    pub support_hourly: Decimal,
+    #[serde(with = "rust_decimal::serde::arbitrary_precision")]
+    pub meeting_hourly: Decimal,
+    #[serde(with = "rust_decimal::serde::arbitrary_precision")]
+    pub late_invoice_cost: Decimal,
+    #[serde(with = "rust_decimal::serde::arbitrary_precision")]
+    pub delivery_cost_share: Decimal,
+}
+
+impl Default for Rates {
+    fn default() -> Self {
+        Rates {
+            support_hourly: Decimal::from(60),
+            meeting_hourly: Decimal::from(90),
+            late_invoice_cost: Decimal::from(15),
+            delivery_cost_share: Decimal::ZERO,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Thresholds {
+    pub min_margin: f64,
+    pub late_payer_min_invoices: u32,
+    pub late_payer_share: f64,
+    pub ticket_heavy_min_tickets: u32,
+    pub ticket_heavy_ratio: f64,
+    pub no_show_min: u32,
+    pub no_show_rate: f64,
+    pub scope_creep_min: u32,
+    pub scope_creep_per_month: f64,
+    pub escalations_min: u32,
+    pub abusive_min: u32,
+    pub discount_share: f64,
+    pub concentration_share: f64,
+    pub fire_overdue_share: f64,
+    pub fire_unprofitable_warn_flags: u32,
+    pub refer_thin_margin_warn_flags: u32,
+}
+
+impl Default for Thresholds {
+    fn default() -> Self {
+        Thresholds {
+            min_margin: 0.15,
+            late_payer_min_invoices: 2,
+            late_payer_share: 0.30,
+            ticket_heavy_min_tickets: 5,
+            ticket_heavy_ratio: 2.0,
+            no_show_min: 2,
+            no_show_rate: 0.25,
+            scope_creep_min: 2,
+            scope_creep_per_month: 1.0,
+            escalations_min: 2,
+            abusive_min: 1,
+            discount_share: 0.20,
+            concentration_share: 0.15,
+            fire_overdue_share: 0.25,
+            fire_unprofitable_warn_flags: 2,
+            refer_thin_margin_warn_flags: 2,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Markers {
+    pub scope_change: Vec<String>,
+    pub abuse: Vec<String>,
+    pub escalation: Vec<String>,
+}
+
+fn strings(items: &[&str]) -> Vec<String> {
+    items.iter().map(|s| s.to_string()).collect()
+}
+
+impl Default for Markers {
+    fn default() -> Self {
+        Markers {
+            scope_change: strings(&[
+                "change request",
+                "change_request",
+                "scope change",
+                "scope_change",
+                "new requirement",
+            ]),
+            abuse: strings(&["abusive", "abuse", "harassment", "threat"]),
+            escalation: strings(&["escalated", "escalation", "executive"]),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ClientSettings {
+    pub legal_forms: Vec<String>,
+    /// Header mappings for clients.csv.
+    pub columns: BTreeMap<String, String>,
+}
+
+impl Default for ClientSettings {
+    fn default() -> Self {
+        ClientSettings {
+            legal_forms: strings(&[
+                "inc",
+                "llc",
+                "ltd",
+                "limited",
+                "gmbh",
+                "ag",
+                "sa",
+                "sas",
+                "sarl",
+                "bv",
+                "nv",
+                "oy",
+                "ab",
+                "as",
+                "plc",
+                "corp",
+                "corporation",
+                "co",
+                "company",
+                "pty",
+                "srl",
+                "kft",
+                "ooo",
+                "spa",
+            ]),
+            columns: BTreeMap::new(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct InvoiceSettings {
+    pub lines: bool,
+    pub columns: BTreeMap<String, String>,
+    pub status: BTreeMap<String, String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct KindSettings {
+    pub columns: BTreeMap<String, String>,
+    pub status: BTreeMap<String, String>,
+}
+
+impl Config {
+    /// Read a config file; a missing key keeps its default, an unknown key
+    /// or a wrong type is an error with the file's line and column.
+    pub fn load(path: &Path) -> anyhow::Result<Config> {
+        let text = std::fs::read_to_string(path)
+            .with_context(|| format!("cannot read config file {}", path.display()))?;
+        Config::parse(&text).with_context(|| format!("in config file {}", path.display()))
+    }
+
+    pub fn parse(text: &str) -> anyhow::Result<Config> {
+        let config: Config = toml::from_str(text).map_err(|err| anyhow::anyhow!("{err}"))?;
+        config.validate()?;
+        Ok(config)
+    }
+
+    fn validate(&self) -> anyhow::Result<()> {
+        let rates = &self.rates;
+        for (name, value) in [
+            ("rates.support_hourly", rates.support_hourly),
+            ("rates.meeting_hourly", rates.meeting_hourly),
+            ("rates.late_invoice_cost", rates.late_invoice_cost),
+            ("rates.delivery_cost_share", rates.delivery_cost_share),
+            ("default_ticket_minutes", self.default_ticket_minutes),
+            ("default_meeting_minutes", self.default_meeting_minutes),
+        ] {
+            if value.is_sign_negative() && !value.is_zero() {
+                anyhow::bail!("{name} = {value} must not be negative");
+            }
+        }
+        if rates.delivery_cost_share > Decimal::ONE {
+            anyhow::bail!(
+                "rates.delivery_cost_share = {} is a share of revenue and must be between 0 and 1",
+                rates.delivery_cost_share
+            );
+        }
+        let t = &self.thresholds;
+        for (name, value) in [
+            ("thresholds.min_margin", t.min_margin),
+            ("thresholds.late_payer_share", t.late_payer_share),
+            ("thresholds.ticket_heavy_ratio", t.ticket_heavy_ratio),
+            ("thresholds.no_show_rate", t.no_show_rate),
+            ("thresholds.scope_creep_per_month", t.scope_creep_per_month),
+            ("thresholds.discount_share", t.discount_share),
+            ("thresholds.concentration_share", t.concentration_share),
+            ("thresholds.fire_overdue_share", t.fire_overdue_share),
+        ] {
+            if !value.is_finite() || value < 0.0 {
+                anyhow::bail!("{name} = {value} must be a number of at least 0");
+            }
+        }
+        for (code, rate) in &self.fx {
+            crate::ingest::money::check_currency_code(code)
+                .map_err(|problem| anyhow::anyhow!("[fx] {code:?} {problem}"))?;
+            if *rate <= Decimal::ZERO || *rate > Decimal::from(1_000_000) {
+                anyhow::bail!(
+                    "[fx] {code} = {rate} must be a positive exchange rate of at most 10^6"
+                );
+            }
+        }
+        for (name, value) in [
+            ("rates.support_hourly", rates.support_hourly),
+            ("rates.meeting_hourly", rates.meeting_hourly),
+            ("rates.late_invoice_cost", rates.late_invoice_cost),
+        ] {
+            // Bounded so that no product of a rate and a bounded quantity can
+            // leave Decimal's exact range.
+            if value > Decimal::from(1_000_000_000) {
+                anyhow::bail!("{name} = {value} is implausibly large (over 10^9)");
+            }
+        }
+        if self.payment_terms_days > 3650 {
+            anyhow::bail!(
+                "payment_terms_days = {} is more than ten years",
+                self.payment_terms_days
+            );
+        }
+        if self.default_ticket_minutes > crate::ingest::duration::MAX_MINUTES
+            || self.default_meeting_minutes > crate::ingest::duration::MAX_MINUTES
+        {
+            anyhow::bail!("default minutes are implausibly large");
+        }
+        if let Some(code) = &self.currency {
+            crate::ingest::money::check_currency_code(code)
+                .map_err(|problem| anyhow::anyhow!("currency = {code:?} {problem}"))?;
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_documented_defaults_are_the_real_defaults() {
+        let parsed = Config::parse(DEFAULTS_TOML).unwrap();
+        assert_eq!(parsed, Config::default());
+    }
+
+    #[test]
+    fn a_partial_file_keeps_the_other_defaults() {
+        let config = Config::parse("[rates]\nsupport_hourly = 72.5\n").unwrap();
+        assert_eq!(config.rates.support_hourly, Decimal::new(725, 1));
+        assert_eq!(config.rates.meeting_hourly, Decimal::from(90));
+        assert_eq!(config.thresholds, Thresholds::default());
+    }
+
+    #[test]
+    fn unknown_keys_are_errors_with_a_location() {
+        let err = Config::parse("[rates]\nsupport_hourli = 72\n").unwrap_err();
+        let text = format!("{err:#}");
+        assert!(text.contains("support_hourli"), "{text}");
+        assert!(text.contains("line 2"), "{text}");
+    }
+
+    #[test]
+    fn negative_rates_are_rejected() {
+        let err = Config::parse("[rates]\nmeeting_hourly = -1\n").unwrap_err();
+        assert!(err.to_string().contains("rates.meeting_hourly"));
+    }
+
+    #[test]
+    fn as_of_is_a_date() {
+        let config = Config::parse("as_of = \"2026-10-31\"\n").unwrap();
+        assert_eq!(config.as_of, NaiveDate::from_ymd_opt(2026, 10, 31));
+        assert!(Config::parse("as_of = \"31.10.2026\"\n").is_err());
+    }
+}

@@ -1,0 +1,214 @@
+//! Error values that know how the process should exit.
+//!
+//! Everything fallible returns `anyhow::Result`; the leaf errors below carry
+//! the facts a user needs (where, what, how to fix) and `exit_code` maps a
+//! whole error chain to the process exit code in one place.
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+/// A bad value or structure in an input file, located like a compiler error:
+/// `tickets.csv:418: column "Time spent": "1h20" is not a number of minutes`.
+///
+/// Boxed, so the `Result`s that carry it through every row stay small.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InputError(Box<Location>);
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Location {
+    pub file: PathBuf,
+    /// 1-based physical line number of the record (`None` for file-level problems).
+    pub line: Option<u64>,
+    pub column: Option<String>,
+    pub value: Option<String>,
+    /// What is wrong, phrased to follow the value: "is not a date".
+    pub problem: String,
+    /// How to fix it, when there is something the user can do.
+    pub hint: Option<String>,
+}
+
+impl std::ops::Deref for InputError {
+    type Target = Location;
+
+    fn deref(&self) -> &Location {
+        &self.0
+    }
+}
+
+impl InputError {
+    pub fn file(file: &Path, problem: impl Into<String>) -> Self {
+        InputError(Box::new(Location {
+            file: file.to_path_buf(),
+            line: None,
+            column: None,
+            value: None,
+            problem: problem.into(),
+            hint: None,
+        }))
+    }
+
+    pub fn at(mut self, line: u64) -> Self {
+        self.0.line = Some(line);
+        self
+    }
+
+    pub fn column(mut self, column: impl Into<String>) -> Self {
+        self.0.column = Some(column.into());
+        self
+    }
+
+    pub fn value(mut self, value: impl Into<String>) -> Self {
+        self.0.value = Some(value.into());
+        self
+    }
+
+    pub fn hint(mut self, hint: impl Into<String>) -> Self {
+        self.0.hint = Some(hint.into());
+        self
+    }
+}
+
+impl fmt::Display for InputError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.file.display())?;
+        if let Some(line) = self.line {
+            write!(f, ":{line}")?;
+        }
+        f.write_str(": ")?;
+        if let Some(column) = &self.column {
+            write!(f, "column {}: ", quote(column))?;
+        }
+        if let Some(value) = &self.value {
+            write!(f, "{} ", quote(value))?;
+        }
+        f.write_str(&self.problem)?;
+        if let Some(hint) = &self.hint {
+            write!(f, "\n  hint: {hint}")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for InputError {}
+
+/// A command line that asks for something impossible (exit code 2, like
+/// clap's own usage errors).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UsageError(pub String);
+
+impl fmt::Display for UsageError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for UsageError {}
+
+/// How a run that produced its output should end.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    /// Exit 0.
+    Done,
+    /// Exit 3: `--fail-on` matched a shown client; the report was still written.
+    FailOnMatched,
+}
+
+impl Outcome {
+    pub fn exit_code(self) -> u8 {
+        match self {
+            Outcome::Done => 0,
+            Outcome::FailOnMatched => 3,
+        }
+    }
+}
+
+/// What a failed run should do: exit quietly (a closed pipe), as a usage error
+/// (2) or as an error (1).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Failure {
+    BrokenPipe,
+    Usage,
+    Error,
+}
+
+impl Failure {
+    pub fn of(err: &anyhow::Error) -> Failure {
+        for cause in err.chain() {
+            if let Some(io) = cause.downcast_ref::<std::io::Error>()
+                && io.kind() == std::io::ErrorKind::BrokenPipe
+            {
+                return Failure::BrokenPipe;
+            }
+        }
+        if err.chain().any(|cause| cause.is::<UsageError>()) {
+            Failure::Usage
+        } else {
+            Failure::Error
+        }
+    }
+
+    pub fn exit_code(self) -> u8 {
+        match self {
+            Failure::BrokenPipe => 0,
+            Failure::Usage => 2,
+            Failure::Error => 1,
+        }
+    }
+}
+
+/// Quote a value for an error message, escaping anything that could disturb
+/// a terminal (control characters, ANSI escapes) so untrusted file content
+/// is shown, never executed.
+pub fn quote(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 2);
+    out.push('"');
+    const LIMIT: usize = 80;
+    for (count, ch) in text.chars().enumerate() {
+        if count == LIMIT {
+            out.push('…');
+            break;
+        }
+        match ch {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            c if c.is_control() => out.extend(c.escape_default()),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn input_error_reads_like_a_compiler_message() {
+        let err = InputError::file(Path::new("tickets.csv"), "is not a number of minutes")
+            .at(418)
+            .column("Time spent")
+            .value("1h20")
+            .hint("write minutes as 80, 1:20 or 1h 20m");
+        assert_eq!(
+            err.to_string(),
+            "tickets.csv:418: column \"Time spent\": \"1h20\" is not a number of minutes\n  hint: write minutes as 80, 1:20 or 1h 20m"
+        );
+    }
+
+    #[test]
+    fn quote_escapes_terminal_control_sequences() {
+        assert_eq!(quote("a\u{1b}[31mb\n"), "\"a\\u{1b}[31mb\\n\"");
+    }
+
+    #[test]
+    fn failure_kinds_map_to_exit_codes() {
+        let pipe = anyhow::Error::new(std::io::Error::from(std::io::ErrorKind::BrokenPipe))
+            .context("writing the report");
+        assert_eq!(Failure::of(&pipe).exit_code(), 0);
+        let usage = anyhow::Error::new(UsageError("bad period".into()));
+        assert_eq!(Failure::of(&usage).exit_code(), 2);
+        assert_eq!(Failure::of(&anyhow::anyhow!("boom")).exit_code(), 1);
+        assert_eq!(Outcome::FailOnMatched.exit_code(), 3);
+    }
+}

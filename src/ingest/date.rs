@@ -1,0 +1,387 @@
+//! Dates as exports write them.
+//!
+//! Accepted: ISO `2026-10-03` with an optional time (`T` or space, fractional
+//! seconds, `Z` or an offset: the calendar date as written is used),
+//! `2026/10/03`, month names (`3 Oct 2026`, `Oct 3, 2026`, `03-Oct-2026`,
+//! `03/Oct/26 9:41 AM`) and numeric day/month dates (`03/10/2026`,
+//! `3.10.26`), whose order is never guessed: it must be given.
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+/// The order of day and month in numeric dates.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum DateOrder {
+    /// Day first: 03/10/2026 is 3 October.
+    Dmy,
+    /// Month first: 03/10/2026 is 10 March.
+    Mdy,
+}
+
+impl DateOrder {
+    pub fn name(self) -> &'static str {
+        match self {
+            DateOrder::Dmy => "dmy",
+            DateOrder::Mdy => "mdy",
+        }
+    }
+}
+
+/// Why a text is not a date; phrased to follow the quoted value.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DateProblem {
+    /// Not any date form clientfit knows.
+    NotADate,
+    /// A numeric date such as 03/04/2026 whose day/month order is unknown.
+    NeedsOrder,
+    /// The numbers do not make a calendar date in the given order.
+    Invalid(Option<DateOrder>),
+}
+
+impl DateProblem {
+    pub fn message(&self) -> String {
+        match self {
+            DateProblem::NotADate => {
+                "is not a date (expected e.g. 2026-10-03, 3 Oct 2026 or 03/10/2026)".into()
+            }
+            DateProblem::NeedsOrder => {
+                "is a numeric date whose day/month order is not known".into()
+            }
+            DateProblem::Invalid(None) => "is not a valid calendar date".into(),
+            DateProblem::Invalid(Some(order)) => format!(
+                "is not a valid calendar date in {} order",
+                match order {
+                    DateOrder::Dmy => "day/month/year",
+                    DateOrder::Mdy => "month/day/year",
+                }
+            ),
+        }
+    }
+
+    pub fn hint(&self) -> Option<String> {
+        match self {
+            DateProblem::NeedsOrder => Some(
+                "set date_order = \"dmy\" or \"mdy\" in clientfit.toml, or pass --date-order dmy|mdy"
+                    .into(),
+            ),
+            DateProblem::Invalid(Some(order)) => Some(format!(
+                "date_order is {:?}; if this file writes dates the other way round, fix date_order",
+                order.name()
+            )),
+            _ => None,
+        }
+    }
+}
+
+/// Parse one date. `order` settles numeric day/month dates.
+pub fn parse_date(text: &str, order: Option<DateOrder>) -> Result<NaiveDate, DateProblem> {
+    let text = text.trim();
+    let bytes = text.as_bytes();
+    let (first, after_first) = take_while(bytes, 0, |b| b.is_ascii_digit());
+    if first.len() == 4 && matches!(bytes.get(after_first), Some(b'-' | b'/')) {
+        return parse_year_first(bytes, after_first);
+    }
+    if !first.is_empty() && matches!(bytes.get(after_first), Some(b'/' | b'.' | b'-')) {
+        let separator = bytes[after_first];
+        let (second, after_second) = take_while(bytes, after_first + 1, |b| b.is_ascii_digit());
+        if !second.is_empty() && bytes.get(after_second) == Some(&separator) {
+            let (year, after_year) = take_while(bytes, after_second + 1, |b| b.is_ascii_digit());
+            check_time_tail(&bytes[after_year..])?;
+            let year = parse_year(year)?;
+            let a = number(first)?;
+            let b = number(second)?;
+            let order = order.ok_or(DateProblem::NeedsOrder)?;
+            let (day, month) = match order {
+                DateOrder::Dmy => (a, b),
+                DateOrder::Mdy => (b, a),
+            };
+            return NaiveDate::from_ymd_opt(year, month, day)
+                .ok_or(DateProblem::Invalid(Some(order)));
+        }
+    }
+    parse_month_name(bytes)
+}
+
+fn parse_year_first(bytes: &[u8], after_year: usize) -> Result<NaiveDate, DateProblem> {
+    let separator = bytes[after_year];
+    let (year, _) = take_while(bytes, 0, |b| b.is_ascii_digit());
+    let (month, after_month) = take_while(bytes, after_year + 1, |b| b.is_ascii_digit());
+    if month.is_empty() || month.len() > 2 || bytes.get(after_month) != Some(&separator) {
+        return Err(DateProblem::NotADate);
+    }
+    let (day, after_day) = take_while(bytes, after_month + 1, |b| b.is_ascii_digit());
+    if day.is_empty() || day.len() > 2 {
+        return Err(DateProblem::NotADate);
+    }
+    check_time_tail(&bytes[after_day..])?;
+    NaiveDate::from_ymd_opt(number(year)? as i32, number(month)?, number(day)?)
+        .ok_or(DateProblem::Invalid(None))
+}
+
+/// `3 Oct 2026`, `Oct 3, 2026`, `03-Oct-2026`, `03/Oct/26 9:41 AM`, `October 3 2026`.
+fn parse_month_name(bytes: &[u8]) -> Result<NaiveDate, DateProblem> {
+    let mut position = 0;
+    let mut tokens: [&[u8]; 3] = [&[]; 3];
+    for (index, token) in tokens.iter_mut().enumerate() {
+        if index > 0 {
+            let (separators, next) = take_while(bytes, position, |b| {
+                matches!(b, b' ' | b',' | b'-' | b'/' | b'.')
+            });
+            if separators.is_empty() {
+                return Err(DateProblem::NotADate);
+            }
+            position = next;
+        }
+        let (found, next) = take_while(bytes, position, |b| b.is_ascii_alphanumeric());
+        if found.is_empty() {
+            return Err(DateProblem::NotADate);
+        }
+        *token = found;
+        position = next;
+    }
+    // "Oct 3, 2026" leaves a comma only between day and year; anything after
+    // the year must be a time.
+    check_time_tail(&bytes[position..])?;
+    let (month, day) = if let Some(month) = month_number(tokens[0]) {
+        (month, tokens[1])
+    } else if let Some(month) = month_number(tokens[1]) {
+        (month, tokens[0])
+    } else {
+        return Err(DateProblem::NotADate);
+    };
+    if !day.iter().all(u8::is_ascii_digit) || !tokens[2].iter().all(u8::is_ascii_digit) {
+        return Err(DateProblem::NotADate);
+    }
+    let year = parse_year(tokens[2])?;
+    NaiveDate::from_ymd_opt(year, month, number(day)?).ok_or(DateProblem::Invalid(None))
+}
+
+fn month_number(token: &[u8]) -> Option<u32> {
+    const MONTHS: [&str; 12] = [
+        "january",
+        "february",
+        "march",
+        "april",
+        "may",
+        "june",
+        "july",
+        "august",
+        "september",
+        "october",
+        "november",
+        "december",
+    ];
+    if token.len() < 3 {
+        return None;
+    }
+    let lower = token.to_ascii_lowercase();
+    let lower = std::str::from_utf8(&lower).ok()?;
+    MONTHS
+        .iter()
+        .position(|name| {
+            *name == lower
+                || (lower.len() == 3 && name.starts_with(lower))
+                || (lower == "sept" && *name == "september")
+        })
+        .map(|index| index as u32 + 1)
+}
+
+/// Two-digit years are 2000–2069 for 00–69 and 1970–1999 for 70–99 (the
+/// POSIX `%y` rule); other lengths than 2 and 4 are not years.
+fn parse_year(digits: &[u8]) -> Result<i32, DateProblem> {
+    let value = number(digits)? as i32;
+    match digits.len() {
+        4 => Ok(value),
+        2 if value < 70 => Ok(2000 + value),
+        2 => Ok(1900 + value),
+        _ => Err(DateProblem::NotADate),
+    }
+}
+
+/// What may follow a date: nothing, or a time of day with optional seconds,
+/// fraction, am/pm and zone (`T10:02:00.123Z`, ` 9:41 AM`, ` 09:14:22 +0200`).
+/// The zone is validated but not applied: the calendar date as written counts.
+fn check_time_tail(tail: &[u8]) -> Result<(), DateProblem> {
+    if tail.is_empty() {
+        return Ok(());
+    }
+    let rest = match tail[0] {
+        b'T' | b't' | b' ' => trim_start(&tail[1..]),
+        _ => return Err(DateProblem::NotADate),
+    };
+    let (hours, mut position) = take_while(rest, 0, |b| b.is_ascii_digit());
+    if hours.is_empty() || hours.len() > 2 || rest.get(position) != Some(&b':') {
+        return Err(DateProblem::NotADate);
+    }
+    let (minutes, next) = take_while(rest, position + 1, |b| b.is_ascii_digit());
+    if minutes.len() != 2 {
+        return Err(DateProblem::NotADate);
+    }
+    position = next;
+    if rest.get(position) == Some(&b':') {
+        let (seconds, next) = take_while(rest, position + 1, |b| b.is_ascii_digit());
+        if seconds.len() != 2 {
+            return Err(DateProblem::NotADate);
+        }
+        position = next;
+        if matches!(rest.get(position), Some(b'.' | b',')) {
+            let (fraction, next) = take_while(rest, position + 1, |b| b.is_ascii_digit());
+            if fraction.is_empty() {
+                return Err(DateProblem::NotADate);
+            }
+            position = next;
+        }
+    }
+    let hour = number(hours)?;
+    let minute = number(minutes)?;
+    if hour > 23 || minute > 59 {
+        return Err(DateProblem::NotADate);
+    }
+    let mut rest = trim_start(&rest[position..]);
+    if rest.len() >= 2
+        && (rest[..2].eq_ignore_ascii_case(b"am") || rest[..2].eq_ignore_ascii_case(b"pm"))
+    {
+        if !(1..=12).contains(&hour) {
+            return Err(DateProblem::NotADate);
+        }
+        rest = trim_start(&rest[2..]);
+    }
+    check_zone(rest)
+}
+
+fn check_zone(zone: &[u8]) -> Result<(), DateProblem> {
+    match zone {
+        [] | b"Z" | b"z" | b"UTC" | b"GMT" => Ok(()),
+        [b'+' | b'-', rest @ ..] => {
+            let digits: Vec<u8> = rest.iter().copied().filter(|b| *b != b':').collect();
+            let colons = rest.len() - digits.len();
+            if colons <= 1 && matches!(digits.len(), 2 | 4) && digits.iter().all(u8::is_ascii_digit)
+            {
+                Ok(())
+            } else {
+                Err(DateProblem::NotADate)
+            }
+        }
+        _ => Err(DateProblem::NotADate),
+    }
+}
+
+fn trim_start(bytes: &[u8]) -> &[u8] {
+    let skip = bytes.iter().take_while(|b| **b == b' ').count();
+    &bytes[skip..]
+}
+
+fn take_while(bytes: &[u8], start: usize, keep: impl Fn(&u8) -> bool) -> (&[u8], usize) {
+    let start = start.min(bytes.len());
+    let length = bytes[start..].iter().take_while(|b| keep(b)).count();
+    (&bytes[start..start + length], start + length)
+}
+
+fn number(digits: &[u8]) -> Result<u32, DateProblem> {
+    if digits.is_empty() || digits.len() > 4 {
+        return Err(DateProblem::NotADate);
+    }
+    Ok(digits
+        .iter()
+        .fold(0u32, |value, digit| value * 10 + u32::from(digit - b'0')))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn date(y: i32, m: u32, d: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, d).unwrap()
+    }
+
+    #[test]
+    fn iso_dates_and_datetimes_keep_the_written_calendar_date() {
+        for text in [
+            "2026-10-03",
+            " 2026-10-03 ",
+            "2026-10-03T23:59:59Z",
+            "2026-10-03T23:59:59.123+05:30",
+            "2026-10-03 09:14:22 +0200",
+            "2026-10-03 10:02",
+            "2026-10-03 10:00 am",
+            "2026-10-03 02:00 PM",
+            "2026-10-03T00:00:00-0800",
+            "2026/10/03",
+            "2026-10-3",
+        ] {
+            assert_eq!(parse_date(text, None), Ok(date(2026, 10, 3)), "{text}");
+        }
+    }
+
+    #[test]
+    fn month_names_in_every_position() {
+        for text in [
+            "3 Oct 2026",
+            "Oct 3, 2026",
+            "October 3, 2026",
+            "03-Oct-2026",
+            "03/Oct/26 9:41 AM",
+            "3 SEPT 2026",
+        ] {
+            let expected = if text.contains("SEPT") {
+                date(2026, 9, 3)
+            } else {
+                date(2026, 10, 3)
+            };
+            assert_eq!(parse_date(text, None), Ok(expected), "{text}");
+        }
+    }
+
+    #[test]
+    fn numeric_dates_need_an_order_and_follow_it() {
+        assert_eq!(parse_date("03/10/2026", None), Err(DateProblem::NeedsOrder));
+        assert_eq!(
+            parse_date("03/10/2026", Some(DateOrder::Dmy)),
+            Ok(date(2026, 10, 3))
+        );
+        assert_eq!(
+            parse_date("03/10/2026", Some(DateOrder::Mdy)),
+            Ok(date(2026, 3, 10))
+        );
+        assert_eq!(
+            parse_date("3.10.26", Some(DateOrder::Dmy)),
+            Ok(date(2026, 10, 3))
+        );
+        assert_eq!(
+            parse_date("6/1/2023 11:14", Some(DateOrder::Mdy)),
+            Ok(date(2023, 6, 1))
+        );
+        assert_eq!(
+            parse_date("13/10/2026", Some(DateOrder::Mdy)),
+            Err(DateProblem::Invalid(Some(DateOrder::Mdy)))
+        );
+        assert_eq!(
+            parse_date("1/1/99", Some(DateOrder::Dmy)),
+            Ok(date(1999, 1, 1))
+        );
+    }
+
+    #[test]
+    fn not_dates_are_rejected() {
+        for text in [
+            "",
+            "soon",
+            "2026-13-01",
+            "2026-02-30",
+            "2026-10-03 garbage",
+            "2026-10-03T25:00",
+            "2026-10",
+            "10/2026",
+            "3 Foo 2026",
+            "2026-10-03 10:00 +2",
+            "20261003",
+        ] {
+            assert!(parse_date(text, Some(DateOrder::Dmy)).is_err(), "{text}");
+        }
+        assert_eq!(
+            parse_date("2026-02-30", None),
+            Err(DateProblem::Invalid(None))
+        );
+    }
+}

@@ -1,0 +1,204 @@
+//! Which files to read and what kind each is.
+//!
+//! A directory contributes its `*.csv` files (not recursive, in name order)
+//! and its `clientfit.toml`. A file's kind comes from an explicit flag, else
+//! its name (`invoice`, `ticket`, `meeting`, `client`), else its header row.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use super::columns::{Headers, Kind, satisfies};
+use super::reader::{CsvFile, is_stdin};
+use crate::config::{CONFIG_FILE_NAME, Config};
+use crate::error::{InputError, UsageError};
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InputFile {
+    pub path: PathBuf,
+    pub kind: Kind,
+}
+
+/// Files given with `--invoices F` and friends.
+#[derive(Debug, Clone, Default)]
+pub struct ExplicitFiles {
+    pub files: Vec<(Kind, PathBuf)>,
+}
+
+/// Collect the CSV files and config files named by `paths`.
+#[derive(Debug, Clone, Default)]
+pub struct Collected {
+    /// Files whose kind is still to be decided, in order.
+    pub files: Vec<PathBuf>,
+    /// `clientfit.toml` files found in the directories given.
+    pub configs: Vec<PathBuf>,
+}
+
+pub fn collect(paths: &[PathBuf]) -> anyhow::Result<Collected> {
+    let mut collected = Collected::default();
+    for path in paths {
+        if is_stdin(path) {
+            return Err(UsageError(
+                "`-` (standard input) needs a kind: use --invoices -, --tickets -, --meetings - or --clients -"
+                    .into(),
+            )
+            .into());
+        }
+        let metadata = std::fs::metadata(path)
+            .map_err(|err| InputError::file(path, format!("cannot be read: {err}")))?;
+        if metadata.is_dir() {
+            let mut found: Vec<PathBuf> = std::fs::read_dir(path)
+                .map_err(|err| InputError::file(path, format!("cannot be listed: {err}")))?
+                .filter_map(Result::ok)
+                .map(|entry| entry.path())
+                .filter(|p| {
+                    p.extension()
+                        .is_some_and(|ext| ext.eq_ignore_ascii_case("csv"))
+                        && p.is_file()
+                })
+                .collect();
+            found.sort();
+            collected.files.extend(found);
+            let config = path.join(CONFIG_FILE_NAME);
+            if config.is_file() {
+                collected.configs.push(config);
+            }
+        } else {
+            collected.files.push(path.clone());
+        }
+    }
+    Ok(collected)
+}
+
+/// The kind a file name announces, if exactly one.
+pub fn kind_from_name(path: &Path) -> Option<Kind> {
+    let name = path.file_name()?.to_string_lossy().to_lowercase();
+    let named: Vec<Kind> = [
+        (Kind::Invoices, "invoice"),
+        (Kind::Tickets, "ticket"),
+        (Kind::Meetings, "meeting"),
+    ]
+    .into_iter()
+    .filter(|(_, word)| name.contains(word))
+    .map(|(kind, _)| kind)
+    .collect();
+    match named.as_slice() {
+        [kind] => Some(*kind),
+        [] if name.contains("client") => Some(Kind::Clients),
+        _ => None,
+    }
+}
+
+fn mapping_for(config: &Config, kind: Kind) -> &BTreeMap<String, String> {
+    match kind {
+        Kind::Invoices => &config.invoices.columns,
+        Kind::Tickets => &config.tickets.columns,
+        Kind::Meetings => &config.meetings.columns,
+        Kind::Clients => &config.clients.columns,
+    }
+}
+
+/// The kind a header row proves, if exactly one.
+pub fn kind_from_headers(headers: &Headers, config: &Config) -> Vec<Kind> {
+    Kind::ALL
+        .into_iter()
+        .filter(|kind| satisfies(*kind, headers, mapping_for(config, *kind)))
+        .collect()
+}
+
+/// Decide every file's kind; explicit files first in their order, then the
+/// collected ones. A file named twice is read once.
+pub fn classify(
+    collected: &Collected,
+    explicit: &ExplicitFiles,
+    config: &Config,
+) -> anyhow::Result<Vec<InputFile>> {
+    let mut files: Vec<InputFile> = Vec::new();
+    let mut seen: Vec<PathBuf> = Vec::new();
+    let mut remember = |path: &Path| -> bool {
+        let canonical = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
+        if seen.contains(&canonical) {
+            false
+        } else {
+            seen.push(canonical);
+            true
+        }
+    };
+    for (kind, path) in &explicit.files {
+        if is_stdin(path) || remember(path) {
+            files.push(InputFile {
+                path: path.clone(),
+                kind: *kind,
+            });
+        }
+    }
+    for path in &collected.files {
+        if !remember(path) {
+            continue;
+        }
+        let kind = match kind_from_name(path) {
+            Some(kind) => kind,
+            None => {
+                let file = CsvFile::open(path)?;
+                match kind_from_headers(&file.headers, config).as_slice() {
+                    [kind] => *kind,
+                    [] => {
+                        return Err(InputError::file(
+                            path,
+                            "is not recognisably invoices, tickets, meetings or clients: its name says no kind and its columns match none",
+                        )
+                        .at(file.header_line)
+                        .hint("name the kind with --invoices/--tickets/--meetings/--clients FILE, or put the kind in the file name (e.g. invoices-2026.csv)")
+                        .into());
+                    }
+                    several => {
+                        let names: Vec<&str> = several.iter().map(|k| k.name()).collect();
+                        return Err(InputError::file(
+                            path,
+                            format!("could be any of {}: its columns fit each", names.join(", ")),
+                        )
+                        .hint("name the kind with --invoices/--tickets/--meetings/--clients FILE, or put the kind in the file name")
+                        .into());
+                    }
+                }
+            }
+        };
+        files.push(InputFile {
+            path: path.clone(),
+            kind,
+        });
+    }
+    Ok(files)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_announce_kinds() {
+        assert_eq!(
+            kind_from_name(Path::new("data/Invoices-2026.csv")),
+            Some(Kind::Invoices)
+        );
+        assert_eq!(
+            kind_from_name(Path::new("zendesk_tickets.csv")),
+            Some(Kind::Tickets)
+        );
+        assert_eq!(
+            kind_from_name(Path::new("calendly_meetings.csv")),
+            Some(Kind::Meetings)
+        );
+        assert_eq!(
+            kind_from_name(Path::new("clients.csv")),
+            Some(Kind::Clients)
+        );
+        // "client" loses to a more specific word.
+        assert_eq!(
+            kind_from_name(Path::new("client_invoices.csv")),
+            Some(Kind::Invoices)
+        );
+        // Two specific words: the header has to decide.
+        assert_eq!(kind_from_name(Path::new("invoice_tickets.csv")), None);
+        assert_eq!(kind_from_name(Path::new("export.csv")), None);
+    }
+}

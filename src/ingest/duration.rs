@@ -1,0 +1,187 @@
+//! Time spent, as helpdesks write it: `20`, `1.5`, `1:20`, `01:15:00`,
+//! `1h 20m`, `1.5h`, `90 min`, or seconds when the column says so.
+
+use rust_decimal::Decimal;
+
+/// Largest duration accepted, in minutes (about 1,900 years). Like
+/// `MAX_AMOUNT`, it keeps every sum far from overflowing.
+pub const MAX_MINUTES: Decimal = Decimal::from_parts(1_000_000_000, 0, 0, false, 0);
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DurationUnit {
+    Minutes,
+    Seconds,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DurationProblem {
+    NotADuration(DurationUnit),
+    Negative,
+    TooLarge,
+}
+
+impl DurationProblem {
+    pub fn message(&self) -> String {
+        match self {
+            DurationProblem::NotADuration(DurationUnit::Minutes) => {
+                "is not a number of minutes (expected e.g. 80, 1:20, 1:20:00 or 1h 20m)".into()
+            }
+            DurationProblem::NotADuration(DurationUnit::Seconds) => {
+                "is not a number of seconds (the column is read as seconds)".into()
+            }
+            DurationProblem::Negative => "is a negative duration".into(),
+            DurationProblem::TooLarge => "is too long to be a duration".into(),
+        }
+    }
+}
+
+/// Parse a duration into minutes. `unit` says what a bare number means.
+pub fn parse_minutes(text: &str, unit: DurationUnit) -> Result<Decimal, DurationProblem> {
+    let text = text.trim();
+    let not = DurationProblem::NotADuration(unit);
+    if text.starts_with('-') {
+        return Err(DurationProblem::Negative);
+    }
+    let minutes = if let Some(number) = plain_number(text) {
+        match unit {
+            DurationUnit::Minutes => number,
+            DurationUnit::Seconds => number / Decimal::from(60),
+        }
+    } else if text.contains(':') {
+        clock(text).ok_or(not)?
+    } else {
+        with_units(text).ok_or(not)?
+    };
+    if minutes > MAX_MINUTES {
+        return Err(DurationProblem::TooLarge);
+    }
+    Ok(minutes)
+}
+
+fn plain_number(text: &str) -> Option<Decimal> {
+    let valid = !text.is_empty()
+        && text.bytes().all(|b| b.is_ascii_digit() || b == b'.')
+        && text.bytes().filter(|b| *b == b'.').count() <= 1
+        && text.bytes().any(|b| b.is_ascii_digit())
+        && text.len() <= 20;
+    if valid { text.parse().ok() } else { None }
+}
+
+/// `H:MM` or `H:MM:SS`.
+fn clock(text: &str) -> Option<Decimal> {
+    let parts: Vec<&str> = text.split(':').collect();
+    let whole = |part: &str| -> Option<Decimal> {
+        if part.is_empty() || part.len() > 9 || !part.bytes().all(|b| b.is_ascii_digit()) {
+            return None;
+        }
+        part.parse().ok()
+    };
+    let sixty = Decimal::from(60);
+    match parts.as_slice() {
+        [hours, minutes] if minutes.len() == 2 => {
+            let minutes = whole(minutes)?;
+            (minutes < sixty).then_some(whole(hours)? * sixty + minutes)
+        }
+        [hours, minutes, seconds] if minutes.len() == 2 && seconds.len() == 2 => {
+            let (minutes, seconds) = (whole(minutes)?, whole(seconds)?);
+            (minutes < sixty && seconds < sixty)
+                .then_some(whole(hours)? * sixty + minutes + seconds / sixty)
+        }
+        _ => None,
+    }
+}
+
+/// `1h 20m`, `1.5h`, `90 min`, `2 hours 5 minutes`, `45s`.
+fn with_units(text: &str) -> Option<Decimal> {
+    let mut total = Decimal::ZERO;
+    let mut rest = text.trim();
+    let mut parts = 0;
+    while !rest.is_empty() {
+        let number_length = rest
+            .bytes()
+            .take_while(|b| b.is_ascii_digit() || *b == b'.')
+            .count();
+        let number = plain_number(&rest[..number_length])?;
+        rest = rest[number_length..].trim_start();
+        let unit_length = rest.bytes().take_while(u8::is_ascii_alphabetic).count();
+        let unit = rest[..unit_length].to_ascii_lowercase();
+        rest = rest[unit_length..].trim_start_matches([' ', ',']);
+        let factor = match unit.as_str() {
+            "h" | "hr" | "hrs" | "hour" | "hours" => Decimal::from(60),
+            "m" | "min" | "mins" | "minute" | "minutes" => Decimal::ONE,
+            "s" | "sec" | "secs" | "second" | "seconds" => Decimal::ONE / Decimal::from(60),
+            _ => return None,
+        };
+        total += number * factor;
+        parts += 1;
+        if parts > 3 {
+            return None;
+        }
+    }
+    (parts > 0).then_some(total)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn minutes(text: &str) -> Decimal {
+        parse_minutes(text, DurationUnit::Minutes).unwrap()
+    }
+
+    #[test]
+    fn every_written_form() {
+        assert_eq!(minutes("20"), Decimal::from(20));
+        assert_eq!(minutes("12.5"), Decimal::new(125, 1));
+        assert_eq!(minutes("1:20"), Decimal::from(80));
+        assert_eq!(minutes("01:15:00"), Decimal::from(75));
+        assert_eq!(minutes("00:30"), Decimal::from(30));
+        assert_eq!(minutes("0:00:30"), Decimal::new(5, 1));
+        assert_eq!(minutes("1h 20m"), Decimal::from(80));
+        assert_eq!(minutes("1.5h"), Decimal::from(90));
+        assert_eq!(minutes("90 min"), Decimal::from(90));
+        assert_eq!(minutes("2 hours, 5 minutes"), Decimal::from(125));
+    }
+
+    #[test]
+    fn seconds_columns_convert_bare_numbers() {
+        // 5400 s / 60 = 90 min.
+        assert_eq!(
+            parse_minutes("5400", DurationUnit::Seconds),
+            Ok(Decimal::from(90))
+        );
+        // Explicit forms keep their own unit even in a seconds column.
+        assert_eq!(
+            parse_minutes("1:30", DurationUnit::Seconds),
+            Ok(Decimal::from(90))
+        );
+    }
+
+    #[test]
+    fn bad_durations() {
+        assert_eq!(
+            parse_minutes("-5", DurationUnit::Minutes),
+            Err(DurationProblem::Negative)
+        );
+        for text in [
+            "1h20",
+            "abc",
+            "1:5",
+            "1:60",
+            "1:2:3",
+            "1..5",
+            "h",
+            "5 parsecs",
+            "1:00:75",
+        ] {
+            assert!(
+                parse_minutes(text, DurationUnit::Minutes).is_err(),
+                "{text}"
+            );
+        }
+        assert_eq!(
+            parse_minutes("99999999999999", DurationUnit::Minutes),
+            Err(DurationProblem::TooLarge)
+        );
+    }
+}

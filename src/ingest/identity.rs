@@ -1,0 +1,293 @@
+//! Client identity: one key per client however each tool spells it, and
+//! dense ids so later stages index vectors instead of hashing names.
+//!
+//! Key: lower-cased (Unicode, with ß → ss), accents kept, punctuation
+//! removed, whitespace collapsed, trailing legal-form words removed while
+//! another word remains: `Acme, Inc.` = `ACME INC` = `acme`.
+
+use std::collections::{HashMap, HashSet};
+
+/// A client's position in the registry; stable for one run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct ClientId(pub u32);
+
+impl ClientId {
+    pub fn index(self) -> usize {
+        self.0 as usize
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ClientInfo {
+    pub key: String,
+    pub name: String,
+    pub strategic: bool,
+    pub owner: Option<String>,
+    pub segment: Option<String>,
+    /// Listed in clients.csv.
+    pub in_master: bool,
+}
+
+/// What a master-list row adds.
+#[derive(Debug, Clone, Default)]
+pub struct MasterEntry {
+    pub name: String,
+    pub aliases: Vec<String>,
+    pub domains: Vec<String>,
+    pub strategic: bool,
+    pub owner: Option<String>,
+    pub segment: Option<String>,
+}
+
+#[derive(Debug, Default)]
+pub struct Registry {
+    legal_forms: HashSet<String>,
+    by_key: HashMap<String, ClientId>,
+    by_domain: HashMap<String, ClientId>,
+    /// Raw spellings already resolved: most rows repeat a spelling seen
+    /// before, and this skips normalising them again.
+    by_spelling: HashMap<String, ClientId>,
+    clients: Vec<ClientInfo>,
+}
+
+impl Registry {
+    pub fn new(legal_forms: &[String]) -> Registry {
+        Registry {
+            legal_forms: legal_forms
+                .iter()
+                .map(|form| key_words(form, &HashSet::new()))
+                .collect(),
+            ..Registry::default()
+        }
+    }
+
+    pub fn key(&self, name: &str) -> String {
+        key_words(name, &self.legal_forms)
+    }
+
+    pub fn clients(&self) -> &[ClientInfo] {
+        &self.clients
+    }
+
+    pub fn len(&self) -> usize {
+        self.clients.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.clients.is_empty()
+    }
+
+    pub fn info(&self, id: ClientId) -> &ClientInfo {
+        &self.clients[id.index()]
+    }
+
+    /// Add a clients.csv row. Errors name the clash; the caller adds the location.
+    pub fn add_master(&mut self, entry: MasterEntry) -> Result<ClientId, String> {
+        let key = self.key(&entry.name);
+        if key.is_empty() {
+            return Err(format!(
+                "client name {:?} has no letters or digits",
+                entry.name
+            ));
+        }
+        if let Some(existing) = self.by_key.get(&key) {
+            let other = &self.clients[existing.index()];
+            return Err(format!(
+                "client {:?} is the same client as {:?} (both match as {key:?})",
+                entry.name, other.name
+            ));
+        }
+        let id = self.push(ClientInfo {
+            key: key.clone(),
+            name: entry.name.trim().to_string(),
+            strategic: entry.strategic,
+            owner: entry.owner,
+            segment: entry.segment,
+            in_master: true,
+        });
+        self.by_key.insert(key, id);
+        for alias in entry.aliases {
+            let alias_key = self.key(&alias);
+            if alias_key.is_empty() {
+                continue;
+            }
+            match self.by_key.get(&alias_key) {
+                Some(existing) if *existing != id => {
+                    return Err(format!(
+                        "alias {alias:?} of {:?} already names client {:?}",
+                        self.clients[id.index()].name,
+                        self.clients[existing.index()].name
+                    ));
+                }
+                _ => {
+                    self.by_key.insert(alias_key, id);
+                }
+            }
+        }
+        for domain in entry.domains {
+            let domain = domain.trim().trim_start_matches('@').to_lowercase();
+            if domain.is_empty() {
+                continue;
+            }
+            match self.by_domain.get(&domain) {
+                Some(existing) if *existing != id => {
+                    return Err(format!(
+                        "domain {domain:?} is listed for both {:?} and {:?}",
+                        self.clients[existing.index()].name,
+                        self.clients[id.index()].name
+                    ));
+                }
+                _ => {
+                    self.by_domain.insert(domain, id);
+                }
+            }
+        }
+        Ok(id)
+    }
+
+    /// The client a name refers to, creating it (with this spelling as its
+    /// display name) when it is new. `None` for a name with no letters or digits.
+    pub fn resolve(&mut self, name: &str) -> Option<ClientId> {
+        if let Some(id) = self.by_spelling.get(name) {
+            return Some(*id);
+        }
+        let key = self.key(name);
+        if key.is_empty() {
+            return None;
+        }
+        let id = match self.by_key.get(&key) {
+            Some(id) => *id,
+            None => {
+                let id = self.push(ClientInfo {
+                    key: key.clone(),
+                    name: name.trim().to_string(),
+                    ..ClientInfo::default()
+                });
+                self.by_key.insert(key, id);
+                id
+            }
+        };
+        self.by_spelling.insert(name.to_string(), id);
+        Some(id)
+    }
+
+    /// The client an email address belongs to, through clients.csv `domains`.
+    pub fn by_email(&self, email: &str) -> Option<ClientId> {
+        let (_, domain) = email.trim().rsplit_once('@')?;
+        let domain = domain.trim().trim_end_matches('>').to_lowercase();
+        self.by_domain.get(&domain).copied()
+    }
+
+    fn push(&mut self, info: ClientInfo) -> ClientId {
+        let id = ClientId(self.clients.len() as u32);
+        self.clients.push(info);
+        id
+    }
+}
+
+/// The matching key of a name; `legal_forms` are already keys themselves.
+fn key_words(name: &str, legal_forms: &HashSet<String>) -> String {
+    let mut cleaned = String::with_capacity(name.len());
+    for ch in name.chars() {
+        if ch.is_alphanumeric() {
+            for lower in ch.to_lowercase() {
+                match lower {
+                    'ß' => cleaned.push_str("ss"),
+                    'ς' => cleaned.push('σ'),
+                    other => cleaned.push(other),
+                }
+            }
+        } else if ch.is_whitespace() {
+            cleaned.push(' ');
+        }
+        // Anything else is punctuation or a symbol and is dropped, so
+        // "A.C.M.E." and "ACME" meet.
+    }
+    let mut words: Vec<&str> = cleaned.split_whitespace().collect();
+    while words.len() > 1 && words.last().is_some_and(|word| legal_forms.contains(*word)) {
+        words.pop();
+    }
+    words.join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::Config;
+
+    fn registry() -> Registry {
+        Registry::new(&Config::default().clients.legal_forms)
+    }
+
+    #[test]
+    fn spellings_of_one_company_share_a_key() {
+        let registry = registry();
+        for name in [
+            "Acme, Inc.",
+            "ACME INC",
+            "acme",
+            "  Acme   Inc ",
+            "A.C.M.E.",
+        ] {
+            assert_eq!(registry.key(name), "acme", "{name}");
+        }
+        assert_eq!(registry.key("Müller & Söhne GmbH"), "müller söhne");
+        assert_eq!(registry.key("Straße AG"), "strasse");
+        assert_eq!(registry.key("Acme Pty Ltd"), "acme");
+        // A name that is only a legal form keeps it rather than vanish.
+        assert_eq!(registry.key("Company"), "company");
+        // Accents are kept: these are different words.
+        assert_ne!(registry.key("Café"), registry.key("Cafe"));
+        assert_eq!(registry.key("!!!"), "");
+    }
+
+    #[test]
+    fn first_spelling_names_a_new_client_and_master_names_win() {
+        let mut registry = registry();
+        let id = registry.add_master(MasterEntry {
+            name: "Acme Inc".into(),
+            aliases: vec!["cus_Acme01".into()],
+            domains: vec!["acme.com".into()],
+            strategic: true,
+            ..MasterEntry::default()
+        });
+        let id = id.unwrap();
+        assert_eq!(registry.resolve("ACME, INC."), Some(id));
+        assert_eq!(registry.resolve("cus_acme01"), Some(id));
+        assert_eq!(registry.by_email("Wile <wile@ACME.com>"), Some(id));
+        assert_eq!(registry.by_email("someone@elsewhere.com"), None);
+        let globex = registry.resolve("Globex GmbH").unwrap();
+        assert_eq!(registry.resolve("GLOBEX"), Some(globex));
+        assert_eq!(registry.info(globex).name, "Globex GmbH");
+        assert_eq!(registry.info(id).name, "Acme Inc");
+        assert_eq!(registry.resolve("  "), None);
+    }
+
+    #[test]
+    fn clashes_in_the_master_list_are_errors() {
+        let mut registry = registry();
+        registry
+            .add_master(MasterEntry {
+                name: "Acme".into(),
+                ..Default::default()
+            })
+            .unwrap();
+        assert!(
+            registry
+                .add_master(MasterEntry {
+                    name: "ACME Inc".into(),
+                    ..Default::default()
+                })
+                .is_err()
+        );
+        assert!(
+            registry
+                .add_master(MasterEntry {
+                    name: "Globex".into(),
+                    aliases: vec!["acme".into()],
+                    ..Default::default()
+                })
+                .is_err()
+        );
+    }
+}

@@ -1,0 +1,304 @@
+//! Invoice files: rows to `Invoice`s, lines combined, later files replacing
+//! earlier copies of the same invoice.
+
+use std::collections::HashMap;
+
+use chrono::Days;
+use rust_decimal::Decimal;
+
+use super::columns::{Kind, LINE_AMOUNT_HEADERS, Resolver, normalize_header};
+use super::identity::Registry;
+use super::money::{CurrencyMark, check_currency_code};
+use super::reader::{CsvFile, Row};
+use super::records::{Invoice, Origin};
+use super::status::{self, InvoiceStatus};
+use crate::config::Config;
+use crate::error::InputError;
+
+const STATUS_WORDS: &str = "paid, open, void, bad-debt";
+
+/// Every invoice read so far, with the currency each was written in.
+#[derive(Debug, Default)]
+pub struct InvoiceBook {
+    pub invoices: Vec<Invoice>,
+    /// Per invoice: index into `currencies`, or `None` for "the base currency".
+    pub currency_of: Vec<Option<u16>>,
+    pub currencies: Vec<String>,
+    by_id: HashMap<String, usize>,
+    /// Invoices that a later file carried again and replaced.
+    pub replaced: usize,
+}
+
+impl InvoiceBook {
+    fn currency_index(&mut self, code: &str) -> u16 {
+        match self.currencies.iter().position(|c| c == code) {
+            Some(index) => index as u16,
+            None => {
+                self.currencies.push(code.to_string());
+                (self.currencies.len() - 1) as u16
+            }
+        }
+    }
+}
+
+struct Columns {
+    client: usize,
+    invoice_id: Option<usize>,
+    issued: usize,
+    due: Option<usize>,
+    paid: Option<usize>,
+    amount: usize,
+    paid_amount: Option<usize>,
+    balance: Option<usize>,
+    currency: Option<usize>,
+    status: Option<usize>,
+    discount: Option<usize>,
+    lines: bool,
+}
+
+pub fn read(
+    file: &mut CsvFile,
+    file_index: u32,
+    config: &Config,
+    registry: &mut Registry,
+    book: &mut InvoiceBook,
+) -> Result<(), InputError> {
+    let resolver = Resolver {
+        kind: Kind::Invoices,
+        path: &file.path,
+        headers: &file.headers,
+        mapping: &config.invoices.columns,
+        header_line: file.header_line,
+    };
+    resolver.check_mapping()?;
+    let amount = resolver.require("amount")?;
+    let lines = config.invoices.lines
+        || LINE_AMOUNT_HEADERS
+            .iter()
+            .any(|h| normalize_header(h) == amount.matched);
+    let columns = Columns {
+        client: resolver.require("client")?.index,
+        invoice_id: resolver.index("invoice_id"),
+        issued: resolver.require("issued")?.index,
+        due: resolver.index("due"),
+        paid: resolver.index("paid"),
+        amount: amount.index,
+        paid_amount: resolver.index("paid_amount"),
+        balance: resolver.index("balance"),
+        currency: resolver.index("currency"),
+        status: resolver.index("status"),
+        discount: resolver.index("discount"),
+        lines,
+    };
+    let custom_status = status::custom_map(
+        &config.invoices.status,
+        "invoices",
+        status::invoice_status,
+        STATUS_WORDS,
+    )
+    .map_err(|err| InputError::file(&file.path, err.to_string()))?;
+
+    // Ids first seen in this file, to combine their rows.
+    let mut in_this_file: HashMap<String, usize> = HashMap::new();
+    let mut record = csv::StringRecord::new();
+    while file.next(&mut record)? {
+        let row = Row::new(&record, file);
+        let (invoice, currency) =
+            parse_row(&row, &columns, config, &custom_status, registry, file_index)?;
+        let currency = currency.map(|code| book.currency_index(&code));
+        let Some(id) = invoice.id.clone() else {
+            book.invoices.push(invoice);
+            book.currency_of.push(currency);
+            continue;
+        };
+        if let Some(&index) = in_this_file.get(&id) {
+            let earlier = &mut book.invoices[index];
+            if book.currency_of[index] != currency {
+                return Err(row.row_error(format!(
+                    "invoice {id:?} is in another currency here than on line {}",
+                    earlier.origin.line
+                )));
+            }
+            combine(earlier, &invoice, columns.lines).map_err(|what| {
+                row.row_error(format!(
+                    "invoice {id:?} has a different {what} here than on line {}; rows that share an invoice id must repeat the same invoice values",
+                    earlier.origin.line
+                ))
+                .hint("if each row is one line of the invoice, set `lines = true` under [invoices] in clientfit.toml")
+            })?;
+        } else if let Some(&index) = book.by_id.get(&id) {
+            // A newer export of the same invoice carries its newer status.
+            book.invoices[index] = invoice;
+            book.currency_of[index] = currency;
+            book.replaced += 1;
+            in_this_file.insert(id, index);
+        } else {
+            let index = book.invoices.len();
+            book.invoices.push(invoice);
+            book.currency_of.push(currency);
+            book.by_id.insert(id.clone(), index);
+            in_this_file.insert(id, index);
+        }
+    }
+    Ok(())
+}
+
+/// Fold another row of the same invoice into `earlier`, or name the value
+/// that disagrees.
+fn combine(earlier: &mut Invoice, row: &Invoice, lines: bool) -> Result<(), &'static str> {
+    if earlier.client != row.client {
+        return Err("client");
+    }
+    if earlier.issued != row.issued {
+        return Err("issue date");
+    }
+    if earlier.due != row.due {
+        return Err("due date");
+    }
+    if earlier.paid != row.paid {
+        return Err("paid date");
+    }
+    if earlier.status != row.status {
+        return Err("status");
+    }
+    if earlier.paid_amount != row.paid_amount {
+        return Err("paid amount");
+    }
+    if earlier.balance != row.balance {
+        return Err("balance");
+    }
+    if lines {
+        earlier.amount += row.amount;
+        earlier.discount += row.discount;
+    } else {
+        if earlier.amount != row.amount {
+            return Err("amount");
+        }
+        if earlier.discount != row.discount {
+            return Err("discount");
+        }
+    }
+    Ok(())
+}
+
+fn parse_row(
+    row: &Row,
+    columns: &Columns,
+    config: &Config,
+    custom_status: &[(String, InvoiceStatus)],
+    registry: &mut Registry,
+    file_index: u32,
+) -> Result<(Invoice, Option<String>), InputError> {
+    let order = config.date_order;
+    let separator = config.decimal;
+    let client_name = row.text(Some(columns.client));
+    if client_name.is_empty() {
+        return Err(row.error(columns.client, "is empty: every invoice needs a client"));
+    }
+    let client = registry.resolve(client_name).ok_or_else(|| {
+        row.error(
+            columns.client,
+            "is not a client name: it has no letters or digits",
+        )
+    })?;
+    let issued = row.required_date(columns.issued, order)?;
+    let due = match row.date(columns.due, order)? {
+        Some(due) => due,
+        None => issued
+            .checked_add_days(Days::new(u64::from(config.payment_terms_days)))
+            .ok_or_else(|| {
+                row.error(columns.issued, "is too late a date to add payment terms to")
+            })?,
+    };
+    let paid = row.date(columns.paid, order)?;
+    if let (Some(column), true) = (columns.due, due < issued) {
+        return Err(row.error(column, format!("is before the issue date {issued}")));
+    }
+    if let (Some(column), Some(paid)) = (columns.paid, paid)
+        && paid < issued
+    {
+        return Err(row.error(column, format!("is before the issue date {issued}"))
+                .hint("an invoice cannot be paid before it is issued; check the two columns are not swapped"));
+    }
+    let amount = row
+        .money(Some(columns.amount), separator)?
+        .ok_or_else(|| row.error(columns.amount, "is empty: every invoice needs an amount"))?;
+    let paid_amount = row.money(columns.paid_amount, separator)?;
+    let balance = row.money(columns.balance, separator)?;
+    let discount = row.money(columns.discount, separator)?;
+
+    // The currency column wins; a code in the amount must agree with it.
+    let mut currency = match columns.currency {
+        Some(column) if !row.text(Some(column)).is_empty() => {
+            let code = row.text(Some(column)).to_ascii_uppercase();
+            check_currency_code(&code).map_err(|problem| row.error(column, problem))?;
+            Some(code)
+        }
+        _ => None,
+    };
+    for (money, column) in [
+        (Some(&amount), Some(columns.amount)),
+        (paid_amount.as_ref(), columns.paid_amount),
+        (balance.as_ref(), columns.balance),
+        (discount.as_ref(), columns.discount),
+    ] {
+        let (Some(money), Some(column)) = (money, column) else {
+            continue;
+        };
+        let marked = match &money.currency {
+            Some(CurrencyMark::Code(code)) => Some(code.clone()),
+            Some(CurrencyMark::Dollar) => Some(dollar_code(config)),
+            None => None,
+        };
+        match (&currency, marked) {
+            (_, None) => {}
+            (None, Some(code)) => currency = Some(code),
+            (Some(known), Some(code)) if *known == code => {}
+            (Some(known), Some(code)) => {
+                return Err(row.error(
+                    column,
+                    format!("is in {code}, but the invoice is in {known}"),
+                ));
+            }
+        }
+    }
+
+    let status_text = row.text(columns.status);
+    let status = status::lookup(custom_status, status_text, status::invoice_status).ok_or_else(|| {
+        // `status_text` is only non-empty when the column exists.
+        row.error(columns.status.unwrap_or(0), format!("is not an invoice status clientfit knows ({STATUS_WORDS}, and their usual spellings)"))
+            .hint(format!(
+                "map it in clientfit.toml:\n        [invoices.status]\n        {:?} = \"paid\"   # or open, void, bad-debt",
+                status_text
+            ))
+    })?;
+
+    let id = row.text(columns.invoice_id);
+    let invoice = Invoice {
+        client,
+        id: (!id.is_empty()).then(|| id.to_string()),
+        issued,
+        due,
+        paid,
+        amount: amount.amount,
+        paid_amount: paid_amount.map(|m| m.amount),
+        balance: balance.map(|m| m.amount),
+        status,
+        discount: discount.map_or(Decimal::ZERO, |m| m.amount),
+        origin: Origin {
+            file: file_index,
+            line: row.line,
+        },
+    };
+    Ok((invoice, currency))
+}
+
+/// `$` means the configured currency when that is a dollar, else USD.
+fn dollar_code(config: &Config) -> String {
+    match &config.currency {
+        Some(code) if code.len() == 3 && code.to_ascii_uppercase().ends_with('D') => {
+            code.to_ascii_uppercase()
+        }
+        _ => "USD".to_string(),
+    }
+}

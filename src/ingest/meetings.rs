@@ -1,0 +1,153 @@
+//! Meeting files, streamed like tickets.
+
+use rust_decimal::Decimal;
+
+use super::Sink;
+use super::columns::{Kind, Resolver};
+use super::duration::DurationUnit;
+use super::identity::Registry;
+use super::reader::{CsvFile, Row};
+use super::records::{Meeting, Origin};
+use super::status::{self, MeetingStatus};
+use super::tickets::client_of;
+use crate::config::Config;
+use crate::error::InputError;
+
+const STATUS_WORDS: &str = "attended, no-show, cancelled, rescheduled, scheduled";
+
+pub fn read(
+    file: &mut CsvFile,
+    file_index: u32,
+    config: &Config,
+    registry: &mut Registry,
+    sink: &mut dyn Sink,
+) -> Result<(), InputError> {
+    let resolver = Resolver {
+        kind: Kind::Meetings,
+        path: &file.path,
+        headers: &file.headers,
+        mapping: &config.meetings.columns,
+        header_line: file.header_line,
+    };
+    resolver.check_mapping()?;
+    let client = resolver.index("client");
+    let email = resolver.index("email");
+    if client.is_none() && email.is_none() {
+        return Err(resolver.missing(&["client", "email"]));
+    }
+    let date = resolver.require("date")?.index;
+    let status_column = resolver.index("status");
+    let canceled = resolver.index("canceled");
+    let no_show = resolver.index("no_show");
+    if status_column.is_none() && canceled.is_none() && no_show.is_none() {
+        return Err(resolver.missing(&["status", "canceled", "no_show"]));
+    }
+    let minutes = resolver.index("minutes");
+    let attendees = resolver.index("attendees");
+    let custom_status = status::custom_map(
+        &config.meetings.status,
+        "meetings",
+        status::meeting_status,
+        STATUS_WORDS,
+    )
+    .map_err(|err| InputError::file(&file.path, err.to_string()))?;
+
+    let mut record = csv::StringRecord::new();
+    while file.next(&mut record)? {
+        let row = Row::new(&record, file);
+        let date = row.required_date(date, config.date_order)?;
+        let status = match status_column {
+            Some(column) => {
+                let text = row.text(Some(column));
+                status::lookup(&custom_status, text, status::meeting_status).ok_or_else(|| {
+                    row.error(column, format!("is not a meeting status clientfit knows ({STATUS_WORDS}, and their usual spellings)"))
+                        .hint(format!(
+                            "map it in clientfit.toml:\n        [meetings.status]\n        {text:?} = \"attended\"   # or no-show, cancelled, rescheduled, scheduled"
+                        ))
+                })?
+            }
+            None => {
+                let flag = |column: Option<usize>| -> Result<bool, InputError> {
+                    let Some(column) = column else {
+                        return Ok(false);
+                    };
+                    status::boolean(row.text(Some(column)))
+                        .ok_or_else(|| row.error(column, "is not true or false"))
+                };
+                // Neither flag: it took place (meetings after as-of are
+                // ignored later, so a future one never counts as attended).
+                if flag(canceled)? {
+                    MeetingStatus::Cancelled
+                } else if flag(no_show)? {
+                    MeetingStatus::NoShow
+                } else {
+                    MeetingStatus::Attended
+                }
+            }
+        };
+        let minutes = row
+            .minutes(minutes, DurationUnit::Minutes)?
+            .unwrap_or(config.default_meeting_minutes);
+        let attendees = match attendees {
+            Some(column) => parse_attendees(row.text(Some(column)))
+                .map_err(|problem| row.error(column, problem))?,
+            None => 1,
+        };
+        let meeting = Meeting {
+            client: client_of(&row, client, email, registry),
+            date,
+            minutes,
+            status,
+            attendees,
+            origin: Origin {
+                file: file_index,
+                line: row.line,
+            },
+        };
+        sink.meeting(&meeting);
+    }
+    Ok(())
+}
+
+/// A count (`3`), or a list of names or emails separated by `;` or `,`
+/// (counted); blank is 1.
+pub fn parse_attendees(text: &str) -> Result<u32, &'static str> {
+    let text = text.trim();
+    if text.is_empty() {
+        return Ok(1);
+    }
+    if text.starts_with('-') && text[1..].trim().bytes().all(|b| b.is_ascii_digit()) {
+        return Err("is a negative number of attendees");
+    }
+    if text.bytes().all(|b| b.is_ascii_digit()) {
+        return text
+            .parse::<u32>()
+            .ok()
+            .filter(|count| *count <= 100_000)
+            .ok_or("is too many attendees");
+    }
+    if text.parse::<Decimal>().is_ok() {
+        return Err("is not a whole number of attendees");
+    }
+    Ok(text
+        .split([';', ','])
+        .filter(|name| !name.trim().is_empty())
+        .count()
+        .max(1) as u32)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn attendees_as_counts_or_lists() {
+        assert_eq!(parse_attendees(""), Ok(1));
+        assert_eq!(parse_attendees("3"), Ok(3));
+        assert_eq!(parse_attendees("0"), Ok(0));
+        assert_eq!(parse_attendees("dana@us.com; lee@us.com"), Ok(2));
+        assert_eq!(parse_attendees("Dana, Lee, Kim"), Ok(3));
+        assert!(parse_attendees("-2").is_err());
+        assert!(parse_attendees("2.5").is_err());
+    }
+}

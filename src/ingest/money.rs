@@ -1,0 +1,398 @@
+//! Amounts as exports write them, parsed to exact decimals.
+//!
+//! `1234.5`, `1,234.56`, `$1,234.56`, `1234.56 USD`, `EUR 1.234,56`, `-12.00`,
+//! `(12.00)`, `1 234,56`. The decimal separator is fixed per file (config
+//! `decimal`), never guessed per value: a value whose digit grouping only
+//! makes sense with the other separator is an error.
+
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum DecimalSeparator {
+    #[serde(rename = ".")]
+    Dot,
+    #[serde(rename = ",")]
+    Comma,
+}
+
+impl DecimalSeparator {
+    pub fn char(self) -> char {
+        match self {
+            DecimalSeparator::Dot => '.',
+            DecimalSeparator::Comma => ',',
+        }
+    }
+}
+
+/// Largest magnitude accepted for one amount (a quadrillion). Keeping single
+/// values this small keeps every sum and product clientfit computes far inside
+/// the exact range of `Decimal` (about 7.9e28), so no total can overflow.
+pub const MAX_AMOUNT: Decimal = Decimal::from_parts(0xA4C6_8000, 0x0003_8D7E, 0, false, 0); // 10^15 = 0x3_8D7E_A4C6_8000
+
+/// A currency marked inside an amount cell.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CurrencyMark {
+    Code(String),
+    /// A sign that several currencies share (`$`): resolved against the base
+    /// currency by the caller.
+    Dollar,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Money {
+    pub amount: Decimal,
+    pub currency: Option<CurrencyMark>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum MoneyProblem {
+    NotAnAmount,
+    /// The grouping fits the other decimal separator (`12,50` with `.`).
+    WrongSeparator(DecimalSeparator),
+    TooLarge,
+}
+
+impl MoneyProblem {
+    pub fn message(&self) -> String {
+        match self {
+            MoneyProblem::NotAnAmount => {
+                "is not an amount (expected e.g. 1234.50, 1,234.50, $1,234.50 or (12.00))".into()
+            }
+            MoneyProblem::WrongSeparator(separator) => format!(
+                "is not an amount with {:?} as the decimal separator",
+                separator.char().to_string()
+            ),
+            MoneyProblem::TooLarge => "is too large to be an amount (over 10^15)".into(),
+        }
+    }
+
+    pub fn hint(&self) -> Option<String> {
+        match self {
+            MoneyProblem::WrongSeparator(DecimalSeparator::Dot) => Some(
+                "if this file writes decimal commas (1.234,56), set decimal = \",\" in clientfit.toml"
+                    .into(),
+            ),
+            MoneyProblem::WrongSeparator(DecimalSeparator::Comma) => Some(
+                "if this file writes decimal points (1,234.56), set decimal = \".\" in clientfit.toml"
+                    .into(),
+            ),
+            _ => None,
+        }
+    }
+}
+
+/// Check an ISO 4217-shaped code: three ASCII letters.
+pub fn check_currency_code(code: &str) -> Result<(), &'static str> {
+    if code.len() == 3 && code.bytes().all(|b| b.is_ascii_alphabetic()) {
+        Ok(())
+    } else {
+        Err("is not a three-letter currency code such as USD or EUR")
+    }
+}
+
+/// Parse one amount cell. Blank cells are the caller's business.
+pub fn parse_money(text: &str, separator: DecimalSeparator) -> Result<Money, MoneyProblem> {
+    let mut rest = text.trim();
+    let mut negative = false;
+    let mut currency = None;
+
+    if let Some(inner) = rest.strip_prefix('(').and_then(|r| r.strip_suffix(')')) {
+        negative = true;
+        rest = inner.trim();
+    }
+    if let Some(inner) = rest.strip_prefix('-') {
+        // "(-5)" is not an amount: two ways of saying negative.
+        if negative {
+            return Err(MoneyProblem::NotAnAmount);
+        }
+        negative = true;
+        rest = inner.trim_start();
+    } else if let Some(inner) = rest.strip_prefix('+') {
+        rest = inner.trim_start();
+    }
+    // Currency before the number: a symbol or a code, then maybe a sign again
+    // ("$-12.00", "EUR -5").
+    if let Some((mark, inner)) = leading_currency(rest) {
+        currency = Some(mark);
+        rest = inner.trim_start();
+        if let Some(inner) = rest.strip_prefix('-') {
+            if negative {
+                return Err(MoneyProblem::NotAnAmount);
+            }
+            negative = true;
+            rest = inner.trim_start();
+        }
+    }
+    if let Some((mark, inner)) = trailing_currency(rest) {
+        if currency.is_some() {
+            return Err(MoneyProblem::NotAnAmount);
+        }
+        currency = Some(mark);
+        rest = inner.trim_end();
+    }
+    let amount = parse_number(rest, separator)?;
+    let amount = if negative { -amount } else { amount };
+    Ok(Money { amount, currency })
+}
+
+fn symbol_code(symbol: char) -> Option<CurrencyMark> {
+    let code = match symbol {
+        '$' => return Some(CurrencyMark::Dollar),
+        '€' => "EUR",
+        '£' => "GBP",
+        '¥' => "JPY",
+        '₹' => "INR",
+        '₣' => "CHF",
+        _ => return None,
+    };
+    Some(CurrencyMark::Code(code.into()))
+}
+
+fn leading_currency(text: &str) -> Option<(CurrencyMark, &str)> {
+    let first = text.chars().next()?;
+    if let Some(mark) = symbol_code(first) {
+        return Some((mark, &text[first.len_utf8()..]));
+    }
+    let letters = text.bytes().take_while(u8::is_ascii_alphabetic).count();
+    if letters == 3 {
+        let (code, rest) = text.split_at(3);
+        return Some((CurrencyMark::Code(code.to_ascii_uppercase()), rest));
+    }
+    None
+}
+
+fn trailing_currency(text: &str) -> Option<(CurrencyMark, &str)> {
+    let last = text.chars().next_back()?;
+    if let Some(mark) = symbol_code(last) {
+        return Some((mark, &text[..text.len() - last.len_utf8()]));
+    }
+    let letters = text
+        .bytes()
+        .rev()
+        .take_while(u8::is_ascii_alphabetic)
+        .count();
+    if letters == 3 {
+        let (rest, code) = text.split_at(text.len() - 3);
+        return Some((CurrencyMark::Code(code.to_ascii_uppercase()), rest));
+    }
+    None
+}
+
+/// Digits with optional grouping (groups of three after the first, one
+/// grouping character throughout) and an optional fraction.
+fn parse_number(text: &str, separator: DecimalSeparator) -> Result<Decimal, MoneyProblem> {
+    let decimal_char = separator.char();
+    let (integer, fraction) = match text.rfind(decimal_char) {
+        Some(index) => (
+            &text[..index],
+            Some(&text[index + decimal_char.len_utf8()..]),
+        ),
+        None => (text, None),
+    };
+    let mut digits = String::with_capacity(text.len());
+    let mut grouping: Option<char> = None;
+    let mut group_length = 0usize;
+    let mut groups = 0usize;
+    for ch in integer.chars() {
+        if ch.is_ascii_digit() {
+            digits.push(ch);
+            group_length += 1;
+            continue;
+        }
+        let is_grouping = match separator {
+            DecimalSeparator::Dot => matches!(ch, ',' | ' ' | '\u{a0}' | '\u{202f}' | '\''),
+            DecimalSeparator::Comma => matches!(ch, '.' | ' ' | '\u{a0}' | '\u{202f}' | '\''),
+        };
+        if !is_grouping || grouping.is_some_and(|g| g != ch) {
+            return Err(other_separator_or_not(text, separator));
+        }
+        // The first group holds 1–3 digits, every later one exactly 3.
+        let valid = if groups == 0 {
+            (1..=3).contains(&group_length)
+        } else {
+            group_length == 3
+        };
+        if !valid {
+            return Err(other_separator_or_not(text, separator));
+        }
+        grouping = Some(ch);
+        groups += 1;
+        group_length = 0;
+    }
+    if digits.is_empty() || (groups > 0 && group_length != 3) {
+        return Err(other_separator_or_not(text, separator));
+    }
+    if let Some(fraction) = fraction {
+        if fraction.is_empty() || !fraction.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(other_separator_or_not(text, separator));
+        }
+        digits.push('.');
+        digits.push_str(fraction);
+    }
+    if digits.len() > 40 {
+        return Err(MoneyProblem::TooLarge);
+    }
+    let value: Decimal = digits.parse().map_err(|_| MoneyProblem::TooLarge)?;
+    if value.abs() > MAX_AMOUNT {
+        return Err(MoneyProblem::TooLarge);
+    }
+    Ok(value)
+}
+
+/// Decide whether a rejected number would have parsed with the other decimal
+/// separator, to point the user at the right setting.
+fn other_separator_or_not(text: &str, separator: DecimalSeparator) -> MoneyProblem {
+    let other = match separator {
+        DecimalSeparator::Dot => DecimalSeparator::Comma,
+        DecimalSeparator::Comma => DecimalSeparator::Dot,
+    };
+    let looks_numeric = text.bytes().any(|b| b.is_ascii_digit())
+        && text.chars().all(|c| {
+            c.is_ascii_digit() || matches!(c, '.' | ',' | ' ' | '\u{a0}' | '\u{202f}' | '\'')
+        });
+    if looks_numeric && parse_number_plain(text, other) {
+        MoneyProblem::WrongSeparator(separator)
+    } else {
+        MoneyProblem::NotAnAmount
+    }
+}
+
+fn parse_number_plain(text: &str, separator: DecimalSeparator) -> bool {
+    // Same grammar, without the recursion into error classification.
+    let decimal_char = separator.char();
+    let grouping_chars: &[char] = match separator {
+        DecimalSeparator::Dot => &[',', ' ', '\u{a0}', '\u{202f}', '\''],
+        DecimalSeparator::Comma => &['.', ' ', '\u{a0}', '\u{202f}', '\''],
+    };
+    let (integer, fraction) = match text.rfind(decimal_char) {
+        Some(index) => (&text[..index], Some(&text[index + 1..])),
+        None => (text, None),
+    };
+    if let Some(fraction) = fraction
+        && (fraction.is_empty() || !fraction.bytes().all(|b| b.is_ascii_digit()))
+    {
+        return false;
+    }
+    let groups: Vec<&str> = integer.split(grouping_chars).collect();
+    groups
+        .iter()
+        .all(|g| !g.is_empty() && g.bytes().all(|b| b.is_ascii_digit()))
+        && groups
+            .first()
+            .is_some_and(|g| g.len() <= 3 || groups.len() == 1)
+        && groups.iter().skip(1).all(|g| g.len() == 3)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::str::FromStr;
+
+    fn dec(text: &str) -> Decimal {
+        Decimal::from_str(text).unwrap()
+    }
+
+    fn amount(text: &str) -> Decimal {
+        parse_money(text, DecimalSeparator::Dot).unwrap().amount
+    }
+
+    #[test]
+    fn plain_and_grouped_amounts() {
+        assert_eq!(amount("1234.5"), dec("1234.5"));
+        assert_eq!(amount("1,234.56"), dec("1234.56"));
+        assert_eq!(amount("1,234,567"), dec("1234567"));
+        assert_eq!(amount("-12.00"), dec("-12.00"));
+        assert_eq!(amount("(12.00)"), dec("-12.00"));
+        assert_eq!(amount("+7"), dec("7"));
+        assert_eq!(amount("0.1"), dec("0.1"));
+        assert_eq!(amount("1 234.56"), dec("1234.56"));
+    }
+
+    #[test]
+    fn currency_marks_are_reported() {
+        let money = parse_money("$1,234.56", DecimalSeparator::Dot).unwrap();
+        assert_eq!(money.amount, dec("1234.56"));
+        assert_eq!(money.currency, Some(CurrencyMark::Dollar));
+        let money = parse_money("1234.56 usd", DecimalSeparator::Dot).unwrap();
+        assert_eq!(money.currency, Some(CurrencyMark::Code("USD".into())));
+        let money = parse_money("EUR 1.234,56", DecimalSeparator::Comma).unwrap();
+        assert_eq!(money.amount, dec("1234.56"));
+        assert_eq!(money.currency, Some(CurrencyMark::Code("EUR".into())));
+        let money = parse_money("-€5", DecimalSeparator::Dot).unwrap();
+        assert_eq!(money.amount, dec("-5"));
+        assert_eq!(
+            parse_money("$-5", DecimalSeparator::Dot).unwrap().amount,
+            dec("-5")
+        );
+    }
+
+    #[test]
+    fn decimal_comma_files() {
+        let parse = |t| parse_money(t, DecimalSeparator::Comma).map(|m| m.amount);
+        assert_eq!(parse("1 234,56"), Ok(dec("1234.56")));
+        assert_eq!(parse("1.234,56"), Ok(dec("1234.56")));
+        assert_eq!(parse("980,00"), Ok(dec("980.00")));
+        assert_eq!(parse("1.234"), Ok(dec("1234")));
+    }
+
+    #[test]
+    fn the_wrong_separator_is_named_not_guessed() {
+        assert_eq!(
+            parse_money("12,50", DecimalSeparator::Dot),
+            Err(MoneyProblem::WrongSeparator(DecimalSeparator::Dot))
+        );
+        assert_eq!(
+            parse_money("1.234,56", DecimalSeparator::Dot),
+            Err(MoneyProblem::WrongSeparator(DecimalSeparator::Dot))
+        );
+        assert_eq!(
+            parse_money("1,234.56", DecimalSeparator::Comma),
+            Err(MoneyProblem::WrongSeparator(DecimalSeparator::Comma))
+        );
+    }
+
+    #[test]
+    fn garbage_is_not_an_amount() {
+        for text in [
+            "",
+            "-",
+            "abc",
+            "12..5",
+            "1,23,456",
+            "1e5",
+            "--5",
+            "(-5)",
+            "12.",
+            "$",
+            "1,2345",
+            "USD 5 EUR",
+            "5 -",
+        ] {
+            assert!(
+                parse_money(text, DecimalSeparator::Dot).is_err(),
+                "{text:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn huge_amounts_are_errors_not_wraps() {
+        assert_eq!(
+            parse_money("99999999999999999999999999999999", DecimalSeparator::Dot),
+            Err(MoneyProblem::TooLarge)
+        );
+        assert_eq!(
+            parse_money("1000000000000001", DecimalSeparator::Dot),
+            Err(MoneyProblem::TooLarge)
+        );
+        assert_eq!(amount("1000000000000000"), dec("1000000000000000"));
+    }
+
+    #[test]
+    fn currency_codes_are_three_letters() {
+        assert!(check_currency_code("USD").is_ok());
+        assert!(check_currency_code("US").is_err());
+        assert!(check_currency_code("U$D").is_err());
+    }
+}

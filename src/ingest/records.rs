@@ -1,0 +1,135 @@
+//! The typed records ingest produces for the later stages.
+
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+
+use super::identity::ClientId;
+use super::status::{InvoiceStatus, MeetingStatus};
+
+/// Where a record came from, for evidence and error messages.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Origin {
+    /// Index into `Ingested::files`.
+    pub file: u32,
+    pub line: u64,
+}
+
+/// One invoice (its lines already combined), amounts in the base currency.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Invoice {
+    pub client: ClientId,
+    pub id: Option<String>,
+    pub issued: NaiveDate,
+    /// As exported, or issued + payment terms.
+    pub due: NaiveDate,
+    /// The day it was fully paid, if the export says.
+    pub paid: Option<NaiveDate>,
+    pub amount: Decimal,
+    pub paid_amount: Option<Decimal>,
+    pub balance: Option<Decimal>,
+    pub status: InvoiceStatus,
+    pub discount: Decimal,
+    pub origin: Origin,
+}
+
+impl Invoice {
+    /// Does this invoice count at all? Void, draft and deleted ones do not.
+    pub fn counts(&self) -> bool {
+        self.status != InvoiceStatus::Excluded
+    }
+
+    /// How much had been paid by `as_of`, as far as the export tells.
+    ///
+    /// A `paid` date is a full payment on that day: before or on as-of
+    /// everything is paid, after it nothing is. Without a date, an explicit
+    /// paid amount or `amount − balance` counts; else a `paid` status means
+    /// all of it; else nothing.
+    pub fn paid_by(&self, as_of: NaiveDate) -> Decimal {
+        match self.paid {
+            Some(paid) if paid <= as_of => self.amount,
+            Some(_) => Decimal::ZERO,
+            None => {
+                if let Some(paid_amount) = self.paid_amount {
+                    paid_amount
+                } else if let Some(balance) = self.balance {
+                    self.amount - balance
+                } else if self.status == InvoiceStatus::Paid {
+                    self.amount
+                } else {
+                    Decimal::ZERO
+                }
+            }
+        }
+    }
+
+    /// What is still owed at `as_of` (never negative).
+    pub fn owed_at(&self, as_of: NaiveDate) -> Decimal {
+        (self.amount - self.paid_by(as_of)).max(Decimal::ZERO)
+    }
+}
+
+/// One support ticket, already judged against the markers.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Ticket {
+    /// `None` when neither the client cell nor the email named a client.
+    pub client: Option<ClientId>,
+    pub created: NaiveDate,
+    pub minutes: Decimal,
+    pub scope_change: bool,
+    pub abusive: bool,
+    pub escalation: bool,
+    pub origin: Origin,
+}
+
+/// One scheduled meeting.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Meeting {
+    pub client: Option<ClientId>,
+    pub date: NaiveDate,
+    pub minutes: Decimal,
+    pub status: MeetingStatus,
+    /// Our people in the meeting.
+    pub attendees: u32,
+    pub origin: Origin,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn invoice() -> Invoice {
+        Invoice {
+            client: ClientId(0),
+            id: None,
+            issued: NaiveDate::from_ymd_opt(2026, 9, 1).unwrap(),
+            due: NaiveDate::from_ymd_opt(2026, 10, 1).unwrap(),
+            paid: None,
+            amount: Decimal::from(1000),
+            paid_amount: None,
+            balance: None,
+            status: InvoiceStatus::Unstated,
+            discount: Decimal::ZERO,
+            origin: Origin { file: 0, line: 2 },
+        }
+    }
+
+    #[test]
+    fn what_is_owed_follows_the_paid_date_then_amounts_then_status() {
+        let as_of = NaiveDate::from_ymd_opt(2026, 10, 31).unwrap();
+        let mut inv = invoice();
+        assert_eq!(inv.owed_at(as_of), Decimal::from(1000));
+        inv.paid = NaiveDate::from_ymd_opt(2026, 10, 31);
+        assert_eq!(inv.owed_at(as_of), Decimal::ZERO);
+        // Paid the day after as-of: at as-of all of it was still owed.
+        inv.paid = NaiveDate::from_ymd_opt(2026, 11, 1);
+        assert_eq!(inv.owed_at(as_of), Decimal::from(1000));
+        inv.paid = None;
+        inv.balance = Some(Decimal::from(700));
+        assert_eq!(inv.owed_at(as_of), Decimal::from(700));
+        inv.paid_amount = Some(Decimal::from(100));
+        assert_eq!(inv.owed_at(as_of), Decimal::from(900));
+        let mut paid = invoice();
+        paid.status = InvoiceStatus::Paid;
+        assert_eq!(paid.owed_at(as_of), Decimal::ZERO);
+    }
+}

@@ -1,0 +1,157 @@
+//! Status words of billing and calendar tools, normalised to a few values.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+/// An invoice's standing as its export states it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum InvoiceStatus {
+    /// No status column, or a blank cell: dates and amounts decide.
+    Unstated,
+    Paid,
+    Open,
+    /// Void, draft, deleted, cancelled: not a real invoice.
+    Excluded,
+    /// Written off: only what was paid counts as revenue.
+    BadDebt,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum MeetingStatus {
+    Attended,
+    NoShow,
+    Cancelled,
+    Rescheduled,
+    Scheduled,
+}
+
+/// Compare status words case-, space-, hyphen- and underscore-insensitively.
+pub fn normalize(text: &str) -> String {
+    text.chars()
+        .filter(|c| !matches!(c, ' ' | '-' | '_' | '\t'))
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+pub fn invoice_status(text: &str) -> Option<InvoiceStatus> {
+    let word = normalize(text);
+    let status = match word.as_str() {
+        "" => InvoiceStatus::Unstated,
+        "paid" => InvoiceStatus::Paid,
+        "open" | "unpaid" | "sent" | "due" | "overdue" | "outstanding" | "authorised"
+        | "authorized" | "awaitingpayment" | "partial" | "partiallypaid" | "viewed" => {
+            InvoiceStatus::Open
+        }
+        "void" | "voided" | "deleted" | "draft" | "cancelled" | "canceled" => {
+            InvoiceStatus::Excluded
+        }
+        "uncollectible" | "writtenoff" | "writeoff" | "baddebt" => InvoiceStatus::BadDebt,
+        _ => return None,
+    };
+    Some(status)
+}
+
+pub fn meeting_status(text: &str) -> Option<MeetingStatus> {
+    let word = normalize(text);
+    let status = match word.as_str() {
+        "attended" | "completed" | "held" | "showed" => MeetingStatus::Attended,
+        "noshow" | "missed" | "absent" => MeetingStatus::NoShow,
+        "cancelled" | "canceled" => MeetingStatus::Cancelled,
+        "rescheduled" => MeetingStatus::Rescheduled,
+        "scheduled" | "booked" | "upcoming" => MeetingStatus::Scheduled,
+        _ => return None,
+    };
+    Some(status)
+}
+
+/// A user's `[kind.status]` table, checked once: keys normalised, values
+/// parsed with the built-in words.
+pub fn custom_map<T: Copy>(
+    table: &BTreeMap<String, String>,
+    section: &str,
+    parse: impl Fn(&str) -> Option<T>,
+    allowed: &str,
+) -> anyhow::Result<Vec<(String, T)>> {
+    table
+        .iter()
+        .map(|(from, to)| {
+            let status = parse(to).ok_or_else(|| {
+                anyhow::anyhow!(
+                    "[{section}.status] {from:?} = {to:?}: {to:?} is not a status clientfit knows; use one of {allowed}"
+                )
+            })?;
+            Ok((normalize(from), status))
+        })
+        .collect()
+}
+
+/// Look a value up in a user's table first, then in the built-in words.
+pub fn lookup<T: Copy>(
+    custom: &[(String, T)],
+    text: &str,
+    builtin: impl Fn(&str) -> Option<T>,
+) -> Option<T> {
+    if !custom.is_empty() {
+        let word = normalize(text);
+        if let Some((_, status)) = custom.iter().find(|(from, _)| *from == word) {
+            return Some(*status);
+        }
+    }
+    builtin(text)
+}
+
+/// true/false, yes/no, 1/0, y/n, x/blank as spreadsheets write booleans.
+pub fn boolean(text: &str) -> Option<bool> {
+    match normalize(text).as_str() {
+        "true" | "yes" | "y" | "1" | "x" => Some(true),
+        "false" | "no" | "n" | "0" | "" => Some(false),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn invoice_words_in_any_spelling() {
+        assert_eq!(invoice_status("PAID"), Some(InvoiceStatus::Paid));
+        assert_eq!(
+            invoice_status("Awaiting Payment"),
+            Some(InvoiceStatus::Open)
+        );
+        assert_eq!(invoice_status("partially_paid"), Some(InvoiceStatus::Open));
+        assert_eq!(invoice_status("AUTHORISED"), Some(InvoiceStatus::Open));
+        assert_eq!(invoice_status("Voided"), Some(InvoiceStatus::Excluded));
+        assert_eq!(invoice_status("write-off"), Some(InvoiceStatus::BadDebt));
+        assert_eq!(invoice_status("Written Off"), Some(InvoiceStatus::BadDebt));
+        assert_eq!(invoice_status(""), Some(InvoiceStatus::Unstated));
+        assert_eq!(invoice_status("bezahlt"), None);
+    }
+
+    #[test]
+    fn meeting_words_in_any_spelling() {
+        assert_eq!(meeting_status("NO_SHOW"), Some(MeetingStatus::NoShow));
+        assert_eq!(meeting_status("No Show"), Some(MeetingStatus::NoShow));
+        assert_eq!(meeting_status("COMPLETED"), Some(MeetingStatus::Attended));
+        assert_eq!(meeting_status("canceled"), Some(MeetingStatus::Cancelled));
+        assert_eq!(meeting_status("Upcoming"), Some(MeetingStatus::Scheduled));
+        assert_eq!(meeting_status("maybe"), None);
+    }
+
+    #[test]
+    fn user_tables_come_first_and_are_checked() {
+        let mut table = BTreeMap::new();
+        table.insert("Bezahlt".to_string(), "paid".to_string());
+        let custom = custom_map(&table, "invoices", invoice_status, "paid, open").unwrap();
+        assert_eq!(
+            lookup(&custom, "BEZAHLT", invoice_status),
+            Some(InvoiceStatus::Paid)
+        );
+        table.insert("offen".to_string(), "perhaps".to_string());
+        assert!(custom_map(&table, "invoices", invoice_status, "paid, open").is_err());
+    }
+}

@@ -1,0 +1,223 @@
+//! Ticket files, streamed: each row becomes a `Ticket` handed to the sink
+//! and is then forgotten, so memory does not grow with ticket rows.
+
+use super::Sink;
+use super::columns::{Kind, Resolver, normalize_header};
+use super::duration::DurationUnit;
+use super::identity::{ClientId, Registry};
+use super::reader::{CsvFile, Row};
+use super::records::{Origin, Ticket};
+use crate::config::{Config, Markers};
+use crate::error::InputError;
+
+/// Markers normalised once (lower-case, trimmed).
+pub struct MarkerSet {
+    scope_change: Vec<String>,
+    abuse: Vec<String>,
+    escalation: Vec<String>,
+}
+
+impl MarkerSet {
+    pub fn new(markers: &Markers) -> MarkerSet {
+        let clean = |list: &[String]| list.iter().map(|m| m.trim().to_lowercase()).collect();
+        MarkerSet {
+            scope_change: clean(&markers.scope_change),
+            abuse: clean(&markers.abuse),
+            escalation: clean(&markers.escalation),
+        }
+    }
+}
+
+/// The whole tags of a cell: pieces between `,` or `;`, and the words of
+/// each piece (Zendesk separates tags with spaces). Lower-cased.
+fn tags_of(cell: &str, into: &mut Vec<String>) {
+    for piece in cell.split([',', ';']) {
+        let piece = piece.trim().to_lowercase();
+        if piece.is_empty() {
+            continue;
+        }
+        if piece.contains(char::is_whitespace) {
+            into.extend(piece.split_whitespace().map(str::to_string));
+        }
+        into.push(piece);
+    }
+}
+
+fn matches(markers: &[String], values: &[String]) -> bool {
+    values
+        .iter()
+        .any(|value| markers.iter().any(|marker| marker == value))
+}
+
+/// Judge a ticket's type, tags and priority against the markers:
+/// (scope change, abusive, escalation).
+pub fn classify(
+    markers: &MarkerSet,
+    kind: &str,
+    tags: &[String],
+    priority: &str,
+) -> (bool, bool, bool) {
+    let kind = kind.trim().to_lowercase();
+    let priority = priority.trim().to_lowercase();
+    let scope_change = matches(&markers.scope_change, tags)
+        || (!kind.is_empty() && markers.scope_change.contains(&kind));
+    let abusive = matches(&markers.abuse, tags);
+    let escalation = matches(&markers.escalation, tags)
+        || (!priority.is_empty() && markers.escalation.contains(&priority));
+    (scope_change, abusive, escalation)
+}
+
+/// A ticket's or meeting's client: the client cell, else the email's domain
+/// through clients.csv `domains`; `None` when neither names one.
+pub fn client_of(
+    row: &Row,
+    client: Option<usize>,
+    email: Option<usize>,
+    registry: &mut Registry,
+) -> Option<ClientId> {
+    let name = row.text(client);
+    if !name.is_empty()
+        && let Some(id) = registry.resolve(name)
+    {
+        return Some(id);
+    }
+    let email = row.text(email);
+    if email.is_empty() {
+        None
+    } else {
+        registry.by_email(email)
+    }
+}
+
+pub fn read(
+    file: &mut CsvFile,
+    file_index: u32,
+    config: &Config,
+    markers: &MarkerSet,
+    registry: &mut Registry,
+    sink: &mut dyn Sink,
+) -> Result<(), InputError> {
+    let resolver = Resolver {
+        kind: Kind::Tickets,
+        path: &file.path,
+        headers: &file.headers,
+        mapping: &config.tickets.columns,
+        header_line: file.header_line,
+    };
+    resolver.check_mapping()?;
+    let client = resolver.index("client");
+    let email = resolver.index("email");
+    if client.is_none() && email.is_none() {
+        return Err(resolver.missing(&["client", "email"]));
+    }
+    let created = resolver.require("created")?.index;
+    let minutes = resolver.find("minutes");
+    let unit = match &minutes {
+        Some(found) if is_seconds_column(&found.matched, &file.headers.raw) => {
+            DurationUnit::Seconds
+        }
+        _ => DurationUnit::Minutes,
+    };
+    let minutes = minutes.map(|found| found.index);
+    let kind = resolver.index("type");
+    let tag_columns: Vec<usize> = resolver
+        .find("tags")
+        .map(|found| file.headers.positions(&found.header))
+        .unwrap_or_default();
+    let priority = resolver.index("priority");
+
+    let mut record = csv::StringRecord::new();
+    let mut tags = Vec::new();
+    while file.next(&mut record)? {
+        let row = Row::new(&record, file);
+        let created = row.required_date(created, config.date_order)?;
+        let minutes = row
+            .minutes(minutes, unit)?
+            .unwrap_or(config.default_ticket_minutes);
+        tags.clear();
+        for column in &tag_columns {
+            tags_of(row.text(Some(*column)), &mut tags);
+        }
+        let (scope_change, abusive, escalation) =
+            classify(markers, row.text(kind), &tags, row.text(priority));
+        let ticket = Ticket {
+            client: client_of(&row, client, email, registry),
+            created,
+            minutes,
+            scope_change,
+            abusive,
+            escalation,
+            origin: Origin {
+                file: file_index,
+                line: row.line,
+            },
+        };
+        sink.ticket(&ticket);
+    }
+    Ok(())
+}
+
+/// A time column counts seconds when its header says so (`Total time spent
+/// (sec)`), or when it is Jira's `Time Spent`, which Jira exports in seconds.
+fn is_seconds_column(matched: &str, headers: &[String]) -> bool {
+    if matched.contains("sec") {
+        return true;
+    }
+    let is_jira = headers.iter().any(|h| normalize_header(h) == "issuekey");
+    is_jira && matched == "timespent"
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tags(cell: &str) -> Vec<String> {
+        let mut out = Vec::new();
+        tags_of(cell, &mut out);
+        out
+    }
+
+    #[test]
+    fn markers_match_whole_tags_only() {
+        let markers = MarkerSet::new(&Markers::default());
+        assert_eq!(
+            classify(&markers, "", &tags("escalated billing"), ""),
+            (false, false, true)
+        );
+        assert_eq!(
+            classify(&markers, "", &tags("abusive threat"), ""),
+            (false, true, false)
+        );
+        assert_eq!(
+            classify(&markers, "Change Request", &[], ""),
+            (true, false, false)
+        );
+        assert_eq!(
+            classify(&markers, "", &tags("ui; Scope Change"), ""),
+            (true, false, false)
+        );
+        assert_eq!(
+            classify(&markers, "", &tags("change_request"), ""),
+            (true, false, false)
+        );
+        assert_eq!(
+            classify(&markers, "", &[], "Executive"),
+            (false, false, true)
+        );
+        // Part of a tag is not the tag.
+        assert_eq!(
+            classify(&markers, "", &tags("non-abusive, escalated-later"), ""),
+            (false, false, false)
+        );
+    }
+
+    #[test]
+    fn seconds_columns() {
+        assert!(is_seconds_column("totaltimespentsec", &[]));
+        assert!(!is_seconds_column("timespent", &["Time spent".into()]));
+        assert!(is_seconds_column(
+            "timespent",
+            &["Issue key".into(), "Time Spent".into()]
+        ));
+    }
+}

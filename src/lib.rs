@@ -1,0 +1,55 @@
+//! clientfit: which clients to keep, restructure, refer or fire.
+//!
+//! A pipeline in one direction, each stage its own module:
+//! `ingest` (CSV → typed records) → `aggregate` (records → per-client
+//! metrics) → `assess` (metrics → flags, guards, verdict) → `report` (the
+//! one value) → `render` (table, csv, json).
+
+pub mod aggregate;
+pub mod assess;
+pub mod cli;
+pub mod config;
+pub mod error;
+pub mod ingest;
+pub mod output;
+pub mod period;
+pub mod playbook;
+pub mod render;
+pub mod report;
+
+use std::path::PathBuf;
+
+use cli::ReportSettings;
+
+/// Run the report pipeline; also returns the input files read (so an
+/// output file can be checked against them).
+pub fn run_report(settings: &ReportSettings) -> anyhow::Result<(report::Report, Vec<PathBuf>)> {
+    let collected = ingest::discover::collect(&settings.paths)?;
+    let files = ingest::discover::classify(&collected, &settings.explicit, &settings.config)?;
+    if !files
+        .iter()
+        .any(|f| f.kind == ingest::columns::Kind::Invoices)
+    {
+        let searched: Vec<String> = settings
+            .paths
+            .iter()
+            .map(|p| p.display().to_string())
+            .collect();
+        return Err(error::UsageError(format!(
+            "no invoices file found in {}: clientfit needs invoices to know what clients pay\n  hint: put a file with \"invoice\" in its name there, or pass --invoices FILE",
+            if searched.is_empty() { "the files given".to_string() } else { searched.join(", ") }
+        ))
+        .into());
+    }
+    let bounds = period::resolve(
+        settings.period,
+        settings.as_of,
+        settings.config.as_of,
+        settings.today,
+    )?;
+    let mut activity = aggregate::Activity::new(bounds);
+    let ingested = ingest::ingest(&files, &settings.config, &mut activity)?;
+    let aggregated = aggregate::aggregate(&ingested, activity, bounds, &settings.config);
+    let report = report::build(&ingested, aggregated, &settings.config, &settings.selection);
+    Ok((report, files.into_iter().map(|f| f.path).collect()))
+}

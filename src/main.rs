@@ -1,0 +1,28 @@
+use std::process::ExitCode;
+
+use clap::Parser;
+use clientfit::cli::Cli;
+use clientfit::error::Failure;
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(err) => {
+            let _ = err.print();
+            return ExitCode::from(if err.use_stderr() { 2 } else { 0 });
+        }
+    };
+    match cli
+        .command
+        .execute(&mut std::io::stdout().lock(), &mut std::io::stderr().lock())
+    {
+        Ok(outcome) => ExitCode::from(outcome.exit_code()),
+        Err(err) => {
+            let failure = Failure::of(&err);
+            if failure != Failure::BrokenPipe {
+                eprintln!("error: {err:#}");
+            }
+            ExitCode::from(failure.exit_code())
+        }
+    }
+}

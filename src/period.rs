@@ -1,0 +1,214 @@
+//! The period a report covers and the day the books are looked at (as-of).
+
+use chrono::{Datelike, Days, Months, NaiveDate};
+
+use crate::error::UsageError;
+
+/// A closed range of days; `from` is `None` for "from the earliest event".
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PeriodRequest {
+    pub from: Option<NaiveDate>,
+    pub to: Option<NaiveDate>,
+}
+
+/// Parse `--period`: `2026-10`, `2026-Q3`, `2026`, `2026-10-01..2026-12-31`.
+pub fn parse_period(text: &str) -> Result<(NaiveDate, NaiveDate), UsageError> {
+    let text = text.trim();
+    let bad = || {
+        UsageError(format!(
+            "--period {text:?} is not a period; use 2026-10 (a month), 2026-Q3 (a quarter), 2026 (a year) or 2026-10-01..2026-12-31 (a range)"
+        ))
+    };
+    if let Some((from, to)) = text.split_once("..") {
+        let from = parse_day(from).map_err(|_| bad())?;
+        let to = parse_day(to).map_err(|_| bad())?;
+        if to < from {
+            return Err(UsageError(format!(
+                "--period {text:?} ends before it starts"
+            )));
+        }
+        return Ok((from, to));
+    }
+    if text.len() == 4 && text.bytes().all(|b| b.is_ascii_digit()) {
+        let year: i32 = text.parse().map_err(|_| bad())?;
+        let from = NaiveDate::from_ymd_opt(year, 1, 1).ok_or_else(bad)?;
+        let to = NaiveDate::from_ymd_opt(year, 12, 31).ok_or_else(bad)?;
+        return Ok((from, to));
+    }
+    let (year, rest) = text.split_once('-').ok_or_else(bad)?;
+    if year.len() != 4 {
+        return Err(bad());
+    }
+    let year: i32 = year.parse().map_err(|_| bad())?;
+    let (first_month, months) = if let Some(quarter) = rest.strip_prefix(['Q', 'q']) {
+        let quarter: u32 = quarter.parse().map_err(|_| bad())?;
+        if !(1..=4).contains(&quarter) {
+            return Err(bad());
+        }
+        ((quarter - 1) * 3 + 1, 3)
+    } else {
+        if rest.len() != 2 {
+            return Err(bad());
+        }
+        let month: u32 = rest.parse().map_err(|_| bad())?;
+        (month, 1)
+    };
+    let from = NaiveDate::from_ymd_opt(year, first_month, 1).ok_or_else(bad)?;
+    let to = from
+        .checked_add_months(Months::new(months))
+        .and_then(|next| next.checked_sub_days(Days::new(1)))
+        .ok_or_else(bad)?;
+    Ok((from, to))
+}
+
+/// A day given on the command line or in config: ISO `YYYY-MM-DD`.
+pub fn parse_day(text: &str) -> Result<NaiveDate, UsageError> {
+    NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")
+        .map_err(|_| UsageError(format!("{text:?} is not a date in the form YYYY-MM-DD")))
+}
+
+/// Today, or `CLIENTFIT_TODAY` when set (tests and reproducible runs).
+pub fn today() -> Result<NaiveDate, UsageError> {
+    match std::env::var("CLIENTFIT_TODAY") {
+        Ok(text) => parse_day(&text).map_err(|err| UsageError(format!("CLIENTFIT_TODAY: {err}"))),
+        Err(_) => Ok(chrono::Local::now().date_naive()),
+    }
+}
+
+/// The period bounds known before reading: `to` is already clamped to as-of
+/// (nothing after as-of has happened yet).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Bounds {
+    pub from: Option<NaiveDate>,
+    pub to: NaiveDate,
+    pub as_of: NaiveDate,
+}
+
+impl Bounds {
+    pub fn contains(&self, day: NaiveDate) -> bool {
+        day <= self.to && self.from.is_none_or(|from| day >= from)
+    }
+}
+
+/// Settle as-of and the period: `--as-of`, else config `as_of`, else the
+/// period's end if that is before today, else today.
+pub fn resolve(
+    request: PeriodRequest,
+    as_of_flag: Option<NaiveDate>,
+    as_of_config: Option<NaiveDate>,
+    today: NaiveDate,
+) -> Result<Bounds, UsageError> {
+    let as_of = as_of_flag.or(as_of_config).unwrap_or(match request.to {
+        Some(end) if end < today => end,
+        _ => today,
+    });
+    let to = request.to.map_or(as_of, |end| end.min(as_of));
+    if let Some(from) = request.from
+        && from > as_of
+    {
+        return Err(UsageError(format!(
+            "the period starts on {from}, after the as-of date {as_of}: nothing in it has happened yet"
+        )));
+    }
+    Ok(Bounds {
+        from: request.from,
+        to,
+        as_of,
+    })
+}
+
+/// Days in a closed period, at least 1.
+pub fn days_in(from: NaiveDate, to: NaiveDate) -> i64 {
+    (to - from).num_days().max(0) + 1
+}
+
+/// First day of the month of `day` (used by tests and relative periods).
+pub fn month_start(day: NaiveDate) -> NaiveDate {
+    day.with_day(1).unwrap_or(day)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, day).unwrap()
+    }
+
+    #[test]
+    fn period_forms() {
+        assert_eq!(
+            parse_period("2026-10"),
+            Ok((d(2026, 10, 1), d(2026, 10, 31)))
+        );
+        assert_eq!(parse_period("2026-02"), Ok((d(2026, 2, 1), d(2026, 2, 28))));
+        assert_eq!(parse_period("2026-Q3"), Ok((d(2026, 7, 1), d(2026, 9, 30))));
+        assert_eq!(
+            parse_period("2026-q4"),
+            Ok((d(2026, 10, 1), d(2026, 12, 31)))
+        );
+        assert_eq!(parse_period("2026"), Ok((d(2026, 1, 1), d(2026, 12, 31))));
+        assert_eq!(
+            parse_period("2026-10-05..2026-11-04"),
+            Ok((d(2026, 10, 5), d(2026, 11, 4)))
+        );
+        for bad in [
+            "2026-13",
+            "2026-Q5",
+            "26-10",
+            "last-year",
+            "2026-11-04..2026-10-05",
+            "",
+        ] {
+            assert!(parse_period(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn as_of_precedence() {
+        let today = d(2026, 11, 23);
+        let october = PeriodRequest {
+            from: Some(d(2026, 10, 1)),
+            to: Some(d(2026, 10, 31)),
+        };
+        // A past period ends the books at its end.
+        assert_eq!(
+            resolve(october, None, None, today).unwrap().as_of,
+            d(2026, 10, 31)
+        );
+        // Config beats that, and the flag beats config.
+        assert_eq!(
+            resolve(october, None, Some(d(2026, 11, 5)), today)
+                .unwrap()
+                .as_of,
+            d(2026, 11, 5)
+        );
+        assert_eq!(
+            resolve(october, Some(d(2026, 11, 10)), Some(d(2026, 11, 5)), today)
+                .unwrap()
+                .as_of,
+            d(2026, 11, 10)
+        );
+        // A period still running is clamped to as-of = today.
+        let year = PeriodRequest {
+            from: Some(d(2026, 1, 1)),
+            to: Some(d(2026, 12, 31)),
+        };
+        let bounds = resolve(year, None, None, today).unwrap();
+        assert_eq!((bounds.as_of, bounds.to), (today, today));
+        // No period: up to as-of.
+        let open = PeriodRequest {
+            from: None,
+            to: None,
+        };
+        assert_eq!(resolve(open, None, None, today).unwrap().to, today);
+        // A period after as-of has nothing in it.
+        assert!(resolve(october, Some(d(2026, 9, 1)), None, today).is_err());
+    }
+
+    #[test]
+    fn days_are_inclusive() {
+        assert_eq!(days_in(d(2026, 10, 1), d(2026, 10, 31)), 31);
+        assert_eq!(days_in(d(2026, 10, 1), d(2026, 10, 1)), 1);
+    }
+}

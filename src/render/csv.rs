@@ -1,0 +1,173 @@
+//! `--format csv`: one row per shown client, snake_case headers, plain
+//! numbers (money with two decimals, ratios as fractions), empty for
+//! undefined figures. Text that a spreadsheet would run as a formula is
+//! prefixed with `'`.
+
+use super::{cents, round_to};
+use crate::report::Report;
+
+const HEADERS: &[&str] = &[
+    "rank",
+    "client",
+    "key",
+    "owner",
+    "segment",
+    "strategic",
+    "verdict",
+    "flags",
+    "guard",
+    "revenue",
+    "bad_debt",
+    "discounts",
+    "support_cost",
+    "meeting_cost",
+    "no_show_cost",
+    "collection_cost",
+    "delivery_cost",
+    "cost_to_serve",
+    "profit",
+    "margin",
+    "effective_hourly",
+    "hours_to_serve",
+    "invoices_due",
+    "late_invoices",
+    "late_share",
+    "avg_days_late",
+    "outstanding",
+    "current",
+    "d1_30",
+    "d31_60",
+    "d61_90",
+    "d90_plus",
+    "overdue",
+    "dso",
+    "tickets",
+    "ticket_minutes",
+    "scope_changes",
+    "escalations",
+    "abusive_tickets",
+    "scheduled",
+    "attended",
+    "no_shows",
+    "cancelled",
+    "no_show_rate",
+    "revenue_share",
+    "ticket_share",
+    "reasons",
+];
+
+/// Neutralise text a spreadsheet would evaluate (`=`, `+`, `-`, `@`, tab, CR).
+pub fn guard_formula(text: &str) -> String {
+    match text.chars().next() {
+        Some('=' | '+' | '-' | '@' | '\t' | '\r') => format!("'{text}"),
+        _ => text.to_string(),
+    }
+}
+
+fn optional(value: Option<f64>, decimals: i32) -> String {
+    value
+        .map(|v| round_to(v, decimals).to_string())
+        .unwrap_or_default()
+}
+
+pub fn render(report: &Report) -> anyhow::Result<String> {
+    let mut writer = csv::Writer::from_writer(Vec::new());
+    writer.write_record(HEADERS)?;
+    for c in report.shown() {
+        let m = &c.metrics;
+        let a = &c.assessment;
+        let flags: Vec<&str> = a.flags.iter().map(|f| f.id.name()).collect();
+        let guard = a
+            .guard
+            .as_ref()
+            .map(|g| {
+                g.ids
+                    .iter()
+                    .map(|id| match id {
+                        crate::assess::GuardId::Strategic => "strategic",
+                        crate::assess::GuardId::Concentration => "concentration",
+                    })
+                    .collect::<Vec<_>>()
+                    .join(";")
+            })
+            .unwrap_or_default();
+        let money = |v| cents(v).to_string();
+        let record: Vec<String> = vec![
+            c.rank.to_string(),
+            guard_formula(&c.name),
+            guard_formula(&c.key),
+            guard_formula(c.owner.as_deref().unwrap_or("")),
+            guard_formula(c.segment.as_deref().unwrap_or("")),
+            c.strategic.to_string(),
+            a.verdict.name().to_string(),
+            flags.join(";"),
+            guard,
+            money(m.revenue),
+            money(m.bad_debt),
+            money(m.discounts),
+            money(m.support_cost),
+            money(m.meeting_cost),
+            money(m.no_show_cost),
+            money(m.collection_cost),
+            money(m.delivery_cost),
+            money(m.cost_to_serve),
+            money(m.profit),
+            optional(m.margin, 4),
+            m.effective_hourly.map(money).unwrap_or_default(),
+            round_to(
+                super::ratio_of(m.hours_to_serve, rust_decimal::Decimal::ONE),
+                2,
+            )
+            .to_string(),
+            m.invoices_due.to_string(),
+            m.late_invoices.to_string(),
+            optional(m.late_share, 4),
+            optional(m.avg_days_late, 1),
+            money(m.outstanding),
+            money(m.current),
+            money(m.d1_30),
+            money(m.d31_60),
+            money(m.d61_90),
+            money(m.d90_plus),
+            money(m.overdue),
+            optional(m.dso, 1),
+            m.tickets.to_string(),
+            round_to(
+                super::ratio_of(m.ticket_minutes, rust_decimal::Decimal::ONE),
+                2,
+            )
+            .to_string(),
+            m.scope_changes.to_string(),
+            m.escalations.to_string(),
+            m.abusive_tickets.to_string(),
+            m.scheduled.to_string(),
+            m.attended.to_string(),
+            m.no_shows.to_string(),
+            m.cancelled.to_string(),
+            optional(m.no_show_rate, 4),
+            optional(m.revenue_share, 4),
+            optional(m.ticket_share, 4),
+            guard_formula(&a.reasons.join(" | ")),
+        ];
+        writer.write_record(&record)?;
+    }
+    let bytes = writer
+        .into_inner()
+        .map_err(|err| anyhow::anyhow!("{err}"))?;
+    Ok(String::from_utf8(bytes)?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formulas_are_neutralised() {
+        assert_eq!(guard_formula("=HYPERLINK(\"x\")"), "'=HYPERLINK(\"x\")");
+        assert_eq!(guard_formula("+1"), "'+1");
+        assert_eq!(guard_formula("-2"), "'-2");
+        assert_eq!(guard_formula("@SUM"), "'@SUM");
+        assert_eq!(guard_formula("\tx"), "'\tx");
+        assert_eq!(guard_formula("Acme"), "Acme");
+    }
+}

@@ -1,0 +1,244 @@
+//! `--format json`: every figure, for scripts. Money is a JSON number with
+//! exactly two decimals; ratios are numbers rounded to 4 decimals, day
+//! counts to 1; `null` where §4 says a figure is undefined. The schema only
+//! grows; `schema` changes when something incompatible would.
+
+use rust_decimal::Decimal;
+use serde::Serialize;
+
+use super::{cents, round_to};
+use crate::assess::{Flag, Guard, Verdict};
+use crate::report::{ClientReport, Report};
+
+/// Version of the JSON layout; `diff` refuses snapshots of another one.
+pub const SCHEMA_VERSION: u32 = 1;
+
+/// Money for JSON: rounded half-even to cents, written as a number.
+#[derive(Debug, Clone, Copy)]
+pub struct Money(pub Decimal);
+
+impl Serialize for Money {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rust_decimal::serde::arbitrary_precision::serialize(&cents(self.0), serializer)
+    }
+}
+
+fn ratio(value: Option<f64>) -> Option<f64> {
+    value.map(|v| round_to(v, 4))
+}
+
+fn days(value: Option<f64>) -> Option<f64> {
+    value.map(|v| round_to(v, 1))
+}
+
+#[derive(Serialize)]
+struct Document<'a> {
+    tool: &'static str,
+    version: &'static str,
+    schema: u32,
+    period: PeriodJson,
+    as_of: String,
+    currency: Option<&'a str>,
+    settings: &'a crate::config::Config,
+    clients: Vec<ClientJson<'a>>,
+    portfolio: PortfolioJson,
+    warnings: &'a [String],
+}
+
+#[derive(Serialize)]
+struct PeriodJson {
+    from: String,
+    to: String,
+    days: i64,
+}
+
+#[derive(Serialize)]
+struct ClientJson<'a> {
+    rank: usize,
+    client: &'a str,
+    key: &'a str,
+    owner: Option<&'a str>,
+    segment: Option<&'a str>,
+    strategic: bool,
+    revenue: Money,
+    bad_debt: Money,
+    discounts: Money,
+    support_cost: Money,
+    meeting_cost: Money,
+    no_show_cost: Money,
+    collection_cost: Money,
+    delivery_cost: Money,
+    cost_to_serve: Money,
+    profit: Money,
+    margin: Option<f64>,
+    effective_hourly: Option<Money>,
+    hours_to_serve: f64,
+    invoices_due: u64,
+    late_invoices: u64,
+    late_share: Option<f64>,
+    avg_days_late: Option<f64>,
+    outstanding: Money,
+    current: Money,
+    d1_30: Money,
+    d31_60: Money,
+    d61_90: Money,
+    d90_plus: Money,
+    overdue: Money,
+    dso: Option<f64>,
+    tickets: u64,
+    ticket_minutes: f64,
+    scope_changes: u64,
+    escalations: u64,
+    abusive_tickets: u64,
+    scheduled: u64,
+    attended: u64,
+    no_shows: u64,
+    cancelled: u64,
+    no_show_rate: Option<f64>,
+    revenue_share: Option<f64>,
+    ticket_share: Option<f64>,
+    flags: &'a [Flag],
+    verdict: Verdict,
+    guard: Option<GuardJson<'a>>,
+    reasons: &'a [String],
+    actions: &'a [String],
+}
+
+#[derive(Serialize)]
+struct GuardJson<'a> {
+    ids: &'a [crate::assess::GuardId],
+    revenue_share: Option<f64>,
+    held_from: Option<Verdict>,
+}
+
+#[derive(Serialize)]
+struct PortfolioJson {
+    clients: usize,
+    revenue: Money,
+    cost_to_serve: Money,
+    profit: Money,
+    outstanding: Money,
+    overdue: Money,
+    d90_plus: Money,
+    bad_debt: Money,
+    tickets: u64,
+    verdicts: serde_json::Map<String, serde_json::Value>,
+    pareto: ParetoJson,
+    unmatched_tickets: u64,
+    unmatched_meetings: u64,
+}
+
+#[derive(Serialize)]
+struct ParetoJson {
+    top_clients: usize,
+    revenue_share: Option<f64>,
+    profit_share: Option<f64>,
+}
+
+fn quantity(value: Decimal) -> f64 {
+    round_to(super::ratio_of(value, Decimal::ONE), 2)
+}
+
+fn client(c: &ClientReport) -> ClientJson<'_> {
+    let m = &c.metrics;
+    let guard = c.assessment.guard.as_ref().map(|g: &Guard| GuardJson {
+        ids: &g.ids,
+        revenue_share: ratio(g.revenue_share),
+        held_from: g.held_from,
+    });
+    ClientJson {
+        rank: c.rank,
+        client: &c.name,
+        key: &c.key,
+        owner: c.owner.as_deref(),
+        segment: c.segment.as_deref(),
+        strategic: c.strategic,
+        revenue: Money(m.revenue),
+        bad_debt: Money(m.bad_debt),
+        discounts: Money(m.discounts),
+        support_cost: Money(m.support_cost),
+        meeting_cost: Money(m.meeting_cost),
+        no_show_cost: Money(m.no_show_cost),
+        collection_cost: Money(m.collection_cost),
+        delivery_cost: Money(m.delivery_cost),
+        cost_to_serve: Money(m.cost_to_serve),
+        profit: Money(m.profit),
+        margin: ratio(m.margin),
+        effective_hourly: m.effective_hourly.map(Money),
+        hours_to_serve: quantity(m.hours_to_serve),
+        invoices_due: m.invoices_due,
+        late_invoices: m.late_invoices,
+        late_share: ratio(m.late_share),
+        avg_days_late: days(m.avg_days_late),
+        outstanding: Money(m.outstanding),
+        current: Money(m.current),
+        d1_30: Money(m.d1_30),
+        d31_60: Money(m.d31_60),
+        d61_90: Money(m.d61_90),
+        d90_plus: Money(m.d90_plus),
+        overdue: Money(m.overdue),
+        dso: days(m.dso),
+        tickets: m.tickets,
+        ticket_minutes: quantity(m.ticket_minutes),
+        scope_changes: m.scope_changes,
+        escalations: m.escalations,
+        abusive_tickets: m.abusive_tickets,
+        scheduled: m.scheduled,
+        attended: m.attended,
+        no_shows: m.no_shows,
+        cancelled: m.cancelled,
+        no_show_rate: ratio(m.no_show_rate),
+        revenue_share: ratio(m.revenue_share),
+        ticket_share: ratio(m.ticket_share),
+        flags: &c.assessment.flags,
+        verdict: c.assessment.verdict,
+        guard,
+        reasons: &c.assessment.reasons,
+        actions: &c.assessment.actions,
+    }
+}
+
+pub fn render(report: &Report) -> anyhow::Result<String> {
+    let p = &report.portfolio;
+    let mut verdicts = serde_json::Map::new();
+    for (verdict, count) in &p.verdicts {
+        verdicts.insert(verdict.name().to_string(), serde_json::Value::from(*count));
+    }
+    let document = Document {
+        tool: "clientfit",
+        version: env!("CARGO_PKG_VERSION"),
+        schema: SCHEMA_VERSION,
+        period: PeriodJson {
+            from: report.period.from.to_string(),
+            to: report.period.to.to_string(),
+            days: report.period.days,
+        },
+        as_of: report.period.as_of.to_string(),
+        currency: report.currency.as_deref(),
+        settings: &report.config,
+        clients: report.shown().map(client).collect(),
+        portfolio: PortfolioJson {
+            clients: p.clients,
+            revenue: Money(p.revenue),
+            cost_to_serve: Money(p.cost_to_serve),
+            profit: Money(p.profit),
+            outstanding: Money(p.outstanding),
+            overdue: Money(p.overdue),
+            d90_plus: Money(p.d90_plus),
+            bad_debt: Money(p.bad_debt),
+            tickets: p.tickets,
+            verdicts,
+            pareto: ParetoJson {
+                top_clients: p.pareto.top_clients,
+                revenue_share: ratio(p.pareto.revenue_share),
+                profit_share: ratio(p.pareto.profit_share),
+            },
+            unmatched_tickets: p.unmatched_tickets,
+            unmatched_meetings: p.unmatched_meetings,
+        },
+        warnings: &report.warnings,
+    };
+    let mut text = serde_json::to_string_pretty(&document)?;
+    text.push('\n');
+    Ok(text)
+}

@@ -1,0 +1,149 @@
+//! Stage 4: the report value → text, in the format asked for.
+
+pub mod csv;
+pub mod json;
+pub mod table;
+
+use rust_decimal::prelude::ToPrimitive;
+use rust_decimal::{Decimal, RoundingStrategy};
+
+use crate::report::Report;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    /// A table for people (default on a terminal).
+    Table,
+    /// One row per client, for spreadsheets.
+    Csv,
+    /// Everything, for scripts.
+    Json,
+}
+
+/// How the table should look; only the table reads this.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Style {
+    pub color: bool,
+    pub width: Width,
+}
+
+/// The width the table must fit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Width {
+    /// `COLUMNS`, or a fixed width in tests.
+    Fixed(u16),
+    /// The terminal's own width.
+    Terminal,
+    /// Not a terminal: never wrap.
+    Unlimited,
+}
+
+pub fn render(report: &Report, format: Format, style: Style) -> anyhow::Result<String> {
+    match format {
+        Format::Table => Ok(table::render(report, style)),
+        Format::Csv => csv::render(report),
+        Format::Json => json::render(report),
+    }
+}
+
+/// Money rounded half-even to cents, with exactly two decimals.
+pub fn cents(value: Decimal) -> Decimal {
+    let mut rounded = value.round_dp_with_strategy(2, RoundingStrategy::MidpointNearestEven);
+    rounded.rescale(2);
+    // "-0.00" reads as a loss that is not there.
+    if rounded.is_zero() {
+        rounded.set_sign_positive(true);
+    }
+    rounded
+}
+
+/// An exact quotient as `f64`, for shares and averages.
+pub fn ratio_of(numerator: Decimal, denominator: Decimal) -> f64 {
+    if denominator.is_zero() {
+        return 0.0;
+    }
+    numerator
+        .checked_div(denominator)
+        .and_then(|q| q.to_f64())
+        .unwrap_or(0.0)
+}
+
+/// Round a ratio for output so tiny float noise never shows.
+pub fn round_to(value: f64, decimals: i32) -> f64 {
+    let factor = 10f64.powi(decimals);
+    let rounded = (value * factor).round() / factor;
+    if rounded == 0.0 { 0.0 } else { rounded }
+}
+
+/// `1234567.5` → `1,234,567.50`.
+pub fn grouped(value: Decimal) -> String {
+    let text = cents(value).to_string();
+    let (sign, digits) = match text.strip_prefix('-') {
+        Some(rest) => ("-", rest),
+        None => ("", text.as_str()),
+    };
+    let (integer, fraction) = digits.split_once('.').unwrap_or((digits, "00"));
+    let mut out = String::with_capacity(text.len() + integer.len() / 3);
+    for (index, ch) in integer.chars().enumerate() {
+        if index > 0 && (integer.len() - index) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(ch);
+    }
+    format!("{sign}{out}.{fraction}")
+}
+
+/// Make untrusted text safe for a terminal: control characters (and so ANSI
+/// escape sequences) are shown escaped, never sent raw.
+pub fn sanitize(text: &str) -> String {
+    if !text.chars().any(char::is_control) {
+        return text.to_string();
+    }
+    text.chars()
+        .map(|c| {
+            if c.is_control() {
+                c.escape_default().to_string()
+            } else {
+                c.to_string()
+            }
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::str::FromStr;
+
+    #[test]
+    fn cents_round_half_to_even() {
+        assert_eq!(
+            cents(Decimal::from_str("2.345").unwrap()).to_string(),
+            "2.34"
+        );
+        assert_eq!(
+            cents(Decimal::from_str("2.355").unwrap()).to_string(),
+            "2.36"
+        );
+        assert_eq!(cents(Decimal::from_str("7").unwrap()).to_string(), "7.00");
+        assert_eq!(
+            cents(Decimal::from_str("-0.001").unwrap()).to_string(),
+            "0.00"
+        );
+    }
+
+    #[test]
+    fn grouping_thousands() {
+        assert_eq!(
+            grouped(Decimal::from_str("1234567.5").unwrap()),
+            "1,234,567.50"
+        );
+        assert_eq!(grouped(Decimal::from_str("-999.999").unwrap()), "-1,000.00");
+        assert_eq!(grouped(Decimal::from_str("12").unwrap()), "12.00");
+    }
+
+    #[test]
+    fn control_characters_are_escaped() {
+        assert_eq!(sanitize("Acme\u{1b}[2J"), "Acme\\u{1b}[2J");
+        assert_eq!(sanitize("Café"), "Café");
+    }
+}

@@ -1,0 +1,264 @@
+//! The one report value every renderer draws from.
+
+use rust_decimal::Decimal;
+
+use crate::aggregate::{Aggregated, ClientMetrics, Period};
+use crate::assess::{Assessment, Verdict, assess};
+use crate::config::Config;
+use crate::ingest::Ingested;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum SortKey {
+    /// Profit, highest first.
+    #[default]
+    Profit,
+    /// Margin, highest first; clients without revenue last.
+    Margin,
+    /// Revenue, highest first.
+    Revenue,
+    /// Worst verdict first, then most severe flags, then lowest profit.
+    Risk,
+    /// Client name, A to Z.
+    Name,
+}
+
+/// Which rows to show; none of these change any figure.
+#[derive(Debug, Clone, Default)]
+pub struct Selection {
+    pub sort: SortKey,
+    pub verdicts: Vec<Verdict>,
+    pub owner: Option<String>,
+    pub top: Option<usize>,
+}
+
+#[derive(Debug, Clone)]
+pub struct ClientReport {
+    /// Position in the chosen sort among all listed clients (1-based).
+    pub rank: usize,
+    pub name: String,
+    pub key: String,
+    pub owner: Option<String>,
+    pub segment: Option<String>,
+    pub strategic: bool,
+    pub metrics: ClientMetrics,
+    pub assessment: Assessment,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Pareto {
+    /// How many clients make the top 20% (rounded up, at least 1).
+    pub top_clients: usize,
+    /// Share of revenue from the top 20% of clients by revenue.
+    pub revenue_share: Option<f64>,
+    /// Share of profit from the top 20% of clients by profit.
+    pub profit_share: Option<f64>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Portfolio {
+    pub clients: usize,
+    pub revenue: Decimal,
+    pub cost_to_serve: Decimal,
+    pub profit: Decimal,
+    pub outstanding: Decimal,
+    pub overdue: Decimal,
+    pub d90_plus: Decimal,
+    pub bad_debt: Decimal,
+    pub tickets: u64,
+    pub verdicts: Vec<(Verdict, usize)>,
+    pub pareto: Pareto,
+    pub unmatched_tickets: u64,
+    pub unmatched_meetings: u64,
+}
+
+#[derive(Debug, Clone)]
+pub struct Report {
+    pub period: Period,
+    pub currency: Option<String>,
+    pub config: Config,
+    /// Every listed client, sorted and ranked.
+    pub clients: Vec<ClientReport>,
+    /// Indices into `clients` of the rows the selection shows.
+    pub shown: Vec<usize>,
+    pub portfolio: Portfolio,
+    pub warnings: Vec<String>,
+}
+
+impl Report {
+    pub fn shown(&self) -> impl Iterator<Item = &ClientReport> {
+        self.shown.iter().map(|index| &self.clients[*index])
+    }
+
+    /// Does any shown client have `verdict` or a worse one?
+    pub fn any_shown_at_least(&self, verdict: Verdict) -> bool {
+        self.shown()
+            .any(|client| client.assessment.verdict.at_least_as_bad_as(verdict))
+    }
+}
+
+pub fn build(
+    ingested: &Ingested,
+    aggregated: Aggregated,
+    config: &Config,
+    selection: &Selection,
+) -> Report {
+    let period = aggregated.period;
+    let mut clients: Vec<ClientReport> = aggregated
+        .clients
+        .into_iter()
+        .map(|metrics| {
+            let info = ingested.registry.info(metrics.client);
+            let assessment = assess(&metrics, info, &period, &config.thresholds);
+            ClientReport {
+                rank: 0,
+                name: info.name.clone(),
+                key: info.key.clone(),
+                owner: info.owner.clone(),
+                segment: info.segment.clone(),
+                strategic: info.strategic,
+                metrics,
+                assessment,
+            }
+        })
+        .collect();
+    sort(&mut clients, selection.sort);
+    for (index, client) in clients.iter_mut().enumerate() {
+        client.rank = index + 1;
+    }
+    let portfolio = portfolio(
+        &clients,
+        aggregated.unmatched_tickets,
+        aggregated.unmatched_meetings,
+    );
+    let shown = select(&clients, selection);
+    let mut warnings = ingested.warnings.clone();
+    if portfolio.unmatched_tickets > 0 || portfolio.unmatched_meetings > 0 {
+        warnings.push(format!(
+            "unmatched: {} ticket(s) and {} meeting(s) in the period name no known client (no client cell, and no email domain in clients.csv)",
+            portfolio.unmatched_tickets, portfolio.unmatched_meetings
+        ));
+    }
+    Report {
+        period,
+        currency: ingested.currency.clone(),
+        config: config.clone(),
+        clients,
+        shown,
+        portfolio,
+        warnings,
+    }
+}
+
+/// Sort with a total order: every key ends with the client key and name,
+/// so equal figures never leave the order to chance.
+pub fn sort(clients: &mut [ClientReport], key: SortKey) {
+    use std::cmp::Ordering;
+    let by_name =
+        |a: &ClientReport, b: &ClientReport| a.key.cmp(&b.key).then_with(|| a.name.cmp(&b.name));
+    let float_desc = |a: Option<f64>, b: Option<f64>| match (a, b) {
+        (Some(a), Some(b)) => b.total_cmp(&a),
+        (Some(_), None) => Ordering::Less,
+        (None, Some(_)) => Ordering::Greater,
+        (None, None) => Ordering::Equal,
+    };
+    clients.sort_by(|a, b| {
+        let (ma, mb) = (&a.metrics, &b.metrics);
+        let primary = match key {
+            SortKey::Profit => mb.profit.cmp(&ma.profit),
+            SortKey::Margin => float_desc(ma.margin, mb.margin),
+            SortKey::Revenue => mb.revenue.cmp(&ma.revenue),
+            SortKey::Risk => a
+                .assessment
+                .verdict
+                .cmp(&b.assessment.verdict)
+                .then_with(|| {
+                    b.assessment
+                        .severe_flags()
+                        .cmp(&a.assessment.severe_flags())
+                })
+                .then_with(|| ma.profit.cmp(&mb.profit)),
+            SortKey::Name => Ordering::Equal,
+        };
+        primary.then_with(|| by_name(a, b))
+    });
+}
+
+fn select(clients: &[ClientReport], selection: &Selection) -> Vec<usize> {
+    let owner = selection.owner.as_ref().map(|o| o.trim().to_lowercase());
+    let mut shown: Vec<usize> = clients
+        .iter()
+        .enumerate()
+        .filter(|(_, c)| {
+            selection.verdicts.is_empty() || selection.verdicts.contains(&c.assessment.verdict)
+        })
+        .filter(|(_, c)| match &owner {
+            Some(owner) => c
+                .owner
+                .as_ref()
+                .is_some_and(|o| o.trim().to_lowercase() == *owner),
+            None => true,
+        })
+        .map(|(index, _)| index)
+        .collect();
+    if let Some(top) = selection.top {
+        shown.truncate(top);
+    }
+    shown
+}
+
+fn portfolio(
+    clients: &[ClientReport],
+    unmatched_tickets: u64,
+    unmatched_meetings: u64,
+) -> Portfolio {
+    let sum =
+        |f: fn(&ClientMetrics) -> Decimal| clients.iter().map(|c| f(&c.metrics)).sum::<Decimal>();
+    let verdicts = Verdict::ALL
+        .iter()
+        .map(|v| {
+            (
+                *v,
+                clients
+                    .iter()
+                    .filter(|c| c.assessment.verdict == *v)
+                    .count(),
+            )
+        })
+        .collect();
+    Portfolio {
+        clients: clients.len(),
+        revenue: sum(|m| m.revenue),
+        cost_to_serve: sum(|m| m.cost_to_serve),
+        profit: sum(|m| m.profit),
+        outstanding: sum(|m| m.outstanding),
+        overdue: sum(|m| m.overdue),
+        d90_plus: sum(|m| m.d90_plus),
+        bad_debt: sum(|m| m.bad_debt),
+        tickets: clients.iter().map(|c| c.metrics.tickets).sum(),
+        verdicts,
+        pareto: pareto(clients),
+        unmatched_tickets,
+        unmatched_meetings,
+    }
+}
+
+/// The Pareto line: the top 20% of clients (rounded up) by revenue and
+/// their share of revenue; by profit and their share of profit. A share is
+/// `None` when the total is not positive (a share of a loss means nothing).
+pub fn pareto(clients: &[ClientReport]) -> Pareto {
+    let top_clients = clients.len().div_ceil(5).max(1);
+    let share = |mut values: Vec<Decimal>| -> Option<f64> {
+        let total: Decimal = values.iter().sum();
+        if total <= Decimal::ZERO {
+            return None;
+        }
+        values.sort_by(|a, b| b.cmp(a));
+        let top: Decimal = values.iter().take(top_clients).sum();
+        Some(crate::render::ratio_of(top, total))
+    };
+    Pareto {
+        top_clients: top_clients.min(clients.len()),
+        revenue_share: share(clients.iter().map(|c| c.metrics.revenue).collect()),
+        profit_share: share(clients.iter().map(|c| c.metrics.profit).collect()),
+    }
+}
