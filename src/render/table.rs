@@ -2,7 +2,7 @@
 //! counts and the Pareto line.
 
 use comfy_table::presets::UTF8_FULL_CONDENSED;
-use comfy_table::{Cell, CellAlignment, Color, ContentArrangement, Table};
+use comfy_table::{Cell, CellAlignment, Color, ColumnConstraint, ContentArrangement, Table};
 
 use super::{Style, Width, grouped, sanitize};
 use crate::assess::Verdict;
@@ -21,7 +21,173 @@ fn verdict_color(verdict: Verdict) -> Color {
     }
 }
 
+/// A table column: its header, whether it holds a number (numbers never
+/// wrap), and how soon it is dropped when the terminal is narrow (lower
+/// goes first; 0 never).
+struct Column {
+    header: &'static str,
+    numeric: bool,
+    drop_order: u8,
+}
+
+const COLUMNS: [Column; 13] = [
+    Column {
+        header: "#",
+        numeric: true,
+        drop_order: 0,
+    },
+    Column {
+        header: "client",
+        numeric: false,
+        drop_order: 0,
+    },
+    Column {
+        header: "revenue",
+        numeric: true,
+        drop_order: 0,
+    },
+    Column {
+        header: "cost to serve",
+        numeric: true,
+        drop_order: 6,
+    },
+    Column {
+        header: "profit",
+        numeric: true,
+        drop_order: 0,
+    },
+    Column {
+        header: "margin",
+        numeric: true,
+        drop_order: 7,
+    },
+    Column {
+        header: "overdue",
+        numeric: true,
+        drop_order: 5,
+    },
+    Column {
+        header: "late %",
+        numeric: true,
+        drop_order: 4,
+    },
+    Column {
+        header: "tickets",
+        numeric: true,
+        drop_order: 3,
+    },
+    Column {
+        header: "no-shows",
+        numeric: true,
+        drop_order: 2,
+    },
+    Column {
+        header: "scope chg",
+        numeric: true,
+        drop_order: 1,
+    },
+    Column {
+        header: "flags",
+        numeric: false,
+        drop_order: 0,
+    },
+    Column {
+        header: "verdict",
+        numeric: false,
+        drop_order: 0,
+    },
+];
+
+/// Narrowest a wrapping text column may get before columns are dropped.
+const MIN_TEXT_WIDTH: usize = 12;
+
+/// Which columns fit `width`: drop the least important ones until the
+/// numbers fit unwrapped and the text columns keep a readable width.
+fn visible_columns(rows: &[Vec<String>], width: Option<usize>) -> Vec<usize> {
+    let content_width = |index: usize| {
+        rows.iter()
+            .map(|row| row[index].chars().count())
+            .chain(std::iter::once(COLUMNS[index].header.chars().count()))
+            .max()
+            .unwrap_or(0)
+    };
+    let mut visible: Vec<usize> = (0..COLUMNS.len()).collect();
+    let Some(width) = width else { return visible };
+    // Each column costs its content plus two padding spaces and a border.
+    let needed = |visible: &[usize]| -> usize {
+        1 + visible
+            .iter()
+            .map(|i| {
+                let content = content_width(*i);
+                3 + if COLUMNS[*i].numeric {
+                    content
+                } else {
+                    content.min(MIN_TEXT_WIDTH)
+                }
+            })
+            .sum::<usize>()
+    };
+    let mut droppable: Vec<usize> = (0..COLUMNS.len())
+        .filter(|i| COLUMNS[*i].drop_order > 0)
+        .collect();
+    droppable.sort_by_key(|i| COLUMNS[*i].drop_order);
+    for column in droppable {
+        if needed(&visible) <= width {
+            break;
+        }
+        visible.retain(|i| *i != column);
+    }
+    visible
+}
+
 pub fn render(report: &Report, style: Style) -> String {
+    let rows: Vec<Vec<String>> = report
+        .shown()
+        .map(|client| {
+            let m = &client.metrics;
+            let flags: Vec<&str> = client
+                .assessment
+                .flags
+                .iter()
+                .map(|f| f.id.name())
+                .collect();
+            let mut name = sanitize(&client.name);
+            if client
+                .assessment
+                .guard
+                .as_ref()
+                .is_some_and(|g| g.held_from.is_some())
+            {
+                name.push_str(" †");
+            }
+            vec![
+                client.rank.to_string(),
+                name,
+                grouped(m.revenue),
+                grouped(m.cost_to_serve),
+                grouped(m.profit),
+                percent(m.margin),
+                grouped(m.overdue),
+                percent(m.late_share),
+                m.tickets.to_string(),
+                m.no_shows.to_string(),
+                m.scope_changes.to_string(),
+                if flags.is_empty() {
+                    "–".to_string()
+                } else {
+                    flags.join(", ")
+                },
+                client.assessment.verdict.name().to_string(),
+            ]
+        })
+        .collect();
+    let fixed_width = match style.width {
+        Width::Fixed(width) => Some(width),
+        Width::Terminal => comfy_table::Table::new().width(),
+        Width::Unlimited => None,
+    };
+    let visible = visible_columns(&rows, fixed_width.map(usize::from));
+
     let mut table = Table::new();
     table.load_style(UTF8_FULL_CONDENSED);
     if style.color {
@@ -29,72 +195,48 @@ pub fn render(report: &Report, style: Style) -> String {
     } else {
         table.force_no_tty();
     }
-    match style.width {
-        Width::Fixed(width) => {
+    match fixed_width {
+        Some(width) => {
             table.set_content_arrangement(ContentArrangement::Dynamic);
             table.set_width(width);
         }
-        Width::Terminal => {
-            table.set_content_arrangement(ContentArrangement::Dynamic);
-        }
-        Width::Unlimited => {
+        None => {
             table.set_content_arrangement(ContentArrangement::Disabled);
         }
     }
-    table.set_header(vec![
-        "#",
-        "client",
-        "revenue",
-        "cost to serve",
-        "profit",
-        "margin",
-        "overdue",
-        "late %",
-        "tickets",
-        "no-shows",
-        "scope chg",
-        "flags",
-        "verdict",
-    ]);
-    for client in report.shown() {
-        let m = &client.metrics;
-        let verdict = client.assessment.verdict;
-        let mut verdict_cell = Cell::new(verdict.name());
-        if style.color {
-            verdict_cell = verdict_cell.fg(verdict_color(verdict));
-        }
-        let flags: Vec<&str> = client
-            .assessment
-            .flags
+    table.set_header(
+        visible
             .iter()
-            .map(|f| f.id.name())
+            .map(|i| COLUMNS[*i].header)
+            .collect::<Vec<_>>(),
+    );
+    for (row, client) in rows.iter().zip(report.shown()) {
+        let cells: Vec<Cell> = visible
+            .iter()
+            .map(|i| {
+                let mut cell = Cell::new(&row[*i]);
+                if COLUMNS[*i].numeric {
+                    cell = cell.set_alignment(CellAlignment::Right);
+                }
+                if COLUMNS[*i].header == "verdict" && style.color {
+                    cell = cell.fg(verdict_color(client.assessment.verdict));
+                }
+                cell
+            })
             .collect();
-        let mut name = sanitize(&client.name);
-        if let Some(guard) = &client.assessment.guard
-            && guard.held_from.is_some()
-        {
-            name.push_str(" †");
-        }
-        table.add_row(vec![
-            Cell::new(client.rank).set_alignment(CellAlignment::Right),
-            Cell::new(name),
-            Cell::new(grouped(m.revenue)).set_alignment(CellAlignment::Right),
-            Cell::new(grouped(m.cost_to_serve)).set_alignment(CellAlignment::Right),
-            Cell::new(grouped(m.profit)).set_alignment(CellAlignment::Right),
-            Cell::new(percent(m.margin)).set_alignment(CellAlignment::Right),
-            Cell::new(grouped(m.overdue)).set_alignment(CellAlignment::Right),
-            Cell::new(percent(m.late_share)).set_alignment(CellAlignment::Right),
-            Cell::new(m.tickets).set_alignment(CellAlignment::Right),
-            Cell::new(m.no_shows).set_alignment(CellAlignment::Right),
-            Cell::new(m.scope_changes).set_alignment(CellAlignment::Right),
-            Cell::new(if flags.is_empty() {
-                "–".to_string()
-            } else {
-                flags.join(", ")
-            }),
-            verdict_cell,
-        ]);
+        table.add_row(cells);
     }
+    for (position, index) in visible.iter().enumerate() {
+        if COLUMNS[*index].numeric {
+            if let Some(column) = table.column_mut(position) {
+                column.set_constraint(ColumnConstraint::ContentWidth);
+            }
+        }
+    }
+    let hidden: Vec<&str> = (0..COLUMNS.len())
+        .filter(|i| !visible.contains(i))
+        .map(|i| COLUMNS[i].header)
+        .collect();
 
     let p = &report.portfolio;
     let currency = report
@@ -109,6 +251,12 @@ pub fn render(report: &Report, style: Style) -> String {
     ));
     out.push_str(&table.to_string());
     out.push('\n');
+    if !hidden.is_empty() {
+        out.push_str(&format!(
+            "Narrow terminal: hidden {} (widen it, or use --format csv or json for every figure).\n",
+            hidden.join(", ")
+        ));
+    }
     if report.shown.len() < report.clients.len() {
         out.push_str(&format!(
             "Showing {} of {} clients.\n",
@@ -117,11 +265,15 @@ pub fn render(report: &Report, style: Style) -> String {
         ));
     }
     out.push_str(&format!(
-        "Totals: {} clients · revenue {}{currency} · cost to serve {} · profit {} · overdue {} ({} over 90 days)\n",
+        "Totals: {} clients · revenue {}{currency} · cost to serve {} · profit {}\n",
         p.clients,
         grouped(p.revenue),
         grouped(p.cost_to_serve),
         grouped(p.profit),
+    ));
+    out.push_str(&format!(
+        "Receivables: outstanding {} · overdue {} · over 90 days {}\n",
+        grouped(p.outstanding),
         grouped(p.overdue),
         grouped(p.d90_plus),
     ));
