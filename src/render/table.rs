@@ -227,10 +227,10 @@ pub fn render(report: &Report, style: Style) -> String {
         table.add_row(cells);
     }
     for (position, index) in visible.iter().enumerate() {
-        if COLUMNS[*index].numeric {
-            if let Some(column) = table.column_mut(position) {
-                column.set_constraint(ColumnConstraint::ContentWidth);
-            }
+        if COLUMNS[*index].numeric
+            && let Some(column) = table.column_mut(position)
+        {
+            column.set_constraint(ColumnConstraint::ContentWidth);
         }
     }
     let hidden: Vec<&str> = (0..COLUMNS.len())
