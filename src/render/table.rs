@@ -21,13 +21,19 @@ fn verdict_color(verdict: Verdict) -> Color {
     }
 }
 
-/// A table column: its header, whether it holds a number (numbers never
-/// wrap), and how soon it is dropped when the terminal is narrow (lower
-/// goes first; 0 never).
+/// A table column: its header, whether it holds a number (right-aligned),
+/// and how soon it is dropped when the terminal is narrow (lower goes
+/// first; 0 never). Only the client and flags columns wrap.
 struct Column {
     header: &'static str,
     numeric: bool,
     drop_order: u8,
+}
+
+impl Column {
+    fn wraps(&self) -> bool {
+        matches!(self.header, "client" | "flags")
+    }
 }
 
 const COLUMNS: [Column; 13] = [
@@ -49,7 +55,7 @@ const COLUMNS: [Column; 13] = [
     Column {
         header: "cost to serve",
         numeric: true,
-        drop_order: 6,
+        drop_order: 5,
     },
     Column {
         header: "profit",
@@ -64,7 +70,7 @@ const COLUMNS: [Column; 13] = [
     Column {
         header: "overdue",
         numeric: true,
-        drop_order: 5,
+        drop_order: 6,
     },
     Column {
         header: "late %",
@@ -98,8 +104,9 @@ const COLUMNS: [Column; 13] = [
     },
 ];
 
-/// Narrowest a wrapping text column may get before columns are dropped.
-const MIN_TEXT_WIDTH: usize = 12;
+/// Narrowest a wrapping text column may get before columns are dropped:
+/// the longest flag id ("seriously-overdue,") must fit on one line.
+const MIN_TEXT_WIDTH: usize = 18;
 
 /// Which columns fit `width`: drop the least important ones until the
 /// numbers fit unwrapped and the text columns keep a readable width.
@@ -227,9 +234,15 @@ pub fn render(report: &Report, style: Style) -> String {
         table.add_row(cells);
     }
     for (position, index) in visible.iter().enumerate() {
-        if COLUMNS[*index].numeric
-            && let Some(column) = table.column_mut(position)
-        {
+        let Some(column) = table.column_mut(position) else {
+            continue;
+        };
+        if COLUMNS[*index].wraps() {
+            // The bound counts the two padding spaces too.
+            column.set_constraint(ColumnConstraint::LowerBoundary(comfy_table::Width::Fixed(
+                MIN_TEXT_WIDTH as u16 + 2,
+            )));
+        } else {
             column.set_constraint(ColumnConstraint::ContentWidth);
         }
     }
