@@ -111,7 +111,6 @@ pub enum GuardId {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Guard {
     pub ids: Vec<GuardId>,
-    pub revenue_share: Option<f64>,
     /// The verdict the rules gave before the guard held it at restructure.
     pub held_from: Option<Verdict>,
 }
@@ -142,10 +141,26 @@ fn percent(value: f64) -> String {
     format!("{:.1}%", value * 100.0)
 }
 
+/// A measured share and its threshold as percentages with enough decimals
+/// that they never print equal when they differ (14.99% against 15.0%, not
+/// "15.0% < 15.0%").
+fn percents(value: f64, threshold: f64) -> (String, String) {
+    let mut decimals = 1;
+    while decimals < 6
+        && value != threshold
+        && format!("{:.*}", decimals, value * 100.0)
+            == format!("{:.*}", decimals, threshold * 100.0)
+    {
+        decimals += 1;
+    }
+    (
+        format!("{:.*}%", decimals, value * 100.0),
+        format!("{:.*}%", decimals, threshold * 100.0),
+    )
+}
+
 fn money(value: Decimal) -> String {
-    value
-        .round_dp_with_strategy(2, rust_decimal::RoundingStrategy::MidpointNearestEven)
-        .to_string()
+    crate::render::cents(value).to_string()
 }
 
 /// Which flags fire, each with the numbers that made it fire.
@@ -173,27 +188,25 @@ pub fn flags(m: &ClientMetrics, period: &Period, t: &Thresholds) -> Vec<Flag> {
         && margin >= 0.0
         && margin < t.min_margin
     {
-        raise(
-            FlagId::ThinMargin,
-            format!("margin {} < {}", percent(margin), percent(t.min_margin)),
-        );
+        raise(FlagId::ThinMargin, {
+            let (measured, threshold) = percents(margin, t.min_margin);
+            format!("margin {measured} < {threshold}")
+        });
     }
     if let Some(late_share) = m.late_share
         && m.late_invoices >= u64::from(t.late_payer_min_invoices)
         && late_share >= t.late_payer_share
     {
-        raise(
-            FlagId::LatePayer,
+        raise(FlagId::LatePayer, {
+            let (measured, threshold) = percents(late_share, t.late_payer_share);
             format!(
-                "{} of {} invoices late ({}, threshold {} late and {}), avg {:.1} days late",
+                "{} of {} invoices late ({measured}, threshold {} late and {threshold}), avg {:.1} days late",
                 m.late_invoices,
                 m.invoices_due,
-                percent(late_share),
                 t.late_payer_min_invoices,
-                percent(t.late_payer_share),
                 m.avg_days_late.unwrap_or(0.0)
-            ),
-        );
+            )
+        });
     }
     if m.d90_plus > Decimal::ZERO {
         raise(
@@ -212,33 +225,31 @@ pub fn flags(m: &ClientMetrics, period: &Period, t: &Thresholds) -> Vec<Flag> {
         && m.tickets >= u64::from(t.ticket_heavy_min_tickets)
         && ticket_share >= t.ticket_heavy_ratio * revenue_share
     {
-        raise(
-            FlagId::TicketHeavy,
+        raise(FlagId::TicketHeavy, {
+            let (measured, threshold) =
+                percents(ticket_share, t.ticket_heavy_ratio * revenue_share);
             format!(
-                "{} tickets, {} of all tickets against {} of revenue (threshold {} tickets and {}× the revenue share)",
+                "{} tickets = {measured} of all tickets against {} of revenue (threshold {} tickets and {}× the revenue share = {threshold})",
                 m.tickets,
-                percent(ticket_share),
                 percent(revenue_share),
                 t.ticket_heavy_min_tickets,
                 t.ticket_heavy_ratio
-            ),
-        );
+            )
+        });
     }
     if let Some(rate) = m.no_show_rate
         && m.no_shows >= u64::from(t.no_show_min)
         && rate >= t.no_show_rate
     {
-        raise(
-            FlagId::NoShows,
+        raise(FlagId::NoShows, {
+            let (measured, threshold) = percents(rate, t.no_show_rate);
             format!(
-                "{} no-shows of {} meetings held or missed ({}, threshold {} and {})",
+                "{} no-shows of {} meetings held or missed ({measured}, threshold {} and {threshold})",
                 m.no_shows,
                 m.attended + m.no_shows,
-                percent(rate),
-                t.no_show_min,
-                percent(t.no_show_rate)
-            ),
-        );
+                t.no_show_min
+            )
+        });
     }
     let per_month = m.scope_changes as f64 / (period.days as f64 / 30.0);
     if m.scope_changes >= u64::from(t.scope_creep_min) && per_month >= t.scope_creep_per_month {
@@ -272,19 +283,20 @@ pub fn flags(m: &ClientMetrics, period: &Period, t: &Thresholds) -> Vec<Flag> {
     if m.discounts > Decimal::ZERO {
         let threshold = before_discounts * decimal(t.discount_share);
         if m.discounts >= threshold {
-            let share = if before_discounts > Decimal::ZERO {
-                percent(crate::render::ratio_of(m.discounts, before_discounts))
+            let (share, threshold) = if before_discounts > Decimal::ZERO {
+                percents(
+                    crate::render::ratio_of(m.discounts, before_discounts),
+                    t.discount_share,
+                )
             } else {
-                "all".into()
+                ("all".into(), percent(t.discount_share))
             };
             raise(
                 FlagId::DiscountHeavy,
                 format!(
-                    "discounts {} = {} of revenue before discounts {} (threshold {})",
+                    "discounts {} = {share} of revenue before discounts {} (threshold {threshold})",
                     money(m.discounts),
-                    share,
                     money(before_discounts),
-                    percent(t.discount_share)
                 ),
             );
         }
@@ -326,13 +338,17 @@ pub fn assess(m: &ClientMetrics, info: &ClientInfo, period: &Period, t: &Thresho
         reasons.push(if m.revenue <= Decimal::ZERO {
             format!("fire: seriously-overdue — {} over 90 days overdue and no revenue in the period", money(m.d90_plus))
         } else {
-            format!(
-                "fire: seriously-overdue — {} over 90 days overdue is {} of period revenue {} (threshold {})",
-                money(m.d90_plus),
-                percent(crate::render::ratio_of(m.d90_plus, m.revenue)),
-                money(m.revenue),
-                percent(t.fire_overdue_share)
-            )
+            {
+                let (measured, threshold) = percents(
+                    crate::render::ratio_of(m.d90_plus, m.revenue),
+                    t.fire_overdue_share,
+                );
+                format!(
+                    "fire: seriously-overdue — {} over 90 days overdue is {measured} of period revenue {} (threshold {threshold})",
+                    money(m.d90_plus),
+                    money(m.revenue),
+                )
+            }
         });
         Verdict::Fire
     } else if has(FlagId::Unprofitable) && warns >= t.fire_unprofitable_warn_flags as usize {
@@ -395,11 +411,11 @@ pub fn assess(m: &ClientMetrics, info: &ClientInfo, period: &Period, t: &Thresho
                 .iter()
                 .map(|id| match id {
                     GuardId::Strategic => "strategic client (clients.csv)".to_string(),
-                    GuardId::Concentration => format!(
-                        "concentration: revenue share {} ≥ {}",
-                        percent(m.revenue_share.unwrap_or(0.0)),
-                        percent(t.concentration_share)
-                    ),
+                    GuardId::Concentration => {
+                        let (measured, threshold) =
+                            percents(m.revenue_share.unwrap_or(0.0), t.concentration_share);
+                        format!("concentration: revenue share {measured} ≥ {threshold}")
+                    }
                 })
                 .collect();
             reasons.push(format!(
@@ -412,7 +428,6 @@ pub fn assess(m: &ClientMetrics, info: &ClientInfo, period: &Period, t: &Thresho
         }
         Some(Guard {
             ids: guard_ids,
-            revenue_share: m.revenue_share,
             held_from,
         })
     };
@@ -423,5 +438,33 @@ pub fn assess(m: &ClientMetrics, info: &ClientInfo, period: &Period, t: &Thresho
         guard,
         reasons,
         actions,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn percentages_never_print_equal_when_they_differ() {
+        assert_eq!(
+            percents(0.149915, 0.15),
+            ("14.99%".to_string(), "15.00%".to_string())
+        );
+        assert_eq!(
+            percents(0.75, 0.30),
+            ("75.0%".to_string(), "30.0%".to_string())
+        );
+        assert_eq!(
+            percents(0.30, 0.30),
+            ("30.0%".to_string(), "30.0%".to_string())
+        );
+    }
+
+    #[test]
+    fn verdicts_order_worst_first() {
+        assert!(Verdict::Fire.at_least_as_bad_as(Verdict::Refer));
+        assert!(Verdict::Refer.at_least_as_bad_as(Verdict::Refer));
+        assert!(!Verdict::Keep.at_least_as_bad_as(Verdict::Restructure));
     }
 }

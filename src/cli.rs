@@ -98,7 +98,7 @@ pub struct InputArgs {
     /// Config file [default: clientfit.toml in the data directory]
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
-    /// Period: 2026-10, 2026-Q3, 2026 or 2026-10-01..2026-12-31 [default: earliest event to as-of]
+    /// Period: 2026-10, 2026-Q3, 2026, 2026-10-01..2026-12-31, this-month, last-month, this-quarter, last-quarter, ytd or last-12-months [default: earliest event to as-of]
     #[arg(long, value_name = "P")]
     pub period: Option<String>,
     /// First day of the period (inclusive), YYYY-MM-DD
@@ -247,11 +247,7 @@ impl InputArgs {
 
     fn period(&self) -> Result<PeriodRequest, UsageError> {
         if let Some(text) = &self.period {
-            let (from, to) = parse_period(text)?;
-            return Ok(PeriodRequest {
-                from: Some(from),
-                to: Some(to),
-            });
+            return parse_period(text);
         }
         let day = |flag: &str, text: &Option<String>| -> Result<Option<NaiveDate>, UsageError> {
             text.as_deref()
@@ -265,7 +261,11 @@ impl InputArgs {
         {
             return Err(UsageError(format!("--to {to} is before --from {from}")));
         }
-        Ok(PeriodRequest { from, to })
+        Ok(PeriodRequest {
+            from,
+            to,
+            relative: None,
+        })
     }
 }
 

@@ -4,19 +4,97 @@ use chrono::{Datelike, Days, Months, NaiveDate};
 
 use crate::error::UsageError;
 
-/// A closed range of days; `from` is `None` for "from the earliest event".
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// The period asked for; `from` is `None` for "from the earliest event",
+/// and a relative period is settled against as-of.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct PeriodRequest {
     pub from: Option<NaiveDate>,
     pub to: Option<NaiveDate>,
+    pub relative: Option<Relative>,
 }
 
-/// Parse `--period`: `2026-10`, `2026-Q3`, `2026`, `2026-10-01..2026-12-31`.
-pub fn parse_period(text: &str) -> Result<(NaiveDate, NaiveDate), UsageError> {
+/// Periods named relative to as-of.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Relative {
+    ThisMonth,
+    LastMonth,
+    ThisQuarter,
+    LastQuarter,
+    /// From 1 January of as-of's year.
+    YearToDate,
+    /// The twelve months ending on as-of (as-of − 12 months + 1 day ..= as-of).
+    Last12Months,
+}
+
+impl Relative {
+    fn parse(text: &str) -> Option<Relative> {
+        Some(match text.to_ascii_lowercase().as_str() {
+            "this-month" => Relative::ThisMonth,
+            "last-month" => Relative::LastMonth,
+            "this-quarter" => Relative::ThisQuarter,
+            "last-quarter" => Relative::LastQuarter,
+            "ytd" => Relative::YearToDate,
+            "last-12-months" => Relative::Last12Months,
+            _ => return None,
+        })
+    }
+
+    /// The days this period covers when the books are looked at on `anchor`.
+    /// Periods still running end on their calendar end (clamped to as-of later).
+    pub fn range(self, anchor: NaiveDate) -> Option<(NaiveDate, NaiveDate)> {
+        let month = month_start(anchor);
+        let quarter = NaiveDate::from_ymd_opt(anchor.year(), (anchor.month0() / 3) * 3 + 1, 1)?;
+        let last_day = |start: NaiveDate, months: u32| {
+            start
+                .checked_add_months(Months::new(months))?
+                .checked_sub_days(Days::new(1))
+        };
+        Some(match self {
+            Relative::ThisMonth => (month, last_day(month, 1)?),
+            Relative::LastMonth => {
+                let start = month.checked_sub_months(Months::new(1))?;
+                (start, last_day(start, 1)?)
+            }
+            Relative::ThisQuarter => (quarter, last_day(quarter, 3)?),
+            Relative::LastQuarter => {
+                let start = quarter.checked_sub_months(Months::new(3))?;
+                (start, last_day(start, 3)?)
+            }
+            Relative::YearToDate => (NaiveDate::from_ymd_opt(anchor.year(), 1, 1)?, anchor),
+            Relative::Last12Months => (
+                anchor
+                    .checked_sub_months(Months::new(12))?
+                    .checked_add_days(Days::new(1))?,
+                anchor,
+            ),
+        })
+    }
+}
+
+/// Parse `--period`: `2026-10`, `2026-Q3`, `2026`, `2026-10-01..2026-12-31`,
+/// or a relative name (`this-month`, `last-month`, `this-quarter`,
+/// `last-quarter`, `ytd`, `last-12-months`).
+pub fn parse_period(text: &str) -> Result<PeriodRequest, UsageError> {
+    if let Some(relative) = Relative::parse(text.trim()) {
+        return Ok(PeriodRequest {
+            from: None,
+            to: None,
+            relative: Some(relative),
+        });
+    }
+    let (from, to) = parse_absolute(text)?;
+    Ok(PeriodRequest {
+        from: Some(from),
+        to: Some(to),
+        relative: None,
+    })
+}
+
+fn parse_absolute(text: &str) -> Result<(NaiveDate, NaiveDate), UsageError> {
     let text = text.trim();
     let bad = || {
         UsageError(format!(
-            "--period {text:?} is not a period; use 2026-10 (a month), 2026-Q3 (a quarter), 2026 (a year) or 2026-10-01..2026-12-31 (a range)"
+            "--period {text:?} is not a period; use 2026-10 (a month), 2026-Q3 (a quarter), 2026 (a year), 2026-10-01..2026-12-31 (a range), or this-month, last-month, this-quarter, last-quarter, ytd, last-12-months"
         ))
     };
     if let Some((from, to)) = text.split_once("..") {
@@ -91,13 +169,22 @@ impl Bounds {
 }
 
 /// Settle as-of and the period: `--as-of`, else config `as_of`, else the
-/// period's end if that is before today, else today.
+/// period's end if that is before today, else today. A relative period is
+/// first placed against `--as-of`, config `as_of` or today.
 pub fn resolve(
-    request: PeriodRequest,
+    mut request: PeriodRequest,
     as_of_flag: Option<NaiveDate>,
     as_of_config: Option<NaiveDate>,
     today: NaiveDate,
 ) -> Result<Bounds, UsageError> {
+    if let Some(relative) = request.relative {
+        let anchor = as_of_flag.or(as_of_config).unwrap_or(today);
+        let (from, to) = relative
+            .range(anchor)
+            .ok_or_else(|| UsageError(format!("no such period around {anchor}")))?;
+        request.from = Some(from);
+        request.to = Some(to);
+    }
     let as_of = as_of_flag.or(as_of_config).unwrap_or(match request.to {
         Some(end) if end < today => end,
         _ => today,
@@ -122,7 +209,7 @@ pub fn days_in(from: NaiveDate, to: NaiveDate) -> i64 {
     (to - from).num_days().max(0) + 1
 }
 
-/// First day of the month of `day` (used by tests and relative periods).
+/// First day of the month of `day`.
 pub fn month_start(day: NaiveDate) -> NaiveDate {
     day.with_day(1).unwrap_or(day)
 }
@@ -138,18 +225,24 @@ mod tests {
     #[test]
     fn period_forms() {
         assert_eq!(
-            parse_period("2026-10"),
+            parse_absolute("2026-10"),
             Ok((d(2026, 10, 1), d(2026, 10, 31)))
         );
-        assert_eq!(parse_period("2026-02"), Ok((d(2026, 2, 1), d(2026, 2, 28))));
-        assert_eq!(parse_period("2026-Q3"), Ok((d(2026, 7, 1), d(2026, 9, 30))));
         assert_eq!(
-            parse_period("2026-q4"),
+            parse_absolute("2026-02"),
+            Ok((d(2026, 2, 1), d(2026, 2, 28)))
+        );
+        assert_eq!(
+            parse_absolute("2026-Q3"),
+            Ok((d(2026, 7, 1), d(2026, 9, 30)))
+        );
+        assert_eq!(
+            parse_absolute("2026-q4"),
             Ok((d(2026, 10, 1), d(2026, 12, 31)))
         );
-        assert_eq!(parse_period("2026"), Ok((d(2026, 1, 1), d(2026, 12, 31))));
+        assert_eq!(parse_absolute("2026"), Ok((d(2026, 1, 1), d(2026, 12, 31))));
         assert_eq!(
-            parse_period("2026-10-05..2026-11-04"),
+            parse_absolute("2026-10-05..2026-11-04"),
             Ok((d(2026, 10, 5), d(2026, 11, 4)))
         );
         for bad in [
@@ -170,6 +263,7 @@ mod tests {
         let october = PeriodRequest {
             from: Some(d(2026, 10, 1)),
             to: Some(d(2026, 10, 31)),
+            relative: None,
         };
         // A past period ends the books at its end.
         assert_eq!(
@@ -193,6 +287,7 @@ mod tests {
         let year = PeriodRequest {
             from: Some(d(2026, 1, 1)),
             to: Some(d(2026, 12, 31)),
+            relative: None,
         };
         let bounds = resolve(year, None, None, today).unwrap();
         assert_eq!((bounds.as_of, bounds.to), (today, today));
@@ -200,6 +295,7 @@ mod tests {
         let open = PeriodRequest {
             from: None,
             to: None,
+            relative: None,
         };
         assert_eq!(resolve(open, None, None, today).unwrap().to, today);
         // A period after as-of has nothing in it.
@@ -210,5 +306,35 @@ mod tests {
     fn days_are_inclusive() {
         assert_eq!(days_in(d(2026, 10, 1), d(2026, 10, 31)), 31);
         assert_eq!(days_in(d(2026, 10, 1), d(2026, 10, 1)), 1);
+    }
+
+    #[test]
+    fn relative_periods_around_an_anchor() {
+        let anchor = d(2026, 11, 23);
+        let range = |text: &str| {
+            parse_period(text)
+                .unwrap()
+                .relative
+                .unwrap()
+                .range(anchor)
+                .unwrap()
+        };
+        assert_eq!(range("this-month"), (d(2026, 11, 1), d(2026, 11, 30)));
+        assert_eq!(range("last-month"), (d(2026, 10, 1), d(2026, 10, 31)));
+        assert_eq!(range("this-quarter"), (d(2026, 10, 1), d(2026, 12, 31)));
+        assert_eq!(range("last-quarter"), (d(2026, 7, 1), d(2026, 9, 30)));
+        assert_eq!(range("ytd"), (d(2026, 1, 1), anchor));
+        assert_eq!(range("last-12-months"), (d(2025, 11, 24), anchor));
+        // January looks back into the previous year.
+        let january = Relative::LastQuarter.range(d(2027, 1, 15)).unwrap();
+        assert_eq!(january, (d(2026, 10, 1), d(2026, 12, 31)));
+        // Without --as-of, last month's end is before today, so it becomes as-of.
+        let request = parse_period("last-month").unwrap();
+        let bounds = resolve(request, None, None, anchor).unwrap();
+        assert_eq!(
+            (bounds.from, bounds.to, bounds.as_of),
+            (Some(d(2026, 10, 1)), d(2026, 10, 31), d(2026, 10, 31))
+        );
+        assert!(parse_period("next-month").is_err());
     }
 }

@@ -104,10 +104,11 @@ struct ClientJson<'a> {
     actions: &'a [String],
 }
 
+/// The guard, without the revenue share (it is the client's own
+/// `revenue_share`, and each metric name appears once per client).
 #[derive(Serialize)]
 struct GuardJson<'a> {
     ids: &'a [crate::assess::GuardId],
-    revenue_share: Option<f64>,
     held_from: Option<Verdict>,
 }
 
@@ -143,7 +144,6 @@ fn client(c: &ClientReport) -> ClientJson<'_> {
     let m = &c.metrics;
     let guard = c.assessment.guard.as_ref().map(|g: &Guard| GuardJson {
         ids: &g.ids,
-        revenue_share: ratio(g.revenue_share),
         held_from: g.held_from,
     });
     ClientJson {

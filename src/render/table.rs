@@ -108,9 +108,11 @@ const COLUMNS: [Column; 13] = [
 /// the longest flag id ("seriously-overdue,") must fit on one line.
 const MIN_TEXT_WIDTH: usize = 18;
 
-/// Which columns fit `width`: drop the least important ones until the
-/// numbers fit unwrapped and the text columns keep a readable width.
-fn visible_columns(rows: &[Vec<String>], width: Option<usize>) -> Vec<usize> {
+/// Which columns fit `width`, and how narrow the wrapping text columns may
+/// get: drop the least important columns until the numbers fit unwrapped
+/// and the text columns keep `MIN_TEXT_WIDTH`; if even the essential
+/// columns do not fit, the text columns share what is left (at least 6).
+fn visible_columns(rows: &[Vec<String>], width: Option<usize>) -> (Vec<usize>, usize) {
     let content_width = |index: usize| {
         rows.iter()
             .map(|row| row[index].chars().count())
@@ -119,20 +121,31 @@ fn visible_columns(rows: &[Vec<String>], width: Option<usize>) -> Vec<usize> {
             .unwrap_or(0)
     };
     let mut visible: Vec<usize> = (0..COLUMNS.len()).collect();
-    let Some(width) = width else { return visible };
-    // Each column costs its content plus two padding spaces and a border.
-    let needed = |visible: &[usize]| -> usize {
+    let Some(width) = width else {
+        return (visible, MIN_TEXT_WIDTH);
+    };
+    // Each column costs its content plus two padding spaces and a border,
+    // and the table one more border.
+    let fixed = |visible: &[usize]| -> usize {
         1 + visible
             .iter()
-            .map(|i| {
-                let content = content_width(*i);
-                3 + if COLUMNS[*i].numeric {
-                    content
-                } else {
-                    content.min(MIN_TEXT_WIDTH)
-                }
-            })
+            .filter(|i| !COLUMNS[**i].wraps())
+            .map(|i| content_width(*i) + 3)
             .sum::<usize>()
+    };
+    let wrapping = |visible: &[usize]| -> Vec<usize> {
+        visible
+            .iter()
+            .copied()
+            .filter(|i| COLUMNS[*i].wraps())
+            .collect()
+    };
+    let needed = |visible: &[usize]| -> usize {
+        fixed(visible)
+            + wrapping(visible)
+                .iter()
+                .map(|i| content_width(*i).min(MIN_TEXT_WIDTH) + 3)
+                .sum::<usize>()
     };
     let mut droppable: Vec<usize> = (0..COLUMNS.len())
         .filter(|i| COLUMNS[*i].drop_order > 0)
@@ -144,7 +157,15 @@ fn visible_columns(rows: &[Vec<String>], width: Option<usize>) -> Vec<usize> {
         }
         visible.retain(|i| *i != column);
     }
-    visible
+    let text_width = if needed(&visible) <= width {
+        MIN_TEXT_WIDTH
+    } else {
+        let texts = wrapping(&visible).len().max(1);
+        (width.saturating_sub(fixed(&visible)) / texts)
+            .saturating_sub(3)
+            .max(6)
+    };
+    (visible, text_width)
 }
 
 pub fn render(report: &Report, style: Style) -> String {
@@ -193,7 +214,7 @@ pub fn render(report: &Report, style: Style) -> String {
         Width::Terminal => comfy_table::Table::new().width(),
         Width::Unlimited => None,
     };
-    let visible = visible_columns(&rows, fixed_width.map(usize::from));
+    let (visible, text_width) = visible_columns(&rows, fixed_width.map(usize::from));
 
     let mut table = Table::new();
     table.load_style(UTF8_FULL_CONDENSED);
@@ -240,7 +261,7 @@ pub fn render(report: &Report, style: Style) -> String {
         if COLUMNS[*index].wraps() {
             // The bound counts the two padding spaces too.
             column.set_constraint(ColumnConstraint::LowerBoundary(comfy_table::Width::Fixed(
-                MIN_TEXT_WIDTH as u16 + 2,
+                text_width as u16 + 2,
             )));
         } else {
             column.set_constraint(ColumnConstraint::ContentWidth);

@@ -1,0 +1,11 @@
+//! Integration tests: the real `clientfit` binary against small hand-made
+//! fixtures (every expected number computed by hand from the SPEC), the
+//! demo data set with snapshots, and property tests through the library.
+
+mod demo;
+mod errors;
+mod flags;
+mod metrics;
+mod properties;
+mod util;
+mod verdicts;
