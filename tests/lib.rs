@@ -3,6 +3,7 @@
 //! demo data set with snapshots, and property tests through the library.
 
 mod demo;
+mod discovery;
 mod errors;
 mod flags;
 mod metrics;
