@@ -233,3 +233,60 @@ fn output_file_is_written_whole_and_never_over_an_input() {
     );
     assert_eq!(std::fs::read(&input).unwrap(), before);
 }
+
+fn decimal(value: &serde_json::Value) -> rust_decimal::Decimal {
+    value.to_string().parse().unwrap()
+}
+
+#[test]
+fn every_sort_orders_rows_as_documented_and_ranks_follow() {
+    let verdict_order = |v: &serde_json::Value| {
+        ["fire", "refer", "restructure", "keep"]
+            .iter()
+            .position(|x| v == x)
+            .unwrap()
+    };
+    for sort in ["profit", "margin", "revenue", "risk", "name"] {
+        let doc = demo_json(&["--sort", sort]);
+        let rows = util::rows(&doc);
+        for (index, row) in rows.iter().enumerate() {
+            assert_eq!(row["rank"], index + 1, "--sort {sort}");
+        }
+        for pair in rows.windows(2) {
+            let (a, b) = (&pair[0], &pair[1]);
+            let in_order = match sort {
+                "profit" => decimal(&a["profit"]) >= decimal(&b["profit"]),
+                "revenue" => decimal(&a["revenue"]) >= decimal(&b["revenue"]),
+                // Clients without a margin (no revenue) come last.
+                "margin" => match (a["margin"].as_f64(), b["margin"].as_f64()) {
+                    (Some(x), Some(y)) => x >= y,
+                    (_, None) => true,
+                    (None, Some(_)) => false,
+                },
+                "name" => a["key"].as_str() <= b["key"].as_str(),
+                "risk" => {
+                    let severe = |c: &serde_json::Value| {
+                        c["flags"]
+                            .as_array()
+                            .unwrap()
+                            .iter()
+                            .filter(|f| f["severity"] == "severe")
+                            .count()
+                    };
+                    let (va, vb) = (verdict_order(&a["verdict"]), verdict_order(&b["verdict"]));
+                    va < vb
+                        || (va == vb && severe(a) > severe(b))
+                        || (va == vb
+                            && severe(a) == severe(b)
+                            && decimal(&a["profit"]) <= decimal(&b["profit"]))
+                }
+                _ => unreachable!(),
+            };
+            assert!(
+                in_order,
+                "--sort {sort}: {} before {}",
+                a["client"], b["client"]
+            );
+        }
+    }
+}
