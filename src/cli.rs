@@ -116,6 +116,9 @@ pub struct InputArgs {
     /// Base currency (ISO code) [default: config currency, else the only one seen]
     #[arg(long, value_name = "CODE")]
     pub currency: Option<String>,
+    /// Skip rows with bad values (listed on stderr and in JSON warnings) instead of stopping
+    #[arg(long)]
+    pub skip_bad_rows: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -172,6 +175,7 @@ pub struct ReportSettings {
     pub output: Option<PathBuf>,
     pub fail_on: Option<Verdict>,
     pub quiet: bool,
+    pub skip_bad_rows: bool,
 }
 
 impl InputArgs {
@@ -334,6 +338,7 @@ impl ReportArgs {
                 FailOn::Restructure => Verdict::Restructure,
             }),
             quiet: self.quiet,
+            skip_bad_rows: self.input.skip_bad_rows,
         })
     }
 }

@@ -14,6 +14,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::ingest::date::DateOrder;
 use crate::ingest::money::DecimalSeparator;
+use crate::ingest::source::EncodingSetting;
 
 /// The commented defaults file, also what `clientfit init` writes.
 pub const DEFAULTS_TOML: &str = include_str!("defaults.toml");
@@ -32,7 +33,11 @@ pub struct Config {
     #[serde(with = "rust_decimal::serde::arbitrary_precision")]
     pub default_meeting_minutes: Decimal,
     pub date_order: Option<DateOrder>,
-    pub decimal: DecimalSeparator,
+    /// Unset: `.`, except `,` in `;`-delimited files.
+    pub decimal: Option<DecimalSeparator>,
+    pub encoding: EncodingSetting,
+    /// One character, or "tab". Unset: sniffed per file.
+    pub delimiter: Option<String>,
     pub rates: Rates,
     pub thresholds: Thresholds,
     pub markers: Markers,
@@ -73,7 +78,9 @@ impl Default for Config {
             default_ticket_minutes: Decimal::from(20),
             default_meeting_minutes: Decimal::from(30),
             date_order: None,
-            decimal: DecimalSeparator::Dot,
+            decimal: None,
+            encoding: EncodingSetting::Auto,
+            delimiter: None,
             rates: Rates::default(),
             thresholds: Thresholds::default(),
             markers: Markers::default(),
@@ -321,11 +328,33 @@ impl Config {
         {
             anyhow::bail!("default minutes are implausibly large");
         }
+        self.delimiter_byte()?;
         if let Some(code) = &self.currency {
             crate::ingest::money::check_currency_code(code)
                 .map_err(|problem| anyhow::anyhow!("currency = {code:?} {problem}"))?;
         }
         Ok(())
+    }
+}
+
+impl Config {
+    /// The configured delimiter as a byte, if any.
+    pub fn delimiter_byte(&self) -> anyhow::Result<Option<u8>> {
+        let Some(text) = &self.delimiter else {
+            return Ok(None);
+        };
+        match text.as_str() {
+            "tab" | "\t" => Ok(Some(b'\t')),
+            one if one.len() == 1
+                && one.is_ascii()
+                && !one.chars().any(|c| c.is_alphanumeric() || c == '"') =>
+            {
+                Ok(Some(one.as_bytes()[0]))
+            }
+            _ => anyhow::bail!(
+                "delimiter = {text:?} must be one character such as \",\", \";\" or \"|\", or \"tab\""
+            ),
+        }
     }
 }
 

@@ -48,7 +48,10 @@ pub fn run_report(settings: &ReportSettings) -> anyhow::Result<(report::Report, 
         settings.today,
     )?;
     let mut activity = aggregate::Activity::new(bounds);
-    let ingested = ingest::ingest(&files, &settings.config, &mut activity)?;
+    let options = ingest::IngestOptions {
+        skip_bad_rows: settings.skip_bad_rows,
+    };
+    let ingested = ingest::ingest(&files, &settings.config, options, &mut activity)?;
     let aggregated = aggregate::aggregate(&ingested, activity, bounds, &settings.config);
     let report = report::build(&ingested, aggregated, &settings.config, &settings.selection);
     Ok((report, files.into_iter().map(|f| f.path).collect()))

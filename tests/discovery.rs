@@ -83,11 +83,8 @@ fn a_later_file_replaces_an_earlier_copy_of_an_invoice() {
         ],
     );
     assert_eq!(out.code, 0, "{}", out.stderr);
-    assert!(
-        out.stderr.contains("1 invoice(s) appeared again"),
-        "{}",
-        out.stderr
-    );
+    let message = "invoices-2026-10.csv: 1 row(s) carried an invoice or ticket id again; the copy in the later file was used";
+    assert!(out.stderr.contains(message), "{}", out.stderr);
     let doc = parse(&out.stdout);
     let acme = client(&doc, "Acme");
     // I-1 500 + I-2 300 + I-3 200 = 1000 (I-1 once).
@@ -101,10 +98,9 @@ fn a_later_file_replaces_an_earlier_copy_of_an_invoice() {
     // I-2 (unpaid, 16 days late), I-3 (due on as-of: not late).
     assert_count(acme, "invoices_due", 3);
     assert_count(acme, "late_invoices", 2);
-    assert_eq!(
-        doc["warnings"][0],
-        "1 invoice(s) appeared again in a later file; the later copy was used"
-    );
+    let warnings = doc["warnings"].as_array().unwrap();
+    assert_eq!(warnings.len(), 1);
+    assert!(warnings[0].as_str().unwrap().ends_with(message));
 }
 
 #[test]

@@ -141,6 +141,7 @@ fn settings(dir: &Path) -> ReportSettings {
         output: None,
         fail_on: None,
         quiet: true,
+        skip_bad_rows: false,
     }
 }
 

@@ -3,7 +3,7 @@
 
 use super::columns::{Kind, Resolver};
 use super::identity::{MasterEntry, Registry};
-use super::reader::{CsvFile, Row};
+use super::reader::{CsvFile, FileReport, Row};
 use super::status;
 use crate::config::Config;
 use crate::error::InputError;
@@ -20,6 +20,7 @@ pub fn read(
     file: &mut CsvFile,
     config: &Config,
     registry: &mut Registry,
+    report: &mut FileReport,
 ) -> Result<(), InputError> {
     let resolver = Resolver {
         kind: Kind::Clients,
@@ -35,9 +36,11 @@ pub fn read(
     let segment = resolver.index("segment");
     let strategic = resolver.index("strategic");
     let owner = resolver.index("owner");
+    report.mapping = resolver.mapping_report();
 
     let mut record = csv::StringRecord::new();
     while file.next(&mut record)? {
+        report.rows_read += 1;
         let row = Row::new(&record, file);
         let name = row.text(Some(client));
         if name.is_empty() {

@@ -279,6 +279,19 @@ impl Resolver<'_> {
         ))
     }
 
+    /// Field ← column for every field this file has, for `check`.
+    pub fn mapping_report(&self) -> Vec<(&'static str, String)> {
+        self.kind
+            .fields()
+            .iter()
+            .filter_map(|field| {
+                self.headers
+                    .find(field, self.mapping)
+                    .map(|found| (field.name, found.header))
+            })
+            .collect()
+    }
+
     /// Check the user's mapping names real fields.
     pub fn check_mapping(&self) -> Result<(), InputError> {
         for field in self.mapping.keys() {

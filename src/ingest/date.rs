@@ -74,6 +74,85 @@ impl DateProblem {
     }
 }
 
+/// What one value says about the day/month order of its column.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OrderEvidence {
+    /// Not a numeric day/month date (ISO, month names, blank, …).
+    None,
+    /// Numeric, both first numbers ≤ 12: either order fits.
+    Ambiguous,
+    /// The first number is over 12: day first.
+    ProvesDmy,
+    /// The second number is over 12: month first.
+    ProvesMdy,
+}
+
+/// Classify a value for the per-column day/month inference.
+pub fn order_evidence(text: &str) -> OrderEvidence {
+    let bytes = text.trim().as_bytes();
+    let (first, after_first) = take_while(bytes, 0, |b| b.is_ascii_digit());
+    if first.is_empty()
+        || first.len() > 2
+        || !matches!(bytes.get(after_first), Some(b'/' | b'.' | b'-'))
+    {
+        return OrderEvidence::None;
+    }
+    let separator = bytes[after_first];
+    let (second, after_second) = take_while(bytes, after_first + 1, |b| b.is_ascii_digit());
+    if second.is_empty() || second.len() > 2 || bytes.get(after_second) != Some(&separator) {
+        return OrderEvidence::None;
+    }
+    let (Ok(a), Ok(b)) = (number(first), number(second)) else {
+        return OrderEvidence::None;
+    };
+    match (a > 12, b > 12) {
+        (true, false) => OrderEvidence::ProvesDmy,
+        (false, true) => OrderEvidence::ProvesMdy,
+        (false, false) => OrderEvidence::Ambiguous,
+        // Neither order makes a date; parsing will say so.
+        (true, true) => OrderEvidence::None,
+    }
+}
+
+/// A date and, when the text has one, its time of day.
+pub fn parse_date_time(
+    text: &str,
+    order: Option<DateOrder>,
+) -> Result<(NaiveDate, Option<chrono::NaiveTime>), DateProblem> {
+    let date = parse_date(text, order)?;
+    Ok((date, time_of_day(text.trim())))
+}
+
+/// The time of day after a date, if any: `10:00`, `9:41 AM`, `T23:59:59.5Z`.
+fn time_of_day(text: &str) -> Option<chrono::NaiveTime> {
+    let start = text.find(['T', ' ']).filter(|_| text.contains(':'))?;
+    // The time is the first token after the date part that has a colon.
+    let rest = &text[start..];
+    let colon = rest.find(':')?;
+    let token_start = rest[..colon]
+        .rfind(|c: char| !c.is_ascii_digit())
+        .map_or(0, |i| i + 1);
+    let token: String = rest[token_start..]
+        .chars()
+        .take_while(|c| c.is_ascii_digit() || *c == ':')
+        .collect();
+    let mut parts = token.split(':');
+    let hour: u32 = parts.next()?.parse().ok()?;
+    let minute: u32 = parts.next()?.parse().ok()?;
+    let second: u32 = parts.next().and_then(|s| s.parse().ok()).unwrap_or(0);
+    let after = rest[token_start + token.len()..]
+        .trim_start()
+        .to_ascii_lowercase();
+    let hour = if after.starts_with("pm") && hour < 12 {
+        hour + 12
+    } else if after.starts_with("am") && hour == 12 {
+        0
+    } else {
+        hour
+    };
+    chrono::NaiveTime::from_hms_opt(hour, minute, second)
+}
+
 /// Parse one date. `order` settles numeric day/month dates.
 pub fn parse_date(text: &str, order: Option<DateOrder>) -> Result<NaiveDate, DateProblem> {
     let text = text.trim();
@@ -360,6 +439,29 @@ mod tests {
             parse_date("1/1/99", Some(DateOrder::Dmy)),
             Ok(date(1999, 1, 1))
         );
+    }
+
+    #[test]
+    fn evidence_for_the_day_month_order() {
+        assert_eq!(order_evidence("13/10/2026"), OrderEvidence::ProvesDmy);
+        assert_eq!(order_evidence("10/13/2026 9:00"), OrderEvidence::ProvesMdy);
+        assert_eq!(order_evidence("03.04.26"), OrderEvidence::Ambiguous);
+        assert_eq!(order_evidence("2026-10-13"), OrderEvidence::None);
+        assert_eq!(order_evidence("03/Oct/26"), OrderEvidence::None);
+        assert_eq!(order_evidence(""), OrderEvidence::None);
+    }
+
+    #[test]
+    fn times_of_day_are_kept_for_durations() {
+        let time = |t: &str| parse_date_time(t, Some(DateOrder::Mdy)).unwrap().1;
+        let hm = |h, m| chrono::NaiveTime::from_hms_opt(h, m, 0);
+        assert_eq!(time("2026-10-06 10:00 am"), hm(10, 0));
+        assert_eq!(time("2026-10-08 02:00 pm"), hm(14, 0));
+        assert_eq!(time("2026-10-08 12:30 am"), hm(0, 30));
+        assert_eq!(time("2026-10-02T16:00:00Z"), hm(16, 0));
+        assert_eq!(time("03/Oct/26 9:41 AM"), hm(9, 41));
+        assert_eq!(time("6/1/2023 11:14"), hm(11, 14));
+        assert_eq!(time("2026-10-02"), None);
     }
 
     #[test]

@@ -88,7 +88,7 @@ pub fn kind_from_name(path: &Path) -> Option<Kind> {
     }
 }
 
-fn mapping_for(config: &Config, kind: Kind) -> &BTreeMap<String, String> {
+pub fn mapping_for(config: &Config, kind: Kind) -> &BTreeMap<String, String> {
     match kind {
         Kind::Invoices => &config.invoices.columns,
         Kind::Tickets => &config.tickets.columns,
@@ -138,7 +138,11 @@ pub fn classify(
         let kind = match kind_from_name(path) {
             Some(kind) => kind,
             None => {
-                let file = CsvFile::open(path)?;
+                let source =
+                    super::source::Source::open(path, config.encoding, config.delimiter_byte()?)?;
+                let file = CsvFile::open(&source, config.decimal, |headers| {
+                    !kind_from_headers(headers, config).is_empty()
+                })?;
                 match kind_from_headers(&file.headers, config).as_slice() {
                     [kind] => *kind,
                     [] => {

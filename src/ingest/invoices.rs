@@ -9,7 +9,7 @@ use rust_decimal::Decimal;
 use super::columns::{Kind, LINE_AMOUNT_HEADERS, Resolver, normalize_header};
 use super::identity::Registry;
 use super::money::{CurrencyMark, check_currency_code};
-use super::reader::{CsvFile, Row};
+use super::reader::{CsvFile, FileReport, Row, keep, next_row};
 use super::records::{Invoice, Origin};
 use super::status::{self, InvoiceStatus};
 use crate::config::Config;
@@ -62,6 +62,8 @@ pub fn read(
     config: &Config,
     registry: &mut Registry,
     book: &mut InvoiceBook,
+    report: &mut FileReport,
+    skip_bad_rows: bool,
 ) -> Result<(), InputError> {
     let resolver = Resolver {
         kind: Kind::Invoices,
@@ -90,6 +92,7 @@ pub fn read(
         discount: resolver.index("discount"),
         lines,
     };
+    report.mapping = resolver.mapping_report();
     let custom_status = status::custom_map(
         &config.invoices.status,
         "invoices",
@@ -97,14 +100,30 @@ pub fn read(
         STATUS_WORDS,
     )
     .map_err(|err| InputError::file(&file.path, err.to_string()))?;
+    let date_columns: Vec<usize> = [Some(columns.issued), columns.due, columns.paid]
+        .into_iter()
+        .flatten()
+        .collect();
+    file.settle_date_orders(&date_columns, config.date_order, report)?;
 
     // Ids first seen in this file, to combine their rows.
     let mut in_this_file: HashMap<String, usize> = HashMap::new();
     let mut record = csv::StringRecord::new();
-    while file.next(&mut record)? {
+    while next_row(file, &mut record, report, skip_bad_rows)? {
         let row = Row::new(&record, file);
-        let (invoice, currency) =
-            parse_row(&row, &columns, config, &custom_status, registry, file_index)?;
+        if row.is_section_or_total(&[columns.client, columns.issued]) {
+            report.section_rows += 1;
+            continue;
+        }
+        let parsed = parse_row(&row, &columns, config, &custom_status, registry, file_index);
+        let Some((invoice, currency)) = keep(parsed, report, skip_bad_rows)? else {
+            continue;
+        };
+        report.saw_date(invoice.issued);
+        report.clients.insert(invoice.client.0);
+        if let Some(code) = &currency {
+            report.currencies.insert(code.clone());
+        }
         let currency = currency.map(|code| book.currency_index(&code));
         let Some(id) = invoice.id.clone() else {
             book.invoices.push(invoice);
@@ -113,24 +132,27 @@ pub fn read(
         };
         if let Some(&index) = in_this_file.get(&id) {
             let earlier = &mut book.invoices[index];
-            if book.currency_of[index] != currency {
-                return Err(row.row_error(format!(
+            let combined = if book.currency_of[index] != currency {
+                Err(row.row_error(format!(
                     "invoice {id:?} is in another currency here than on line {}",
                     earlier.origin.line
-                )));
-            }
-            combine(earlier, &invoice, columns.lines).map_err(|what| {
-                row.row_error(format!(
-                    "invoice {id:?} has a different {what} here than on line {}; rows that share an invoice id must repeat the same invoice values",
-                    earlier.origin.line
-                ))
-                .hint("if each row is one line of the invoice, set `lines = true` under [invoices] in clientfit.toml")
-            })?;
+                )))
+            } else {
+                combine(earlier, &invoice, columns.lines).map_err(|what| {
+                    row.row_error(format!(
+                        "invoice {id:?} has a different {what} here than on line {}; rows that share an invoice id must repeat the same invoice values",
+                        earlier.origin.line
+                    ))
+                    .hint("if each row is one line of the invoice, set `lines = true` under [invoices] in clientfit.toml")
+                })
+            };
+            keep(combined, report, skip_bad_rows)?;
         } else if let Some(&index) = book.by_id.get(&id) {
             // A newer export of the same invoice carries its newer status.
             book.invoices[index] = invoice;
             book.currency_of[index] = currency;
             book.replaced += 1;
+            report.replaced += 1;
             in_this_file.insert(id, index);
         } else {
             let index = book.invoices.len();
@@ -189,8 +211,6 @@ fn parse_row(
     registry: &mut Registry,
     file_index: u32,
 ) -> Result<(Invoice, Option<String>), InputError> {
-    let order = config.date_order;
-    let separator = config.decimal;
     let client_name = row.text(Some(columns.client));
     if client_name.is_empty() {
         return Err(row.error(columns.client, "is empty: every invoice needs a client"));
@@ -201,8 +221,8 @@ fn parse_row(
             "is not a client name: it has no letters or digits",
         )
     })?;
-    let issued = row.required_date(columns.issued, order)?;
-    let due = match row.date(columns.due, order)? {
+    let issued = row.required_date(columns.issued)?;
+    let due = match row.date(columns.due)? {
         Some(due) => due,
         None => issued
             .checked_add_days(Days::new(u64::from(config.payment_terms_days)))
@@ -210,22 +230,23 @@ fn parse_row(
                 row.error(columns.issued, "is too late a date to add payment terms to")
             })?,
     };
-    let paid = row.date(columns.paid, order)?;
+    let paid = row.date(columns.paid)?;
     if let (Some(column), true) = (columns.due, due < issued) {
         return Err(row.error(column, format!("is before the issue date {issued}")));
     }
     if let (Some(column), Some(paid)) = (columns.paid, paid)
         && paid < issued
     {
-        return Err(row.error(column, format!("is before the issue date {issued}"))
-                .hint("an invoice cannot be paid before it is issued; check the two columns are not swapped"));
+        return Err(row
+            .error(column, format!("is before the issue date {issued}"))
+            .hint("an invoice cannot be paid before it is issued; check the two columns are not swapped"));
     }
     let amount = row
-        .money(Some(columns.amount), separator)?
+        .money(Some(columns.amount))?
         .ok_or_else(|| row.error(columns.amount, "is empty: every invoice needs an amount"))?;
-    let paid_amount = row.money(columns.paid_amount, separator)?;
-    let balance = row.money(columns.balance, separator)?;
-    let discount = row.money(columns.discount, separator)?;
+    let paid_amount = row.money(columns.paid_amount)?;
+    let balance = row.money(columns.balance)?;
+    let discount = row.money(columns.discount)?;
 
     // The currency column wins; a code in the amount must agree with it.
     let mut currency = match columns.currency {
@@ -266,11 +287,13 @@ fn parse_row(
     let status_text = row.text(columns.status);
     let status = status::lookup(custom_status, status_text, status::invoice_status).ok_or_else(|| {
         // `status_text` is only non-empty when the column exists.
-        row.error(columns.status.unwrap_or(0), format!("is not an invoice status clientfit knows ({STATUS_WORDS}, and their usual spellings)"))
-            .hint(format!(
-                "map it in clientfit.toml:\n        [invoices.status]\n        {:?} = \"paid\"   # or open, void, bad-debt",
-                status_text
-            ))
+        row.error(
+            columns.status.unwrap_or(0),
+            format!("is not an invoice status clientfit knows ({STATUS_WORDS}, and their usual spellings)"),
+        )
+        .hint(format!(
+            "map it in clientfit.toml:\n        [invoices.status]\n        {status_text:?} = \"paid\"   # or open, void, bad-debt"
+        ))
     })?;
 
     let id = row.text(columns.invoice_id);

@@ -6,7 +6,7 @@ use super::Sink;
 use super::columns::{Kind, Resolver};
 use super::duration::DurationUnit;
 use super::identity::Registry;
-use super::reader::{CsvFile, Row};
+use super::reader::{CsvFile, FileReport, Row, keep, next_row};
 use super::records::{Meeting, Origin};
 use super::status::{self, MeetingStatus};
 use super::tickets::client_of;
@@ -21,6 +21,8 @@ pub fn read(
     config: &Config,
     registry: &mut Registry,
     sink: &mut dyn Sink,
+    report: &mut FileReport,
+    skip_bad_rows: bool,
 ) -> Result<(), InputError> {
     let resolver = Resolver {
         kind: Kind::Meetings,
@@ -36,6 +38,7 @@ pub fn read(
         return Err(resolver.missing(&["client", "email"]));
     }
     let date = resolver.require("date")?.index;
+    let end = resolver.index("end");
     let status_column = resolver.index("status");
     let canceled = resolver.index("canceled");
     let no_show = resolver.index("no_show");
@@ -44,6 +47,7 @@ pub fn read(
     }
     let minutes = resolver.index("minutes");
     let attendees = resolver.index("attendees");
+    report.mapping = resolver.mapping_report();
     let custom_status = status::custom_map(
         &config.meetings.status,
         "meetings",
@@ -51,51 +55,43 @@ pub fn read(
         STATUS_WORDS,
     )
     .map_err(|err| InputError::file(&file.path, err.to_string()))?;
+    let date_columns: Vec<usize> = [Some(date), end].into_iter().flatten().collect();
+    file.settle_date_orders(&date_columns, config.date_order, report)?;
+    let keys: Vec<usize> = [client, email, Some(date)].into_iter().flatten().collect();
 
     let mut record = csv::StringRecord::new();
-    while file.next(&mut record)? {
+    while next_row(file, &mut record, report, skip_bad_rows)? {
         let row = Row::new(&record, file);
-        let date = row.required_date(date, config.date_order)?;
-        let status = match status_column {
-            Some(column) => {
-                let text = row.text(Some(column));
-                status::lookup(&custom_status, text, status::meeting_status).ok_or_else(|| {
-                    row.error(column, format!("is not a meeting status clientfit knows ({STATUS_WORDS}, and their usual spellings)"))
-                        .hint(format!(
-                            "map it in clientfit.toml:\n        [meetings.status]\n        {text:?} = \"attended\"   # or no-show, cancelled, rescheduled, scheduled"
-                        ))
-                })?
-            }
-            None => {
-                let flag = |column: Option<usize>| -> Result<bool, InputError> {
-                    let Some(column) = column else {
-                        return Ok(false);
-                    };
-                    status::boolean(row.text(Some(column)))
-                        .ok_or_else(|| row.error(column, "is not true or false"))
-                };
-                // Neither flag: it took place (meetings after as-of are
-                // ignored later, so a future one never counts as attended).
-                if flag(canceled)? {
-                    MeetingStatus::Cancelled
-                } else if flag(no_show)? {
-                    MeetingStatus::NoShow
-                } else {
-                    MeetingStatus::Attended
-                }
-            }
-        };
-        let minutes = row
-            .minutes(minutes, DurationUnit::Minutes)?
-            .unwrap_or(config.default_meeting_minutes);
-        let attendees = match attendees {
-            Some(column) => parse_attendees(row.text(Some(column)))
-                .map_err(|problem| row.error(column, problem))?,
-            None => 1,
-        };
-        let meeting = Meeting {
-            client: client_of(&row, client, email, registry),
+        if row.is_section_or_total(&keys) {
+            report.section_rows += 1;
+            continue;
+        }
+        let parsed = parse_row(
+            &row,
             date,
+            end,
+            minutes,
+            attendees,
+            status_column,
+            canceled,
+            no_show,
+            &custom_status,
+            config,
+        );
+        let Some((day, minutes, status, attendees)) = keep(parsed, report, skip_bad_rows)? else {
+            continue;
+        };
+        let client = client_of(&row, client, email, registry);
+        report.saw_date(day);
+        match client {
+            Some(id) => {
+                report.clients.insert(id.0);
+            }
+            None => report.unmatched += 1,
+        }
+        let meeting = Meeting {
+            client,
+            date: day,
             minutes,
             status,
             attendees,
@@ -107,6 +103,83 @@ pub fn read(
         sink.meeting(&meeting);
     }
     Ok(())
+}
+
+#[allow(clippy::too_many_arguments)]
+fn parse_row(
+    row: &Row,
+    date: usize,
+    end: Option<usize>,
+    minutes: Option<usize>,
+    attendees: Option<usize>,
+    status_column: Option<usize>,
+    canceled: Option<usize>,
+    no_show: Option<usize>,
+    custom_status: &[(String, MeetingStatus)],
+    config: &Config,
+) -> Result<(chrono::NaiveDate, Decimal, MeetingStatus, u32), InputError> {
+    let (day, start_time) = row
+        .date_time(Some(date))?
+        .ok_or_else(|| row.error(date, "is empty, but this column is required"))?;
+    let status = match status_column {
+        Some(column) => {
+            let text = row.text(Some(column));
+            status::lookup(custom_status, text, status::meeting_status).ok_or_else(|| {
+                row.error(column, format!("is not a meeting status clientfit knows ({STATUS_WORDS}, and their usual spellings)"))
+                    .hint(format!(
+                        "map it in clientfit.toml:\n        [meetings.status]\n        {text:?} = \"attended\"   # or no-show, cancelled, rescheduled, scheduled"
+                    ))
+            })?
+        }
+        None => {
+            let flag = |column: Option<usize>| -> Result<bool, InputError> {
+                let Some(column) = column else {
+                    return Ok(false);
+                };
+                status::boolean(row.text(Some(column)))
+                    .ok_or_else(|| row.error(column, "is not true or false"))
+            };
+            // Neither flag: it took place (meetings after as-of are
+            // ignored later, so a future one never counts as attended).
+            if flag(canceled)? {
+                MeetingStatus::Cancelled
+            } else if flag(no_show)? {
+                MeetingStatus::NoShow
+            } else {
+                MeetingStatus::Attended
+            }
+        }
+    };
+    let minutes = match row.minutes(minutes, DurationUnit::Minutes)? {
+        Some(minutes) => minutes,
+        None => match (
+            start_time,
+            end.map(|column| (column, row.date_time(Some(column)))),
+        ) {
+            // A duration from start and end times, when both have one.
+            (Some(start), Some((column, Ok(Some((end_day, Some(end_time))))))) => {
+                let start = day.and_time(start);
+                let finish = end_day.and_time(end_time);
+                if finish < start {
+                    return Err(row.error(column, "is before the meeting's start"));
+                }
+                let minutes = (finish - start).num_minutes();
+                if minutes > 24 * 60 {
+                    return Err(row.error(column, "is more than a day after the meeting's start"));
+                }
+                Decimal::from(minutes)
+            }
+            (_, Some((_, Err(err)))) => return Err(err),
+            _ => config.default_meeting_minutes,
+        },
+    };
+    let attendees = match attendees {
+        Some(column) => {
+            parse_attendees(row.text(Some(column))).map_err(|problem| row.error(column, problem))?
+        }
+        None => 1,
+    };
+    Ok((day, minutes, status, attendees))
 }
 
 /// A count (`3`), or a list of names or emails separated by `;` or `,`

@@ -15,6 +15,7 @@ pub mod meetings;
 pub mod money;
 pub mod reader;
 pub mod records;
+pub mod source;
 pub mod status;
 pub mod tickets;
 
@@ -24,8 +25,9 @@ use crate::config::Config;
 use columns::Kind;
 use discover::InputFile;
 use identity::Registry;
-use reader::CsvFile;
+use reader::{CsvFile, FileReport};
 use records::{Invoice, Meeting, Ticket};
+use source::Source;
 
 /// Receives tickets and meetings as they are read.
 pub trait Sink {
@@ -42,6 +44,15 @@ pub struct Ingested {
     pub invoices: Vec<Invoice>,
     pub currency: Option<String>,
     pub warnings: Vec<String>,
+    /// What each file turned out to be, in input order.
+    pub reports: Vec<FileReport>,
+}
+
+/// How to read, beyond the config.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct IngestOptions {
+    /// Skip rows with bad values (recording them) instead of stopping.
+    pub skip_bad_rows: bool,
 }
 
 /// Read every file, clients first (they define names, aliases and domains),
@@ -49,34 +60,71 @@ pub struct Ingested {
 pub fn ingest(
     files: &[InputFile],
     config: &Config,
+    options: IngestOptions,
     sink: &mut dyn Sink,
 ) -> anyhow::Result<Ingested> {
     let mut registry = Registry::new(&config.clients.legal_forms);
     let mut book = invoices::InvoiceBook::default();
     let markers = tickets::MarkerSet::new(&config.markers);
+    let mut seen_tickets = tickets::SeenTickets::default();
+    let mut reports: Vec<Option<FileReport>> = vec![None; files.len()];
+    let delimiter = config.delimiter_byte()?;
     for kind in [Kind::Clients, Kind::Invoices, Kind::Tickets, Kind::Meetings] {
-        for (index, input) in files.iter().enumerate().filter(|(_, f)| f.kind == kind) {
-            let mut file = CsvFile::open(&input.path)?;
-            let index = index as u32;
+        let mut of_kind: Vec<usize> = (0..files.len())
+            .filter(|i| files[*i].kind == kind)
+            .collect();
+        if kind == Kind::Tickets && of_kind.len() > 1 {
+            // Newest (last) file first, so its copy of a ticket wins.
+            of_kind.reverse();
+            seen_tickets.active = true;
+        }
+        for index in of_kind {
+            let input = &files[index];
+            let source = Source::open(&input.path, config.encoding, delimiter)?;
+            let mapping = discover::mapping_for(config, kind);
+            let mut file = CsvFile::open(&source, config.decimal, |headers| {
+                columns::satisfies(kind, headers, mapping)
+            })?;
+            let mut report = file.report(kind);
+            let file_index = index as u32;
+            let skip = options.skip_bad_rows;
             match kind {
-                Kind::Clients => clients::read(&mut file, config, &mut registry)?,
-                Kind::Invoices => {
-                    invoices::read(&mut file, index, config, &mut registry, &mut book)?
-                }
-                Kind::Tickets => {
-                    tickets::read(&mut file, index, config, &markers, &mut registry, sink)?
-                }
-                Kind::Meetings => meetings::read(&mut file, index, config, &mut registry, sink)?,
+                Kind::Clients => clients::read(&mut file, config, &mut registry, &mut report)?,
+                Kind::Invoices => invoices::read(
+                    &mut file,
+                    file_index,
+                    config,
+                    &mut registry,
+                    &mut book,
+                    &mut report,
+                    skip,
+                )?,
+                Kind::Tickets => tickets::read(
+                    &mut file,
+                    file_index,
+                    config,
+                    &markers,
+                    &mut registry,
+                    sink,
+                    &mut seen_tickets,
+                    &mut report,
+                    skip,
+                )?,
+                Kind::Meetings => meetings::read(
+                    &mut file,
+                    file_index,
+                    config,
+                    &mut registry,
+                    sink,
+                    &mut report,
+                    skip,
+                )?,
             }
+            reports[index] = Some(report);
         }
     }
-    let mut warnings = Vec::new();
-    if book.replaced > 0 {
-        warnings.push(format!(
-            "{} invoice(s) appeared again in a later file; the later copy was used",
-            book.replaced
-        ));
-    }
+    let files_read: Vec<FileReport> = reports.into_iter().flatten().collect();
+    let warnings = warnings_of(&files_read);
     let currency = convert_currencies(&mut book, config, files)?;
     Ok(Ingested {
         files: files.to_vec(),
@@ -84,7 +132,64 @@ pub fn ingest(
         invoices: book.invoices,
         currency,
         warnings,
+        reports: files_read,
     })
+}
+
+/// What reading the files found that a user should hear about, in file order.
+fn warnings_of(reports: &[FileReport]) -> Vec<String> {
+    let mut warnings = Vec::new();
+    for report in reports {
+        let name = report.path.display();
+        warnings.extend(report.warnings.iter().cloned());
+        if report.replaced > 0 {
+            warnings.push(format!(
+                "{name}: {} row(s) carried an invoice or ticket id again; the copy in the later file was used",
+                report.replaced
+            ));
+        }
+        if report.section_rows > 0 {
+            warnings.push(format!(
+                "{name}: skipped {} section or total row(s) (no client and no date, or \"Total …\")",
+                report.section_rows
+            ));
+        }
+        if !report.bad_rows.is_empty() {
+            let mut reasons: std::collections::BTreeMap<String, usize> =
+                std::collections::BTreeMap::new();
+            for bad in &report.bad_rows {
+                let column = bad
+                    .column
+                    .as_deref()
+                    .map(|c| format!("column {c:?}: "))
+                    .unwrap_or_default();
+                let problem = bad.problem.split(" (").next().unwrap_or(&bad.problem);
+                *reasons.entry(format!("{column}{problem}")).or_default() += 1;
+            }
+            let summary: Vec<String> = reasons
+                .iter()
+                .map(|(why, n)| format!("{n} × {why}"))
+                .collect();
+            let lines: Vec<String> = report
+                .bad_rows
+                .iter()
+                .take(10)
+                .filter_map(|bad| bad.line.map(|l| l.to_string()))
+                .collect();
+            warnings.push(format!(
+                "{name}: skipped {} bad row(s) ({}); lines {}{}",
+                report.bad_rows.len(),
+                summary.join("; "),
+                lines.join(", "),
+                if report.bad_rows.len() > 10 {
+                    ", …"
+                } else {
+                    ""
+                }
+            ));
+        }
+    }
+    warnings
 }
 
 /// Settle the base currency and convert every invoice into it.

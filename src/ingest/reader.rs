@@ -1,68 +1,169 @@
-//! CSV plumbing shared by every kind: opening a file (or standard input),
-//! reading the header row, and turning cells into typed values with errors
-//! that carry file, line, column and value.
+//! CSV plumbing shared by every kind: finding the header row, reading data
+//! rows, and turning cells into typed values with errors that carry file,
+//! line, column and value. Also what a file turned out to be, for `check`.
 
-use std::fs::File;
-use std::io::{self, BufReader, Read};
+use std::collections::BTreeSet;
+use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
-use super::columns::Headers;
-use super::date::{DateOrder, parse_date};
+use super::columns::{Headers, Kind};
+use super::date::{DateOrder, OrderEvidence, order_evidence, parse_date_time};
 use super::duration::{DurationUnit, parse_minutes};
 use super::money::{DecimalSeparator, Money, parse_money};
+use super::source::Source;
 use crate::error::InputError;
 
-/// An open CSV file positioned after its header row.
-pub struct CsvFile {
-    pub path: PathBuf,
-    pub headers: Headers,
-    pub header_line: u64,
-    reader: csv::Reader<Box<dyn Read>>,
-}
+/// How many rows may come before the header (report-style exports).
+pub const HEADER_SEARCH_ROWS: usize = 20;
 
 /// `-` means standard input.
 pub fn is_stdin(path: &Path) -> bool {
     path.as_os_str() == "-"
 }
 
-fn open_raw(path: &Path) -> Result<Box<dyn Read>, InputError> {
-    if is_stdin(path) {
-        return Ok(Box::new(io::stdin().lock()));
+/// What reading one file found, for `check` and for warnings.
+#[derive(Debug, Clone, Default)]
+pub struct FileReport {
+    pub path: PathBuf,
+    pub kind: Option<Kind>,
+    pub encoding: &'static str,
+    pub delimiter: u8,
+    pub decimal: Option<DecimalSeparator>,
+    pub header_line: u64,
+    /// Rows before the header (title lines of report-style exports).
+    pub preamble_rows: u64,
+    /// Field ← column, for the fields found.
+    pub mapping: Vec<(&'static str, String)>,
+    /// Column → day/month order used, when the column has numeric dates.
+    pub date_orders: Vec<(String, DateOrder, &'static str)>,
+    pub rows_read: u64,
+    /// Section headings and `Total …` rows skipped.
+    pub section_rows: u64,
+    /// Rows skipped by `--skip-bad-rows`, with why.
+    pub bad_rows: Vec<InputError>,
+    /// Rows replaced by a later copy (same invoice or ticket id).
+    pub replaced: u64,
+    pub first_date: Option<NaiveDate>,
+    pub last_date: Option<NaiveDate>,
+    pub currencies: BTreeSet<String>,
+    /// Clients named in this file (registry ids), for `check`.
+    pub clients: BTreeSet<u32>,
+    /// Rows naming no client (tickets and meetings).
+    pub unmatched: u64,
+    pub warnings: Vec<String>,
+}
+
+impl FileReport {
+    pub fn saw_date(&mut self, day: NaiveDate) {
+        self.first_date = Some(self.first_date.map_or(day, |d| d.min(day)));
+        self.last_date = Some(self.last_date.map_or(day, |d| d.max(day)));
     }
-    if path.is_dir() {
-        return Err(InputError::file(path, "is a directory, not a CSV file"));
-    }
-    let file = File::open(path)
-        .map_err(|err| InputError::file(path, format!("cannot be opened: {err}")))?;
-    Ok(Box::new(BufReader::with_capacity(256 * 1024, file)))
+}
+
+/// An open CSV file positioned after its header row.
+pub struct CsvFile {
+    pub path: PathBuf,
+    pub headers: Headers,
+    pub header_line: u64,
+    /// Records before the header row.
+    pub header_index: usize,
+    pub decimal: DecimalSeparator,
+    /// Per column: the day/month order for numeric dates, once settled.
+    date_orders: Vec<Option<DateOrder>>,
+    source: Source,
+    reader: csv::Reader<Box<dyn Read>>,
+}
+
+fn csv_reader(source: &Source) -> Result<csv::Reader<Box<dyn Read>>, InputError> {
+    Ok(csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .delimiter(source.delimiter)
+        .from_reader(source.reader()?))
 }
 
 impl CsvFile {
-    pub fn open(path: &Path) -> Result<CsvFile, InputError> {
-        let raw = open_raw(path)?;
-        let mut reader = csv::ReaderBuilder::new()
-            .has_headers(false)
-            .flexible(true)
-            .from_reader(raw);
+    /// Open a file and find its header: the first of the first 20 rows for
+    /// which `is_header` holds, else the first row (whose missing columns
+    /// the kind's reader will then name).
+    pub fn open(
+        source: &Source,
+        decimal: Option<DecimalSeparator>,
+        is_header: impl Fn(&Headers) -> bool,
+    ) -> Result<CsvFile, InputError> {
+        let path = source.path.clone();
+        let mut reader = csv_reader(source)?;
         let mut record = csv::StringRecord::new();
-        let found = reader
-            .read_record(&mut record)
-            .map_err(|err| csv_error(path, &err))?;
-        if !found {
-            return Err(InputError::file(path, "is empty: expected a header row")
-                .hint("export the file again with its column headers"));
+        let mut candidates: Vec<(Headers, u64)> = Vec::new();
+        while candidates.len() < HEADER_SEARCH_ROWS {
+            if !reader
+                .read_record(&mut record)
+                .map_err(|err| csv_error(&path, &err))?
+            {
+                break;
+            }
+            let line = record.position().map_or(1, |p| p.line());
+            candidates.push((
+                Headers::new(record.iter().map(str::to_string).collect()),
+                line,
+            ));
+            if is_header(&candidates[candidates.len() - 1].0) {
+                break;
+            }
         }
-        let header_line = record.position().map_or(1, |p| p.line());
-        let headers = Headers::new(record.iter().map(str::to_string).collect());
+        let header_index = match candidates
+            .iter()
+            .position(|(headers, _)| is_header(headers))
+        {
+            Some(index) => index,
+            None if candidates.is_empty() => {
+                return Err(InputError::file(&path, "is empty: expected a header row")
+                    .hint("export the file again with its column headers"));
+            }
+            None => 0,
+        };
+        // The header was the last row read unless none matched; then start
+        // over after the first row.
+        if header_index + 1 != candidates.len() {
+            reader = csv_reader(source)?;
+            reader
+                .read_record(&mut record)
+                .map_err(|err| csv_error(&path, &err))?;
+        }
+        let (headers, header_line) = candidates.swap_remove(header_index);
+        let decimal = decimal.unwrap_or(if source.delimiter == b';' {
+            DecimalSeparator::Comma
+        } else {
+            DecimalSeparator::Dot
+        });
         Ok(CsvFile {
-            path: path.to_path_buf(),
+            path,
+            date_orders: vec![None; headers.raw.len()],
             headers,
             header_line,
+            header_index,
+            decimal,
+            source: source.clone(),
             reader,
         })
+    }
+
+    /// A report on this file, to be filled in by the kind's reader.
+    pub fn report(&self, kind: Kind) -> FileReport {
+        FileReport {
+            path: self.path.clone(),
+            kind: Some(kind),
+            encoding: self.source.encoding.name(),
+            delimiter: self.source.delimiter,
+            decimal: Some(self.decimal),
+            header_line: self.header_line,
+            preamble_rows: self.header_index as u64,
+            warnings: self.source.warning.iter().cloned().collect(),
+            ..FileReport::default()
+        }
     }
 
     /// Read the next data row into `record`; `false` at the end. Rows whose
@@ -84,19 +185,143 @@ impl CsvFile {
                 let line = record.position().map_or(0, |p| p.line());
                 return Err(InputError::file(
                     &self.path,
-                    format!(
-                        "has {} fields but the header row has {}",
-                        record.len(),
-                        self.headers.raw.len()
-                    ),
+                    format!("has {} fields but the header row has {}", record.len(), self.headers.raw.len()),
                 )
                 .at(line)
-                .hint(
-                    "a cell with a comma or a line break must be quoted; re-export the file as CSV",
-                ));
+                .hint("a cell with a delimiter or a line break must be quoted; re-export the file as CSV"));
             }
             return Ok(true);
         }
+    }
+
+    /// Settle the day/month order of numeric dates in `columns`: the
+    /// configured order for all, or else per column from a value that
+    /// proves it (first number over 12: day first; second: month first).
+    /// Contradicting values, or numeric dates that nothing proves, are
+    /// errors that name the option. Looks ahead with a second reader, so
+    /// the rows are still to be read.
+    pub fn settle_date_orders(
+        &mut self,
+        columns: &[usize],
+        configured: Option<DateOrder>,
+        report: &mut FileReport,
+    ) -> Result<(), InputError> {
+        if let Some(order) = configured {
+            for column in columns {
+                self.date_orders[*column] = Some(order);
+            }
+            return Ok(());
+        }
+        let mut look_ahead = csv_reader(&self.source)?;
+        let mut record = csv::StringRecord::new();
+        for _ in 0..=self.header_index {
+            look_ahead
+                .read_record(&mut record)
+                .map_err(|err| csv_error(&self.path, &err))?;
+        }
+        // Per column: first line proving each order, first ambiguous line.
+        let mut proofs: Vec<(Option<u64>, Option<u64>, Option<u64>)> =
+            vec![(None, None, None); columns.len()];
+        let mut rows = 0usize;
+        let mut numeric_seen = false;
+        while look_ahead
+            .read_record(&mut record)
+            .map_err(|err| csv_error(&self.path, &err))?
+        {
+            rows += 1;
+            // Files with ISO dates show it at once: stop looking early.
+            if rows > 1000 && !numeric_seen {
+                break;
+            }
+            let line = record.position().map_or(0, |p| p.line());
+            for (slot, column) in columns.iter().enumerate() {
+                let evidence = order_evidence(record.get(*column).unwrap_or(""));
+                let proof = &mut proofs[slot];
+                match evidence {
+                    OrderEvidence::None => continue,
+                    OrderEvidence::Ambiguous => proof.2 = proof.2.or(Some(line)),
+                    OrderEvidence::ProvesDmy => proof.0 = proof.0.or(Some(line)),
+                    OrderEvidence::ProvesMdy => proof.1 = proof.1.or(Some(line)),
+                }
+                numeric_seen = true;
+            }
+        }
+        for (slot, column) in columns.iter().enumerate() {
+            let header = self.headers.raw[*column].clone();
+            let value_at = |line: u64| self.value_on_line(*column, line);
+            let (order, why) = match proofs[slot] {
+                (Some(dmy), Some(mdy), _) => {
+                    return Err(InputError::file(
+                        &self.path,
+                        format!(
+                            "column {}: {} on line {dmy} is day-first but {} on line {mdy} is month-first",
+                            crate::error::quote(&header),
+                            crate::error::quote(&value_at(dmy)),
+                            crate::error::quote(&value_at(mdy)),
+                        ),
+                    )
+                    .hint("the column mixes date orders; fix the export, or set date_order = \"dmy\" or \"mdy\" (--date-order) to read every date one way"));
+                }
+                (Some(_), None, _) => (DateOrder::Dmy, "inferred: a day over 12 comes first"),
+                (None, Some(_), _) => (DateOrder::Mdy, "inferred: a day over 12 comes second"),
+                (None, None, Some(line)) => {
+                    // Say what the file's other date columns prove, if
+                    // anything: a strong clue, but still the user's call.
+                    let others: Vec<String> = columns
+                        .iter()
+                        .zip(&proofs)
+                        .filter_map(|(other, proof)| match proof {
+                            (Some(_), None, _) => Some(format!(
+                                "{} is day-first",
+                                crate::error::quote(&self.headers.raw[*other])
+                            )),
+                            (None, Some(_), _) => Some(format!(
+                                "{} is month-first",
+                                crate::error::quote(&self.headers.raw[*other])
+                            )),
+                            _ => None,
+                        })
+                        .collect();
+                    let clue = if others.is_empty() {
+                        String::new()
+                    } else {
+                        format!(" (in this file, {})", others.join(", "))
+                    };
+                    return Err(InputError::file(
+                        &self.path,
+                        format!(
+                            "column {}: dates such as {} could be day/month or month/day, and no date in the column settles it",
+                            crate::error::quote(&header),
+                            crate::error::quote(&value_at(line)),
+                        ),
+                    )
+                    .at(line)
+                    .hint(format!("set date_order = \"dmy\" or \"mdy\" in clientfit.toml, or pass --date-order dmy|mdy{clue}")));
+                }
+                (None, None, None) => continue,
+            };
+            self.date_orders[*column] = Some(order);
+            report.date_orders.push((header, order, why));
+        }
+        Ok(())
+    }
+
+    /// The cell of a column on a physical line (for error messages only).
+    fn value_on_line(&self, column: usize, line: u64) -> String {
+        let Ok(mut reader) = csv_reader(&self.source) else {
+            return String::new();
+        };
+        let mut record = csv::StringRecord::new();
+        while let Ok(true) = reader.read_record(&mut record) {
+            if record.position().map(|p| p.line()) == Some(line) {
+                return record.get(column).unwrap_or("").to_string();
+            }
+        }
+        String::new()
+    }
+
+    pub fn date_order(&self, column: usize) -> Option<DateOrder> {
+        self.date_orders.get(column).copied().flatten()
     }
 }
 
@@ -108,14 +333,9 @@ fn csv_error(path: &Path, err: &csv::Error) -> InputError {
         _ => format!("is not readable as CSV: {err}"),
     };
     let error = InputError::file(path, problem);
-    let error = match line {
+    match line {
         Some(line) => error.at(line),
         None => error,
-    };
-    if matches!(err.kind(), csv::ErrorKind::Utf8 { .. }) {
-        error.hint("save the file as UTF-8 (in Excel: Save As → CSV UTF-8)")
-    } else {
-        error
     }
 }
 
@@ -139,6 +359,21 @@ impl<'a> Row<'a> {
             .map_or("", str::trim)
     }
 
+    /// A section heading or total row of a report-style export: its first
+    /// cell with text starts with "Total", or none of `key_columns` has a value.
+    pub fn is_section_or_total(&self, key_columns: &[usize]) -> bool {
+        let first = self
+            .record
+            .iter()
+            .map(str::trim)
+            .find(|cell| !cell.is_empty())
+            .unwrap_or("");
+        first.to_lowercase().starts_with("total")
+            || key_columns
+                .iter()
+                .all(|column| self.text(Some(*column)).is_empty())
+    }
+
     pub fn error(&self, column: usize, problem: impl Into<String>) -> InputError {
         let header = self
             .file
@@ -159,17 +394,20 @@ impl<'a> Row<'a> {
         InputError::file(&self.file.path, problem).at(self.line)
     }
 
-    pub fn date(
+    pub fn date(&self, column: Option<usize>) -> Result<Option<NaiveDate>, InputError> {
+        Ok(self.date_time(column)?.map(|(date, _)| date))
+    }
+
+    pub fn date_time(
         &self,
         column: Option<usize>,
-        order: Option<DateOrder>,
-    ) -> Result<Option<NaiveDate>, InputError> {
+    ) -> Result<Option<(NaiveDate, Option<chrono::NaiveTime>)>, InputError> {
         let text = self.text(column);
         let Some(column) = column.filter(|_| !text.is_empty()) else {
             return Ok(None);
         };
-        match parse_date(text, order) {
-            Ok(date) => Ok(Some(date)),
+        match parse_date_time(text, self.file.date_order(column)) {
+            Ok(value) => Ok(Some(value)),
             Err(problem) => {
                 let error = self.error(column, problem.message());
                 Err(match problem.hint() {
@@ -180,25 +418,17 @@ impl<'a> Row<'a> {
         }
     }
 
-    pub fn required_date(
-        &self,
-        column: usize,
-        order: Option<DateOrder>,
-    ) -> Result<NaiveDate, InputError> {
-        self.date(Some(column), order)?
+    pub fn required_date(&self, column: usize) -> Result<NaiveDate, InputError> {
+        self.date(Some(column))?
             .ok_or_else(|| self.error(column, "is empty, but this column is required"))
     }
 
-    pub fn money(
-        &self,
-        column: Option<usize>,
-        separator: DecimalSeparator,
-    ) -> Result<Option<Money>, InputError> {
+    pub fn money(&self, column: Option<usize>) -> Result<Option<Money>, InputError> {
         let text = self.text(column);
         let Some(column) = column.filter(|_| !text.is_empty()) else {
             return Ok(None);
         };
-        match parse_money(text, separator) {
+        match parse_money(text, self.file.decimal) {
             Ok(money) => Ok(Some(money)),
             Err(problem) => {
                 let error = self.error(column, problem.message());
@@ -222,5 +452,42 @@ impl<'a> Row<'a> {
         parse_minutes(text, unit)
             .map(Some)
             .map_err(|problem| self.error(column, problem.message()))
+    }
+}
+
+/// Read the next row, skipping (and recording) malformed rows when
+/// `--skip-bad-rows` is on.
+pub fn next_row(
+    file: &mut CsvFile,
+    record: &mut csv::StringRecord,
+    report: &mut FileReport,
+    skip_bad_rows: bool,
+) -> Result<bool, InputError> {
+    loop {
+        match file.next(record) {
+            Ok(found) => {
+                report.rows_read += u64::from(found);
+                return Ok(found);
+            }
+            Err(err) if skip_bad_rows && err.line.is_some() => report.bad_rows.push(err),
+            Err(err) => return Err(err),
+        }
+    }
+}
+
+/// A row's parse result: the value, or `None` when the row was bad and
+/// `--skip-bad-rows` recorded it.
+pub fn keep<T>(
+    result: Result<T, InputError>,
+    report: &mut FileReport,
+    skip_bad_rows: bool,
+) -> Result<Option<T>, InputError> {
+    match result {
+        Ok(value) => Ok(Some(value)),
+        Err(err) if skip_bad_rows => {
+            report.bad_rows.push(err);
+            Ok(None)
+        }
+        Err(err) => Err(err),
     }
 }

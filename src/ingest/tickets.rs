@@ -5,7 +5,7 @@ use super::Sink;
 use super::columns::{Kind, Resolver, normalize_header};
 use super::duration::DurationUnit;
 use super::identity::{ClientId, Registry};
-use super::reader::{CsvFile, Row};
+use super::reader::{CsvFile, FileReport, Row, keep, next_row};
 use super::records::{Origin, Ticket};
 use crate::config::{Config, Markers};
 use crate::error::InputError;
@@ -89,6 +89,15 @@ pub fn client_of(
     }
 }
 
+/// Ticket ids already read from later files (several ticket files are
+/// read newest first, so a newer copy of a ticket wins).
+#[derive(Debug, Default)]
+pub struct SeenTickets {
+    pub ids: std::collections::HashSet<String>,
+    pub active: bool,
+}
+
+#[allow(clippy::too_many_arguments)]
 pub fn read(
     file: &mut CsvFile,
     file_index: u32,
@@ -96,6 +105,9 @@ pub fn read(
     markers: &MarkerSet,
     registry: &mut Registry,
     sink: &mut dyn Sink,
+    seen: &mut SeenTickets,
+    report: &mut FileReport,
+    skip_bad_rows: bool,
 ) -> Result<(), InputError> {
     let resolver = Resolver {
         kind: Kind::Tickets,
@@ -111,6 +123,7 @@ pub fn read(
         return Err(resolver.missing(&["client", "email"]));
     }
     let created = resolver.require("created")?.index;
+    let ticket_id = resolver.index("ticket_id");
     let minutes = resolver.find("minutes");
     let unit = match &minutes {
         Some(found) if is_seconds_column(&found.matched, &file.headers.raw) => {
@@ -125,23 +138,56 @@ pub fn read(
         .map(|found| file.headers.positions(&found.header))
         .unwrap_or_default();
     let priority = resolver.index("priority");
+    report.mapping = resolver.mapping_report();
+    file.settle_date_orders(&[created], config.date_order, report)?;
+    let keys: Vec<usize> = [client, email, Some(created)]
+        .into_iter()
+        .flatten()
+        .collect();
 
     let mut record = csv::StringRecord::new();
     let mut tags = Vec::new();
-    while file.next(&mut record)? {
+    let mut ids_here = Vec::new();
+    while next_row(file, &mut record, report, skip_bad_rows)? {
         let row = Row::new(&record, file);
-        let created = row.required_date(created, config.date_order)?;
-        let minutes = row
-            .minutes(minutes, unit)?
-            .unwrap_or(config.default_ticket_minutes);
+        if row.is_section_or_total(&keys) {
+            report.section_rows += 1;
+            continue;
+        }
+        let id = row.text(ticket_id);
+        if seen.active && !id.is_empty() {
+            if seen.ids.contains(id) {
+                report.replaced += 1;
+                continue;
+            }
+            ids_here.push(id.to_string());
+        }
+        let parsed = (|| -> Result<(chrono::NaiveDate, rust_decimal::Decimal), InputError> {
+            let created = row.required_date(created)?;
+            let minutes = row
+                .minutes(minutes, unit)?
+                .unwrap_or(config.default_ticket_minutes);
+            Ok((created, minutes))
+        })();
+        let Some((created, minutes)) = keep(parsed, report, skip_bad_rows)? else {
+            continue;
+        };
         tags.clear();
         for column in &tag_columns {
             tags_of(row.text(Some(*column)), &mut tags);
         }
         let (scope_change, abusive, escalation) =
             classify(markers, row.text(kind), &tags, row.text(priority));
+        let client = client_of(&row, client, email, registry);
+        report.saw_date(created);
+        match client {
+            Some(id) => {
+                report.clients.insert(id.0);
+            }
+            None => report.unmatched += 1,
+        }
         let ticket = Ticket {
-            client: client_of(&row, client, email, registry),
+            client,
             created,
             minutes,
             scope_change,
@@ -154,6 +200,7 @@ pub fn read(
         };
         sink.ticket(&ticket);
     }
+    seen.ids.extend(ids_here);
     Ok(())
 }
 

@@ -1,0 +1,372 @@
+//! Bytes → text: which encoding a file is in and which delimiter it uses.
+//!
+//! UTF-8 (with or without a byte-order mark) and UTF-16 with a BOM are read
+//! as they are; a file that is not valid UTF-8 is read as Windows-1252 (the
+//! usual Excel "CSV" on Windows) with one warning, unless config says
+//! `encoding = "utf-8"`, which makes it an error. The delimiter is sniffed
+//! from the first line among `,` `;` tab and `|` unless config sets it.
+//!
+//! A source can be read more than once (header detection and the day/month
+//! order of dates look ahead), so it re-opens its file each time; standard
+//! input is read into memory once.
+
+use std::fs::File;
+use std::io::{self, BufReader, Read};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use encoding_rs_io::DecodeReaderBytesBuilder;
+use serde::{Deserialize, Serialize};
+
+use crate::error::InputError;
+
+/// What config asks of encodings.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum EncodingSetting {
+    /// BOM, else UTF-8 if valid, else Windows-1252 with a warning.
+    #[default]
+    Auto,
+    /// UTF-8 only: anything else is an error.
+    #[serde(rename = "utf-8")]
+    Utf8,
+    /// Always Windows-1252.
+    #[serde(rename = "windows-1252")]
+    Windows1252,
+}
+
+/// The encoding a file turned out to have.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TextEncoding {
+    Utf8,
+    Utf8Bom,
+    Utf16Le,
+    Utf16Be,
+    Windows1252,
+}
+
+impl TextEncoding {
+    pub fn name(self) -> &'static str {
+        match self {
+            TextEncoding::Utf8 => "UTF-8",
+            TextEncoding::Utf8Bom => "UTF-8 with BOM",
+            TextEncoding::Utf16Le => "UTF-16LE",
+            TextEncoding::Utf16Be => "UTF-16BE",
+            TextEncoding::Windows1252 => "Windows-1252",
+        }
+    }
+}
+
+/// The delimiters clientfit sniffs for, in order of preference on a tie.
+pub const DELIMITERS: [u8; 4] = [b',', b';', b'\t', b'|'];
+
+pub fn delimiter_name(delimiter: u8) -> String {
+    match delimiter {
+        b'\t' => "tab".to_string(),
+        other => format!("{:?}", other as char),
+    }
+}
+
+#[derive(Debug, Clone)]
+enum Bytes {
+    File(PathBuf),
+    Memory(Arc<Vec<u8>>),
+}
+
+/// A file whose encoding and delimiter are known.
+#[derive(Debug, Clone)]
+pub struct Source {
+    pub path: PathBuf,
+    bytes: Bytes,
+    pub encoding: TextEncoding,
+    pub delimiter: u8,
+    /// Set when the file was not valid UTF-8 and was read as Windows-1252.
+    pub warning: Option<String>,
+}
+
+fn open_file(path: &Path) -> Result<File, InputError> {
+    if path.is_dir() {
+        return Err(InputError::file(path, "is a directory, not a CSV file"));
+    }
+    File::open(path).map_err(|err| InputError::file(path, format!("cannot be opened: {err}")))
+}
+
+impl Source {
+    pub fn open(
+        path: &Path,
+        encoding: EncodingSetting,
+        delimiter: Option<u8>,
+    ) -> Result<Source, InputError> {
+        let bytes = if super::reader::is_stdin(path) {
+            let mut buffer = Vec::new();
+            io::stdin()
+                .lock()
+                .read_to_end(&mut buffer)
+                .map_err(|err| InputError::file(path, format!("cannot be read: {err}")))?;
+            Bytes::Memory(Arc::new(buffer))
+        } else {
+            open_file(path)?;
+            Bytes::File(path.to_path_buf())
+        };
+        let mut source = Source {
+            path: path.to_path_buf(),
+            bytes,
+            encoding: TextEncoding::Utf8,
+            delimiter: b',',
+            warning: None,
+        };
+        source.encoding = source.detect_encoding(encoding)?;
+        source.delimiter = match delimiter {
+            Some(delimiter) => delimiter,
+            None => source.sniff_delimiter()?,
+        };
+        Ok(source)
+    }
+
+    fn raw(&self) -> Result<Box<dyn Read>, InputError> {
+        Ok(match &self.bytes {
+            Bytes::File(path) => Box::new(BufReader::with_capacity(256 * 1024, open_file(path)?)),
+            Bytes::Memory(bytes) => Box::new(io::Cursor::new(Arc::clone(bytes).to_vec())),
+        })
+    }
+
+    fn read_error(&self, err: io::Error) -> InputError {
+        InputError::file(&self.path, format!("cannot be read: {err}"))
+    }
+
+    fn detect_encoding(&mut self, setting: EncodingSetting) -> Result<TextEncoding, InputError> {
+        let mut raw = self.raw()?;
+        let mut start = [0u8; 3];
+        let mut filled = 0;
+        while filled < 3 {
+            match raw
+                .read(&mut start[filled..])
+                .map_err(|e| self.read_error(e))?
+            {
+                0 => break,
+                n => filled += n,
+            }
+        }
+        let start = &start[..filled];
+        if start.starts_with(&[0xEF, 0xBB, 0xBF]) {
+            return Ok(TextEncoding::Utf8Bom);
+        }
+        if start.starts_with(&[0xFF, 0xFE]) {
+            return Ok(TextEncoding::Utf16Le);
+        }
+        if start.starts_with(&[0xFE, 0xFF]) {
+            return Ok(TextEncoding::Utf16Be);
+        }
+        if setting == EncodingSetting::Windows1252 {
+            return Ok(TextEncoding::Windows1252);
+        }
+        // Validate the whole file: deciding on the first invalid byte
+        // would be too late, rows before it would already be read.
+        let mut raw = self.raw()?;
+        match first_invalid_utf8(&mut raw).map_err(|e| self.read_error(e))? {
+            None => Ok(TextEncoding::Utf8),
+            Some((line, byte)) if setting == EncodingSetting::Utf8 => Err(InputError::file(
+                &self.path,
+                format!("is not valid UTF-8 text (byte 0x{byte:02X})"),
+            )
+            .at(line)
+            .hint("save it as UTF-8, or set encoding = \"windows-1252\" (or \"auto\") in clientfit.toml")),
+            Some((line, _)) => {
+                self.warning = Some(format!(
+                    "{} is not valid UTF-8 (first at line {line}); read as Windows-1252",
+                    self.path.display()
+                ));
+                Ok(TextEncoding::Windows1252)
+            }
+        }
+    }
+
+    /// The decoded text of the file, as UTF-8 bytes without a BOM.
+    pub fn reader(&self) -> Result<Box<dyn Read>, InputError> {
+        let raw = self.raw()?;
+        let mut builder = DecodeReaderBytesBuilder::new();
+        builder.strip_bom(true);
+        match self.encoding {
+            TextEncoding::Utf8 | TextEncoding::Utf8Bom => {
+                builder.utf8_passthru(true);
+            }
+            TextEncoding::Utf16Le | TextEncoding::Utf16Be => {
+                builder.bom_sniffing(true);
+            }
+            TextEncoding::Windows1252 => {
+                builder.encoding(Some(encoding_rs::WINDOWS_1252));
+            }
+        }
+        Ok(Box::new(builder.build(raw)))
+    }
+
+    /// The delimiter that occurs most often, outside quotes, on the first
+    /// line that has any of them.
+    fn sniff_delimiter(&self) -> Result<u8, InputError> {
+        let mut text = Vec::with_capacity(64 * 1024);
+        self.reader()?
+            .take(64 * 1024)
+            .read_to_end(&mut text)
+            .map_err(|e| self.read_error(e))?;
+        let mut counts = [0usize; DELIMITERS.len()];
+        let mut in_quotes = false;
+        for byte in text {
+            match byte {
+                b'"' => in_quotes = !in_quotes,
+                b'\n' if !in_quotes && counts.iter().any(|c| *c > 0) => break,
+                b'\n' if !in_quotes => {}
+                _ if !in_quotes => {
+                    if let Some(index) = DELIMITERS.iter().position(|d| *d == byte) {
+                        counts[index] += 1;
+                    }
+                }
+                _ => {}
+            }
+        }
+        let best = counts.iter().copied().max().unwrap_or(0);
+        let index = counts
+            .iter()
+            .position(|c| *c == best && best > 0)
+            .unwrap_or(0);
+        Ok(DELIMITERS[index])
+    }
+}
+
+/// The 1-based line and value of the first byte that is not UTF-8, if any.
+fn first_invalid_utf8(reader: &mut dyn Read) -> io::Result<Option<(u64, u8)>> {
+    let mut buffer = vec![0u8; 256 * 1024];
+    let mut carried = 0usize;
+    let mut line = 1u64;
+    loop {
+        let read = reader.read(&mut buffer[carried..])?;
+        let filled = carried + read;
+        let chunk = &buffer[..filled];
+        match std::str::from_utf8(chunk) {
+            Ok(_) => {
+                line += bytecount(chunk);
+                carried = 0;
+            }
+            Err(err) => {
+                let valid = err.valid_up_to();
+                if err.error_len().is_some() || read == 0 {
+                    // A real invalid sequence (or a truncated one at the end).
+                    let line = line + bytecount(&chunk[..valid]);
+                    return Ok(Some((line, chunk[valid])));
+                }
+                // An incomplete character at the end of the chunk: keep it
+                // for the next read.
+                line += bytecount(&chunk[..valid]);
+                buffer.copy_within(valid..filled, 0);
+                carried = filled - valid;
+            }
+        }
+        if read == 0 {
+            return Ok(None);
+        }
+    }
+}
+
+fn bytecount(bytes: &[u8]) -> u64 {
+    bytes.iter().filter(|b| **b == b'\n').count() as u64
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn write(bytes: &[u8]) -> tempfile::NamedTempFile {
+        use std::io::Write;
+        let mut file = tempfile::NamedTempFile::new().unwrap();
+        file.write_all(bytes).unwrap();
+        file
+    }
+
+    fn decoded(source: &Source) -> String {
+        let mut text = String::new();
+        source.reader().unwrap().read_to_string(&mut text).unwrap();
+        text
+    }
+
+    #[test]
+    fn utf8_with_and_without_bom() {
+        let plain = write("client;amount\nCafé;1,5\n".as_bytes());
+        let source = Source::open(plain.path(), EncodingSetting::Auto, None).unwrap();
+        assert_eq!(
+            (source.encoding, source.delimiter),
+            (TextEncoding::Utf8, b';')
+        );
+        assert_eq!(decoded(&source), "client;amount\nCafé;1,5\n");
+        let bom = write(b"\xEF\xBB\xBFclient,amount\n");
+        let source = Source::open(bom.path(), EncodingSetting::Auto, None).unwrap();
+        assert_eq!(source.encoding, TextEncoding::Utf8Bom);
+        assert_eq!(decoded(&source), "client,amount\n");
+    }
+
+    #[test]
+    fn utf16_with_bom_is_transcoded() {
+        let mut bytes = vec![0xFF, 0xFE];
+        for unit in "client\tamount\nMüller\t5\n".encode_utf16() {
+            bytes.extend(unit.to_le_bytes());
+        }
+        let file = write(&bytes);
+        let source = Source::open(file.path(), EncodingSetting::Auto, None).unwrap();
+        assert_eq!(
+            (source.encoding, source.delimiter),
+            (TextEncoding::Utf16Le, b'\t')
+        );
+        assert_eq!(decoded(&source), "client\tamount\nMüller\t5\n");
+    }
+
+    #[test]
+    fn windows_1252_is_a_fallback_with_a_warning_or_an_error_when_strict() {
+        // "Müller" in Windows-1252: ü = 0xFC, invalid as UTF-8, on line 2.
+        let file = write(b"client,amount\nM\xFCller,5\n");
+        let source = Source::open(file.path(), EncodingSetting::Auto, None).unwrap();
+        assert_eq!(source.encoding, TextEncoding::Windows1252);
+        assert!(
+            source
+                .warning
+                .as_deref()
+                .unwrap()
+                .contains("first at line 2")
+        );
+        assert_eq!(decoded(&source), "client,amount\nMüller,5\n");
+        let err = Source::open(file.path(), EncodingSetting::Utf8, None).unwrap_err();
+        assert_eq!(err.line, Some(2));
+        assert!(err.to_string().contains("not valid UTF-8"), "{err}");
+    }
+
+    #[test]
+    fn a_character_split_across_reads_is_still_valid() {
+        let mut text = "a".repeat(256 * 1024 - 1);
+        text.push('é');
+        text.push('\n');
+        let mut cursor = io::Cursor::new(text.into_bytes());
+        assert_eq!(first_invalid_utf8(&mut cursor).unwrap(), None);
+    }
+
+    #[test]
+    fn delimiters_are_sniffed_outside_quotes() {
+        let file = write(b"\"Northwind, LLC\",,,\nx,y,z,w\n");
+        assert_eq!(
+            Source::open(file.path(), EncodingSetting::Auto, None)
+                .unwrap()
+                .delimiter,
+            b','
+        );
+        let file = write(b"\"a;b\"|c|d\n");
+        assert_eq!(
+            Source::open(file.path(), EncodingSetting::Auto, None)
+                .unwrap()
+                .delimiter,
+            b'|'
+        );
+        let file = write(b"a;b,c;d\n");
+        assert_eq!(
+            Source::open(file.path(), EncodingSetting::Auto, Some(b','))
+                .unwrap()
+                .delimiter,
+            b','
+        );
+    }
+}
