@@ -43,6 +43,41 @@ pub enum Command {
     /// The ranked per-client table: revenue against cost to serve, red flags, verdict.
     #[command(after_help = EXAMPLES)]
     Report(ReportArgs),
+    /// Check exports without a report: kinds, encodings, columns mapped, rows read and skipped, dates, currencies, unmatched names.
+    #[command(after_help = CHECK_EXAMPLES)]
+    Check(CheckArgs),
+    /// Write a commented clientfit.toml holding every default.
+    #[command(after_help = INIT_EXAMPLES)]
+    Init(InitArgs),
+}
+
+const CHECK_EXAMPLES: &str = "\
+EXAMPLES:
+    clientfit check exports/
+    clientfit check --invoices xero.csv --tickets zendesk.csv --date-order dmy";
+
+const INIT_EXAMPLES: &str = "\
+EXAMPLES:
+    clientfit init            # writes ./clientfit.toml
+    clientfit init exports/   # writes exports/clientfit.toml
+    clientfit init --stdout   # prints it";
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// Directory to write clientfit.toml into [default: .]
+    pub dir: Option<PathBuf>,
+    /// Overwrite an existing clientfit.toml
+    #[arg(long)]
+    pub force: bool,
+    /// Print the file instead of writing it
+    #[arg(long, conflicts_with_all = ["dir", "force"])]
+    pub stdout: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -98,6 +133,20 @@ pub struct InputArgs {
     /// Config file [default: clientfit.toml in the data directory]
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
+    /// Day/month order of numeric dates like 03/04/2026
+    #[arg(long, value_enum, value_name = "ORDER")]
+    pub date_order: Option<DateOrderArg>,
+    /// Base currency (ISO code) [default: config currency, else the only one seen]
+    #[arg(long, value_name = "CODE")]
+    pub currency: Option<String>,
+    /// Skip rows with bad values (listed on stderr and in JSON warnings) instead of stopping
+    #[arg(long)]
+    pub skip_bad_rows: bool,
+}
+
+/// Options about the period and the as-of day.
+#[derive(Debug, Args)]
+pub struct PeriodArgs {
     /// Period: 2026-10, 2026-Q3, 2026, 2026-10-01..2026-12-31, this-month, last-month, this-quarter, last-quarter, ytd or last-12-months [default: earliest event to as-of]
     #[arg(long, value_name = "P")]
     pub period: Option<String>,
@@ -110,15 +159,6 @@ pub struct InputArgs {
     /// The day the books are looked at, YYYY-MM-DD [default: config as_of, else period end if past, else today]
     #[arg(long, value_name = "DATE")]
     pub as_of: Option<String>,
-    /// Day/month order of numeric dates like 03/04/2026
-    #[arg(long, value_enum, value_name = "ORDER")]
-    pub date_order: Option<DateOrderArg>,
-    /// Base currency (ISO code) [default: config currency, else the only one seen]
-    #[arg(long, value_name = "CODE")]
-    pub currency: Option<String>,
-    /// Skip rows with bad values (listed on stderr and in JSON warnings) instead of stopping
-    #[arg(long)]
-    pub skip_bad_rows: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -131,6 +171,8 @@ pub enum DateOrderArg {
 pub struct ReportArgs {
     #[command(flatten)]
     pub input: InputArgs,
+    #[command(flatten)]
+    pub when: PeriodArgs,
     /// Output format
     #[arg(long, value_enum, default_value = "table")]
     pub format: Format,
@@ -248,7 +290,9 @@ impl InputArgs {
         }
         Ok(config)
     }
+}
 
+impl PeriodArgs {
     fn period(&self) -> Result<PeriodRequest, UsageError> {
         if let Some(text) = &self.period {
             return parse_period(text);
@@ -307,7 +351,7 @@ impl ReportArgs {
         let paths = self.input.paths();
         let config = self.input.config(&paths)?;
         let as_of = self
-            .input
+            .when
             .as_of
             .as_deref()
             .map(|t| parse_day(t).map_err(|err| UsageError(format!("--as-of: {err}"))))
@@ -316,7 +360,7 @@ impl ReportArgs {
         Ok(ReportSettings {
             explicit: self.input.explicit(),
             paths,
-            period: self.input.period()?,
+            period: self.when.period()?,
             as_of,
             today: crate::period::today()?,
             config,
@@ -374,6 +418,53 @@ impl Command {
                 } else {
                     Outcome::Done
                 })
+            }
+            Command::Check(args) => {
+                let paths = args.input.paths();
+                let settings = crate::check::CheckSettings {
+                    config: args.input.config(&paths)?,
+                    explicit: args.input.explicit(),
+                    paths,
+                    skip_bad_rows: args.input.skip_bad_rows,
+                };
+                let outcome = crate::check::run(&settings)?;
+                stdout
+                    .write_all(outcome.text.as_bytes())
+                    .and_then(|()| stdout.flush())
+                    .context("writing the check")?;
+                if outcome.ok {
+                    Ok(Outcome::Done)
+                } else {
+                    Err(anyhow::anyhow!(
+                        "check found problems: report would stop (see above)"
+                    ))
+                }
+            }
+            Command::Init(args) => {
+                if args.stdout {
+                    stdout
+                        .write_all(crate::config::DEFAULTS_TOML.as_bytes())
+                        .and_then(|()| stdout.flush())
+                        .context("writing clientfit.toml")?;
+                    return Ok(Outcome::Done);
+                }
+                let dir = args.dir.clone().unwrap_or_else(|| PathBuf::from("."));
+                let path = dir.join(crate::config::CONFIG_FILE_NAME);
+                if path.exists() && !args.force {
+                    anyhow::bail!(
+                        "{} already exists; use --force to overwrite it, or --stdout to see the defaults",
+                        path.display()
+                    );
+                }
+                std::fs::create_dir_all(&dir)
+                    .with_context(|| format!("cannot create {}", dir.display()))?;
+                crate::output::write_atomically(
+                    &path,
+                    crate::config::DEFAULTS_TOML.as_bytes(),
+                    &[],
+                )?;
+                writeln!(stdout, "wrote {}", path.display()).context("writing to stdout")?;
+                Ok(Outcome::Done)
             }
         }
     }

@@ -7,6 +7,7 @@
 
 pub mod aggregate;
 pub mod assess;
+pub mod check;
 pub mod cli;
 pub mod config;
 pub mod error;
@@ -50,6 +51,7 @@ pub fn run_report(settings: &ReportSettings) -> anyhow::Result<(report::Report, 
     let mut activity = aggregate::Activity::new(bounds);
     let options = ingest::IngestOptions {
         skip_bad_rows: settings.skip_bad_rows,
+        keep_going: false,
     };
     let ingested = ingest::ingest(&files, &settings.config, options, &mut activity)?;
     let aggregated = aggregate::aggregate(&ingested, activity, bounds, &settings.config);

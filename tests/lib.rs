@@ -2,6 +2,7 @@
 //! fixtures (every expected number computed by hand from the SPEC), the
 //! demo data set with snapshots, and property tests through the library.
 
+mod commands;
 mod demo;
 mod discovery;
 mod errors;

@@ -16,6 +16,8 @@ use crate::error::{InputError, UsageError};
 pub struct InputFile {
     pub path: PathBuf,
     pub kind: Kind,
+    /// How the kind was decided: "flag", "file name" or "header".
+    pub kind_from: &'static str,
 }
 
 /// Files given with `--invoices F` and friends.
@@ -128,6 +130,7 @@ pub fn classify(
             files.push(InputFile {
                 path: path.clone(),
                 kind: *kind,
+                kind_from: "flag",
             });
         }
     }
@@ -135,8 +138,8 @@ pub fn classify(
         if !remember(path) {
             continue;
         }
-        let kind = match kind_from_name(path) {
-            Some(kind) => kind,
+        let (kind, kind_from) = match kind_from_name(path) {
+            Some(kind) => (kind, "file name"),
             None => {
                 let source =
                     super::source::Source::open(path, config.encoding, config.delimiter_byte()?)?;
@@ -144,7 +147,7 @@ pub fn classify(
                     !kind_from_headers(headers, config).is_empty()
                 })?;
                 match kind_from_headers(&file.headers, config).as_slice() {
-                    [kind] => *kind,
+                    [kind] => (*kind, "header"),
                     [] => {
                         return Err(InputError::file(
                             path,
@@ -169,6 +172,7 @@ pub fn classify(
         files.push(InputFile {
             path: path.clone(),
             kind,
+            kind_from,
         });
     }
     Ok(files)

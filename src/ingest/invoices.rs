@@ -89,10 +89,13 @@ pub fn read(
         balance: resolver.index("balance"),
         currency: resolver.index("currency"),
         status: resolver.index("status"),
-        discount: resolver.index("discount"),
+        discount: discount_column(&resolver, config),
         lines,
     };
     report.mapping = resolver.mapping_report();
+    if columns.discount.is_none() {
+        report.mapping.retain(|(field, _)| *field != "discount");
+    }
     let custom_status = status::custom_map(
         &config.invoices.status,
         "invoices",
@@ -163,6 +166,21 @@ pub fn read(
         }
     }
     Ok(())
+}
+
+/// The discount column, unless it is Xero's `Discount`: a percentage of
+/// the line, not an amount (map `[invoices.columns] discount` to read an
+/// amount column instead).
+fn discount_column(resolver: &Resolver, config: &Config) -> Option<usize> {
+    let found = resolver.find("discount")?;
+    let is_xero = ["invoicenumber", "lineamount", "invoiceamountdue"]
+        .iter()
+        .all(|name| resolver.headers.positions(name).len() == 1);
+    let mapped = config.invoices.columns.contains_key("discount");
+    if is_xero && found.matched == "discount" && !mapped {
+        return None;
+    }
+    Some(found.index)
 }
 
 /// Fold another row of the same invoice into `earlier`, or name the value

@@ -22,6 +22,7 @@ pub mod tickets;
 use rust_decimal::Decimal;
 
 use crate::config::Config;
+use crate::error;
 use columns::Kind;
 use discover::InputFile;
 use identity::Registry;
@@ -46,6 +47,8 @@ pub struct Ingested {
     pub warnings: Vec<String>,
     /// What each file turned out to be, in input order.
     pub reports: Vec<FileReport>,
+    /// `check` only: an error that is not about one file (currencies).
+    pub error: Option<String>,
 }
 
 /// How to read, beyond the config.
@@ -53,6 +56,9 @@ pub struct Ingested {
 pub struct IngestOptions {
     /// Skip rows with bad values (recording them) instead of stopping.
     pub skip_bad_rows: bool,
+    /// `check`: record a file's error in its report and go on with the
+    /// next file, instead of stopping.
+    pub keep_going: bool,
 }
 
 /// Read every file, clients first (they define names, aliases and domains),
@@ -80,52 +86,51 @@ pub fn ingest(
         }
         for index in of_kind {
             let input = &files[index];
-            let source = Source::open(&input.path, config.encoding, delimiter)?;
-            let mapping = discover::mapping_for(config, kind);
-            let mut file = CsvFile::open(&source, config.decimal, |headers| {
-                columns::satisfies(kind, headers, mapping)
-            })?;
-            let mut report = file.report(kind);
-            let file_index = index as u32;
-            let skip = options.skip_bad_rows;
-            match kind {
-                Kind::Clients => clients::read(&mut file, config, &mut registry, &mut report)?,
-                Kind::Invoices => invoices::read(
-                    &mut file,
-                    file_index,
-                    config,
-                    &mut registry,
-                    &mut book,
-                    &mut report,
-                    skip,
-                )?,
-                Kind::Tickets => tickets::read(
-                    &mut file,
-                    file_index,
-                    config,
-                    &markers,
-                    &mut registry,
-                    sink,
-                    &mut seen_tickets,
-                    &mut report,
-                    skip,
-                )?,
-                Kind::Meetings => meetings::read(
-                    &mut file,
-                    file_index,
-                    config,
-                    &mut registry,
-                    sink,
-                    &mut report,
-                    skip,
-                )?,
+            let mut report = FileReport {
+                path: input.path.clone(),
+                kind: Some(kind),
+                ..FileReport::default()
+            };
+            let result = read_one(
+                input,
+                index as u32,
+                config,
+                delimiter,
+                options,
+                &mut ReadState {
+                    registry: &mut registry,
+                    book: &mut book,
+                    markers: &markers,
+                    seen_tickets: &mut seen_tickets,
+                    sink: &mut *sink,
+                },
+                &mut report,
+            );
+            match result {
+                Ok(()) => {}
+                Err(err) if options.keep_going => report.error = Some(err),
+                Err(err) => return Err(err.into()),
             }
             reports[index] = Some(report);
         }
     }
     let files_read: Vec<FileReport> = reports.into_iter().flatten().collect();
     let warnings = warnings_of(&files_read);
-    let currency = convert_currencies(&mut book, config, files)?;
+    let currency = match convert_currencies(&mut book, config, files) {
+        Ok(currency) => currency,
+        Err(err) if options.keep_going => {
+            return Ok(Ingested {
+                files: files.to_vec(),
+                registry,
+                invoices: book.invoices,
+                currency: None,
+                warnings,
+                reports: files_read,
+                error: Some(format!("{err:#}")),
+            });
+        }
+        Err(err) => return Err(err),
+    };
     Ok(Ingested {
         files: files.to_vec(),
         registry,
@@ -133,7 +138,69 @@ pub fn ingest(
         currency,
         warnings,
         reports: files_read,
+        error: None,
     })
+}
+
+/// What reading a file updates.
+struct ReadState<'a> {
+    registry: &'a mut Registry,
+    book: &'a mut invoices::InvoiceBook,
+    markers: &'a tickets::MarkerSet,
+    seen_tickets: &'a mut tickets::SeenTickets,
+    sink: &'a mut dyn Sink,
+}
+
+fn read_one(
+    input: &InputFile,
+    file_index: u32,
+    config: &Config,
+    delimiter: Option<u8>,
+    options: IngestOptions,
+    state: &mut ReadState,
+    report: &mut FileReport,
+) -> Result<(), error::InputError> {
+    let kind = input.kind;
+    let source = Source::open(&input.path, config.encoding, delimiter)?;
+    let mapping = discover::mapping_for(config, kind);
+    let mut file = CsvFile::open(&source, config.decimal, |headers| {
+        columns::satisfies(kind, headers, mapping)
+    })?;
+    *report = file.report(kind);
+    report.kind_from = input.kind_from;
+    let skip = options.skip_bad_rows;
+    match kind {
+        Kind::Clients => clients::read(&mut file, config, state.registry, report),
+        Kind::Invoices => invoices::read(
+            &mut file,
+            file_index,
+            config,
+            state.registry,
+            state.book,
+            report,
+            skip,
+        ),
+        Kind::Tickets => tickets::read(
+            &mut file,
+            file_index,
+            config,
+            state.markers,
+            state.registry,
+            state.sink,
+            state.seen_tickets,
+            report,
+            skip,
+        ),
+        Kind::Meetings => meetings::read(
+            &mut file,
+            file_index,
+            config,
+            state.registry,
+            state.sink,
+            report,
+            skip,
+        ),
+    }
 }
 
 /// What reading the files found that a user should hear about, in file order.

@@ -29,6 +29,10 @@ pub fn is_stdin(path: &Path) -> bool {
 pub struct FileReport {
     pub path: PathBuf,
     pub kind: Option<Kind>,
+    /// How the kind was decided: "flag", "file name" or "header".
+    pub kind_from: &'static str,
+    /// `check`: the error that stopped reading this file.
+    pub error: Option<InputError>,
     pub encoding: &'static str,
     pub delimiter: u8,
     pub decimal: Option<DecimalSeparator>,

@@ -1,0 +1,308 @@
+//! `clientfit check`: read the exports as `report` would and say what was
+//! found in each file — kind, encoding, delimiter, which column feeds which
+//! field, rows read and skipped and why, date range, currencies — and which
+//! client names in tickets and meetings match no invoice client, with the
+//! closest one suggested. Every file is read even when one fails.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt::Write as _;
+use std::path::PathBuf;
+
+use chrono::NaiveDate;
+
+use crate::config::Config;
+use crate::ingest::columns::Kind;
+use crate::ingest::discover::{self, ExplicitFiles};
+use crate::ingest::reader::FileReport;
+use crate::ingest::source::delimiter_name;
+use crate::ingest::{self, IngestOptions};
+use crate::period::Bounds;
+use crate::render::sanitize;
+
+/// What `check` needs.
+#[derive(Debug, Clone)]
+pub struct CheckSettings {
+    pub paths: Vec<PathBuf>,
+    pub explicit: ExplicitFiles,
+    pub config: Config,
+    pub skip_bad_rows: bool,
+}
+
+/// The text to print, and whether `report` would run.
+pub struct CheckOutcome {
+    pub text: String,
+    pub ok: bool,
+}
+
+pub fn run(settings: &CheckSettings) -> anyhow::Result<CheckOutcome> {
+    let collected = discover::collect(&settings.paths)?;
+    let files = discover::classify(&collected, &settings.explicit, &settings.config)?;
+    // Everything counts: no period, nothing is "after as-of".
+    let bounds = Bounds {
+        from: None,
+        to: NaiveDate::MAX,
+        as_of: NaiveDate::MAX,
+    };
+    let mut activity = crate::aggregate::Activity::new(bounds);
+    let options = IngestOptions {
+        skip_bad_rows: settings.skip_bad_rows,
+        keep_going: true,
+    };
+    let ingested = ingest::ingest(&files, &settings.config, options, &mut activity)?;
+
+    let mut out = String::new();
+    let mut problems = Vec::new();
+    let _ = writeln!(out, "clientfit check — {} file(s)", ingested.reports.len());
+    for report in &ingested.reports {
+        describe(&mut out, report);
+        if let Some(err) = &report.error {
+            problems.push(format!("{err}"));
+        }
+    }
+    if !files.iter().any(|f| f.kind == Kind::Invoices) {
+        problems.push("no invoices file: report needs one (a file with \"invoice\" in its name, or --invoices FILE)".into());
+    }
+    if let Some(err) = &ingested.error {
+        problems.push(err.clone());
+    }
+
+    // Names in tickets and meetings that no invoice names.
+    let registry = &ingested.registry;
+    let invoiced: BTreeSet<u32> = ingested
+        .reports
+        .iter()
+        .filter(|r| r.kind == Some(Kind::Invoices))
+        .flat_map(|r| r.clients.iter().copied())
+        .collect();
+    let mut strays: BTreeMap<String, (String, BTreeSet<String>)> = BTreeMap::new();
+    for report in ingested
+        .reports
+        .iter()
+        .filter(|r| matches!(r.kind, Some(Kind::Tickets | Kind::Meetings)))
+    {
+        for id in report.clients.iter().filter(|id| !invoiced.contains(id)) {
+            let info = &registry.clients()[*id as usize];
+            let entry = strays
+                .entry(info.key.clone())
+                .or_insert_with(|| (info.name.clone(), BTreeSet::new()));
+            entry.1.insert(file_name(report));
+        }
+    }
+    if !strays.is_empty() {
+        let _ = writeln!(
+            out,
+            "\nnames in tickets or meetings that match no invoice client:"
+        );
+        let invoice_names: Vec<(&str, &str)> = invoiced
+            .iter()
+            .map(|id| {
+                let info = &registry.clients()[*id as usize];
+                (info.key.as_str(), info.name.as_str())
+            })
+            .collect();
+        for (key, (name, in_files)) in &strays {
+            let files: Vec<&str> = in_files.iter().map(String::as_str).collect();
+            let suggestion = match closest(key, &invoice_names) {
+                Some(close) => format!(
+                    " — did you mean {:?}? (add {:?} as an alias of it in clients.csv)",
+                    sanitize(close),
+                    sanitize(name)
+                ),
+                None => {
+                    " — no invoice client is close; it will be listed with no revenue".to_string()
+                }
+            };
+            let _ = writeln!(
+                out,
+                "  {:?} in {}{suggestion}",
+                sanitize(name),
+                files.join(", ")
+            );
+        }
+    }
+    let unmatched_tickets: u64 = kind_sum(&ingested.reports, Kind::Tickets, |r| r.unmatched);
+    let unmatched_meetings: u64 = kind_sum(&ingested.reports, Kind::Meetings, |r| r.unmatched);
+    if unmatched_tickets + unmatched_meetings > 0 {
+        let _ = writeln!(
+            out,
+            "\nunmatched: {unmatched_tickets} ticket(s) and {unmatched_meetings} meeting(s) name no client and no email domain from clients.csv"
+        );
+    }
+    for warning in ingested
+        .warnings
+        .iter()
+        .filter(|w| w.contains("Windows-1252"))
+    {
+        let _ = writeln!(out, "\nwarning: {warning}");
+    }
+    if problems.is_empty() {
+        let _ = writeln!(out, "\nOK: report can read these files.");
+    } else {
+        let _ = writeln!(
+            out,
+            "\n{} problem(s); report would stop at the first:",
+            problems.len()
+        );
+        for problem in &problems {
+            let _ = writeln!(out, "  error: {}", problem.replace('\n', "\n  "));
+        }
+    }
+    Ok(CheckOutcome {
+        text: out,
+        ok: problems.is_empty(),
+    })
+}
+
+fn file_name(report: &FileReport) -> String {
+    report.path.file_name().map_or_else(
+        || report.path.display().to_string(),
+        |n| n.to_string_lossy().into_owned(),
+    )
+}
+
+fn kind_sum(reports: &[FileReport], kind: Kind, value: fn(&FileReport) -> u64) -> u64 {
+    reports
+        .iter()
+        .filter(|r| r.kind == Some(kind))
+        .map(value)
+        .sum()
+}
+
+/// The invoice client whose key is closest to `key`, if any is close:
+/// at most a third of the longer key's letters differ, or one key is the
+/// start of the other ("acme" and "acme holdings").
+fn closest<'a>(key: &str, candidates: &[(&str, &'a str)]) -> Option<&'a str> {
+    candidates
+        .iter()
+        .map(|(candidate, name)| {
+            let distance = strsim::levenshtein(key, candidate);
+            let longer = key.chars().count().max(candidate.chars().count());
+            let prefix = !key.is_empty()
+                && !candidate.is_empty()
+                && (candidate.starts_with(&format!("{key} "))
+                    || key.starts_with(&format!("{candidate} ")));
+            (distance, longer, prefix, *name)
+        })
+        .filter(|(distance, longer, prefix, _)| {
+            *prefix || (*distance > 0 && distance * 3 <= *longer)
+        })
+        .min_by(|a, b| a.0.cmp(&b.0).then_with(|| a.3.cmp(b.3)))
+        .map(|(_, _, _, name)| name)
+}
+
+fn describe(out: &mut String, report: &FileReport) {
+    let _ = writeln!(out, "\n{}", sanitize(&report.path.display().to_string()));
+    let kind = report.kind.map_or("?", |k| k.name());
+    if report.kind_from.is_empty() {
+        let _ = writeln!(out, "  kind        {kind}");
+    } else {
+        let _ = writeln!(out, "  kind        {kind} (from {})", report.kind_from);
+    }
+    if report.encoding.is_empty() {
+        // The file could not even be opened.
+        if let Some(err) = &report.error {
+            let _ = writeln!(
+                out,
+                "  error       {}",
+                err.to_string().replace('\n', "\n              ")
+            );
+        }
+        return;
+    }
+    let decimal = report
+        .decimal
+        .map(|d| format!(", decimal {:?}", d.char().to_string()))
+        .unwrap_or_default();
+    let _ = writeln!(
+        out,
+        "  text        {}, delimiter {}{decimal}, header on line {}{}",
+        report.encoding,
+        delimiter_name(report.delimiter),
+        report.header_line,
+        if report.preamble_rows > 0 {
+            format!(" (after {} title row(s))", report.preamble_rows)
+        } else {
+            String::new()
+        }
+    );
+    if !report.mapping.is_empty() {
+        let mapping: Vec<String> = report
+            .mapping
+            .iter()
+            .map(|(field, column)| format!("{field} ← {:?}", sanitize(column)))
+            .collect();
+        let _ = writeln!(out, "  columns     {}", mapping.join(", "));
+    }
+    for (column, order, why) in &report.date_orders {
+        let order = match order {
+            crate::ingest::date::DateOrder::Dmy => "day/month/year",
+            crate::ingest::date::DateOrder::Mdy => "month/day/year",
+        };
+        let _ = writeln!(
+            out,
+            "  dates       {:?} read as {order} ({why})",
+            sanitize(column)
+        );
+    }
+    let mut rows = format!("{} read", report.rows_read);
+    if report.section_rows > 0 {
+        rows.push_str(&format!(
+            ", {} section/total row(s) skipped",
+            report.section_rows
+        ));
+    }
+    if !report.bad_rows.is_empty() {
+        rows.push_str(&format!(", {} bad row(s) skipped", report.bad_rows.len()));
+    }
+    if report.replaced > 0 {
+        rows.push_str(&format!(", {} replaced by a later file", report.replaced));
+    }
+    if report.unmatched > 0 {
+        rows.push_str(&format!(", {} naming no client", report.unmatched));
+    }
+    let _ = writeln!(out, "  rows        {rows}");
+    for bad in report.bad_rows.iter().take(10) {
+        let _ = writeln!(
+            out,
+            "              skipped: {}",
+            bad.to_string().lines().next().unwrap_or("")
+        );
+    }
+    if let (Some(first), Some(last)) = (report.first_date, report.last_date) {
+        let _ = writeln!(out, "  dates from  {first} to {last}");
+    }
+    if !report.currencies.is_empty() {
+        let codes: Vec<&str> = report.currencies.iter().map(String::as_str).collect();
+        let _ = writeln!(out, "  currencies  {}", codes.join(", "));
+    }
+    if let Some(err) = &report.error {
+        let _ = writeln!(
+            out,
+            "  error       {}",
+            err.to_string().replace('\n', "\n              ")
+        );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn close_names_are_suggested_and_far_ones_are_not() {
+        let invoiced = [
+            ("acme", "Acme Inc"),
+            ("globex", "Globex GmbH"),
+            ("umbrella", "Umbrella Corp"),
+        ];
+        assert_eq!(closest("acmee", &invoiced), Some("Acme Inc"));
+        assert_eq!(closest("globx", &invoiced), Some("Globex GmbH"));
+        assert_eq!(closest("acme holdings", &invoiced), Some("Acme Inc"));
+        assert_eq!(closest("hooli", &invoiced), None);
+        assert_eq!(
+            closest("acme", &invoiced),
+            None,
+            "an exact key is not a stray"
+        );
+    }
+}
