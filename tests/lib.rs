@@ -11,3 +11,4 @@ mod metrics;
 mod properties;
 mod util;
 mod verdicts;
+mod samples;
