@@ -173,3 +173,23 @@ fn error_messages_read_as_documented() {
     }
     insta::assert_snapshot!("error_messages", all);
 }
+
+#[test]
+fn a_later_file_replaces_an_earlier_copy_of_a_ticket() {
+    // tickets-2026-10-15.csv: T-1 30 min, T-2 10 min; tickets-2026-10-31.csv
+    // (later by name): T-1 again, now 90 min and escalated, and T-3 20 min.
+    let out = report_run("small/discovery/tickets-twice", OCTOBER);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let doc = parse(&out.stdout);
+    let acme = client(&doc, "Acme");
+    // T-1 (newest copy) + T-2 + T-3 = 3 tickets; 90 + 10 + 20 = 120 min.
+    assert_count(acme, "tickets", 3);
+    assert_number(acme, "ticket_minutes", Some(120.0));
+    assert_count(acme, "escalations", 1);
+    assert!(
+        out.stderr
+            .contains("tickets-2026-10-15.csv: 1 row(s) carried an invoice or ticket id again"),
+        "{}",
+        out.stderr
+    );
+}

@@ -272,11 +272,52 @@ impl Resolver<'_> {
             ),
         )
         .at(self.header_line)
-        .hint(format!(
-            "if one of the columns found holds it, map it in clientfit.toml:\n        [{}.columns]\n        {} = \"<column name>\"",
-            self.kind.name(),
-            field.name
-        ))
+        .hint(match self.likely_column(field) {
+            Some(header) => format!(
+                "if {} holds it, map it in clientfit.toml:\n        [{}.columns]\n        {} = {:?}",
+                crate::error::quote(&header),
+                self.kind.name(),
+                field.name,
+                header
+            ),
+            None => format!(
+                "if one of the columns found holds it, map it in clientfit.toml:\n        [{}.columns]\n        {} = \"<column name>\"",
+                self.kind.name(),
+                field.name
+            ),
+        })
+    }
+
+    /// A found header that plausibly holds `field`: one that contains an
+    /// alias (`Total (USD)` holds "total") or is within a few letters of
+    /// one (`Ammount`). Only a suggestion for the hint, never applied.
+    fn likely_column(&self, field: &Field) -> Option<String> {
+        let aliases: Vec<String> = field.aliases.iter().map(|a| normalize_header(a)).collect();
+        self.headers
+            .raw
+            .iter()
+            .filter_map(|header| {
+                let normalized = normalize_header(header);
+                if normalized.is_empty() {
+                    return None;
+                }
+                let score = aliases
+                    .iter()
+                    .filter(|alias| alias.len() >= 3)
+                    .map(|alias| {
+                        if normalized.starts_with(alias.as_str())
+                            || normalized.ends_with(alias.as_str())
+                        {
+                            0.9
+                        } else {
+                            strsim::normalized_levenshtein(&normalized, alias)
+                        }
+                    })
+                    .fold(0.0f64, f64::max);
+                (score >= 0.75).then(|| (score, header.clone()))
+            })
+            .max_by(|a, b| a.0.total_cmp(&b.0).then_with(|| b.1.cmp(&a.1)))
+            .map(|(_, header)| header)
     }
 
     /// Field ← column for every field this file has, for `check`.
@@ -390,6 +431,27 @@ mod tests {
         mapping.insert("amount".to_string(), "Betrag".to_string());
         let amount = INVOICE_FIELDS.iter().find(|f| f.name == "amount").unwrap();
         assert_eq!(file.find(amount, &mapping).unwrap().header, "Betrag");
+    }
+
+    #[test]
+    fn a_missing_column_error_suggests_a_likely_header() {
+        let none = BTreeMap::new();
+        let path = Path::new("invoices.csv");
+        let resolve = |names: &[&str]| {
+            let headers = headers(names);
+            let resolver = Resolver {
+                kind: Kind::Invoices,
+                path,
+                headers: &headers,
+                mapping: &none,
+                header_line: 1,
+            };
+            resolver.missing(&["amount"]).hint.clone().unwrap()
+        };
+        assert!(
+            resolve(&["Client", "Date", "Sum (USD)", "Ammount"]).contains("amount = \"Ammount\"")
+        );
+        assert!(resolve(&["Kunde", "Betrag"]).contains("amount = \"<column name>\""));
     }
 
     #[test]
