@@ -257,9 +257,55 @@ impl Config {
     }
 
     pub fn parse(text: &str) -> anyhow::Result<Config> {
-        let config: Config = toml::from_str(text).map_err(|err| anyhow::anyhow!("{err}"))?;
+        let config: Config = toml::from_str(text)
+            .map_err(|err| anyhow::anyhow!("{}", err.to_string().trim_end()))?;
         config.validate()?;
+        config.validate_tables()?;
         Ok(config)
+    }
+
+    /// `[kind.columns]` keys must be fields of that kind and `[kind.status]`
+    /// values statuses clientfit knows; a typo gets a suggestion.
+    fn validate_tables(&self) -> anyhow::Result<()> {
+        use crate::ingest::columns::Kind;
+        use crate::ingest::status;
+        for (kind, columns) in [
+            (Kind::Invoices, &self.invoices.columns),
+            (Kind::Tickets, &self.tickets.columns),
+            (Kind::Meetings, &self.meetings.columns),
+            (Kind::Clients, &self.clients.columns),
+        ] {
+            let fields: Vec<&str> = kind.fields().iter().map(|f| f.name).collect();
+            for key in columns.keys() {
+                if !fields.contains(&key.as_str()) {
+                    anyhow::bail!(
+                        "[{}.columns] {key} = …: {key:?} is not a field of {} files{}\n  fields: {}",
+                        kind.name(),
+                        kind.name(),
+                        did_you_mean(key, &fields),
+                        fields.join(", ")
+                    );
+                }
+            }
+        }
+        if !self.tickets.status.is_empty() {
+            anyhow::bail!(
+                "[tickets.status]: tickets have no status clientfit reads; remove the table"
+            );
+        }
+        status::custom_map(
+            &self.invoices.status,
+            "invoices",
+            status::invoice_status,
+            "paid, open, void, bad-debt",
+        )?;
+        status::custom_map(
+            &self.meetings.status,
+            "meetings",
+            status::meeting_status,
+            "attended, no-show, cancelled, rescheduled, scheduled",
+        )?;
+        Ok(())
     }
 
     fn validate(&self) -> anyhow::Result<()> {
@@ -337,6 +383,27 @@ impl Config {
     }
 }
 
+/// `; did you mean "paid_amount"?` for a name close to one of `known`
+/// (also when the words are in another order: `amount_paid`).
+pub fn did_you_mean(name: &str, known: &[&str]) -> String {
+    let sorted = |text: &str| {
+        let mut words: Vec<&str> = text.split(['_', '-', ' ']).collect();
+        words.sort_unstable();
+        words.join("_")
+    };
+    known
+        .iter()
+        .map(|candidate| {
+            let direct = strsim::normalized_levenshtein(name, candidate);
+            let reordered = strsim::normalized_levenshtein(&sorted(name), &sorted(candidate));
+            (direct.max(reordered), *candidate)
+        })
+        .filter(|(score, _)| *score >= 0.6)
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, candidate)| format!("; did you mean {candidate:?}?"))
+        .unwrap_or_default()
+}
+
 impl Config {
     /// The configured delimiter as a byte, if any.
     pub fn delimiter_byte(&self) -> anyhow::Result<Option<u8>> {
@@ -382,6 +449,22 @@ mod tests {
         let text = format!("{err:#}");
         assert!(text.contains("support_hourli"), "{text}");
         assert!(text.contains("line 2"), "{text}");
+    }
+
+    #[test]
+    fn mappings_name_real_fields_and_statuses() {
+        let err = Config::parse("[invoices.columns]\namout_paid = \"Paid\"\n").unwrap_err();
+        assert!(
+            err.to_string().contains("did you mean \"paid_amount\"?"),
+            "{err}"
+        );
+        let err = Config::parse("[invoices.status]\nbezahlt = \"payed\"\n").unwrap_err();
+        assert!(
+            err.to_string()
+                .contains("\"payed\" is not a status clientfit knows"),
+            "{err}"
+        );
+        assert!(Config::parse("[meetings.status]\nerschienen = \"attended\"\n").is_ok());
     }
 
     #[test]

@@ -2,6 +2,7 @@
 //! fixtures (every expected number computed by hand from the SPEC), the
 //! demo data set with snapshots, and property tests through the library.
 
+mod bad_inputs;
 mod commands;
 mod demo;
 mod discovery;
@@ -9,6 +10,6 @@ mod errors;
 mod flags;
 mod metrics;
 mod properties;
+mod samples;
 mod util;
 mod verdicts;
-mod samples;

@@ -38,6 +38,8 @@ pub fn read(
     let owner = resolver.index("owner");
     report.mapping = resolver.mapping_report();
 
+    // Where each client was first listed, to name both lines of a clash.
+    let mut first_line: std::collections::HashMap<String, u64> = std::collections::HashMap::new();
     let mut record = csv::StringRecord::new();
     while file.next(&mut record)? {
         report.rows_read += 1;
@@ -67,9 +69,21 @@ pub fn read(
             owner: optional(owner),
             segment: optional(segment),
         };
-        registry
+        let key = registry.key(name);
+        if let Some(line) = first_line.get(&key) {
+            return Err(row
+                .row_error(format!(
+                    "client {} is the same client as the one on line {line} (both match as {})",
+                    crate::error::quote(name),
+                    crate::error::quote(&key)
+                ))
+                .hint("keep one row: merge the two, and list the other spelling under aliases"));
+        }
+        first_line.insert(key, row.line);
+        let id = registry
             .add_master(entry)
             .map_err(|problem| row.row_error(problem))?;
+        report.clients.insert(id.0);
     }
     Ok(())
 }

@@ -333,8 +333,31 @@ impl Resolver<'_> {
             .collect()
     }
 
-    /// Check the user's mapping names real fields.
+    /// Check the user's mapping names real fields, and that no field's
+    /// column appears twice in the header (which one is meant would be a
+    /// guess; only tags may repeat, as Jira's `Labels` do).
     pub fn check_mapping(&self) -> Result<(), InputError> {
+        for field in self.kind.fields().iter().filter(|f| f.name != "tags") {
+            let Some(found) = self.headers.find(field, self.mapping) else {
+                continue;
+            };
+            let positions = self.headers.positions(&found.header);
+            if positions.len() > 1 {
+                let numbers: Vec<String> = positions.iter().map(|p| (p + 1).to_string()).collect();
+                return Err(InputError::file(
+                    self.path,
+                    format!(
+                        "the header has column {} {} times (columns {}), and clientfit will not guess which holds {:?}",
+                        crate::error::quote(&found.header),
+                        positions.len(),
+                        numbers.join(" and "),
+                        field.name
+                    ),
+                )
+                .at(self.header_line)
+                .hint("rename or remove the extra column in the export"));
+            }
+        }
         for field in self.mapping.keys() {
             if !self.kind.fields().iter().any(|f| f.name == field) {
                 let names: Vec<&str> = self.kind.fields().iter().map(|f| f.name).collect();

@@ -66,8 +66,15 @@ impl DateProblem {
                     .into(),
             ),
             DateProblem::Invalid(Some(order)) => Some(format!(
-                "date_order is {:?}; if this file writes dates the other way round, fix date_order",
-                order.name()
+                "dates in this column are read as {} (date_order, --date-order, or inferred from the column); if the file writes them the other way round, set date_order = {:?}",
+                match order {
+                    DateOrder::Dmy => "day/month/year",
+                    DateOrder::Mdy => "month/day/year",
+                },
+                match order {
+                    DateOrder::Dmy => "mdy",
+                    DateOrder::Mdy => "dmy",
+                }
             )),
             _ => None,
         }

@@ -16,6 +16,10 @@ pub enum DurationUnit {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum DurationProblem {
     NotADuration(DurationUnit),
+    /// `1:75`: minutes or seconds of a clock time over 59.
+    ClockOverflow,
+    /// `1h20`: a number after a unit without its own unit.
+    MissingUnit,
     Negative,
     TooLarge,
 }
@@ -30,6 +34,14 @@ impl DurationProblem {
                 "is not a number of seconds (the column is read as seconds)".into()
             }
             DurationProblem::Negative => "is a negative duration".into(),
+            DurationProblem::ClockOverflow => {
+                "is not a clock time: minutes and seconds must be under 60 (write 2:15, not 1:75)"
+                    .into()
+            }
+            DurationProblem::MissingUnit => {
+                "is not a number of minutes: the last number has no unit (write 1h 20m, not 1h20)"
+                    .into()
+            }
             DurationProblem::TooLarge => "is too long to be a duration".into(),
         }
     }
@@ -48,9 +60,21 @@ pub fn parse_minutes(text: &str, unit: DurationUnit) -> Result<Decimal, Duration
             DurationUnit::Seconds => number / Decimal::from(60),
         }
     } else if text.contains(':') {
-        clock(text).ok_or(not)?
+        match clock(text) {
+            Some(minutes) => minutes,
+            None if clock_shape(text) => return Err(DurationProblem::ClockOverflow),
+            None => return Err(not),
+        }
     } else {
-        with_units(text).ok_or(not)?
+        match with_units(text) {
+            Some(minutes) => minutes,
+            None if text.ends_with(|c: char| c.is_ascii_digit())
+                && text.contains(|c: char| c.is_ascii_alphabetic()) =>
+            {
+                return Err(DurationProblem::MissingUnit);
+            }
+            None => return Err(not),
+        }
     };
     if minutes > MAX_MINUTES {
         return Err(DurationProblem::TooLarge);
@@ -65,6 +89,16 @@ fn plain_number(text: &str) -> Option<Decimal> {
         && text.bytes().any(|b| b.is_ascii_digit())
         && text.len() <= 20;
     if valid { text.parse().ok() } else { None }
+}
+
+/// Digits in `H:MM` or `H:MM:SS` shape, whatever their values.
+fn clock_shape(text: &str) -> bool {
+    let parts: Vec<&str> = text.split(':').collect();
+    matches!(parts.len(), 2 | 3)
+        && parts
+            .iter()
+            .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))
+        && parts[1..].iter().all(|p| p.len() == 2)
 }
 
 /// `H:MM` or `H:MM:SS`.
@@ -179,6 +213,14 @@ mod tests {
                 "{text}"
             );
         }
+        assert_eq!(
+            parse_minutes("1:75", DurationUnit::Minutes),
+            Err(DurationProblem::ClockOverflow)
+        );
+        assert_eq!(
+            parse_minutes("1h20", DurationUnit::Minutes),
+            Err(DurationProblem::MissingUnit)
+        );
         assert_eq!(
             parse_minutes("99999999999999", DurationUnit::Minutes),
             Err(DurationProblem::TooLarge)

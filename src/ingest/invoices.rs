@@ -141,10 +141,15 @@ pub fn read(
                     earlier.origin.line
                 )))
             } else {
-                combine(earlier, &invoice, columns.lines).map_err(|what| {
+                combine(earlier, &invoice, columns.lines).map_err(|(what, here, before)| {
+                    let line = earlier.origin.line;
+                    let difference = if here.is_empty() {
+                        format!("a different {what} here than on line {line}")
+                    } else {
+                        format!("{what} {here} here but {before} on line {line}")
+                    };
                     row.row_error(format!(
-                        "invoice {id:?} has a different {what} here than on line {}; rows that share an invoice id must repeat the same invoice values",
-                        earlier.origin.line
+                        "invoice {id:?} has {difference}; rows that share an invoice id must repeat the same invoice values"
                     ))
                     .hint("if each row is one line of the invoice, set `lines = true` under [invoices] in clientfit.toml")
                 })
@@ -183,40 +188,54 @@ fn discount_column(resolver: &Resolver, config: &Config) -> Option<usize> {
     Some(found.index)
 }
 
-/// Fold another row of the same invoice into `earlier`, or name the value
-/// that disagrees.
-fn combine(earlier: &mut Invoice, row: &Invoice, lines: bool) -> Result<(), &'static str> {
-    if earlier.client != row.client {
-        return Err("client");
+/// Fold another row of the same invoice into `earlier`, or say which value
+/// disagrees: (what, value here, value on the earlier line).
+fn combine(
+    earlier: &mut Invoice,
+    row: &Invoice,
+    lines: bool,
+) -> Result<(), (&'static str, String, String)> {
+    fn differ<T: PartialEq + std::fmt::Debug>(
+        what: &'static str,
+        here: &T,
+        before: &T,
+    ) -> Result<(), (&'static str, String, String)> {
+        if here == before {
+            Ok(())
+        } else {
+            Err((what, show(here), show(before)))
+        }
     }
-    if earlier.issued != row.issued {
-        return Err("issue date");
+    fn show<T: std::fmt::Debug>(value: &T) -> String {
+        // Option<…> and dates print plainly: "2026-10-01", "none", "250.00".
+        let text = format!("{value:?}");
+        let text = text
+            .strip_prefix("Some(")
+            .and_then(|t| t.strip_suffix(')'))
+            .unwrap_or(&text)
+            .to_string();
+        if text == "None" {
+            "none".to_string()
+        } else {
+            text
+        }
     }
-    if earlier.due != row.due {
-        return Err("due date");
+    if row.client != earlier.client {
+        // The ids mean nothing to a user; the rows show the names.
+        return Err(("client", String::new(), String::new()));
     }
-    if earlier.paid != row.paid {
-        return Err("paid date");
-    }
-    if earlier.status != row.status {
-        return Err("status");
-    }
-    if earlier.paid_amount != row.paid_amount {
-        return Err("paid amount");
-    }
-    if earlier.balance != row.balance {
-        return Err("balance");
-    }
+    differ("issue date", &row.issued, &earlier.issued)?;
+    differ("due date", &row.due, &earlier.due)?;
+    differ("paid date", &row.paid, &earlier.paid)?;
+    differ("status", &row.status, &earlier.status)?;
+    differ("paid amount", &row.paid_amount, &earlier.paid_amount)?;
+    differ("balance", &row.balance, &earlier.balance)?;
     if lines {
         earlier.amount += row.amount;
         earlier.discount += row.discount;
     } else {
-        if earlier.amount != row.amount {
-            return Err("amount");
-        }
-        if earlier.discount != row.discount {
-            return Err("discount");
-        }
+        differ("amount", &row.amount, &earlier.amount)?;
+        differ("discount", &row.discount, &earlier.discount)?;
     }
     Ok(())
 }
@@ -250,7 +269,9 @@ fn parse_row(
     };
     let paid = row.date(columns.paid)?;
     if let (Some(column), true) = (columns.due, due < issued) {
-        return Err(row.error(column, format!("is before the issue date {issued}")));
+        return Err(row
+            .error(column, format!("is before the issue date {issued}"))
+            .hint("an invoice cannot fall due before it is issued; check the two columns are not swapped"));
     }
     if let (Some(column), Some(paid)) = (columns.paid, paid)
         && paid < issued
@@ -294,10 +315,18 @@ fn parse_row(
             (None, Some(code)) => currency = Some(code),
             (Some(known), Some(code)) if *known == code => {}
             (Some(known), Some(code)) => {
-                return Err(row.error(
-                    column,
-                    format!("is in {code}, but the invoice is in {known}"),
-                ));
+                let source = match columns.currency {
+                    Some(currency_column) if !row.text(Some(currency_column)).is_empty() => {
+                        format!(
+                            "column {} says {known}",
+                            crate::error::quote(&row.file.headers.raw[currency_column])
+                        )
+                    }
+                    _ => format!("another amount of the row is in {known}"),
+                };
+                return Err(row
+                    .error(column, format!("is in {code}, but {source}"))
+                    .hint("an invoice has one currency: fix the amount or the currency column"));
             }
         }
     }

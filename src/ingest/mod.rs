@@ -265,19 +265,42 @@ fn convert_currencies(
     config: &Config,
     files: &[InputFile],
 ) -> anyhow::Result<Option<String>> {
+    // Where each currency first appears, so the user can find it.
+    let first_seen = |code: &str| -> String {
+        let location = (|| {
+            let index = book.currencies.iter().position(|c| c == code)? as u16;
+            let at = book.currency_of.iter().position(|c| *c == Some(index))?;
+            let origin = book.invoices[at].origin;
+            let file = files.get(origin.file as usize)?;
+            Some(format!("{}:{}", file.path.display(), origin.line))
+        })();
+        match location {
+            Some(location) => format!("{code} first on {location}"),
+            None => code.to_string(),
+        }
+    };
+    // The rate lines to paste: 0 is refused as a rate, so pasting them
+    // unedited cannot silently treat 1 EUR as 1 USD.
+    let rate_lines = |codes: &[String], base: &str| -> String {
+        codes
+            .iter()
+            .map(|c| format!("        {c} = 0   # fill in: 1 {c} in {base}"))
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
     let base = match (&config.currency, book.currencies.as_slice()) {
         (Some(code), _) => Some(code.to_ascii_uppercase()),
         (None, []) => None,
         (None, [only]) => Some(only.clone()),
         (None, several) => anyhow::bail!(
             "invoices are in several currencies ({}) and no base currency is set\n  hint: set the base currency and a rate for each other one in clientfit.toml:\n        currency = {:?}\n        [fx]\n{}",
-            several.join(", "),
-            several[0],
-            several[1..]
+            several
                 .iter()
-                .map(|c| format!("        {c} = 1.0   # 1 {c} in {}", several[0]))
+                .map(|c| first_seen(c))
                 .collect::<Vec<_>>()
-                .join("\n")
+                .join("; "),
+            several[0],
+            rate_lines(&several[1..], &several[0])
         ),
     };
     let Some(base) = base else { return Ok(None) };
@@ -294,30 +317,15 @@ fn convert_currencies(
         }
     }
     if !missing.is_empty() {
-        // Name one invoice per missing currency so the user can find it.
-        let examples: Vec<String> = missing
-            .iter()
-            .filter_map(|code| {
-                let index = book.currencies.iter().position(|c| c == code)? as u16;
-                let at = book.currency_of.iter().position(|c| *c == Some(index))?;
-                let origin = book.invoices[at].origin;
-                let file = files.get(origin.file as usize)?;
-                Some(format!(
-                    "{code} first on {}:{}",
-                    file.path.display(),
-                    origin.line
-                ))
-            })
-            .collect();
         anyhow::bail!(
             "invoices in {} need an exchange rate to {base} ({})\n  hint: add to clientfit.toml:\n        [fx]\n{}",
             missing.join(", "),
-            examples.join("; "),
             missing
                 .iter()
-                .map(|c| format!("        {c} = 1.0   # 1 {c} in {base}"))
+                .map(|c| first_seen(c))
                 .collect::<Vec<_>>()
-                .join("\n")
+                .join("; "),
+            rate_lines(&missing, &base)
         );
     }
     for (invoice, currency) in book.invoices.iter_mut().zip(&book.currency_of) {

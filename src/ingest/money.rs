@@ -51,6 +51,8 @@ pub enum MoneyProblem {
     /// The grouping fits the other decimal separator (`12,50` with `.`).
     WrongSeparator(DecimalSeparator),
     TooLarge,
+    /// `USD 5 EUR`: a currency before and after the number.
+    TwoCurrencies,
 }
 
 impl MoneyProblem {
@@ -64,6 +66,9 @@ impl MoneyProblem {
                 separator.char().to_string()
             ),
             MoneyProblem::TooLarge => "is too large to be an amount (over 10^15)".into(),
+            MoneyProblem::TwoCurrencies => {
+                "holds two currency marks; an amount has at most one (\"EUR 12.50\" or \"12.50 EUR\")".into()
+            }
         }
     }
 
@@ -126,7 +131,7 @@ pub fn parse_money(text: &str, separator: DecimalSeparator) -> Result<Money, Mon
     }
     if let Some((mark, inner)) = trailing_currency(rest) {
         if currency.is_some() {
-            return Err(MoneyProblem::NotAnAmount);
+            return Err(MoneyProblem::TwoCurrencies);
         }
         currency = Some(mark);
         rest = inner.trim_end();

@@ -80,7 +80,8 @@ pub fn custom_map<T: Copy>(
         .map(|(from, to)| {
             let status = parse(to).ok_or_else(|| {
                 anyhow::anyhow!(
-                    "[{section}.status] {from:?} = {to:?}: {to:?} is not a status clientfit knows; use one of {allowed}"
+                    "[{section}.status] {from:?} = {to:?}: {to:?} is not a status clientfit knows; use one of {allowed}{}",
+                    crate::config::did_you_mean(to, &allowed.split(", ").collect::<Vec<_>>())
                 )
             })?;
             Ok((normalize(from), status))
