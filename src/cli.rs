@@ -49,6 +49,79 @@ pub enum Command {
     /// Write a commented clientfit.toml holding every default.
     #[command(after_help = INIT_EXAMPLES)]
     Init(InitArgs),
+    /// Finance view: outstanding, aging buckets, DSO, days delinquent, collection effectiveness.
+    #[command(after_help = RECEIVABLES_EXAMPLES)]
+    Receivables(ReceivablesArgs),
+    /// What changed between two `report --format json` snapshots.
+    #[command(after_help = DIFF_EXAMPLES)]
+    Diff(DiffArgs),
+    /// Print a shell completion script.
+    #[command(
+        after_help = "EXAMPLES:\n    clientfit completions bash > /etc/bash_completion.d/clientfit\n    clientfit completions zsh > ~/.zfunc/_clientfit"
+    )]
+    Completions(CompletionsArgs),
+    /// Print the man page (roff), generated from the same definitions as --help.
+    #[command(after_help = "EXAMPLES:\n    clientfit man > clientfit.1 && man ./clientfit.1")]
+    Man,
+}
+
+const RECEIVABLES_EXAMPLES: &str = "\
+EXAMPLES:
+    clientfit receivables exports/
+    clientfit receivables exports/ --period last-quarter --format csv
+    clientfit receivables exports/ --fail-on-overdue 60";
+
+const DIFF_EXAMPLES: &str = "\
+EXAMPLES:
+    clientfit diff 2026-09.json 2026-10.json
+    clientfit diff 2026-09.json 2026-10.json --format markdown
+    clientfit diff 2026-09.json 2026-10.json --fail-on-move-to fire";
+
+#[derive(Debug, Args)]
+pub struct ReceivablesArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+    #[command(flatten)]
+    pub when: PeriodArgs,
+    /// Output format
+    #[arg(long, value_enum, default_value = "table")]
+    pub format: Format,
+    /// Write the output to FILE (atomically) instead of standard output
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Show only clients of this account manager (clients.csv owner)
+    #[arg(long, value_name = "NAME")]
+    pub owner: Option<String>,
+    /// Show only the first N rows
+    #[arg(long, value_name = "N")]
+    pub top: Option<usize>,
+    /// Exit with code 3 when any invoice is overdue by more than DAYS
+    #[arg(long, value_name = "DAYS")]
+    pub fail_on_overdue: Option<i64>,
+    /// Print nothing but errors on standard error
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct DiffArgs {
+    /// The older snapshot
+    pub old: PathBuf,
+    /// The newer snapshot
+    pub new: PathBuf,
+    /// Output format (csv is not offered: the moves are a list, not a table)
+    #[arg(long, value_enum, default_value = "table")]
+    pub format: Format,
+    /// Exit with code 3 when a client moved to this verdict or a worse one (new clients included)
+    #[arg(long, value_enum, value_name = "VERDICT")]
+    pub fail_on_move_to: Option<FailOn>,
+}
+
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
 }
 
 const CHECK_EXAMPLES: &str = "\
@@ -95,6 +168,16 @@ pub enum VerdictArg {
     Keep,
 }
 
+impl From<FailOn> for Verdict {
+    fn from(value: FailOn) -> Verdict {
+        match value {
+            FailOn::Fire => Verdict::Fire,
+            FailOn::Refer => Verdict::Refer,
+            FailOn::Restructure => Verdict::Restructure,
+        }
+    }
+}
+
 impl From<VerdictArg> for Verdict {
     fn from(value: VerdictArg) -> Verdict {
         match value {
@@ -114,7 +197,7 @@ pub enum FailOn {
 }
 
 /// Options about which data to read and how to read it.
-#[derive(Debug, Args)]
+#[derive(Debug, Clone, Args)]
 pub struct InputArgs {
     /// Files or directories of CSV exports (a directory gives its *.csv and clientfit.toml) [default: .]
     pub paths: Vec<PathBuf>,
@@ -145,7 +228,7 @@ pub struct InputArgs {
 }
 
 /// Options about the period and the as-of day.
-#[derive(Debug, Args)]
+#[derive(Debug, Clone, Args)]
 pub struct PeriodArgs {
     /// Period: 2026-10, 2026-Q3, 2026, 2026-10-01..2026-12-31, this-month, last-month, this-quarter, last-quarter, ytd or last-12-months [default: earliest event to as-of]
     #[arg(long, value_name = "P")]
@@ -156,7 +239,7 @@ pub struct PeriodArgs {
     /// Last day of the period (inclusive), YYYY-MM-DD
     #[arg(long, value_name = "DATE", conflicts_with = "period")]
     pub to: Option<String>,
-    /// The day the books are looked at, YYYY-MM-DD [default: config as_of, else period end if past, else today]
+    /// The day the books are looked at, YYYY-MM-DD or `today` [default: config as_of, else period end if past, else today]
     #[arg(long, value_name = "DATE")]
     pub as_of: Option<String>,
 }
@@ -354,7 +437,13 @@ impl ReportArgs {
             .when
             .as_of
             .as_deref()
-            .map(|t| parse_day(t).map_err(|err| UsageError(format!("--as-of: {err}"))))
+            .map(|t| {
+                if t.eq_ignore_ascii_case("today") {
+                    crate::period::today()
+                } else {
+                    parse_day(t).map_err(|err| UsageError(format!("--as-of: {err}")))
+                }
+            })
             .transpose()?;
         let writes_to_terminal = self.output.is_none() && std::io::stdout().is_terminal();
         Ok(ReportSettings {
@@ -387,6 +476,30 @@ impl ReportArgs {
     }
 }
 
+/// Print warnings (unless quiet), then the output to stdout or, atomically,
+/// to `--output`.
+fn write_out(
+    text: &str,
+    warnings: &[String],
+    settings: &ReportSettings,
+    inputs: &[PathBuf],
+    stdout: &mut dyn Write,
+    stderr: &mut dyn Write,
+) -> anyhow::Result<()> {
+    if !settings.quiet {
+        for warning in warnings {
+            writeln!(stderr, "warning: {warning}").context("writing warnings")?;
+        }
+    }
+    match &settings.output {
+        Some(path) => crate::output::write_atomically(path, text.as_bytes(), inputs),
+        None => stdout
+            .write_all(text.as_bytes())
+            .and_then(|()| stdout.flush())
+            .context("writing the output"),
+    }
+}
+
 impl Command {
     pub fn execute(
         &self,
@@ -398,18 +511,7 @@ impl Command {
                 let settings = args.resolve()?;
                 let (report, files) = crate::run_report(&settings)?;
                 let text = crate::render::render(&report, settings.format, settings.style)?;
-                if !settings.quiet {
-                    for warning in &report.warnings {
-                        writeln!(stderr, "warning: {warning}").context("writing warnings")?;
-                    }
-                }
-                match &settings.output {
-                    Some(path) => crate::output::write_atomically(path, text.as_bytes(), &files)?,
-                    None => stdout
-                        .write_all(text.as_bytes())
-                        .and_then(|()| stdout.flush())
-                        .context("writing the report")?,
-                }
+                write_out(&text, &report.warnings, &settings, &files, stdout, stderr)?;
                 let failed = settings
                     .fail_on
                     .is_some_and(|verdict| report.any_shown_at_least(verdict));
@@ -439,6 +541,70 @@ impl Command {
                         "check found problems: report would stop (see above)"
                     ))
                 }
+            }
+            Command::Receivables(args) => {
+                let report_args = ReportArgs {
+                    input: args.input.clone(),
+                    when: args.when.clone(),
+                    format: args.format,
+                    output: args.output.clone(),
+                    sort: SortKey::Profit,
+                    verdict: Vec::new(),
+                    owner: args.owner.clone(),
+                    top: args.top,
+                    fail_on: None,
+                    color: ColorChoice::Never,
+                    quiet: args.quiet,
+                };
+                let settings = report_args.resolve()?;
+                let (view, files) = crate::run_receivables(&settings)?;
+                let text =
+                    crate::render::receivables::render(&view, settings.format, settings.style)?;
+                write_out(&text, &view.warnings, &settings, &files, stdout, stderr)?;
+                let failed = args
+                    .fail_on_overdue
+                    .is_some_and(|days| view.max_days_past_due > days);
+                Ok(if failed {
+                    Outcome::FailOnMatched
+                } else {
+                    Outcome::Done
+                })
+            }
+            Command::Diff(args) => {
+                let diff = crate::diff::compare(&args.old, &args.new)?;
+                let text = crate::diff::render(&diff, args.format)?;
+                stdout
+                    .write_all(text.as_bytes())
+                    .and_then(|()| stdout.flush())
+                    .context("writing the diff")?;
+                let verdict = args.fail_on_move_to.map(Verdict::from);
+                Ok(if verdict.is_some_and(|v| diff.moved_to(v)) {
+                    Outcome::FailOnMatched
+                } else {
+                    Outcome::Done
+                })
+            }
+            Command::Completions(args) => {
+                let mut command = <Cli as clap::CommandFactory>::command();
+                let mut buffer = Vec::new();
+                clap_complete::generate(args.shell, &mut command, "clientfit", &mut buffer);
+                stdout
+                    .write_all(&buffer)
+                    .and_then(|()| stdout.flush())
+                    .context("writing completions")?;
+                Ok(Outcome::Done)
+            }
+            Command::Man => {
+                let command = <Cli as clap::CommandFactory>::command();
+                let mut buffer = Vec::new();
+                clap_mangen::Man::new(command)
+                    .render(&mut buffer)
+                    .context("rendering the man page")?;
+                stdout
+                    .write_all(&buffer)
+                    .and_then(|()| stdout.flush())
+                    .context("writing the man page")?;
+                Ok(Outcome::Done)
             }
             Command::Init(args) => {
                 if args.stdout {

@@ -45,6 +45,7 @@ pub struct Config {
     pub invoices: InvoiceSettings,
     pub tickets: KindSettings,
     pub meetings: KindSettings,
+    pub aging: Aging,
     /// Exchange rates to the base currency: `EUR = 1.08` means 1 EUR = 1.08 base.
     #[serde(serialize_with = "decimal_map")]
     pub fx: BTreeMap<String, Decimal>,
@@ -88,7 +89,25 @@ impl Default for Config {
             invoices: InvoiceSettings::default(),
             tickets: KindSettings::default(),
             meetings: KindSettings::default(),
+            aging: Aging::default(),
             fx: BTreeMap::new(),
+        }
+    }
+}
+
+/// Aging buckets of `clientfit receivables`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Aging {
+    /// Upper edges in days past due: [30, 60, 90] gives current, 1-30,
+    /// 31-60, 61-90 and 91+.
+    pub edges: Vec<u32>,
+}
+
+impl Default for Aging {
+    fn default() -> Self {
+        Aging {
+            edges: vec![30, 60, 90],
         }
     }
 }
@@ -375,6 +394,16 @@ impl Config {
             anyhow::bail!("default minutes are implausibly large");
         }
         self.delimiter_byte()?;
+        let edges = &self.aging.edges;
+        if edges.is_empty()
+            || edges.len() > 12
+            || edges[0] == 0
+            || edges.windows(2).any(|w| w[0] >= w[1])
+        {
+            anyhow::bail!(
+                "[aging] edges = {edges:?} must be 1 to 12 increasing numbers of days past due, such as [30, 60, 90]"
+            );
+        }
         if let Some(code) = &self.currency {
             crate::ingest::money::check_currency_code(code)
                 .map_err(|problem| anyhow::anyhow!("currency = {code:?} {problem}"))?;

@@ -10,11 +10,13 @@ pub mod assess;
 pub mod check;
 pub mod cli;
 pub mod config;
+pub mod diff;
 pub mod error;
 pub mod ingest;
 pub mod output;
 pub mod period;
 pub mod playbook;
+pub mod receivables;
 pub mod render;
 pub mod report;
 
@@ -22,9 +24,12 @@ use std::path::PathBuf;
 
 use cli::ReportSettings;
 
-/// Run the report pipeline; also returns the input files read (so an
-/// output file can be checked against them).
-pub fn run_report(settings: &ReportSettings) -> anyhow::Result<(report::Report, Vec<PathBuf>)> {
+/// Read and aggregate the inputs: the shared front of `report` and
+/// `receivables`. Also returns the input files (so an output file can be
+/// checked against them).
+pub fn read_inputs(
+    settings: &ReportSettings,
+) -> anyhow::Result<(ingest::Ingested, aggregate::Aggregated, Vec<PathBuf>)> {
     let collected = ingest::discover::collect(&settings.paths)?;
     let files = ingest::discover::classify(&collected, &settings.explicit, &settings.config)?;
     if !files
@@ -55,6 +60,31 @@ pub fn run_report(settings: &ReportSettings) -> anyhow::Result<(report::Report, 
     };
     let ingested = ingest::ingest(&files, &settings.config, options, &mut activity)?;
     let aggregated = aggregate::aggregate(&ingested, activity, bounds, &settings.config);
+    Ok((
+        ingested,
+        aggregated,
+        files.into_iter().map(|f| f.path).collect(),
+    ))
+}
+
+/// Run the report pipeline; also returns the input files read.
+pub fn run_report(settings: &ReportSettings) -> anyhow::Result<(report::Report, Vec<PathBuf>)> {
+    let (ingested, aggregated, files) = read_inputs(settings)?;
     let report = report::build(&ingested, aggregated, &settings.config, &settings.selection);
-    Ok((report, files.into_iter().map(|f| f.path).collect()))
+    Ok((report, files))
+}
+
+/// Run the receivables view.
+pub fn run_receivables(
+    settings: &ReportSettings,
+) -> anyhow::Result<(receivables::ReceivablesReport, Vec<PathBuf>)> {
+    let (ingested, aggregated, files) = read_inputs(settings)?;
+    let view = receivables::build(
+        &ingested,
+        &aggregated,
+        &settings.config.aging.edges,
+        settings.selection.owner.as_deref(),
+        settings.selection.top,
+    );
+    Ok((view, files))
 }

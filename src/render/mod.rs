@@ -2,6 +2,8 @@
 
 pub mod csv;
 pub mod json;
+pub mod markdown;
+pub mod receivables;
 pub mod table;
 
 use rust_decimal::prelude::ToPrimitive;
@@ -17,6 +19,8 @@ pub enum Format {
     Csv,
     /// Everything, for scripts.
     Json,
+    /// A GitHub-flavoured markdown table, for documents.
+    Markdown,
 }
 
 /// How the table should look; only the table reads this.
@@ -42,6 +46,7 @@ pub fn render(report: &Report, format: Format, style: Style) -> anyhow::Result<S
         Format::Table => Ok(table::render(report, style)),
         Format::Csv => csv::render(report),
         Format::Json => json::render(report),
+        Format::Markdown => Ok(markdown::render(report)),
     }
 }
 

@@ -1,0 +1,382 @@
+//! `clientfit diff OLD.json NEW.json`: what changed between two report
+//! snapshots — clients whose verdict moved (and the flags that appeared or
+//! cleared), new and gone clients, and the biggest movers in profit,
+//! overdue and ticket volume.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+
+use anyhow::Context;
+use rust_decimal::Decimal;
+use serde::Serialize;
+use serde_json::Value;
+
+use crate::assess::Verdict;
+use crate::render::json::{Money, SCHEMA_VERSION};
+use crate::render::{Format, grouped, markdown::cell, sanitize};
+
+/// How many movers to list per figure.
+const MOVERS: usize = 5;
+
+#[derive(Debug, Clone)]
+pub struct DiffSettings {
+    pub old: PathBuf,
+    pub new: PathBuf,
+    pub format: Format,
+    /// Exit 3 when a client moved to this verdict or a worse one.
+    pub fail_on_move_to: Option<Verdict>,
+}
+
+#[derive(Debug, Clone)]
+struct Snapshot {
+    as_of: String,
+    period: String,
+    clients: BTreeMap<String, ClientState>,
+}
+
+#[derive(Debug, Clone)]
+struct ClientState {
+    name: String,
+    verdict: Verdict,
+    flags: BTreeSet<String>,
+    profit: Decimal,
+    overdue: Decimal,
+    tickets: u64,
+}
+
+fn verdict(text: &str) -> Option<Verdict> {
+    Verdict::ALL.into_iter().find(|v| v.name() == text)
+}
+
+fn load(path: &Path) -> anyhow::Result<Snapshot> {
+    let text =
+        std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
+    let document: Value = serde_json::from_str(&text).with_context(|| {
+        format!(
+            "{} is not JSON; diff compares `clientfit report --format json` snapshots",
+            path.display()
+        )
+    })?;
+    let name = path.display();
+    if document["tool"] != "clientfit" || document["clients"].as_array().is_none() {
+        anyhow::bail!("{name} is not a `clientfit report --format json` snapshot");
+    }
+    if document.get("view").is_some() {
+        anyhow::bail!(
+            "{name} is a {} view, not a report snapshot",
+            document["view"]
+        );
+    }
+    match document["schema"].as_u64() {
+        Some(schema) if schema == u64::from(SCHEMA_VERSION) => {}
+        other => anyhow::bail!(
+            "{name} has JSON schema {}, and this clientfit ({}) reads schema {SCHEMA_VERSION}; write both snapshots with the same version to compare them",
+            other.map_or_else(|| "unknown".to_string(), |s| s.to_string()),
+            env!("CARGO_PKG_VERSION")
+        ),
+    }
+    let money = |value: &Value, field: &str| -> anyhow::Result<Decimal> {
+        value[field]
+            .to_string()
+            .parse()
+            .with_context(|| format!("{name}: client {} has no number {field:?}", value["client"]))
+    };
+    let mut clients = BTreeMap::new();
+    for client in document["clients"].as_array().into_iter().flatten() {
+        let key = client["key"]
+            .as_str()
+            .context("a client without a key")?
+            .to_string();
+        let state = ClientState {
+            name: client["client"].as_str().unwrap_or(&key).to_string(),
+            verdict: client["verdict"]
+                .as_str()
+                .and_then(verdict)
+                .with_context(|| format!("{name}: client {key:?} has no verdict"))?,
+            flags: client["flags"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(|f| f["id"].as_str().map(str::to_string))
+                .collect(),
+            profit: money(client, "profit")?,
+            overdue: money(client, "overdue")?,
+            tickets: client["tickets"].as_u64().unwrap_or(0),
+        };
+        clients.insert(key, state);
+    }
+    Ok(Snapshot {
+        as_of: document["as_of"].as_str().unwrap_or("?").to_string(),
+        period: format!(
+            "{} to {}",
+            document["period"]["from"].as_str().unwrap_or("?"),
+            document["period"]["to"].as_str().unwrap_or("?")
+        ),
+        clients,
+    })
+}
+
+#[derive(Debug, Serialize)]
+pub struct Move {
+    pub client: String,
+    pub key: String,
+    /// `None` for a new client.
+    pub from: Option<Verdict>,
+    pub to: Verdict,
+    pub flags_appeared: Vec<String>,
+    pub flags_cleared: Vec<String>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Mover {
+    pub client: String,
+    pub key: String,
+    pub old: Value,
+    pub new: Value,
+    pub change: Value,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Diff {
+    pub old_as_of: String,
+    pub new_as_of: String,
+    pub moves: Vec<Move>,
+    pub new_clients: Vec<Move>,
+    pub gone_clients: Vec<Move>,
+    pub profit_movers: Vec<Mover>,
+    pub overdue_movers: Vec<Mover>,
+    pub ticket_movers: Vec<Mover>,
+}
+
+fn money_value(value: Decimal) -> Value {
+    serde_json::to_value(Money(value)).unwrap_or(Value::Null)
+}
+
+fn movers<T: Copy + PartialEq>(
+    old: &Snapshot,
+    new: &Snapshot,
+    figure: fn(&ClientState) -> T,
+    delta: fn(T, T) -> Decimal,
+    value: fn(T) -> Value,
+) -> Vec<Mover> {
+    let mut changed: Vec<(Decimal, &String, &ClientState, T, T)> = new
+        .clients
+        .iter()
+        .filter_map(|(key, now)| {
+            let before = old.clients.get(key)?;
+            let (a, b) = (figure(before), figure(now));
+            let change = delta(a, b);
+            (!change.is_zero()).then_some((change, key, now, a, b))
+        })
+        .collect();
+    changed.sort_by(|x, y| y.0.abs().cmp(&x.0.abs()).then_with(|| x.1.cmp(y.1)));
+    changed
+        .into_iter()
+        .take(MOVERS)
+        .map(|(change, key, now, a, b)| {
+            // Counts change by whole numbers, money by cents.
+            let change = if value(a).is_u64() {
+                change
+                    .to_string()
+                    .parse::<i64>()
+                    .map_or(Value::Null, Value::from)
+            } else {
+                money_value(change)
+            };
+            Mover {
+                client: now.name.clone(),
+                key: key.clone(),
+                old: value(a),
+                new: value(b),
+                change,
+            }
+        })
+        .collect()
+}
+
+pub fn compare(old_path: &Path, new_path: &Path) -> anyhow::Result<Diff> {
+    let old = load(old_path)?;
+    let new = load(new_path)?;
+    let mut moves = Vec::new();
+    let mut new_clients = Vec::new();
+    for (key, now) in &new.clients {
+        match old.clients.get(key) {
+            Some(before) if before.verdict != now.verdict => moves.push(Move {
+                client: now.name.clone(),
+                key: key.clone(),
+                from: Some(before.verdict),
+                to: now.verdict,
+                flags_appeared: now.flags.difference(&before.flags).cloned().collect(),
+                flags_cleared: before.flags.difference(&now.flags).cloned().collect(),
+            }),
+            Some(_) => {}
+            None => new_clients.push(Move {
+                client: now.name.clone(),
+                key: key.clone(),
+                from: None,
+                to: now.verdict,
+                flags_appeared: now.flags.iter().cloned().collect(),
+                flags_cleared: Vec::new(),
+            }),
+        }
+    }
+    // Worst new verdict first, then by name.
+    moves.sort_by(|a, b| a.to.cmp(&b.to).then_with(|| a.key.cmp(&b.key)));
+    new_clients.sort_by(|a, b| a.to.cmp(&b.to).then_with(|| a.key.cmp(&b.key)));
+    let gone_clients = old
+        .clients
+        .iter()
+        .filter(|(key, _)| !new.clients.contains_key(*key))
+        .map(|(key, before)| Move {
+            client: before.name.clone(),
+            key: key.clone(),
+            from: Some(before.verdict),
+            to: before.verdict,
+            flags_appeared: Vec::new(),
+            flags_cleared: before.flags.iter().cloned().collect(),
+        })
+        .collect();
+    Ok(Diff {
+        old_as_of: format!("{} (period {})", old.as_of, old.period),
+        new_as_of: format!("{} (period {})", new.as_of, new.period),
+        moves,
+        new_clients,
+        gone_clients,
+        profit_movers: movers(&old, &new, |c| c.profit, |a, b| b - a, money_value),
+        overdue_movers: movers(&old, &new, |c| c.overdue, |a, b| b - a, money_value),
+        ticket_movers: movers(
+            &old,
+            &new,
+            |c| c.tickets,
+            |a, b| Decimal::from(b) - Decimal::from(a),
+            Value::from,
+        ),
+    })
+}
+
+impl Diff {
+    /// Did a client move to `verdict` or a worse one (a new client counts
+    /// as moving from nowhere)?
+    pub fn moved_to(&self, verdict: Verdict) -> bool {
+        self.moves
+            .iter()
+            .chain(&self.new_clients)
+            .any(|m| m.to.at_least_as_bad_as(verdict) && m.from.is_none_or(|from| from > m.to))
+    }
+}
+
+fn verdict_name(verdict: Option<Verdict>) -> &'static str {
+    verdict.map_or("new", Verdict::name)
+}
+
+fn flags(m: &Move) -> String {
+    let mut parts = Vec::new();
+    if !m.flags_appeared.is_empty() {
+        parts.push(format!("+{}", m.flags_appeared.join(" +")));
+    }
+    if !m.flags_cleared.is_empty() {
+        parts.push(format!("−{}", m.flags_cleared.join(" −")));
+    }
+    parts.join(" ")
+}
+
+fn show_value(value: &Value) -> String {
+    match value.to_string().parse::<Decimal>() {
+        Ok(number) if value.to_string().contains('.') => grouped(number),
+        _ => value.to_string(),
+    }
+}
+
+pub fn render(diff: &Diff, format: Format) -> anyhow::Result<String> {
+    match format {
+        Format::Json => {
+            let mut text = serde_json::to_string_pretty(&serde_json::json!({
+                "tool": "clientfit",
+                "version": env!("CARGO_PKG_VERSION"),
+                "schema": SCHEMA_VERSION,
+                "view": "diff",
+                "diff": diff,
+            }))?;
+            text.push('\n');
+            Ok(text)
+        }
+        Format::Markdown => Ok(text(diff, true)),
+        Format::Table | Format::Csv => Ok(text(diff, false)),
+    }
+}
+
+fn text(diff: &Diff, markdown: bool) -> String {
+    let name = |text: &str| if markdown { cell(text) } else { sanitize(text) };
+    let mut out = String::new();
+    let heading = |out: &mut String, title: &str| {
+        if markdown {
+            out.push_str(&format!("\n### {title}\n\n"));
+        } else {
+            out.push_str(&format!("\n{title}\n"));
+        }
+    };
+    out.push_str(&format!(
+        "{}clientfit diff — {} → {}\n",
+        if markdown { "## " } else { "" },
+        diff.old_as_of,
+        diff.new_as_of
+    ));
+    let bullet = if markdown { "- " } else { "  " };
+    heading(&mut out, "Verdict moves");
+    if diff.moves.is_empty() {
+        out.push_str(&format!("{bullet}none\n"));
+    }
+    for m in &diff.moves {
+        out.push_str(&format!(
+            "{bullet}{}: {} → {}  {}\n",
+            name(&m.client),
+            verdict_name(m.from),
+            m.to.name(),
+            flags(m)
+        ));
+    }
+    heading(&mut out, "New clients");
+    if diff.new_clients.is_empty() {
+        out.push_str(&format!("{bullet}none\n"));
+    }
+    for m in &diff.new_clients {
+        out.push_str(&format!(
+            "{bullet}{}: {}  {}\n",
+            name(&m.client),
+            m.to.name(),
+            flags(m)
+        ));
+    }
+    heading(&mut out, "Gone clients");
+    if diff.gone_clients.is_empty() {
+        out.push_str(&format!("{bullet}none\n"));
+    }
+    for m in &diff.gone_clients {
+        out.push_str(&format!(
+            "{bullet}{} (was {})\n",
+            name(&m.client),
+            m.to.name()
+        ));
+    }
+    for (title, list) in [
+        ("Biggest movers: profit", &diff.profit_movers),
+        ("Biggest movers: overdue", &diff.overdue_movers),
+        ("Biggest movers: tickets", &diff.ticket_movers),
+    ] {
+        heading(&mut out, title);
+        if list.is_empty() {
+            out.push_str(&format!("{bullet}none\n"));
+        }
+        for mover in list {
+            let change = show_value(&mover.change);
+            let sign = if change.starts_with('-') { "" } else { "+" };
+            out.push_str(&format!(
+                "{bullet}{}: {} → {} ({sign}{change})\n",
+                name(&mover.client),
+                show_value(&mover.old),
+                show_value(&mover.new)
+            ));
+        }
+    }
+    out
+}

@@ -1,0 +1,284 @@
+//! `clientfit receivables`: the finance view. Per client and in total, as
+//! of as-of: what is outstanding, in aging buckets (edges configurable),
+//! overdue, the oldest overdue invoice, DSO, average days delinquent, the
+//! collection effectiveness index over the period, and the late-payment
+//! history. Ranked by risk: most in the oldest bucket first, then most
+//! overdue.
+
+use chrono::{Days, NaiveDate};
+use rust_decimal::Decimal;
+
+use crate::aggregate::{Aggregated, ClientMetrics, Period};
+use crate::ingest::Ingested;
+use crate::ingest::records::Invoice;
+use crate::ingest::status::InvoiceStatus;
+use crate::render::ratio_of;
+
+/// One row of the receivables view (a client, or the total).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Receivable {
+    pub name: String,
+    pub key: String,
+    pub owner: Option<String>,
+    pub outstanding: Decimal,
+    /// Current, then one bucket per edge, then everything past the last edge.
+    pub buckets: Vec<Decimal>,
+    pub overdue: Decimal,
+    /// The overdue invoice longest past due: its id (or file line) and days.
+    pub oldest_overdue: Option<(String, i64)>,
+    pub revenue: Decimal,
+    pub dso: Option<f64>,
+    /// DSO counting only current receivables.
+    pub best_possible_dso: Option<f64>,
+    /// DSO − best possible DSO.
+    pub average_days_delinquent: Option<f64>,
+    pub opening_ar: Decimal,
+    pub credit_sales: Decimal,
+    /// (opening AR + credit sales − closing AR) / (opening AR + credit sales − closing current AR) × 100.
+    pub collection_effectiveness: Option<f64>,
+    pub invoices_due: u64,
+    pub late_invoices: u64,
+    pub late_share: Option<f64>,
+    pub avg_days_late: Option<f64>,
+}
+
+#[derive(Debug, Clone)]
+pub struct ReceivablesReport {
+    pub period: Period,
+    pub currency: Option<String>,
+    pub edges: Vec<u32>,
+    /// Every client with something owed, opening receivables or credit sales, ranked.
+    pub rows: Vec<Receivable>,
+    pub shown: Vec<usize>,
+    pub total: Receivable,
+    /// The longest any invoice is past due at as-of (0 when none is).
+    pub max_days_past_due: i64,
+    pub warnings: Vec<String>,
+}
+
+impl ReceivablesReport {
+    pub fn shown(&self) -> impl Iterator<Item = &Receivable> {
+        self.shown.iter().map(|index| &self.rows[*index])
+    }
+
+    /// The bucket labels: current, 1–30, 31–60, 61–90, 91+ for the default edges.
+    pub fn bucket_labels(&self) -> Vec<String> {
+        let mut labels = vec!["current".to_string()];
+        let mut low = 1;
+        for edge in &self.edges {
+            labels.push(format!("{low}-{edge}"));
+            low = edge + 1;
+        }
+        labels.push(format!("{low}+"));
+        labels
+    }
+}
+
+/// Which aging bucket `days` past due falls in, given the edges.
+pub fn bucket_index(days_past_due: i64, edges: &[u32]) -> usize {
+    if days_past_due <= 0 {
+        return 0;
+    }
+    edges
+        .iter()
+        .position(|edge| days_past_due <= i64::from(*edge))
+        .map_or(edges.len() + 1, |index| index + 1)
+}
+
+/// Does an invoice count towards receivables?
+fn receivable(invoice: &Invoice) -> bool {
+    invoice.counts() && invoice.amount > Decimal::ZERO && invoice.status != InvoiceStatus::BadDebt
+}
+
+fn empty(name: &str, key: &str, owner: Option<String>, buckets: usize) -> Receivable {
+    Receivable {
+        name: name.to_string(),
+        key: key.to_string(),
+        owner,
+        outstanding: Decimal::ZERO,
+        buckets: vec![Decimal::ZERO; buckets],
+        overdue: Decimal::ZERO,
+        oldest_overdue: None,
+        revenue: Decimal::ZERO,
+        dso: None,
+        best_possible_dso: None,
+        average_days_delinquent: None,
+        opening_ar: Decimal::ZERO,
+        credit_sales: Decimal::ZERO,
+        collection_effectiveness: None,
+        invoices_due: 0,
+        late_invoices: 0,
+        late_share: None,
+        avg_days_late: None,
+    }
+}
+
+/// Fill in the ratios from the sums (shared by clients and the total).
+fn settle(row: &mut Receivable, days: i64) {
+    row.overdue = row.outstanding - row.buckets[0];
+    let positive = row.revenue > Decimal::ZERO;
+    row.dso = positive.then(|| ratio_of(row.outstanding, row.revenue) * days as f64);
+    row.best_possible_dso = positive.then(|| ratio_of(row.buckets[0], row.revenue) * days as f64);
+    row.average_days_delinquent = match (row.dso, row.best_possible_dso) {
+        (Some(dso), Some(best)) => Some(dso - best),
+        _ => None,
+    };
+    let denominator = row.opening_ar + row.credit_sales - row.buckets[0];
+    row.collection_effectiveness = (denominator > Decimal::ZERO).then(|| {
+        ratio_of(
+            row.opening_ar + row.credit_sales - row.outstanding,
+            denominator,
+        ) * 100.0
+    });
+}
+
+/// Build the view from what ingest and aggregation produced.
+pub fn build(
+    ingested: &Ingested,
+    aggregated: &Aggregated,
+    edges: &[u32],
+    owner: Option<&str>,
+    top: Option<usize>,
+) -> ReceivablesReport {
+    let period = aggregated.period;
+    let as_of = period.as_of;
+    let opening_day = period
+        .from
+        .checked_sub_days(Days::new(1))
+        .unwrap_or(period.from);
+    let bucket_count = edges.len() + 2;
+    let registry = &ingested.registry;
+    let mut rows: Vec<Receivable> = registry
+        .clients()
+        .iter()
+        .map(|info| empty(&info.name, &info.key, info.owner.clone(), bucket_count))
+        .collect();
+    let mut max_days_past_due = 0i64;
+    for invoice in ingested.invoices.iter().filter(|i| receivable(i)) {
+        let row = &mut rows[invoice.client.index()];
+        if invoice.issued >= period.from && invoice.issued <= period.to {
+            row.credit_sales += invoice.amount;
+        }
+        if invoice.issued <= opening_day && period.from > NaiveDate::MIN {
+            row.opening_ar += invoice.owed_at(opening_day);
+        }
+        if invoice.issued > as_of {
+            continue;
+        }
+        let owed = invoice.owed_at(as_of);
+        if owed <= Decimal::ZERO {
+            continue;
+        }
+        let days = (as_of - invoice.due).num_days();
+        row.outstanding += owed;
+        row.buckets[bucket_index(days, edges)] += owed;
+        if days > 0 {
+            max_days_past_due = max_days_past_due.max(days);
+            let older = row
+                .oldest_overdue
+                .as_ref()
+                .is_none_or(|(_, oldest)| days > *oldest);
+            if older {
+                let id = invoice
+                    .id
+                    .clone()
+                    .unwrap_or_else(|| format!("line {}", invoice.origin.line));
+                row.oldest_overdue = Some((id, days));
+            }
+        }
+    }
+    // Payment history and revenue come from the report's own metrics.
+    let metrics_of: std::collections::HashMap<u32, &ClientMetrics> =
+        aggregated.clients.iter().map(|m| (m.client.0, m)).collect();
+    let mut total = empty("Total", "", None, bucket_count);
+    let mut listed = Vec::new();
+    for (index, mut row) in rows.into_iter().enumerate() {
+        if let Some(m) = metrics_of.get(&(index as u32)) {
+            row.revenue = m.revenue;
+            row.invoices_due = m.invoices_due;
+            row.late_invoices = m.late_invoices;
+            row.late_share = m.late_share;
+            row.avg_days_late = m.avg_days_late;
+        }
+        if row.outstanding.is_zero() && row.opening_ar.is_zero() && row.credit_sales.is_zero() {
+            continue;
+        }
+        settle(&mut row, period.days);
+        total.outstanding += row.outstanding;
+        for (sum, value) in total.buckets.iter_mut().zip(&row.buckets) {
+            *sum += value;
+        }
+        total.revenue += row.revenue;
+        total.opening_ar += row.opening_ar;
+        total.credit_sales += row.credit_sales;
+        total.invoices_due += row.invoices_due;
+        total.late_invoices += row.late_invoices;
+        if let Some((id, days)) = &row.oldest_overdue
+            && total
+                .oldest_overdue
+                .as_ref()
+                .is_none_or(|(_, oldest)| days > oldest)
+        {
+            total.oldest_overdue = Some((format!("{id} ({})", row.name), *days));
+        }
+        listed.push(row);
+    }
+    settle(&mut total, period.days);
+    total.late_share =
+        (total.invoices_due > 0).then(|| total.late_invoices as f64 / total.invoices_due as f64);
+    // Risk first: most in the oldest bucket, then most overdue, then name.
+    listed.sort_by(|a, b| {
+        b.buckets[bucket_count - 1]
+            .cmp(&a.buckets[bucket_count - 1])
+            .then_with(|| b.overdue.cmp(&a.overdue))
+            .then_with(|| a.key.cmp(&b.key))
+    });
+    let owner = owner.map(|o| o.trim().to_lowercase());
+    let mut shown: Vec<usize> = (0..listed.len())
+        .filter(|i| match &owner {
+            Some(owner) => listed[*i]
+                .owner
+                .as_ref()
+                .is_some_and(|o| o.trim().to_lowercase() == *owner),
+            None => true,
+        })
+        .collect();
+    if let Some(top) = top {
+        shown.truncate(top);
+    }
+    ReceivablesReport {
+        period,
+        currency: ingested.currency.clone(),
+        edges: edges.to_vec(),
+        rows: listed,
+        shown,
+        total,
+        max_days_past_due,
+        warnings: ingested.warnings.clone(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn buckets_at_their_edges() {
+        let edges = [30, 60, 90];
+        let expected = [
+            (0, 0),
+            (1, 1),
+            (30, 1),
+            (31, 2),
+            (60, 2),
+            (61, 3),
+            (90, 3),
+            (91, 4),
+            (-3, 0),
+        ];
+        for (days, bucket) in expected {
+            assert_eq!(bucket_index(days, &edges), bucket, "{days} days past due");
+        }
+        assert_eq!(bucket_index(15, &[14]), 2);
+    }
+}

@@ -1,0 +1,111 @@
+//! `--format markdown`: the table as GitHub-flavoured markdown, for pasting
+//! into documents, with the footer as a list.
+
+use super::grouped;
+use crate::report::Report;
+
+/// Escape text for a markdown table cell: pipes, and characters that
+/// would start formatting or HTML.
+pub fn cell(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for ch in text.chars() {
+        match ch {
+            '|' | '\\' | '*' | '_' | '`' | '<' | '>' | '[' | ']' => {
+                out.push('\\');
+                out.push(ch);
+            }
+            c if c.is_control() => out.push(' '),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+fn percent(value: Option<f64>) -> String {
+    value.map_or_else(|| "–".to_string(), |v| format!("{:.0}%", v * 100.0))
+}
+
+pub fn render(report: &Report) -> String {
+    let mut out = format!(
+        "## clientfit — {} to {} (as of {})\n\n",
+        report.period.from, report.period.to, report.period.as_of
+    );
+    out.push_str("| # | client | revenue | cost to serve | profit | margin | overdue | late % | tickets | no-shows | scope chg | flags | verdict |\n");
+    out.push_str("|--:|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|---|---|\n");
+    for client in report.shown() {
+        let m = &client.metrics;
+        let flags: Vec<&str> = client
+            .assessment
+            .flags
+            .iter()
+            .map(|f| f.id.name())
+            .collect();
+        out.push_str(&format!(
+            "| {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | **{}** |\n",
+            client.rank,
+            cell(&client.name),
+            grouped(m.revenue),
+            grouped(m.cost_to_serve),
+            grouped(m.profit),
+            percent(m.margin),
+            grouped(m.overdue),
+            percent(m.late_share),
+            m.tickets,
+            m.no_shows,
+            m.scope_changes,
+            if flags.is_empty() {
+                "–".to_string()
+            } else {
+                flags.join(", ")
+            },
+            client.assessment.verdict.name()
+        ));
+    }
+    let p = &report.portfolio;
+    let currency = report
+        .currency
+        .as_deref()
+        .map(|c| format!(" {c}"))
+        .unwrap_or_default();
+    out.push('\n');
+    out.push_str(&format!(
+        "- **Totals:** {} clients · revenue {}{currency} · cost to serve {} · profit {}\n",
+        p.clients,
+        grouped(p.revenue),
+        grouped(p.cost_to_serve),
+        grouped(p.profit)
+    ));
+    out.push_str(&format!(
+        "- **Receivables:** outstanding {} · overdue {} · over 90 days {}\n",
+        grouped(p.outstanding),
+        grouped(p.overdue),
+        grouped(p.d90_plus)
+    ));
+    let verdicts: Vec<String> = p
+        .verdicts
+        .iter()
+        .map(|(v, n)| format!("{} {n}", v.name()))
+        .collect();
+    out.push_str(&format!("- **Verdicts:** {}\n", verdicts.join(" · ")));
+    let share = |value: Option<f64>| {
+        value.map_or_else(|| "n/a".to_string(), |v| format!("{:.0}%", v * 100.0))
+    };
+    out.push_str(&format!(
+        "- **Pareto:** top 20% of clients ({}) bring {} of revenue and {} of profit\n",
+        p.pareto.top_clients,
+        share(p.pareto.revenue_share),
+        share(p.pareto.profit_share)
+    ));
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cells_cannot_break_the_table_or_inject_markup() {
+        assert_eq!(cell("A|B <script>"), "A\\|B \\<script\\>");
+        assert_eq!(cell("line\nbreak"), "line break");
+    }
+}

@@ -1,0 +1,318 @@
+//! Rendering the receivables view: table, csv, json, markdown.
+
+use comfy_table::presets::UTF8_FULL_CONDENSED;
+use comfy_table::{Cell, CellAlignment, ContentArrangement, Table};
+use serde::Serialize;
+
+use super::csv::guard_formula;
+use super::json::Money;
+use super::markdown::cell;
+use super::{Format, Style, Width, cents, grouped, round_to, sanitize};
+use crate::receivables::{Receivable, ReceivablesReport};
+
+fn days(value: Option<f64>) -> String {
+    value.map_or_else(|| "–".to_string(), |v| format!("{v:.1}"))
+}
+
+fn oldest(row: &Receivable) -> String {
+    row.oldest_overdue
+        .as_ref()
+        .map_or_else(|| "–".to_string(), |(id, days)| format!("{id}, {days} d"))
+}
+
+fn headers(report: &ReceivablesReport) -> Vec<String> {
+    let mut headers = vec!["client".to_string(), "outstanding".to_string()];
+    headers.extend(report.bucket_labels());
+    headers.extend(
+        [
+            "overdue",
+            "oldest overdue",
+            "DSO",
+            "ADD",
+            "CEI %",
+            "late %",
+            "avg days late",
+        ]
+        .map(String::from),
+    );
+    headers
+}
+
+fn cells(row: &Receivable, name: String) -> Vec<String> {
+    let mut cells = vec![name, grouped(row.outstanding)];
+    cells.extend(row.buckets.iter().map(|b| grouped(*b)));
+    cells.push(grouped(row.overdue));
+    cells.push(oldest(row));
+    cells.push(days(row.dso));
+    cells.push(days(row.average_days_delinquent));
+    cells.push(days(row.collection_effectiveness));
+    cells.push(
+        row.late_share
+            .map_or_else(|| "–".to_string(), |v| format!("{:.0}%", v * 100.0)),
+    );
+    cells.push(days(row.avg_days_late));
+    cells
+}
+
+pub fn render(report: &ReceivablesReport, format: Format, style: Style) -> anyhow::Result<String> {
+    match format {
+        Format::Table => Ok(table(report, style)),
+        Format::Markdown => Ok(markdown(report)),
+        Format::Csv => csv(report),
+        Format::Json => json(report),
+    }
+}
+
+fn title(report: &ReceivablesReport) -> String {
+    format!(
+        "clientfit receivables — as of {} (period {} to {}, {} days{})",
+        report.period.as_of,
+        report.period.from,
+        report.period.to,
+        report.period.days,
+        report
+            .currency
+            .as_deref()
+            .map(|c| format!(", {c}"))
+            .unwrap_or_default()
+    )
+}
+
+fn table(report: &ReceivablesReport, style: Style) -> String {
+    let mut table = Table::new();
+    table.load_style(UTF8_FULL_CONDENSED);
+    table.force_no_tty();
+    match style.width {
+        Width::Fixed(width) => {
+            table.set_content_arrangement(ContentArrangement::Dynamic);
+            table.set_width(width);
+        }
+        Width::Terminal => {
+            table.set_content_arrangement(ContentArrangement::Dynamic);
+        }
+        Width::Unlimited => {
+            table.set_content_arrangement(ContentArrangement::Disabled);
+        }
+    }
+    table.set_header(headers(report));
+    let numeric = |index: usize| index != 0 && index != report.edges.len() + 5;
+    for row in report.shown().chain(std::iter::once(&report.total)) {
+        table.add_row(
+            cells(row, sanitize(&row.name))
+                .into_iter()
+                .enumerate()
+                .map(|(i, text)| {
+                    let cell = Cell::new(text);
+                    if numeric(i) {
+                        cell.set_alignment(CellAlignment::Right)
+                    } else {
+                        cell
+                    }
+                })
+                .collect::<Vec<_>>(),
+        );
+    }
+    let mut out = title(report);
+    out.push('\n');
+    out.push_str(&table.to_string());
+    out.push('\n');
+    if report.shown.len() < report.rows.len() {
+        out.push_str(&format!(
+            "Showing {} of {} clients; the total covers all.\n",
+            report.shown.len(),
+            report.rows.len()
+        ));
+    }
+    out.push_str("DSO: days sales outstanding · ADD: average days delinquent (DSO − DSO of current receivables) · CEI: collection effectiveness over the period\n");
+    out
+}
+
+fn markdown(report: &ReceivablesReport) -> String {
+    let headers = headers(report);
+    let mut out = format!("## {}\n\n| {} |\n|", title(report), headers.join(" | "));
+    for index in 0..headers.len() {
+        out.push_str(if index == 0 { "---|" } else { "--:|" });
+    }
+    out.push('\n');
+    for row in report.shown().chain(std::iter::once(&report.total)) {
+        out.push_str(&format!(
+            "| {} |\n",
+            cells(row, cell(&row.name)).join(" | ")
+        ));
+    }
+    out
+}
+
+/// `1-30` → `d1_30`, `91+` → `d91_plus`, as the report's own bucket names.
+fn column_name(label: &str) -> String {
+    if let Some(low) = label.strip_suffix('+') {
+        format!("d{low}_plus")
+    } else if let Some((low, high)) = label.split_once('-') {
+        format!("d{low}_{high}")
+    } else {
+        label.to_string()
+    }
+}
+
+fn csv(report: &ReceivablesReport) -> anyhow::Result<String> {
+    let mut writer = csv::Writer::from_writer(Vec::new());
+    let mut headers = vec![
+        "client".to_string(),
+        "key".to_string(),
+        "outstanding".to_string(),
+    ];
+    headers.extend(
+        report
+            .bucket_labels()
+            .iter()
+            .map(|label| column_name(label)),
+    );
+    headers.extend(
+        [
+            "overdue",
+            "oldest_overdue_invoice",
+            "oldest_overdue_days",
+            "dso",
+            "best_possible_dso",
+            "average_days_delinquent",
+            "opening_ar",
+            "credit_sales",
+            "collection_effectiveness",
+            "invoices_due",
+            "late_invoices",
+            "late_share",
+            "avg_days_late",
+        ]
+        .map(String::from),
+    );
+    writer.write_record(&headers)?;
+    let optional = |value: Option<f64>, decimals| {
+        value
+            .map(|v| round_to(v, decimals).to_string())
+            .unwrap_or_default()
+    };
+    for row in report.shown().chain(std::iter::once(&report.total)) {
+        let mut record = vec![
+            guard_formula(&row.name),
+            guard_formula(&row.key),
+            cents(row.outstanding).to_string(),
+        ];
+        record.extend(row.buckets.iter().map(|b| cents(*b).to_string()));
+        record.push(cents(row.overdue).to_string());
+        record.push(guard_formula(
+            &row.oldest_overdue
+                .as_ref()
+                .map(|(id, _)| id.clone())
+                .unwrap_or_default(),
+        ));
+        record.push(
+            row.oldest_overdue
+                .as_ref()
+                .map(|(_, d)| d.to_string())
+                .unwrap_or_default(),
+        );
+        record.push(optional(row.dso, 1));
+        record.push(optional(row.best_possible_dso, 1));
+        record.push(optional(row.average_days_delinquent, 1));
+        record.push(cents(row.opening_ar).to_string());
+        record.push(cents(row.credit_sales).to_string());
+        record.push(optional(row.collection_effectiveness, 1));
+        record.push(row.invoices_due.to_string());
+        record.push(row.late_invoices.to_string());
+        record.push(optional(row.late_share, 4));
+        record.push(optional(row.avg_days_late, 1));
+        writer.write_record(&record)?;
+    }
+    let bytes = writer
+        .into_inner()
+        .map_err(|err| anyhow::anyhow!("{err}"))?;
+    Ok(String::from_utf8(bytes)?)
+}
+
+#[derive(Serialize)]
+struct Bucket {
+    label: String,
+    amount: Money,
+}
+
+#[derive(Serialize)]
+struct RowJson<'a> {
+    client: &'a str,
+    key: &'a str,
+    owner: Option<&'a str>,
+    outstanding: Money,
+    buckets: Vec<Bucket>,
+    overdue: Money,
+    oldest_overdue: Option<OldestJson<'a>>,
+    revenue: Money,
+    dso: Option<f64>,
+    best_possible_dso: Option<f64>,
+    average_days_delinquent: Option<f64>,
+    opening_ar: Money,
+    credit_sales: Money,
+    collection_effectiveness: Option<f64>,
+    invoices_due: u64,
+    late_invoices: u64,
+    late_share: Option<f64>,
+    avg_days_late: Option<f64>,
+}
+
+#[derive(Serialize)]
+struct OldestJson<'a> {
+    invoice: &'a str,
+    days: i64,
+}
+
+fn row_json<'a>(row: &'a Receivable, labels: &[String]) -> RowJson<'a> {
+    let day = |v: Option<f64>| v.map(|v| round_to(v, 1));
+    RowJson {
+        client: &row.name,
+        key: &row.key,
+        owner: row.owner.as_deref(),
+        outstanding: Money(row.outstanding),
+        buckets: labels
+            .iter()
+            .zip(&row.buckets)
+            .map(|(label, amount)| Bucket {
+                label: label.clone(),
+                amount: Money(*amount),
+            })
+            .collect(),
+        overdue: Money(row.overdue),
+        oldest_overdue: row.oldest_overdue.as_ref().map(|(id, days)| OldestJson {
+            invoice: id,
+            days: *days,
+        }),
+        revenue: Money(row.revenue),
+        dso: day(row.dso),
+        best_possible_dso: day(row.best_possible_dso),
+        average_days_delinquent: day(row.average_days_delinquent),
+        opening_ar: Money(row.opening_ar),
+        credit_sales: Money(row.credit_sales),
+        collection_effectiveness: day(row.collection_effectiveness),
+        invoices_due: row.invoices_due,
+        late_invoices: row.late_invoices,
+        late_share: row.late_share.map(|v| round_to(v, 4)),
+        avg_days_late: day(row.avg_days_late),
+    }
+}
+
+fn json(report: &ReceivablesReport) -> anyhow::Result<String> {
+    let labels = report.bucket_labels();
+    let document = serde_json::json!({
+        "tool": "clientfit",
+        "version": env!("CARGO_PKG_VERSION"),
+        "schema": super::json::SCHEMA_VERSION,
+        "view": "receivables",
+        "period": {"from": report.period.from.to_string(), "to": report.period.to.to_string(), "days": report.period.days},
+        "as_of": report.period.as_of.to_string(),
+        "currency": report.currency,
+        "aging_edges": report.edges,
+        "clients": report.shown().map(|row| row_json(row, &labels)).collect::<Vec<_>>(),
+        "total": row_json(&report.total, &labels),
+        "warnings": report.warnings,
+    });
+    let mut text = serde_json::to_string_pretty(&document)?;
+    text.push('\n');
+    Ok(text)
+}
