@@ -43,7 +43,7 @@ pub fn render(report: &Report) -> String {
         out.push_str(&format!(
             "| {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | **{}** |\n",
             client.rank,
-            cell(&client.name),
+            cell(&client.name) + if guarded { " †" } else { "" },
             grouped(m.revenue),
             grouped(m.cost_to_serve),
             grouped(m.profit),
@@ -96,6 +96,14 @@ pub fn render(report: &Report) -> String {
         share(p.pareto.revenue_share),
         share(p.pareto.profit_share)
     ));
+    if report.clients.iter().any(|c| {
+        c.assessment
+            .guard
+            .as_ref()
+            .is_some_and(|g| g.held_from.is_some())
+    }) {
+        out.push_str("- † guarded (strategic or a large share of revenue): held at restructure\n");
+    }
     out
 }
 
