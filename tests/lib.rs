@@ -11,5 +11,6 @@ mod flags;
 mod metrics;
 mod properties;
 mod samples;
+mod scripting;
 mod util;
 mod verdicts;

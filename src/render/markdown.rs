@@ -34,6 +34,11 @@ pub fn render(report: &Report) -> String {
     out.push_str("|--:|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|---|---|\n");
     for client in report.shown() {
         let m = &client.metrics;
+        let guarded = client
+            .assessment
+            .guard
+            .as_ref()
+            .is_some_and(|g| g.held_from.is_some());
         let flags: Vec<&str> = client
             .assessment
             .flags
