@@ -42,6 +42,66 @@ pub struct ClientReport {
     pub strategic: bool,
     pub metrics: ClientMetrics,
     pub assessment: Assessment,
+    /// Where the client sits on value (profit) against effort (hours to serve).
+    pub quadrant: Quadrant,
+}
+
+/// The four client types of a value-versus-effort split at the portfolio
+/// medians: high value is profit at or above the median profit, high
+/// effort is hours to serve above the median hours.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Quadrant {
+    /// High value, low effort.
+    Excellent,
+    /// High value, high effort.
+    Average,
+    /// Low value, high effort.
+    Unbearable,
+    /// Low value, low effort.
+    Passive,
+}
+
+impl Quadrant {
+    pub const ALL: [Quadrant; 4] = [
+        Quadrant::Excellent,
+        Quadrant::Average,
+        Quadrant::Unbearable,
+        Quadrant::Passive,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Quadrant::Excellent => "excellent",
+            Quadrant::Average => "average",
+            Quadrant::Unbearable => "unbearable",
+            Quadrant::Passive => "passive",
+        }
+    }
+}
+
+/// The whale curve: cumulative profit with clients ordered most profitable
+/// first. It rises to a peak, then the loss-making tail erodes it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct WhaleCurve {
+    /// Cumulative profit after each client, most profitable first.
+    pub points: Vec<Decimal>,
+    pub peak: Decimal,
+    /// How many clients (most profitable first) make the peak.
+    pub peak_clients: usize,
+    /// Peak as a share of total profit (1.5 = 150%); `None` when total profit ≤ 0.
+    pub peak_share: Option<f64>,
+    /// Clients after the peak, and the profit they erode (≤ 0).
+    pub eroding_clients: usize,
+    pub eroded: Decimal,
+}
+
+/// The value-versus-effort medians and how many clients fall in each type.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Quadrants {
+    pub median_profit: Decimal,
+    pub median_hours: Decimal,
+    pub counts: Vec<(Quadrant, usize)>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -67,6 +127,8 @@ pub struct Portfolio {
     pub tickets: u64,
     pub verdicts: Vec<(Verdict, usize)>,
     pub pareto: Pareto,
+    pub whale: WhaleCurve,
+    pub quadrants: Quadrants,
     pub unmatched_tickets: u64,
     pub unmatched_meetings: u64,
 }
@@ -118,9 +180,14 @@ pub fn build(
                 strategic: info.strategic,
                 metrics,
                 assessment,
+                quadrant: Quadrant::Passive,
             }
         })
         .collect();
+    let medians = quadrant_medians(&clients);
+    for client in &mut clients {
+        client.quadrant = quadrant_of(&client.metrics, medians);
+    }
     sort(&mut clients, selection.sort);
     for (index, client) in clients.iter_mut().enumerate() {
         client.rank = index + 1;
@@ -237,6 +304,8 @@ fn portfolio(
         tickets: clients.iter().map(|c| c.metrics.tickets).sum(),
         verdicts,
         pareto: pareto(clients),
+        whale: whale_curve(clients),
+        quadrants: quadrants(clients),
         unmatched_tickets,
         unmatched_meetings,
     }
@@ -260,5 +329,84 @@ pub fn pareto(clients: &[ClientReport]) -> Pareto {
         top_clients: top_clients.min(clients.len()),
         revenue_share: share(clients.iter().map(|c| c.metrics.revenue).collect()),
         profit_share: share(clients.iter().map(|c| c.metrics.profit).collect()),
+    }
+}
+
+/// The median of exact values (the mean of the middle two for an even count).
+pub fn median(mut values: Vec<Decimal>) -> Decimal {
+    if values.is_empty() {
+        return Decimal::ZERO;
+    }
+    values.sort();
+    let middle = values.len() / 2;
+    if values.len() % 2 == 1 {
+        values[middle]
+    } else {
+        (values[middle - 1] + values[middle]) / Decimal::TWO
+    }
+}
+
+fn quadrant_medians(clients: &[ClientReport]) -> (Decimal, Decimal) {
+    (
+        median(clients.iter().map(|c| c.metrics.profit).collect()),
+        median(clients.iter().map(|c| c.metrics.hours_to_serve).collect()),
+    )
+}
+
+fn quadrant_of(m: &ClientMetrics, (median_profit, median_hours): (Decimal, Decimal)) -> Quadrant {
+    match (m.profit >= median_profit, m.hours_to_serve > median_hours) {
+        (true, false) => Quadrant::Excellent,
+        (true, true) => Quadrant::Average,
+        (false, true) => Quadrant::Unbearable,
+        (false, false) => Quadrant::Passive,
+    }
+}
+
+pub fn quadrants(clients: &[ClientReport]) -> Quadrants {
+    let (median_profit, median_hours) = quadrant_medians(clients);
+    Quadrants {
+        median_profit,
+        median_hours,
+        counts: Quadrant::ALL
+            .iter()
+            .map(|q| (*q, clients.iter().filter(|c| c.quadrant == *q).count()))
+            .collect(),
+    }
+}
+
+/// Cumulative profit, most profitable first (ties by key), its peak and the tail.
+pub fn whale_curve(clients: &[ClientReport]) -> WhaleCurve {
+    let mut ordered: Vec<&ClientReport> = clients.iter().collect();
+    ordered.sort_by(|a, b| {
+        b.metrics
+            .profit
+            .cmp(&a.metrics.profit)
+            .then_with(|| a.key.cmp(&b.key))
+    });
+    let mut points = Vec::with_capacity(ordered.len());
+    let mut running = Decimal::ZERO;
+    for client in &ordered {
+        running += client.metrics.profit;
+        points.push(running);
+    }
+    // The first highest point: clients after it only take profit away.
+    let (peak_clients, peak) = points.iter().enumerate().fold(
+        (0usize, Decimal::ZERO),
+        |(best_at, best), (index, value)| {
+            if *value > best {
+                (index + 1, *value)
+            } else {
+                (best_at, best)
+            }
+        },
+    );
+    let total = running;
+    WhaleCurve {
+        peak,
+        peak_clients,
+        peak_share: (total > Decimal::ZERO).then(|| crate::render::ratio_of(peak, total)),
+        eroding_clients: points.len() - peak_clients,
+        eroded: total - peak,
+        points,
     }
 }

@@ -8,6 +8,7 @@ mod demo;
 mod discovery;
 mod errors;
 mod flags;
+mod insights;
 mod metrics;
 mod properties;
 mod samples;

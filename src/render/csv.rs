@@ -54,6 +54,7 @@ const HEADERS: &[&str] = &[
     "revenue_share",
     "ticket_share",
     "reasons",
+    "quadrant",
 ];
 
 /// Neutralise text a spreadsheet would evaluate (`=`, `+`, `-`, `@`, tab, CR).
@@ -148,6 +149,7 @@ pub fn render(report: &Report) -> anyhow::Result<String> {
             optional(m.revenue_share, 4),
             optional(m.ticket_share, 4),
             guard_formula(&a.reasons.join(" | ")),
+            c.quadrant.name().to_string(),
         ];
         writer.write_record(&record)?;
     }

@@ -102,6 +102,7 @@ struct ClientJson<'a> {
     guard: Option<GuardJson<'a>>,
     reasons: &'a [String],
     actions: &'a [String],
+    quadrant: crate::report::Quadrant,
 }
 
 /// The guard, without the revenue share (it is the client's own
@@ -125,8 +126,19 @@ struct PortfolioJson {
     tickets: u64,
     verdicts: serde_json::Map<String, serde_json::Value>,
     pareto: ParetoJson,
+    whale_curve: WhaleJson,
+    quadrants: serde_json::Map<String, serde_json::Value>,
     unmatched_tickets: u64,
     unmatched_meetings: u64,
+}
+
+#[derive(Serialize)]
+struct WhaleJson {
+    peak: Money,
+    peak_clients: usize,
+    peak_share: Option<f64>,
+    eroding_clients: usize,
+    eroded: Money,
 }
 
 #[derive(Serialize)]
@@ -195,6 +207,7 @@ fn client(c: &ClientReport) -> ClientJson<'_> {
         guard,
         reasons: &c.assessment.reasons,
         actions: &c.assessment.actions,
+        quadrant: c.quadrant,
     }
 }
 
@@ -203,6 +216,18 @@ pub fn render(report: &Report) -> anyhow::Result<String> {
     let mut verdicts = serde_json::Map::new();
     for (verdict, count) in &p.verdicts {
         verdicts.insert(verdict.name().to_string(), serde_json::Value::from(*count));
+    }
+    let mut quadrants = serde_json::Map::new();
+    quadrants.insert(
+        "median_profit".into(),
+        serde_json::to_value(Money(p.quadrants.median_profit))?,
+    );
+    quadrants.insert(
+        "median_hours_to_serve".into(),
+        serde_json::Value::from(quantity(p.quadrants.median_hours)),
+    );
+    for (quadrant, count) in &p.quadrants.counts {
+        quadrants.insert(quadrant.name().to_string(), serde_json::Value::from(*count));
     }
     let document = Document {
         tool: "clientfit",
@@ -233,6 +258,14 @@ pub fn render(report: &Report) -> anyhow::Result<String> {
                 revenue_share: ratio(p.pareto.revenue_share),
                 profit_share: ratio(p.pareto.profit_share),
             },
+            whale_curve: WhaleJson {
+                peak: Money(p.whale.peak),
+                peak_clients: p.whale.peak_clients,
+                peak_share: ratio(p.whale.peak_share),
+                eroding_clients: p.whale.eroding_clients,
+                eroded: Money(p.whale.eroded),
+            },
+            quadrants,
             unmatched_tickets: p.unmatched_tickets,
             unmatched_meetings: p.unmatched_meetings,
         },

@@ -101,6 +101,29 @@ pub fn render(report: &Report) -> String {
         share(p.pareto.revenue_share),
         share(p.pareto.profit_share)
     ));
+    let whale = &p.whale;
+    match whale.peak_share {
+        Some(share) => out.push_str(&format!(
+            "- **Whale curve:** profit peaks at {:.0}% of the total after the top {} client(s); the other {} erode {}\n",
+            share * 100.0,
+            whale.peak_clients,
+            whale.eroding_clients,
+            grouped(-whale.eroded)
+        )),
+        None => out.push_str("- **Whale curve:** total profit is not positive\n"),
+    }
+    let quadrants: Vec<String> = p
+        .quadrants
+        .counts
+        .iter()
+        .map(|(q, n)| format!("{} {n}", q.name()))
+        .collect();
+    out.push_str(&format!(
+        "- **Value vs effort:** {} (split at median profit {} and median {:.1} hours to serve)\n",
+        quadrants.join(" · "),
+        grouped(p.quadrants.median_profit),
+        super::ratio_of(p.quadrants.median_hours, rust_decimal::Decimal::ONE)
+    ));
     if report.clients.iter().any(|c| {
         c.assessment
             .guard
