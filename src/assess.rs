@@ -66,6 +66,20 @@ pub enum FlagId {
 }
 
 impl FlagId {
+    pub const ALL: [FlagId; 11] = [
+        FlagId::Unprofitable,
+        FlagId::ThinMargin,
+        FlagId::LatePayer,
+        FlagId::SeriouslyOverdue,
+        FlagId::BadDebt,
+        FlagId::TicketHeavy,
+        FlagId::NoShows,
+        FlagId::ScopeCreep,
+        FlagId::Escalations,
+        FlagId::Abusive,
+        FlagId::DiscountHeavy,
+    ];
+
     pub fn name(self) -> &'static str {
         match self {
             FlagId::Unprofitable => "unprofitable",
@@ -310,7 +324,13 @@ fn decimal(value: f64) -> Decimal {
 }
 
 /// Apply the verdict rules of §6, then the guards.
-pub fn assess(m: &ClientMetrics, info: &ClientInfo, period: &Period, t: &Thresholds) -> Assessment {
+pub fn assess(
+    m: &ClientMetrics,
+    info: &ClientInfo,
+    period: &Period,
+    t: &Thresholds,
+    playbook: &crate::playbook::Playbook,
+) -> Assessment {
     let flags = flags(m, period, t);
     let has = |id: FlagId| flags.iter().any(|f| f.id == id);
     let warn_names: Vec<&str> = flags
@@ -431,7 +451,7 @@ pub fn assess(m: &ClientMetrics, info: &ClientInfo, period: &Period, t: &Thresho
             held_from,
         })
     };
-    let actions = crate::playbook::actions(verdict, &flags, guard.as_ref());
+    let actions = playbook.actions(verdict, &flags, guard.as_ref());
     Assessment {
         flags,
         verdict,

@@ -46,6 +46,8 @@ pub struct Config {
     pub tickets: KindSettings,
     pub meetings: KindSettings,
     pub aging: Aging,
+    /// Replacements for lists of the built-in playbook.
+    pub playbook: crate::playbook::Playbook,
     /// Exchange rates to the base currency: `EUR = 1.08` means 1 EUR = 1.08 base.
     #[serde(serialize_with = "decimal_map")]
     pub fx: BTreeMap<String, Decimal>,
@@ -90,6 +92,7 @@ impl Default for Config {
             tickets: KindSettings::default(),
             meetings: KindSettings::default(),
             aging: Aging::default(),
+            playbook: crate::playbook::Playbook::default(),
             fx: BTreeMap::new(),
         }
     }
@@ -280,6 +283,7 @@ impl Config {
             .map_err(|err| anyhow::anyhow!("{}", err.to_string().trim_end()))?;
         config.validate()?;
         config.validate_tables()?;
+        config.playbook.check_keys()?;
         Ok(config)
     }
 

@@ -1,65 +1,131 @@
-//! What to do about a client: the playbook lines per flag and per verdict,
+//! What to do about a client: the playbook lines per verdict and per flag,
 //! drawn from how the client-management literature handles each case.
 //!
-//! The text lives here in one table so it can move to a data file the user
-//! can adapt without touching the rules.
+//! The text lives in one data file (`playbook.toml`, compiled in); a
+//! `[playbook]` table in clientfit.toml replaces any of its lists.
+
+use std::collections::BTreeMap;
+use std::sync::OnceLock;
+
+use serde::{Deserialize, Serialize};
 
 use crate::assess::{Flag, FlagId, Guard, Verdict};
 
-fn for_flag(id: FlagId) -> &'static str {
-    match id {
-        FlagId::Unprofitable => "Reprice: raise rates or cut the service to what the fee pays for",
-        FlagId::ThinMargin => "Review pricing at the next renewal; stop unbilled extras",
-        FlagId::LatePayer => {
-            "Ask for a deposit, shorten payment terms and turn on automatic reminders"
+/// The compiled-in playbook text.
+pub const PLAYBOOK_TOML: &str = include_str!("playbook.toml");
+
+/// Playbook text: per verdict, per flag, and the provider to refer to.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Playbook {
+    pub verdict: BTreeMap<String, Vec<String>>,
+    pub flag: BTreeMap<String, Vec<String>>,
+    pub refer: BTreeMap<String, String>,
+}
+
+fn builtin() -> &'static Playbook {
+    static PLAYBOOK: OnceLock<Playbook> = OnceLock::new();
+    // The file is part of the program; a test proves it parses.
+    PLAYBOOK.get_or_init(|| toml::from_str(PLAYBOOK_TOML).unwrap_or_default())
+}
+
+impl Playbook {
+    /// The built-in playbook with the user's lists laid over it.
+    pub fn with_overrides(overrides: &Playbook) -> Playbook {
+        let mut playbook = builtin().clone();
+        playbook.verdict.extend(overrides.verdict.clone());
+        playbook.flag.extend(overrides.flag.clone());
+        playbook.refer.extend(overrides.refer.clone());
+        playbook
+    }
+
+    /// Check the user's keys name real verdicts and flags.
+    pub fn check_keys(&self) -> anyhow::Result<()> {
+        let verdicts = ["fire", "refer", "restructure", "keep", "guarded"];
+        for key in self.verdict.keys() {
+            if !verdicts.contains(&key.as_str()) {
+                anyhow::bail!(
+                    "[playbook.verdict] {key:?} is not one of {}",
+                    verdicts.join(", ")
+                );
+            }
         }
-        FlagId::SeriouslyOverdue => {
-            "Stop new work until the 90+ day balance is paid; agree a payment plan in writing"
+        let flags: Vec<&str> = FlagId::ALL.iter().map(|f| f.name()).collect();
+        for key in self.flag.keys().chain(self.refer.keys()) {
+            if !flags.contains(&key.as_str()) {
+                anyhow::bail!(
+                    "[playbook] {key:?} is not a flag{}; flags: {}",
+                    crate::config::did_you_mean(key, &flags),
+                    flags.join(", ")
+                );
+            }
         }
-        FlagId::BadDebt => "Require payment up front for any further work",
-        FlagId::TicketHeavy => {
-            "Move them to a tiered support plan where more attention costs more, with one defined contact path"
+        Ok(())
+    }
+
+    fn lines(&self, table: &BTreeMap<String, Vec<String>>, key: &str) -> Vec<String> {
+        table.get(key).cloned().unwrap_or_default()
+    }
+
+    /// The actions for one client: the verdict's lines (a referral names
+    /// the kind of provider that would fit), the guard's, then each flag's.
+    pub fn actions(&self, verdict: Verdict, flags: &[Flag], guard: Option<&Guard>) -> Vec<String> {
+        let mut actions = self.lines(&self.verdict, verdict.name());
+        if verdict == Verdict::Refer || verdict == Verdict::Fire {
+            let fits: Vec<&str> = flags
+                .iter()
+                .filter_map(|flag| self.refer.get(flag.id.name()).map(String::as_str))
+                .collect();
+            if !fits.is_empty() {
+                actions.push(format!("A better fit for them: {}", fits.join("; or ")));
+            }
         }
-        FlagId::NoShows => {
-            "Send confirmation reminders, charge a no-show fee, and hold fewer but fixed meetings"
+        if guard.is_some_and(|g| g.held_from.is_some()) {
+            actions.extend(self.lines(&self.verdict, "guarded"));
         }
-        FlagId::ScopeCreep => {
-            "Use a written change-request process with priced changes; agree goals and hold regular check-ins"
+        for flag in flags {
+            actions.extend(self.lines(&self.flag, flag.id.name()));
         }
-        FlagId::Escalations => {
-            "Hold a review with their decision maker; agree service levels and one escalation path"
-        }
-        FlagId::Abusive => {
-            "Document every incident and protect your team: no one works with them alone"
-        }
-        FlagId::DiscountHeavy => "Stop ad-hoc discounts; tie any discount to volume or prepayment",
+        actions
     }
 }
 
-fn for_verdict(verdict: Verdict) -> &'static [&'static str] {
-    match verdict {
-        Verdict::Fire => &[
-            "Decide first, then have the right person deliver it: plainly and kindly",
-            "Finish what is owed, hand over their files, refund where due, and offer a referral",
-        ],
-        Verdict::Refer => &[
-            "Help them find a provider that fits them better (a cheaper or more specialised one) and hand over cleanly",
-        ],
-        Verdict::Restructure => {
-            &["Keep them on your terms: renegotiate price, service tier and process"]
-        }
-        Verdict::Keep => &["Keep: a healthy client; ask for referrals and a case study"],
-    }
-}
+#[cfg(test)]
+mod tests {
+    use super::*;
 
-/// The actions for one client: the verdict's lines, then one per flag.
-pub fn actions(verdict: Verdict, flags: &[Flag], guard: Option<&Guard>) -> Vec<String> {
-    let mut actions: Vec<String> = for_verdict(verdict).iter().map(|s| s.to_string()).collect();
-    if guard.is_some_and(|g| g.held_from.is_some()) {
-        actions.push(
-            "Guarded: plan how to reduce the dependency before acting on the red flags".to_string(),
+    #[test]
+    fn the_builtin_playbook_parses_and_covers_every_verdict_and_flag() {
+        let playbook: Playbook = toml::from_str(PLAYBOOK_TOML).unwrap();
+        playbook.check_keys().unwrap();
+        for verdict in Verdict::ALL {
+            assert!(
+                !playbook.verdict[verdict.name()].is_empty(),
+                "{}",
+                verdict.name()
+            );
+        }
+        for flag in FlagId::ALL {
+            assert!(!playbook.flag[flag.name()].is_empty(), "{}", flag.name());
+        }
+    }
+
+    #[test]
+    fn user_lists_replace_builtin_ones() {
+        let mut overrides = Playbook::default();
+        overrides
+            .flag
+            .insert("late-payer".into(), vec!["Call them".into()]);
+        let playbook = Playbook::with_overrides(&overrides);
+        assert_eq!(playbook.flag["late-payer"], vec!["Call them".to_string()]);
+        assert!(!playbook.flag["no-shows"].is_empty());
+        let mut bad = Playbook::default();
+        bad.flag.insert("late-payers".into(), vec![]);
+        assert!(
+            bad.check_keys()
+                .unwrap_err()
+                .to_string()
+                .contains("did you mean \"late-payer\"")
         );
     }
-    actions.extend(flags.iter().map(|flag| for_flag(flag.id).to_string()));
-    actions
 }

@@ -165,12 +165,13 @@ pub fn build(
     selection: &Selection,
 ) -> Report {
     let period = aggregated.period;
+    let playbook = crate::playbook::Playbook::with_overrides(&config.playbook);
     let mut clients: Vec<ClientReport> = aggregated
         .clients
         .into_iter()
         .map(|metrics| {
             let info = ingested.registry.info(metrics.client);
-            let assessment = assess(&metrics, info, &period, &config.thresholds);
+            let assessment = assess(&metrics, info, &period, &config.thresholds, &playbook);
             ClientReport {
                 rank: 0,
                 name: info.name.clone(),
