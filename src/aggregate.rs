@@ -353,7 +353,7 @@ pub fn aggregate(
 /// Days late of an invoice that fell due by as-of, or `None` when its
 /// payment day is unknown (nothing owed, but no `paid` date: a `paid`
 /// status or a zero balance without a date cannot say whether it was late).
-fn days_late(invoice: &crate::ingest::records::Invoice, as_of: NaiveDate) -> Option<i64> {
+pub fn days_late(invoice: &crate::ingest::records::Invoice, as_of: NaiveDate) -> Option<i64> {
     match invoice.paid {
         Some(paid) if paid <= as_of => Some((paid - invoice.due).num_days().max(0)),
         // Paid after as-of: unpaid at as-of.

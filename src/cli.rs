@@ -49,6 +49,11 @@ pub enum Command {
     /// Write a commented clientfit.toml holding every default.
     #[command(after_help = INIT_EXAMPLES)]
     Init(InitArgs),
+    /// Everything behind one client's verdict: metrics against the median, flags, evidence, playbook.
+    #[command(
+        after_help = "EXAMPLES:\n    clientfit explain \"Pied Piper\" fixtures/demo\n    clientfit explain acme exports/ --period 2026-Q3"
+    )]
+    Explain(ExplainArgs),
     /// Finance view: outstanding, aging buckets, DSO, days delinquent, collection effectiveness.
     #[command(after_help = RECEIVABLES_EXAMPLES)]
     Receivables(ReceivablesArgs),
@@ -101,6 +106,16 @@ pub struct ReceivablesArgs {
     /// Print nothing but errors on standard error
     #[arg(long, short)]
     pub quiet: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ExplainArgs {
+    /// The client: its name, an alias, or the start of its name
+    pub client: String,
+    #[command(flatten)]
+    pub input: InputArgs,
+    #[command(flatten)]
+    pub when: PeriodArgs,
 }
 
 #[derive(Debug, Args)]
@@ -569,6 +584,28 @@ impl Command {
                 } else {
                     Outcome::Done
                 })
+            }
+            Command::Explain(args) => {
+                let report_args = ReportArgs {
+                    input: args.input.clone(),
+                    when: args.when.clone(),
+                    format: Format::Table,
+                    output: None,
+                    sort: SortKey::Profit,
+                    verdict: Vec::new(),
+                    owner: None,
+                    top: None,
+                    fail_on: None,
+                    color: ColorChoice::Never,
+                    quiet: true,
+                };
+                let settings = report_args.resolve()?;
+                let text = crate::explain::run(&settings, &args.client)?;
+                stdout
+                    .write_all(text.as_bytes())
+                    .and_then(|()| stdout.flush())
+                    .context("writing the explanation")?;
+                Ok(Outcome::Done)
             }
             Command::Diff(args) => {
                 let diff = crate::diff::compare(&args.old, &args.new)?;

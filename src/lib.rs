@@ -12,6 +12,7 @@ pub mod cli;
 pub mod config;
 pub mod diff;
 pub mod error;
+pub mod explain;
 pub mod ingest;
 pub mod output;
 pub mod period;

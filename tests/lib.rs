@@ -7,6 +7,7 @@ mod commands;
 mod demo;
 mod discovery;
 mod errors;
+mod explain;
 mod flags;
 mod insights;
 mod metrics;

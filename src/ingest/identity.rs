@@ -171,6 +171,11 @@ impl Registry {
         Some(id)
     }
 
+    /// The client a name refers to, if it is known (by key or alias).
+    pub fn find(&self, name: &str) -> Option<ClientId> {
+        self.by_key.get(&self.key(name)).copied()
+    }
+
     /// The client an email address belongs to, through clients.csv `domains`.
     pub fn by_email(&self, email: &str) -> Option<ClientId> {
         let (_, domain) = email.trim().rsplit_once('@')?;

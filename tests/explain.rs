@@ -1,0 +1,115 @@
+//! `clientfit explain` on the demo: one client of each verdict, with the
+//! rule named and the evidence rows behind each flag.
+
+use crate::util::*;
+
+fn explain(client: &str) -> Outcome {
+    run(["explain", client, &fixture("demo").display().to_string()])
+}
+
+fn assert_has(text: &str, parts: &[&str]) {
+    for part in parts {
+        assert!(text.contains(part), "missing {part:?} in:\n{text}");
+    }
+}
+
+#[test]
+fn fire_by_abuse_shows_the_abusive_tickets() {
+    let out = explain("krusty");
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert_has(
+        &out.stdout,
+        &[
+            "Krusty Krab — fire",
+            "fire: abusive",
+            "abusive (severe): 2 ticket(s) marked abusive (threshold 1)",
+            "  abusive:\n    ticket tickets.csv:",
+            "Protect your team: no one deals with them alone",
+            "End the relationship",
+        ],
+    );
+}
+
+#[test]
+fn refer_by_thin_margin_names_its_two_other_flags_and_their_evidence() {
+    let out = explain("Los Pollos Hermanos");
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert_has(
+        &out.stdout,
+        &[
+            "Los Pollos Hermanos — refer",
+            "refer: thin-margin with 2 other warn flags (late-payer, no-shows; threshold 2)",
+            "  late-payer:\n    invoice INV-",
+            "days late",
+            "  no-shows:\n    meeting meetings.csv:",
+            "A better fit for them: a lower-cost provider",
+            "Send confirmations and reminders before every meeting",
+        ],
+    );
+}
+
+#[test]
+fn a_guarded_client_says_which_guard_held_and_shows_the_write_off() {
+    let out = explain("vandelay");
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert_has(
+        &out.stdout,
+        &[
+            "Vandelay Industries — restructure",
+            "fire: bad-debt",
+            "guard: strategic (held it from fire)",
+            "  bad-debt:\n    invoice INV-",
+            "written off of",
+            "Guarded: plan how to reduce the dependency",
+        ],
+    );
+}
+
+#[test]
+fn keep_has_no_flags_and_medians_beside_each_metric() {
+    let out = explain("Stark Industries");
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert_has(
+        &out.stdout,
+        &[
+            "Stark Industries — keep",
+            "keep: no red flags",
+            "Red flags (measured against threshold)\n  none",
+            "Metrics (this client · portfolio median)",
+            "quadrant",
+        ],
+    );
+    assert!(!out.stdout.contains("Evidence"), "{}", out.stdout);
+    // The revenue line shows the client's figure and the portfolio median.
+    let line = out
+        .stdout
+        .lines()
+        .find(|l| l.trim_start().starts_with("revenue "))
+        .unwrap();
+    assert!(line.contains("171,152.81 ·"), "{line}");
+}
+
+#[test]
+fn clients_are_found_by_alias_and_unique_prefix_or_named_when_not() {
+    // "Acme, Inc." is how the invoices spell clients.csv's "Acme Inc".
+    let out = explain("ACME, INC.");
+    assert!(out.stdout.starts_with("Acme Inc — keep"), "{}", out.stdout);
+    let ambiguous = explain("ini");
+    assert_eq!(ambiguous.code, 2);
+    assert!(
+        ambiguous
+            .stderr
+            .contains("\"ini\" matches 2 clients: \"Initech LLC\", \"Initrode\""),
+        "{}",
+        ambiguous.stderr
+    );
+    let unknown = explain("Nobody Ltd");
+    assert_eq!(unknown.code, 2);
+    assert!(
+        unknown
+            .stderr
+            .contains("no client \"Nobody Ltd\" in the period; the closest are"),
+        "{}",
+        unknown.stderr
+    );
+}
