@@ -300,7 +300,7 @@ pub fn render(diff: &Diff, format: Format) -> anyhow::Result<String> {
             text.push('\n');
             Ok(text)
         }
-        Format::Markdown => Ok(text(diff, true)),
+        Format::Markdown | Format::Html => Ok(text(diff, true)),
         Format::Table | Format::Csv => Ok(text(diff, false)),
     }
 }

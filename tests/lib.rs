@@ -8,6 +8,7 @@ mod demo;
 mod discovery;
 mod errors;
 mod explain;
+mod exports;
 mod flags;
 mod insights;
 mod metrics;

@@ -1,6 +1,7 @@
 //! Stage 4: the report value → text, in the format asked for.
 
 pub mod csv;
+pub mod html;
 pub mod json;
 pub mod markdown;
 pub mod receivables;
@@ -21,6 +22,8 @@ pub enum Format {
     Json,
     /// A GitHub-flavoured markdown table, for documents.
     Markdown,
+    /// One self-contained HTML file with charts.
+    Html,
 }
 
 /// How the table should look; only the table reads this.
@@ -47,6 +50,7 @@ pub fn render(report: &Report, format: Format, style: Style) -> anyhow::Result<S
         Format::Csv => csv::render(report),
         Format::Json => json::render(report),
         Format::Markdown => Ok(markdown::render(report)),
+        Format::Html => Ok(html::render(report)),
     }
 }
 

@@ -57,7 +57,7 @@ fn cells(row: &Receivable, name: String) -> Vec<String> {
 pub fn render(report: &ReceivablesReport, format: Format, style: Style) -> anyhow::Result<String> {
     match format {
         Format::Table => Ok(table(report, style)),
-        Format::Markdown => Ok(markdown(report)),
+        Format::Markdown | Format::Html => Ok(markdown(report)),
         Format::Csv => csv(report),
         Format::Json => json(report),
     }
