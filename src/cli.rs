@@ -608,6 +608,12 @@ impl Command {
                 Ok(Outcome::Done)
             }
             Command::Diff(args) => {
+                if args.format == Format::Csv {
+                    return Err(UsageError(
+                        "diff writes table, json, markdown or html: its moves are a list, not one table".into(),
+                    )
+                    .into());
+                }
                 let diff = crate::diff::compare(&args.old, &args.new)?;
                 let text = crate::diff::render(&diff, args.format)?;
                 stdout

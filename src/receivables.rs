@@ -61,7 +61,9 @@ impl ReceivablesReport {
         self.shown.iter().map(|index| &self.rows[*index])
     }
 
-    /// The bucket labels: current, 1–30, 31–60, 61–90, 91+ for the default edges.
+    /// The bucket labels: current, 1-30, 31-60, 61-90, 90+ for the default
+    /// edges (the last is "more than 90 days", named as the report names
+    /// its `d90_plus`).
     pub fn bucket_labels(&self) -> Vec<String> {
         let mut labels = vec!["current".to_string()];
         let mut low = 1;
@@ -69,7 +71,7 @@ impl ReceivablesReport {
             labels.push(format!("{low}-{edge}"));
             low = edge + 1;
         }
-        labels.push(format!("{low}+"));
+        labels.push(format!("{}+", low - 1));
         labels
     }
 }
@@ -224,6 +226,23 @@ pub fn build(
         listed.push(row);
     }
     settle(&mut total, period.days);
+    // The total's average days late weighs every invoice due, as a
+    // client's does (on-time ones count 0 days).
+    let (mut weighted, mut due_amount) = (Decimal::ZERO, Decimal::ZERO);
+    for invoice in ingested
+        .invoices
+        .iter()
+        .filter(|i| i.counts() && i.amount > Decimal::ZERO)
+    {
+        if invoice.due < period.from || invoice.due > period.to || invoice.due > as_of {
+            continue;
+        }
+        if let Some(days) = crate::aggregate::days_late(invoice, as_of) {
+            due_amount += invoice.amount;
+            weighted += invoice.amount * Decimal::from(days);
+        }
+    }
+    total.avg_days_late = (due_amount > Decimal::ZERO).then(|| ratio_of(weighted, due_amount));
     total.late_share =
         (total.invoices_due > 0).then(|| total.late_invoices as f64 / total.invoices_due as f64);
     // Risk first: most in the oldest bucket, then most overdue, then name.

@@ -5,14 +5,17 @@
 mod bad_inputs;
 mod commands;
 mod demo;
+mod diff;
 mod discovery;
 mod errors;
 mod explain;
 mod exports;
 mod flags;
+mod html;
 mod insights;
 mod metrics;
 mod properties;
+mod receivables;
 mod samples;
 mod scripting;
 mod util;

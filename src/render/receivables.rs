@@ -143,7 +143,7 @@ fn markdown(report: &ReceivablesReport) -> String {
     out
 }
 
-/// `1-30` → `d1_30`, `91+` → `d91_plus`, as the report's own bucket names.
+/// `1-30` → `d1_30`, `90+` → `d90_plus`, as the report's own bucket names.
 fn column_name(label: &str) -> String {
     if let Some(low) = label.strip_suffix('+') {
         format!("d{low}_plus")
