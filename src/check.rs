@@ -47,6 +47,7 @@ pub fn run(settings: &CheckSettings) -> anyhow::Result<CheckOutcome> {
     let options = IngestOptions {
         skip_bad_rows: settings.skip_bad_rows,
         keep_going: true,
+        progress: false,
     };
     let ingested = ingest::ingest(&files, &settings.config, options, &mut activity)?;
 

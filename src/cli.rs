@@ -316,6 +316,8 @@ pub struct ReportSettings {
     pub fail_on: Option<Verdict>,
     pub quiet: bool,
     pub skip_bad_rows: bool,
+    /// Show progress on stderr for large inputs (stderr is a terminal, not quiet).
+    pub progress: bool,
 }
 
 impl InputArgs {
@@ -487,6 +489,7 @@ impl ReportArgs {
             }),
             quiet: self.quiet,
             skip_bad_rows: self.input.skip_bad_rows,
+            progress: !self.quiet && std::io::stderr().is_terminal(),
         })
     }
 }

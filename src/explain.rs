@@ -144,6 +144,7 @@ pub fn run(settings: &ReportSettings, query: &str) -> anyhow::Result<String> {
     let options = ingest::IngestOptions {
         skip_bad_rows: settings.skip_bad_rows,
         keep_going: false,
+        progress: false,
     };
     ingest::ingest(&files, &settings.config, options, &mut evidence)?;
     let invoices: Vec<&Invoice> = ingested

@@ -58,6 +58,7 @@ pub fn read_inputs(
     let options = ingest::IngestOptions {
         skip_bad_rows: settings.skip_bad_rows,
         keep_going: false,
+        progress: settings.progress,
     };
     let ingested = ingest::ingest(&files, &settings.config, options, &mut activity)?;
     let aggregated = aggregate::aggregate(&ingested, activity, bounds, &settings.config);

@@ -12,9 +12,10 @@ fn main() -> ExitCode {
             return ExitCode::from(if err.use_stderr() { 2 } else { 0 });
         }
     };
+    // stderr stays unlocked: the progress spinner writes to it from its own thread.
     match cli
         .command
-        .execute(&mut std::io::stdout().lock(), &mut std::io::stderr().lock())
+        .execute(&mut std::io::stdout().lock(), &mut std::io::stderr())
     {
         Ok(outcome) => ExitCode::from(outcome.exit_code()),
         Err(err) => {

@@ -142,6 +142,7 @@ fn settings(dir: &Path) -> ReportSettings {
         fail_on: None,
         quiet: true,
         skip_bad_rows: false,
+        progress: false,
     }
 }
 

@@ -265,3 +265,58 @@ fn completions_and_man_page_come_from_the_same_definitions() {
     );
     assert!(man.stdout.contains("receivables"));
 }
+
+#[test]
+fn progress_shows_on_a_terminal_only() {
+    // 300,000 tickets: enough rows to draw the spinner a few times.
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("invoices.csv"),
+        "client,issued,amount\nAcme,2026-10-01,100.00\n",
+    )
+    .unwrap();
+    let mut tickets = String::from("client,created,minutes\n");
+    for index in 0..300_000 {
+        tickets.push_str(&format!(
+            "Acme,2026-10-{:02},{}\n",
+            1 + index % 28,
+            index % 60
+        ));
+    }
+    std::fs::write(dir.path().join("tickets.csv"), tickets).unwrap();
+    let path = dir.path().display().to_string();
+    if std::process::Command::new("script")
+        .arg("--version")
+        .output()
+        .is_ok()
+    {
+        let binary = assert_cmd::cargo::cargo_bin("clientfit");
+        let command = format!(
+            "{} report {path} --as-of 2026-10-31 --format json > /dev/null",
+            binary.display()
+        );
+        let output = std::process::Command::new("script")
+            .args(["-qec", &command, "/dev/null"])
+            .env("CLIENTFIT_PROGRESS_MIN_BYTES", "0")
+            .env("TERM", "xterm")
+            .output()
+            .unwrap();
+        let shown = String::from_utf8_lossy(&output.stdout);
+        assert!(
+            shown.contains("rows"),
+            "no progress on a terminal:\n{shown}"
+        );
+    } else {
+        eprintln!("skipped the terminal half: no `script` command");
+    }
+    let piped = clientfit()
+        .args(["report", &path, "--as-of", "2026-10-31", "--format", "json"])
+        .env("CLIENTFIT_PROGRESS_MIN_BYTES", "0")
+        .output()
+        .unwrap();
+    assert_eq!(
+        String::from_utf8_lossy(&piped.stderr),
+        "",
+        "progress on a non-terminal"
+    );
+}

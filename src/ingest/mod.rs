@@ -59,6 +59,38 @@ pub struct IngestOptions {
     /// `check`: record a file's error in its report and go on with the
     /// next file, instead of stopping.
     pub keep_going: bool,
+    /// Show a spinner on stderr when the inputs are large (the caller
+    /// decides whether stderr is a terminal).
+    pub progress: bool,
+}
+
+/// Inputs smaller than this read too fast to need a progress display.
+const PROGRESS_MIN_BYTES: u64 = 32 * 1024 * 1024;
+
+fn progress_bar(files: &[InputFile], wanted: bool) -> Option<indicatif::ProgressBar> {
+    if !wanted {
+        return None;
+    }
+    let bytes: u64 = files
+        .iter()
+        .filter_map(|f| std::fs::metadata(&f.path).ok())
+        .map(|m| m.len())
+        .sum();
+    // CLIENTFIT_PROGRESS_MIN_BYTES lowers the threshold (tests use it).
+    let threshold = std::env::var("CLIENTFIT_PROGRESS_MIN_BYTES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(PROGRESS_MIN_BYTES);
+    if bytes < threshold {
+        return None;
+    }
+    let bar =
+        indicatif::ProgressBar::with_draw_target(None, indicatif::ProgressDrawTarget::stderr());
+    if let Ok(style) = indicatif::ProgressStyle::with_template("{spinner} {msg}: {pos} rows") {
+        bar.set_style(style);
+    }
+    bar.enable_steady_tick(std::time::Duration::from_millis(120));
+    Some(bar)
 }
 
 /// Read every file, clients first (they define names, aliases and domains),
@@ -75,6 +107,7 @@ pub fn ingest(
     let mut seen_tickets = tickets::SeenTickets::default();
     let mut reports: Vec<Option<FileReport>> = vec![None; files.len()];
     let delimiter = config.delimiter_byte()?;
+    let progress = progress_bar(files, options.progress);
     for kind in [Kind::Clients, Kind::Invoices, Kind::Tickets, Kind::Meetings] {
         let mut of_kind: Vec<usize> = (0..files.len())
             .filter(|i| files[*i].kind == kind)
@@ -103,6 +136,7 @@ pub fn ingest(
                     markers: &markers,
                     seen_tickets: &mut seen_tickets,
                     sink: &mut *sink,
+                    progress: progress.as_ref(),
                 },
                 &mut report,
             );
@@ -113,6 +147,9 @@ pub fn ingest(
             }
             reports[index] = Some(report);
         }
+    }
+    if let Some(progress) = &progress {
+        progress.finish_and_clear();
     }
     let files_read: Vec<FileReport> = reports.into_iter().flatten().collect();
     let warnings = warnings_of(&files_read);
@@ -149,6 +186,7 @@ struct ReadState<'a> {
     markers: &'a tickets::MarkerSet,
     seen_tickets: &'a mut tickets::SeenTickets,
     sink: &'a mut dyn Sink,
+    progress: Option<&'a indicatif::ProgressBar>,
 }
 
 fn read_one(
@@ -167,6 +205,11 @@ fn read_one(
         columns::satisfies(kind, headers, mapping)
     })?;
     *report = file.report(kind);
+    if let Some(progress) = state.progress {
+        progress.set_message(format!("reading {}", input.path.display()));
+        progress.set_position(0);
+        file.progress = Some(progress.clone());
+    }
     report.kind_from = input.kind_from;
     let skip = options.skip_bad_rows;
     match kind {

@@ -79,6 +79,9 @@ pub struct CsvFile {
     date_orders: Vec<Option<DateOrder>>,
     source: Source,
     reader: csv::Reader<Box<dyn Read>>,
+    /// A spinner on stderr for large inputs on a terminal.
+    pub progress: Option<indicatif::ProgressBar>,
+    rows: u64,
 }
 
 fn csv_reader(source: &Source) -> Result<csv::Reader<Box<dyn Read>>, InputError> {
@@ -152,6 +155,8 @@ impl CsvFile {
             decimal,
             source: source.clone(),
             reader,
+            progress: None,
+            rows: 0,
         })
     }
 
@@ -184,6 +189,12 @@ impl CsvFile {
             // A row of only empty cells (a spreadsheet's trailing ",,,,") is no row.
             if record.iter().all(|cell| cell.trim().is_empty()) {
                 continue;
+            }
+            self.rows += 1;
+            if self.rows.is_multiple_of(16_384)
+                && let Some(progress) = &self.progress
+            {
+                progress.set_position(self.rows);
             }
             if record.len() != self.headers.raw.len() {
                 let line = record.position().map_or(0, |p| p.line());
