@@ -480,6 +480,7 @@ impl ReportArgs {
             style: Style {
                 color: use_color(self.color, writes_to_terminal),
                 width: width(writes_to_terminal),
+                terminal: writes_to_terminal,
             },
             output: self.output.clone(),
             fail_on: self.fail_on.map(|f| match f {

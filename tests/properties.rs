@@ -137,6 +137,7 @@ fn settings(dir: &Path) -> ReportSettings {
         style: Style {
             color: false,
             width: Width::Unlimited,
+            terminal: false,
         },
         output: None,
         fail_on: None,

@@ -200,6 +200,7 @@ fn colour_only_on_a_terminal_without_no_color_and_not_dumb() {
     // Not a terminal: never, unless asked.
     let piped = run(["report", &demo(), "--top", "3"]);
     assert!(!piped.stdout.contains('\u{1b}'));
+    assert!(!piped.stdout.contains("cumulative profit, most profitable"));
     let always = run(["report", &demo(), "--top", "3", "--color", "always"]);
     assert!(always.stdout.contains('\u{1b}'));
 }

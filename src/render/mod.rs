@@ -31,6 +31,8 @@ pub enum Format {
 pub struct Style {
     pub color: bool,
     pub width: Width,
+    /// Writing to a terminal: extras such as the whale-curve sparkline.
+    pub terminal: bool,
 }
 
 /// The width the table must fit.

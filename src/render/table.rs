@@ -168,6 +168,34 @@ fn visible_columns(rows: &[Vec<String>], width: Option<usize>) -> (Vec<usize>, u
     (visible, text_width)
 }
 
+/// Cumulative profit as a one-line chart of block characters, resampled
+/// to at most `width` columns (zero is the bottom when profits are all
+/// positive).
+pub fn sparkline(points: &[rust_decimal::Decimal], width: usize) -> String {
+    const BLOCKS: [char; 8] = ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'];
+    if points.is_empty() || width == 0 {
+        return String::new();
+    }
+    let values: Vec<f64> = points
+        .iter()
+        .map(|p| super::ratio_of(*p, rust_decimal::Decimal::ONE))
+        .collect();
+    let low = values.iter().copied().fold(0.0f64, f64::min);
+    let high = values.iter().copied().fold(0.0f64, f64::max);
+    let columns = values.len().min(width);
+    (0..columns)
+        .map(|column| {
+            let index = column * values.len() / columns;
+            let level = if high > low {
+                (values[index] - low) / (high - low)
+            } else {
+                0.0
+            };
+            BLOCKS[((level * 7.0).round() as usize).min(7)]
+        })
+        .collect()
+}
+
 pub fn render(report: &Report, style: Style) -> String {
     let rows: Vec<Vec<String>> = report
         .shown()
@@ -337,6 +365,20 @@ pub fn render(report: &Report, style: Style) -> String {
         )),
         None => out.push_str("Whale curve: total profit is not positive\n"),
     }
+    // On a wide terminal, the whale curve itself.
+    let columns = match style.width {
+        Width::Fixed(width) => Some(usize::from(width)),
+        Width::Terminal => comfy_table::Table::new().width().map(usize::from),
+        Width::Unlimited => None,
+    };
+    if style.terminal
+        && let Some(columns) = columns.filter(|c| *c >= 60)
+    {
+        out.push_str(&format!(
+            "             {} (cumulative profit, most profitable client first)\n",
+            sparkline(&whale.points, columns - 60)
+        ));
+    }
     let quadrants: Vec<String> = p
         .quadrants
         .counts
@@ -364,4 +406,21 @@ pub fn render(report: &Report, style: Style) -> String {
         ));
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rust_decimal::Decimal;
+
+    #[test]
+    fn sparkline_rises_to_the_peak_and_falls_with_the_tail() {
+        // Cumulative 0 → 100 → 70: the lowest block at 0, the highest at 100.
+        let points: Vec<Decimal> = [50, 100, 70].iter().map(|v| Decimal::from(*v)).collect();
+        assert_eq!(sparkline(&points, 10), "▅█▆");
+        // Resampled to fit.
+        let many: Vec<Decimal> = (1..=100).map(Decimal::from).collect();
+        assert_eq!(sparkline(&many, 4).chars().count(), 4);
+        assert_eq!(sparkline(&[], 10), "");
+    }
 }
