@@ -287,30 +287,13 @@ ul.footer {{ padding-left: 1.2rem; }}
             format!(" · amounts in {}", escape(currency))
         }
     );
-    let share =
-        |v: Option<f64>| v.map_or_else(|| "n/a".to_string(), |v| format!("{:.0}%", v * 100.0));
-    let _ = write!(
-        out,
-        "<ul class=\"footer\"><li><strong>Totals:</strong> {} clients · revenue {} · cost to serve {} · profit {}</li><li><strong>Receivables:</strong> outstanding {} · overdue {} · over 90 days {}</li><li><strong>Pareto:</strong> top 20% of clients ({}) bring {} of revenue and {} of profit</li>",
-        p.clients,
-        grouped(p.revenue),
-        grouped(p.cost_to_serve),
-        grouped(p.profit),
-        grouped(p.outstanding),
-        grouped(p.overdue),
-        grouped(p.d90_plus),
-        p.pareto.top_clients,
-        share(p.pareto.revenue_share),
-        share(p.pareto.profit_share)
-    );
-    if let Some(peak) = p.whale.peak_share {
+    out.push_str("<ul class=\"footer\">");
+    for (label, text) in super::summary(report) {
         let _ = write!(
             out,
-            "<li><strong>Whale curve:</strong> profit peaks at {:.0}% of the total after the top {} clients; the other {} erode {}</li>",
-            peak * 100.0,
-            p.whale.peak_clients,
-            p.whale.eroding_clients,
-            grouped(-p.whale.eroded)
+            "<li><strong>{}:</strong> {}</li>",
+            escape(label),
+            escape(&text)
         );
     }
     out.push_str("</ul>\n<div class=\"charts\">\n<figure><figcaption>Whale curve (cumulative profit)</figcaption>");

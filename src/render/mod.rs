@@ -56,6 +56,100 @@ pub fn render(report: &Report, format: Format, style: Style) -> anyhow::Result<S
     }
 }
 
+/// The portfolio summary every human-readable format shows, as (label,
+/// text) lines: totals, receivables, verdicts, Pareto, whale curve and the
+/// value-versus-effort split.
+pub fn summary(report: &Report) -> Vec<(&'static str, String)> {
+    let p = &report.portfolio;
+    let currency = report
+        .currency
+        .as_deref()
+        .map(|c| format!(" {c}"))
+        .unwrap_or_default();
+    let share = |value: Option<f64>| {
+        value.map_or_else(|| "n/a".to_string(), |v| format!("{:.0}%", v * 100.0))
+    };
+    let join = |items: Vec<String>| items.join(" · ");
+    let whale = &p.whale;
+    vec![
+        (
+            "Totals",
+            format!(
+                "{} clients · revenue {}{currency} · cost to serve {} · profit {}",
+                p.clients,
+                grouped(p.revenue),
+                grouped(p.cost_to_serve),
+                grouped(p.profit)
+            ),
+        ),
+        (
+            "Receivables",
+            format!(
+                "outstanding {} · overdue {} · over 90 days {}",
+                grouped(p.outstanding),
+                grouped(p.overdue),
+                grouped(p.d90_plus)
+            ),
+        ),
+        (
+            "Verdicts",
+            join(
+                p.verdicts
+                    .iter()
+                    .map(|(v, n)| format!("{} {n}", v.name()))
+                    .collect(),
+            ),
+        ),
+        (
+            "Pareto",
+            format!(
+                "top 20% of clients ({}) bring {} of revenue and {} of profit",
+                p.pareto.top_clients,
+                share(p.pareto.revenue_share),
+                share(p.pareto.profit_share)
+            ),
+        ),
+        (
+            "Whale curve",
+            match whale.peak_share {
+                Some(peak) => format!(
+                    "profit peaks at {:.0}% of the total after the top {} client(s); the other {} erode {}",
+                    peak * 100.0,
+                    whale.peak_clients,
+                    whale.eroding_clients,
+                    grouped(-whale.eroded)
+                ),
+                None => "total profit is not positive".to_string(),
+            },
+        ),
+        (
+            "Value vs effort",
+            format!(
+                "{} (split at median profit {} and median {:.1} hours to serve)",
+                join(
+                    p.quadrants
+                        .counts
+                        .iter()
+                        .map(|(q, n)| format!("{} {n}", q.name()))
+                        .collect()
+                ),
+                grouped(p.quadrants.median_profit),
+                ratio_of(p.quadrants.median_hours, Decimal::ONE)
+            ),
+        ),
+    ]
+}
+
+/// Did a guard hold any client at restructure (the footnote's cue)?
+pub fn any_guard_held(report: &Report) -> bool {
+    report.clients.iter().any(|c| {
+        c.assessment
+            .guard
+            .as_ref()
+            .is_some_and(|g| g.held_from.is_some())
+    })
+}
+
 /// Money rounded half-even to cents, with exactly two decimals.
 pub fn cents(value: Decimal) -> Decimal {
     let mut rounded = value.round_dp_with_strategy(2, RoundingStrategy::MidpointNearestEven);

@@ -301,11 +301,6 @@ pub fn render(report: &Report, style: Style) -> String {
         .collect();
 
     let p = &report.portfolio;
-    let currency = report
-        .currency
-        .as_deref()
-        .map(|c| format!(" {c}"))
-        .unwrap_or_default();
     let mut out = String::new();
     out.push_str(&format!(
         "clientfit — {} to {} (as of {}, {} days)\n",
@@ -326,77 +321,25 @@ pub fn render(report: &Report, style: Style) -> String {
             report.clients.len()
         ));
     }
-    out.push_str(&format!(
-        "Totals: {} clients · revenue {}{currency} · cost to serve {} · profit {}\n",
-        p.clients,
-        grouped(p.revenue),
-        grouped(p.cost_to_serve),
-        grouped(p.profit),
-    ));
-    out.push_str(&format!(
-        "Receivables: outstanding {} · overdue {} · over 90 days {}\n",
-        grouped(p.outstanding),
-        grouped(p.overdue),
-        grouped(p.d90_plus),
-    ));
-    let verdicts: Vec<String> = p
-        .verdicts
-        .iter()
-        .map(|(v, n)| format!("{} {n}", v.name()))
-        .collect();
-    out.push_str(&format!("Verdicts: {}\n", verdicts.join(" · ")));
-    let share = |value: Option<f64>| {
-        value.map_or_else(|| "n/a".to_string(), |v| format!("{:.0}%", v * 100.0))
-    };
-    out.push_str(&format!(
-        "Pareto: top 20% of clients ({}) bring {} of revenue and {} of profit\n",
-        p.pareto.top_clients,
-        share(p.pareto.revenue_share),
-        share(p.pareto.profit_share)
-    ));
-    let whale = &p.whale;
-    match whale.peak_share {
-        Some(share) => out.push_str(&format!(
-            "Whale curve: profit peaks at {:.0}% of the total after the top {} client(s); the other {} erode {}\n",
-            share * 100.0,
-            whale.peak_clients,
-            whale.eroding_clients,
-            grouped(-whale.eroded)
-        )),
-        None => out.push_str("Whale curve: total profit is not positive\n"),
-    }
-    // On a wide terminal, the whale curve itself.
+    // On a wide terminal, the whale curve itself, under its summary line.
     let columns = match style.width {
         Width::Fixed(width) => Some(usize::from(width)),
         Width::Terminal => comfy_table::Table::new().width().map(usize::from),
         Width::Unlimited => None,
     };
-    if style.terminal
-        && let Some(columns) = columns.filter(|c| *c >= 60)
-    {
-        out.push_str(&format!(
-            "             {} (cumulative profit, most profitable client first)\n",
-            sparkline(&whale.points, columns - 60)
-        ));
+    for (label, text) in super::summary(report) {
+        out.push_str(&format!("{label}: {text}\n"));
+        if label == "Whale curve"
+            && style.terminal
+            && let Some(columns) = columns.filter(|c| *c >= 60)
+        {
+            out.push_str(&format!(
+                "             {} (cumulative profit, most profitable client first)\n",
+                sparkline(&report.portfolio.whale.points, columns - 60)
+            ));
+        }
     }
-    let quadrants: Vec<String> = p
-        .quadrants
-        .counts
-        .iter()
-        .map(|(q, n)| format!("{} {n}", q.name()))
-        .collect();
-    out.push_str(&format!(
-        "Value vs effort: {} (split at median profit {} and median {:.1} hours to serve)\n",
-        quadrants.join(" · "),
-        grouped(p.quadrants.median_profit),
-        super::ratio_of(p.quadrants.median_hours, rust_decimal::Decimal::ONE)
-    ));
-    if report.clients.iter().any(|c| {
-        c.assessment
-            .guard
-            .as_ref()
-            .is_some_and(|g| g.held_from.is_some())
-    }) {
+    if super::any_guard_held(report) {
         out.push_str("† guarded (strategic or a large share of revenue): held at restructure\n");
     }
     if p.unmatched_tickets > 0 || p.unmatched_meetings > 0 {
