@@ -246,7 +246,7 @@ pub fn aggregate(
         // Payment behaviour: invoices falling due in the period, by as-of.
         if in_period(invoice.due)
             && invoice.due <= as_of
-            && let Some(days_late) = days_late(invoice, as_of)
+            && let Some(days_late) = days_late(&invoice, as_of)
         {
             totals.invoices_due += 1;
             totals.due_amount += invoice.amount;

@@ -147,10 +147,14 @@ pub fn run(settings: &ReportSettings, query: &str) -> anyhow::Result<String> {
         progress: false,
     };
     ingest::ingest(&files, &settings.config, options, &mut evidence)?;
-    let invoices: Vec<&Invoice> = ingested
+    let invoices: Vec<Invoice> = ingested
         .invoices
         .iter()
         .filter(|i| i.client == id && i.counts())
+        .collect();
+    let ids: std::collections::HashMap<u32, String> = invoices
+        .iter()
+        .filter_map(|i| Some((i.index, ingested.invoices.id(i)?.to_string())))
         .collect();
     let paths: Vec<String> = files
         .iter()
@@ -167,7 +171,9 @@ pub fn run(settings: &ReportSettings, query: &str) -> anyhow::Result<String> {
             paths.get(file as usize).map_or("?", String::as_str)
         )
     };
-    Ok(render(&report, client, &invoices, &evidence, &at, settings))
+    Ok(render(
+        &report, client, &invoices, &ids, &evidence, &at, settings,
+    ))
 }
 
 fn money(value: Decimal) -> String {
@@ -199,7 +205,8 @@ fn median_f64(values: Vec<f64>) -> Option<f64> {
 fn render(
     report: &Report,
     client: &ClientReport,
-    invoices: &[&Invoice],
+    invoices: &[Invoice],
+    ids: &std::collections::HashMap<u32, String>,
     evidence: &Evidence,
     at: &dyn Fn(u32, u64) -> String,
     settings: &ReportSettings,
@@ -454,7 +461,8 @@ fn render(
     let as_of = report.period.as_of;
     let in_period = |day: chrono::NaiveDate| day >= report.period.from && day <= report.period.to;
     let invoice_name = |i: &Invoice| {
-        i.id.clone()
+        ids.get(&i.index)
+            .cloned()
             .unwrap_or_else(|| at(i.origin.file, i.origin.line))
     };
     let mut sections: Vec<(String, Vec<String>)> = Vec::new();

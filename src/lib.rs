@@ -20,6 +20,8 @@ pub mod playbook;
 pub mod receivables;
 pub mod render;
 pub mod report;
+#[doc(hidden)]
+pub mod synthetic;
 
 use std::path::PathBuf;
 

@@ -156,7 +156,7 @@ pub fn build(
         .map(|info| empty(&info.name, &info.key, info.owner.clone(), bucket_count))
         .collect();
     let mut max_days_past_due = 0i64;
-    for invoice in ingested.invoices.iter().filter(|i| receivable(i)) {
+    for invoice in ingested.invoices.iter().filter(receivable) {
         let row = &mut rows[invoice.client.index()];
         if invoice.issued >= period.from && invoice.issued <= period.to {
             row.credit_sales += invoice.amount;
@@ -181,10 +181,10 @@ pub fn build(
                 .as_ref()
                 .is_none_or(|(_, oldest)| days > *oldest);
             if older {
-                let id = invoice
-                    .id
-                    .clone()
-                    .unwrap_or_else(|| format!("line {}", invoice.origin.line));
+                let id = ingested
+                    .invoices
+                    .id(&invoice)
+                    .map_or_else(|| format!("line {}", invoice.origin.line), str::to_string);
                 row.oldest_overdue = Some((id, days));
             }
         }
@@ -237,7 +237,7 @@ pub fn build(
         if invoice.due < period.from || invoice.due > period.to || invoice.due > as_of {
             continue;
         }
-        if let Some(days) = crate::aggregate::days_late(invoice, as_of) {
+        if let Some(days) = crate::aggregate::days_late(&invoice, as_of) {
             due_amount += invoice.amount;
             weighted += invoice.amount * Decimal::from(days);
         }

@@ -18,5 +18,6 @@ mod properties;
 mod receivables;
 mod samples;
 mod scripting;
+mod unchanged;
 mod util;
 mod verdicts;

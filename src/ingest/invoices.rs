@@ -1,8 +1,6 @@
 //! Invoice files: rows to `Invoice`s, lines combined, later files replacing
 //! earlier copies of the same invoice.
 
-use std::collections::HashMap;
-
 use chrono::Days;
 use rust_decimal::Decimal;
 
@@ -17,29 +15,7 @@ use crate::error::InputError;
 
 const STATUS_WORDS: &str = "paid, open, void, bad-debt";
 
-/// Every invoice read so far, with the currency each was written in.
-#[derive(Debug, Default)]
-pub struct InvoiceBook {
-    pub invoices: Vec<Invoice>,
-    /// Per invoice: index into `currencies`, or `None` for "the base currency".
-    pub currency_of: Vec<Option<u16>>,
-    pub currencies: Vec<String>,
-    by_id: HashMap<String, usize>,
-    /// Invoices that a later file carried again and replaced.
-    pub replaced: usize,
-}
-
-impl InvoiceBook {
-    fn currency_index(&mut self, code: &str) -> u16 {
-        match self.currencies.iter().position(|c| c == code) {
-            Some(index) => index as u16,
-            None => {
-                self.currencies.push(code.to_string());
-                (self.currencies.len() - 1) as u16
-            }
-        }
-    }
-}
+pub use super::store::InvoiceStore as InvoiceBook;
 
 struct Columns {
     client: usize,
@@ -109,8 +85,6 @@ pub fn read(
         .collect();
     file.settle_date_orders(&date_columns, config.date_order, report)?;
 
-    // Ids first seen in this file, to combine their rows.
-    let mut in_this_file: HashMap<String, usize> = HashMap::new();
     let mut record = csv::StringRecord::new();
     while next_row(file, &mut record, report, skip_bad_rows)? {
         let row = Row::new(&record, file);
@@ -127,48 +101,52 @@ pub fn read(
         if let Some(code) = &currency {
             report.currencies.insert(code.clone());
         }
-        let currency = currency.map(|code| book.currency_index(&code));
-        let Some(id) = invoice.id.clone() else {
-            book.invoices.push(invoice);
-            book.currency_of.push(currency);
-            continue;
+        let currency = match currency {
+            Some(code) => Some(
+                book.currency_index(&code)
+                    .map_err(|err| row.row_error(err.to_string()))?,
+            ),
+            None => None,
         };
-        if let Some(&index) = in_this_file.get(&id) {
-            let earlier = &mut book.invoices[index];
-            let combined = if book.currency_of[index] != currency {
-                Err(row.row_error(format!(
-                    "invoice {id:?} is in another currency here than on line {}",
-                    earlier.origin.line
-                )))
-            } else {
-                combine(earlier, &invoice, columns.lines).map_err(|(what, here, before)| {
-                    let line = earlier.origin.line;
-                    let difference = if here.is_empty() {
-                        format!("a different {what} here than on line {line}")
-                    } else {
-                        format!("{what} {here} here but {before} on line {line}")
-                    };
-                    row.row_error(format!(
-                        "invoice {id:?} has {difference}; rows that share an invoice id must repeat the same invoice values"
-                    ))
-                    .hint("if each row is one line of the invoice, set `lines = true` under [invoices] in clientfit.toml")
-                })
-            };
-            keep(combined, report, skip_bad_rows)?;
-        } else if let Some(&index) = book.by_id.get(&id) {
+        let id = row.text(columns.invoice_id);
+        let earlier = if id.is_empty() { None } else { book.find(id) };
+        let stored = match earlier.and_then(|index| Some((index, book.get_as_written(index)?))) {
+            // A row of an invoice first seen in this file: one of its lines.
+            Some((index, mut earlier)) if earlier.origin.file == file_index => {
+                let combined = if book.currency_of(index) != currency.map(usize::from) {
+                    Err(row.row_error(format!(
+                        "invoice {id:?} is in another currency here than on line {}",
+                        earlier.origin.line
+                    )))
+                } else {
+                    combine(&mut earlier, &invoice, columns.lines).map_err(|(what, here, before)| {
+                        let line = earlier.origin.line;
+                        let difference = if here.is_empty() {
+                            format!("a different {what} here than on line {line}")
+                        } else {
+                            format!("{what} {here} here but {before} on line {line}")
+                        };
+                        row.row_error(format!(
+                            "invoice {id:?} has {difference}; rows that share an invoice id must repeat the same invoice values"
+                        ))
+                        .hint("if each row is one line of the invoice, set `lines = true` under [invoices] in clientfit.toml")
+                    })
+                };
+                if keep(combined, report, skip_bad_rows)?.is_none() {
+                    continue;
+                }
+                book.set(index, &earlier, currency)
+            }
             // A newer export of the same invoice carries its newer status.
-            book.invoices[index] = invoice;
-            book.currency_of[index] = currency;
-            book.replaced += 1;
-            report.replaced += 1;
-            in_this_file.insert(id, index);
-        } else {
-            let index = book.invoices.len();
-            book.invoices.push(invoice);
-            book.currency_of.push(currency);
-            book.by_id.insert(id.clone(), index);
-            in_this_file.insert(id, index);
-        }
+            Some((index, _)) => {
+                report.replaced += 1;
+                book.set(index, &invoice, currency)
+            }
+            None => book
+                .push(&invoice, (!id.is_empty()).then_some(id), currency)
+                .map(|_| ()),
+        };
+        stored.map_err(|err| row.row_error(err.to_string()))?;
     }
     Ok(())
 }
@@ -343,10 +321,9 @@ fn parse_row(
         ))
     })?;
 
-    let id = row.text(columns.invoice_id);
     let invoice = Invoice {
         client,
-        id: (!id.is_empty()).then(|| id.to_string()),
+        index: 0,
         issued,
         due,
         paid,

@@ -17,6 +17,7 @@ pub mod reader;
 pub mod records;
 pub mod source;
 pub mod status;
+pub mod store;
 pub mod tickets;
 
 use rust_decimal::Decimal;
@@ -27,7 +28,7 @@ use columns::Kind;
 use discover::InputFile;
 use identity::Registry;
 use reader::{CsvFile, FileReport};
-use records::{Invoice, Meeting, Ticket};
+use records::{Meeting, Ticket};
 use source::Source;
 
 /// Receives tickets and meetings as they are read.
@@ -41,8 +42,8 @@ pub trait Sink {
 pub struct Ingested {
     pub files: Vec<InputFile>,
     pub registry: Registry,
-    /// Combined invoices, amounts converted to the base currency.
-    pub invoices: Vec<Invoice>,
+    /// Combined invoices; they read back in the base currency.
+    pub invoices: store::InvoiceStore,
     pub currency: Option<String>,
     pub warnings: Vec<String>,
     /// What each file turned out to be, in input order.
@@ -159,7 +160,7 @@ pub fn ingest(
             return Ok(Ingested {
                 files: files.to_vec(),
                 registry,
-                invoices: book.invoices,
+                invoices: book,
                 currency: None,
                 warnings,
                 reports: files_read,
@@ -171,7 +172,7 @@ pub fn ingest(
     Ok(Ingested {
         files: files.to_vec(),
         registry,
-        invoices: book.invoices,
+        invoices: book,
         currency,
         warnings,
         reports: files_read,
@@ -311,9 +312,8 @@ fn convert_currencies(
     // Where each currency first appears, so the user can find it.
     let first_seen = |code: &str| -> String {
         let location = (|| {
-            let index = book.currencies.iter().position(|c| c == code)? as u16;
-            let at = book.currency_of.iter().position(|c| *c == Some(index))?;
-            let origin = book.invoices[at].origin;
+            let index = book.currencies.iter().position(|c| c == code)?;
+            let origin = book.first_in_currency(index)?.origin;
             let file = files.get(origin.file as usize)?;
             Some(format!("{}:{}", file.path.display(), origin.line))
         })();
@@ -371,16 +371,8 @@ fn convert_currencies(
             rate_lines(&missing, &base)
         );
     }
-    for (invoice, currency) in book.invoices.iter_mut().zip(&book.currency_of) {
-        let Some(index) = currency else { continue };
-        let rate = rates[*index as usize];
-        if rate == Decimal::ONE {
-            continue;
-        }
-        invoice.amount *= rate;
-        invoice.discount *= rate;
-        invoice.paid_amount = invoice.paid_amount.map(|v| v * rate);
-        invoice.balance = invoice.balance.map(|v| v * rate);
+    for (index, rate) in rates.into_iter().enumerate() {
+        book.set_rate(index, rate);
     }
     Ok(Some(base))
 }

@@ -18,7 +18,8 @@ pub struct Origin {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Invoice {
     pub client: ClientId,
-    pub id: Option<String>,
+    /// Its position in the `InvoiceStore` (which also holds its id).
+    pub index: u32,
     pub issued: NaiveDate,
     /// As exported, or issued + payment terms.
     pub due: NaiveDate,
@@ -100,7 +101,7 @@ mod tests {
     fn invoice() -> Invoice {
         Invoice {
             client: ClientId(0),
-            id: None,
+            index: 0,
             issued: NaiveDate::from_ymd_opt(2026, 9, 1).unwrap(),
             due: NaiveDate::from_ymd_opt(2026, 10, 1).unwrap(),
             paid: None,

@@ -1,0 +1,478 @@
+//! Compact storage for invoices.
+//!
+//! Invoices are the one kind kept whole (lines combine and later files
+//! replace earlier copies, so nothing about an invoice is final until every
+//! file is read). Years of exports hold millions of them, so each is packed
+//! into 36 bytes: the amount as a 64-bit mantissa and a scale, dates as
+//! `NaiveDate` (4 bytes), the id as an offset into one shared byte arena,
+//! found again through a table of 4-byte entries. The rare values that do
+//! not fit (a discount, a paid amount or balance, an amount beyond 64 bits,
+//! a line number beyond 32 bits) live in a side map. Amounts stay in the
+//! currency they were written in; the exchange rate is applied when an
+//! invoice is read back, so conversion is exact and costs no memory.
+
+use chrono::NaiveDate;
+use hashbrown::HashTable;
+use rust_decimal::Decimal;
+use std::hash::BuildHasher;
+
+use super::identity::ClientId;
+use super::records::{Invoice, Origin};
+use super::status::InvoiceStatus;
+
+/// "No id" in `Packed::id`.
+const NO_ID: u32 = u32::MAX;
+/// "Base currency" (no currency named) in `Packed::currency`.
+const NO_CURRENCY: u8 = u8::MAX;
+/// Set in `Packed::file` when the invoice has an entry in `extras`.
+const HAS_EXTRAS: u16 = 1 << 15;
+/// How many input files the 15 bits of `Packed::file` can name.
+pub const MAX_FILES: usize = 1 << 15;
+/// How many currencies a run can hold (`NO_CURRENCY` is taken).
+pub const MAX_CURRENCIES: usize = u8::MAX as usize;
+
+#[derive(Debug, Clone, Copy)]
+struct Packed {
+    client: u32,
+    issued: NaiveDate,
+    due: NaiveDate,
+    paid: Option<NaiveDate>,
+    /// The amount's mantissa, split to keep the record 4-byte aligned.
+    amount_low: u32,
+    amount_high: i32,
+    line: u32,
+    /// Offset of the id in `InvoiceStore::ids`, or `NO_ID`.
+    id: u32,
+    /// Input file index, with `HAS_EXTRAS` in the top bit.
+    file: u16,
+    /// Status in the low 3 bits, the amount's scale (0..=28) above them.
+    status_scale: u8,
+    currency: u8,
+}
+
+/// What does not fit in a `Packed`: rare in the exports seen so far.
+#[derive(Debug, Clone, Default, PartialEq)]
+struct Extras {
+    /// The whole amount, when its mantissa does not fit 64 bits.
+    amount: Option<Decimal>,
+    discount: Decimal,
+    paid_amount: Option<Decimal>,
+    balance: Option<Decimal>,
+    /// The whole line number, when it does not fit 32 bits.
+    line: Option<u64>,
+}
+
+fn status_code(status: InvoiceStatus) -> u8 {
+    match status {
+        InvoiceStatus::Unstated => 0,
+        InvoiceStatus::Paid => 1,
+        InvoiceStatus::Open => 2,
+        InvoiceStatus::Excluded => 3,
+        InvoiceStatus::BadDebt => 4,
+    }
+}
+
+fn status_of(code: u8) -> InvoiceStatus {
+    match code & 0b111 {
+        1 => InvoiceStatus::Paid,
+        2 => InvoiceStatus::Open,
+        3 => InvoiceStatus::Excluded,
+        4 => InvoiceStatus::BadDebt,
+        _ => InvoiceStatus::Unstated,
+    }
+}
+
+/// Every invoice read, packed; with the ids and currencies they name.
+#[derive(Default)]
+pub struct InvoiceStore {
+    records: Vec<Packed>,
+    extras: hashbrown::HashMap<u32, Extras>,
+    /// Ids, each as a LEB128 length and its bytes.
+    ids: Vec<u8>,
+    /// Invoice indexes, hashed by their id.
+    by_id: HashTable<u32>,
+    hasher: hashbrown::DefaultHashBuilder,
+    /// Currency codes in the order first seen.
+    pub currencies: Vec<String>,
+    /// Per currency: the rate to the base currency, once settled.
+    rates: Vec<Decimal>,
+}
+
+impl std::fmt::Debug for InvoiceStore {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("InvoiceStore")
+            .field("invoices", &self.records.len())
+            .field("currencies", &self.currencies)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Why an invoice could not be stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StoreError {
+    TooManyFiles,
+    TooManyCurrencies,
+    TooManyIds,
+}
+
+impl std::fmt::Display for StoreError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            StoreError::TooManyFiles => "more than 32,767 input files in one run",
+            StoreError::TooManyCurrencies => "more than 254 currencies in one run",
+            StoreError::TooManyIds => "more than 4 GiB of invoice ids in one run",
+        })
+    }
+}
+
+impl InvoiceStore {
+    pub fn len(&self) -> usize {
+        self.records.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.records.is_empty()
+    }
+
+    /// The index of a currency code, adding it when new.
+    pub fn currency_index(&mut self, code: &str) -> Result<u8, StoreError> {
+        if let Some(index) = self.currencies.iter().position(|c| c == code) {
+            return u8::try_from(index).map_err(|_| StoreError::TooManyCurrencies);
+        }
+        if self.currencies.len() >= MAX_CURRENCIES {
+            return Err(StoreError::TooManyCurrencies);
+        }
+        self.currencies.push(code.to_string());
+        self.rates.push(Decimal::ONE);
+        u8::try_from(self.currencies.len() - 1).map_err(|_| StoreError::TooManyCurrencies)
+    }
+
+    /// Convert amounts in `currencies[index]` at `rate` when read back.
+    pub fn set_rate(&mut self, index: usize, rate: Decimal) {
+        if let Some(slot) = self.rates.get_mut(index) {
+            *slot = rate;
+        }
+    }
+
+    /// The currency an invoice was written in (`None`: not named).
+    pub fn currency_of(&self, index: usize) -> Option<usize> {
+        let packed = self.records.get(index)?;
+        (packed.currency != NO_CURRENCY).then_some(usize::from(packed.currency))
+    }
+
+    /// The first invoice written in `currencies[currency]`.
+    pub fn first_in_currency(&self, currency: usize) -> Option<Invoice> {
+        let at = self
+            .records
+            .iter()
+            .position(|p| usize::from(p.currency) == currency)?;
+        self.get(at)
+    }
+
+    /// The invoice with this id, if one was stored.
+    pub fn find(&self, id: &str) -> Option<usize> {
+        let hash = self.hasher.hash_one(id.as_bytes());
+        self.by_id
+            .find(hash, |index| self.id_at(*index as usize) == Some(id))
+            .map(|index| *index as usize)
+    }
+
+    /// Store a new invoice, and its id.
+    pub fn push(
+        &mut self,
+        invoice: &Invoice,
+        id: Option<&str>,
+        currency: Option<u8>,
+    ) -> Result<usize, StoreError> {
+        let index = self.records.len();
+        let index_u32 = u32::try_from(index).map_err(|_| StoreError::TooManyIds)?;
+        let id_offset = match id {
+            Some(id) => {
+                let offset = u32::try_from(self.ids.len())
+                    .ok()
+                    .filter(|offset| *offset != NO_ID)
+                    .ok_or(StoreError::TooManyIds)?;
+                write_length(&mut self.ids, id.len());
+                self.ids.extend_from_slice(id.as_bytes());
+                offset
+            }
+            None => NO_ID,
+        };
+        let packed = self.pack(index_u32, invoice, id_offset, currency)?;
+        self.records.push(packed);
+        if let Some(id) = id {
+            let hash = self.hasher.hash_one(id.as_bytes());
+            let (ids, records, hasher) = (&self.ids, &self.records, &self.hasher);
+            self.by_id.insert_unique(hash, index_u32, |other| {
+                let offset = records.get(*other as usize).map_or(NO_ID, |p| p.id);
+                hasher.hash_one(id_in(ids, offset).unwrap_or("").as_bytes())
+            });
+        }
+        Ok(index)
+    }
+
+    /// Overwrite a stored invoice (a later copy, or its lines combined),
+    /// keeping its id.
+    pub fn set(
+        &mut self,
+        index: usize,
+        invoice: &Invoice,
+        currency: Option<u8>,
+    ) -> Result<(), StoreError> {
+        let Some(id_offset) = self.records.get(index).map(|p| p.id) else {
+            return Ok(());
+        };
+        let index_u32 = u32::try_from(index).map_err(|_| StoreError::TooManyIds)?;
+        let packed = self.pack(index_u32, invoice, id_offset, currency)?;
+        if let Some(slot) = self.records.get_mut(index) {
+            *slot = packed;
+        }
+        Ok(())
+    }
+
+    fn pack(
+        &mut self,
+        index: u32,
+        invoice: &Invoice,
+        id: u32,
+        currency: Option<u8>,
+    ) -> Result<Packed, StoreError> {
+        let file = u16::try_from(invoice.origin.file)
+            .ok()
+            .filter(|file| usize::from(*file) < MAX_FILES)
+            .ok_or(StoreError::TooManyFiles)?;
+        let mut extras = Extras {
+            discount: invoice.discount,
+            paid_amount: invoice.paid_amount,
+            balance: invoice.balance,
+            ..Extras::default()
+        };
+        let mantissa = i64::try_from(invoice.amount.mantissa()).ok();
+        let scale = u8::try_from(invoice.amount.scale()).unwrap_or(0);
+        let (amount_low, amount_high) = match mantissa {
+            // Low 32 bits and high 32 bits of the mantissa.
+            Some(mantissa) => ((mantissa & 0xFFFF_FFFF) as u32, (mantissa >> 32) as i32),
+            None => {
+                extras.amount = Some(invoice.amount);
+                (0, 0)
+            }
+        };
+        let line = match u32::try_from(invoice.origin.line) {
+            Ok(line) => line,
+            Err(_) => {
+                extras.line = Some(invoice.origin.line);
+                0
+            }
+        };
+        let has_extras = extras != Extras::default();
+        if has_extras {
+            self.extras.insert(index, extras);
+        } else {
+            self.extras.remove(&index);
+        }
+        Ok(Packed {
+            client: invoice.client.0,
+            issued: invoice.issued,
+            due: invoice.due,
+            paid: invoice.paid,
+            amount_low,
+            amount_high,
+            line,
+            id,
+            file: file | if has_extras { HAS_EXTRAS } else { 0 },
+            status_scale: status_code(invoice.status) | (scale << 3),
+            currency: currency.unwrap_or(NO_CURRENCY),
+        })
+    }
+
+    /// The invoice at `index`, amounts in the base currency.
+    pub fn get(&self, index: usize) -> Option<Invoice> {
+        let packed = self.records.get(index)?;
+        Some(self.unpack(index, packed, true))
+    }
+
+    /// The invoice at `index`, amounts as written (for combining lines).
+    pub fn get_as_written(&self, index: usize) -> Option<Invoice> {
+        let packed = self.records.get(index)?;
+        Some(self.unpack(index, packed, false))
+    }
+
+    fn unpack(&self, index: usize, packed: &Packed, convert: bool) -> Invoice {
+        let mantissa = (i64::from(packed.amount_high) << 32) | i64::from(packed.amount_low);
+        let mut invoice = Invoice {
+            client: ClientId(packed.client),
+            index: index as u32,
+            issued: packed.issued,
+            due: packed.due,
+            paid: packed.paid,
+            // The scale came from a Decimal, so it is at most 28.
+            amount: Decimal::try_new(mantissa, u32::from(packed.status_scale >> 3))
+                .unwrap_or_default(),
+            paid_amount: None,
+            balance: None,
+            status: status_of(packed.status_scale),
+            discount: Decimal::ZERO,
+            origin: Origin {
+                file: u32::from(packed.file & !HAS_EXTRAS),
+                line: u64::from(packed.line),
+            },
+        };
+        if packed.file & HAS_EXTRAS != 0
+            && let Some(extras) = self.extras.get(&(index as u32))
+        {
+            if let Some(amount) = extras.amount {
+                invoice.amount = amount;
+            }
+            invoice.discount = extras.discount;
+            invoice.paid_amount = extras.paid_amount;
+            invoice.balance = extras.balance;
+            if let Some(line) = extras.line {
+                invoice.origin.line = line;
+            }
+        }
+        if convert && packed.currency != NO_CURRENCY {
+            let rate = self
+                .rates
+                .get(usize::from(packed.currency))
+                .copied()
+                .unwrap_or(Decimal::ONE);
+            if rate != Decimal::ONE {
+                // Rates are checked against the amount range when loaded,
+                // so the products stay far inside Decimal's range.
+                invoice.amount = invoice.amount.saturating_mul(rate);
+                invoice.discount = invoice.discount.saturating_mul(rate);
+                invoice.paid_amount = invoice.paid_amount.map(|v| v.saturating_mul(rate));
+                invoice.balance = invoice.balance.map(|v| v.saturating_mul(rate));
+            }
+        }
+        invoice
+    }
+
+    /// Every invoice, amounts in the base currency.
+    pub fn iter(&self) -> impl Iterator<Item = Invoice> + '_ {
+        self.records
+            .iter()
+            .enumerate()
+            .map(|(index, packed)| self.unpack(index, packed, true))
+    }
+
+    /// An invoice's id, if its export gave one.
+    pub fn id(&self, invoice: &Invoice) -> Option<&str> {
+        let packed = self.records.get(invoice.index as usize)?;
+        id_in(&self.ids, packed.id)
+    }
+
+    fn id_at(&self, index: usize) -> Option<&str> {
+        id_in(&self.ids, self.records.get(index)?.id)
+    }
+}
+
+/// LEB128: ids are short, so most lengths take one byte.
+fn write_length(out: &mut Vec<u8>, mut length: usize) {
+    loop {
+        let byte = (length & 0x7F) as u8;
+        length >>= 7;
+        if length == 0 {
+            out.push(byte);
+            return;
+        }
+        out.push(byte | 0x80);
+    }
+}
+
+fn id_in(ids: &[u8], offset: u32) -> Option<&str> {
+    if offset == NO_ID {
+        return None;
+    }
+    let mut at = offset as usize;
+    let mut length = 0usize;
+    let mut shift = 0u32;
+    loop {
+        let byte = *ids.get(at)?;
+        at += 1;
+        length |= usize::from(byte & 0x7F).checked_shl(shift)?;
+        if byte & 0x80 == 0 {
+            break;
+        }
+        shift += 7;
+    }
+    let bytes = ids.get(at..at.checked_add(length)?)?;
+    std::str::from_utf8(bytes).ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn invoice(amount: Decimal) -> Invoice {
+        Invoice {
+            client: ClientId(7),
+            index: 0,
+            issued: NaiveDate::from_ymd_opt(2026, 9, 1).unwrap(),
+            due: NaiveDate::from_ymd_opt(2026, 10, 1).unwrap(),
+            paid: NaiveDate::from_ymd_opt(2026, 10, 3),
+            amount,
+            paid_amount: None,
+            balance: None,
+            status: InvoiceStatus::BadDebt,
+            discount: Decimal::ZERO,
+            origin: Origin { file: 3, line: 42 },
+        }
+    }
+
+    #[test]
+    fn a_record_takes_36_bytes() {
+        assert_eq!(std::mem::size_of::<Packed>(), 36);
+    }
+
+    #[test]
+    fn invoices_read_back_as_stored() {
+        let mut store = InvoiceStore::default();
+        let plain = invoice(Decimal::new(-123_456, 2));
+        let huge = Invoice {
+            amount: Decimal::from_i128_with_scale(10i128.pow(20) + 1, 4),
+            discount: Decimal::new(5, 1),
+            balance: Some(Decimal::from(3)),
+            paid_amount: Some(Decimal::ZERO),
+            origin: Origin {
+                file: 1,
+                line: u64::from(u32::MAX) + 9,
+            },
+            status: InvoiceStatus::Paid,
+            ..invoice(Decimal::ZERO)
+        };
+        assert_eq!(store.push(&plain, Some("INV-1"), None), Ok(0));
+        assert_eq!(store.push(&huge, None, None), Ok(1));
+        let long_id = "x".repeat(300);
+        assert_eq!(store.push(&plain, Some(&long_id), None), Ok(2));
+        assert_eq!(store.get(0), Some(plain.clone()));
+        assert_eq!(store.get(1), Some(Invoice { index: 1, ..huge }));
+        assert_eq!(store.find("INV-1"), Some(0));
+        assert_eq!(store.find(&long_id), Some(2));
+        assert_eq!(store.find("INV-2"), None);
+        let back = store.get(2).unwrap();
+        assert_eq!(store.id(&back), Some(long_id.as_str()));
+        assert_eq!(store.id(&store.get(1).unwrap()), None);
+    }
+
+    #[test]
+    fn rates_apply_when_read_and_overwrites_drop_extras() {
+        let mut store = InvoiceStore::default();
+        let eur = store.currency_index("EUR").unwrap();
+        let with_discount = Invoice {
+            discount: Decimal::from(10),
+            ..invoice(Decimal::from(100))
+        };
+        store.push(&with_discount, Some("A"), Some(eur)).unwrap();
+        store.set_rate(usize::from(eur), Decimal::new(108, 2));
+        let read = store.get(0).unwrap();
+        // 100 × 1.08 = 108; 10 × 1.08 = 10.8
+        assert_eq!(read.amount, Decimal::new(10800, 2));
+        assert_eq!(read.discount, Decimal::new(1080, 2));
+        assert_eq!(store.get_as_written(0).unwrap().amount, Decimal::from(100));
+        store.set(0, &invoice(Decimal::from(5)), Some(eur)).unwrap();
+        assert_eq!(store.get_as_written(0).unwrap().discount, Decimal::ZERO);
+        assert!(store.extras.is_empty());
+        assert_eq!(store.find("A"), Some(0));
+    }
+}
