@@ -73,7 +73,7 @@ pub fn run(settings: &CheckSettings) -> anyhow::Result<CheckOutcome> {
         .reports
         .iter()
         .filter(|r| r.kind == Some(Kind::Invoices))
-        .flat_map(|r| r.clients.iter().copied())
+        .flat_map(|r| r.clients.iter())
         .collect();
     let mut strays: BTreeMap<String, (String, BTreeSet<String>)> = BTreeMap::new();
     for report in ingested
@@ -82,7 +82,7 @@ pub fn run(settings: &CheckSettings) -> anyhow::Result<CheckOutcome> {
         .filter(|r| matches!(r.kind, Some(Kind::Tickets | Kind::Meetings)))
     {
         for id in report.clients.iter().filter(|id| !invoiced.contains(id)) {
-            let info = &registry.clients()[*id as usize];
+            let info = &registry.clients()[id as usize];
             let entry = strays
                 .entry(info.key.clone())
                 .or_insert_with(|| (info.name.clone(), BTreeSet::new()));

@@ -46,7 +46,7 @@ pub struct Registry {
     by_domain: HashMap<String, ClientId>,
     /// Raw spellings already resolved: most rows repeat a spelling seen
     /// before, and this skips normalising them again.
-    by_spelling: HashMap<String, ClientId>,
+    by_spelling: hashbrown::HashMap<String, ClientId>,
     clients: Vec<ClientInfo>,
 }
 

@@ -60,6 +60,7 @@ pub fn read(
     let keys: Vec<usize> = [client, email, Some(date)].into_iter().flatten().collect();
 
     let mut record = csv::StringRecord::new();
+    let mut statuses = status::Memo::default();
     while next_row(file, &mut record, report, skip_bad_rows)? {
         let row = Row::new(&record, file);
         if row.is_section_or_total(&keys) {
@@ -75,7 +76,7 @@ pub fn read(
             status_column,
             canceled,
             no_show,
-            &custom_status,
+            (&custom_status, &mut statuses),
             config,
         );
         let Some((day, minutes, status, attendees)) = keep(parsed, report, skip_bad_rows)? else {
@@ -115,7 +116,7 @@ fn parse_row(
     status_column: Option<usize>,
     canceled: Option<usize>,
     no_show: Option<usize>,
-    custom_status: &[(String, MeetingStatus)],
+    (custom_status, statuses): (&[(String, MeetingStatus)], &mut status::Memo<MeetingStatus>),
     config: &Config,
 ) -> Result<(chrono::NaiveDate, Decimal, MeetingStatus, u32), InputError> {
     let (day, start_time) = row
@@ -124,7 +125,7 @@ fn parse_row(
     let status = match status_column {
         Some(column) => {
             let text = row.text(Some(column));
-            status::lookup(custom_status, text, status::meeting_status).ok_or_else(|| {
+            statuses.lookup(custom_status, text, status::meeting_status).ok_or_else(|| {
                 row.error(column, format!("is not a meeting status clientfit knows ({STATUS_WORDS}, and their usual spellings)"))
                     .hint(format!(
                         "map it in clientfit.toml:\n        [meetings.status]\n        {text:?} = \"attended\"   # or no-show, cancelled, rescheduled, scheduled"

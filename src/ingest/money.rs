@@ -187,6 +187,13 @@ fn trailing_currency(text: &str) -> Option<(CurrencyMark, &str)> {
 /// Digits with optional grouping (groups of three after the first, one
 /// grouping character throughout) and an optional fraction.
 fn parse_number(text: &str, separator: DecimalSeparator) -> Result<Decimal, MoneyProblem> {
+    if let Some(value) = plain_digits(text, separator.char()) {
+        return if value.abs() > MAX_AMOUNT {
+            Err(MoneyProblem::TooLarge)
+        } else {
+            Ok(value)
+        };
+    }
     let decimal_char = separator.char();
     let (integer, fraction) = match text.rfind(decimal_char) {
         Some(index) => (
@@ -245,6 +252,36 @@ fn parse_number(text: &str, separator: DecimalSeparator) -> Result<Decimal, Mone
     Ok(value)
 }
 
+/// The common case, without building a string: digits, maybe one decimal
+/// separator and more digits, at most 18 digits in all (so the mantissa
+/// fits an `i64`). Anything else takes the general path.
+fn plain_digits(text: &str, decimal_char: char) -> Option<Decimal> {
+    let mut mantissa: i64 = 0;
+    let mut digits = 0u32;
+    let mut scale: Option<u32> = None;
+    for byte in text.bytes() {
+        if byte.is_ascii_digit() {
+            digits += 1;
+            if digits > 18 {
+                return None;
+            }
+            mantissa = mantissa * 10 + i64::from(byte - b'0');
+            if let Some(scale) = &mut scale {
+                *scale += 1;
+            }
+        } else if char::from(byte) == decimal_char && scale.is_none() && digits > 0 {
+            scale = Some(0);
+        } else {
+            return None;
+        }
+    }
+    match scale {
+        Some(0) => None,
+        _ if digits == 0 => None,
+        scale => Decimal::try_new(mantissa, scale.unwrap_or(0)).ok(),
+    }
+}
+
 /// Decide whether a rejected number would have parsed with the other decimal
 /// separator, to point the user at the right setting.
 fn other_separator_or_not(text: &str, separator: DecimalSeparator) -> MoneyProblem {
@@ -300,6 +337,40 @@ mod tests {
 
     fn amount(text: &str) -> Decimal {
         parse_money(text, DecimalSeparator::Dot).unwrap().amount
+    }
+
+    #[test]
+    fn the_fast_path_agrees_with_the_general_one() {
+        use std::str::FromStr;
+        for text in [
+            "0",
+            "12",
+            "12.5",
+            "007.10",
+            "999999999999999.99",
+            "123456789012345678",
+        ] {
+            let fast = plain_digits(text, '.').unwrap();
+            let general = Decimal::from_str(text).unwrap();
+            assert_eq!((fast, fast.scale()), (general, general.scale()), "{text}");
+        }
+        // Not plain: left to the general path, which knows the errors.
+        for text in [
+            "1.",
+            ".5",
+            "1.2.3",
+            "1,000",
+            "-5",
+            "",
+            "1234567890123456789",
+        ] {
+            assert_eq!(plain_digits(text, '.'), None, "{text}");
+        }
+        assert_eq!(plain_digits("12,5", ','), Some(Decimal::new(125, 1)));
+        assert_eq!(
+            parse_money("1000000000000000.01", DecimalSeparator::Dot),
+            Err(MoneyProblem::TooLarge)
+        );
     }
 
     #[test]

@@ -10,7 +10,7 @@ use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
 use super::columns::{Headers, Kind};
-use super::date::{DateOrder, OrderEvidence, order_evidence, parse_date_time};
+use super::date::{DateOrder, OrderEvidence, order_evidence, parse_date, parse_date_time};
 use super::duration::{DurationUnit, parse_minutes};
 use super::money::{DecimalSeparator, Money, parse_money};
 use super::source::Source;
@@ -54,7 +54,7 @@ pub struct FileReport {
     pub last_date: Option<NaiveDate>,
     pub currencies: BTreeSet<String>,
     /// Clients named in this file (registry ids), for `check`.
-    pub clients: BTreeSet<u32>,
+    pub clients: ClientSet,
     /// Rows naming no client (tickets and meetings).
     pub unmatched: u64,
     pub warnings: Vec<String>,
@@ -64,6 +64,41 @@ impl FileReport {
     pub fn saw_date(&mut self, day: NaiveDate) {
         self.first_date = Some(self.first_date.map_or(day, |d| d.min(day)));
         self.last_date = Some(self.last_date.map_or(day, |d| d.max(day)));
+    }
+}
+
+/// A set of registry ids: one bit per client, as files name the same
+/// clients on millions of rows.
+#[derive(Debug, Clone, Default)]
+pub struct ClientSet {
+    bits: Vec<u64>,
+}
+
+impl ClientSet {
+    pub fn insert(&mut self, id: u32) {
+        let word = (id / 64) as usize;
+        if word >= self.bits.len() {
+            self.bits.resize(word + 1, 0);
+        }
+        if let Some(bits) = self.bits.get_mut(word) {
+            *bits |= 1 << (id % 64);
+        }
+    }
+
+    pub fn contains(&self, id: &u32) -> bool {
+        self.bits
+            .get((id / 64) as usize)
+            .is_some_and(|bits| bits & (1 << (id % 64)) != 0)
+    }
+
+    /// The ids in ascending order.
+    pub fn iter(&self) -> impl Iterator<Item = u32> + '_ {
+        self.bits.iter().zip(0u32..).flat_map(|(bits, word)| {
+            let bits = *bits;
+            (0u32..64)
+                .filter(move |bit| bits & (1u64 << bit) != 0)
+                .map(move |bit| word * 64 + bit)
+        })
     }
 }
 
@@ -354,6 +389,22 @@ fn csv_error(path: &Path, err: &csv::Error) -> InputError {
     }
 }
 
+/// `str::trim`, with a shortcut for the usual cell that starts and ends
+/// with a printable ASCII character (every other byte, ASCII space and
+/// control characters or the first and last bytes of a multi-byte
+/// character, takes the full Unicode-aware path).
+pub fn trim(cell: &str) -> &str {
+    let bytes = cell.as_bytes();
+    match (bytes.first(), bytes.last()) {
+        (Some(first), Some(last))
+            if (0x21..0x7F).contains(first) && (0x21..0x7F).contains(last) =>
+        {
+            cell
+        }
+        _ => cell.trim(),
+    }
+}
+
 /// One data row with what is needed to report a bad cell.
 pub struct Row<'a> {
     pub record: &'a csv::StringRecord,
@@ -371,7 +422,7 @@ impl<'a> Row<'a> {
     pub fn text(&self, column: Option<usize>) -> &'a str {
         column
             .and_then(|index| self.record.get(index))
-            .map_or("", str::trim)
+            .map_or("", trim)
     }
 
     /// A section heading or total row of a report-style export: its first
@@ -383,7 +434,12 @@ impl<'a> Row<'a> {
             .map(str::trim)
             .find(|cell| !cell.is_empty())
             .unwrap_or("");
-        first.to_lowercase().starts_with("total")
+        // Only ASCII letters lower-case to "total", so comparing the first
+        // five bytes is the same test as lower-casing the cell, and free.
+        first
+            .as_bytes()
+            .get(..5)
+            .is_some_and(|start| start.eq_ignore_ascii_case(b"total"))
             || key_columns
                 .iter()
                 .all(|column| self.text(Some(*column)).is_empty())
@@ -410,7 +466,22 @@ impl<'a> Row<'a> {
     }
 
     pub fn date(&self, column: Option<usize>) -> Result<Option<NaiveDate>, InputError> {
-        Ok(self.date_time(column)?.map(|(date, _)| date))
+        let text = self.text(column);
+        let Some(column) = column.filter(|_| !text.is_empty()) else {
+            return Ok(None);
+        };
+        // The date alone: reading the time of day too would cost a
+        // little on every row of a file with millions.
+        match parse_date(text, self.file.date_order(column)) {
+            Ok(value) => Ok(Some(value)),
+            Err(problem) => {
+                let error = self.error(column, problem.message());
+                Err(match problem.hint() {
+                    Some(hint) => error.hint(hint),
+                    None => error,
+                })
+            }
+        }
     }
 
     pub fn date_time(
@@ -504,5 +575,40 @@ pub fn keep<T>(
             Ok(None)
         }
         Err(err) => Err(err),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn trim_is_str_trim() {
+        for cell in [
+            "",
+            " ",
+            "a",
+            " a ",
+            "\u{b}x\u{b}",
+            "x\u{a0}",
+            "\u{2003}Acme",
+            "Acme",
+            "\ta",
+            "é",
+            "é ",
+            "a\u{85}",
+        ] {
+            assert_eq!(trim(cell), cell.trim(), "{cell:?}");
+        }
+    }
+
+    #[test]
+    fn client_sets_list_ids_in_order() {
+        let mut set = ClientSet::default();
+        for id in [130, 3, 64, 3, 0] {
+            set.insert(id);
+        }
+        assert_eq!(set.iter().collect::<Vec<_>>(), vec![0, 3, 64, 130]);
+        assert!(set.contains(&64) && !set.contains(&65) && !set.contains(&9999));
     }
 }

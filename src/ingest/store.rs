@@ -169,11 +169,27 @@ impl InvoiceStore {
         self.get(at)
     }
 
+    /// Make room for about `additional` more invoices, so that the id
+    /// table is not rebuilt again and again as a large file is read.
+    pub fn reserve(&mut self, additional: usize) {
+        self.records.reserve(additional);
+        let (ids, records, hasher) = (&self.ids, &self.records, &self.hasher);
+        self.by_id.reserve(additional, |index| {
+            let offset = records.get(*index as usize).map_or(NO_ID, |p| p.id);
+            hasher.hash_one(id_bytes_in(ids, offset).unwrap_or_default())
+        });
+    }
+
     /// The invoice with this id, if one was stored.
     pub fn find(&self, id: &str) -> Option<usize> {
         let hash = self.hasher.hash_one(id.as_bytes());
         self.by_id
-            .find(hash, |index| self.id_at(*index as usize) == Some(id))
+            .find(hash, |index| {
+                self.records
+                    .get(*index as usize)
+                    .and_then(|p| id_bytes_in(&self.ids, p.id))
+                    == Some(id.as_bytes())
+            })
             .map(|index| *index as usize)
     }
 
@@ -205,7 +221,7 @@ impl InvoiceStore {
             let (ids, records, hasher) = (&self.ids, &self.records, &self.hasher);
             self.by_id.insert_unique(hash, index_u32, |other| {
                 let offset = records.get(*other as usize).map_or(NO_ID, |p| p.id);
-                hasher.hash_one(id_in(ids, offset).unwrap_or("").as_bytes())
+                hasher.hash_one(id_bytes_in(ids, offset).unwrap_or_default())
             });
         }
         Ok(index)
@@ -361,10 +377,6 @@ impl InvoiceStore {
         let packed = self.records.get(invoice.index as usize)?;
         id_in(&self.ids, packed.id)
     }
-
-    fn id_at(&self, index: usize) -> Option<&str> {
-        id_in(&self.ids, self.records.get(index)?.id)
-    }
 }
 
 /// LEB128: ids are short, so most lengths take one byte.
@@ -381,6 +393,11 @@ fn write_length(out: &mut Vec<u8>, mut length: usize) {
 }
 
 fn id_in(ids: &[u8], offset: u32) -> Option<&str> {
+    std::str::from_utf8(id_bytes_in(ids, offset)?).ok()
+}
+
+/// The bytes of an id: hashing and comparing them needs no UTF-8 check.
+fn id_bytes_in(ids: &[u8], offset: u32) -> Option<&[u8]> {
     if offset == NO_ID {
         return None;
     }
@@ -396,8 +413,7 @@ fn id_in(ids: &[u8], offset: u32) -> Option<&str> {
         }
         shift += 7;
     }
-    let bytes = ids.get(at..at.checked_add(length)?)?;
-    std::str::from_utf8(bytes).ok()
+    ids.get(at..at.checked_add(length)?)
 }
 
 #[cfg(test)]

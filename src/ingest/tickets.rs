@@ -28,42 +28,52 @@ impl MarkerSet {
     }
 }
 
-/// The whole tags of a cell: pieces between `,` or `;`, and the words of
-/// each piece (Zendesk separates tags with spaces). Lower-cased.
-fn tags_of(cell: &str, into: &mut Vec<String>) {
-    for piece in cell.split([',', ';']) {
-        let piece = piece.trim().to_lowercase();
-        if piece.is_empty() {
-            continue;
-        }
-        if piece.contains(char::is_whitespace) {
-            into.extend(piece.split_whitespace().map(str::to_string));
-        }
-        into.push(piece);
+/// Is `text`, trimmed and in any case, one of the lower-case `markers`?
+/// Without lower-casing into a new string when the text is ASCII, as it
+/// is on nearly every row.
+fn is_marker(markers: &[String], text: &str) -> bool {
+    let text = text.trim();
+    if text.is_empty() {
+        false
+    } else if text.is_ascii() {
+        markers
+            .iter()
+            .any(|marker| text.eq_ignore_ascii_case(marker))
+    } else {
+        let lower = text.to_lowercase();
+        markers.contains(&lower)
     }
 }
 
-fn matches(markers: &[String], values: &[String]) -> bool {
-    values
-        .iter()
-        .any(|value| markers.iter().any(|marker| marker == value))
+/// Do the whole tags of these cells include a marker? Tags are the pieces
+/// between `,` or `;`, and the words of each piece (Zendesk separates tags
+/// with spaces).
+fn tags_match(markers: &[String], cells: &[&str]) -> bool {
+    cells.iter().any(|cell| {
+        cell.split([',', ';']).any(|piece| {
+            let piece = piece.trim();
+            is_marker(markers, piece)
+                || (piece.contains(char::is_whitespace)
+                    && piece
+                        .split_whitespace()
+                        .any(|word| is_marker(markers, word)))
+        })
+    })
 }
 
-/// Judge a ticket's type, tags and priority against the markers:
+/// Judge a ticket's type, tag cells and priority against the markers:
 /// (scope change, abusive, escalation).
 pub fn classify(
     markers: &MarkerSet,
     kind: &str,
-    tags: &[String],
+    tag_cells: &[&str],
     priority: &str,
 ) -> (bool, bool, bool) {
-    let kind = kind.trim().to_lowercase();
-    let priority = priority.trim().to_lowercase();
-    let scope_change = matches(&markers.scope_change, tags)
-        || (!kind.is_empty() && markers.scope_change.contains(&kind));
-    let abusive = matches(&markers.abuse, tags);
-    let escalation = matches(&markers.escalation, tags)
-        || (!priority.is_empty() && markers.escalation.contains(&priority));
+    let scope_change =
+        tags_match(&markers.scope_change, tag_cells) || is_marker(&markers.scope_change, kind);
+    let abusive = tags_match(&markers.abuse, tag_cells);
+    let escalation =
+        tags_match(&markers.escalation, tag_cells) || is_marker(&markers.escalation, priority);
     (scope_change, abusive, escalation)
 }
 
@@ -146,7 +156,6 @@ pub fn read(
         .collect();
 
     let mut record = csv::StringRecord::new();
-    let mut tags = Vec::new();
     let mut ids_here = Vec::new();
     while next_row(file, &mut record, report, skip_bad_rows)? {
         let row = Row::new(&record, file);
@@ -172,12 +181,15 @@ pub fn read(
         let Some((created, minutes)) = keep(parsed, report, skip_bad_rows)? else {
             continue;
         };
-        tags.clear();
-        for column in &tag_columns {
-            tags_of(row.text(Some(*column)), &mut tags);
-        }
-        let (scope_change, abusive, escalation) =
-            classify(markers, row.text(kind), &tags, row.text(priority));
+        let (kind, priority) = (row.text(kind), row.text(priority));
+        // One tag column is the usual case, and needs no vector.
+        let (scope_change, abusive, escalation) = match tag_columns.as_slice() {
+            [one] => classify(markers, kind, &[row.text(Some(*one))], priority),
+            many => {
+                let cells: Vec<&str> = many.iter().map(|c| row.text(Some(*c))).collect();
+                classify(markers, kind, &cells, priority)
+            }
+        };
         let client = client_of(&row, client, email, registry);
         report.saw_date(created);
         match client {
@@ -218,10 +230,8 @@ fn is_seconds_column(matched: &str, headers: &[String]) -> bool {
 mod tests {
     use super::*;
 
-    fn tags(cell: &str) -> Vec<String> {
-        let mut out = Vec::new();
-        tags_of(cell, &mut out);
-        out
+    fn tags(cell: &str) -> [&str; 1] {
+        [cell]
     }
 
     #[test]
@@ -233,6 +243,19 @@ mod tests {
         );
         assert_eq!(
             classify(&markers, "", &tags("abusive threat"), ""),
+            (false, true, false)
+        );
+        // Several tag columns, any case, accents lower-cased too.
+        let zendesk = MarkerSet::new(&Markers {
+            abuse: vec!["Grosero".into(), "ÜBEL".into()],
+            ..Markers::default()
+        });
+        assert_eq!(
+            classify(&zendesk, "", &["billing", "vip; GROSERO"], ""),
+            (false, true, false)
+        );
+        assert_eq!(
+            classify(&zendesk, "", &["sehr übel"], ""),
             (false, true, false)
         );
         assert_eq!(
