@@ -34,6 +34,23 @@ pub struct ActivityTotals {
     pub active: bool,
 }
 
+impl ActivityTotals {
+    fn add(&mut self, other: &ActivityTotals) {
+        self.tickets += other.tickets;
+        self.ticket_minutes += other.ticket_minutes;
+        self.scope_changes += other.scope_changes;
+        self.escalations += other.escalations;
+        self.abusive_tickets += other.abusive_tickets;
+        self.scheduled += other.scheduled;
+        self.attended += other.attended;
+        self.no_shows += other.no_shows;
+        self.cancelled += other.cancelled;
+        self.attended_person_minutes += other.attended_person_minutes;
+        self.no_show_person_minutes += other.no_show_person_minutes;
+        self.active |= other.active;
+    }
+}
+
 /// The streaming end of ingest: folds tickets and meetings into per-client
 /// totals as they are read.
 #[derive(Debug)]
@@ -72,6 +89,23 @@ impl Activity {
 }
 
 impl Sink for Activity {
+    fn fork(&self) -> Option<Activity> {
+        Some(Activity::new(self.bounds))
+    }
+
+    fn absorb(&mut self, fork: Activity, ids: &[ClientId]) {
+        self.unmatched_tickets += fork.unmatched_tickets;
+        self.unmatched_meetings += fork.unmatched_meetings;
+        if let Some(day) = fork.earliest {
+            self.seen(day);
+        }
+        for (totals, id) in fork.per_client.into_iter().zip(ids) {
+            if totals != ActivityTotals::default() {
+                self.totals(*id).add(&totals);
+            }
+        }
+    }
+
     fn ticket(&mut self, ticket: &Ticket) {
         self.seen(ticket.created);
         if !self.bounds.contains(ticket.created) {

@@ -39,7 +39,7 @@ pub struct MasterEntry {
     pub segment: Option<String>,
 }
 
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub struct Registry {
     legal_forms: HashSet<String>,
     by_key: HashMap<String, ClientId>,
@@ -169,6 +169,24 @@ impl Registry {
         };
         self.by_spelling.insert(name.to_string(), id);
         Some(id)
+    }
+
+    /// Take in the clients of a registry copied from this one and filled
+    /// on another thread: each of its clients is one of ours with the same
+    /// key, or is added, in its order. Returns where each of its ids went.
+    pub fn absorb(&mut self, other: &Registry) -> Vec<ClientId> {
+        other
+            .clients
+            .iter()
+            .map(|info| match self.by_key.get(&info.key) {
+                Some(id) => *id,
+                None => {
+                    let id = self.push(info.clone());
+                    self.by_key.insert(info.key.clone(), id);
+                    id
+                }
+            })
+            .collect()
     }
 
     /// The client a name refers to, if it is known (by key or alias).

@@ -35,6 +35,23 @@ use source::Source;
 pub trait Sink {
     fn ticket(&mut self, ticket: &Ticket);
     fn meeting(&mut self, meeting: &Meeting);
+
+    /// An empty sink of the same kind for another thread, or `None` to
+    /// read every file on this one. A fork sees client ids of its own
+    /// thread's registry; `absorb` maps them back.
+    fn fork(&self) -> Option<Self>
+    where
+        Self: Sized,
+    {
+        None
+    }
+
+    /// Take in what a fork received; its client id `i` is `ids[i]` here.
+    fn absorb(&mut self, _fork: Self, _ids: &[identity::ClientId])
+    where
+        Self: Sized,
+    {
+    }
 }
 
 /// What ingest hands to aggregation besides the streamed records.
@@ -96,62 +113,102 @@ fn progress_bar(files: &[InputFile], wanted: bool) -> Option<indicatif::Progress
 
 /// Read every file, clients first (they define names, aliases and domains),
 /// then invoices (which name the clients), then tickets and meetings.
-pub fn ingest(
+///
+/// When the sink can fork and the machine has more than one core, the
+/// invoice, ticket and meeting files are read on threads of their own, each
+/// with a copy of the registry; the copies are then merged in that order,
+/// so client ids and names come out exactly as if read one after another.
+pub fn ingest<S: Sink + Send>(
     files: &[InputFile],
     config: &Config,
     options: IngestOptions,
-    sink: &mut dyn Sink,
+    sink: &mut S,
 ) -> anyhow::Result<Ingested> {
-    let mut registry = Registry::new(&config.clients.legal_forms);
-    let mut book = invoices::InvoiceBook::default();
-    let markers = tickets::MarkerSet::new(&config.markers);
-    let mut seen_tickets = tickets::SeenTickets::default();
-    let mut reports: Vec<Option<FileReport>> = vec![None; files.len()];
     let delimiter = config.delimiter_byte()?;
     let progress = progress_bar(files, options.progress);
-    for kind in [Kind::Clients, Kind::Invoices, Kind::Tickets, Kind::Meetings] {
-        let mut of_kind: Vec<usize> = (0..files.len())
-            .filter(|i| files[*i].kind == kind)
-            .collect();
-        if kind == Kind::Tickets && of_kind.len() > 1 {
-            // Newest (last) file first, so its copy of a ticket wins.
-            of_kind.reverse();
-            seen_tickets.active = true;
+    let markers = tickets::MarkerSet::new(&config.markers);
+    let reader = GroupReader {
+        files,
+        config,
+        delimiter,
+        options,
+        markers: &markers,
+        progress: progress.as_ref(),
+    };
+    let mut reports: Vec<Option<FileReport>> = vec![None; files.len()];
+    let mut registry = Registry::new(&config.clients.legal_forms);
+    let mut clients = reader.read(&[Kind::Clients], registry, None::<&mut S>)?;
+    registry = std::mem::take(&mut clients.registry);
+    clients.place(&mut reports);
+
+    let threads = std::thread::available_parallelism().map_or(1, usize::from);
+    let groups = [Kind::Invoices, Kind::Tickets, Kind::Meetings];
+    let forks: Option<Vec<S>> = if threads > 1 {
+        groups.iter().map(|_| sink.fork()).collect()
+    } else {
+        None
+    };
+    let (book, registry) = match forks {
+        None => {
+            let mut all = reader.read(&groups, registry, Some(&mut *sink))?;
+            all.place(&mut reports);
+            (all.book, all.registry)
         }
-        for index in of_kind {
-            let input = &files[index];
-            let mut report = FileReport {
-                path: input.path.clone(),
-                kind: Some(kind),
-                ..FileReport::default()
-            };
-            let result = read_one(
-                input,
-                index as u32,
-                config,
-                delimiter,
-                options,
-                &mut ReadState {
-                    registry: &mut registry,
-                    book: &mut book,
-                    markers: &markers,
-                    seen_tickets: &mut seen_tickets,
-                    sink: &mut *sink,
-                    progress: progress.as_ref(),
-                },
-                &mut report,
-            );
-            match result {
-                Ok(()) => {}
-                Err(err) if options.keep_going => report.error = Some(err),
-                Err(err) => return Err(err.into()),
+        Some(forks) => {
+            let results: Vec<anyhow::Result<(Group, S)>> = std::thread::scope(|scope| {
+                let handles: Vec<_> = groups
+                    .iter()
+                    .zip(forks)
+                    .map(|(kind, mut fork)| {
+                        let registry = registry.clone();
+                        let reader = &reader;
+                        scope.spawn(move || {
+                            reader
+                                .read(&[*kind], registry, Some(&mut fork))
+                                .map(|group| (group, fork))
+                        })
+                    })
+                    .collect();
+                handles
+                    .into_iter()
+                    .map(|handle| {
+                        handle
+                            .join()
+                            .unwrap_or_else(|_| Err(anyhow::anyhow!("a reading thread failed")))
+                    })
+                    .collect()
+            });
+            // The first error in reading order, as a single thread would stop at.
+            let mut done = Vec::with_capacity(results.len());
+            for result in results {
+                done.push(result?);
             }
-            reports[index] = Some(report);
+            // The invoices' registry is the base: ids there are final.
+            let mut done = done.into_iter();
+            let Some((mut first, first_fork)) = done.next() else {
+                anyhow::bail!("no reading thread ran");
+            };
+            let mut registry = std::mem::take(&mut first.registry);
+            let book = std::mem::take(&mut first.book);
+            let same: Vec<identity::ClientId> =
+                (0..registry.len() as u32).map(identity::ClientId).collect();
+            sink.absorb(first_fork, &same);
+            first.place(&mut reports);
+            for (mut group, fork) in done {
+                let ids = registry.absorb(&group.registry);
+                for report in group.reports.iter_mut().flatten() {
+                    report.clients = report.clients.mapped(&ids);
+                }
+                sink.absorb(fork, &ids);
+                group.place(&mut reports);
+            }
+            (book, registry)
         }
-    }
+    };
     if let Some(progress) = &progress {
         progress.finish_and_clear();
     }
+    let mut book = book;
     let files_read: Vec<FileReport> = reports.into_iter().flatten().collect();
     let warnings = warnings_of(&files_read);
     let currency = match convert_currencies(&mut book, config, files) {
@@ -178,6 +235,112 @@ pub fn ingest(
         reports: files_read,
         error: None,
     })
+}
+
+/// What reading the files of some kinds yields.
+#[derive(Default)]
+struct Group {
+    registry: Registry,
+    book: invoices::InvoiceBook,
+    /// Per input file: its report, if this group read it.
+    reports: Vec<Option<FileReport>>,
+}
+
+impl Group {
+    fn place(&mut self, reports: &mut [Option<FileReport>]) {
+        for (slot, report) in reports.iter_mut().zip(self.reports.iter_mut()) {
+            if report.is_some() {
+                *slot = report.take();
+            }
+        }
+    }
+}
+
+/// Everything reading needs that does not change while reading.
+struct GroupReader<'a> {
+    files: &'a [InputFile],
+    config: &'a Config,
+    delimiter: Option<u8>,
+    options: IngestOptions,
+    markers: &'a tickets::MarkerSet,
+    progress: Option<&'a indicatif::ProgressBar>,
+}
+
+impl GroupReader<'_> {
+    /// Read the files of `kinds`, in that order, each kind in input order.
+    fn read<S: Sink>(
+        &self,
+        kinds: &[Kind],
+        registry: Registry,
+        mut sink: Option<&mut S>,
+    ) -> anyhow::Result<Group> {
+        let files = self.files;
+        let mut group = Group {
+            registry,
+            book: invoices::InvoiceBook::default(),
+            reports: vec![None; files.len()],
+        };
+        let mut seen_tickets = tickets::SeenTickets::default();
+        let mut no_sink = NoSink;
+        for kind in kinds {
+            let kind = *kind;
+            let mut of_kind: Vec<usize> = (0..files.len())
+                .filter(|i| files.get(*i).is_some_and(|f| f.kind == kind))
+                .collect();
+            if kind == Kind::Tickets && of_kind.len() > 1 {
+                // Newest (last) file first, so its copy of a ticket wins.
+                of_kind.reverse();
+                seen_tickets.active = true;
+            }
+            for index in of_kind {
+                let Some(input) = files.get(index) else {
+                    continue;
+                };
+                let mut report = FileReport {
+                    path: input.path.clone(),
+                    kind: Some(kind),
+                    ..FileReport::default()
+                };
+                let sink: &mut dyn Sink = match sink.as_mut() {
+                    Some(sink) => &mut **sink,
+                    None => &mut no_sink,
+                };
+                let result = read_one(
+                    input,
+                    index as u32,
+                    self.config,
+                    self.delimiter,
+                    self.options,
+                    &mut ReadState {
+                        registry: &mut group.registry,
+                        book: &mut group.book,
+                        markers: self.markers,
+                        seen_tickets: &mut seen_tickets,
+                        sink,
+                        progress: self.progress,
+                    },
+                    &mut report,
+                );
+                match result {
+                    Ok(()) => {}
+                    Err(err) if self.options.keep_going => report.error = Some(err),
+                    Err(err) => return Err(err.into()),
+                }
+                if let Some(slot) = group.reports.get_mut(index) {
+                    *slot = Some(report);
+                }
+            }
+        }
+        Ok(group)
+    }
+}
+
+/// Where tickets and meetings go when only clients files are read.
+struct NoSink;
+
+impl Sink for NoSink {
+    fn ticket(&mut self, _: &Ticket) {}
+    fn meeting(&mut self, _: &Meeting) {}
 }
 
 /// What reading a file updates.

@@ -91,6 +91,17 @@ impl ClientSet {
             .is_some_and(|bits| bits & (1 << (id % 64)) != 0)
     }
 
+    /// The same clients under other ids: `id` becomes `ids[id]`.
+    pub fn mapped(&self, ids: &[super::identity::ClientId]) -> ClientSet {
+        let mut set = ClientSet::default();
+        for id in self.iter() {
+            if let Some(new) = ids.get(id as usize) {
+                set.insert(new.0);
+            }
+        }
+        set
+    }
+
     /// The ids in ascending order.
     pub fn iter(&self) -> impl Iterator<Item = u32> + '_ {
         self.bits.iter().zip(0u32..).flat_map(|(bits, word)| {
