@@ -519,6 +519,31 @@ fn write_out(
     }
 }
 
+/// The report's warnings on stderr, then the report itself, streamed to
+/// `--output` (atomically) or stdout.
+fn write_report(
+    report: &crate::report::Report,
+    settings: &ReportSettings,
+    inputs: &[PathBuf],
+    stdout: &mut dyn Write,
+    stderr: &mut dyn Write,
+) -> anyhow::Result<()> {
+    if !settings.quiet {
+        for warning in &report.warnings {
+            writeln!(stderr, "warning: {warning}").context("writing warnings")?;
+        }
+    }
+    let render = |out: &mut dyn Write| {
+        crate::render::render_to(report, settings.format, settings.style, out)
+    };
+    match &settings.output {
+        Some(path) => crate::output::write_atomically_with(path, inputs, render),
+        None => render(&mut *stdout)
+            .and_then(|()| Ok(stdout.flush()?))
+            .context("writing the output"),
+    }
+}
+
 impl Command {
     pub fn execute(
         &self,
@@ -529,8 +554,7 @@ impl Command {
             Command::Report(args) => {
                 let settings = args.resolve()?;
                 let (report, files) = crate::run_report(&settings)?;
-                let text = crate::render::render(&report, settings.format, settings.style)?;
-                write_out(&text, &report.warnings, &settings, &files, stdout, stderr)?;
+                write_report(&report, &settings, &files, stdout, stderr)?;
                 let failed = settings
                     .fail_on
                     .is_some_and(|verdict| report.any_shown_at_least(verdict));

@@ -10,6 +10,16 @@ use crate::error::UsageError;
 /// Write `bytes` to `path` through a temporary file in the same directory
 /// and a rename, so the file is always either the old or the new report.
 pub fn write_atomically(path: &Path, bytes: &[u8], inputs: &[PathBuf]) -> anyhow::Result<()> {
+    write_atomically_with(path, inputs, |file| Ok(file.write_all(bytes)?))
+}
+
+/// `write_atomically`, with the content written by `write` (which may
+/// stream it): an error from `write` leaves the old file in place.
+pub fn write_atomically_with(
+    path: &Path,
+    inputs: &[PathBuf],
+    write: impl FnOnce(&mut dyn Write) -> anyhow::Result<()>,
+) -> anyhow::Result<()> {
     let target = std::fs::canonicalize(path).ok();
     if let Some(target) = &target {
         for input in inputs {
@@ -34,8 +44,7 @@ pub fn write_atomically(path: &Path, bytes: &[u8], inputs: &[PathBuf]) -> anyhow
     let result = (|| -> anyhow::Result<()> {
         let mut file = std::fs::File::create(&temporary)
             .with_context(|| format!("cannot create {}", temporary.display()))?;
-        file.write_all(bytes)
-            .with_context(|| format!("cannot write {}", temporary.display()))?;
+        write(&mut file).with_context(|| format!("cannot write {}", temporary.display()))?;
         file.sync_all()
             .with_context(|| format!("cannot write {}", temporary.display()))?;
         std::fs::rename(&temporary, path)

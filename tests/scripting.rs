@@ -321,3 +321,34 @@ fn progress_shows_on_a_terminal_only() {
         "progress on a non-terminal"
     );
 }
+
+/// A reader that stops early (`| head`) closes the pipe: that is not an
+/// error, and the streamed JSON must not turn it into one.
+#[test]
+fn a_closed_pipe_mid_json_exits_0_quietly() {
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    // The medium set's JSON is ~460 KB, far more than a pipe buffers.
+    clientfit::synthetic::write(
+        dir.path(),
+        clientfit::synthetic::Size::MEDIUM,
+        clientfit::synthetic::DEFAULT_SEED,
+    )
+    .expect("the generator writes its files");
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("clientfit"))
+        .env_remove("NO_COLOR")
+        .env("CLIENTFIT_TODAY", TODAY)
+        .args(["report", "--format", "json"])
+        .arg(dir.path())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("clientfit starts");
+    let mut stdout = child.stdout.take().expect("stdout is piped");
+    let mut start = [0u8; 16];
+    stdout.read_exact(&mut start).expect("the JSON begins");
+    drop(stdout);
+    let output = child.wait_with_output().expect("clientfit ends");
+    assert_eq!(&start[..1], b"{");
+    assert_eq!(output.status.code(), Some(0));
+    assert_eq!(String::from_utf8_lossy(&output.stderr), "");
+}

@@ -3,6 +3,8 @@
 //! counts to 1; `null` where §4 says a figure is undefined. The schema only
 //! grows; `schema` changes when something incompatible would.
 
+use std::io::Write;
+
 use rust_decimal::Decimal;
 use serde::Serialize;
 
@@ -212,6 +214,13 @@ fn client(c: &ClientReport) -> ClientJson<'_> {
 }
 
 pub fn render(report: &Report) -> anyhow::Result<String> {
+    let mut bytes = Vec::new();
+    write(report, &mut bytes)?;
+    Ok(String::from_utf8(bytes)?)
+}
+
+/// Stream the JSON document to `out`.
+pub fn write(report: &Report, out: &mut dyn std::io::Write) -> anyhow::Result<()> {
     let p = &report.portfolio;
     let mut verdicts = serde_json::Map::new();
     for (verdict, count) in &p.verdicts {
@@ -271,7 +280,10 @@ pub fn render(report: &Report) -> anyhow::Result<String> {
         },
         warnings: &report.warnings,
     };
-    let mut text = serde_json::to_string_pretty(&document)?;
-    text.push('\n');
-    Ok(text)
+    let mut out = std::io::BufWriter::with_capacity(64 * 1024, out);
+    // As an io::Error, so that a closed pipe is seen as one (main exits 0).
+    serde_json::to_writer_pretty(&mut out, &document).map_err(std::io::Error::from)?;
+    out.write_all(b"\n")?;
+    out.flush()?;
+    Ok(())
 }

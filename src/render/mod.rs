@@ -46,6 +46,21 @@ pub enum Width {
     Unlimited,
 }
 
+/// Write the report to `out`. JSON is streamed: a report of a hundred
+/// thousand clients is a quarter of a gigabyte of JSON, which need not sit
+/// in memory first.
+pub fn render_to(
+    report: &Report,
+    format: Format,
+    style: Style,
+    out: &mut dyn std::io::Write,
+) -> anyhow::Result<()> {
+    match format {
+        Format::Json => json::write(report, out),
+        other => Ok(out.write_all(render(report, other, style)?.as_bytes())?),
+    }
+}
+
 pub fn render(report: &Report, format: Format, style: Style) -> anyhow::Result<String> {
     match format {
         Format::Table => Ok(table::render(report, style)),
