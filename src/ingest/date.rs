@@ -162,7 +162,7 @@ fn time_of_day(text: &str) -> Option<chrono::NaiveTime> {
 
 /// Parse one date. `order` settles numeric day/month dates.
 pub fn parse_date(text: &str, order: Option<DateOrder>) -> Result<NaiveDate, DateProblem> {
-    let text = text.trim();
+    let text = super::reader::trim(text);
     let bytes = text.as_bytes();
     let (first, after_first) = take_while(bytes, 0, |b| b.is_ascii_digit());
     if first.len() == 4 && matches!(bytes.get(after_first), Some(b'-' | b'/')) {

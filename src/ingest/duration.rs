@@ -49,7 +49,7 @@ impl DurationProblem {
 
 /// Parse a duration into minutes. `unit` says what a bare number means.
 pub fn parse_minutes(text: &str, unit: DurationUnit) -> Result<Decimal, DurationProblem> {
-    let text = text.trim();
+    let text = super::reader::trim(text);
     let not = DurationProblem::NotADuration(unit);
     if text.starts_with('-') {
         return Err(DurationProblem::Negative);

@@ -98,7 +98,7 @@ pub fn check_currency_code(code: &str) -> Result<(), &'static str> {
 
 /// Parse one amount cell. Blank cells are the caller's business.
 pub fn parse_money(text: &str, separator: DecimalSeparator) -> Result<Money, MoneyProblem> {
-    let mut rest = text.trim();
+    let mut rest = super::reader::trim(text);
     let mut negative = false;
     let mut currency = None;
 

@@ -5,60 +5,81 @@ use super::Sink;
 use super::columns::{Kind, Resolver, normalize_header};
 use super::duration::DurationUnit;
 use super::identity::{ClientId, Registry};
-use super::reader::{CsvFile, FileReport, Row, keep, next_row};
+use super::reader::{CsvFile, FileReport, Row, keep, next_row, trim};
 use super::records::{Origin, Ticket};
 use crate::config::{Config, Markers};
 use crate::error::InputError;
 
-/// Markers normalised once (lower-case, trimmed).
+const SCOPE_CHANGE: u8 = 1;
+const ABUSE: u8 = 2;
+const ESCALATION: u8 = 4;
+
+/// Markers normalised once (lower-case, trimmed), in one table from marker
+/// to the kinds it marks: a ticket's tags are looked up once each, not
+/// compared with every marker of every kind.
 pub struct MarkerSet {
-    scope_change: Vec<String>,
-    abuse: Vec<String>,
-    escalation: Vec<String>,
+    marks: hashbrown::HashMap<String, u8>,
 }
 
 impl MarkerSet {
     pub fn new(markers: &Markers) -> MarkerSet {
-        let clean = |list: &[String]| list.iter().map(|m| m.trim().to_lowercase()).collect();
-        MarkerSet {
-            scope_change: clean(&markers.scope_change),
-            abuse: clean(&markers.abuse),
-            escalation: clean(&markers.escalation),
+        let mut marks: hashbrown::HashMap<String, u8> = hashbrown::HashMap::new();
+        for (list, mark) in [
+            (&markers.scope_change, SCOPE_CHANGE),
+            (&markers.abuse, ABUSE),
+            (&markers.escalation, ESCALATION),
+        ] {
+            for marker in list {
+                let marker = marker.trim().to_lowercase();
+                if !marker.is_empty() {
+                    *marks.entry(marker).or_default() |= mark;
+                }
+            }
         }
+        MarkerSet { marks }
     }
-}
 
-/// Is `text`, trimmed and in any case, one of the lower-case `markers`?
-/// Without lower-casing into a new string when the text is ASCII, as it
-/// is on nearly every row.
-fn is_marker(markers: &[String], text: &str) -> bool {
-    let text = text.trim();
-    if text.is_empty() {
-        false
-    } else if text.is_ascii() {
-        markers
-            .iter()
-            .any(|marker| text.eq_ignore_ascii_case(marker))
-    } else {
-        let lower = text.to_lowercase();
-        markers.contains(&lower)
+    /// What `text`, trimmed and in any case, marks (0: nothing). ASCII text
+    /// is lower-cased on the stack, as nearly every tag is.
+    fn marks(&self, text: &str) -> u8 {
+        const SHORT: usize = 64;
+        let text = trim(text);
+        if text.is_empty() || self.marks.is_empty() {
+            return 0;
+        }
+        if text.is_ascii() && text.len() <= SHORT {
+            let mut buffer = [0u8; SHORT];
+            let lower = buffer.get_mut(..text.len()).unwrap_or_default();
+            for (to, from) in lower.iter_mut().zip(text.bytes()) {
+                *to = from.to_ascii_lowercase();
+            }
+            return std::str::from_utf8(lower)
+                .ok()
+                .and_then(|key| self.marks.get(key))
+                .copied()
+                .unwrap_or(0);
+        }
+        self.marks.get(&text.to_lowercase()).copied().unwrap_or(0)
     }
-}
 
-/// Do the whole tags of these cells include a marker? Tags are the pieces
-/// between `,` or `;`, and the words of each piece (Zendesk separates tags
-/// with spaces).
-fn tags_match(markers: &[String], cells: &[&str]) -> bool {
-    cells.iter().any(|cell| {
-        cell.split([',', ';']).any(|piece| {
-            let piece = piece.trim();
-            is_marker(markers, piece)
-                || (piece.contains(char::is_whitespace)
-                    && piece
-                        .split_whitespace()
-                        .any(|word| is_marker(markers, word)))
-        })
-    })
+    /// What the whole tags of these cells mark. Tags are the pieces between
+    /// `,` or `;`, and the words of each piece (Zendesk separates tags with
+    /// spaces).
+    fn tag_marks(&self, cells: &[&str]) -> u8 {
+        let mut marks = 0;
+        for cell in cells.iter().filter(|cell| !cell.is_empty()) {
+            for piece in cell.split([',', ';']) {
+                let piece = trim(piece);
+                marks |= self.marks(piece);
+                if piece.contains(char::is_whitespace) {
+                    for word in piece.split_whitespace() {
+                        marks |= self.marks(word);
+                    }
+                }
+            }
+        }
+        marks
+    }
 }
 
 /// Judge a ticket's type, tag cells and priority against the markers:
@@ -69,11 +90,10 @@ pub fn classify(
     tag_cells: &[&str],
     priority: &str,
 ) -> (bool, bool, bool) {
-    let scope_change =
-        tags_match(&markers.scope_change, tag_cells) || is_marker(&markers.scope_change, kind);
-    let abusive = tags_match(&markers.abuse, tag_cells);
-    let escalation =
-        tags_match(&markers.escalation, tag_cells) || is_marker(&markers.escalation, priority);
+    let tags = markers.tag_marks(tag_cells);
+    let scope_change = (tags | markers.marks(kind)) & SCOPE_CHANGE != 0;
+    let abusive = tags & ABUSE != 0;
+    let escalation = (tags | markers.marks(priority)) & ESCALATION != 0;
     (scope_change, abusive, escalation)
 }
 
