@@ -3,16 +3,48 @@
 //! Money stays exact (`Decimal`) and unrounded here; rounding to cents
 //! happens only when a report is rendered. Ratios are `f64`.
 
+// Aggregation sums figures read from untrusted files: no unwrap or expect,
+// no indexing that can be out of bounds, no arithmetic that can overflow.
+#![cfg_attr(
+    not(test),
+    deny(
+        clippy::unwrap_used,
+        clippy::expect_used,
+        clippy::indexing_slicing,
+        clippy::arithmetic_side_effects
+    )
+)]
+
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
 
 use crate::config::Config;
 use crate::ingest::identity::ClientId;
-use crate::ingest::records::{Meeting, Ticket};
+use crate::ingest::records::{Meeting, Origin, Ticket};
 use crate::ingest::status::{InvoiceStatus, MeetingStatus};
 use crate::ingest::{Ingested, Sink};
 use crate::period::{Bounds, days_in};
+
+/// A count grows by one per row. 2^64 rows cannot be read in any time a
+/// run could take (584 years at a billion rows a second), so saturating is
+/// never reached; it only keeps the arithmetic free of panics.
+fn count(total: &mut u64, by: u64) {
+    *total = total.saturating_add(by);
+}
+
+/// `total += value`, or `false` when the sum leaves Decimal's range (about
+/// 7.9 × 10^28): then the caller reports an error, never a wrong figure.
+#[must_use]
+fn add(total: &mut Decimal, value: Decimal) -> bool {
+    match total.checked_add(value) {
+        Some(sum) => {
+            *total = sum;
+            true
+        }
+        None => false,
+    }
+}
 
 /// Ticket and meeting totals of one client over the period.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -35,19 +67,27 @@ pub struct ActivityTotals {
 }
 
 impl ActivityTotals {
-    fn add(&mut self, other: &ActivityTotals) {
-        self.tickets += other.tickets;
-        self.ticket_minutes += other.ticket_minutes;
-        self.scope_changes += other.scope_changes;
-        self.escalations += other.escalations;
-        self.abusive_tickets += other.abusive_tickets;
-        self.scheduled += other.scheduled;
-        self.attended += other.attended;
-        self.no_shows += other.no_shows;
-        self.cancelled += other.cancelled;
-        self.attended_person_minutes += other.attended_person_minutes;
-        self.no_show_person_minutes += other.no_show_person_minutes;
+    /// Add another thread's totals; `false` when a sum overflows.
+    #[must_use]
+    fn add(&mut self, other: &ActivityTotals) -> bool {
+        count(&mut self.tickets, other.tickets);
+        count(&mut self.scope_changes, other.scope_changes);
+        count(&mut self.escalations, other.escalations);
+        count(&mut self.abusive_tickets, other.abusive_tickets);
+        count(&mut self.scheduled, other.scheduled);
+        count(&mut self.attended, other.attended);
+        count(&mut self.no_shows, other.no_shows);
+        count(&mut self.cancelled, other.cancelled);
         self.active |= other.active;
+        add(&mut self.ticket_minutes, other.ticket_minutes)
+            && add(
+                &mut self.attended_person_minutes,
+                other.attended_person_minutes,
+            )
+            && add(
+                &mut self.no_show_person_minutes,
+                other.no_show_person_minutes,
+            )
     }
 }
 
@@ -61,6 +101,9 @@ pub struct Activity {
     pub unmatched_meetings: u64,
     /// Earliest ticket or meeting date seen (the default period's start).
     pub earliest: Option<NaiveDate>,
+    /// The first ticket or meeting whose minutes overflowed its client's
+    /// sum (a sink cannot return an error; `aggregate` reports it).
+    pub overflow: Option<Origin>,
 }
 
 impl Activity {
@@ -71,6 +114,7 @@ impl Activity {
             unmatched_tickets: 0,
             unmatched_meetings: 0,
             earliest: None,
+            overflow: None,
         }
     }
 
@@ -78,8 +122,10 @@ impl Activity {
         let index = client.index();
         if index >= self.per_client.len() {
             self.per_client
-                .resize_with(index + 1, ActivityTotals::default);
+                .resize_with(index.saturating_add(1), ActivityTotals::default);
         }
+        // Cannot panic: the vector was just grown to hold `index`.
+        #[allow(clippy::indexing_slicing)]
         &mut self.per_client[index]
     }
 
@@ -94,14 +140,20 @@ impl Sink for Activity {
     }
 
     fn absorb(&mut self, fork: Activity, ids: &[ClientId]) {
-        self.unmatched_tickets += fork.unmatched_tickets;
-        self.unmatched_meetings += fork.unmatched_meetings;
+        count(&mut self.unmatched_tickets, fork.unmatched_tickets);
+        count(&mut self.unmatched_meetings, fork.unmatched_meetings);
         if let Some(day) = fork.earliest {
             self.seen(day);
         }
+        self.overflow = self.overflow.or(fork.overflow);
         for (totals, id) in fork.per_client.into_iter().zip(ids) {
-            if totals != ActivityTotals::default() {
-                self.totals(*id).add(&totals);
+            if totals != ActivityTotals::default() && !self.totals(*id).add(&totals) {
+                // Which row tipped it over is lost in the merge; the sums
+                // of the threads together overflow, so say so at the end.
+                self.overflow = self.overflow.or(Some(Origin {
+                    file: u32::MAX,
+                    line: 0,
+                }));
             }
         }
     }
@@ -112,16 +164,18 @@ impl Sink for Activity {
             return;
         }
         let Some(client) = ticket.client else {
-            self.unmatched_tickets += 1;
+            count(&mut self.unmatched_tickets, 1);
             return;
         };
         let totals = self.totals(client);
         totals.active = true;
-        totals.tickets += 1;
-        totals.ticket_minutes += ticket.minutes;
-        totals.scope_changes += u64::from(ticket.scope_change);
-        totals.escalations += u64::from(ticket.escalation);
-        totals.abusive_tickets += u64::from(ticket.abusive);
+        count(&mut totals.tickets, 1);
+        count(&mut totals.scope_changes, u64::from(ticket.scope_change));
+        count(&mut totals.escalations, u64::from(ticket.escalation));
+        count(&mut totals.abusive_tickets, u64::from(ticket.abusive));
+        if !add(&mut totals.ticket_minutes, ticket.minutes) {
+            self.overflow = self.overflow.or(Some(ticket.origin));
+        }
     }
 
     fn meeting(&mut self, meeting: &Meeting) {
@@ -130,25 +184,36 @@ impl Sink for Activity {
             return;
         }
         let Some(client) = meeting.client else {
-            self.unmatched_meetings += 1;
+            count(&mut self.unmatched_meetings, 1);
             return;
         };
-        let person_minutes = meeting.minutes * Decimal::from(meeting.attendees);
+        let person_minutes = meeting
+            .minutes
+            .checked_mul(Decimal::from(meeting.attendees));
         let totals = self.totals(client);
         totals.active = true;
-        match meeting.status {
-            MeetingStatus::Cancelled => totals.cancelled += 1,
+        let fits = match meeting.status {
+            MeetingStatus::Cancelled => {
+                count(&mut totals.cancelled, 1);
+                true
+            }
             MeetingStatus::Attended => {
-                totals.scheduled += 1;
-                totals.attended += 1;
-                totals.attended_person_minutes += person_minutes;
+                count(&mut totals.scheduled, 1);
+                count(&mut totals.attended, 1);
+                person_minutes.is_some_and(|m| add(&mut totals.attended_person_minutes, m))
             }
             MeetingStatus::NoShow => {
-                totals.scheduled += 1;
-                totals.no_shows += 1;
-                totals.no_show_person_minutes += person_minutes;
+                count(&mut totals.scheduled, 1);
+                count(&mut totals.no_shows, 1);
+                person_minutes.is_some_and(|m| add(&mut totals.no_show_person_minutes, m))
             }
-            MeetingStatus::Rescheduled | MeetingStatus::Scheduled => totals.scheduled += 1,
+            MeetingStatus::Rescheduled | MeetingStatus::Scheduled => {
+                count(&mut totals.scheduled, 1);
+                true
+            }
+        };
+        if !fits {
+            self.overflow = self.overflow.or(Some(meeting.origin));
         }
     }
 }
@@ -231,12 +296,27 @@ struct InvoiceTotals {
     active: bool,
 }
 
+/// The error for sums beyond Decimal's range, naming the row that tipped
+/// one over when it is known.
+fn overflow_error(ingested: &Ingested, origin: Option<Origin>) -> anyhow::Error {
+    let place = origin
+        .and_then(|o| Some((ingested.files.get(o.file as usize)?, o.line)))
+        .map(|(file, line)| format!("{}:{line}: ", file.path.display()))
+        .unwrap_or_default();
+    anyhow::anyhow!(
+        "{place}a client's totals grow beyond what clientfit can add up exactly (about 7.9 × 10^28)\n  hint: check this row's amounts, minutes and attendees, and the rates and [fx] in clientfit.toml, for a misplaced decimal separator or a stray digit"
+    )
+}
+
 pub fn aggregate(
     ingested: &Ingested,
     activity: Activity,
     bounds: Bounds,
     config: &Config,
-) -> Aggregated {
+) -> anyhow::Result<Aggregated> {
+    if activity.overflow.is_some() {
+        return Err(overflow_error(ingested, activity.overflow));
+    }
     let as_of = bounds.as_of;
     let earliest_invoice = ingested
         .invoices
@@ -262,113 +342,51 @@ pub fn aggregate(
 
     let mut invoice_totals = vec![InvoiceTotals::default(); ingested.registry.len()];
     for invoice in ingested.invoices.iter().filter(|i| i.counts()) {
-        let totals = &mut invoice_totals[invoice.client.index()];
-        if in_period(invoice.issued) {
-            totals.active = true;
-            totals.discounts += invoice.discount;
-            if invoice.status == InvoiceStatus::BadDebt {
-                let paid = invoice.paid_by(as_of).min(invoice.amount);
-                totals.revenue += paid;
-                totals.bad_debt += invoice.amount - paid;
-            } else {
-                totals.revenue += invoice.amount;
-            }
-        }
-        if invoice.amount <= Decimal::ZERO {
+        let Some(totals) = invoice_totals.get_mut(invoice.client.index()) else {
             continue;
-        }
-        // Payment behaviour: invoices falling due in the period, by as-of.
-        if in_period(invoice.due)
-            && invoice.due <= as_of
-            && let Some(days_late) = days_late(&invoice, as_of)
-        {
-            totals.invoices_due += 1;
-            totals.due_amount += invoice.amount;
-            if days_late > 0 {
-                totals.late_invoices += 1;
-                totals.weighted_days_late += invoice.amount * Decimal::from(days_late);
-            }
-        }
-        // Receivables at as-of, whatever the period.
-        if invoice.status != InvoiceStatus::BadDebt && invoice.issued <= as_of {
-            let owed = invoice.owed_at(as_of);
-            if owed > Decimal::ZERO {
-                totals.buckets[bucket((as_of - invoice.due).num_days())] += owed;
-            }
+        };
+        if !add_invoice(totals, &invoice, as_of, in_period) {
+            return Err(overflow_error(ingested, Some(invoice.origin)));
         }
     }
 
-    let rates = &config.rates;
-    let sixty = Decimal::from(60);
     let mut clients = Vec::new();
     for (index, totals) in invoice_totals.iter().enumerate() {
         let work = activity.per_client.get(index).cloned().unwrap_or_default();
-        let outstanding: Decimal = totals.buckets.iter().sum();
+        let Some(outstanding) = totals
+            .buckets
+            .iter()
+            .try_fold(Decimal::ZERO, |sum, owed| sum.checked_add(*owed))
+        else {
+            return Err(overflow_error(ingested, None));
+        };
         if !(totals.active || work.active || outstanding > Decimal::ZERO) {
             continue;
         }
-        let revenue = totals.revenue;
-        let support_cost = work.ticket_minutes * rates.support_hourly / sixty;
-        let meeting_cost = work.attended_person_minutes * rates.meeting_hourly / sixty;
-        let no_show_cost = work.no_show_person_minutes * rates.meeting_hourly / sixty;
-        let collection_cost = Decimal::from(totals.late_invoices) * rates.late_invoice_cost;
-        let delivery_cost = revenue * rates.delivery_cost_share;
-        let cost_to_serve =
-            support_cost + meeting_cost + no_show_cost + collection_cost + delivery_cost;
-        let profit = revenue - cost_to_serve;
-        let hours_to_serve =
-            (work.ticket_minutes + work.attended_person_minutes + work.no_show_person_minutes)
-                / sixty;
-        let [current, d1_30, d31_60, d61_90, d90_plus] = totals.buckets;
-        let positive_revenue = revenue > Decimal::ZERO;
-        clients.push(ClientMetrics {
-            client: crate::ingest::identity::ClientId(index as u32),
-            revenue,
-            bad_debt: totals.bad_debt,
-            discounts: totals.discounts,
-            support_cost,
-            meeting_cost,
-            no_show_cost,
-            collection_cost,
-            delivery_cost,
-            cost_to_serve,
-            profit,
-            margin: positive_revenue.then(|| ratio(profit, revenue)),
-            effective_hourly: (hours_to_serve > Decimal::ZERO).then(|| revenue / hours_to_serve),
-            hours_to_serve,
-            invoices_due: totals.invoices_due,
-            late_invoices: totals.late_invoices,
-            late_share: (totals.invoices_due > 0)
-                .then(|| totals.late_invoices as f64 / totals.invoices_due as f64),
-            avg_days_late: (totals.due_amount > Decimal::ZERO)
-                .then(|| ratio(totals.weighted_days_late, totals.due_amount)),
+        let client = crate::ingest::identity::ClientId(u32::try_from(index).unwrap_or(u32::MAX));
+        match metrics(
+            client,
+            totals,
+            &work,
             outstanding,
-            current,
-            d1_30,
-            d31_60,
-            d61_90,
-            d90_plus,
-            overdue: outstanding - current,
-            dso: positive_revenue.then(|| ratio(outstanding, revenue) * period.days as f64),
-            tickets: work.tickets,
-            ticket_minutes: work.ticket_minutes,
-            scope_changes: work.scope_changes,
-            escalations: work.escalations,
-            abusive_tickets: work.abusive_tickets,
-            scheduled: work.scheduled,
-            attended: work.attended,
-            no_shows: work.no_shows,
-            cancelled: work.cancelled,
-            no_show_rate: (work.attended + work.no_shows > 0)
-                .then(|| work.no_shows as f64 / (work.attended + work.no_shows) as f64),
-            revenue_share: None,
-            ticket_share: None,
-        });
+            &config.rates,
+            period.days,
+        ) {
+            Some(metrics) => clients.push(metrics),
+            None => return Err(overflow_error(ingested, None)),
+        }
     }
 
     // Shares over all listed clients.
-    let total_revenue: Decimal = clients.iter().map(|c| c.revenue).sum();
-    let total_tickets: u64 = clients.iter().map(|c| c.tickets).sum();
+    let Some(total_revenue) = clients
+        .iter()
+        .try_fold(Decimal::ZERO, |sum, c| sum.checked_add(c.revenue))
+    else {
+        return Err(overflow_error(ingested, None));
+    };
+    let total_tickets: u64 = clients
+        .iter()
+        .fold(0u64, |sum, c| sum.saturating_add(c.tickets));
     for client in &mut clients {
         client.revenue_share =
             (total_revenue > Decimal::ZERO).then(|| ratio(client.revenue, total_revenue));
@@ -376,12 +394,152 @@ pub fn aggregate(
             (total_tickets > 0).then(|| client.tickets as f64 / total_tickets as f64);
     }
 
-    Aggregated {
+    Ok(Aggregated {
         period,
         clients,
         unmatched_tickets: activity.unmatched_tickets,
         unmatched_meetings: activity.unmatched_meetings,
+    })
+}
+
+/// A client's §4 metrics from its sums; `None` when a figure overflows.
+fn metrics(
+    client: ClientId,
+    totals: &InvoiceTotals,
+    work: &ActivityTotals,
+    outstanding: Decimal,
+    rates: &crate::config::Rates,
+    days: i64,
+) -> Option<ClientMetrics> {
+    let sixty = Decimal::from(60);
+    let hourly = |minutes: Decimal, rate: Decimal| minutes.checked_mul(rate)?.checked_div(sixty);
+    let revenue = totals.revenue;
+    let support_cost = hourly(work.ticket_minutes, rates.support_hourly)?;
+    let meeting_cost = hourly(work.attended_person_minutes, rates.meeting_hourly)?;
+    let no_show_cost = hourly(work.no_show_person_minutes, rates.meeting_hourly)?;
+    let collection_cost =
+        Decimal::from(totals.late_invoices).checked_mul(rates.late_invoice_cost)?;
+    let delivery_cost = revenue.checked_mul(rates.delivery_cost_share)?;
+    let cost_to_serve = [meeting_cost, no_show_cost, collection_cost, delivery_cost]
+        .into_iter()
+        .try_fold(support_cost, Decimal::checked_add)?;
+    let profit = revenue.checked_sub(cost_to_serve)?;
+    let hours_to_serve = work
+        .ticket_minutes
+        .checked_add(work.attended_person_minutes)?
+        .checked_add(work.no_show_person_minutes)?
+        .checked_div(sixty)?;
+    let [current, d1_30, d31_60, d61_90, d90_plus] = totals.buckets;
+    let positive_revenue = revenue > Decimal::ZERO;
+    let effective_hourly = if hours_to_serve > Decimal::ZERO {
+        Some(revenue.checked_div(hours_to_serve)?)
+    } else {
+        None
+    };
+    let attended_or_not = work.attended.saturating_add(work.no_shows);
+    Some(ClientMetrics {
+        client,
+        revenue,
+        bad_debt: totals.bad_debt,
+        discounts: totals.discounts,
+        support_cost,
+        meeting_cost,
+        no_show_cost,
+        collection_cost,
+        delivery_cost,
+        cost_to_serve,
+        profit,
+        margin: positive_revenue.then(|| ratio(profit, revenue)),
+        effective_hourly,
+        hours_to_serve,
+        invoices_due: totals.invoices_due,
+        late_invoices: totals.late_invoices,
+        late_share: (totals.invoices_due > 0)
+            .then(|| totals.late_invoices as f64 / totals.invoices_due as f64),
+        avg_days_late: (totals.due_amount > Decimal::ZERO)
+            .then(|| ratio(totals.weighted_days_late, totals.due_amount)),
+        outstanding,
+        current,
+        d1_30,
+        d31_60,
+        d61_90,
+        d90_plus,
+        overdue: outstanding.checked_sub(current)?,
+        dso: positive_revenue.then(|| ratio(outstanding, revenue) * days as f64),
+        tickets: work.tickets,
+        ticket_minutes: work.ticket_minutes,
+        scope_changes: work.scope_changes,
+        escalations: work.escalations,
+        abusive_tickets: work.abusive_tickets,
+        scheduled: work.scheduled,
+        attended: work.attended,
+        no_shows: work.no_shows,
+        cancelled: work.cancelled,
+        no_show_rate: (attended_or_not > 0).then(|| work.no_shows as f64 / attended_or_not as f64),
+        revenue_share: None,
+        ticket_share: None,
+    })
+}
+
+/// Fold one invoice into its client's sums; `false` on overflow.
+#[must_use]
+fn add_invoice(
+    totals: &mut InvoiceTotals,
+    invoice: &crate::ingest::records::Invoice,
+    as_of: NaiveDate,
+    in_period: impl Fn(NaiveDate) -> bool,
+) -> bool {
+    if in_period(invoice.issued) {
+        totals.active = true;
+        if !add(&mut totals.discounts, invoice.discount) {
+            return false;
+        }
+        let fits = if invoice.status == InvoiceStatus::BadDebt {
+            let paid = invoice.paid_by(as_of).min(invoice.amount);
+            add(&mut totals.revenue, paid)
+                && invoice
+                    .amount
+                    .checked_sub(paid)
+                    .is_some_and(|lost| add(&mut totals.bad_debt, lost))
+        } else {
+            add(&mut totals.revenue, invoice.amount)
+        };
+        if !fits {
+            return false;
+        }
     }
+    if invoice.amount <= Decimal::ZERO {
+        return true;
+    }
+    // Payment behaviour: invoices falling due in the period, by as-of.
+    if in_period(invoice.due)
+        && invoice.due <= as_of
+        && let Some(days_late) = days_late(invoice, as_of)
+    {
+        count(&mut totals.invoices_due, 1);
+        if !add(&mut totals.due_amount, invoice.amount) {
+            return false;
+        }
+        if days_late > 0 {
+            count(&mut totals.late_invoices, 1);
+            let weighted = invoice.amount.checked_mul(Decimal::from(days_late));
+            if !weighted.is_some_and(|w| add(&mut totals.weighted_days_late, w)) {
+                return false;
+            }
+        }
+    }
+    // Receivables at as-of, whatever the period.
+    if invoice.status != InvoiceStatus::BadDebt && invoice.issued <= as_of {
+        let owed = invoice.owed_at(as_of);
+        let past_due = as_of.signed_duration_since(invoice.due).num_days();
+        if owed > Decimal::ZERO
+            && let Some(bucket) = totals.buckets.get_mut(bucket(past_due))
+            && !add(bucket, owed)
+        {
+            return false;
+        }
+    }
+    true
 }
 
 /// Days late of an invoice that fell due by as-of, or `None` when its
@@ -389,11 +547,13 @@ pub fn aggregate(
 /// status or a zero balance without a date cannot say whether it was late).
 pub fn days_late(invoice: &crate::ingest::records::Invoice, as_of: NaiveDate) -> Option<i64> {
     match invoice.paid {
-        Some(paid) if paid <= as_of => Some((paid - invoice.due).num_days().max(0)),
+        Some(paid) if paid <= as_of => {
+            Some(paid.signed_duration_since(invoice.due).num_days().max(0))
+        }
         // Paid after as-of: unpaid at as-of.
-        Some(_) => Some((as_of - invoice.due).num_days().max(0)),
+        Some(_) => Some(as_of.signed_duration_since(invoice.due).num_days().max(0)),
         None if invoice.owed_at(as_of) > Decimal::ZERO => {
-            Some((as_of - invoice.due).num_days().max(0))
+            Some(as_of.signed_duration_since(invoice.due).num_days().max(0))
         }
         None => None,
     }
@@ -415,12 +575,67 @@ fn ratio(numerator: Decimal, denominator: Decimal) -> f64 {
     if denominator.is_zero() {
         return 0.0;
     }
-    (numerator / denominator).to_f64().unwrap_or(0.0)
+    match numerator.checked_div(denominator) {
+        Some(quotient) => quotient.to_f64().unwrap_or(0.0),
+        // Beyond Decimal's range: the ratio is still a fine f64.
+        None => numerator.to_f64().unwrap_or(0.0) / denominator.to_f64().unwrap_or(1.0),
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn day(text: &str) -> NaiveDate {
+        text.parse().unwrap()
+    }
+
+    /// Sums near Decimal's limit fail instead of panicking or wrapping.
+    #[test]
+    fn sums_beyond_the_decimal_range_are_refused() {
+        let invoice = crate::ingest::records::Invoice {
+            client: ClientId(0),
+            index: 0,
+            issued: day("2026-09-01"),
+            due: day("2026-10-01"),
+            paid: None,
+            amount: Decimal::from(1_000_000),
+            paid_amount: None,
+            balance: None,
+            status: InvoiceStatus::Unstated,
+            discount: Decimal::ZERO,
+            origin: Origin { file: 0, line: 2 },
+        };
+        let as_of = day("2026-10-31");
+        let mut totals = InvoiceTotals::default();
+        assert!(add_invoice(&mut totals, &invoice, as_of, |_| true));
+        assert_eq!(totals.revenue, Decimal::from(1_000_000));
+        let mut near_limit = InvoiceTotals {
+            revenue: Decimal::MAX,
+            ..InvoiceTotals::default()
+        };
+        assert!(!add_invoice(&mut near_limit, &invoice, as_of, |_| true));
+
+        let bounds = Bounds {
+            from: None,
+            to: as_of,
+            as_of,
+        };
+        let mut activity = Activity::new(bounds);
+        let ticket = Ticket {
+            client: Some(ClientId(0)),
+            created: day("2026-10-01"),
+            minutes: Decimal::MAX,
+            scope_change: false,
+            abusive: false,
+            escalation: false,
+            origin: Origin { file: 0, line: 7 },
+        };
+        activity.ticket(&ticket);
+        assert_eq!(activity.overflow, None);
+        activity.ticket(&ticket);
+        assert_eq!(activity.overflow, Some(Origin { file: 0, line: 7 }));
+    }
 
     #[test]
     fn aging_bucket_edges() {

@@ -63,7 +63,7 @@ pub fn read_inputs(
         progress: settings.progress,
     };
     let ingested = ingest::ingest(&files, &settings.config, options, &mut activity)?;
-    let aggregated = aggregate::aggregate(&ingested, activity, bounds, &settings.config);
+    let aggregated = aggregate::aggregate(&ingested, activity, bounds, &settings.config)?;
     Ok((
         ingested,
         aggregated,
