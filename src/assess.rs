@@ -135,7 +135,8 @@ pub struct Assessment {
     pub verdict: Verdict,
     pub guard: Option<Guard>,
     pub reasons: Vec<String>,
-    pub actions: Vec<String>,
+    /// Playbook lines, shared with the other clients they apply to.
+    pub actions: Vec<std::sync::Arc<str>>,
 }
 
 impl Assessment {

@@ -5,7 +5,7 @@
 //! `[playbook]` table in clientfit.toml replaces any of its lists.
 
 use std::collections::BTreeMap;
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
 use serde::{Deserialize, Serialize};
 
@@ -21,6 +21,11 @@ pub struct Playbook {
     pub verdict: BTreeMap<String, Vec<String>>,
     pub flag: BTreeMap<String, Vec<String>>,
     pub refer: BTreeMap<String, String>,
+    /// Every line once, shared by the clients it applies to: a hundred
+    /// thousand clients with a dozen actions each would otherwise hold a
+    /// hundred megabytes of copies of the same sentences.
+    #[serde(skip)]
+    shared: BTreeMap<String, Arc<str>>,
 }
 
 fn builtin() -> &'static Playbook {
@@ -36,6 +41,13 @@ impl Playbook {
         playbook.verdict.extend(overrides.verdict.clone());
         playbook.flag.extend(overrides.flag.clone());
         playbook.refer.extend(overrides.refer.clone());
+        playbook.shared = playbook
+            .verdict
+            .values()
+            .chain(playbook.flag.values())
+            .flatten()
+            .map(|line| (line.clone(), Arc::from(line.as_str())))
+            .collect();
         playbook
     }
 
@@ -63,21 +75,38 @@ impl Playbook {
         Ok(())
     }
 
-    fn lines(&self, table: &BTreeMap<String, Vec<String>>, key: &str) -> Vec<String> {
-        table.get(key).cloned().unwrap_or_default()
+    fn lines<'a>(
+        &'a self,
+        table: &'a BTreeMap<String, Vec<String>>,
+        key: &str,
+    ) -> impl Iterator<Item = Arc<str>> + 'a {
+        table.get(key).into_iter().flatten().map(|line| {
+            self.shared
+                .get(line)
+                .cloned()
+                .unwrap_or_else(|| Arc::from(line.as_str()))
+        })
     }
 
     /// The actions for one client: the verdict's lines (a referral names
     /// the kind of provider that would fit), the guard's, then each flag's.
-    pub fn actions(&self, verdict: Verdict, flags: &[Flag], guard: Option<&Guard>) -> Vec<String> {
-        let mut actions = self.lines(&self.verdict, verdict.name());
+    pub fn actions(
+        &self,
+        verdict: Verdict,
+        flags: &[Flag],
+        guard: Option<&Guard>,
+    ) -> Vec<Arc<str>> {
+        let mut actions: Vec<Arc<str>> = self.lines(&self.verdict, verdict.name()).collect();
         if verdict == Verdict::Refer || verdict == Verdict::Fire {
             let fits: Vec<&str> = flags
                 .iter()
                 .filter_map(|flag| self.refer.get(flag.id.name()).map(String::as_str))
                 .collect();
             if !fits.is_empty() {
-                actions.push(format!("A better fit for them: {}", fits.join("; or ")));
+                actions.push(Arc::from(format!(
+                    "A better fit for them: {}",
+                    fits.join("; or ")
+                )));
             }
         }
         if guard.is_some_and(|g| g.held_from.is_some()) {

@@ -103,7 +103,7 @@ struct ClientJson<'a> {
     verdict: Verdict,
     guard: Option<GuardJson<'a>>,
     reasons: &'a [String],
-    actions: &'a [String],
+    actions: Vec<&'a str>,
     quadrant: crate::report::Quadrant,
 }
 
@@ -208,7 +208,7 @@ fn client(c: &ClientReport) -> ClientJson<'_> {
         verdict: c.assessment.verdict,
         guard,
         reasons: &c.assessment.reasons,
-        actions: &c.assessment.actions,
+        actions: c.assessment.actions.iter().map(|a| &**a).collect(),
         quadrant: c.quadrant,
     }
 }
