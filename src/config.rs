@@ -51,6 +51,9 @@ pub struct Config {
     /// Exchange rates to the base currency: `EUR = 1.08` means 1 EUR = 1.08 base.
     #[serde(serialize_with = "decimal_map")]
     pub fx: BTreeMap<String, Decimal>,
+    /// The file this was loaded from: an input too, so `--output` refuses it.
+    #[serde(skip)]
+    pub source: Option<std::path::PathBuf>,
 }
 
 /// Write a map of decimals as numbers, as the other rates are.
@@ -94,6 +97,7 @@ impl Default for Config {
             aging: Aging::default(),
             playbook: crate::playbook::Playbook::default(),
             fx: BTreeMap::new(),
+            source: None,
         }
     }
 }
@@ -275,7 +279,10 @@ impl Config {
     pub fn load(path: &Path) -> anyhow::Result<Config> {
         let text = std::fs::read_to_string(path)
             .with_context(|| format!("cannot read config file {}", path.display()))?;
-        Config::parse(&text).with_context(|| format!("in config file {}", path.display()))
+        let mut config =
+            Config::parse(&text).with_context(|| format!("in config file {}", path.display()))?;
+        config.source = Some(path.to_path_buf());
+        Ok(config)
     }
 
     pub fn parse(text: &str) -> anyhow::Result<Config> {

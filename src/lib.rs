@@ -63,12 +63,28 @@ pub fn read_inputs(
         progress: settings.progress,
     };
     let ingested = ingest::ingest(&files, &settings.config, options, &mut activity)?;
+    if ingested.invoices.is_empty() && activity.per_client.iter().any(|t| t.active) {
+        // Same decision as for no invoices file: not a report in which
+        // every client is unprofitable because their invoices are missing.
+        let invoice_files: Vec<String> = files
+            .iter()
+            .filter(|f| f.kind == ingest::columns::Kind::Invoices)
+            .map(|f| f.path.display().to_string())
+            .collect();
+        anyhow::bail!(
+            "{} has no invoice rows, but tickets or meetings name clients: every client would show as unprofitable\n  hint: export the invoices of the same period again (the file holds only its header), or pass the right file with --invoices",
+            invoice_files.join(", ")
+        );
+    }
     let aggregated = aggregate::aggregate(&ingested, activity, bounds, &settings.config)?;
-    Ok((
-        ingested,
-        aggregated,
-        files.into_iter().map(|f| f.path).collect(),
-    ))
+    // Everything read is an input that --output must never overwrite,
+    // the config file included.
+    let inputs = files
+        .into_iter()
+        .map(|f| f.path)
+        .chain(settings.config.source.clone())
+        .collect();
+    Ok((ingested, aggregated, inputs))
 }
 
 /// Run the report pipeline; also returns the input files read.

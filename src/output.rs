@@ -23,6 +23,12 @@ pub fn write_atomically_with(
     let target = std::fs::canonicalize(path).ok();
     if let Some(target) = &target {
         for input in inputs {
+            // Standard input redirected from a file is that file.
+            let input = if crate::ingest::reader::is_stdin(input) {
+                Path::new("/dev/stdin")
+            } else {
+                input.as_path()
+            };
             if std::fs::canonicalize(input).ok().as_ref() == Some(target) {
                 return Err(UsageError(format!(
                     "--output {} is one of the input files; clientfit never overwrites its inputs",

@@ -2,6 +2,7 @@
 //! fixtures (every expected number computed by hand from the SPEC), the
 //! demo data set with snapshots, and property tests through the library.
 
+mod adversarial;
 mod bad_inputs;
 mod commands;
 mod demo;

@@ -215,12 +215,18 @@ pub fn grouped(value: Decimal) -> String {
 /// Make untrusted text safe for a terminal: control characters (and so ANSI
 /// escape sequences) are shown escaped, never sent raw.
 pub fn sanitize(text: &str) -> String {
-    if !text.chars().any(char::is_control) {
+    // Control characters, and the invisible marks that reorder text on a
+    // terminal (bidirectional overrides and isolates: "Trojan Source").
+    let unsafe_char = |c: char| {
+        c.is_control()
+            || matches!(c, '\u{200e}' | '\u{200f}' | '\u{061c}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+    };
+    if !text.chars().any(unsafe_char) {
         return text.to_string();
     }
     text.chars()
         .map(|c| {
-            if c.is_control() {
+            if unsafe_char(c) {
                 c.escape_default().to_string()
             } else {
                 c.to_string()
@@ -265,5 +271,8 @@ mod tests {
     fn control_characters_are_escaped() {
         assert_eq!(sanitize("Acme\u{1b}[2J"), "Acme\\u{1b}[2J");
         assert_eq!(sanitize("Café"), "Café");
+        // A right-to-left override would make "Acme" read backwards.
+        assert_eq!(sanitize("\u{202e}emcA"), "\\u{202e}emcA");
+        assert_eq!(sanitize("a\u{2066}b"), "a\\u{2066}b");
     }
 }

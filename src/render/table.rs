@@ -5,6 +5,23 @@ use comfy_table::presets::UTF8_FULL_CONDENSED;
 use comfy_table::{Cell, CellAlignment, Color, ColumnConstraint, ContentArrangement, Table};
 
 use super::{Style, Width, grouped, sanitize};
+
+/// The most of a client name a table row shows: names are untrusted text,
+/// and one of megabytes would swamp the terminal (and overflows the
+/// table library's 16-bit widths). `explain` and the other formats show
+/// names whole.
+const NAME_CHARS: usize = 60;
+
+/// `text` cut to `max` characters, the cut marked with "…".
+fn shorten(text: &str, max: usize) -> String {
+    match text.char_indices().nth(max) {
+        None => text.to_string(),
+        Some(_) => {
+            let kept: String = text.chars().take(max.saturating_sub(1)).collect();
+            format!("{kept}…")
+        }
+    }
+}
 use crate::assess::Verdict;
 use crate::report::Report;
 
@@ -207,7 +224,7 @@ pub fn render(report: &Report, style: Style) -> String {
                 .iter()
                 .map(|f| f.id.name())
                 .collect();
-            let mut name = sanitize(&client.name);
+            let mut name = shorten(&sanitize(&client.name), NAME_CHARS);
             if client
                 .assessment
                 .guard
@@ -287,9 +304,20 @@ pub fn render(report: &Report, style: Style) -> String {
             continue;
         };
         if COLUMNS[*index].wraps() {
-            // The bound counts the two padding spaces too.
+            // No wider than its content needs (short names must not widen
+            // the table past what `visible_columns` budgeted), and the
+            // bound counts the two padding spaces too.
+            let content = rows
+                .iter()
+                .filter_map(|row| row.get(*index))
+                .map(|cell| cell.chars().count())
+                .chain(std::iter::once(COLUMNS[*index].header.chars().count()))
+                .max()
+                .unwrap_or(0);
+            let bound =
+                u16::try_from(text_width.min(content).saturating_add(2)).unwrap_or(u16::MAX);
             column.set_constraint(ColumnConstraint::LowerBoundary(comfy_table::Width::Fixed(
-                text_width as u16 + 2,
+                bound,
             )));
         } else {
             column.set_constraint(ColumnConstraint::ContentWidth);
