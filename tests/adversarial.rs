@@ -825,6 +825,7 @@ fn long_but_small_amount_is_not_called_too_large() {
 ///   = (10^-28 − 20) / 10^-28 ≈ −2·10^29, beyond Decimal's range;
 /// - with 10^15 outstanding since January and `--period 2026-10`:
 ///   dso = outstanding / revenue × days = 10^15 / 10^-28 × 31 = 3.1·10^44.
+///
 /// Before a7b102e ("Checked arithmetic in aggregation") both divisions
 /// panicked ("Division overflowed"); now the ratios come out as floats
 /// (margin -2e+29, dso 3.1e44). Either that or an error with location is

@@ -3,7 +3,7 @@
 
 use super::columns::{Kind, Resolver};
 use super::identity::{MasterEntry, Registry};
-use super::reader::{CsvFile, FileReport, Row};
+use super::reader::{CsvFile, FileReport, Row, count_row};
 use super::status;
 use crate::config::Config;
 use crate::error::InputError;
@@ -42,7 +42,7 @@ pub fn read(
     let mut first_line: std::collections::HashMap<String, u64> = std::collections::HashMap::new();
     let mut record = csv::StringRecord::new();
     while file.next(&mut record)? {
-        report.rows_read += 1;
+        count_row(&mut report.rows_read);
         let row = Row::new(&record, file);
         let name = row.text(Some(client));
         if name.is_empty() {

@@ -184,8 +184,11 @@ impl Headers {
     /// Every column whose header matches `wanted` (Jira repeats `Labels`).
     pub fn positions(&self, wanted: &str) -> Vec<usize> {
         let wanted = normalize_header(wanted);
-        (0..self.normalized.len())
-            .filter(|i| self.normalized[*i] == wanted)
+        self.normalized
+            .iter()
+            .enumerate()
+            .filter(|(_, header)| **header == wanted)
+            .map(|(index, _)| index)
             .collect()
     }
 
@@ -197,9 +200,11 @@ impl Headers {
             .into_iter()
             .chain(field.aliases.iter().copied())
             .find_map(|alias| {
-                self.position(alias).map(|index| Found {
+                let index = self.position(alias)?;
+                // `raw` and `normalized` have the same length.
+                Some(Found {
                     index,
-                    header: self.raw[index].clone(),
+                    header: self.raw.get(index)?.clone(),
                     matched: normalize_header(alias),
                 })
             })
@@ -248,7 +253,9 @@ impl Resolver<'_> {
 
     /// The error for a required field (or one of several alternatives) absent.
     pub fn missing(&self, names: &[&str]) -> InputError {
-        let field = self.field(names[0]);
+        // Callers name at least one field; like any name that is not a
+        // field, none at all is a bug that `field` reports.
+        let field = self.field(names.first().copied().unwrap_or_default());
         let tried: Vec<String> = self
             .mapping
             .get(field.name)
@@ -343,7 +350,11 @@ impl Resolver<'_> {
             };
             let positions = self.headers.positions(&found.header);
             if positions.len() > 1 {
-                let numbers: Vec<String> = positions.iter().map(|p| (p + 1).to_string()).collect();
+                // 1-based: cannot saturate, as a vector index is under isize::MAX.
+                let numbers: Vec<String> = positions
+                    .iter()
+                    .map(|p| p.saturating_add(1).to_string())
+                    .collect();
                 return Err(InputError::file(
                     self.path,
                     format!(

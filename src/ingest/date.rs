@@ -97,16 +97,15 @@ pub enum OrderEvidence {
 /// Classify a value for the per-column day/month inference.
 pub fn order_evidence(text: &str) -> OrderEvidence {
     let bytes = text.trim().as_bytes();
-    let (first, after_first) = take_while(bytes, 0, |b| b.is_ascii_digit());
-    if first.is_empty()
-        || first.len() > 2
-        || !matches!(bytes.get(after_first), Some(b'/' | b'.' | b'-'))
-    {
+    let (first, rest) = take_while(bytes, u8::is_ascii_digit);
+    let Some((&separator @ (b'/' | b'.' | b'-'), rest)) = rest.split_first() else {
+        return OrderEvidence::None;
+    };
+    if first.is_empty() || first.len() > 2 {
         return OrderEvidence::None;
     }
-    let separator = bytes[after_first];
-    let (second, after_second) = take_while(bytes, after_first + 1, |b| b.is_ascii_digit());
-    if second.is_empty() || second.len() > 2 || bytes.get(after_second) != Some(&separator) {
+    let (second, rest) = take_while(rest, u8::is_ascii_digit);
+    if second.is_empty() || second.len() > 2 || rest.first() != Some(&separator) {
         return OrderEvidence::None;
     }
     let (Ok(a), Ok(b)) = (number(first), number(second)) else {
@@ -134,12 +133,15 @@ pub fn parse_date_time(
 fn time_of_day(text: &str) -> Option<chrono::NaiveTime> {
     let start = text.find(['T', ' ']).filter(|_| text.contains(':'))?;
     // The time is the first token after the date part that has a colon.
-    let rest = &text[start..];
+    let rest = text.get(start..)?;
     let colon = rest.find(':')?;
-    let token_start = rest[..colon]
-        .rfind(|c: char| !c.is_ascii_digit())
-        .map_or(0, |i| i + 1);
-    let token: String = rest[token_start..]
+    // The digits just before the colon start the token.
+    let token_start = rest
+        .get(..colon)?
+        .trim_end_matches(|c: char| c.is_ascii_digit())
+        .len();
+    let token_on = rest.get(token_start..)?;
+    let token: String = token_on
         .chars()
         .take_while(|c| c.is_ascii_digit() || *c == ':')
         .collect();
@@ -147,11 +149,12 @@ fn time_of_day(text: &str) -> Option<chrono::NaiveTime> {
     let hour: u32 = parts.next()?.parse().ok()?;
     let minute: u32 = parts.next()?.parse().ok()?;
     let second: u32 = parts.next().and_then(|s| s.parse().ok()).unwrap_or(0);
-    let after = rest[token_start + token.len()..]
+    let after = token_on
+        .get(token.len()..)?
         .trim_start()
         .to_ascii_lowercase();
     let hour = if after.starts_with("pm") && hour < 12 {
-        hour + 12
+        hour.checked_add(12)?
     } else if after.starts_with("am") && hour == 12 {
         0
     } else {
@@ -164,16 +167,21 @@ fn time_of_day(text: &str) -> Option<chrono::NaiveTime> {
 pub fn parse_date(text: &str, order: Option<DateOrder>) -> Result<NaiveDate, DateProblem> {
     let text = super::reader::trim(text);
     let bytes = text.as_bytes();
-    let (first, after_first) = take_while(bytes, 0, |b| b.is_ascii_digit());
-    if first.len() == 4 && matches!(bytes.get(after_first), Some(b'-' | b'/')) {
-        return parse_year_first(bytes, after_first);
+    let (first, rest) = take_while(bytes, u8::is_ascii_digit);
+    if first.len() == 4
+        && let Some((&separator @ (b'-' | b'/'), rest)) = rest.split_first()
+    {
+        return parse_year_first(first, separator, rest);
     }
-    if !first.is_empty() && matches!(bytes.get(after_first), Some(b'/' | b'.' | b'-')) {
-        let separator = bytes[after_first];
-        let (second, after_second) = take_while(bytes, after_first + 1, |b| b.is_ascii_digit());
-        if !second.is_empty() && bytes.get(after_second) == Some(&separator) {
-            let (year, after_year) = take_while(bytes, after_second + 1, |b| b.is_ascii_digit());
-            check_time_tail(&bytes[after_year..])?;
+    if !first.is_empty()
+        && let Some((&separator @ (b'/' | b'.' | b'-'), rest)) = rest.split_first()
+    {
+        let (second, rest) = take_while(rest, u8::is_ascii_digit);
+        if !second.is_empty()
+            && let Some(rest) = rest.strip_prefix(&[separator])
+        {
+            let (year, tail) = take_while(rest, u8::is_ascii_digit);
+            check_time_tail(tail)?;
             let year = parse_year(year)?;
             let a = number(first)?;
             let b = number(second)?;
@@ -189,46 +197,47 @@ pub fn parse_date(text: &str, order: Option<DateOrder>) -> Result<NaiveDate, Dat
     parse_month_name(bytes)
 }
 
-fn parse_year_first(bytes: &[u8], after_year: usize) -> Result<NaiveDate, DateProblem> {
-    let separator = bytes[after_year];
-    let (year, _) = take_while(bytes, 0, |b| b.is_ascii_digit());
-    let (month, after_month) = take_while(bytes, after_year + 1, |b| b.is_ascii_digit());
-    if month.is_empty() || month.len() > 2 || bytes.get(after_month) != Some(&separator) {
+/// `year`, then `separator` (already taken off), then `rest`: `10-03…`.
+fn parse_year_first(year: &[u8], separator: u8, rest: &[u8]) -> Result<NaiveDate, DateProblem> {
+    let (month, rest) = take_while(rest, u8::is_ascii_digit);
+    if month.is_empty() || month.len() > 2 {
         return Err(DateProblem::NotADate);
     }
-    let (day, after_day) = take_while(bytes, after_month + 1, |b| b.is_ascii_digit());
+    let Some(rest) = rest.strip_prefix(&[separator]) else {
+        return Err(DateProblem::NotADate);
+    };
+    let (day, tail) = take_while(rest, u8::is_ascii_digit);
     if day.is_empty() || day.len() > 2 {
         return Err(DateProblem::NotADate);
     }
-    check_time_tail(&bytes[after_day..])?;
+    check_time_tail(tail)?;
     NaiveDate::from_ymd_opt(number(year)? as i32, number(month)?, number(day)?)
         .ok_or(DateProblem::Invalid(None))
 }
 
 /// `3 Oct 2026`, `Oct 3, 2026`, `03-Oct-2026`, `03/Oct/26 9:41 AM`, `October 3 2026`.
 fn parse_month_name(bytes: &[u8]) -> Result<NaiveDate, DateProblem> {
-    let mut position = 0;
+    let mut rest = bytes;
     let mut tokens: [&[u8]; 3] = [&[]; 3];
     for (index, token) in tokens.iter_mut().enumerate() {
         if index > 0 {
-            let (separators, next) = take_while(bytes, position, |b| {
-                matches!(b, b' ' | b',' | b'-' | b'/' | b'.')
-            });
+            let (separators, next) =
+                take_while(rest, |b| matches!(b, b' ' | b',' | b'-' | b'/' | b'.'));
             if separators.is_empty() {
                 return Err(DateProblem::NotADate);
             }
-            position = next;
+            rest = next;
         }
-        let (found, next) = take_while(bytes, position, |b| b.is_ascii_alphanumeric());
+        let (found, next) = take_while(rest, u8::is_ascii_alphanumeric);
         if found.is_empty() {
             return Err(DateProblem::NotADate);
         }
         *token = found;
-        position = next;
+        rest = next;
     }
     // "Oct 3, 2026" leaves a comma only between day and year; anything after
     // the year must be a time.
-    check_time_tail(&bytes[position..])?;
+    check_time_tail(rest)?;
     let (month, day) = if let Some(month) = month_number(tokens[0]) {
         (month, tokens[1])
     } else if let Some(month) = month_number(tokens[1]) {
@@ -265,12 +274,13 @@ fn month_number(token: &[u8]) -> Option<u32> {
     let lower = std::str::from_utf8(&lower).ok()?;
     MONTHS
         .iter()
-        .position(|name| {
-            *name == lower
+        .zip(1u32..)
+        .find(|(name, _)| {
+            **name == lower
                 || (lower.len() == 3 && name.starts_with(lower))
-                || (lower == "sept" && *name == "september")
+                || (lower == "sept" && **name == "september")
         })
-        .map(|index| index as u32 + 1)
+        .map(|(_, month)| month)
 }
 
 /// Two-digit years are 2000–2069 for 00–69 and 1970–1999 for 70–99 (the
@@ -279,8 +289,9 @@ fn parse_year(digits: &[u8]) -> Result<i32, DateProblem> {
     let value = number(digits)? as i32;
     match digits.len() {
         4 => Ok(value),
-        2 if value < 70 => Ok(2000 + value),
-        2 => Ok(1900 + value),
+        // Cannot fail: `value` has two digits.
+        2 if value < 70 => value.checked_add(2000).ok_or(DateProblem::NotADate),
+        2 => value.checked_add(1900).ok_or(DateProblem::NotADate),
         _ => Err(DateProblem::NotADate),
     }
 }
@@ -289,34 +300,34 @@ fn parse_year(digits: &[u8]) -> Result<i32, DateProblem> {
 /// fraction, am/pm and zone (`T10:02:00.123Z`, ` 9:41 AM`, ` 09:14:22 +0200`).
 /// The zone is validated but not applied: the calendar date as written counts.
 fn check_time_tail(tail: &[u8]) -> Result<(), DateProblem> {
-    if tail.is_empty() {
-        return Ok(());
-    }
-    let rest = match tail[0] {
-        b'T' | b't' | b' ' => trim_start(&tail[1..]),
-        _ => return Err(DateProblem::NotADate),
+    let rest = match tail.split_first() {
+        None => return Ok(()),
+        Some((b'T' | b't' | b' ', rest)) => trim_start(rest),
+        Some(_) => return Err(DateProblem::NotADate),
     };
-    let (hours, mut position) = take_while(rest, 0, |b| b.is_ascii_digit());
-    if hours.is_empty() || hours.len() > 2 || rest.get(position) != Some(&b':') {
+    let (hours, rest) = take_while(rest, u8::is_ascii_digit);
+    if hours.is_empty() || hours.len() > 2 {
         return Err(DateProblem::NotADate);
     }
-    let (minutes, next) = take_while(rest, position + 1, |b| b.is_ascii_digit());
+    let Some(rest) = rest.strip_prefix(b":") else {
+        return Err(DateProblem::NotADate);
+    };
+    let (minutes, mut rest) = take_while(rest, u8::is_ascii_digit);
     if minutes.len() != 2 {
         return Err(DateProblem::NotADate);
     }
-    position = next;
-    if rest.get(position) == Some(&b':') {
-        let (seconds, next) = take_while(rest, position + 1, |b| b.is_ascii_digit());
+    if let Some(after_colon) = rest.strip_prefix(b":") {
+        let (seconds, next) = take_while(after_colon, u8::is_ascii_digit);
         if seconds.len() != 2 {
             return Err(DateProblem::NotADate);
         }
-        position = next;
-        if matches!(rest.get(position), Some(b'.' | b',')) {
-            let (fraction, next) = take_while(rest, position + 1, |b| b.is_ascii_digit());
+        rest = next;
+        if let Some((b'.' | b',', after_point)) = rest.split_first() {
+            let (fraction, next) = take_while(after_point, u8::is_ascii_digit);
             if fraction.is_empty() {
                 return Err(DateProblem::NotADate);
             }
-            position = next;
+            rest = next;
         }
     }
     let hour = number(hours)?;
@@ -324,14 +335,14 @@ fn check_time_tail(tail: &[u8]) -> Result<(), DateProblem> {
     if hour > 23 || minute > 59 {
         return Err(DateProblem::NotADate);
     }
-    let mut rest = trim_start(&rest[position..]);
-    if rest.len() >= 2
-        && (rest[..2].eq_ignore_ascii_case(b"am") || rest[..2].eq_ignore_ascii_case(b"pm"))
+    let mut rest = trim_start(rest);
+    if let Some((marker, after)) = rest.split_first_chunk::<2>()
+        && (marker.eq_ignore_ascii_case(b"am") || marker.eq_ignore_ascii_case(b"pm"))
     {
         if !(1..=12).contains(&hour) {
             return Err(DateProblem::NotADate);
         }
-        rest = trim_start(&rest[2..]);
+        rest = trim_start(after);
     }
     check_zone(rest)
 }
@@ -341,7 +352,7 @@ fn check_zone(zone: &[u8]) -> Result<(), DateProblem> {
         [] | b"Z" | b"z" | b"UTC" | b"GMT" => Ok(()),
         [b'+' | b'-', rest @ ..] => {
             let digits: Vec<u8> = rest.iter().copied().filter(|b| *b != b':').collect();
-            let colons = rest.len() - digits.len();
+            let colons = rest.iter().filter(|b| **b == b':').count();
             if colons <= 1 && matches!(digits.len(), 2 | 4) && digits.iter().all(u8::is_ascii_digit)
             {
                 Ok(())
@@ -355,22 +366,28 @@ fn check_zone(zone: &[u8]) -> Result<(), DateProblem> {
 
 fn trim_start(bytes: &[u8]) -> &[u8] {
     let skip = bytes.iter().take_while(|b| **b == b' ').count();
-    &bytes[skip..]
+    bytes.get(skip..).unwrap_or_default()
 }
 
-fn take_while(bytes: &[u8], start: usize, keep: impl Fn(&u8) -> bool) -> (&[u8], usize) {
-    let start = start.min(bytes.len());
-    let length = bytes[start..].iter().take_while(|b| keep(b)).count();
-    (&bytes[start..start + length], start + length)
+/// The leading bytes that `keep` accepts, and the rest.
+fn take_while(bytes: &[u8], keep: impl Fn(&u8) -> bool) -> (&[u8], &[u8]) {
+    let length = bytes.iter().take_while(|b| keep(b)).count();
+    bytes.split_at_checked(length).unwrap_or((bytes, &[]))
 }
 
+/// The value of 1–4 ASCII digits (so at most 9999).
 fn number(digits: &[u8]) -> Result<u32, DateProblem> {
     if digits.is_empty() || digits.len() > 4 {
         return Err(DateProblem::NotADate);
     }
-    Ok(digits
+    digits
         .iter()
-        .fold(0u32, |value, digit| value * 10 + u32::from(digit - b'0')))
+        .try_fold(0u32, |value, digit| {
+            value
+                .checked_mul(10)?
+                .checked_add(char::from(*digit).to_digit(10)?)
+        })
+        .ok_or(DateProblem::NotADate)
 }
 
 #[cfg(test)]

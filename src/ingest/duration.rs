@@ -57,7 +57,9 @@ pub fn parse_minutes(text: &str, unit: DurationUnit) -> Result<Decimal, Duration
     let minutes = if let Some(number) = plain_number(text) {
         match unit {
             DurationUnit::Minutes => number,
-            DurationUnit::Seconds => number / Decimal::from(60),
+            DurationUnit::Seconds => number
+                .checked_div(Decimal::from(60))
+                .ok_or(DurationProblem::TooLarge)?,
         }
     } else if text.contains(':') {
         match clock(text) {
@@ -98,7 +100,7 @@ fn clock_shape(text: &str) -> bool {
         && parts
             .iter()
             .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))
-        && parts[1..].iter().all(|p| p.len() == 2)
+        && parts.iter().skip(1).all(|p| p.len() == 2)
 }
 
 /// `H:MM` or `H:MM:SS`.
@@ -111,15 +113,20 @@ fn clock(text: &str) -> Option<Decimal> {
         part.parse().ok()
     };
     let sixty = Decimal::from(60);
+    // None of the checked operations can fail: at most 9 digits of hours.
+    let in_minutes = |hours: &str| whole(hours)?.checked_mul(sixty);
     match parts.as_slice() {
         [hours, minutes] if minutes.len() == 2 => {
             let minutes = whole(minutes)?;
-            (minutes < sixty).then_some(whole(hours)? * sixty + minutes)
+            (minutes < sixty).then_some(in_minutes(hours)?.checked_add(minutes)?)
         }
         [hours, minutes, seconds] if minutes.len() == 2 && seconds.len() == 2 => {
             let (minutes, seconds) = (whole(minutes)?, whole(seconds)?);
-            (minutes < sixty && seconds < sixty)
-                .then_some(whole(hours)? * sixty + minutes + seconds / sixty)
+            (minutes < sixty && seconds < sixty).then_some(
+                in_minutes(hours)?
+                    .checked_add(minutes)?
+                    .checked_add(seconds.checked_div(sixty)?)?,
+            )
         }
         _ => None,
     }
@@ -129,7 +136,7 @@ fn clock(text: &str) -> Option<Decimal> {
 fn with_units(text: &str) -> Option<Decimal> {
     let mut total = Decimal::ZERO;
     let mut rest = text.trim();
-    let mut parts = 0;
+    let mut parts = 0u32;
     while !rest.is_empty() {
         let number_length = rest
             .bytes()
@@ -143,11 +150,15 @@ fn with_units(text: &str) -> Option<Decimal> {
         let factor = match unit.as_str() {
             "h" | "hr" | "hrs" | "hour" | "hours" => Decimal::from(60),
             "m" | "min" | "mins" | "minute" | "minutes" => Decimal::ONE,
-            "s" | "sec" | "secs" | "second" | "seconds" => Decimal::ONE / Decimal::from(60),
+            "s" | "sec" | "secs" | "second" | "seconds" => {
+                Decimal::ONE.checked_div(Decimal::from(60))?
+            }
             _ => return None,
         };
-        total += number * factor;
-        parts += 1;
+        // Cannot fail: at most four numbers of at most 20 characters (under
+        // 10^20 each), times at most 60.
+        total = total.checked_add(number.checked_mul(factor)?)?;
+        parts = parts.checked_add(1)?;
         if parts > 3 {
             return None;
         }

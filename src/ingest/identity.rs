@@ -78,8 +78,18 @@ impl Registry {
         self.clients.is_empty()
     }
 
+    /// A client's details. Ids come from this registry, so the empty
+    /// fallback (no name, not in the master list) is never used.
     pub fn info(&self, id: ClientId) -> &ClientInfo {
-        &self.clients[id.index()]
+        static UNKNOWN: ClientInfo = ClientInfo {
+            key: String::new(),
+            name: String::new(),
+            strategic: false,
+            owner: None,
+            segment: None,
+            in_master: false,
+        };
+        self.clients.get(id.index()).unwrap_or(&UNKNOWN)
     }
 
     /// Add a clients.csv row. Errors name the clash; the caller adds the location.
@@ -92,7 +102,7 @@ impl Registry {
             ));
         }
         if let Some(existing) = self.by_key.get(&key) {
-            let other = &self.clients[existing.index()];
+            let other = self.info(*existing);
             return Err(format!(
                 "client {:?} is the same client as {:?} (both match as {key:?})",
                 entry.name, other.name
@@ -116,8 +126,8 @@ impl Registry {
                 Some(existing) if *existing != id => {
                     return Err(format!(
                         "alias {alias:?} of {:?} already names client {:?}",
-                        self.clients[id.index()].name,
-                        self.clients[existing.index()].name
+                        self.info(id).name,
+                        self.info(*existing).name
                     ));
                 }
                 _ => {
@@ -134,8 +144,8 @@ impl Registry {
                 Some(existing) if *existing != id => {
                     return Err(format!(
                         "domain {domain:?} is listed for both {:?} and {:?}",
-                        self.clients[existing.index()].name,
-                        self.clients[id.index()].name
+                        self.info(*existing).name,
+                        self.info(id).name
                     ));
                 }
                 _ => {

@@ -7,7 +7,7 @@ use rust_decimal::Decimal;
 use super::columns::{Kind, LINE_AMOUNT_HEADERS, Resolver, normalize_header};
 use super::identity::Registry;
 use super::money::{CurrencyMark, check_currency_code};
-use super::reader::{CsvFile, FileReport, Row, keep, next_row};
+use super::reader::{CsvFile, FileReport, Row, count_row, keep, next_row};
 use super::records::{Invoice, Origin};
 use super::status::{self, InvoiceStatus};
 use crate::config::Config;
@@ -96,7 +96,7 @@ pub fn read(
     while next_row(file, &mut record, report, skip_bad_rows)? {
         let row = Row::new(&record, file);
         if row.is_section_or_total(&[columns.client, columns.issued]) {
-            report.section_rows += 1;
+            count_row(&mut report.section_rows);
             continue;
         }
         let parsed = parse_row(
@@ -135,7 +135,15 @@ pub fn read(
                         earlier.origin.line
                     )))
                 } else {
-                    combine(&mut earlier, &invoice, columns.lines).map_err(|(what, here, before)| {
+                    combine(&mut earlier, &invoice, columns.lines).map_err(|clash| {
+                        let (what, here, before) = match clash {
+                            Clash::Differs(what, here, before) => (what, here, before),
+                            Clash::TooLarge(what) => {
+                                return row.row_error(format!(
+                                    "invoice {id:?}: the {what}s of its lines add up to too large a number"
+                                ));
+                            }
+                        };
                         let line = earlier.origin.line;
                         let difference = if here.is_empty() {
                             format!("a different {what} here than on line {line}")
@@ -155,7 +163,7 @@ pub fn read(
             }
             // A newer export of the same invoice carries its newer status.
             Some((index, _)) => {
-                report.replaced += 1;
+                count_row(&mut report.replaced);
                 book.set(index, &invoice, currency)
             }
             None => book
@@ -182,22 +190,26 @@ fn discount_column(resolver: &Resolver, config: &Config) -> Option<usize> {
     Some(found.index)
 }
 
-/// Fold another row of the same invoice into `earlier`, or say which value
-/// disagrees: (what, value here, value on the earlier line).
-fn combine(
-    earlier: &mut Invoice,
-    row: &Invoice,
-    lines: bool,
-) -> Result<(), (&'static str, String, String)> {
+/// Why two rows of the same invoice do not combine.
+#[derive(Debug, PartialEq)]
+enum Clash {
+    /// A value disagrees: (what, value here, value on the earlier line).
+    Differs(&'static str, String, String),
+    /// Lines add up to more than a `Decimal` holds.
+    TooLarge(&'static str),
+}
+
+/// Fold another row of the same invoice into `earlier`, or say why not.
+fn combine(earlier: &mut Invoice, row: &Invoice, lines: bool) -> Result<(), Clash> {
     fn differ<T: PartialEq + std::fmt::Debug>(
         what: &'static str,
         here: &T,
         before: &T,
-    ) -> Result<(), (&'static str, String, String)> {
+    ) -> Result<(), Clash> {
         if here == before {
             Ok(())
         } else {
-            Err((what, show(here), show(before)))
+            Err(Clash::Differs(what, show(here), show(before)))
         }
     }
     fn show<T: std::fmt::Debug>(value: &T) -> String {
@@ -216,7 +228,7 @@ fn combine(
     }
     if row.client != earlier.client {
         // The ids mean nothing to a user; the rows show the names.
-        return Err(("client", String::new(), String::new()));
+        return Err(Clash::Differs("client", String::new(), String::new()));
     }
     differ("issue date", &row.issued, &earlier.issued)?;
     differ("due date", &row.due, &earlier.due)?;
@@ -225,8 +237,16 @@ fn combine(
     differ("paid amount", &row.paid_amount, &earlier.paid_amount)?;
     differ("balance", &row.balance, &earlier.balance)?;
     if lines {
-        earlier.amount += row.amount;
-        earlier.discount += row.discount;
+        let amount = earlier
+            .amount
+            .checked_add(row.amount)
+            .ok_or(Clash::TooLarge("amount"))?;
+        let discount = earlier
+            .discount
+            .checked_add(row.discount)
+            .ok_or(Clash::TooLarge("discount"))?;
+        earlier.amount = amount;
+        earlier.discount = discount;
     } else {
         differ("amount", &row.amount, &earlier.amount)?;
         differ("discount", &row.discount, &earlier.discount)?;
@@ -313,7 +333,13 @@ fn parse_row(
                     Some(currency_column) if !row.text(Some(currency_column)).is_empty() => {
                         format!(
                             "column {} says {known}",
-                            crate::error::quote(&row.file.headers.raw[currency_column])
+                            crate::error::quote(
+                                row.file
+                                    .headers
+                                    .raw
+                                    .get(currency_column)
+                                    .map_or("", String::as_str)
+                            )
                         )
                     }
                     _ => format!("another amount of the row is in {known}"),
@@ -363,5 +389,46 @@ fn dollar_code(config: &Config) -> String {
             code.to_ascii_uppercase()
         }
         _ => "USD".to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ingest::identity::ClientId;
+
+    fn line(amount: Decimal) -> Invoice {
+        let day = chrono::NaiveDate::from_ymd_opt(2026, 9, 1).unwrap();
+        Invoice {
+            client: ClientId(0),
+            index: 0,
+            issued: day,
+            due: day,
+            paid: None,
+            amount,
+            paid_amount: None,
+            balance: None,
+            status: InvoiceStatus::Open,
+            discount: Decimal::ZERO,
+            origin: Origin { file: 0, line: 2 },
+        }
+    }
+
+    #[test]
+    fn lines_add_up_or_say_they_are_too_large() {
+        let mut earlier = line(Decimal::from(100));
+        assert_eq!(
+            combine(&mut earlier, &line(Decimal::new(2550, 2)), true),
+            Ok(())
+        );
+        assert_eq!(earlier.amount, Decimal::new(12550, 2));
+        // Past Decimal's range (7.9 × 10^28; about 10^14 rows at the 10^15
+        // cell limit) the sum used to panic ("Addition overflowed").
+        let mut earlier = line(Decimal::MAX);
+        assert_eq!(
+            combine(&mut earlier, &line(Decimal::ONE), true),
+            Err(Clash::TooLarge("amount"))
+        );
+        assert_eq!(earlier.amount, Decimal::MAX);
     }
 }

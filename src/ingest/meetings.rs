@@ -6,7 +6,7 @@ use super::Sink;
 use super::columns::{Kind, Resolver};
 use super::duration::DurationUnit;
 use super::identity::Registry;
-use super::reader::{CsvFile, FileReport, Row, keep, next_row};
+use super::reader::{CsvFile, FileReport, Row, count_row, keep, next_row};
 use super::records::{Meeting, Origin};
 use super::status::{self, MeetingStatus};
 use super::tickets::client_of;
@@ -64,7 +64,7 @@ pub fn read(
     while next_row(file, &mut record, report, skip_bad_rows)? {
         let row = Row::new(&record, file);
         if row.is_section_or_total(&keys) {
-            report.section_rows += 1;
+            count_row(&mut report.section_rows);
             continue;
         }
         let parsed = parse_row(
@@ -88,7 +88,7 @@ pub fn read(
             Some(id) => {
                 report.clients.insert(id.0);
             }
-            None => report.unmatched += 1,
+            None => count_row(&mut report.unmatched),
         }
         let meeting = Meeting {
             client,
@@ -164,7 +164,7 @@ fn parse_row(
                 if finish < start {
                     return Err(row.error(column, "is before the meeting's start"));
                 }
-                let minutes = (finish - start).num_minutes();
+                let minutes = finish.signed_duration_since(start).num_minutes();
                 if minutes > 24 * 60 {
                     return Err(row.error(column, "is more than a day after the meeting's start"));
                 }

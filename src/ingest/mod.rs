@@ -4,6 +4,19 @@
 //! replace earlier copies); tickets and meetings are streamed into a `Sink`
 //! row by row, so memory grows with clients and invoices, not with rows.
 
+// What reads untrusted files must not panic on them: no unwrap or expect,
+// no indexing that can be out of bounds, no arithmetic that can overflow.
+// (Tests may: they build their own inputs.)
+#![cfg_attr(
+    not(test),
+    deny(
+        clippy::unwrap_used,
+        clippy::expect_used,
+        clippy::indexing_slicing,
+        clippy::arithmetic_side_effects
+    )
+)]
+
 pub mod clients;
 pub mod columns;
 pub mod date;
@@ -438,7 +451,9 @@ fn warnings_of(reports: &[FileReport]) -> Vec<String> {
                     .map(|c| format!("column {c:?}: "))
                     .unwrap_or_default();
                 let problem = bad.problem.split(" (").next().unwrap_or(&bad.problem);
-                *reasons.entry(format!("{column}{problem}")).or_default() += 1;
+                let count = reasons.entry(format!("{column}{problem}")).or_default();
+                // Cannot saturate: at most the number of bad rows.
+                *count = count.saturating_add(1);
             }
             let summary: Vec<String> = reasons
                 .iter()
@@ -498,18 +513,21 @@ fn convert_currencies(
         (Some(code), _) => Some(code.to_ascii_uppercase()),
         (None, []) => None,
         (None, [only]) => Some(only.clone()),
-        (None, several) => anyhow::bail!(
+        (None, several @ [first, others @ ..]) => anyhow::bail!(
             "invoices are in several currencies ({}) and no base currency is set\n  hint: set the base currency and a rate for each other one in clientfit.toml:\n        currency = {:?}\n        [fx]\n{}",
             several
                 .iter()
                 .map(|c| first_seen(c))
                 .collect::<Vec<_>>()
                 .join("; "),
-            several[0],
-            rate_lines(&several[1..], &several[0])
+            first,
+            rate_lines(others, first)
         ),
     };
-    let Some(base) = base else { return Ok(None) };
+    let Some(base) = base else {
+        check_range(book, files)?;
+        return Ok(None);
+    };
     let mut rates: Vec<Decimal> = Vec::with_capacity(book.currencies.len());
     let mut missing = Vec::new();
     for code in &book.currencies {
@@ -537,5 +555,24 @@ fn convert_currencies(
     for (index, rate) in rates.into_iter().enumerate() {
         book.set_rate(index, rate);
     }
+    check_range(book, files)?;
     Ok(Some(base))
+}
+
+/// Refuse invoices whose amounts, converted, or less what was paid, leave
+/// `Decimal`'s range: reading them would give wrong numbers or stop.
+fn check_range(book: &invoices::InvoiceBook, files: &[InputFile]) -> anyhow::Result<()> {
+    let Some(origin) = book.first_out_of_range() else {
+        return Ok(());
+    };
+    let path = files
+        .get(origin.file as usize)
+        .map(|file| file.path.clone())
+        .unwrap_or_default();
+    Err(error::InputError::file(
+        &path,
+        "has an invoice whose amounts are too large to compute with (in the base currency, or less its paid amount or balance, they pass 7.9 × 10^28)",
+    )
+    .at(origin.line)
+    .into())
 }

@@ -136,8 +136,11 @@ pub fn parse_money(text: &str, separator: DecimalSeparator) -> Result<Money, Mon
         currency = Some(mark);
         rest = inner.trim_end();
     }
-    let amount = parse_number(rest, separator)?;
-    let amount = if negative { -amount } else { amount };
+    let mut amount = parse_number(rest, separator)?;
+    if negative {
+        // What `-amount` does: flip the sign bit, which cannot overflow.
+        amount.set_sign_negative(amount.is_sign_positive());
+    }
     Ok(Money { amount, currency })
 }
 
@@ -168,9 +171,10 @@ fn leading_currency(text: &str) -> Option<(CurrencyMark, &str)> {
 }
 
 fn trailing_currency(text: &str) -> Option<(CurrencyMark, &str)> {
-    let last = text.chars().next_back()?;
+    let mut chars = text.chars();
+    let last = chars.next_back()?;
     if let Some(mark) = symbol_code(last) {
-        return Some((mark, &text[..text.len() - last.len_utf8()]));
+        return Some((mark, chars.as_str()));
     }
     let letters = text
         .bytes()
@@ -178,7 +182,8 @@ fn trailing_currency(text: &str) -> Option<(CurrencyMark, &str)> {
         .take_while(u8::is_ascii_alphabetic)
         .count();
     if letters == 3 {
-        let (rest, code) = text.split_at(text.len() - 3);
+        // Three ASCII letters end the text, so this is a character boundary.
+        let (rest, code) = text.split_at_checked(text.len().checked_sub(3)?)?;
         return Some((CurrencyMark::Code(code.to_ascii_uppercase()), rest));
     }
     None
@@ -195,11 +200,8 @@ fn parse_number(text: &str, separator: DecimalSeparator) -> Result<Decimal, Mone
         };
     }
     let decimal_char = separator.char();
-    let (integer, fraction) = match text.rfind(decimal_char) {
-        Some(index) => (
-            &text[..index],
-            Some(&text[index + decimal_char.len_utf8()..]),
-        ),
+    let (integer, fraction) = match text.rsplit_once(decimal_char) {
+        Some((integer, fraction)) => (integer, Some(fraction)),
         None => (text, None),
     };
     let mut digits = String::with_capacity(text.len());
@@ -209,7 +211,8 @@ fn parse_number(text: &str, separator: DecimalSeparator) -> Result<Decimal, Mone
     for ch in integer.chars() {
         if ch.is_ascii_digit() {
             digits.push(ch);
-            group_length += 1;
+            // Cannot fail: a count of the text's characters.
+            group_length = group_length.checked_add(1).ok_or(MoneyProblem::TooLarge)?;
             continue;
         }
         let is_grouping = match separator {
@@ -229,7 +232,8 @@ fn parse_number(text: &str, separator: DecimalSeparator) -> Result<Decimal, Mone
             return Err(other_separator_or_not(text, separator));
         }
         grouping = Some(ch);
-        groups += 1;
+        // Cannot fail: a count of the text's characters.
+        groups = groups.checked_add(1).ok_or(MoneyProblem::TooLarge)?;
         group_length = 0;
     }
     if digits.is_empty() || (groups > 0 && group_length != 3) {
@@ -261,13 +265,15 @@ fn plain_digits(text: &str, decimal_char: char) -> Option<Decimal> {
     let mut scale: Option<u32> = None;
     for byte in text.bytes() {
         if byte.is_ascii_digit() {
-            digits += 1;
+            // None of these can fail: at most 18 digits, so under 10^18.
+            digits = digits.checked_add(1)?;
             if digits > 18 {
                 return None;
             }
-            mantissa = mantissa * 10 + i64::from(byte - b'0');
+            let digit = char::from(byte).to_digit(10)?;
+            mantissa = mantissa.checked_mul(10)?.checked_add(i64::from(digit))?;
             if let Some(scale) = &mut scale {
-                *scale += 1;
+                *scale = scale.checked_add(1)?;
             }
         } else if char::from(byte) == decimal_char && scale.is_none() && digits > 0 {
             scale = Some(0);
@@ -307,8 +313,8 @@ fn parse_number_plain(text: &str, separator: DecimalSeparator) -> bool {
         DecimalSeparator::Dot => &[',', ' ', '\u{a0}', '\u{202f}', '\''],
         DecimalSeparator::Comma => &['.', ' ', '\u{a0}', '\u{202f}', '\''],
     };
-    let (integer, fraction) = match text.rfind(decimal_char) {
-        Some(index) => (&text[..index], Some(&text[index + 1..])),
+    let (integer, fraction) = match text.rsplit_once(decimal_char) {
+        Some((integer, fraction)) => (integer, Some(fraction)),
         None => (text, None),
     };
     if let Some(fraction) = fraction

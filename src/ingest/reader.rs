@@ -77,8 +77,11 @@ pub struct ClientSet {
 impl ClientSet {
     pub fn insert(&mut self, id: u32) {
         let word = (id / 64) as usize;
-        if word >= self.bits.len() {
-            self.bits.resize(word + 1, 0);
+        if word >= self.bits.len()
+            // Cannot fail: `word` is under 2^26.
+            && let Some(length) = word.checked_add(1)
+        {
+            self.bits.resize(length, 0);
         }
         if let Some(bits) = self.bits.get_mut(word) {
             *bits |= 1 << (id % 64);
@@ -106,9 +109,10 @@ impl ClientSet {
     pub fn iter(&self) -> impl Iterator<Item = u32> + '_ {
         self.bits.iter().zip(0u32..).flat_map(|(bits, word)| {
             let bits = *bits;
+            // Cannot fail: there are at most 2^26 words, as ids are u32.
             (0u32..64)
                 .filter(move |bit| bits & (1u64 << bit) != 0)
-                .map(move |bit| word * 64 + bit)
+                .filter_map(move |bit| word.checked_mul(64)?.checked_add(bit))
         })
     }
 }
@@ -163,7 +167,10 @@ impl CsvFile {
                 Headers::new(record.iter().map(str::to_string).collect()),
                 line,
             ));
-            if is_header(&candidates[candidates.len() - 1].0) {
+            if candidates
+                .last()
+                .is_some_and(|(headers, _)| is_header(headers))
+            {
                 break;
             }
         }
@@ -180,7 +187,7 @@ impl CsvFile {
         };
         // The header was the last row read unless none matched; then start
         // over after the first row.
-        if header_index + 1 != candidates.len() {
+        if candidates.len().checked_sub(1) != Some(header_index) {
             reader = csv_reader(source)?;
             reader
                 .read_record(&mut record)
@@ -236,7 +243,8 @@ impl CsvFile {
             if record.iter().all(|cell| cell.trim().is_empty()) {
                 continue;
             }
-            self.rows += 1;
+            // Cannot saturate: one per row read, and 2^64 rows cannot be read.
+            self.rows = self.rows.saturating_add(1);
             if self.rows.is_multiple_of(16_384)
                 && let Some(progress) = &self.progress
             {
@@ -269,7 +277,10 @@ impl CsvFile {
     ) -> Result<(), InputError> {
         if let Some(order) = configured {
             for column in columns {
-                self.date_orders[*column] = Some(order);
+                // Columns of the header, which `date_orders` has one entry for.
+                if let Some(slot) = self.date_orders.get_mut(*column) {
+                    *slot = Some(order);
+                }
             }
             return Ok(());
         }
@@ -289,15 +300,15 @@ impl CsvFile {
             .read_record(&mut record)
             .map_err(|err| csv_error(&self.path, &err))?
         {
-            rows += 1;
+            // Only ever compared with 1000, so saturating changes nothing.
+            rows = rows.saturating_add(1);
             // Files with ISO dates show it at once: stop looking early.
             if rows > 1000 && !numeric_seen {
                 break;
             }
             let line = record.position().map_or(0, |p| p.line());
-            for (slot, column) in columns.iter().enumerate() {
+            for (proof, column) in proofs.iter_mut().zip(columns) {
                 let evidence = order_evidence(record.get(*column).unwrap_or(""));
-                let proof = &mut proofs[slot];
                 match evidence {
                     OrderEvidence::None => continue,
                     OrderEvidence::Ambiguous => proof.2 = proof.2.or(Some(line)),
@@ -307,10 +318,14 @@ impl CsvFile {
                 numeric_seen = true;
             }
         }
-        for (slot, column) in columns.iter().enumerate() {
-            let header = self.headers.raw[*column].clone();
+        let header_of = |column: usize| -> &str {
+            // Columns of the header, so never the empty fallback.
+            self.headers.raw.get(column).map_or("", String::as_str)
+        };
+        for (column, proof) in columns.iter().zip(&proofs) {
+            let header = header_of(*column).to_string();
             let value_at = |line: u64| self.value_on_line(*column, line);
-            let (order, why) = match proofs[slot] {
+            let (order, why) = match *proof {
                 (Some(dmy), Some(mdy), _) => {
                     return Err(InputError::file(
                         &self.path,
@@ -334,11 +349,11 @@ impl CsvFile {
                         .filter_map(|(other, proof)| match proof {
                             (Some(_), None, _) => Some(format!(
                                 "{} is day-first",
-                                crate::error::quote(&self.headers.raw[*other])
+                                crate::error::quote(header_of(*other))
                             )),
                             (None, Some(_), _) => Some(format!(
                                 "{} is month-first",
-                                crate::error::quote(&self.headers.raw[*other])
+                                crate::error::quote(header_of(*other))
                             )),
                             _ => None,
                         })
@@ -361,7 +376,9 @@ impl CsvFile {
                 }
                 (None, None, None) => continue,
             };
-            self.date_orders[*column] = Some(order);
+            if let Some(slot) = self.date_orders.get_mut(*column) {
+                *slot = Some(order);
+            }
             report.date_orders.push((header, order, why));
         }
         Ok(())
@@ -414,6 +431,12 @@ pub fn trim(cell: &str) -> &str {
         }
         _ => cell.trim(),
     }
+}
+
+/// Add one to a count of rows. Saturating changes nothing: a count goes up
+/// by one per row read, and no input has 2^64 rows.
+pub fn count_row(count: &mut u64) {
+    *count = count.saturating_add(1);
 }
 
 /// One data row with what is needed to report a bad cell.
@@ -563,7 +586,8 @@ pub fn next_row(
     loop {
         match file.next(record) {
             Ok(found) => {
-                report.rows_read += u64::from(found);
+                // Cannot saturate: one per row read, and 2^64 rows cannot be read.
+                report.rows_read = report.rows_read.saturating_add(u64::from(found));
                 return Ok(found);
             }
             Err(err) if skip_bad_rows && err.line.is_some() => report.bad_rows.push(err),

@@ -53,7 +53,10 @@ impl Invoice {
                 if let Some(paid_amount) = self.paid_amount {
                     paid_amount
                 } else if let Some(balance) = self.balance {
-                    self.amount - balance
+                    // Exact for every invoice ingest keeps: it rejects those
+                    // for which this overflows (`first_out_of_range`), so the
+                    // saturation only guards invoices built elsewhere.
+                    self.amount.saturating_sub(balance)
                 } else if self.status == InvoiceStatus::Paid {
                     self.amount
                 } else {
@@ -65,7 +68,14 @@ impl Invoice {
 
     /// What is still owed at `as_of` (never negative).
     pub fn owed_at(&self, as_of: NaiveDate) -> Decimal {
-        (self.amount - self.paid_by(as_of)).max(Decimal::ZERO)
+        // Exact for every invoice ingest keeps: `paid_by` is the amount,
+        // zero, amount − balance (so this is the balance) or the paid
+        // amount, and ingest rejects invoices for which amount − paid amount
+        // overflows (`first_out_of_range`). The saturation only guards
+        // invoices built elsewhere.
+        self.amount
+            .saturating_sub(self.paid_by(as_of))
+            .max(Decimal::ZERO)
     }
 }
 

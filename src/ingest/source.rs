@@ -137,17 +137,15 @@ impl Source {
     fn detect_encoding(&mut self, setting: EncodingSetting) -> Result<TextEncoding, InputError> {
         let mut raw = self.raw()?;
         let mut start = [0u8; 3];
-        let mut filled = 0;
-        while filled < 3 {
-            match raw
-                .read(&mut start[filled..])
-                .map_err(|e| self.read_error(e))?
-            {
+        let mut filled = 0usize;
+        while let Some(free) = start.get_mut(filled..).filter(|free| !free.is_empty()) {
+            match raw.read(free).map_err(|e| self.read_error(e))? {
                 0 => break,
-                n => filled += n,
+                // Cannot saturate: `n` is at most the 3 bytes asked for.
+                n => filled = filled.saturating_add(n),
             }
         }
-        let start = &start[..filled];
+        let start = start.get(..filled).unwrap_or(&start);
         if start.starts_with(&[0xEF, 0xBB, 0xBF]) {
             return Ok(TextEncoding::Utf8Bom);
         }
@@ -216,19 +214,22 @@ impl Source {
                 b'\n' if !in_quotes && counts.iter().any(|c| *c > 0) => break,
                 b'\n' if !in_quotes => {}
                 _ if !in_quotes => {
-                    if let Some(index) = DELIMITERS.iter().position(|d| *d == byte) {
-                        counts[index] += 1;
+                    if let Some((count, _)) =
+                        counts.iter_mut().zip(DELIMITERS).find(|(_, d)| *d == byte)
+                    {
+                        // Cannot saturate: at most one per byte of 64 KiB.
+                        *count = count.saturating_add(1);
                     }
                 }
                 _ => {}
             }
         }
         let best = counts.iter().copied().max().unwrap_or(0);
-        let index = counts
+        Ok(counts
             .iter()
-            .position(|c| *c == best && best > 0)
-            .unwrap_or(0);
-        Ok(DELIMITERS[index])
+            .zip(DELIMITERS)
+            .find(|(c, _)| **c == best && best > 0)
+            .map_or(DELIMITERS[0], |(_, delimiter)| delimiter))
     }
 }
 
@@ -237,27 +238,33 @@ fn first_invalid_utf8(reader: &mut dyn Read) -> io::Result<Option<(u64, u8)>> {
     let mut buffer = vec![0u8; 256 * 1024];
     let mut carried = 0usize;
     let mut line = 1u64;
+    // Line counts cannot saturate: there are fewer lines than bytes read.
     loop {
-        let read = reader.read(&mut buffer[carried..])?;
-        let filled = carried + read;
-        let chunk = &buffer[..filled];
+        // `carried` is at most 3 bytes (an incomplete character), and `read`
+        // at most the free space, so `filled` never passes the buffer.
+        let read = reader.read(buffer.get_mut(carried..).unwrap_or_default())?;
+        let filled = carried.saturating_add(read).min(buffer.len());
+        let chunk = buffer.get(..filled).unwrap_or_default();
         match std::str::from_utf8(chunk) {
             Ok(_) => {
-                line += bytecount(chunk);
+                line = line.saturating_add(bytecount(chunk));
                 carried = 0;
             }
             Err(err) => {
                 let valid = err.valid_up_to();
-                if err.error_len().is_some() || read == 0 {
+                // `valid` is within the chunk, and a byte follows it.
+                let (good, rest) = chunk.split_at_checked(valid).unwrap_or((chunk, &[]));
+                line = line.saturating_add(bytecount(good));
+                if let Some(&byte) = rest.first()
+                    && (err.error_len().is_some() || read == 0)
+                {
                     // A real invalid sequence (or a truncated one at the end).
-                    let line = line + bytecount(&chunk[..valid]);
-                    return Ok(Some((line, chunk[valid])));
+                    return Ok(Some((line, byte)));
                 }
                 // An incomplete character at the end of the chunk: keep it
                 // for the next read.
-                line += bytecount(&chunk[..valid]);
+                carried = rest.len();
                 buffer.copy_within(valid..filled, 0);
-                carried = filled - valid;
             }
         }
         if read == 0 {

@@ -96,7 +96,16 @@ pub struct InvoiceStore {
     pub currencies: Vec<String>,
     /// Per currency: the rate to the base currency, once settled.
     rates: Vec<Decimal>,
+    /// Whether any invoice stored had a value over `LARGE` (lines combined
+    /// from millions of rows): only then can `first_out_of_range` find one.
+    large: bool,
 }
+
+/// Values up to this (10^19), times rates up to `LARGE_RATE` (10^9), stay
+/// far inside `Decimal`'s range (7.9 × 10^28), and so do their differences.
+/// Single cells are at most 10^15 (`MAX_AMOUNT`).
+const LARGE: Decimal = Decimal::from_parts(0x89E8_0000, 0x8AC7_2304, 0, false, 0);
+const LARGE_RATE: Decimal = Decimal::from_parts(1_000_000_000, 0, 0, false, 0);
 
 impl std::fmt::Debug for InvoiceStore {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -142,9 +151,11 @@ impl InvoiceStore {
         if self.currencies.len() >= MAX_CURRENCIES {
             return Err(StoreError::TooManyCurrencies);
         }
+        let index =
+            u8::try_from(self.currencies.len()).map_err(|_| StoreError::TooManyCurrencies)?;
         self.currencies.push(code.to_string());
         self.rates.push(Decimal::ONE);
-        u8::try_from(self.currencies.len() - 1).map_err(|_| StoreError::TooManyCurrencies)
+        Ok(index)
     }
 
     /// Convert amounts in `currencies[index]` at `rate` when read back.
@@ -257,6 +268,11 @@ impl InvoiceStore {
             .ok()
             .filter(|file| usize::from(*file) < MAX_FILES)
             .ok_or(StoreError::TooManyFiles)?;
+        self.large |= [invoice.amount, invoice.discount]
+            .into_iter()
+            .chain(invoice.paid_amount)
+            .chain(invoice.balance)
+            .any(|value| value.abs() > LARGE);
         let mut extras = Extras {
             discount: invoice.discount,
             paid_amount: invoice.paid_amount,
@@ -354,7 +370,9 @@ impl InvoiceStore {
                 .unwrap_or(Decimal::ONE);
             if rate != Decimal::ONE {
                 // Rates are checked against the amount range when loaded,
-                // so the products stay far inside Decimal's range.
+                // so the products stay far inside Decimal's range; ingest
+                // rejects the invoices for which they would not
+                // (`first_out_of_range`), so nothing saturates.
                 invoice.amount = invoice.amount.saturating_mul(rate);
                 invoice.discount = invoice.discount.saturating_mul(rate);
                 invoice.paid_amount = invoice.paid_amount.map(|v| v.saturating_mul(rate));
@@ -362,6 +380,28 @@ impl InvoiceStore {
             }
         }
         invoice
+    }
+
+    /// Where the first invoice is whose amounts leave `Decimal`'s range
+    /// when converted at the rates set, or whose amount less its paid amount
+    /// or balance does, as `Invoice::paid_by` and `owed_at` compute them.
+    /// Only lines combined from millions of rows come near that range.
+    pub fn first_out_of_range(&self) -> Option<Origin> {
+        if !self.large && self.rates.iter().all(|rate| rate.abs() <= LARGE_RATE) {
+            return None;
+        }
+        self.records.iter().enumerate().find_map(|(index, packed)| {
+            let rate = match packed.currency {
+                NO_CURRENCY => Decimal::ONE,
+                currency => self
+                    .rates
+                    .get(usize::from(currency))
+                    .copied()
+                    .unwrap_or(Decimal::ONE),
+            };
+            let invoice = self.unpack(index, packed, false);
+            (!fits(&invoice, rate)).then_some(invoice.origin)
+        })
     }
 
     /// Every invoice, amounts in the base currency.
@@ -376,6 +416,37 @@ impl InvoiceStore {
     pub fn id(&self, invoice: &Invoice) -> Option<&str> {
         let packed = self.records.get(invoice.index as usize)?;
         id_in(&self.ids, packed.id)
+    }
+}
+
+/// Whether an invoice (amounts as written) converts at `rate` without
+/// saturating, and `Invoice::paid_by` and `owed_at` then compute without
+/// overflowing.
+fn fits(invoice: &Invoice, rate: Decimal) -> bool {
+    let convert = |value: Decimal| {
+        if rate == Decimal::ONE {
+            Some(value)
+        } else {
+            value.checked_mul(rate)
+        }
+    };
+    let convert_option = |value: Option<Decimal>| match value {
+        Some(value) => convert(value).map(Some),
+        None => Some(None),
+    };
+    let (Some(amount), Some(_), Some(paid_amount), Some(balance)) = (
+        convert(invoice.amount),
+        convert(invoice.discount),
+        convert_option(invoice.paid_amount),
+        convert_option(invoice.balance),
+    ) else {
+        return false;
+    };
+    // With a paid date, what was paid is the amount or nothing.
+    match (invoice.paid, paid_amount, balance) {
+        (Some(_), _, _) | (None, None, None) => true,
+        (None, Some(paid_amount), _) => amount.checked_sub(paid_amount).is_some(),
+        (None, None, Some(balance)) => amount.checked_sub(balance).is_some(),
     }
 }
 
@@ -406,12 +477,12 @@ fn id_bytes_in(ids: &[u8], offset: u32) -> Option<&[u8]> {
     let mut shift = 0u32;
     loop {
         let byte = *ids.get(at)?;
-        at += 1;
+        at = at.checked_add(1)?;
         length |= usize::from(byte & 0x7F).checked_shl(shift)?;
         if byte & 0x80 == 0 {
             break;
         }
-        shift += 7;
+        shift = shift.checked_add(7)?;
     }
     ids.get(at..at.checked_add(length)?)
 }
@@ -490,5 +561,58 @@ mod tests {
         assert_eq!(store.get_as_written(0).unwrap().discount, Decimal::ZERO);
         assert!(store.extras.is_empty());
         assert_eq!(store.find("A"), Some(0));
+    }
+
+    #[test]
+    fn large_is_ten_to_the_nineteenth() {
+        assert_eq!(LARGE, Decimal::from(10u64.pow(19)));
+        assert_eq!(LARGE_RATE, Decimal::from(10u64.pow(9)));
+    }
+
+    #[test]
+    fn amounts_that_convert_or_subtract_out_of_range_are_found() {
+        // The lines of one invoice add up past 10^22 (about 10^7 rows at
+        // the 10^15 cell limit); at a rate of 10^6 that is past Decimal's
+        // range, and reading it back used to saturate to Decimal::MAX.
+        let mut store = InvoiceStore::default();
+        let eur = store.currency_index("EUR").unwrap();
+        store
+            .push(&invoice(Decimal::from(100)), None, None)
+            .unwrap();
+        let combined = Invoice {
+            origin: Origin { file: 2, line: 9 },
+            ..invoice(Decimal::from_i128_with_scale(10i128.pow(23), 0))
+        };
+        store.push(&combined, None, Some(eur)).unwrap();
+        assert_eq!(store.first_out_of_range(), None);
+        store.set_rate(usize::from(eur), Decimal::from(1_000_000));
+        assert_eq!(store.get(1).unwrap().amount, Decimal::MAX);
+        assert_eq!(
+            store.first_out_of_range(),
+            Some(Origin { file: 2, line: 9 })
+        );
+
+        // In the base currency: amount − balance, which `paid_by` computes
+        // without a paid date, used to panic ("Subtraction overflowed").
+        let mut store = InvoiceStore::default();
+        let owing = Invoice {
+            paid: None,
+            balance: Some(Decimal::from(-1)),
+            ..invoice(Decimal::MAX)
+        };
+        store.push(&owing, None, None).unwrap();
+        assert_eq!(
+            store.first_out_of_range(),
+            Some(Origin { file: 3, line: 42 })
+        );
+        // With a paid date nothing is subtracted, so it reads fine.
+        let paid = Invoice {
+            paid: NaiveDate::from_ymd_opt(2026, 10, 3),
+            ..owing
+        };
+        store.set(0, &paid, None).unwrap();
+        assert_eq!(store.first_out_of_range(), None);
+        let as_of = NaiveDate::from_ymd_opt(2026, 12, 1).unwrap();
+        assert_eq!(store.get(0).unwrap().owed_at(as_of), Decimal::ZERO);
     }
 }

@@ -5,7 +5,7 @@ use super::Sink;
 use super::columns::{Kind, Resolver, normalize_header};
 use super::duration::DurationUnit;
 use super::identity::{ClientId, Registry};
-use super::reader::{CsvFile, FileReport, Row, keep, next_row, trim};
+use super::reader::{CsvFile, FileReport, Row, count_row, keep, next_row, trim};
 use super::records::{Origin, Ticket};
 use crate::config::{Config, Markers};
 use crate::error::InputError;
@@ -180,13 +180,13 @@ pub fn read(
     while next_row(file, &mut record, report, skip_bad_rows)? {
         let row = Row::new(&record, file);
         if row.is_section_or_total(&keys) {
-            report.section_rows += 1;
+            count_row(&mut report.section_rows);
             continue;
         }
         let id = row.text(ticket_id);
         if seen.active && !id.is_empty() {
             if seen.ids.contains(id) {
-                report.replaced += 1;
+                count_row(&mut report.replaced);
                 continue;
             }
             ids_here.push(id.to_string());
@@ -216,7 +216,7 @@ pub fn read(
             Some(id) => {
                 report.clients.insert(id.0);
             }
-            None => report.unmatched += 1,
+            None => count_row(&mut report.unmatched),
         }
         let ticket = Ticket {
             client,
