@@ -210,12 +210,21 @@ impl Headers {
             })
     }
 
+    /// The headers for an error message: the first 40 of a very wide file,
+    /// so that a message stays readable whatever the export.
     pub fn display_list(&self) -> String {
-        self.raw
+        const SHOWN: usize = 40;
+        let mut list = self
+            .raw
             .iter()
+            .take(SHOWN)
             .map(|h| crate::error::quote(h))
             .collect::<Vec<_>>()
-            .join(", ")
+            .join(", ");
+        if self.raw.len() > SHOWN {
+            list.push_str(&format!(", … ({} columns in all)", self.raw.len()));
+        }
+        list
     }
 }
 
@@ -351,10 +360,14 @@ impl Resolver<'_> {
             let positions = self.headers.positions(&found.header);
             if positions.len() > 1 {
                 // 1-based: cannot saturate, as a vector index is under isize::MAX.
-                let numbers: Vec<String> = positions
+                let mut numbers: Vec<String> = positions
                     .iter()
+                    .take(10)
                     .map(|p| p.saturating_add(1).to_string())
                     .collect();
+                if positions.len() > 10 {
+                    numbers.push("…".to_string());
+                }
                 return Err(InputError::file(
                     self.path,
                     format!(

@@ -51,6 +51,8 @@ pub enum MoneyProblem {
     /// The grouping fits the other decimal separator (`12,50` with `.`).
     WrongSeparator(DecimalSeparator),
     TooLarge,
+    /// More significant digits than can be kept exactly (28).
+    TooPrecise,
     /// `USD 5 EUR`: a currency before and after the number.
     TwoCurrencies,
 }
@@ -66,6 +68,9 @@ impl MoneyProblem {
                 separator.char().to_string()
             ),
             MoneyProblem::TooLarge => "is too large to be an amount (over 10^15)".into(),
+            MoneyProblem::TooPrecise => {
+                "has more digits than clientfit can keep exactly (28 significant digits)".into()
+            }
             MoneyProblem::TwoCurrencies => {
                 "holds two currency marks; an amount has at most one (\"EUR 12.50\" or \"12.50 EUR\")".into()
             }
@@ -246,10 +251,31 @@ fn parse_number(text: &str, separator: DecimalSeparator) -> Result<Decimal, Mone
         digits.push('.');
         digits.push_str(fraction);
     }
-    if digits.len() > 40 {
+    // Judge the digits that carry value: leading zeros of the integer part
+    // and trailing zeros of the fraction change nothing. More than 16
+    // integer digits is over 10^15; more than 28 digits in all cannot be
+    // held exactly, and Decimal would round them (silently) when parsed.
+    let (integer_digits, fraction_digits) = match digits.split_once('.') {
+        Some((integer, fraction)) => (integer, fraction.trim_end_matches('0')),
+        None => (digits.as_str(), ""),
+    };
+    let integer_digits = integer_digits.trim_start_matches('0');
+    if integer_digits.len() > 16 {
         return Err(MoneyProblem::TooLarge);
     }
-    let value: Decimal = digits.parse().map_err(|_| MoneyProblem::TooLarge)?;
+    if integer_digits.len().saturating_add(fraction_digits.len()) > 28 {
+        return Err(MoneyProblem::TooPrecise);
+    }
+    // The digits as written keep their scale (12.50 stays 12.50); only a
+    // long run of zeros is dropped first, which the checks above allow.
+    let value: Decimal = if digits.len() <= 28 {
+        digits.parse()
+    } else if fraction_digits.is_empty() {
+        format!("0{integer_digits}").parse()
+    } else {
+        format!("0{integer_digits}.{fraction_digits}").parse()
+    }
+    .map_err(|_| MoneyProblem::TooLarge)?;
     if value.abs() > MAX_AMOUNT {
         return Err(MoneyProblem::TooLarge);
     }
@@ -343,6 +369,38 @@ mod tests {
 
     fn amount(text: &str) -> Decimal {
         parse_money(text, DecimalSeparator::Dot).unwrap().amount
+    }
+
+    #[test]
+    fn long_amounts_are_judged_by_their_significant_digits() {
+        use std::str::FromStr;
+        let dot = DecimalSeparator::Dot;
+        let zeros = "0".repeat(42);
+        // 12.5 followed by 42 zeros is 12.5, not "too large".
+        assert_eq!(
+            parse_money(&format!("12.5{zeros}"), dot).map(|m| m.amount),
+            Ok(Decimal::from_str("12.5").unwrap())
+        );
+        assert_eq!(
+            parse_money(&format!("{zeros}100.00"), dot).map(|m| m.amount),
+            Ok(Decimal::from(100))
+        );
+        // 0.005 then 27 zeros and a 1: 32 significant digits would be
+        // rounded by Decimal; refused instead of silently changed.
+        assert_eq!(
+            parse_money("0.0050000000000000000000000000001", dot),
+            Err(MoneyProblem::TooPrecise)
+        );
+        assert_eq!(
+            parse_money("99999999999999999", dot),
+            Err(MoneyProblem::TooLarge)
+        );
+        // 28 significant digits are kept exactly.
+        let exact = "123456789012.3456789012345678";
+        assert_eq!(
+            parse_money(exact, dot).map(|m| m.amount.to_string()),
+            Ok(exact.to_string())
+        );
     }
 
     #[test]
