@@ -14,6 +14,7 @@ mod exports;
 mod flags;
 mod html;
 mod insights;
+mod invariants;
 mod metrics;
 mod properties;
 mod receivables;

@@ -27,6 +27,10 @@ pub struct ClientInfo {
     pub segment: Option<String>,
     /// Listed in clients.csv.
     pub in_master: bool,
+    /// Where `name` was read, for clients named by files read newest
+    /// first (several ticket files): an earlier spelling replaces it, so
+    /// the name is the first spelling in file order, as everywhere else.
+    pub named_at: Option<(u32, u64)>,
 }
 
 /// What a master-list row adds.
@@ -88,6 +92,7 @@ impl Registry {
             owner: None,
             segment: None,
             in_master: false,
+            named_at: None,
         };
         self.clients.get(id.index()).unwrap_or(&UNKNOWN)
     }
@@ -115,6 +120,7 @@ impl Registry {
             owner: entry.owner,
             segment: entry.segment,
             in_master: true,
+            named_at: None,
         });
         self.by_key.insert(key, id);
         for alias in entry.aliases {
@@ -198,6 +204,23 @@ impl Registry {
                 }
             })
             .collect()
+    }
+
+    /// `resolve`, for files read newest first: keeps as the display name
+    /// the spelling that comes first in file order (`at` = file, line).
+    pub fn resolve_at(&mut self, name: &str, at: (u32, u64)) -> Option<ClientId> {
+        let before = self.clients.len();
+        let id = self.resolve(name)?;
+        let created = self.clients.len() > before;
+        if let Some(info) = self.clients.get_mut(id.index()) {
+            if created {
+                info.named_at = Some(at);
+            } else if info.named_at.is_some_and(|named| at < named) {
+                info.name = name.trim().to_string();
+                info.named_at = Some(at);
+            }
+        }
+        Some(id)
     }
 
     /// The client a name refers to, if it is known (by key or alias).

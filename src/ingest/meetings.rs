@@ -82,7 +82,7 @@ pub fn read(
         let Some((day, minutes, status, attendees)) = keep(parsed, report, skip_bad_rows)? else {
             continue;
         };
-        let client = client_of(&row, client, email, registry);
+        let client = client_of(&row, client, email, registry, None);
         report.saw_date(day);
         match client {
             Some(id) => {

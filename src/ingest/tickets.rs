@@ -104,12 +104,16 @@ pub fn client_of(
     client: Option<usize>,
     email: Option<usize>,
     registry: &mut Registry,
+    newest_first: Option<u32>,
 ) -> Option<ClientId> {
     let name = row.text(client);
-    if !name.is_empty()
-        && let Some(id) = registry.resolve(name)
-    {
-        return Some(id);
+    let id = match newest_first {
+        _ if name.is_empty() => None,
+        Some(file) => registry.resolve_at(name, (file, row.line)),
+        None => registry.resolve(name),
+    };
+    if id.is_some() {
+        return id;
     }
     let email = row.text(email);
     if email.is_empty() {
@@ -210,7 +214,8 @@ pub fn read(
                 classify(markers, kind, &cells, priority)
             }
         };
-        let client = client_of(&row, client, email, registry);
+        let newest_first = seen.active.then_some(file_index);
+        let client = client_of(&row, client, email, registry, newest_first);
         report.saw_date(created);
         match client {
             Some(id) => {
