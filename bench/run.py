@@ -108,17 +108,28 @@ def compare(name, runs, output):
     )
 
 
-def scaling(runs):
-    print("SMALL's 1,000 clients with more rows (clientfit report --format json):")
-    print("| rows | CSV | wall (median) | peak RSS (median) |")
-    print("|---|---|---|---|")
-    for factor in (1, 2, 4, 8):
-        directory = dataset("small", factor)
-        figures = series([str(CLIENTFIT), "report", str(directory), "--format", "json"], runs)
-        print(
-            f"| {factor}x | {size_of(directory):,.0f} MB | {figures['wall']:.3f} s"
-            f" | {figures['rss']:.1f} MiB |"
+def activity_dataset(factor):
+    """SMALL's clients and invoices with `factor` times its tickets and meetings."""
+    directory = DATA / f"small-activity-x{factor}"
+    if not (directory / "clientfit.toml").exists():
+        print(f"generating {directory.relative_to(ROOT)} ...", file=sys.stderr)
+        subprocess.run(
+            [str(GENERATE), "1000", "50000", str(100_000 * factor), str(20_000 * factor), str(directory)],
+            check=True,
         )
+    return directory
+
+
+def scaling(runs):
+    print("SMALL's 1,000 clients (clientfit report --format json, medians):")
+    print("| rows | all rows x: CSV | wall | peak RSS | tickets and meetings x: CSV | wall | peak RSS |")
+    print("|---|---|---|---|---|---|---|")
+    for factor in (1, 2, 4, 8):
+        cells = []
+        for directory in (dataset("small", factor), activity_dataset(factor)):
+            figures = series([str(CLIENTFIT), "report", str(directory), "--format", "json"], runs)
+            cells += [f"{size_of(directory):,.0f} MB", f"{figures['wall']:.3f} s", f"{figures['rss']:.1f} MiB"]
+        print(f"| {factor}x | " + " | ".join(cells) + " |")
 
 
 def main():
