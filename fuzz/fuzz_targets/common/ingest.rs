@@ -1,0 +1,107 @@
+//! Shared body of the `ingest_*` targets: write the input to a file of the
+//! given kind (beside fixed companion files), ingest, aggregate.
+//!
+//! Errors are expected; only panics, hangs and running out of memory are
+//! findings.
+
+use std::path::PathBuf;
+use std::sync::OnceLock;
+
+use clientfit::aggregate::{Activity, aggregate};
+use clientfit::config::Config;
+use clientfit::ingest::columns::Kind;
+use clientfit::ingest::discover::InputFile;
+use clientfit::ingest::{IngestOptions, ingest};
+use clientfit::period::{PeriodRequest, resolve};
+
+/// A small valid invoices file, so tickets, meetings and clients have
+/// clients to match against.
+pub const INVOICES: &str = "\
+client,invoice_id,issued,due,paid,amount,currency,status
+Acme Corp,INV-1,2026-08-01,2026-08-31,2026-08-20,1200.00,USD,paid
+Acme Corp,INV-2,2026-09-01,2026-10-01,,800.50,USD,open
+Globex,INV-3,2026-07-15,2026-08-14,2026-09-30,4500,USD,paid
+Initech LLC,INV-4,2026-10-01,2026-10-31,,-150.00,USD,open
+";
+
+/// Where this process keeps its files (one directory per process, so
+/// several fuzzers may run side by side).
+fn directory() -> &'static PathBuf {
+    static DIRECTORY: OnceLock<PathBuf> = OnceLock::new();
+    DIRECTORY.get_or_init(|| {
+        let dir = std::env::temp_dir().join(format!("clientfit-fuzz-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("create the fuzz temp directory");
+        dir
+    })
+}
+
+fn write(name: &str, bytes: &[u8]) -> PathBuf {
+    let path = directory().join(name);
+    std::fs::write(&path, bytes).expect("write a fuzz input file");
+    path
+}
+
+/// The input as a file of `kind`, plus a fixed invoices file when the input
+/// is not itself the invoices.
+pub fn run(kind: Kind, data: &[u8]) {
+    let mut files = Vec::new();
+    if kind != Kind::Invoices {
+        static COMPANION: OnceLock<PathBuf> = OnceLock::new();
+        let path = COMPANION.get_or_init(|| write("companion-invoices.csv", INVOICES.as_bytes()));
+        files.push(InputFile {
+            path: path.clone(),
+            kind: Kind::Invoices,
+            kind_from: "flag",
+        });
+    }
+    files.push(InputFile {
+        path: write(&format!("input-{}.csv", kind.name()), data),
+        kind,
+        kind_from: "flag",
+    });
+
+    let config = Config::default();
+    let as_of = chrono::NaiveDate::from_ymd_opt(2026, 10, 31).unwrap();
+    let bounds = resolve(PeriodRequest::default(), Some(as_of), None, as_of)
+        .expect("a fixed as-of date resolves");
+    // As `report` reads by default (stop at the first bad row), then as
+    // `--skip-bad-rows` and `check` do (read on past bad rows and files).
+    let strict = IngestOptions::default();
+    let lenient = IngestOptions {
+        skip_bad_rows: true,
+        keep_going: true,
+        ..IngestOptions::default()
+    };
+    for options in [strict, lenient] {
+        let mut activity = Activity::new(bounds);
+        match ingest(&files, &config, options, &mut activity) {
+            Ok(ingested) => {
+                // `aggregate` may refuse (e.g. totals out of range): an
+                // error, not a finding.
+                let aggregated = aggregate(&ingested, activity, bounds, &config);
+                if debug() {
+                    eprintln!(
+                        "{options:?}: ingested {} invoice(s), warnings {:?}, error {:?}; aggregate: {}",
+                        ingested.invoices.len(),
+                        ingested.warnings,
+                        ingested.error,
+                        match &aggregated {
+                            Ok(aggregated) => format!("{} client(s)", aggregated.clients.len()),
+                            Err(err) => format!("{err:#}"),
+                        }
+                    );
+                }
+                std::hint::black_box(&aggregated);
+            }
+            Err(err) if debug() => eprintln!("{options:?}: {err:#}"),
+            Err(_) => {}
+        }
+    }
+}
+
+/// `CLIENTFIT_FUZZ_DEBUG=1` prints what each run read (to check the harness
+/// and the companion file; keep it off while fuzzing).
+fn debug() -> bool {
+    static DEBUG: OnceLock<bool> = OnceLock::new();
+    *DEBUG.get_or_init(|| std::env::var_os("CLIENTFIT_FUZZ_DEBUG").is_some())
+}
