@@ -500,33 +500,30 @@ impl<'a> Row<'a> {
     }
 
     pub fn date(&self, column: Option<usize>) -> Result<Option<NaiveDate>, InputError> {
-        let text = self.text(column);
-        let Some(column) = column.filter(|_| !text.is_empty()) else {
-            return Ok(None);
-        };
         // The date alone: reading the time of day too would cost a
         // little on every row of a file with millions.
-        match parse_date(text, self.file.date_order(column)) {
-            Ok(value) => Ok(Some(value)),
-            Err(problem) => {
-                let error = self.error(column, problem.message());
-                Err(match problem.hint() {
-                    Some(hint) => error.hint(hint),
-                    None => error,
-                })
-            }
-        }
+        self.parse_cell(column, parse_date)
     }
 
     pub fn date_time(
         &self,
         column: Option<usize>,
     ) -> Result<Option<(NaiveDate, Option<chrono::NaiveTime>)>, InputError> {
+        self.parse_cell(column, parse_date_time)
+    }
+
+    /// A date cell through `parse`, in the column's day/month order; a
+    /// blank cell or absent column is `None`, a bad one an error with hint.
+    fn parse_cell<T>(
+        &self,
+        column: Option<usize>,
+        parse: impl Fn(&str, Option<DateOrder>) -> Result<T, super::date::DateProblem>,
+    ) -> Result<Option<T>, InputError> {
         let text = self.text(column);
         let Some(column) = column.filter(|_| !text.is_empty()) else {
             return Ok(None);
         };
-        match parse_date_time(text, self.file.date_order(column)) {
+        match parse(text, self.file.date_order(column)) {
             Ok(value) => Ok(Some(value)),
             Err(problem) => {
                 let error = self.error(column, problem.message());
