@@ -31,19 +31,14 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
-use std::path::Path;
 use std::str::FromStr;
 
 use chrono::{Days, NaiveDate};
 use clientfit::aggregate::ClientMetrics;
 use clientfit::assess::{Flag, Guard, Severity, Verdict};
-use clientfit::cli::ReportSettings;
 use clientfit::config::{Config, Rates};
-use clientfit::ingest::discover::ExplicitFiles;
 use clientfit::ingest::identity::ClientId;
-use clientfit::period::PeriodRequest;
-use clientfit::render::{Format, Style, Width};
-use clientfit::report::{ClientReport, Quadrant, Report, Selection};
+use clientfit::report::{ClientReport, Quadrant, Report};
 use proptest::prelude::*;
 use proptest::sample::Index;
 use rust_decimal::Decimal;
@@ -429,37 +424,13 @@ fn config(rates: Rates) -> Config {
     }
 }
 
-fn settings(dir: &Path, config: Config) -> ReportSettings {
-    ReportSettings {
-        paths: vec![dir.to_path_buf()],
-        explicit: ExplicitFiles::default(),
-        config,
-        period: PeriodRequest::default(),
-        as_of: Some(as_of()),
-        // A "today" after as-of: only the explicit as-of may matter.
-        today: NaiveDate::from_ymd_opt(2026, 11, 23).unwrap(),
-        selection: Selection::default(),
-        format: Format::Json,
-        style: Style {
-            color: false,
-            width: Width::Unlimited,
-            terminal: false,
-        },
-        output: None,
-        fail_on: None,
-        quiet: true,
-        skip_bad_rows: false,
-        progress: false,
-    }
-}
-
 /// Write `files` into a fresh directory and run the report on it.
 fn report(files: &[(String, String)], config: Config) -> Report {
     let dir = tempfile::tempdir().unwrap();
     for (name, text) in files {
         std::fs::write(dir.path().join(name), text).unwrap();
     }
-    match clientfit::run_report(&settings(dir.path(), config)) {
+    match clientfit::run_report(&crate::util::library_settings(dir.path(), config, as_of())) {
         Ok((report, _)) => report,
         Err(err) => {
             let shown: Vec<String> = files

@@ -2,18 +2,12 @@
 //! order of rows never matters, per-client figures add up to the
 //! portfolio, and a guard never lets a client fall below restructure.
 
-use std::path::Path;
-
 use chrono::NaiveDate;
 use clientfit::assess::Verdict;
-use clientfit::cli::ReportSettings;
 use clientfit::config::Config;
-use clientfit::ingest::discover::ExplicitFiles;
-use clientfit::period::PeriodRequest;
-use clientfit::render::{Format, Style, Width};
-use clientfit::report::Selection;
 use proptest::prelude::*;
 use rust_decimal::Decimal;
+use std::path::Path;
 
 const NAMES: [&str; 6] = [
     "Acme, Inc.",
@@ -124,33 +118,15 @@ fn write_files(dir: &Path, invoices: &[InvoiceRow], tickets: &[TicketRow]) {
     std::fs::write(dir.join("tickets.csv"), text).unwrap();
 }
 
-fn settings(dir: &Path) -> ReportSettings {
-    ReportSettings {
-        paths: vec![dir.to_path_buf()],
-        explicit: ExplicitFiles::default(),
-        config: Config::default(),
-        period: PeriodRequest::default(),
-        as_of: NaiveDate::from_ymd_opt(2026, 10, 31),
-        today: NaiveDate::from_ymd_opt(2026, 11, 23).unwrap(),
-        selection: Selection::default(),
-        format: Format::Json,
-        style: Style {
-            color: false,
-            width: Width::Unlimited,
-            terminal: false,
-        },
-        output: None,
-        fail_on: None,
-        quiet: true,
-        skip_bad_rows: false,
-        progress: false,
-    }
-}
-
 fn json_report(invoices: &[InvoiceRow], tickets: &[TicketRow]) -> String {
     let dir = tempfile::tempdir().unwrap();
     write_files(dir.path(), invoices, tickets);
-    let (report, _) = clientfit::run_report(&settings(dir.path())).unwrap();
+    let (report, _) = clientfit::run_report(&crate::util::library_settings(
+        dir.path(),
+        Config::default(),
+        NaiveDate::from_ymd_opt(2026, 10, 31).unwrap(),
+    ))
+    .unwrap();
     clientfit::render::json::render(&report).unwrap()
 }
 
@@ -184,7 +160,11 @@ proptest! {
     ) {
         let dir = tempfile::tempdir().unwrap();
         write_files(dir.path(), &invoices, &tickets);
-        let (report, _) = clientfit::run_report(&settings(dir.path())).unwrap();
+        let (report, _) = clientfit::run_report(&crate::util::library_settings(
+            dir.path(),
+            Config::default(),
+            NaiveDate::from_ymd_opt(2026, 10, 31).unwrap(),
+        )).unwrap();
         let sum = |f: fn(&clientfit::aggregate::ClientMetrics) -> Decimal| {
             report.clients.iter().map(|c| f(&c.metrics)).sum::<Decimal>()
         };

@@ -283,3 +283,34 @@ pub fn actions(client: &Value) -> String {
         .collect::<Vec<_>>()
         .join("\n")
 }
+
+/// Settings for running the report in-process (property tests): JSON,
+/// quiet, no colour or width, `as_of` fixed and a "today" after it, so
+/// only the explicit as-of may matter.
+pub fn library_settings(
+    dir: &Path,
+    config: clientfit::config::Config,
+    as_of: chrono::NaiveDate,
+) -> clientfit::cli::ReportSettings {
+    use clientfit::render::{Format, Style, Width};
+    clientfit::cli::ReportSettings {
+        paths: vec![dir.to_path_buf()],
+        explicit: clientfit::ingest::discover::ExplicitFiles::default(),
+        config,
+        period: clientfit::period::PeriodRequest::default(),
+        as_of: Some(as_of),
+        today: chrono::NaiveDate::from_ymd_opt(2026, 11, 23).expect("a valid date"),
+        selection: clientfit::report::Selection::default(),
+        format: Format::Json,
+        style: Style {
+            color: false,
+            width: Width::Unlimited,
+            terminal: false,
+        },
+        output: None,
+        fail_on: None,
+        quiet: true,
+        skip_bad_rows: false,
+        progress: false,
+    }
+}
