@@ -21,7 +21,7 @@ use rust_decimal::prelude::ToPrimitive;
 
 use crate::config::Config;
 use crate::ingest::identity::ClientId;
-use crate::ingest::records::{Meeting, Origin, Ticket};
+use crate::ingest::records::{Invoice, Meeting, Origin, Ticket};
 use crate::ingest::status::{InvoiceStatus, MeetingStatus};
 use crate::ingest::{Ingested, Sink};
 use crate::period::{Bounds, days_in};
@@ -101,9 +101,15 @@ pub struct Activity {
     pub unmatched_meetings: u64,
     /// Earliest ticket or meeting date seen (the default period's start).
     pub earliest: Option<NaiveDate>,
-    /// The first ticket or meeting whose minutes overflowed its client's
-    /// sum (a sink cannot return an error; `aggregate` reports it).
+    /// The first ticket, meeting or invoice whose figures overflowed its
+    /// client's sum (a sink cannot return an error; `aggregate` reports it).
     pub overflow: Option<Origin>,
+    /// Sums of the invoices streamed in (see `IngestOptions::stream_invoices`).
+    invoice_totals: Vec<InvoiceTotals>,
+    /// Earliest issue date of a streamed invoice that counts.
+    earliest_invoice: Option<NaiveDate>,
+    /// Invoices streamed in.
+    pub invoices_streamed: u64,
 }
 
 impl Activity {
@@ -115,7 +121,21 @@ impl Activity {
             unmatched_meetings: 0,
             earliest: None,
             overflow: None,
+            invoice_totals: Vec::new(),
+            earliest_invoice: None,
+            invoices_streamed: 0,
         }
+    }
+
+    fn invoice_totals(&mut self, client: ClientId) -> &mut InvoiceTotals {
+        let index = client.index();
+        if index >= self.invoice_totals.len() {
+            self.invoice_totals
+                .resize_with(index.saturating_add(1), InvoiceTotals::default);
+        }
+        // Cannot panic: the vector was just grown to hold `index`.
+        #[allow(clippy::indexing_slicing)]
+        &mut self.invoice_totals[index]
     }
 
     fn totals(&mut self, client: ClientId) -> &mut ActivityTotals {
@@ -146,6 +166,18 @@ impl Sink for Activity {
             self.seen(day);
         }
         self.overflow = self.overflow.or(fork.overflow);
+        count(&mut self.invoices_streamed, fork.invoices_streamed);
+        if let Some(day) = fork.earliest_invoice {
+            self.earliest_invoice = Some(self.earliest_invoice.map_or(day, |e| e.min(day)));
+        }
+        for (totals, id) in fork.invoice_totals.into_iter().zip(ids) {
+            if !self.invoice_totals(*id).add(&totals) {
+                self.overflow = self.overflow.or(Some(Origin {
+                    file: u32::MAX,
+                    line: 0,
+                }));
+            }
+        }
         for (totals, id) in fork.per_client.into_iter().zip(ids) {
             if totals != ActivityTotals::default() && !self.totals(*id).add(&totals) {
                 // Which row tipped it over is lost in the merge; the sums
@@ -156,6 +188,36 @@ impl Sink for Activity {
                 }));
             }
         }
+    }
+
+    fn invoice(&mut self, invoice: &Invoice) {
+        count(&mut self.invoices_streamed, 1);
+        if !invoice.counts() {
+            return;
+        }
+        self.earliest_invoice = Some(
+            self.earliest_invoice
+                .map_or(invoice.issued, |e| e.min(invoice.issued)),
+        );
+        // The period's start may be "the earliest event", known only at the
+        // end; but no counted invoice is issued (or falls due: ingest
+        // refuses a due date before the issue date) before the earliest
+        // counted issue date, so for these dates "in the period" is
+        // `bounds.contains` whether or not the start is known yet.
+        let bounds = self.bounds;
+        let totals = self.invoice_totals(invoice.client);
+        if !add_invoice(totals, invoice, bounds.as_of, |day| bounds.contains(day)) {
+            self.overflow = self.overflow.or(Some(invoice.origin));
+        }
+    }
+
+    fn forget_invoices(&mut self) {
+        self.invoice_totals = Vec::new();
+        self.earliest_invoice = None;
+        self.invoices_streamed = 0;
+        // Only invoices have been read when the invoice files are read
+        // again, so an overflow noted so far came from one of them.
+        self.overflow = None;
     }
 
     fn ticket(&mut self, ticket: &Ticket) {
@@ -296,6 +358,25 @@ struct InvoiceTotals {
     active: bool,
 }
 
+impl InvoiceTotals {
+    /// Add another thread's sums; `false` when a sum overflows.
+    #[must_use]
+    fn add(&mut self, other: &InvoiceTotals) -> bool {
+        count(&mut self.invoices_due, other.invoices_due);
+        count(&mut self.late_invoices, other.late_invoices);
+        self.active |= other.active;
+        let mut fits = add(&mut self.revenue, other.revenue)
+            && add(&mut self.bad_debt, other.bad_debt)
+            && add(&mut self.discounts, other.discounts)
+            && add(&mut self.due_amount, other.due_amount)
+            && add(&mut self.weighted_days_late, other.weighted_days_late);
+        for (bucket, owed) in self.buckets.iter_mut().zip(other.buckets) {
+            fits = fits && add(bucket, owed);
+        }
+        fits
+    }
+}
+
 /// The error for sums beyond Decimal's range, naming the row that tipped
 /// one over when it is known.
 fn overflow_error(ingested: &Ingested, origin: Option<Origin>) -> anyhow::Error {
@@ -310,7 +391,7 @@ fn overflow_error(ingested: &Ingested, origin: Option<Origin>) -> anyhow::Error 
 
 pub fn aggregate(
     ingested: &Ingested,
-    activity: Activity,
+    mut activity: Activity,
     bounds: Bounds,
     config: &Config,
 ) -> anyhow::Result<Aggregated> {
@@ -323,6 +404,7 @@ pub fn aggregate(
         .iter()
         .filter(|i| i.counts())
         .map(|i| i.issued)
+        .chain(activity.earliest_invoice)
         .min();
     let from = bounds.from.unwrap_or_else(|| {
         [earliest_invoice, activity.earliest]
@@ -340,7 +422,12 @@ pub fn aggregate(
     };
     let in_period = |day: NaiveDate| day >= period.from && day <= period.to;
 
-    let mut invoice_totals = vec![InvoiceTotals::default(); ingested.registry.len()];
+    // Streamed invoices are summed already; the stored ones are added.
+    let mut invoice_totals = std::mem::take(&mut activity.invoice_totals);
+    invoice_totals.resize_with(
+        invoice_totals.len().max(ingested.registry.len()),
+        InvoiceTotals::default,
+    );
     for invoice in ingested.invoices.iter().filter(|i| i.counts()) {
         let Some(totals) = invoice_totals.get_mut(invoice.client.index()) else {
             continue;

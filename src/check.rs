@@ -48,6 +48,7 @@ pub fn run(settings: &CheckSettings) -> anyhow::Result<CheckOutcome> {
         skip_bad_rows: settings.skip_bad_rows,
         keep_going: true,
         progress: false,
+        stream_invoices: false,
     };
     let ingested = ingest::ingest(&files, &settings.config, options, &mut activity)?;
 

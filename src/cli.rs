@@ -555,6 +555,7 @@ impl Command {
                 let settings = args.resolve()?;
                 let (report, files) = crate::run_report(&settings)?;
                 write_report(&report, &settings, &files, stdout, stderr)?;
+                crate::phase("written");
                 let failed = settings
                     .fail_on
                     .is_some_and(|verdict| report.any_shown_at_least(verdict));

@@ -111,7 +111,7 @@ fn find<'a>(
 }
 
 pub fn run(settings: &ReportSettings, query: &str) -> anyhow::Result<String> {
-    let (ingested, aggregated, _) = crate::read_inputs(settings)?;
+    let (ingested, aggregated, _) = crate::read_inputs(settings, false)?;
     let report = report::build(
         &ingested,
         aggregated,
@@ -145,6 +145,7 @@ pub fn run(settings: &ReportSettings, query: &str) -> anyhow::Result<String> {
         skip_bad_rows: settings.skip_bad_rows,
         keep_going: false,
         progress: false,
+        stream_invoices: false,
     };
     ingest::ingest(&files, &settings.config, options, &mut evidence)?;
     let invoices: Vec<Invoice> = ingested

@@ -30,8 +30,12 @@ use cli::ReportSettings;
 /// Read and aggregate the inputs: the shared front of `report` and
 /// `receivables`. Also returns the input files (so an output file can be
 /// checked against them).
+///
+/// `stream_invoices`: fold invoices into their clients' sums as they are
+/// read rather than keeping them (when the caller needs only the sums).
 pub fn read_inputs(
     settings: &ReportSettings,
+    stream_invoices: bool,
 ) -> anyhow::Result<(ingest::Ingested, aggregate::Aggregated, Vec<PathBuf>)> {
     let collected = ingest::discover::collect(&settings.paths)?;
     let files = ingest::discover::classify(&collected, &settings.explicit, &settings.config)?;
@@ -56,14 +60,19 @@ pub fn read_inputs(
         settings.config.as_of,
         settings.today,
     )?;
+    phase("start");
     let mut activity = aggregate::Activity::new(bounds);
     let options = ingest::IngestOptions {
         skip_bad_rows: settings.skip_bad_rows,
         keep_going: false,
         progress: settings.progress,
+        stream_invoices,
     };
     let ingested = ingest::ingest(&files, &settings.config, options, &mut activity)?;
-    if ingested.invoices.is_empty() && activity.per_client.iter().any(|t| t.active) {
+    if ingested.invoices.is_empty()
+        && activity.invoices_streamed == 0
+        && activity.per_client.iter().any(|t| t.active)
+    {
         // Same decision as for no invoices file: not a report in which
         // every client is unprofitable because their invoices are missing.
         let invoice_files: Vec<String> = files
@@ -76,7 +85,9 @@ pub fn read_inputs(
             invoice_files.join(", ")
         );
     }
+    phase("ingested");
     let aggregated = aggregate::aggregate(&ingested, activity, bounds, &settings.config)?;
+    phase("aggregated");
     // Everything read is an input that --output must never overwrite,
     // the config file included.
     let inputs = files
@@ -89,8 +100,9 @@ pub fn read_inputs(
 
 /// Run the report pipeline; also returns the input files read.
 pub fn run_report(settings: &ReportSettings) -> anyhow::Result<(report::Report, Vec<PathBuf>)> {
-    let (ingested, aggregated, files) = read_inputs(settings)?;
+    let (ingested, aggregated, files) = read_inputs(settings, true)?;
     let report = report::build(&ingested, aggregated, &settings.config, &settings.selection);
+    phase("report");
     Ok((report, files))
 }
 
@@ -98,7 +110,7 @@ pub fn run_report(settings: &ReportSettings) -> anyhow::Result<(report::Report, 
 pub fn run_receivables(
     settings: &ReportSettings,
 ) -> anyhow::Result<(receivables::ReceivablesReport, Vec<PathBuf>)> {
-    let (ingested, aggregated, files) = read_inputs(settings)?;
+    let (ingested, aggregated, files) = read_inputs(settings, false)?;
     let view = receivables::build(
         &ingested,
         &aggregated,
@@ -107,4 +119,31 @@ pub fn run_receivables(
         settings.selection.top,
     );
     Ok((view, files))
+}
+/// With `CLIENTFIT_PHASES` set, print to stderr how long the run has taken
+/// and how much memory it holds at the end of each stage (for the
+/// benchmark's "where the time goes"; never in normal output).
+pub fn phase(label: &str) {
+    use std::sync::OnceLock;
+    static START: OnceLock<Option<std::time::Instant>> = OnceLock::new();
+    let Some(start) = START
+        .get_or_init(|| std::env::var_os("CLIENTFIT_PHASES").map(|_| std::time::Instant::now()))
+    else {
+        return;
+    };
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    let kib = |key: &str| {
+        status
+            .lines()
+            .find_map(|line| line.strip_prefix(key))
+            .and_then(|rest| rest.split_whitespace().next())
+            .unwrap_or("?")
+            .to_string()
+    };
+    eprintln!(
+        "phase {label:<10} {:8.3} s  rss {:>8} KiB  peak {:>8} KiB",
+        start.elapsed().as_secs_f64(),
+        kib("VmRSS:"),
+        kib("VmHWM:")
+    );
 }

@@ -261,6 +261,49 @@ fn header_only_invoices_with_tickets_do_not_silently_make_everyone_unprofitable(
     }
 }
 
+/// `report` streams invoices and reads the files again only when an id
+/// repeats; the error it stops at must still be the first one in the file,
+/// whether that is a clash between two rows of one invoice or a bad cell on
+/// a later row, and so must the row it names when an id repeats after the
+/// bad cell.
+#[test]
+fn the_first_error_in_the_file_is_reported_whether_ids_repeat_or_not() {
+    let dir = tempdir();
+    let header = "invoice_id,client,issued,due,amount\n";
+    // Lines 2 and 3 share an id but not an amount (a clash on line 3); line
+    // 5 has a bad date.
+    write(
+        &dir.path().join("invoices.csv"),
+        format!(
+            "{header}INV-1,Acme,2026-01-05,2026-02-04,100.00\nINV-1,Acme,2026-01-05,2026-02-04,90.00\nINV-2,Acme,2026-01-06,2026-02-05,50.00\nINV-3,Acme,2026-13-45,2026-02-05,50.00\n"
+        ),
+    );
+    let out = report_in(dir.path(), "json", &[]);
+    assert_fails(
+        "clash before a bad date",
+        &out,
+        1,
+        &[
+            "invoices.csv:3:",
+            "invoice \"INV-1\" has amount 90.00 here but 100.00 on line 2",
+        ],
+    );
+    // The bad date first (line 3), the repeated id after it (lines 4, 5).
+    write(
+        &dir.path().join("invoices.csv"),
+        format!(
+            "{header}INV-1,Acme,2026-01-05,2026-02-04,100.00\nINV-3,Acme,2026-13-45,2026-02-05,50.00\nINV-2,Acme,2026-01-06,2026-02-05,50.00\nINV-2,Acme,2026-01-06,2026-02-05,60.00\n"
+        ),
+    );
+    let out = report_in(dir.path(), "json", &[]);
+    assert_fails(
+        "bad date before a clash",
+        &out,
+        1,
+        &["invoices.csv:3:", "column \"issued\"", "2026-13-45"],
+    );
+}
+
 // ---------------------------------------------------------------------
 // Ragged rows
 // ---------------------------------------------------------------------

@@ -19,7 +19,9 @@
 //! 5. renaming one client (in every file) changes no other client;
 //! 6. per-client figures add up to the portfolio totals (exactly in the
 //!    report's decimals, within the cent rounding in the JSON), and those
-//!    totals equal the ones computed straight from the generated rows.
+//!    totals equal the ones computed straight from the generated rows;
+//! 7. streaming invoices (as `report` does) gives the same sums as storing
+//!    them (as `receivables` does), also when ids repeat.
 //!
 //! `splitting_ticket_files_keeps_the_first_spelling` pins a bug property 2
 //! found: with several ticket files (read newest first, so a later copy of
@@ -982,6 +984,58 @@ proptest! {
             (p.profit - (expected.revenue - expected.cost_to_serve)).abs() <= tiny,
             "profit {} but the rows give {}", p.profit, expected.revenue - expected.cost_to_serve
         );
+    }
+
+    /// 7. `report` streams invoices whose ids no other row carries and
+    /// stores the rest; `receivables` and `explain` store them all. Both
+    /// give the same sums: with ids repeated as lines of one invoice in the
+    /// same file (summed with `lines = true`, identical copies without), as
+    /// a later file's copy replacing an earlier one, and over the default
+    /// period (from the earliest event) or a fixed one.
+    #[test]
+    fn streamed_and_stored_invoices_give_the_same_sums(
+        export in export(),
+        repeats in proptest::collection::vec((any::<Index>(), 0u8..3, 1i64..50_000), 0..6),
+        lines in any::<bool>(),
+        fixed_period in any::<bool>(),
+    ) {
+        let mut first = export.invoices.clone();
+        let mut later = Vec::new();
+        for (which, how, cents) in &repeats {
+            let row = export.invoices[which.index(export.invoices.len())].clone();
+            match how {
+                // Another line of the same invoice, in the same file.
+                0 => first.push(InvoiceRow {
+                    cents: if lines { *cents } else { row.cents },
+                    discount_cents: if lines { None } else { row.discount_cents },
+                    ..row
+                }),
+                // A newer export of it (one copy per file): another
+                // amount, or now paid.
+                1 => later.push(InvoiceRow { cents: *cents, ..row }),
+                _ => later.push(InvoiceRow { paid_after: Some(5), status: "paid", ..row }),
+            }
+        }
+        let mut seen_ids = BTreeSet::new();
+        later.retain(|row| seen_ids.insert(row.id.clone()));
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("invoices-1.csv"), invoices_csv(&export.names, &first, 1)).unwrap();
+        std::fs::write(dir.path().join("invoices-2.csv"), invoices_csv(&export.names, &later, 1)).unwrap();
+        std::fs::write(dir.path().join("tickets.csv"), tickets_csv(&export.names, &export.tickets)).unwrap();
+        let mut config = config(Rates::default());
+        config.invoices.lines = lines;
+        let mut settings = crate::util::library_settings(dir.path(), config, as_of());
+        if fixed_period {
+            settings.period = clientfit::period::parse_period("2026-03-01..2026-08-31").unwrap();
+        }
+        let (streamed_in, streamed, _) = clientfit::read_inputs(&settings, true).unwrap();
+        let (stored_in, stored, _) = clientfit::read_inputs(&settings, false).unwrap();
+        // Nothing unique was kept when streaming; everything was otherwise.
+        prop_assert!(streamed_in.invoices.len() <= 2 * repeats.len());
+        prop_assert_eq!(stored_in.invoices.len(), export.invoices.len());
+        prop_assert_eq!(streamed.period, stored.period);
+        prop_assert_eq!(streamed.clients, stored.clients);
+        prop_assert_eq!(streamed_in.warnings, stored_in.warnings);
     }
 }
 

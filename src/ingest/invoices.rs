@@ -4,6 +4,7 @@
 use chrono::Days;
 use rust_decimal::Decimal;
 
+use super::Sink;
 use super::columns::{Kind, LINE_AMOUNT_HEADERS, Resolver, normalize_header};
 use super::identity::Registry;
 use super::money::{CurrencyMark, check_currency_code};
@@ -32,12 +33,14 @@ struct Columns {
     lines: bool,
 }
 
+#[allow(clippy::too_many_arguments)]
 pub fn read(
     file: &mut CsvFile,
     file_index: u32,
     config: &Config,
     registry: &mut Registry,
     book: &mut InvoiceBook,
+    sink: &mut dyn Sink,
     report: &mut FileReport,
     skip_bad_rows: bool,
 ) -> Result<(), InputError> {
@@ -92,6 +95,7 @@ pub fn read(
         book.reserve(usize::try_from(metadata.len() / 64).unwrap_or(0));
     }
     let mut statuses = status::Memo::default();
+    let mut streaming_rates = StreamingRates::default();
     let mut record = csv::StringRecord::new();
     while next_row(file, &mut record, report, skip_bad_rows)? {
         let row = Row::new(&record, file);
@@ -119,12 +123,17 @@ pub fn read(
         }
         let currency = match currency {
             Some(code) => Some(
-                book.currency_index(&code)
+                book.currency_index(&code, invoice.origin)
                     .map_err(|err| row.row_error(err.to_string()))?,
             ),
             None => None,
         };
         let id = row.text(columns.invoice_id);
+        if book.streams(id) {
+            let rate = streaming_rates.rate(book, currency, config);
+            sink.invoice(&book.convert_streamed(&invoice, rate));
+            continue;
+        }
         let earlier = if id.is_empty() { None } else { book.find(id) };
         let stored = match earlier.and_then(|index| Some((index, book.get_as_written(index)?))) {
             // A row of an invoice first seen in this file: one of its lines.
@@ -173,6 +182,34 @@ pub fn read(
         stored.map_err(|err| row.row_error(err.to_string()))?;
     }
     Ok(())
+}
+
+/// Exchange rates for invoices that stream, per currency index.
+///
+/// A streamed invoice is converted when read, before the base currency is
+/// settled at the end of reading; the rate it gets is the one settling
+/// would give, or else settling stops the run with an error (several
+/// currencies and no base, or no rate for one), so no figure made with a
+/// placeholder rate is ever shown.
+#[derive(Default)]
+struct StreamingRates(Vec<Decimal>);
+
+impl StreamingRates {
+    fn rate(&mut self, book: &InvoiceBook, currency: Option<u8>, config: &Config) -> Decimal {
+        let Some(index) = currency.map(usize::from) else {
+            return Decimal::ONE;
+        };
+        while self.0.len() <= index {
+            let code = book.currencies.get(self.0.len()).map(String::as_str);
+            self.0.push(match (config.currency.as_deref(), code) {
+                (Some(base), Some(code)) if !base.eq_ignore_ascii_case(code) => {
+                    config.fx.get(code).copied().unwrap_or(Decimal::ONE)
+                }
+                _ => Decimal::ONE,
+            });
+        }
+        self.0.get(index).copied().unwrap_or(Decimal::ONE)
+    }
 }
 
 /// The discount column, unless it is Xero's `Discount`: a percentage of

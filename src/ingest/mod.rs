@@ -1,8 +1,10 @@
 //! Stage 1: CSV exports → typed records.
 //!
-//! Invoices are kept (they are needed whole: lines combine, later files
-//! replace earlier copies); tickets and meetings are streamed into a `Sink`
-//! row by row, so memory grows with clients and invoices, not with rows.
+//! Tickets and meetings are streamed into a `Sink` row by row. Invoices
+//! are needed whole (lines combine, later files replace earlier copies), so
+//! they are kept, except that `report` streams those whose id no other row
+//! carries (`IngestOptions::stream_invoices`, `store::Streaming`): memory
+//! then grows with clients and repeated invoice ids, not with rows.
 
 // What reads untrusted files must not panic on them: no unwrap or expect,
 // no indexing that can be out of bounds, no arithmetic that can overflow.
@@ -41,13 +43,20 @@ use columns::Kind;
 use discover::InputFile;
 use identity::Registry;
 use reader::{CsvFile, FileReport};
-use records::{Meeting, Ticket};
+use records::{Invoice, Meeting, Ticket};
 use source::Source;
 
-/// Receives tickets and meetings as they are read.
+/// Receives tickets and meetings as they are read, and invoices too when
+/// `IngestOptions::stream_invoices` is set.
 pub trait Sink {
     fn ticket(&mut self, ticket: &Ticket);
     fn meeting(&mut self, meeting: &Meeting);
+
+    /// A final invoice (no other row carries its id), in the base currency.
+    fn invoice(&mut self, _invoice: &Invoice) {}
+
+    /// Forget every invoice received: the invoice files are read again.
+    fn forget_invoices(&mut self) {}
 
     /// An empty sink of the same kind for another thread, or `None` to
     /// read every file on this one. A fork sees client ids of its own
@@ -93,6 +102,10 @@ pub struct IngestOptions {
     /// Show a spinner on stderr when the inputs are large (the caller
     /// decides whether stderr is a terminal).
     pub progress: bool,
+    /// Hand invoices that nothing can combine with or replace to the sink
+    /// instead of keeping them (`report` needs only their sums; memory
+    /// then grows with repeated invoice ids, not with invoices).
+    pub stream_invoices: bool,
 }
 
 /// Inputs smaller than this read too fast to need a progress display.
@@ -295,56 +308,104 @@ impl GroupReader<'_> {
         };
         let mut seen_tickets = tickets::SeenTickets::default();
         let mut no_sink = NoSink;
+        let has_sink = sink.is_some();
         for kind in kinds {
             let kind = *kind;
-            let mut of_kind: Vec<usize> = (0..files.len())
-                .filter(|i| files.get(*i).is_some_and(|f| f.kind == kind))
-                .collect();
-            if kind == Kind::Tickets && of_kind.len() > 1 {
-                // Newest (last) file first, so its copy of a ticket wins.
-                of_kind.reverse();
-                seen_tickets.active = true;
+            let sink: &mut dyn Sink = match sink.as_mut() {
+                Some(sink) => &mut **sink,
+                None => &mut no_sink,
+            };
+            let streaming = kind == Kind::Invoices
+                && has_sink
+                && self.options.stream_invoices
+                && !self.options.keep_going;
+            if !streaming {
+                self.read_kind(kind, &mut group, &mut seen_tickets, sink)?;
+                continue;
             }
-            for index in of_kind {
-                let Some(input) = files.get(index) else {
-                    continue;
-                };
-                let mut report = FileReport {
-                    path: input.path.clone(),
-                    kind: Some(kind),
-                    ..FileReport::default()
-                };
-                let sink: &mut dyn Sink = match sink.as_mut() {
-                    Some(sink) => &mut **sink,
-                    None => &mut no_sink,
-                };
-                let result = read_one(
-                    input,
-                    index as u32,
-                    self.config,
-                    self.delimiter,
-                    self.options,
-                    &mut ReadState {
-                        registry: &mut group.registry,
-                        book: &mut group.book,
-                        markers: self.markers,
-                        seen_tickets: &mut seen_tickets,
-                        sink,
-                        progress: self.progress,
-                    },
-                    &mut report,
-                );
-                match result {
-                    Ok(()) => {}
-                    Err(err) if self.options.keep_going => report.error = Some(err),
-                    Err(err) => return Err(err.into()),
-                }
-                if let Some(slot) = group.reports.get_mut(index) {
-                    *slot = Some(report);
+            // Stream every invoice; if any id turns out to repeat, read the
+            // invoice files again from the same start, storing those ids.
+            let registry_before = group.registry.clone();
+            let expected: u64 = self
+                .files
+                .iter()
+                .filter(|f| f.kind == Kind::Invoices)
+                .filter_map(|f| std::fs::metadata(&f.path).ok())
+                .map(|m| m.len() / 64)
+                .sum();
+            group.book.stream(usize::try_from(expected).unwrap_or(0));
+            let first = self.read_kind(kind, &mut group, &mut seen_tickets, sink);
+            // On an error too: a clash between repeated rows may come before it.
+            let Some(repeated) = group.book.repeated_ids() else {
+                first?;
+                continue;
+            };
+            sink.forget_invoices();
+            group.registry = registry_before;
+            group.book = group.book.restart(repeated);
+            for (slot, file) in group.reports.iter_mut().zip(self.files) {
+                if file.kind == Kind::Invoices {
+                    *slot = None;
                 }
             }
+            self.read_kind(kind, &mut group, &mut seen_tickets, sink)?;
         }
         Ok(group)
+    }
+
+    /// Read the files of one kind into `group`, in input order (tickets:
+    /// newest first).
+    fn read_kind(
+        &self,
+        kind: Kind,
+        group: &mut Group,
+        seen_tickets: &mut tickets::SeenTickets,
+        sink: &mut dyn Sink,
+    ) -> anyhow::Result<()> {
+        let files = self.files;
+        let mut of_kind: Vec<usize> = (0..files.len())
+            .filter(|i| files.get(*i).is_some_and(|f| f.kind == kind))
+            .collect();
+        if kind == Kind::Tickets && of_kind.len() > 1 {
+            // Newest (last) file first, so its copy of a ticket wins.
+            of_kind.reverse();
+            seen_tickets.active = true;
+        }
+        for index in of_kind {
+            let Some(input) = files.get(index) else {
+                continue;
+            };
+            let mut report = FileReport {
+                path: input.path.clone(),
+                kind: Some(kind),
+                ..FileReport::default()
+            };
+            let result = read_one(
+                input,
+                index as u32,
+                self.config,
+                self.delimiter,
+                self.options,
+                &mut ReadState {
+                    registry: &mut group.registry,
+                    book: &mut group.book,
+                    markers: self.markers,
+                    seen_tickets: &mut *seen_tickets,
+                    sink: &mut *sink,
+                    progress: self.progress,
+                },
+                &mut report,
+            );
+            match result {
+                Ok(()) => {}
+                Err(err) if self.options.keep_going => report.error = Some(err),
+                Err(err) => return Err(err.into()),
+            }
+            if let Some(slot) = group.reports.get_mut(index) {
+                *slot = Some(report);
+            }
+        }
+        Ok(())
     }
 }
 
@@ -397,6 +458,7 @@ fn read_one(
             config,
             state.registry,
             state.book,
+            state.sink,
             report,
             skip,
         ),
@@ -491,7 +553,7 @@ fn convert_currencies(
     let first_seen = |code: &str| -> String {
         let location = (|| {
             let index = book.currencies.iter().position(|c| c == code)?;
-            let origin = book.first_in_currency(index)?.origin;
+            let origin = book.first_in_currency(index)?;
             let file = files.get(origin.file as usize)?;
             Some(format!("{}:{}", file.path.display(), origin.line))
         })();

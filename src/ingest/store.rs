@@ -2,7 +2,7 @@
 //!
 //! Invoices are the one kind kept whole (lines combine and later files
 //! replace earlier copies, so nothing about an invoice is final until every
-//! file is read). Years of exports hold millions of them, so each is packed
+//! file is read), except those that stream (see `Streaming`). Years of exports hold millions of them, so each is packed
 //! into 36 bytes: the amount as a 64-bit mantissa and a scale, dates as
 //! `NaiveDate` (4 bytes), the id as an offset into one shared byte arena,
 //! found again through a table of 4-byte entries. The rare values that do
@@ -99,6 +99,33 @@ pub struct InvoiceStore {
     /// Whether any invoice stored had a value over `LARGE` (lines combined
     /// from millions of rows): only then can `first_out_of_range` find one.
     large: bool,
+    /// Per currency: the row it was first seen on.
+    first_seen: Vec<Origin>,
+    /// Which invoices go to the sink instead of being stored.
+    streaming: Streaming,
+    /// The first streamed invoice whose converted amounts leave the range.
+    streamed_out_of_range: Option<Origin>,
+}
+
+/// Whether invoices are folded into the sink as they are read.
+///
+/// An invoice whose id no other row carries is final when read: nothing
+/// can combine with it or replace it, so it need not be kept. Whether an id
+/// repeats is known only at the end, so the first pass streams every
+/// invoice and keeps a hash of each id; if two hashes are equal the
+/// invoice files are read again with those hashes, and the rows that carry
+/// them are stored and combined as usual while the rest stream. A hash
+/// collision costs that second pass, never a wrong figure: rows are only
+/// combined when their ids are equal.
+#[derive(Default)]
+enum Streaming {
+    /// Every invoice is stored (receivables, explain and check need them).
+    #[default]
+    Off,
+    /// Every invoice streams; the hashes of their ids are kept.
+    Collect(Vec<u64>),
+    /// Invoices with these id hashes are stored; the rest stream.
+    Repeated(hashbrown::HashSet<u64>),
 }
 
 /// Values up to this (10^19), times rates up to `LARGE_RATE` (10^9), stay
@@ -143,8 +170,85 @@ impl InvoiceStore {
         self.records.is_empty()
     }
 
-    /// The index of a currency code, adding it when new.
-    pub fn currency_index(&mut self, code: &str) -> Result<u8, StoreError> {
+    /// Stream invoices whose ids no other row carries (see `Streaming`),
+    /// making room for the hashes of about `expected` ids.
+    pub fn stream(&mut self, expected: usize) {
+        self.streaming = Streaming::Collect(Vec::with_capacity(expected));
+    }
+
+    /// Whether the invoice with this id (empty: none) goes to the sink
+    /// rather than into the store.
+    pub fn streams(&mut self, id: &str) -> bool {
+        match &mut self.streaming {
+            Streaming::Off => false,
+            Streaming::Collect(hashes) => {
+                if !id.is_empty() {
+                    hashes.push(self.hasher.hash_one(id.as_bytes()));
+                }
+                true
+            }
+            Streaming::Repeated(repeated) => {
+                id.is_empty() || !repeated.contains(&self.hasher.hash_one(id.as_bytes()))
+            }
+        }
+    }
+
+    /// After a streaming pass: the id hashes that more than one row carried,
+    /// or `None` when every id was seen once, so that streaming was exact.
+    pub fn repeated_ids(&mut self) -> Option<hashbrown::HashSet<u64>> {
+        let Streaming::Collect(hashes) = &mut self.streaming else {
+            return None;
+        };
+        hashes.sort_unstable();
+        let repeated: hashbrown::HashSet<u64> = hashes
+            .windows(2)
+            .filter_map(|pair| match pair {
+                [a, b] if a == b => Some(*a),
+                _ => None,
+            })
+            .collect();
+        (!repeated.is_empty()).then_some(repeated)
+    }
+
+    /// An empty store for the second pass: ids with these hashes are
+    /// stored, the rest stream. Same hasher, so the hashes still match.
+    pub fn restart(&self, repeated: hashbrown::HashSet<u64>) -> InvoiceStore {
+        InvoiceStore {
+            hasher: self.hasher.clone(),
+            streaming: Streaming::Repeated(repeated),
+            ..InvoiceStore::default()
+        }
+    }
+
+    /// An invoice that streams, in the base currency at `rate`; notes it
+    /// when its amounts leave the range (see `first_out_of_range`).
+    pub fn convert_streamed(&mut self, invoice: &Invoice, rate: Decimal) -> Invoice {
+        let large = [invoice.amount, invoice.discount]
+            .into_iter()
+            .chain(invoice.paid_amount)
+            .chain(invoice.balance)
+            .any(|value| value.abs() > LARGE);
+        if (large || rate.abs() > LARGE_RATE)
+            && !fits(invoice, rate)
+            && self.streamed_out_of_range.is_none()
+        {
+            self.streamed_out_of_range = Some(invoice.origin);
+        }
+        let mut converted = invoice.clone();
+        if rate != Decimal::ONE {
+            // Saturates only for an invoice just noted as out of range,
+            // which stops the run before any figure is shown.
+            converted.amount = invoice.amount.saturating_mul(rate);
+            converted.discount = invoice.discount.saturating_mul(rate);
+            converted.paid_amount = invoice.paid_amount.map(|v| v.saturating_mul(rate));
+            converted.balance = invoice.balance.map(|v| v.saturating_mul(rate));
+        }
+        converted
+    }
+
+    /// The index of a currency code, adding it when new; `origin` is the
+    /// row it is on.
+    pub fn currency_index(&mut self, code: &str, origin: Origin) -> Result<u8, StoreError> {
         if let Some(index) = self.currencies.iter().position(|c| c == code) {
             return u8::try_from(index).map_err(|_| StoreError::TooManyCurrencies);
         }
@@ -155,6 +259,7 @@ impl InvoiceStore {
             u8::try_from(self.currencies.len()).map_err(|_| StoreError::TooManyCurrencies)?;
         self.currencies.push(code.to_string());
         self.rates.push(Decimal::ONE);
+        self.first_seen.push(origin);
         Ok(index)
     }
 
@@ -171,13 +276,9 @@ impl InvoiceStore {
         (packed.currency != NO_CURRENCY).then_some(usize::from(packed.currency))
     }
 
-    /// The first invoice written in `currencies[currency]`.
-    pub fn first_in_currency(&self, currency: usize) -> Option<Invoice> {
-        let at = self
-            .records
-            .iter()
-            .position(|p| usize::from(p.currency) == currency)?;
-        self.get(at)
+    /// The row `currencies[currency]` was first seen on.
+    pub fn first_in_currency(&self, currency: usize) -> Option<Origin> {
+        self.first_seen.get(currency).copied()
     }
 
     /// Make room for about `additional` more invoices, so that the id
@@ -387,6 +488,18 @@ impl InvoiceStore {
     /// or balance does, as `Invoice::paid_by` and `owed_at` compute them.
     /// Only lines combined from millions of rows come near that range.
     pub fn first_out_of_range(&self) -> Option<Origin> {
+        let stored = self.first_stored_out_of_range();
+        match (stored, self.streamed_out_of_range) {
+            (Some(a), Some(b)) => Some(if (b.file, b.line) < (a.file, a.line) {
+                b
+            } else {
+                a
+            }),
+            (a, b) => a.or(b),
+        }
+    }
+
+    fn first_stored_out_of_range(&self) -> Option<Origin> {
         if !self.large && self.rates.iter().all(|rate| rate.abs() <= LARGE_RATE) {
             return None;
         }
@@ -545,7 +658,9 @@ mod tests {
     #[test]
     fn rates_apply_when_read_and_overwrites_drop_extras() {
         let mut store = InvoiceStore::default();
-        let eur = store.currency_index("EUR").unwrap();
+        let eur = store
+            .currency_index("EUR", Origin { file: 0, line: 1 })
+            .unwrap();
         let with_discount = Invoice {
             discount: Decimal::from(10),
             ..invoice(Decimal::from(100))
@@ -575,7 +690,9 @@ mod tests {
         // the 10^15 cell limit); at a rate of 10^6 that is past Decimal's
         // range, and reading it back used to saturate to Decimal::MAX.
         let mut store = InvoiceStore::default();
-        let eur = store.currency_index("EUR").unwrap();
+        let eur = store
+            .currency_index("EUR", Origin { file: 0, line: 1 })
+            .unwrap();
         store
             .push(&invoice(Decimal::from(100)), None, None)
             .unwrap();
