@@ -166,25 +166,64 @@ pub fn build(
 ) -> Report {
     let period = aggregated.period;
     let playbook = crate::playbook::Playbook::with_overrides(&config.playbook);
-    let mut clients: Vec<ClientReport> = aggregated
-        .clients
-        .into_iter()
-        .map(|metrics| {
-            let info = ingested.registry.info(metrics.client);
-            let assessment = assess(&metrics, info, &period, &config.thresholds, &playbook);
-            ClientReport {
-                rank: 0,
-                name: info.name.clone(),
-                key: info.key.clone(),
-                owner: info.owner.clone(),
-                segment: info.segment.clone(),
-                strategic: info.strategic,
-                metrics,
-                assessment,
-                quadrant: Quadrant::Passive,
+    let make = |metrics: ClientMetrics| {
+        let info = ingested.registry.info(metrics.client);
+        ClientReport {
+            rank: 0,
+            name: info.name.clone(),
+            key: info.key.clone(),
+            owner: info.owner.clone(),
+            segment: info.segment.clone(),
+            strategic: info.strategic,
+            metrics,
+            // Judged just below.
+            assessment: Assessment {
+                flags: Vec::new(),
+                verdict: Verdict::Keep,
+                guard: None,
+                reasons: Vec::new(),
+                actions: Vec::new(),
+            },
+            quadrant: Quadrant::Passive,
+        }
+    };
+    // Taken from the back a block at a time, the metrics give their memory
+    // back as the report grows, instead of both lists being held whole at
+    // once (with 100,000 clients that is some 50 MB less at the peak).
+    let mut metrics = aggregated.clients;
+    let mut clients: Vec<ClientReport> = Vec::with_capacity(metrics.len());
+    while !metrics.is_empty() {
+        let rest = metrics.len().saturating_sub(4096);
+        clients.extend(metrics.drain(rest..).rev().map(make));
+        metrics.shrink_to_fit();
+    }
+    clients.reverse();
+    // Each client is judged on its own: with many clients, on every core,
+    // each thread filling in its own stretch of the list.
+    let judge = |part: &mut [ClientReport]| {
+        for client in part {
+            let info = ingested.registry.info(client.metrics.client);
+            client.assessment = assess(
+                &client.metrics,
+                info,
+                &period,
+                &config.thresholds,
+                &playbook,
+            );
+        }
+    };
+    let threads = std::thread::available_parallelism().map_or(1, usize::from);
+    if threads > 1 && clients.len() >= 4096 {
+        let judge = &judge;
+        let part_size = clients.len().div_ceil(threads);
+        std::thread::scope(|scope| {
+            for part in clients.chunks_mut(part_size) {
+                scope.spawn(move || judge(part));
             }
-        })
-        .collect();
+        });
+    } else {
+        judge(&mut clients);
+    }
     let medians = quadrant_medians(&clients);
     for client in &mut clients {
         client.quadrant = quadrant_of(&client.metrics, medians);
@@ -222,7 +261,7 @@ pub fn build(
 /// Sort clients by `key`, then by key and name. Sorts positions and then
 /// moves each report once: a report is several hundred bytes, and moving
 /// them at every step of the sort cost more than comparing them.
-pub fn sort(clients: &mut Vec<ClientReport>, key: SortKey) {
+pub fn sort(clients: &mut [ClientReport], key: SortKey) {
     let mut order: Vec<usize> = (0..clients.len()).collect();
     {
         let reports: &[ClientReport] = clients;
@@ -231,12 +270,25 @@ pub fn sort(clients: &mut Vec<ClientReport>, key: SortKey) {
             _ => std::cmp::Ordering::Equal,
         });
     }
-    let mut slots: Vec<Option<ClientReport>> = clients.drain(..).map(Some).collect();
-    clients.extend(
-        order
-            .into_iter()
-            .filter_map(|index| slots.get_mut(index).and_then(Option::take)),
-    );
+    // Put each report in place by following the permutation's cycles:
+    // swaps, so the reports are never held twice (that was 70 MB more at
+    // the peak with 100,000 clients).
+    const DONE: usize = usize::MAX;
+    for start in 0..order.len() {
+        if order[start] == DONE {
+            continue;
+        }
+        let mut at = start;
+        loop {
+            // `order[at]` is where the report that belongs at `at` is now.
+            let from = std::mem::replace(&mut order[at], DONE);
+            if from == start || from == DONE {
+                break;
+            }
+            clients.swap(at, from);
+            at = from;
+        }
+    }
 }
 
 fn compare(a: &ClientReport, b: &ClientReport, key: SortKey) -> std::cmp::Ordering {

@@ -326,14 +326,7 @@ impl GroupReader<'_> {
             // Stream every invoice; if any id turns out to repeat, read the
             // invoice files again from the same start, storing those ids.
             let registry_before = group.registry.clone();
-            let expected: u64 = self
-                .files
-                .iter()
-                .filter(|f| f.kind == Kind::Invoices)
-                .filter_map(|f| std::fs::metadata(&f.path).ok())
-                .map(|m| m.len() / 64)
-                .sum();
-            group.book.stream(usize::try_from(expected).unwrap_or(0));
+            group.book.stream();
             let first = self.read_kind(kind, &mut group, &mut seen_tickets, sink);
             // On an error too: a clash between repeated rows may come before it.
             let Some(repeated) = group.book.repeated_ids() else {

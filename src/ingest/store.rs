@@ -170,10 +170,11 @@ impl InvoiceStore {
         self.records.is_empty()
     }
 
-    /// Stream invoices whose ids no other row carries (see `Streaming`),
-    /// making room for the hashes of about `expected` ids.
-    pub fn stream(&mut self, expected: usize) {
-        self.streaming = Streaming::Collect(Vec::with_capacity(expected));
+    /// Stream invoices whose ids no other row carries (see `Streaming`).
+    /// The hashes grow as needed: a large vector grows in place (the
+    /// allocator remaps its pages), so only what is used is resident.
+    pub fn stream(&mut self) {
+        self.streaming = Streaming::Collect(Vec::new());
     }
 
     /// Whether the invoice with this id (empty: none) goes to the sink
@@ -199,6 +200,8 @@ impl InvoiceStore {
         let Streaming::Collect(hashes) = &mut self.streaming else {
             return None;
         };
+        // The hashes are done with once sorted: let go of their memory.
+        let mut hashes = std::mem::take(hashes);
         hashes.sort_unstable();
         let repeated: hashbrown::HashSet<u64> = hashes
             .windows(2)

@@ -33,8 +33,9 @@ fn days(value: Option<f64>) -> Option<f64> {
     value.map(|v| round_to(v, 1))
 }
 
+/// The document's fields before `clients`.
 #[derive(Serialize)]
-struct Document<'a> {
+struct Head<'a> {
     tool: &'static str,
     version: &'static str,
     schema: u32,
@@ -42,7 +43,11 @@ struct Document<'a> {
     as_of: String,
     currency: Option<&'a str>,
     settings: &'a crate::config::Config,
-    clients: Vec<ClientJson<'a>>,
+}
+
+/// The document's fields after `clients`.
+#[derive(Serialize)]
+struct Tail<'a> {
     portfolio: PortfolioJson,
     warnings: &'a [String],
 }
@@ -219,7 +224,9 @@ pub fn render(report: &Report) -> anyhow::Result<String> {
     Ok(String::from_utf8(bytes)?)
 }
 
-/// Stream the JSON document to `out`.
+/// Stream the JSON document to `out`: the same bytes as serde_json's
+/// pretty printer gives for the whole document, but with the clients (most
+/// of a large report) rendered in blocks on every core, written in order.
 pub fn write(report: &Report, out: &mut dyn std::io::Write) -> anyhow::Result<()> {
     let p = &report.portfolio;
     let mut verdicts = serde_json::Map::new();
@@ -238,7 +245,7 @@ pub fn write(report: &Report, out: &mut dyn std::io::Write) -> anyhow::Result<()
     for (quadrant, count) in &p.quadrants.counts {
         quadrants.insert(quadrant.name().to_string(), serde_json::Value::from(*count));
     }
-    let document = Document {
+    let head = Head {
         tool: "clientfit",
         version: env!("CARGO_PKG_VERSION"),
         schema: SCHEMA_VERSION,
@@ -250,7 +257,8 @@ pub fn write(report: &Report, out: &mut dyn std::io::Write) -> anyhow::Result<()
         as_of: report.period.as_of.to_string(),
         currency: report.currency.as_deref(),
         settings: &report.config,
-        clients: report.shown().map(client).collect(),
+    };
+    let tail = Tail {
         portfolio: PortfolioJson {
             clients: p.clients,
             revenue: Money(p.revenue),
@@ -281,9 +289,81 @@ pub fn write(report: &Report, out: &mut dyn std::io::Write) -> anyhow::Result<()
         warnings: &report.warnings,
     };
     let mut out = std::io::BufWriter::with_capacity(64 * 1024, out);
-    // As an io::Error, so that a closed pipe is seen as one (main exits 0).
-    serde_json::to_writer_pretty(&mut out, &document).map_err(std::io::Error::from)?;
+    // `{ …head… }` without its closing brace, then the clients, then
+    // `{ …tail… }` without its opening one: objects at the top level print
+    // their fields at the same indent, so the pieces join seamlessly.
+    let head = serde_json::to_vec_pretty(&head)?;
+    let tail = serde_json::to_vec_pretty(&tail)?;
+    let (Some(head), Some(tail)) = (head.strip_suffix(b"\n}"), tail.strip_prefix(b"{\n")) else {
+        anyhow::bail!("unexpected JSON layout from serde_json");
+    };
+    out.write_all(head)?;
+    out.write_all(b",\n  \"clients\": ")?;
+    write_clients(report, &mut out)?;
+    out.write_all(b",\n")?;
+    out.write_all(tail)?;
     out.write_all(b"\n")?;
     out.flush()?;
+    Ok(())
+}
+
+/// Clients per block: big enough that a thread per block costs nothing
+/// next to rendering it, small enough that the blocks in flight stay a
+/// few megabytes.
+const BLOCK: usize = 2048;
+
+/// The `clients` array, as the pretty printer would write it two levels
+/// deep: each client rendered on its own, its lines indented by four more
+/// spaces (JSON strings hold no raw line breaks, so every `\n` in the
+/// rendering is a line break of the layout).
+fn write_clients(report: &Report, out: &mut dyn std::io::Write) -> anyhow::Result<()> {
+    let shown: Vec<&ClientReport> = report.shown().collect();
+    if shown.is_empty() {
+        out.write_all(b"[]")?;
+        return Ok(());
+    }
+    let render_block = |block: &[&ClientReport]| -> serde_json::Result<Vec<u8>> {
+        let mut text = Vec::with_capacity(block.len() * 3 * 1024);
+        let mut one = Vec::with_capacity(4 * 1024);
+        for client_report in block {
+            one.clear();
+            serde_json::to_writer_pretty(&mut one, &client(client_report))?;
+            text.extend_from_slice(b",\n    ");
+            for (index, line) in one.split(|byte| *byte == b'\n').enumerate() {
+                if index > 0 {
+                    text.extend_from_slice(b"\n    ");
+                }
+                text.extend_from_slice(line);
+            }
+        }
+        Ok(text)
+    };
+    let threads = std::thread::available_parallelism().map_or(1, usize::from);
+    out.write_all(b"[")?;
+    let mut first = true;
+    for round in shown.chunks(BLOCK.saturating_mul(threads)) {
+        let blocks: Vec<serde_json::Result<Vec<u8>>> = std::thread::scope(|scope| {
+            let mut pieces = round.chunks(BLOCK);
+            let mine = pieces.next();
+            let handles: Vec<_> = pieces
+                .map(|block| scope.spawn(move || render_block(block)))
+                .collect();
+            let mut blocks = vec![render_block(mine.unwrap_or_default())];
+            for handle in handles {
+                blocks.push(handle.join().unwrap_or_else(|_| {
+                    Err(serde::ser::Error::custom("a rendering thread failed"))
+                }));
+            }
+            blocks
+        });
+        for block in blocks {
+            let block = block.map_err(std::io::Error::from)?;
+            // The first client follows `[` on a new line, not a comma.
+            let skip = if first { 1 } else { 0 };
+            first = false;
+            out.write_all(block.get(skip..).unwrap_or_default())?;
+        }
+    }
+    out.write_all(b"\n  ]")?;
     Ok(())
 }
