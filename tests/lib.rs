@@ -16,6 +16,7 @@ mod html;
 mod insights;
 mod invariants;
 mod metrics;
+mod parallel;
 mod properties;
 mod receivables;
 mod samples;

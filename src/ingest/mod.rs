@@ -42,7 +42,7 @@ use crate::error;
 use columns::Kind;
 use discover::InputFile;
 use identity::Registry;
-use reader::{CsvFile, FileReport};
+use reader::{CsvFile, FileReport, Part};
 use records::{Invoice, Meeting, Ticket};
 use source::Source;
 
@@ -160,96 +160,60 @@ pub fn ingest<S: Sink + Send>(
         options,
         markers: &markers,
         progress: progress.as_ref(),
+        split_source: std::sync::OnceLock::new(),
     };
     let mut reports: Vec<Option<FileReport>> = vec![None; files.len()];
     let mut registry = Registry::new(&config.clients.legal_forms);
-    let mut clients = reader.read(&[Kind::Clients], registry, None::<&mut S>)?;
+    let mut clients = reader.read(&[Kind::Clients], registry, None::<&mut S>, None)?;
     registry = std::mem::take(&mut clients.registry);
     clients.place(&mut reports);
 
     let threads = std::thread::available_parallelism().map_or(1, usize::from);
     let groups = [Kind::Invoices, Kind::Tickets, Kind::Meetings];
+    let jobs = if threads > 1 && !options.keep_going {
+        plan_jobs(files, &groups, threads)
+    } else {
+        groups
+            .iter()
+            .map(|kind| Job {
+                kind: *kind,
+                split: None,
+            })
+            .collect()
+    };
     let forks: Option<Vec<S>> = if threads > 1 {
-        groups.iter().map(|_| sink.fork()).collect()
+        jobs.iter().map(|_| sink.fork()).collect()
     } else {
         None
     };
     let (book, registry) = match forks {
         None => {
-            let mut all = reader.read(&groups, registry, Some(&mut *sink))?;
+            let mut all = reader.read(&groups, registry, Some(&mut *sink), None)?;
             all.place(&mut reports);
             (all.book, all.registry)
         }
         Some(forks) => {
-            // One worker per core takes the kinds largest first, so the
-            // kind that takes longest starts at once on a core of its own
-            // instead of sharing one with the others (three threads on two
-            // cores gave each a third less of a core for most of the run).
-            let bytes_of = |kind: Kind| -> u64 {
-                files
-                    .iter()
-                    .filter(|f| f.kind == kind)
-                    .filter_map(|f| std::fs::metadata(&f.path).ok())
-                    .map(|m| m.len())
-                    .sum()
-            };
-            let mut queue: Vec<(usize, Kind, S)> = groups
-                .iter()
-                .zip(forks)
-                .enumerate()
-                .map(|(index, (kind, fork))| (index, *kind, fork))
-                .collect();
-            // Popped from the end: smallest first in the vector.
-            queue.sort_by_key(|(index, kind, _)| (bytes_of(*kind), std::cmp::Reverse(*index)));
-            let queue = std::sync::Mutex::new(queue);
-            let workers = threads.min(groups.len());
-            let mut slots: Vec<Option<anyhow::Result<(Group, S)>>> =
-                (0..groups.len()).map(|_| None).collect();
-            let finished: Vec<(usize, anyhow::Result<(Group, S)>)> = std::thread::scope(|scope| {
-                let handles: Vec<_> = (0..workers)
-                    .map(|_| {
-                        let (queue, registry, reader) = (&queue, &registry, &reader);
-                        scope.spawn(move || {
-                            let mut done = Vec::new();
-                            loop {
-                                let job = match queue.lock() {
-                                    Ok(mut queue) => queue.pop(),
-                                    Err(_) => None,
-                                };
-                                let Some((index, kind, mut fork)) = job else {
-                                    break;
-                                };
-                                let result = reader
-                                    .read(&[kind], registry.clone(), Some(&mut fork))
-                                    .map(|group| (group, fork));
-                                done.push((index, result));
-                            }
-                            done
-                        })
-                    })
-                    .collect();
-                handles
-                    .into_iter()
-                    .flat_map(|handle| handle.join().unwrap_or_default())
-                    .collect()
-            });
-            for (index, result) in finished {
-                if let Some(slot) = slots.get_mut(index) {
-                    *slot = Some(result);
+            let results = run_jobs(&reader, &jobs, forks, &registry, threads);
+            // In reading order; the first error there is the one a single
+            // thread would have stopped at. The second part of a file cut
+            // in two counts only if the first part ended exactly where it
+            // starts (else the first part read the whole file).
+            let mut done: Vec<(Job, Group, S)> = Vec::with_capacity(results.len());
+            let mut head_confirmed = false;
+            for (job, result) in jobs.iter().zip(results) {
+                match job.split {
+                    Some(Split { head: false, .. }) if !head_confirmed => continue,
+                    _ => {}
                 }
-            }
-            let results: Vec<anyhow::Result<(Group, S)>> = slots
-                .into_iter()
-                .map(|slot| slot.unwrap_or_else(|| Err(anyhow::anyhow!("a reading thread failed"))))
-                .collect();
-            // The first error in reading order, as a single thread would stop at.
-            let mut done = Vec::with_capacity(results.len());
-            for result in results {
-                done.push(result?);
+                let (group, fork) = result?;
+                if let Some(Split { head: true, .. }) = job.split {
+                    head_confirmed = group.split_confirmed;
+                }
+                done.push((*job, group, fork));
             }
             // The invoices' registry is the base: ids there are final.
             let mut done = done.into_iter();
-            let Some((mut first, first_fork)) = done.next() else {
+            let Some((_, mut first, first_fork)) = done.next() else {
                 anyhow::bail!("no reading thread ran");
             };
             let mut registry = std::mem::take(&mut first.registry);
@@ -258,13 +222,23 @@ pub fn ingest<S: Sink + Send>(
                 (0..registry.len() as u32).map(identity::ClientId).collect();
             sink.absorb(first_fork, &same);
             first.place(&mut reports);
-            for (mut group, fork) in done {
+            for (job, mut group, fork) in done {
                 let ids = registry.absorb(&group.registry);
                 for report in group.reports.iter_mut().flatten() {
                     report.clients = report.clients.mapped(&ids);
                 }
                 sink.absorb(fork, &ids);
-                group.place(&mut reports);
+                match job.split {
+                    Some(Split {
+                        head: false, file, ..
+                    }) => {
+                        let tail = group.reports.get_mut(file).and_then(Option::take);
+                        if let (Some(Some(report)), Some(tail)) = (reports.get_mut(file), tail) {
+                            report.absorb_part(tail);
+                        }
+                    }
+                    _ => group.place(&mut reports),
+                }
             }
             (book, registry)
         }
@@ -301,6 +275,175 @@ pub fn ingest<S: Sink + Send>(
     })
 }
 
+/// Files of a streamed kind at least this large may be cut in two.
+const SPLIT_MIN_BYTES: u64 = 4 * 1024 * 1024;
+
+fn split_min_bytes() -> u64 {
+    // CLIENTFIT_SPLIT_MIN_BYTES lowers the threshold (tests use it, to cut
+    // small files).
+    std::env::var("CLIENTFIT_SPLIT_MIN_BYTES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(SPLIT_MIN_BYTES)
+}
+
+/// The part of a file one job reads: `head` up to the cut near `fraction`
+/// of its bytes, or the rest.
+#[derive(Debug, Clone, Copy)]
+struct Split {
+    file: usize,
+    fraction: f64,
+    head: bool,
+}
+
+/// The files of one kind, or one part of a file, for one worker.
+#[derive(Debug, Clone, Copy)]
+struct Job {
+    kind: Kind,
+    split: Option<Split>,
+}
+
+fn file_bytes(file: &InputFile) -> u64 {
+    std::fs::metadata(&file.path).map_or(0, |m| m.len())
+}
+
+/// One job per kind, in reading order; and when one streamed file (tickets
+/// or meetings, the only one of its kind) is more than a worker's share of
+/// all the bytes, it is cut in two so that workers taking the largest job
+/// first end together: its second part is one worker's share, and the
+/// other workers take the other kinds and its first part.
+fn plan_jobs(files: &[InputFile], groups: &[Kind], workers: usize) -> Vec<Job> {
+    let total: u64 = files
+        .iter()
+        .filter(|f| groups.contains(&f.kind))
+        .map(file_bytes)
+        .sum();
+    let share = total.checked_div(workers as u64).unwrap_or(total);
+    let min_bytes = split_min_bytes();
+    let mut largest: Option<(usize, u64)> = None;
+    for kind in [Kind::Tickets, Kind::Meetings] {
+        let mut of_kind = files.iter().enumerate().filter(|(_, f)| f.kind == kind);
+        if let (Some((index, file)), None) = (of_kind.next(), of_kind.next()) {
+            let bytes = file_bytes(file);
+            if bytes >= min_bytes && bytes > share && largest.is_none_or(|(_, b)| bytes > b) {
+                largest = Some((index, bytes));
+            }
+        }
+    }
+    let mut jobs = Vec::new();
+    for kind in groups {
+        let split = largest.filter(|(index, _)| files.get(*index).is_some_and(|f| f.kind == *kind));
+        match split {
+            Some((file, bytes)) => {
+                let fraction = bytes.saturating_sub(share) as f64 / bytes as f64;
+                for head in [true, false] {
+                    jobs.push(Job {
+                        kind: *kind,
+                        split: Some(Split {
+                            file,
+                            fraction,
+                            head,
+                        }),
+                    });
+                }
+            }
+            None => jobs.push(Job {
+                kind: *kind,
+                split: None,
+            }),
+        }
+    }
+    jobs
+}
+
+/// Run the jobs on `workers` threads, the largest first, each with its
+/// own copy of the registry and its own sink; results in job order.
+fn run_jobs<S: Sink + Send>(
+    reader: &GroupReader,
+    jobs: &[Job],
+    forks: Vec<S>,
+    registry: &Registry,
+    workers: usize,
+) -> Vec<anyhow::Result<(Group, S)>> {
+    // The bytes each job reads; a cut file's parts by their share.
+    let size = |job: &Job| -> u64 {
+        match job.split {
+            Some(split) => {
+                let bytes = reader.files.get(split.file).map_or(0, file_bytes);
+                let head = (bytes as f64 * split.fraction) as u64;
+                if split.head {
+                    head
+                } else {
+                    bytes.saturating_sub(head)
+                }
+            }
+            None => reader
+                .files
+                .iter()
+                .filter(|f| f.kind == job.kind)
+                .map(file_bytes)
+                .sum(),
+        }
+    };
+    let mut queue: Vec<(usize, Job, S)> = jobs
+        .iter()
+        .zip(forks)
+        .enumerate()
+        .map(|(index, (job, fork))| (index, *job, fork))
+        .collect();
+    // Popped from the end: the largest last in the vector.
+    queue.sort_by_key(|(index, job, _)| (size(job), std::cmp::Reverse(*index)));
+    let queue = std::sync::Mutex::new(queue);
+    let finished: Vec<(usize, anyhow::Result<(Group, S)>)> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..workers.min(jobs.len()))
+            .map(|_| {
+                let queue = &queue;
+                scope.spawn(move || {
+                    let mut done = Vec::new();
+                    loop {
+                        let job = match queue.lock() {
+                            Ok(mut queue) => queue.pop(),
+                            Err(_) => None,
+                        };
+                        let Some((index, job, mut fork)) = job else {
+                            break;
+                        };
+                        let result = reader
+                            .read(&[job.kind], registry.clone(), Some(&mut fork), job.split)
+                            .map(|group| (group, fork));
+                        crate::phase(&format!(
+                            "{}{}",
+                            job.kind.name(),
+                            match job.split {
+                                Some(Split { head: true, .. }) => " (first part)",
+                                Some(Split { head: false, .. }) => " (second part)",
+                                None => "",
+                            }
+                        ));
+                        done.push((index, result));
+                    }
+                    done
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|handle| handle.join().unwrap_or_default())
+            .collect()
+    });
+    let mut slots: Vec<Option<anyhow::Result<(Group, S)>>> =
+        (0..jobs.len()).map(|_| None).collect();
+    for (index, result) in finished {
+        if let Some(slot) = slots.get_mut(index) {
+            *slot = Some(result);
+        }
+    }
+    slots
+        .into_iter()
+        .map(|slot| slot.unwrap_or_else(|| Err(anyhow::anyhow!("a reading thread failed"))))
+        .collect()
+}
+
 /// What reading the files of some kinds yields.
 #[derive(Default)]
 struct Group {
@@ -308,6 +451,9 @@ struct Group {
     book: invoices::InvoiceBook,
     /// Per input file: its report, if this group read it.
     reports: Vec<Option<FileReport>>,
+    /// Reading the first part of a cut file: it ended where the second
+    /// part starts.
+    split_confirmed: bool,
 }
 
 impl Group {
@@ -328,7 +474,12 @@ struct GroupReader<'a> {
     options: IngestOptions,
     markers: &'a tickets::MarkerSet,
     progress: Option<&'a indicatif::ProgressBar>,
+    /// The file cut in two, opened once for both parts (opening checks
+    /// every byte of it for its encoding), with the place of the cut.
+    split_source: std::sync::OnceLock<SplitSource>,
 }
+
+type SplitSource = Result<(Source, Option<(u64, u64)>), error::InputError>;
 
 impl GroupReader<'_> {
     /// Read the files of `kinds`, in that order, each kind in input order.
@@ -337,12 +488,14 @@ impl GroupReader<'_> {
         kinds: &[Kind],
         registry: Registry,
         mut sink: Option<&mut S>,
+        split: Option<Split>,
     ) -> anyhow::Result<Group> {
         let files = self.files;
         let mut group = Group {
             registry,
             book: invoices::InvoiceBook::default(),
             reports: vec![None; files.len()],
+            split_confirmed: false,
         };
         let mut seen_tickets = tickets::SeenTickets::default();
         let mut no_sink = NoSink;
@@ -358,14 +511,14 @@ impl GroupReader<'_> {
                 && self.options.stream_invoices
                 && !self.options.keep_going;
             if !streaming {
-                self.read_kind(kind, &mut group, &mut seen_tickets, sink)?;
+                self.read_kind(kind, &mut group, &mut seen_tickets, sink, split)?;
                 continue;
             }
             // Stream every invoice; if any id turns out to repeat, read the
             // invoice files again from the same start, storing those ids.
             let registry_before = group.registry.clone();
             group.book.stream();
-            let first = self.read_kind(kind, &mut group, &mut seen_tickets, sink);
+            let first = self.read_kind(kind, &mut group, &mut seen_tickets, sink, None);
             // On an error too: a clash between repeated rows may come before it.
             let Some(repeated) = group.book.repeated_ids() else {
                 first?;
@@ -379,7 +532,7 @@ impl GroupReader<'_> {
                     *slot = None;
                 }
             }
-            self.read_kind(kind, &mut group, &mut seen_tickets, sink)?;
+            self.read_kind(kind, &mut group, &mut seen_tickets, sink, None)?;
         }
         Ok(group)
     }
@@ -392,6 +545,7 @@ impl GroupReader<'_> {
         group: &mut Group,
         seen_tickets: &mut tickets::SeenTickets,
         sink: &mut dyn Sink,
+        split: Option<Split>,
     ) -> anyhow::Result<()> {
         let files = self.files;
         let mut of_kind: Vec<usize> = (0..files.len())
@@ -424,6 +578,9 @@ impl GroupReader<'_> {
                     seen_tickets: &mut *seen_tickets,
                     sink: &mut *sink,
                     progress: self.progress,
+                    split: split.filter(|split| split.file == index),
+                    split_source: &self.split_source,
+                    split_confirmed: &mut group.split_confirmed,
                 },
                 &mut report,
             );
@@ -456,6 +613,10 @@ struct ReadState<'a> {
     seen_tickets: &'a mut tickets::SeenTickets,
     sink: &'a mut dyn Sink,
     progress: Option<&'a indicatif::ProgressBar>,
+    /// Read only this part of the file.
+    split: Option<Split>,
+    split_source: &'a std::sync::OnceLock<SplitSource>,
+    split_confirmed: &'a mut bool,
 }
 
 fn read_one(
@@ -468,11 +629,38 @@ fn read_one(
     report: &mut FileReport,
 ) -> Result<(), error::InputError> {
     let kind = input.kind;
-    let source = Source::open(&input.path, config.encoding, delimiter)?;
+    let (source, part) = match state.split {
+        None => (Source::open(&input.path, config.encoding, delimiter)?, None),
+        Some(split) => {
+            let (source, point) = state
+                .split_source
+                .get_or_init(|| {
+                    let source = Source::open(&input.path, config.encoding, delimiter)?;
+                    let point = source.split_point(split.fraction);
+                    Ok((source, point))
+                })
+                .clone()?;
+            let part = point.map(|(at, line)| {
+                if split.head {
+                    Part::Head { at }
+                } else {
+                    Part::Tail { at, line }
+                }
+            });
+            (source, part)
+        }
+    };
+    if let (Some(Split { head: false, .. }), None) = (state.split, part) {
+        // No place to cut: the first part reads the whole file.
+        return Ok(());
+    }
     let mapping = discover::mapping_for(config, kind);
     let mut file = CsvFile::open(&source, config.decimal, |headers| {
         columns::satisfies(kind, headers, mapping)
     })?;
+    if let Some(part) = part {
+        file.read_part(part)?;
+    }
     *report = file.report(kind);
     if let Some(progress) = state.progress {
         progress.set_message(format!("reading {}", input.path.display()));
@@ -481,7 +669,7 @@ fn read_one(
     }
     report.kind_from = input.kind_from;
     let skip = options.skip_bad_rows;
-    match kind {
+    let result = match kind {
         Kind::Clients => clients::read(&mut file, config, state.registry, report),
         Kind::Invoices => invoices::read(
             &mut file,
@@ -513,7 +701,11 @@ fn read_one(
             report,
             skip,
         ),
+    };
+    if file.split_confirmed {
+        *state.split_confirmed = true;
     }
+    result
 }
 
 /// What reading the files found that a user should hear about, in file order.

@@ -61,6 +61,22 @@ pub struct FileReport {
 }
 
 impl FileReport {
+    /// Add what reading the second part of the same file found (what is
+    /// about the whole file, its header and encoding, is already here).
+    pub fn absorb_part(&mut self, tail: FileReport) {
+        // Cannot saturate: counts of rows read.
+        self.rows_read = self.rows_read.saturating_add(tail.rows_read);
+        self.section_rows = self.section_rows.saturating_add(tail.section_rows);
+        self.replaced = self.replaced.saturating_add(tail.replaced);
+        self.unmatched = self.unmatched.saturating_add(tail.unmatched);
+        self.bad_rows.extend(tail.bad_rows);
+        for day in [tail.first_date, tail.last_date].into_iter().flatten() {
+            self.saw_date(day);
+        }
+        self.currencies.extend(tail.currencies);
+        self.clients.union(&tail.clients);
+    }
+
     pub fn saw_date(&mut self, day: NaiveDate) {
         self.first_date = Some(self.first_date.map_or(day, |d| d.min(day)));
         self.last_date = Some(self.last_date.map_or(day, |d| d.max(day)));
@@ -85,6 +101,16 @@ impl ClientSet {
         }
         if let Some(bits) = self.bits.get_mut(word) {
             *bits |= 1 << (id % 64);
+        }
+    }
+
+    /// Add every id of `other`.
+    pub fn union(&mut self, other: &ClientSet) {
+        if self.bits.len() < other.bits.len() {
+            self.bits.resize(other.bits.len(), 0);
+        }
+        for (word, theirs) in self.bits.iter_mut().zip(&other.bits) {
+            *word |= theirs;
         }
     }
 
@@ -132,6 +158,23 @@ pub struct CsvFile {
     /// A spinner on stderr for large inputs on a terminal.
     pub progress: Option<indicatif::ProgressBar>,
     rows: u64,
+    /// Reading the first part of a file cut in two: stop at the record
+    /// that starts at this offset of the text.
+    stop_at: Option<u64>,
+    /// Whether a record started exactly at `stop_at`, so that the second
+    /// part, read from there, is exactly the rest of the file.
+    pub split_confirmed: bool,
+    /// Lines before the part this reader reads (0 but for a second part).
+    line_shift: u64,
+}
+
+/// One of the two parts of a file cut at a `Source::split_point`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Part {
+    /// From the start up to the record that starts at byte `at`.
+    Head { at: u64 },
+    /// From byte `at`, which starts line `line`, to the end.
+    Tail { at: u64, line: u64 },
 }
 
 fn csv_reader(source: &Source) -> Result<csv::Reader<Box<dyn Read>>, InputError> {
@@ -158,7 +201,7 @@ impl CsvFile {
         while candidates.len() < HEADER_SEARCH_ROWS {
             if !reader
                 .read_record(&mut record)
-                .map_err(|err| csv_error(&path, &err))?
+                .map_err(|err| csv_error(&path, &err, 0))?
             {
                 break;
             }
@@ -191,7 +234,7 @@ impl CsvFile {
             reader = csv_reader(source)?;
             reader
                 .read_record(&mut record)
-                .map_err(|err| csv_error(&path, &err))?;
+                .map_err(|err| csv_error(&path, &err, 0))?;
         }
         let (headers, header_line) = candidates.swap_remove(header_index);
         let decimal = decimal.unwrap_or(if source.delimiter == b';' {
@@ -210,7 +253,34 @@ impl CsvFile {
             reader,
             progress: None,
             rows: 0,
+            stop_at: None,
+            split_confirmed: false,
+            line_shift: 0,
         })
+    }
+
+    /// Read only one part of the file (call after the header and date
+    /// orders are settled, which look at the file from its start).
+    pub fn read_part(&mut self, part: Part) -> Result<(), InputError> {
+        match part {
+            Part::Head { at } => {
+                self.stop_at = Some(at.saturating_sub(self.source.text_start()));
+            }
+            Part::Tail { at, line } => {
+                self.reader = csv::ReaderBuilder::new()
+                    .has_headers(false)
+                    .flexible(true)
+                    .delimiter(self.source.delimiter)
+                    .from_reader(self.source.reader_from(at)?);
+                self.line_shift = line.saturating_sub(1);
+            }
+        }
+        Ok(())
+    }
+
+    /// A line number as the whole file counts it.
+    pub fn line(&self, line_in_part: u64) -> u64 {
+        line_in_part.saturating_add(self.line_shift)
     }
 
     /// A report on this file, to be filled in by the kind's reader.
@@ -235,9 +305,22 @@ impl CsvFile {
             if !self
                 .reader
                 .read_record(record)
-                .map_err(|err| csv_error(&self.path, &err))?
+                .map_err(|err| csv_error(&self.path, &err, self.line_shift))?
             {
                 return Ok(false);
+            }
+            if let Some(stop) = self.stop_at {
+                let start = record.position().map_or(0, |p| p.byte());
+                if start >= stop {
+                    // Past the cut: it was at a record's start, and the
+                    // second part has the rest; or it fell inside a record
+                    // (a quoted line break), and this part reads on.
+                    self.stop_at = None;
+                    if start == stop {
+                        self.split_confirmed = true;
+                        return Ok(false);
+                    }
+                }
             }
             // A row of only empty cells (a spreadsheet's trailing ",,,,") is no row.
             if record.iter().all(|cell| cell.trim().is_empty()) {
@@ -251,7 +334,7 @@ impl CsvFile {
                 progress.set_position(self.rows);
             }
             if record.len() != self.headers.raw.len() {
-                let line = record.position().map_or(0, |p| p.line());
+                let line = self.line(record.position().map_or(0, |p| p.line()));
                 return Err(InputError::file(
                     &self.path,
                     format!("has {} fields but the header row has {}", record.len(), self.headers.raw.len()),
@@ -289,7 +372,7 @@ impl CsvFile {
         for _ in 0..=self.header_index {
             look_ahead
                 .read_record(&mut record)
-                .map_err(|err| csv_error(&self.path, &err))?;
+                .map_err(|err| csv_error(&self.path, &err, 0))?;
         }
         // Per column: first line proving each order, first ambiguous line.
         let mut proofs: Vec<(Option<u64>, Option<u64>, Option<u64>)> =
@@ -298,7 +381,7 @@ impl CsvFile {
         let mut numeric_seen = false;
         while look_ahead
             .read_record(&mut record)
-            .map_err(|err| csv_error(&self.path, &err))?
+            .map_err(|err| csv_error(&self.path, &err, 0))?
         {
             // Only ever compared with 1000, so saturating changes nothing.
             rows = rows.saturating_add(1);
@@ -403,8 +486,8 @@ impl CsvFile {
     }
 }
 
-fn csv_error(path: &Path, err: &csv::Error) -> InputError {
-    let line = err.position().map(|p| p.line());
+fn csv_error(path: &Path, err: &csv::Error, line_shift: u64) -> InputError {
+    let line = err.position().map(|p| p.line().saturating_add(line_shift));
     let problem = match err.kind() {
         csv::ErrorKind::Utf8 { .. } => "is not valid UTF-8 text".to_string(),
         csv::ErrorKind::Io(io) => format!("cannot be read: {io}"),
@@ -448,7 +531,7 @@ pub struct Row<'a> {
 
 impl<'a> Row<'a> {
     pub fn new(record: &'a csv::StringRecord, file: &'a CsvFile) -> Row<'a> {
-        let line = record.position().map_or(0, |p| p.line());
+        let line = file.line(record.position().map_or(0, |p| p.line()));
         Row { record, file, line }
     }
 
@@ -631,6 +714,73 @@ mod tests {
             "a\u{85}",
         ] {
             assert_eq!(trim(cell), cell.trim(), "{cell:?}");
+        }
+    }
+
+    /// Every record of a file with its line, read whole or as a part.
+    fn records(source: &Source, part: Option<Part>) -> (Vec<(u64, Vec<String>)>, bool) {
+        let mut file = CsvFile::open(source, None, |_| true).unwrap();
+        if let Some(part) = part {
+            file.read_part(part).unwrap();
+        }
+        let mut record = csv::StringRecord::new();
+        let mut rows = Vec::new();
+        while file.next(&mut record).unwrap() {
+            let row = Row::new(&record, &file);
+            rows.push((row.line, record.iter().map(str::to_string).collect()));
+        }
+        (rows, file.split_confirmed)
+    }
+
+    #[test]
+    fn a_file_cut_anywhere_reads_as_the_whole_file() {
+        // Quoted cells with line breaks, a blank line, CRLF endings: a
+        // cut may fall inside a record, and then the first part must read
+        // on to the end (and the second part's rows must not count).
+        let mut text = String::from("id,note,minutes\r\n");
+        for i in 0..60 {
+            match i % 7 {
+                0 => text.push_str(&format!("T-{i},\"line one\nline two\nline three\",{i}\r\n")),
+                3 => text.push_str(&format!("T-{i},\"a \"\"quoted\"\"\n word\",{i}\n\n")),
+                _ => text.push_str(&format!("T-{i},plain {i},{i}\n")),
+            }
+        }
+        for bom in [false, true] {
+            let mut bytes = if bom {
+                vec![0xEF, 0xBB, 0xBF]
+            } else {
+                Vec::new()
+            };
+            bytes.extend_from_slice(text.as_bytes());
+            let file = tempfile::NamedTempFile::new().unwrap();
+            std::fs::write(file.path(), &bytes).unwrap();
+            let source = Source::open(
+                file.path(),
+                super::super::source::EncodingSetting::Auto,
+                None,
+            )
+            .unwrap();
+            let (whole, _) = records(&source, None);
+            assert_eq!(whole.len(), 60);
+            let (mut confirmed, mut cuts) = (0, 0);
+            for percent in 0..=100 {
+                let Some((at, line)) = source.split_point(f64::from(percent) / 100.0) else {
+                    continue;
+                };
+                cuts += 1;
+                let (mut head, cut_here) = records(&source, Some(Part::Head { at }));
+                if cut_here {
+                    confirmed += 1;
+                    let (tail, _) = records(&source, Some(Part::Tail { at, line }));
+                    head.extend(tail);
+                }
+                assert_eq!(head, whole, "cut at byte {at} (line {line}), BOM {bom}");
+            }
+            // Most cuts fall between records; some inside quoted cells.
+            assert!(
+                confirmed > 50 && confirmed < cuts,
+                "{confirmed} of {cuts} cuts confirmed"
+            );
         }
     }
 

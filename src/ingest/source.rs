@@ -11,7 +11,7 @@
 //! input is read into memory once.
 
 use std::fs::File;
-use std::io::{self, BufReader, Read};
+use std::io::{self, BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -196,6 +196,78 @@ impl Source {
             }
         }
         Ok(Box::new(builder.build(raw)))
+    }
+
+    /// Where to cut this file in two for two threads: the start of a line
+    /// near `fraction` of its bytes, and that line's number. `None` unless
+    /// it is a UTF-8 file on disk (bytes are text, so a byte offset is a
+    /// place in the text) with such a line. Whether the line really starts
+    /// a record (it might be inside a quoted cell) is for the reader of
+    /// the first part to tell.
+    pub fn split_point(&self, fraction: f64) -> Option<(u64, u64)> {
+        if !matches!(self.encoding, TextEncoding::Utf8 | TextEncoding::Utf8Bom) {
+            return None;
+        }
+        let Bytes::File(path) = &self.bytes else {
+            return None;
+        };
+        let size = std::fs::metadata(path).ok()?.len();
+        let target = (size as f64 * fraction.clamp(0.0, 1.0)) as u64;
+        let mut reader = BufReader::with_capacity(256 * 1024, File::open(path).ok()?);
+        let mut line = 1u64;
+        let mut offset = 0u64;
+        let mut after_newline = false;
+        loop {
+            let buffer = reader.fill_buf().ok()?;
+            if buffer.is_empty() {
+                return None;
+            }
+            // Whole buffers before the target: count their lines only.
+            let length = buffer.len() as u64;
+            if offset.saturating_add(length) < target {
+                line = line.saturating_add(bytecount(buffer));
+                after_newline = buffer.last() == Some(&b'\n');
+                offset = offset.saturating_add(length);
+                let consumed = buffer.len();
+                reader.consume(consumed);
+                continue;
+            }
+            let mut consumed = 0usize;
+            for byte in buffer {
+                // A line that starts at or after the target, and is not
+                // blank (a blank line is not a record: no record would
+                // start exactly there).
+                if after_newline && offset >= target && *byte != b'\n' && *byte != b'\r' {
+                    return (offset < size).then_some((offset, line));
+                }
+                after_newline = *byte == b'\n';
+                // Cannot saturate: at most the file's size.
+                line = line.saturating_add(u64::from(after_newline));
+                offset = offset.saturating_add(1);
+                consumed = consumed.saturating_add(1);
+            }
+            reader.consume(consumed);
+        }
+    }
+
+    /// The text of the file from byte `offset` on (a `split_point`).
+    pub fn reader_from(&self, offset: u64) -> Result<Box<dyn Read>, InputError> {
+        use std::io::Seek;
+        let Bytes::File(path) = &self.bytes else {
+            return Err(InputError::file(&self.path, "cannot be read in parts"));
+        };
+        let mut file = open_file(path)?;
+        file.seek(io::SeekFrom::Start(offset))
+            .map_err(|e| self.read_error(e))?;
+        Ok(Box::new(BufReader::with_capacity(256 * 1024, file)))
+    }
+
+    /// Bytes before the text starts (a byte-order mark).
+    pub fn text_start(&self) -> u64 {
+        match self.encoding {
+            TextEncoding::Utf8Bom => 3,
+            _ => 0,
+        }
     }
 
     /// The delimiter that occurs most often, outside quotes, on the first

@@ -1,0 +1,157 @@
+//! Reading in parallel. A ticket or meeting file larger than a worker's
+//! share of the input is cut in two and read on two threads
+//! (`CLIENTFIT_SPLIT_MIN_BYTES=1` lets small files be cut too). The cut
+//! may fall inside a quoted cell; whatever happens, the output must be what
+//! reading the file whole gives: the same JSON, the same warnings, and
+//! errors that name the same lines.
+
+use std::fmt::Write as _;
+use std::path::Path;
+
+use crate::util::clientfit;
+
+const AS_OF: &str = "2026-10-31";
+
+/// A ticket-heavy export: 12 clients, a few invoices and meetings, and
+/// `tickets` tickets whose subjects are sometimes quoted over several
+/// lines. `bad` puts a bad minutes cell on those (0-based) ticket rows.
+fn write_export(dir: &Path, tickets: usize, bad: &[usize]) {
+    let client = |i: usize| format!("Client {:02} Ltd", i % 12);
+    let mut invoices = String::from("invoice_id,client,issued,due,paid,amount\n");
+    for i in 0..40 {
+        let paid = if i % 3 == 0 {
+            String::new()
+        } else {
+            format!("2026-0{}-20", 1 + i % 9)
+        };
+        writeln!(
+            invoices,
+            "INV-{i},{},2026-0{}-01,2026-0{}-15,{paid},{}.50",
+            client(i),
+            1 + i % 9,
+            1 + i % 9,
+            500 + i * 37
+        )
+        .unwrap();
+    }
+    let mut text = String::from("ticket_id,client,created,minutes,type,subject\n");
+    for i in 0..tickets {
+        let minutes = if bad.contains(&i) {
+            "lots".to_string()
+        } else {
+            (5 + i % 50).to_string()
+        };
+        let kind = ["Incident", "Question", "Change request", "Task"][i % 4];
+        let subject = match i % 5 {
+            0 => format!("\"printer on floor {i}\nstill broken\n\"\"urgent\"\"\""),
+            _ => format!("subject {i}"),
+        };
+        writeln!(
+            text,
+            "T-{i},{},2026-{:02}-{:02} 10:00,{minutes},{kind},{subject}",
+            client(i * 7),
+            1 + i % 10,
+            1 + i % 28
+        )
+        .unwrap();
+    }
+    let mut meetings = String::from("client,date,minutes,status,attendees\n");
+    for i in 0..30 {
+        let status = ["attended", "no-show", "cancelled"][i % 3];
+        writeln!(
+            meetings,
+            "{},2026-0{}-10 14:00,45,{status},2",
+            client(i),
+            1 + i % 9
+        )
+        .unwrap();
+    }
+    std::fs::write(dir.join("invoices.csv"), invoices).unwrap();
+    std::fs::write(dir.join("tickets.csv"), text).unwrap();
+    std::fs::write(dir.join("meetings.csv"), meetings).unwrap();
+}
+
+/// (exit code, stdout, stderr) of `report DIR --format json`; `cut` lets
+/// the ticket file be cut in two, and shows the reading phases on stderr.
+fn run(dir: &Path, cut: bool, extra: &[&str]) -> (Option<i32>, String, String) {
+    let mut cmd = clientfit();
+    if cut {
+        cmd.env("CLIENTFIT_SPLIT_MIN_BYTES", "1")
+            .env("CLIENTFIT_PHASES", "1");
+    }
+    cmd.arg("report")
+        .arg(dir)
+        .args(["--format", "json", "--as-of", AS_OF])
+        .args(extra);
+    let output = cmd.output().unwrap();
+    (
+        output.status.code(),
+        String::from_utf8(output.stdout).unwrap(),
+        String::from_utf8(output.stderr).unwrap(),
+    )
+}
+
+/// stderr without the phase lines (they are timings).
+fn messages(stderr: &str) -> String {
+    stderr
+        .lines()
+        .filter(|l| !l.starts_with("phase "))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+#[test]
+fn a_cut_ticket_file_reports_exactly_as_the_whole_file() {
+    for tickets in [3000, 3001, 2999, 1500] {
+        let dir = tempfile::tempdir().unwrap();
+        write_export(dir.path(), tickets, &[]);
+        let (code, whole, whole_err) = run(dir.path(), false, &[]);
+        assert_eq!(code, Some(0), "{whole_err}");
+        let (code, cut, cut_err) = run(dir.path(), true, &[]);
+        assert_eq!(code, Some(0), "{cut_err}");
+        assert!(
+            cut_err.contains("tickets (first part)") && cut_err.contains("tickets (second part)"),
+            "the ticket file was not cut:\n{cut_err}"
+        );
+        assert_eq!(cut, whole, "{tickets} tickets");
+        assert_eq!(messages(&cut_err), messages(&whole_err));
+        // Every ticket is counted once (all are dated before as-of).
+        let doc: serde_json::Value = serde_json::from_str(&cut).unwrap();
+        let counted: u64 = doc["clients"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c["tickets"].as_u64().unwrap())
+            .sum();
+        let unmatched = doc["portfolio"]["unmatched_tickets"].as_u64().unwrap();
+        assert_eq!(counted + unmatched, tickets as u64);
+    }
+}
+
+#[test]
+fn bad_rows_in_both_parts_are_skipped_and_listed_as_when_read_whole() {
+    let dir = tempfile::tempdir().unwrap();
+    write_export(dir.path(), 3000, &[4, 1200, 2950, 2998]);
+    let (code, whole, whole_err) = run(dir.path(), false, &["--skip-bad-rows"]);
+    assert_eq!(code, Some(0), "{whole_err}");
+    let (code, cut, cut_err) = run(dir.path(), true, &["--skip-bad-rows"]);
+    assert_eq!(code, Some(0), "{cut_err}");
+    assert_eq!(cut, whole);
+    assert_eq!(messages(&cut_err), messages(&whole_err));
+    assert!(whole_err.contains("skipped 4 bad row(s)"), "{whole_err}");
+}
+
+#[test]
+fn an_error_in_the_second_part_names_its_line_in_the_whole_file() {
+    let dir = tempfile::tempdir().unwrap();
+    write_export(dir.path(), 3000, &[2990]);
+    let (code, _, whole_err) = run(dir.path(), false, &[]);
+    assert_eq!(code, Some(1));
+    // Ticket row 2990 sits after the header and the extra lines of every
+    // fifth subject (rows 0, 5, …, 2985: 598 of them, 3 lines each): line
+    // 1 + 2990 + 598 × 2 + 1 = 4188.
+    assert!(whole_err.contains("tickets.csv:4188:"), "{whole_err}");
+    let (code, _, cut_err) = run(dir.path(), true, &[]);
+    assert_eq!(code, Some(1));
+    assert_eq!(messages(&cut_err), messages(&whole_err));
+}
