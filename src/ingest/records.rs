@@ -73,9 +73,13 @@ impl Invoice {
         // amount, and ingest rejects invoices for which amount − paid amount
         // overflows (`first_out_of_range`). The saturation only guards
         // invoices built elsewhere.
-        self.amount
-            .saturating_sub(self.paid_by(as_of))
-            .max(Decimal::ZERO)
+        let owed = self.amount.saturating_sub(self.paid_by(as_of));
+        // `max(owed, 0)` from the sign bit: 0 for zero of either sign too.
+        if owed.is_sign_positive() && !owed.is_zero() {
+            owed
+        } else {
+            Decimal::ZERO
+        }
     }
 }
 

@@ -90,11 +90,48 @@ pub fn classify(
     tag_cells: &[&str],
     priority: &str,
 ) -> (bool, bool, bool) {
+    classify_with(
+        markers,
+        markers.marks(kind),
+        tag_cells,
+        markers.marks(priority),
+    )
+}
+
+fn classify_with(
+    markers: &MarkerSet,
+    kind_marks: u8,
+    tag_cells: &[&str],
+    priority_marks: u8,
+) -> (bool, bool, bool) {
     let tags = markers.tag_marks(tag_cells);
-    let scope_change = (tags | markers.marks(kind)) & SCOPE_CHANGE != 0;
+    let scope_change = (tags | kind_marks) & SCOPE_CHANGE != 0;
     let abusive = tags & ABUSE != 0;
-    let escalation = (tags | markers.marks(priority)) & ESCALATION != 0;
+    let escalation = (tags | priority_marks) & ESCALATION != 0;
     (scope_change, abusive, escalation)
+}
+
+/// `MarkerSet::marks` remembered per cell text, for the type and priority
+/// columns: they repeat a handful of values over millions of rows.
+#[derive(Default)]
+struct MarksMemo {
+    seen: Vec<(String, u8)>,
+}
+
+impl MarksMemo {
+    /// How many distinct texts are remembered; others are looked up each time.
+    const CAPACITY: usize = 16;
+
+    fn marks(&mut self, markers: &MarkerSet, text: &str) -> u8 {
+        if let Some((_, marks)) = self.seen.iter().find(|(seen, _)| seen == text) {
+            return *marks;
+        }
+        let marks = markers.marks(text);
+        if self.seen.len() < Self::CAPACITY {
+            self.seen.push((text.to_string(), marks));
+        }
+        marks
+    }
 }
 
 /// A ticket's or meeting's client: the client cell, else the email's domain
@@ -181,6 +218,7 @@ pub fn read(
 
     let mut record = csv::StringRecord::new();
     let mut ids_here = Vec::new();
+    let (mut kind_memo, mut priority_memo) = (MarksMemo::default(), MarksMemo::default());
     while next_row(file, &mut record, report, skip_bad_rows)? {
         let row = Row::new(&record, file);
         if row.is_section_or_total(&keys) {
@@ -205,13 +243,14 @@ pub fn read(
         let Some((created, minutes)) = keep(parsed, report, skip_bad_rows)? else {
             continue;
         };
-        let (kind, priority) = (row.text(kind), row.text(priority));
+        let kind_marks = kind_memo.marks(markers, row.text(kind));
+        let priority_marks = priority_memo.marks(markers, row.text(priority));
         // One tag column is the usual case, and needs no vector.
         let (scope_change, abusive, escalation) = match tag_columns.as_slice() {
-            [one] => classify(markers, kind, &[row.text(Some(*one))], priority),
+            [one] => classify_with(markers, kind_marks, &[row.text(Some(*one))], priority_marks),
             many => {
                 let cells: Vec<&str> = many.iter().map(|c| row.text(Some(*c))).collect();
-                classify(markers, kind, &cells, priority)
+                classify_with(markers, kind_marks, &cells, priority_marks)
             }
         };
         let newest_first = seen.active.then_some(file_index);
