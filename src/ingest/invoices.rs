@@ -11,6 +11,7 @@ use super::money::{CurrencyMark, check_currency_code};
 use super::reader::{CsvFile, FileReport, Row, count_row, keep, next_row};
 use super::records::{Invoice, Origin};
 use super::status::{self, InvoiceStatus};
+use super::store::StreamRate;
 use crate::config::Config;
 use crate::error::InputError;
 
@@ -192,23 +193,26 @@ pub fn read(
 /// currencies and no base, or no rate for one), so no figure made with a
 /// placeholder rate is ever shown.
 #[derive(Default)]
-struct StreamingRates(Vec<Decimal>);
+struct StreamingRates(Vec<Option<StreamRate>>);
 
 impl StreamingRates {
-    fn rate(&mut self, book: &InvoiceBook, currency: Option<u8>, config: &Config) -> Decimal {
-        let Some(index) = currency.map(usize::from) else {
-            return Decimal::ONE;
-        };
+    fn rate(
+        &mut self,
+        book: &InvoiceBook,
+        currency: Option<u8>,
+        config: &Config,
+    ) -> Option<&StreamRate> {
+        let index = usize::from(currency?);
         while self.0.len() <= index {
             let code = book.currencies.get(self.0.len()).map(String::as_str);
             self.0.push(match (config.currency.as_deref(), code) {
                 (Some(base), Some(code)) if !base.eq_ignore_ascii_case(code) => {
-                    config.fx.get(code).copied().unwrap_or(Decimal::ONE)
+                    config.fx.get(code).copied().and_then(StreamRate::new)
                 }
-                _ => Decimal::ONE,
+                _ => None,
             });
         }
-        self.0.get(index).copied().unwrap_or(Decimal::ONE)
+        self.0.get(index)?.as_ref()
     }
 }
 

@@ -194,11 +194,17 @@ fn trailing_currency(text: &str) -> Option<(CurrencyMark, &str)> {
     None
 }
 
+/// `|value| > MAX_AMOUNT`. The scale only divides, so a mantissa within
+/// the limit settles it without comparing Decimals (which rescales).
+fn too_large(value: Decimal) -> bool {
+    value.mantissa().unsigned_abs() > 1_000_000_000_000_000 && value.abs() > MAX_AMOUNT
+}
+
 /// Digits with optional grouping (groups of three after the first, one
 /// grouping character throughout) and an optional fraction.
 fn parse_number(text: &str, separator: DecimalSeparator) -> Result<Decimal, MoneyProblem> {
     if let Some(value) = plain_digits(text, separator.char()) {
-        return if value.abs() > MAX_AMOUNT {
+        return if too_large(value) {
             Err(MoneyProblem::TooLarge)
         } else {
             Ok(value)
@@ -276,7 +282,7 @@ fn parse_number(text: &str, separator: DecimalSeparator) -> Result<Decimal, Mone
         format!("0{integer_digits}.{fraction_digits}").parse()
     }
     .map_err(|_| MoneyProblem::TooLarge)?;
-    if value.abs() > MAX_AMOUNT {
+    if too_large(value) {
         return Err(MoneyProblem::TooLarge);
     }
     Ok(value)

@@ -161,7 +161,14 @@ impl Source {
         // Validate the whole file: deciding on the first invalid byte
         // would be too late, rows before it would already be read.
         let mut raw = self.raw()?;
-        match first_invalid_utf8(&mut raw).map_err(|e| self.read_error(e))? {
+        let first_invalid = match first_invalid_utf8(&mut raw).map_err(|e| self.read_error(e))? {
+            None => None,
+            Some((offset, byte)) => {
+                let line = line_at(&mut self.raw()?, offset).map_err(|e| self.read_error(e))?;
+                Some((line, byte))
+            }
+        };
+        match first_invalid {
             None => Ok(TextEncoding::Utf8),
             Some((line, byte)) if setting == EncodingSetting::Utf8 => Err(InputError::file(
                 &self.path,
@@ -305,12 +312,13 @@ impl Source {
     }
 }
 
-/// The 1-based line and value of the first byte that is not UTF-8, if any.
+/// The byte offset and value of the first byte that is not UTF-8, if any.
+/// (Lines are counted only when there is one: see `line_at`.)
 fn first_invalid_utf8(reader: &mut dyn Read) -> io::Result<Option<(u64, u8)>> {
     let mut buffer = vec![0u8; 256 * 1024];
     let mut carried = 0usize;
-    let mut line = 1u64;
-    // Line counts cannot saturate: there are fewer lines than bytes read.
+    let mut offset = 0u64;
+    // Offsets cannot saturate: they count bytes read.
     loop {
         // `carried` is at most 3 bytes (an incomplete character), and `read`
         // at most the free space, so `filled` never passes the buffer.
@@ -319,19 +327,19 @@ fn first_invalid_utf8(reader: &mut dyn Read) -> io::Result<Option<(u64, u8)>> {
         let chunk = buffer.get(..filled).unwrap_or_default();
         match std::str::from_utf8(chunk) {
             Ok(_) => {
-                line = line.saturating_add(bytecount(chunk));
+                offset = offset.saturating_add(chunk.len() as u64);
                 carried = 0;
             }
             Err(err) => {
                 let valid = err.valid_up_to();
                 // `valid` is within the chunk, and a byte follows it.
-                let (good, rest) = chunk.split_at_checked(valid).unwrap_or((chunk, &[]));
-                line = line.saturating_add(bytecount(good));
+                let rest = chunk.get(valid..).unwrap_or_default();
+                offset = offset.saturating_add(valid as u64);
                 if let Some(&byte) = rest.first()
                     && (err.error_len().is_some() || read == 0)
                 {
                     // A real invalid sequence (or a truncated one at the end).
-                    return Ok(Some((line, byte)));
+                    return Ok(Some((offset, byte)));
                 }
                 // An incomplete character at the end of the chunk: keep it
                 // for the next read.
@@ -345,8 +353,15 @@ fn first_invalid_utf8(reader: &mut dyn Read) -> io::Result<Option<(u64, u8)>> {
     }
 }
 
+/// The 1-based line that byte `offset` is on.
+fn line_at(reader: &mut dyn Read, offset: u64) -> io::Result<u64> {
+    let mut before = Vec::new();
+    reader.take(offset).read_to_end(&mut before)?;
+    Ok(bytecount(&before).saturating_add(1))
+}
+
 fn bytecount(bytes: &[u8]) -> u64 {
-    bytes.iter().filter(|b| **b == b'\n').count() as u64
+    memchr::memchr_iter(b'\n', bytes).count() as u64
 }
 
 #[cfg(test)]

@@ -107,6 +107,25 @@ pub struct InvoiceStore {
     streamed_out_of_range: Option<Origin>,
 }
 
+/// An exchange rate other than 1 for streamed invoices, judged once.
+#[derive(Debug, Clone, Copy)]
+pub struct StreamRate {
+    pub rate: Decimal,
+    /// Over `LARGE_RATE`: products may leave the range.
+    pub large: bool,
+}
+
+impl StreamRate {
+    /// `None` for a rate equal to 1 (whatever its scale): no conversion,
+    /// as `get` does not convert at such a rate either.
+    pub fn new(rate: Decimal) -> Option<StreamRate> {
+        (rate != Decimal::ONE).then(|| StreamRate {
+            rate,
+            large: rate.abs() > LARGE_RATE,
+        })
+    }
+}
+
 /// Whether invoices are folded into the sink as they are read.
 ///
 /// An invoice whose id no other row carries is final when read: nothing
@@ -223,22 +242,26 @@ impl InvoiceStore {
         }
     }
 
-    /// An invoice that streams, in the base currency at `rate`; notes it
-    /// when its amounts leave the range (see `first_out_of_range`).
-    pub fn convert_streamed(&mut self, invoice: &Invoice, rate: Decimal) -> Invoice {
+    /// An invoice that streams, in the base currency at `rate` (`None`: a
+    /// rate of 1, nothing to convert); notes it when its amounts leave the
+    /// range (see `first_out_of_range`).
+    pub fn convert_streamed(&mut self, invoice: &Invoice, rate: Option<&StreamRate>) -> Invoice {
+        // The scale only divides: a mantissa within the limit is within it.
         let large = [invoice.amount, invoice.discount]
             .into_iter()
             .chain(invoice.paid_amount)
             .chain(invoice.balance)
-            .any(|value| value.abs() > LARGE);
-        if (large || rate.abs() > LARGE_RATE)
-            && !fits(invoice, rate)
+            .any(|value| {
+                value.mantissa().unsigned_abs() > 10_000_000_000_000_000_000 && value.abs() > LARGE
+            });
+        if (large || rate.is_some_and(|r| r.large))
+            && !fits(invoice, rate.map_or(Decimal::ONE, |r| r.rate))
             && self.streamed_out_of_range.is_none()
         {
             self.streamed_out_of_range = Some(invoice.origin);
         }
         let mut converted = invoice.clone();
-        if rate != Decimal::ONE {
+        if let Some(&StreamRate { rate, .. }) = rate {
             // Saturates only for an invoice just noted as out of range,
             // which stops the run before any figure is shown.
             converted.amount = invoice.amount.saturating_mul(rate);
