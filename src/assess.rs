@@ -453,6 +453,19 @@ pub fn assess(
         })
     };
     let actions = playbook.actions(verdict, &flags, guard.as_ref());
+    // Kept for every client until the report is written (100,000 of them
+    // in a large run): no spare capacity.
+    let mut flags = flags;
+    for flag in &mut flags {
+        flag.detail.shrink_to_fit();
+    }
+    flags.shrink_to_fit();
+    for reason in &mut reasons {
+        reason.shrink_to_fit();
+    }
+    reasons.shrink_to_fit();
+    let mut actions = actions;
+    actions.shrink_to_fit();
     Assessment {
         flags,
         verdict,

@@ -188,6 +188,15 @@ impl Registry {
         Some(id)
     }
 
+    /// Keep only the clients: a registry filled on another thread is only
+    /// read by `absorb` from then on, and its lookup tables (each spelling
+    /// and key again, for every client) need not wait for that.
+    pub fn keep_clients_only(&mut self) {
+        self.by_key = HashMap::new();
+        self.by_domain = HashMap::new();
+        self.by_spelling = SpellingCache::default();
+    }
+
     /// Take in the clients of a registry copied from this one and filled
     /// on another thread: each of its clients is one of ours with the same
     /// key, or is added, in its order. Returns where each of its ids went.

@@ -410,7 +410,13 @@ fn run_jobs<S: Sink + Send>(
                         };
                         let result = reader
                             .read(&[job.kind], registry.clone(), Some(&mut fork), job.split)
-                            .map(|group| (group, fork));
+                            .map(|mut group| {
+                                // All but the first job are merged into it.
+                                if index > 0 {
+                                    group.registry.keep_clients_only();
+                                }
+                                (group, fork)
+                            });
                         crate::phase(&format!(
                             "{}{}",
                             job.kind.name(),
