@@ -304,6 +304,69 @@ fn the_first_error_in_the_file_is_reported_whether_ids_repeat_or_not() {
     );
 }
 
+/// Windows line ends (CRLF): errors name the line of the bad row (they
+/// named the line before) and quote its value without the carriage return;
+/// the last column reads like any other, and so do files with old Mac line
+/// ends (CR alone).
+#[test]
+fn crlf_and_cr_files_name_the_right_line() {
+    let dir = tempdir();
+    let rows = [
+        "invoice_id,client,issued,amount",
+        "I1,Acme,2026-01-05,10.00",
+        "I2,\"Beta\nGroup\",2026-01-06,20.00",
+        "I3,Acme,2026-01-07,ten",
+    ];
+    // (Old Mac files, CR alone, are read, below; csv counts their lines by
+    // line feeds, so their error lines are not asserted here.)
+    for (ending, line) in [("\r\n", 5), ("\n", 5)] {
+        write(&dir.path().join("invoices.csv"), rows.join(ending) + ending);
+        let out = report_in(dir.path(), "json", &[]);
+        // Line 5: the header, two rows (the second over two lines), then
+        // the bad row.
+        assert_fails(
+            &format!("bad amount, lines ending {ending:?}"),
+            &out,
+            1,
+            &[
+                &format!("invoices.csv:{line}:"),
+                "column \"amount\": \"ten\" is not an amount",
+            ],
+        );
+        assert!(!out.stderr.contains("\\r"), "{ending:?}: {}", out.stderr);
+    }
+    // Good files read alike whatever their line ends, the last column too.
+    let good = [
+        "invoice_id,client,issued,amount",
+        "I1,Acme,2026-01-05,10.00",
+        "I2,Acme,2026-01-06,20.00",
+    ];
+    let mut outputs = Vec::new();
+    for ending in ["\r\n", "\n", "\r"] {
+        write(&dir.path().join("invoices.csv"), good.join(ending) + ending);
+        let out = report_in(dir.path(), "json", &[]);
+        assert_ok(&format!("lines ending {ending:?}"), &out);
+        outputs.push(out.stdout);
+    }
+    assert_eq!(outputs[0], outputs[1]);
+    assert_eq!(outputs[0], outputs[2]);
+}
+
+/// csv skips empty lines and dates the next record from before them, so a
+/// bad row after an empty line is named by the line before (the same cause
+/// as `header_after_blank_lines`). Not fixed yet: see README, "Not yet".
+#[test]
+#[ignore = "csv dates a record after empty lines from before them"]
+fn a_row_after_an_empty_line_is_named_by_its_own_line() {
+    let dir = tempdir();
+    write(
+        &dir.path().join("invoices.csv"),
+        "invoice_id,client,issued,amount\nI1,Acme,2026-01-05,10.00\n\nI3,Acme,2026-01-07,ten\n",
+    );
+    let out = report_in(dir.path(), "json", &[]);
+    assert_fails("bad row after an empty line", &out, 1, &["invoices.csv:4:"]);
+}
+
 // ---------------------------------------------------------------------
 // Ragged rows
 // ---------------------------------------------------------------------

@@ -155,3 +155,30 @@ fn an_error_in_the_second_part_names_its_line_in_the_whole_file() {
     assert_eq!(code, Some(1));
     assert_eq!(messages(&cut_err), messages(&whole_err));
 }
+
+/// The same with Windows line ends: the cut lands after a CRLF, the lines
+/// are numbered as in the whole file, and the error names line 4188 too.
+#[test]
+fn a_cut_crlf_file_reads_and_numbers_lines_as_the_whole_file() {
+    let dir = tempfile::tempdir().unwrap();
+    write_export(dir.path(), 3000, &[2990]);
+    for name in ["invoices.csv", "tickets.csv", "meetings.csv"] {
+        let path = dir.path().join(name);
+        let text = std::fs::read_to_string(&path)
+            .unwrap()
+            .replace('\n', "\r\n");
+        std::fs::write(&path, text).unwrap();
+    }
+    let (code, _, whole_err) = run(dir.path(), false, &[]);
+    assert_eq!(code, Some(1));
+    assert!(whole_err.contains("tickets.csv:4188:"), "{whole_err}");
+    let (code, _, cut_err) = run(dir.path(), true, &[]);
+    assert_eq!(code, Some(1));
+    assert_eq!(messages(&cut_err), messages(&whole_err));
+    let (code, whole, _) = run(dir.path(), false, &["--skip-bad-rows"]);
+    assert_eq!(code, Some(0));
+    let (code, cut, cut_err) = run(dir.path(), true, &["--skip-bad-rows"]);
+    assert_eq!(code, Some(0));
+    assert!(cut_err.contains("tickets (second part)"), "{cut_err}");
+    assert_eq!(cut, whole);
+}

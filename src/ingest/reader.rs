@@ -178,11 +178,30 @@ pub enum Part {
 }
 
 fn csv_reader(source: &Source) -> Result<csv::Reader<Box<dyn Read>>, InputError> {
-    Ok(csv::ReaderBuilder::new()
+    Ok(csv_builder(source).from_reader(source.reader()?))
+}
+
+/// How every file is parsed. Records end at a line feed; a carriage return
+/// before it stays at the end of the last cell, where trimming removes it.
+/// (csv's default, CR or LF or CRLF, dates a record from the end of the
+/// previous record's terminator, which for a CRLF line is its CR: errors
+/// then named the line before the bad row.) Files whose lines end in a
+/// carriage return alone are parsed with that default.
+fn csv_builder(source: &Source) -> csv::ReaderBuilder {
+    let mut builder = csv::ReaderBuilder::new();
+    builder
         .has_headers(false)
         .flexible(true)
-        .delimiter(source.delimiter)
-        .from_reader(source.reader()?))
+        .delimiter(source.delimiter);
+    if !source.cr_only {
+        builder.terminator(csv::Terminator::Any(b'\n'));
+    }
+    builder
+}
+
+/// A cell as written, without the carriage return of a CRLF line end.
+pub fn cell(text: &str) -> &str {
+    text.strip_suffix('\r').unwrap_or(text)
 }
 
 impl CsvFile {
@@ -207,7 +226,7 @@ impl CsvFile {
             }
             let line = record.position().map_or(1, |p| p.line());
             candidates.push((
-                Headers::new(record.iter().map(str::to_string).collect()),
+                Headers::new(record.iter().map(|h| cell(h).to_string()).collect()),
                 line,
             ));
             if candidates
@@ -267,11 +286,7 @@ impl CsvFile {
                 self.stop_at = Some(at.saturating_sub(self.source.text_start()));
             }
             Part::Tail { at, line } => {
-                self.reader = csv::ReaderBuilder::new()
-                    .has_headers(false)
-                    .flexible(true)
-                    .delimiter(self.source.delimiter)
-                    .from_reader(self.source.reader_from(at)?);
+                self.reader = csv_builder(&self.source).from_reader(self.source.reader_from(at)?);
                 self.line_shift = line.saturating_sub(1);
             }
         }
@@ -475,7 +490,7 @@ impl CsvFile {
         let mut record = csv::StringRecord::new();
         while let Ok(true) = reader.read_record(&mut record) {
             if record.position().map(|p| p.line()) == Some(line) {
-                return record.get(column).unwrap_or("").to_string();
+                return cell(record.get(column).unwrap_or("")).to_string();
             }
         }
         String::new()
@@ -570,7 +585,7 @@ impl<'a> Row<'a> {
             .get(column)
             .cloned()
             .unwrap_or_default();
-        let value = self.record.get(column).unwrap_or("").to_string();
+        let value = cell(self.record.get(column).unwrap_or("")).to_string();
         InputError::file(&self.file.path, problem)
             .at(self.line)
             .column(header)

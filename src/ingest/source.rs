@@ -82,6 +82,9 @@ pub struct Source {
     pub delimiter: u8,
     /// Set when the file was not valid UTF-8 and was read as Windows-1252.
     pub warning: Option<String>,
+    /// Lines end in a carriage return alone (old Mac exports), not in a
+    /// line feed with or without one.
+    pub cr_only: bool,
 }
 
 fn open_file(path: &Path) -> Result<File, InputError> {
@@ -114,12 +117,14 @@ impl Source {
             encoding: TextEncoding::Utf8,
             delimiter: b',',
             warning: None,
+            cr_only: false,
         };
         source.encoding = source.detect_encoding(encoding)?;
         source.delimiter = match delimiter {
             Some(delimiter) => delimiter,
             None => source.sniff_delimiter()?,
         };
+        source.cr_only = source.line_ends_in_cr_only()?;
         Ok(source)
     }
 
@@ -275,6 +280,27 @@ impl Source {
             TextEncoding::Utf8Bom => 3,
             _ => 0,
         }
+    }
+
+    /// Whether the first line, outside quotes, ends in a carriage return
+    /// that no line feed follows.
+    fn line_ends_in_cr_only(&self) -> Result<bool, InputError> {
+        let mut text = Vec::with_capacity(64 * 1024);
+        self.reader()?
+            .take(64 * 1024)
+            .read_to_end(&mut text)
+            .map_err(|e| self.read_error(e))?;
+        let mut in_quotes = false;
+        let mut bytes = text.iter().peekable();
+        while let Some(byte) = bytes.next() {
+            match byte {
+                b'"' => in_quotes = !in_quotes,
+                b'\n' if !in_quotes => return Ok(false),
+                b'\r' if !in_quotes => return Ok(bytes.peek() != Some(&&b'\n')),
+                _ => {}
+            }
+        }
+        Ok(false)
     }
 
     /// The delimiter that occurs most often, outside quotes, on the first
