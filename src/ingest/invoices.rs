@@ -91,8 +91,11 @@ pub fn read(
 
     // About one invoice per 64 bytes: the leanest exports have rows about
     // that long, so the id table is built once, at about the size it ends
-    // up anyway, rather than rebuilt as it grows.
-    if let Ok(metadata) = std::fs::metadata(&file.path) {
+    // up anyway, rather than rebuilt as it grows. (Not when invoices
+    // stream: then only repeated ids are stored.)
+    if !book.is_streaming()
+        && let Ok(metadata) = std::fs::metadata(&file.path)
+    {
         book.reserve(usize::try_from(metadata.len() / 64).unwrap_or(0));
     }
     let mut statuses = status::Memo::default();

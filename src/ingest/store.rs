@@ -196,6 +196,11 @@ impl InvoiceStore {
         self.streaming = Streaming::Collect(Vec::new());
     }
 
+    /// Whether some invoices go to the sink rather than into the store.
+    pub fn is_streaming(&self) -> bool {
+        !matches!(self.streaming, Streaming::Off)
+    }
+
     /// Whether the invoice with this id (empty: none) goes to the sink
     /// rather than into the store.
     pub fn streams(&mut self, id: &str) -> bool {
