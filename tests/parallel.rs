@@ -91,6 +91,19 @@ fn run(dir: &Path, cut: bool, extra: &[&str]) -> (Option<i32>, String, String) {
     )
 }
 
+/// The ticket file was read in two parts: files are only cut when there
+/// is more than one core to read them on.
+fn assert_cut(stderr: &str) {
+    if std::thread::available_parallelism().map_or(1, usize::from) < 2 {
+        eprintln!("one core: files are not cut, so only the equality is tested");
+        return;
+    }
+    assert!(
+        stderr.contains("tickets (first part)") && stderr.contains("tickets (second part)"),
+        "the ticket file was not cut:\n{stderr}"
+    );
+}
+
 /// stderr without the phase lines (they are timings).
 fn messages(stderr: &str) -> String {
     stderr
@@ -109,10 +122,7 @@ fn a_cut_ticket_file_reports_exactly_as_the_whole_file() {
         assert_eq!(code, Some(0), "{whole_err}");
         let (code, cut, cut_err) = run(dir.path(), true, &[]);
         assert_eq!(code, Some(0), "{cut_err}");
-        assert!(
-            cut_err.contains("tickets (first part)") && cut_err.contains("tickets (second part)"),
-            "the ticket file was not cut:\n{cut_err}"
-        );
+        assert_cut(&cut_err);
         assert_eq!(cut, whole, "{tickets} tickets");
         assert_eq!(messages(&cut_err), messages(&whole_err));
         // Every ticket is counted once (all are dated before as-of).
@@ -179,6 +189,6 @@ fn a_cut_crlf_file_reads_and_numbers_lines_as_the_whole_file() {
     assert_eq!(code, Some(0));
     let (code, cut, cut_err) = run(dir.path(), true, &["--skip-bad-rows"]);
     assert_eq!(code, Some(0));
-    assert!(cut_err.contains("tickets (second part)"), "{cut_err}");
+    assert_cut(&cut_err);
     assert_eq!(cut, whole);
 }
