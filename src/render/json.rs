@@ -21,8 +21,55 @@ pub struct Money(pub Decimal);
 
 impl Serialize for Money {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rust_decimal::serde::arbitrary_precision::serialize(&cents(self.0), serializer)
+        use serde::ser::SerializeStruct;
+        // How serde_json (with `arbitrary_precision`) writes a number given
+        // as text: its `Number` serializes itself this way, and so does
+        // rust_decimal's helper, after formatting the Decimal and parsing
+        // the text back into a `Number` (two allocations a figure, and a
+        // large report has millions of figures). If serde_json ever changed
+        // this, money would come out as an object, and every JSON test
+        // would fail.
+        const NUMBER: &str = "$serde_json::private::Number";
+        let rounded = cents(self.0);
+        let mut buffer = [0u8; 48];
+        let mut number = serializer.serialize_struct(NUMBER, 1)?;
+        match two_decimals(rounded, &mut buffer) {
+            Some(text) => number.serialize_field(NUMBER, text)?,
+            // Beyond 10^26 cents cannot be rescaled to two places.
+            None => number.serialize_field(NUMBER, &rounded.to_string())?,
+        }
+        number.end()
     }
+}
+
+/// `value` as `Decimal::to_string` writes it when its scale is 2, e.g.
+/// `-1234.50`, `0.05`, into `buffer`: no allocation. `None` at another scale.
+fn two_decimals(value: Decimal, buffer: &mut [u8; 48]) -> Option<&str> {
+    if value.scale() != 2 {
+        return None;
+    }
+    let mantissa = value.mantissa();
+    // Digits from the right: cents, the point, at least one whole digit.
+    // (64-bit division by 10 compiles to a multiplication; amounts beyond
+    // 1.8 × 10^17 cents take the general path.)
+    let mut magnitude = u64::try_from(mantissa.unsigned_abs()).ok()?;
+    let mut at = buffer.len();
+    let mut digits = 0;
+    while digits < 3 || magnitude > 0 {
+        if digits == 2 {
+            at -= 1;
+            buffer[at] = b'.';
+        }
+        at -= 1;
+        buffer[at] = b'0' + (magnitude % 10) as u8;
+        magnitude /= 10;
+        digits += 1;
+    }
+    if mantissa < 0 {
+        at -= 1;
+        buffer[at] = b'-';
+    }
+    std::str::from_utf8(&buffer[at..]).ok()
 }
 
 fn ratio(value: Option<f64>) -> Option<f64> {
@@ -366,4 +413,44 @@ fn write_clients(report: &Report, out: &mut dyn std::io::Write) -> anyhow::Resul
     }
     out.write_all(b"\n  ]")?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn money_text_is_decimal_to_string_at_two_places() {
+        let mut values = vec![
+            Decimal::ZERO,
+            Decimal::new(5, 2),
+            Decimal::new(-5, 2),
+            Decimal::new(123_450, 2),
+            Decimal::new(-99, 0),
+            Decimal::new(1, 3),
+            Decimal::new(-15, 3),
+            Decimal::MAX,
+            Decimal::MIN,
+            Decimal::new(-1, 28),
+        ];
+        let mut seed = 0x9E37_79B9_7F4A_7C15u64;
+        for _ in 0..10_000 {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            let mantissa = (seed as i64) >> (seed % 50);
+            values.push(Decimal::new(mantissa, (seed % 6) as u32));
+        }
+        for value in values {
+            let Some(rounded) = std::panic::catch_unwind(|| cents(value)).ok() else {
+                continue;
+            };
+            let mut buffer = [0u8; 48];
+            if let Some(text) = two_decimals(rounded, &mut buffer) {
+                assert_eq!(text, rounded.to_string(), "{value}");
+            }
+            let json = serde_json::to_string(&Money(value)).unwrap();
+            assert_eq!(json, rounded.to_string(), "{value}");
+        }
+    }
 }
