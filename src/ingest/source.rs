@@ -120,11 +120,11 @@ impl Source {
             cr_only: false,
         };
         source.encoding = source.detect_encoding(encoding)?;
-        source.delimiter = match delimiter {
-            Some(delimiter) => delimiter,
-            None => source.sniff_delimiter()?,
-        };
-        source.cr_only = source.line_ends_in_cr_only()?;
+        // The delimiter and the line ends are judged from the same start of
+        // the text, read once.
+        let head = source.head_text()?;
+        source.delimiter = delimiter.unwrap_or_else(|| sniff_delimiter(&head));
+        source.cr_only = line_ends_in_cr_only(&head);
         Ok(source)
     }
 
@@ -282,60 +282,60 @@ impl Source {
         }
     }
 
-    /// Whether the first line, outside quotes, ends in a carriage return
-    /// that no line feed follows.
-    fn line_ends_in_cr_only(&self) -> Result<bool, InputError> {
+    /// The first 64 KiB of the text.
+    fn head_text(&self) -> Result<Vec<u8>, InputError> {
         let mut text = Vec::with_capacity(64 * 1024);
         self.reader()?
             .take(64 * 1024)
             .read_to_end(&mut text)
             .map_err(|e| self.read_error(e))?;
-        let mut in_quotes = false;
-        let mut bytes = text.iter().peekable();
-        while let Some(byte) = bytes.next() {
-            match byte {
-                b'"' => in_quotes = !in_quotes,
-                b'\n' if !in_quotes => return Ok(false),
-                b'\r' if !in_quotes => return Ok(bytes.peek() != Some(&&b'\n')),
-                _ => {}
-            }
-        }
-        Ok(false)
+        Ok(text)
     }
+}
 
-    /// The delimiter that occurs most often, outside quotes, on the first
-    /// line that has any of them.
-    fn sniff_delimiter(&self) -> Result<u8, InputError> {
-        let mut text = Vec::with_capacity(64 * 1024);
-        self.reader()?
-            .take(64 * 1024)
-            .read_to_end(&mut text)
-            .map_err(|e| self.read_error(e))?;
-        let mut counts = [0usize; DELIMITERS.len()];
-        let mut in_quotes = false;
-        for byte in text {
-            match byte {
-                b'"' => in_quotes = !in_quotes,
-                b'\n' if !in_quotes && counts.iter().any(|c| *c > 0) => break,
-                b'\n' if !in_quotes => {}
-                _ if !in_quotes => {
-                    if let Some((count, _)) =
-                        counts.iter_mut().zip(DELIMITERS).find(|(_, d)| *d == byte)
-                    {
-                        // Cannot saturate: at most one per byte of 64 KiB.
-                        *count = count.saturating_add(1);
-                    }
+/// The delimiter that occurs most often, outside quotes, on the first line
+/// of `text` that has any of them.
+fn sniff_delimiter(text: &[u8]) -> u8 {
+    let mut counts = [0usize; DELIMITERS.len()];
+    let mut in_quotes = false;
+    for &byte in text {
+        match byte {
+            b'"' => in_quotes = !in_quotes,
+            b'\n' if !in_quotes && counts.iter().any(|c| *c > 0) => break,
+            b'\n' if !in_quotes => {}
+            _ if !in_quotes => {
+                if let Some((count, _)) =
+                    counts.iter_mut().zip(DELIMITERS).find(|(_, d)| *d == byte)
+                {
+                    // Cannot saturate: at most one per byte of 64 KiB.
+                    *count = count.saturating_add(1);
                 }
-                _ => {}
             }
+            _ => {}
         }
-        let best = counts.iter().copied().max().unwrap_or(0);
-        Ok(counts
-            .iter()
-            .zip(DELIMITERS)
-            .find(|(c, _)| **c == best && best > 0)
-            .map_or(DELIMITERS[0], |(_, delimiter)| delimiter))
     }
+    let best = counts.iter().copied().max().unwrap_or(0);
+    counts
+        .iter()
+        .zip(DELIMITERS)
+        .find(|(c, _)| **c == best && best > 0)
+        .map_or(DELIMITERS[0], |(_, delimiter)| delimiter)
+}
+
+/// Whether the first line of `text`, outside quotes, ends in a carriage
+/// return that no line feed follows.
+fn line_ends_in_cr_only(text: &[u8]) -> bool {
+    let mut in_quotes = false;
+    let mut bytes = text.iter().peekable();
+    while let Some(byte) = bytes.next() {
+        match byte {
+            b'"' => in_quotes = !in_quotes,
+            b'\n' if !in_quotes => return false,
+            b'\r' if !in_quotes => return bytes.peek() != Some(&&b'\n'),
+            _ => {}
+        }
+    }
+    false
 }
 
 /// The byte offset and value of the first byte that is not UTF-8, if any.
