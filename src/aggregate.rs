@@ -76,6 +76,17 @@ fn is_positive(value: Decimal) -> bool {
     value.is_sign_positive() && !value.is_zero()
 }
 
+/// A client's entry in per-client sums, added (empty) when new.
+fn slot<T: Default>(sums: &mut Vec<T>, client: ClientId) -> &mut T {
+    let index = client.index();
+    if index >= sums.len() {
+        sums.resize_with(index.saturating_add(1), T::default);
+    }
+    // Cannot panic: the vector was just grown to hold `index`.
+    #[allow(clippy::indexing_slicing)]
+    &mut sums[index]
+}
+
 /// Ticket and meeting totals of one client over the period.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ActivityTotals {
@@ -158,25 +169,11 @@ impl Activity {
     }
 
     fn invoice_totals(&mut self, client: ClientId) -> &mut InvoiceTotals {
-        let index = client.index();
-        if index >= self.invoice_totals.len() {
-            self.invoice_totals
-                .resize_with(index.saturating_add(1), InvoiceTotals::default);
-        }
-        // Cannot panic: the vector was just grown to hold `index`.
-        #[allow(clippy::indexing_slicing)]
-        &mut self.invoice_totals[index]
+        slot(&mut self.invoice_totals, client)
     }
 
     fn totals(&mut self, client: ClientId) -> &mut ActivityTotals {
-        let index = client.index();
-        if index >= self.per_client.len() {
-            self.per_client
-                .resize_with(index.saturating_add(1), ActivityTotals::default);
-        }
-        // Cannot panic: the vector was just grown to hold `index`.
-        #[allow(clippy::indexing_slicing)]
-        &mut self.per_client[index]
+        slot(&mut self.per_client, client)
     }
 
     fn seen(&mut self, day: NaiveDate) {

@@ -392,7 +392,7 @@ fn run_jobs<S: Sink + Send>(
         .map(|(index, (job, fork))| (index, *job, fork))
         .collect();
     // Popped from the end: the largest last in the vector.
-    queue.sort_by_key(|(index, job, _)| (size(job), std::cmp::Reverse(*index)));
+    queue.sort_by_cached_key(|(index, job, _)| (size(job), std::cmp::Reverse(*index)));
     let queue = std::sync::Mutex::new(queue);
     let finished: Vec<(usize, anyhow::Result<(Group, S)>)> = std::thread::scope(|scope| {
         let handles: Vec<_> = (0..workers.min(jobs.len()))
