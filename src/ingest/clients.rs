@@ -40,7 +40,7 @@ pub fn read(
 
     // Where each client was first listed, to name both lines of a clash.
     let mut first_line: std::collections::HashMap<String, u64> = std::collections::HashMap::new();
-    let mut record = csv::StringRecord::new();
+    let mut record = super::scan::Record::new();
     while file.next(&mut record)? {
         count_row(&mut report.rows_read);
         let row = Row::new(&record, file);

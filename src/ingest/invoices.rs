@@ -100,7 +100,7 @@ pub fn read(
     }
     let mut statuses = status::Memo::default();
     let mut streaming_rates = StreamingRates::default();
-    let mut record = csv::StringRecord::new();
+    let mut record = super::scan::Record::new();
     while next_row(file, &mut record, report, skip_bad_rows)? {
         let row = Row::new(&record, file);
         if row.is_section_or_total(&[columns.client, columns.issued]) {

@@ -59,7 +59,7 @@ pub fn read(
     file.settle_date_orders(&date_columns, config.date_order, report)?;
     let keys: Vec<usize> = [client, email, Some(date)].into_iter().flatten().collect();
 
-    let mut record = csv::StringRecord::new();
+    let mut record = super::scan::Record::new();
     let mut statuses = status::Memo::default();
     while next_row(file, &mut record, report, skip_bad_rows)? {
         let row = Row::new(&record, file);

@@ -30,6 +30,7 @@ pub mod meetings;
 pub mod money;
 pub mod reader;
 pub mod records;
+pub mod scan;
 pub mod source;
 pub mod status;
 pub mod store;

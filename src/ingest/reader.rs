@@ -3,7 +3,6 @@
 //! line, column and value. Also what a file turned out to be, for `check`.
 
 use std::collections::BTreeSet;
-use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use chrono::NaiveDate;
@@ -13,6 +12,7 @@ use super::columns::{Headers, Kind};
 use super::date::{DateOrder, OrderEvidence, order_evidence, parse_date, parse_date_time};
 use super::duration::{DurationUnit, parse_minutes};
 use super::money::{DecimalSeparator, Money, parse_money};
+use super::scan::{Record, ScanError, Scanner};
 use super::source::Source;
 use crate::error::InputError;
 
@@ -154,7 +154,7 @@ pub struct CsvFile {
     /// Per column: the day/month order for numeric dates, once settled.
     date_orders: Vec<Option<DateOrder>>,
     source: Source,
-    reader: csv::Reader<Box<dyn Read>>,
+    scanner: Scanner,
     /// A spinner on stderr for large inputs on a terminal.
     pub progress: Option<indicatif::ProgressBar>,
     rows: u64,
@@ -177,26 +177,9 @@ pub enum Part {
     Tail { at: u64, line: u64 },
 }
 
-fn csv_reader(source: &Source) -> Result<csv::Reader<Box<dyn Read>>, InputError> {
-    Ok(csv_builder(source).from_reader(source.reader()?))
-}
-
-/// How every file is parsed. Records end at a line feed; a carriage return
-/// before it stays at the end of the last cell, where trimming removes it.
-/// (csv's default, CR or LF or CRLF, dates a record from the end of the
-/// previous record's terminator, which for a CRLF line is its CR: errors
-/// then named the line before the bad row.) Files whose lines end in a
-/// carriage return alone are parsed with that default.
-fn csv_builder(source: &Source) -> csv::ReaderBuilder {
-    let mut builder = csv::ReaderBuilder::new();
-    builder
-        .has_headers(false)
-        .flexible(true)
-        .delimiter(source.delimiter);
-    if !source.cr_only {
-        builder.terminator(csv::Terminator::Any(b'\n'));
-    }
-    builder
+/// Records of the whole text of `source`.
+fn scanner(source: &Source) -> Result<Scanner, InputError> {
+    Ok(Scanner::new(source.text()?, source.delimiter, 1))
 }
 
 /// A cell as written, without the carriage return of a CRLF line end.
@@ -214,17 +197,17 @@ impl CsvFile {
         is_header: impl Fn(&Headers) -> bool,
     ) -> Result<CsvFile, InputError> {
         let path = source.path.clone();
-        let mut reader = csv_reader(source)?;
-        let mut record = csv::StringRecord::new();
+        let mut reader = scanner(source)?;
+        let mut record = Record::new();
         let mut candidates: Vec<(Headers, u64)> = Vec::new();
         while candidates.len() < HEADER_SEARCH_ROWS {
             if !reader
-                .read_record(&mut record)
-                .map_err(|err| csv_error(&path, &err, 0))?
+                .next(&mut record)
+                .map_err(|err| scan_error(&path, err, 0))?
             {
                 break;
             }
-            let line = record.position().map_or(1, |p| p.line());
+            let line = record.line();
             candidates.push((
                 Headers::new(record.iter().map(|h| cell(h).to_string()).collect()),
                 line,
@@ -250,10 +233,10 @@ impl CsvFile {
         // The header was the last row read unless none matched; then start
         // over after the first row.
         if candidates.len().checked_sub(1) != Some(header_index) {
-            reader = csv_reader(source)?;
+            reader = scanner(source)?;
             reader
-                .read_record(&mut record)
-                .map_err(|err| csv_error(&path, &err, 0))?;
+                .next(&mut record)
+                .map_err(|err| scan_error(&path, err, 0))?;
         }
         let (headers, header_line) = candidates.swap_remove(header_index);
         let decimal = decimal.unwrap_or(if source.delimiter == b';' {
@@ -269,7 +252,7 @@ impl CsvFile {
             header_index,
             decimal,
             source: source.clone(),
-            reader,
+            scanner: reader,
             progress: None,
             rows: 0,
             stop_at: None,
@@ -286,7 +269,7 @@ impl CsvFile {
                 self.stop_at = Some(at.saturating_sub(self.source.text_start()));
             }
             Part::Tail { at, line } => {
-                self.reader = csv_builder(&self.source).from_reader(self.source.reader_from(at)?);
+                self.scanner = Scanner::new(self.source.part_from(at)?, self.source.delimiter, 1);
                 self.line_shift = line.saturating_sub(1);
             }
         }
@@ -315,17 +298,17 @@ impl CsvFile {
 
     /// Read the next data row into `record`; `false` at the end. Rows whose
     /// field count differs from the header are errors, not guesses.
-    pub fn next(&mut self, record: &mut csv::StringRecord) -> Result<bool, InputError> {
+    pub fn next(&mut self, record: &mut Record) -> Result<bool, InputError> {
         loop {
             if !self
-                .reader
-                .read_record(record)
-                .map_err(|err| csv_error(&self.path, &err, self.line_shift))?
+                .scanner
+                .next(record)
+                .map_err(|err| scan_error(&self.path, err, self.line_shift))?
             {
                 return Ok(false);
             }
             if let Some(stop) = self.stop_at {
-                let start = record.position().map_or(0, |p| p.byte());
+                let start = record.byte();
                 if start >= stop {
                     // Past the cut: it was at a record's start, and the
                     // second part has the rest; or it fell inside a record
@@ -349,7 +332,7 @@ impl CsvFile {
                 progress.set_position(self.rows);
             }
             if record.len() != self.headers.raw.len() {
-                let line = self.line(record.position().map_or(0, |p| p.line()));
+                let line = self.line(record.line());
                 return Err(InputError::file(
                     &self.path,
                     format!("has {} fields but the header row has {}", record.len(), self.headers.raw.len()),
@@ -382,12 +365,12 @@ impl CsvFile {
             }
             return Ok(());
         }
-        let mut look_ahead = csv_reader(&self.source)?;
-        let mut record = csv::StringRecord::new();
+        let mut look_ahead = scanner(&self.source)?;
+        let mut record = Record::new();
         for _ in 0..=self.header_index {
             look_ahead
-                .read_record(&mut record)
-                .map_err(|err| csv_error(&self.path, &err, 0))?;
+                .next(&mut record)
+                .map_err(|err| scan_error(&self.path, err, 0))?;
         }
         // Per column: first line proving each order, first ambiguous line.
         let mut proofs: Vec<(Option<u64>, Option<u64>, Option<u64>)> =
@@ -395,8 +378,8 @@ impl CsvFile {
         let mut rows = 0usize;
         let mut numeric_seen = false;
         while look_ahead
-            .read_record(&mut record)
-            .map_err(|err| csv_error(&self.path, &err, 0))?
+            .next(&mut record)
+            .map_err(|err| scan_error(&self.path, err, 0))?
         {
             // Only ever compared with 1000, so saturating changes nothing.
             rows = rows.saturating_add(1);
@@ -404,7 +387,7 @@ impl CsvFile {
             if rows > 1000 && !numeric_seen {
                 break;
             }
-            let line = record.position().map_or(0, |p| p.line());
+            let line = record.line();
             for (proof, column) in proofs.iter_mut().zip(columns) {
                 let evidence = order_evidence(record.get(*column).unwrap_or(""));
                 match evidence {
@@ -484,12 +467,12 @@ impl CsvFile {
 
     /// The cell of a column on a physical line (for error messages only).
     fn value_on_line(&self, column: usize, line: u64) -> String {
-        let Ok(mut reader) = csv_reader(&self.source) else {
+        let Ok(mut reader) = scanner(&self.source) else {
             return String::new();
         };
-        let mut record = csv::StringRecord::new();
-        while let Ok(true) = reader.read_record(&mut record) {
-            if record.position().map(|p| p.line()) == Some(line) {
+        let mut record = Record::new();
+        while let Ok(true) = reader.next(&mut record) {
+            if record.line() == line {
                 return cell(record.get(column).unwrap_or("")).to_string();
             }
         }
@@ -501,17 +484,12 @@ impl CsvFile {
     }
 }
 
-fn csv_error(path: &Path, err: &csv::Error, line_shift: u64) -> InputError {
-    let line = err.position().map(|p| p.line().saturating_add(line_shift));
-    let problem = match err.kind() {
-        csv::ErrorKind::Utf8 { .. } => "is not valid UTF-8 text".to_string(),
-        csv::ErrorKind::Io(io) => format!("cannot be read: {io}"),
-        _ => format!("is not readable as CSV: {err}"),
-    };
-    let error = InputError::file(path, problem);
-    match line {
-        Some(line) => error.at(line),
-        None => error,
+fn scan_error(path: &Path, err: ScanError, line_shift: u64) -> InputError {
+    match err {
+        ScanError::Utf8 { line } => InputError::file(path, "is not valid UTF-8 text")
+            .at(line.saturating_add(line_shift))
+            .hint("save it as UTF-8, or set encoding = \"windows-1252\" in clientfit.toml"),
+        ScanError::Io(io) => InputError::file(path, format!("cannot be read: {io}")),
     }
 }
 
@@ -539,14 +517,14 @@ pub fn count_row(count: &mut u64) {
 
 /// One data row with what is needed to report a bad cell.
 pub struct Row<'a> {
-    pub record: &'a csv::StringRecord,
+    pub record: &'a Record,
     pub file: &'a CsvFile,
     pub line: u64,
 }
 
 impl<'a> Row<'a> {
-    pub fn new(record: &'a csv::StringRecord, file: &'a CsvFile) -> Row<'a> {
-        let line = file.line(record.position().map_or(0, |p| p.line()));
+    pub fn new(record: &'a Record, file: &'a CsvFile) -> Row<'a> {
+        let line = file.line(record.line());
         Row { record, file, line }
     }
 
@@ -674,7 +652,7 @@ impl<'a> Row<'a> {
 /// `--skip-bad-rows` is on.
 pub fn next_row(
     file: &mut CsvFile,
-    record: &mut csv::StringRecord,
+    record: &mut Record,
     report: &mut FileReport,
     skip_bad_rows: bool,
 ) -> Result<bool, InputError> {
@@ -738,7 +716,7 @@ mod tests {
         if let Some(part) = part {
             file.read_part(part).unwrap();
         }
-        let mut record = csv::StringRecord::new();
+        let mut record = Record::new();
         let mut rows = Vec::new();
         while file.next(&mut record).unwrap() {
             let row = Row::new(&record, &file);

@@ -262,16 +262,36 @@ impl Source {
         }
     }
 
+    /// The text for the record scanner: a UTF-8 file as it is on disk
+    /// (the scanner reads in large blocks, so no buffer goes between),
+    /// anything else decoded; lines that end in a carriage return alone
+    /// end in a line feed.
+    pub fn text(&self) -> Result<Box<dyn Read>, InputError> {
+        let text: Box<dyn Read> = match (&self.bytes, self.encoding) {
+            (Bytes::File(_), TextEncoding::Utf8 | TextEncoding::Utf8Bom) => {
+                self.part_from(self.text_start())?
+            }
+            _ => self.reader()?,
+        };
+        Ok(if self.cr_only {
+            Box::new(super::scan::CrToLf::new(text))
+        } else {
+            text
+        })
+    }
+
     /// The text of the file from byte `offset` on (a `split_point`).
-    pub fn reader_from(&self, offset: u64) -> Result<Box<dyn Read>, InputError> {
+    pub fn part_from(&self, offset: u64) -> Result<Box<dyn Read>, InputError> {
         use std::io::Seek;
         let Bytes::File(path) = &self.bytes else {
             return Err(InputError::file(&self.path, "cannot be read in parts"));
         };
         let mut file = open_file(path)?;
-        file.seek(io::SeekFrom::Start(offset))
-            .map_err(|e| self.read_error(e))?;
-        Ok(Box::new(BufReader::with_capacity(256 * 1024, file)))
+        if offset > 0 {
+            file.seek(io::SeekFrom::Start(offset))
+                .map_err(|e| self.read_error(e))?;
+        }
+        Ok(Box::new(file))
     }
 
     /// Bytes before the text starts (a byte-order mark).

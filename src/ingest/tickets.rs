@@ -216,7 +216,7 @@ pub fn read(
         .flatten()
         .collect();
 
-    let mut record = csv::StringRecord::new();
+    let mut record = super::scan::Record::new();
     let mut ids_here = Vec::new();
     let (mut kind_memo, mut priority_memo) = (MarksMemo::default(), MarksMemo::default());
     while next_row(file, &mut record, report, skip_bad_rows)? {

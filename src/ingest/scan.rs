@@ -1,0 +1,603 @@
+//! Splitting text into CSV records, with the line each starts on.
+//!
+//! Nearly every line of an export is a record with no quotes in it, so a
+//! line is found with one vectorised search for its line feed (or a quote)
+//! and split at its delimiters with another; no byte is looked at one by
+//! one. A line with a quote is handed to `csv_core`, the parser under the
+//! `csv` crate, so quoted cells (delimiters and line breaks inside, doubled
+//! quotes, a quote in the middle of a cell) read exactly as `csv` reads
+//! them. The records are the same as `csv` with a line-feed terminator,
+//! `flexible` and no header handling, except:
+//! - a line ending is `\n` or `\r\n`, and the `\r` is not part of the cell;
+//! - lines are counted exactly: a record after blank lines, or after a
+//!   quoted cell with line breaks, is named by the line it starts on;
+//! - files whose lines end in a carriage return alone read through
+//!   [`CrToLf`], which makes those line feeds first.
+
+use std::io::{self, Read};
+
+/// One record: its cells, the line it starts on and where its text starts.
+#[derive(Debug, Default, Clone)]
+pub struct Record {
+    text: String,
+    /// Start and end of each cell in `text`.
+    cells: Vec<(usize, usize)>,
+    line: u64,
+    byte: u64,
+}
+
+impl Record {
+    pub fn new() -> Record {
+        Record::default()
+    }
+
+    /// How many cells.
+    pub fn len(&self) -> usize {
+        self.cells.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.cells.is_empty()
+    }
+
+    pub fn get(&self, index: usize) -> Option<&str> {
+        let (start, end) = *self.cells.get(index)?;
+        self.text.get(start..end)
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = &str> + '_ {
+        (0..self.cells.len()).map(|index| self.get(index).unwrap_or(""))
+    }
+
+    /// The line the record starts on, counting from 1.
+    pub fn line(&self) -> u64 {
+        self.line
+    }
+
+    /// Where the record starts, in bytes of text from where reading began.
+    pub fn byte(&self) -> u64 {
+        self.byte
+    }
+}
+
+/// What stopped a scan.
+#[derive(Debug)]
+pub enum ScanError {
+    /// The record on this line is not UTF-8 (text that was decoded from
+    /// another encoding always is; a UTF-8 file changed while being read).
+    Utf8 {
+        line: u64,
+    },
+    Io(io::Error),
+}
+
+/// Records from a stream of UTF-8 text whose lines end in `\n` or `\r\n`.
+pub struct Scanner {
+    input: Box<dyn Read>,
+    buffer: Vec<u8>,
+    /// Unread text is `buffer[start..end]`.
+    start: usize,
+    end: usize,
+    at_end_of_input: bool,
+    delimiter: u8,
+    /// Whether the delimiter is none of the bytes the fast path looks for
+    /// (line feed, quote); if it is, every record goes to csv_core.
+    plain_delimiter: bool,
+    /// Line and byte offset of `buffer[start]`.
+    line: u64,
+    byte: u64,
+    /// Byte offset just after the last record returned (before any blank
+    /// lines that follow it).
+    after_last: u64,
+    quoted: csv_core::Reader,
+    quoted_output: Vec<u8>,
+    quoted_ends: Vec<usize>,
+}
+
+const QUOTE: u8 = b'"';
+const START_CAPACITY: usize = 256 * 1024;
+
+impl Scanner {
+    /// Read `input`, whose first byte is on line `line`.
+    pub fn new(input: Box<dyn Read>, delimiter: u8, line: u64) -> Scanner {
+        Scanner {
+            input,
+            buffer: vec![0; START_CAPACITY],
+            start: 0,
+            end: 0,
+            at_end_of_input: false,
+            delimiter,
+            plain_delimiter: !matches!(delimiter, b'\n' | b'\r' | QUOTE),
+            line,
+            byte: 0,
+            after_last: 0,
+            quoted: csv_core::ReaderBuilder::new()
+                .delimiter(delimiter)
+                .terminator(csv_core::Terminator::Any(b'\n'))
+                .build(),
+            quoted_output: vec![0; 1024],
+            quoted_ends: vec![0; 64],
+        }
+    }
+
+    /// Where the last record returned ended, in bytes from where reading
+    /// began (a record that follows starts here or after blank lines).
+    pub fn after_last(&self) -> u64 {
+        self.after_last
+    }
+
+    /// Move unread text to the front and read more after it, growing the
+    /// buffer when unread text fills it. Sets `at_end_of_input` when the
+    /// input has no more.
+    fn fill(&mut self) -> io::Result<()> {
+        if self.start > 0 {
+            self.buffer.copy_within(self.start..self.end, 0);
+            // `start <= end` always.
+            self.end = self.end.saturating_sub(self.start);
+            self.start = 0;
+        }
+        if self.end == self.buffer.len() {
+            let bigger = self.buffer.len().saturating_mul(2);
+            self.buffer.resize(bigger, 0);
+        }
+        loop {
+            let Some(free) = self.buffer.get_mut(self.end..) else {
+                return Ok(());
+            };
+            match self.input.read(free) {
+                Ok(0) => {
+                    self.at_end_of_input = true;
+                    return Ok(());
+                }
+                Ok(read) => {
+                    self.end = self.end.saturating_add(read);
+                    return Ok(());
+                }
+                Err(err) if err.kind() == io::ErrorKind::Interrupted => continue,
+                Err(err) => return Err(err),
+            }
+        }
+    }
+
+    /// Step past `length` bytes holding `lines` line ends.
+    fn advance(&mut self, length: usize, lines: u64) {
+        self.start = self.start.saturating_add(length);
+        self.byte = self.byte.saturating_add(length as u64);
+        self.line = self.line.saturating_add(lines);
+    }
+
+    /// Read the next record into `record`; `false` at the end of the text.
+    pub fn next(&mut self, record: &mut Record) -> Result<bool, ScanError> {
+        loop {
+            let unread = self.buffer.get(self.start..self.end).unwrap_or_default();
+            record.cells.clear();
+            let found = if self.plain_delimiter {
+                split_plain_line(unread, self.delimiter, &mut record.cells)
+            } else {
+                Line::Quoted
+            };
+            let (length, ends_line) = match found {
+                Line::Quoted => return self.next_quoted(record),
+                Line::Ends(at) => (at, true),
+                Line::Unfinished if !self.at_end_of_input => {
+                    self.fill().map_err(ScanError::Io)?;
+                    continue;
+                }
+                Line::Unfinished if unread.is_empty() => return Ok(false),
+                Line::Unfinished => (unread.len(), false),
+            };
+            let mut line = unread.get(..length).unwrap_or_default();
+            // The `\r` of a `\r\n` line end is no part of the last cell.
+            if let Some(content) = line.strip_suffix(b"\r") {
+                line = content;
+                if let Some(last) = record.cells.last_mut() {
+                    last.1 = line.len();
+                }
+            }
+            let consumed = length.saturating_add(usize::from(ends_line));
+            if line.is_empty() {
+                // A blank line is no record, but it is a line.
+                self.advance(consumed, 1);
+                continue;
+            }
+            let text =
+                std::str::from_utf8(line).map_err(|_| ScanError::Utf8 { line: self.line })?;
+            record.text.clear();
+            record.text.push_str(text);
+            record.line = self.line;
+            record.byte = self.byte;
+            self.advance(consumed, 1);
+            self.after_last = self.byte;
+            return Ok(true);
+        }
+    }
+
+    /// The record at `start`, which has a quote on its first line: parsed
+    /// by `csv_core` from the record's start, again with more text or more
+    /// room when it needs them.
+    fn next_quoted(&mut self, record: &mut Record) -> Result<bool, ScanError> {
+        loop {
+            self.quoted.reset();
+            let unread = self.buffer.get(self.start..self.end).unwrap_or_default();
+            let (result, read, written, ends) =
+                self.quoted
+                    .read_record(unread, &mut self.quoted_output, &mut self.quoted_ends);
+            let (result, read, written, ends) = match result {
+                // The record may go on past the text at hand.
+                csv_core::ReadRecordResult::InputEmpty if !self.at_end_of_input => {
+                    self.fill().map_err(ScanError::Io)?;
+                    continue;
+                }
+                csv_core::ReadRecordResult::InputEmpty => {
+                    // All text is in: tell csv_core that it has ended.
+                    let (more_result, _, more_written, more_ends) = self.quoted.read_record(
+                        &[],
+                        self.quoted_output.get_mut(written..).unwrap_or_default(),
+                        self.quoted_ends.get_mut(ends..).unwrap_or_default(),
+                    );
+                    match more_result {
+                        csv_core::ReadRecordResult::OutputFull
+                        | csv_core::ReadRecordResult::OutputEndsFull => {
+                            self.grow_quoted_room();
+                            continue;
+                        }
+                        _ => (
+                            more_result,
+                            read,
+                            written.saturating_add(more_written),
+                            ends.saturating_add(more_ends),
+                        ),
+                    }
+                }
+                csv_core::ReadRecordResult::OutputFull
+                | csv_core::ReadRecordResult::OutputEndsFull => {
+                    self.grow_quoted_room();
+                    continue;
+                }
+                _ => (result, read, written, ends),
+            };
+            if !matches!(result, csv_core::ReadRecordResult::Record) {
+                return Ok(false);
+            }
+            let raw = unread.get(..read).unwrap_or_default();
+            let lines = memchr::memchr_iter(b'\n', raw).count() as u64;
+            // A record that ends at the end of the text without a line feed
+            // still starts a line of its own.
+            let output = self.quoted_output.get(..written).unwrap_or_default();
+            let text =
+                std::str::from_utf8(output).map_err(|_| ScanError::Utf8 { line: self.line })?;
+            record.text.clear();
+            record.text.push_str(text);
+            record.cells.clear();
+            let mut cell_start = 0;
+            for end in self.quoted_ends.get(..ends).unwrap_or_default() {
+                record.cells.push((cell_start, *end));
+                cell_start = *end;
+            }
+            // The `\r` of a `\r\n` line end is csv_core's last cell's last
+            // byte; it is no part of the cell (nor, as before the scanner,
+            // is a `\r` that ends the last cell at the end of the text).
+            if let Some(last) = record.cells.last_mut()
+                && record.text.get(..last.1).is_some_and(|t| t.ends_with('\r'))
+            {
+                last.1 = last.1.saturating_sub(1);
+            }
+            record.line = self.line;
+            record.byte = self.byte;
+            self.advance(read, lines.max(1));
+            self.after_last = self.byte;
+            return Ok(true);
+        }
+    }
+
+    fn grow_quoted_room(&mut self) {
+        let output = self.quoted_output.len().saturating_mul(2);
+        self.quoted_output.resize(output, 0);
+        let ends = self.quoted_ends.len().saturating_mul(2);
+        self.quoted_ends.resize(ends, 0);
+    }
+}
+
+/// What the start of the unread text holds.
+#[derive(Debug, PartialEq, Eq)]
+enum Line {
+    /// A line with no quote in it, ending at this offset (its line feed).
+    Ends(usize),
+    /// A line with a quote in it, for csv_core.
+    Quoted,
+    /// No line feed or quote in the text at hand.
+    Unfinished,
+}
+
+/// 0x80 in each byte of `word` equal to the byte `pattern` repeats, 0 in
+/// every other (exact: no borrow runs from one byte into the next).
+fn bytes_equal(word: u64, pattern: u64) -> u64 {
+    const LOW_SEVEN: u64 = 0x7F7F_7F7F_7F7F_7F7F;
+    let differ = word ^ pattern;
+    !((differ & LOW_SEVEN).wrapping_add(LOW_SEVEN) | differ | LOW_SEVEN)
+}
+
+/// Find the first line of `text` and, if it has no quote, where its cells
+/// end: eight bytes at a time, each compared with the line feed, the quote
+/// and the delimiter at once. `cells` gets (start, end) of each cell of a
+/// finished line without quotes.
+fn split_plain_line(text: &[u8], delimiter: u8, cells: &mut Vec<(usize, usize)>) -> Line {
+    let line_feeds = u64::from_ne_bytes([b'\n'; 8]);
+    let quotes = u64::from_ne_bytes([QUOTE; 8]);
+    let delimiters = u64::from_ne_bytes([delimiter; 8]);
+    let mut cell_start = 0usize;
+    let mut at_cell = |at: usize, byte: u8, cells: &mut Vec<(usize, usize)>| -> Option<Line> {
+        if byte == b'\n' {
+            cells.push((cell_start, at));
+            Some(Line::Ends(at))
+        } else if byte == QUOTE {
+            Some(Line::Quoted)
+        } else if byte == delimiter {
+            cells.push((cell_start, at));
+            cell_start = at.saturating_add(1);
+            None
+        } else {
+            None
+        }
+    };
+    let mut words = text.chunks_exact(8);
+    let mut offset = 0usize;
+    for word_bytes in words.by_ref() {
+        let Ok(bytes) = <[u8; 8]>::try_from(word_bytes) else {
+            break;
+        };
+        let word = u64::from_le_bytes(bytes);
+        let mut hits = bytes_equal(word, line_feeds)
+            | bytes_equal(word, quotes)
+            | bytes_equal(word, delimiters);
+        while hits != 0 {
+            let lane = (hits.trailing_zeros() / 8) as usize;
+            hits &= hits.wrapping_sub(1);
+            let byte = bytes.get(lane).copied().unwrap_or(0);
+            if let Some(found) = at_cell(offset.saturating_add(lane), byte, cells) {
+                return found;
+            }
+        }
+        offset = offset.saturating_add(8);
+    }
+    for (lane, byte) in words.remainder().iter().enumerate() {
+        if let Some(found) = at_cell(offset.saturating_add(lane), *byte, cells) {
+            return found;
+        }
+    }
+    // The text ends inside the line: at the end of the input, that is the
+    // line's end.
+    cells.push((cell_start, text.len()));
+    Line::Unfinished
+}
+
+/// Text whose lines end in a carriage return alone, with each line end
+/// made a line feed (and `\r\n` one line feed), so that the scanner and
+/// its line count need to know only one kind.
+pub struct CrToLf<R> {
+    inner: R,
+    after_cr: bool,
+}
+
+impl<R: Read> CrToLf<R> {
+    pub fn new(inner: R) -> CrToLf<R> {
+        CrToLf {
+            inner,
+            after_cr: false,
+        }
+    }
+}
+
+impl<R: Read> Read for CrToLf<R> {
+    fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
+        loop {
+            let read = self.inner.read(out)?;
+            if read == 0 {
+                return Ok(0);
+            }
+            let mut kept = 0usize;
+            for at in 0..read {
+                let Some(&byte) = out.get(at) else { break };
+                let after_cr = std::mem::replace(&mut self.after_cr, byte == b'\r');
+                if byte == b'\n' && after_cr {
+                    continue;
+                }
+                if let Some(slot) = out.get_mut(kept) {
+                    *slot = if byte == b'\r' { b'\n' } else { byte };
+                }
+                kept = kept.saturating_add(1);
+            }
+            // A read that was one dropped `\n` must not look like the end.
+            if kept > 0 {
+                return Ok(kept);
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn scan_all(text: &[u8], delimiter: u8) -> Vec<(u64, u64, Vec<String>)> {
+        let mut scanner = Scanner::new(Box::new(io::Cursor::new(text.to_vec())), delimiter, 1);
+        let mut record = Record::new();
+        let mut records = Vec::new();
+        while scanner.next(&mut record).unwrap() {
+            records.push((
+                record.line(),
+                record.byte(),
+                record.iter().map(str::to_string).collect(),
+            ));
+        }
+        records
+    }
+
+    /// Records with a cell that is not empty: the tool skips the others
+    /// (a `\r\n` blank line is a record of one `\r` to csv, and none here).
+    fn with_text(records: Vec<Vec<String>>) -> Vec<Vec<String>> {
+        records
+            .into_iter()
+            .filter(|cells| cells.iter().any(|cell| !cell.is_empty()))
+            .collect()
+    }
+
+    /// What the `csv` crate reads, as lines are counted here: the cells
+    /// without a `\r` line end.
+    fn csv_cells(text: &[u8], delimiter: u8) -> Vec<Vec<String>> {
+        let mut reader = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .flexible(true)
+            .delimiter(delimiter)
+            .terminator(csv::Terminator::Any(b'\n'))
+            .from_reader(text);
+        let mut records = Vec::new();
+        for record in reader.byte_records() {
+            let record = record.unwrap();
+            let mut cells: Vec<String> = record
+                .iter()
+                .map(|cell| String::from_utf8(cell.to_vec()).unwrap())
+                .collect();
+            if let Some(last) = cells.last_mut()
+                && last.ends_with('\r')
+            {
+                last.pop();
+            }
+            records.push(cells);
+        }
+        records
+    }
+
+    #[test]
+    fn cells_lines_and_offsets() {
+        let text = b"id,name,amount\n\nA-1,\"Acme, Inc.\",10\r\n\r\nA-2,\"two\nlines\",\"say \"\"hi\"\"\"\nA-3,12\" screen,7";
+        let records = scan_all(text, b',');
+        let expected: Vec<(u64, u64, Vec<String>)> = vec![
+            (1, 0, vec!["id".into(), "name".into(), "amount".into()]),
+            (3, 16, vec!["A-1".into(), "Acme, Inc.".into(), "10".into()]),
+            (
+                5,
+                39,
+                vec!["A-2".into(), "two\nlines".into(), "say \"hi\"".into()],
+            ),
+            (7, 68, vec!["A-3".into(), "12\" screen".into(), "7".into()]),
+        ];
+        assert_eq!(records, expected);
+    }
+
+    #[test]
+    fn the_same_cells_as_the_csv_crate() {
+        let samples: [&[u8]; 12] = [
+            b"a,b,c\n1,2,3\n",
+            b"a;b\n\"x;y\";z\r\n",
+            b"\"abc\"def,g\n",
+            b"a,\"\"\"\",b\n",
+            b"a,\"unclosed\nnext,line\n",
+            b",,,\n,\n",
+            b"x\n\n\n\ny\n",
+            b"\"q\"\r\n\"r\"\r\n",
+            b"one\ttwo\t\"th\tree\"\n",
+            b"a,b\"c,d\n",
+            b"\"a\"\"b\",\"\"\n",
+            b"last,line,no,end",
+        ];
+        for sample in samples {
+            let delimiter = if sample.contains(&b'\t') {
+                b'\t'
+            } else if sample.contains(&b';') {
+                b';'
+            } else {
+                b','
+            };
+            let ours: Vec<Vec<String>> = scan_all(sample, delimiter)
+                .into_iter()
+                .map(|(_, _, cells)| cells)
+                .collect();
+            assert_eq!(
+                with_text(ours),
+                with_text(csv_cells(sample, delimiter)),
+                "{:?}",
+                String::from_utf8_lossy(sample)
+            );
+        }
+    }
+
+    proptest::proptest! {
+        /// Any text of delimiters, quotes, line ends and cell bytes reads
+        /// into the same cells as with the csv crate, and each record's
+        /// line is one more than the line feeds before its first byte.
+        #[test]
+        fn any_text_reads_as_the_csv_crate_reads_it(
+            pieces in proptest::collection::vec(
+                proptest::sample::select(vec!["a", "bc", ",", ";", "\"", "\n", "\r", "\r\n", " ", "é", "12345678"]),
+                0..80,
+            ),
+            delimiter in proptest::sample::select(vec![b',', b';']),
+        ) {
+            let text = pieces.concat();
+            let ours = scan_all(text.as_bytes(), delimiter);
+            let cells: Vec<Vec<String>> = ours.iter().map(|(_, _, cells)| cells.clone()).collect();
+            proptest::prop_assert_eq!(with_text(cells), with_text(csv_cells(text.as_bytes(), delimiter)));
+            for (line, byte, _) in &ours {
+                let before = &text.as_bytes()[..*byte as usize];
+                let line_feeds = before.iter().filter(|b| **b == b'\n').count() as u64;
+                proptest::prop_assert_eq!(*line, line_feeds + 1);
+            }
+        }
+    }
+
+    #[test]
+    fn records_longer_than_the_buffer() {
+        let long = "x".repeat(START_CAPACITY * 3);
+        let text = format!("a,{long}\n\"{long}\n{long}\",b\nc,d\n");
+        let records = scan_all(text.as_bytes(), b',');
+        assert_eq!(records.len(), 3);
+        assert_eq!(records[0].2[1].len(), long.len());
+        assert_eq!(records[1].2[0], format!("{long}\n{long}"));
+        assert_eq!(
+            (records[2].0, records[2].2.clone()),
+            (4, vec!["c".into(), "d".into()])
+        );
+    }
+
+    #[test]
+    fn bad_utf8_names_its_line() {
+        let mut scanner =
+            Scanner::new(Box::new(io::Cursor::new(b"a\nb\n\xFF\n".to_vec())), b',', 1);
+        let mut record = Record::new();
+        assert!(scanner.next(&mut record).unwrap());
+        assert!(scanner.next(&mut record).unwrap());
+        assert!(matches!(
+            scanner.next(&mut record),
+            Err(ScanError::Utf8 { line: 3 })
+        ));
+    }
+
+    #[test]
+    fn carriage_returns_become_line_feeds() {
+        let mut text = Vec::new();
+        CrToLf::new(io::Cursor::new(b"a\rb\r\nc\r\r\nd\n".to_vec()))
+            .read_to_end(&mut text)
+            .unwrap();
+        assert_eq!(text, b"a\nb\nc\n\nd\n");
+        // A `\r\n` split between two reads is still one line end.
+        struct OneByte(Vec<u8>, usize);
+        impl Read for OneByte {
+            fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
+                match self.0.get(self.1) {
+                    Some(byte) if !out.is_empty() => {
+                        out[0] = *byte;
+                        self.1 += 1;
+                        Ok(1)
+                    }
+                    _ => Ok(0),
+                }
+            }
+        }
+        let mut text = Vec::new();
+        CrToLf::new(OneByte(b"a\r\nb\rc".to_vec(), 0))
+            .read_to_end(&mut text)
+            .unwrap();
+        assert_eq!(text, b"a\nb\nc");
+    }
+}
