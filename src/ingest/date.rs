@@ -331,6 +331,32 @@ fn parse_year(digits: &[u8]) -> Result<i32, DateProblem> {
 /// fraction, am/pm and zone (`T10:02:00.123Z`, ` 9:41 AM`, ` 09:14:22 +0200`).
 /// The zone is validated but not applied: the calendar date as written counts.
 fn check_time_tail(tail: &[u8]) -> Result<(), DateProblem> {
+    // The usual tails, ` 10:00` and `T10:00:00`, without the general walk.
+    if let [b'T' | b't' | b' ', h1, h2, b':', m1, m2, seconds @ ..] = tail
+        && let (Some(hour), Some(minute)) = (two_digits(*h1, *h2), two_digits(*m1, *m2))
+        && hour <= 23
+        && minute <= 59
+        && match seconds {
+            [] => true,
+            [b':', s1, s2] => two_digits(*s1, *s2).is_some(),
+            _ => false,
+        }
+    {
+        return Ok(());
+    }
+    check_time_tail_general(tail)
+}
+
+/// The number two ASCII digits make.
+fn two_digits(tens: u8, ones: u8) -> Option<u8> {
+    let tens = tens.checked_sub(b'0').filter(|digit| *digit <= 9)?;
+    let ones = ones.checked_sub(b'0').filter(|digit| *digit <= 9)?;
+    // At most 99.
+    tens.checked_mul(10)?.checked_add(ones)
+}
+
+/// `check_time_tail` for every tail, step by step.
+fn check_time_tail_general(tail: &[u8]) -> Result<(), DateProblem> {
     let rest = match tail.split_first() {
         None => return Ok(()),
         Some((b'T' | b't' | b' ', rest)) => trim_start(rest),
@@ -427,6 +453,40 @@ mod tests {
 
     fn date(y: i32, m: u32, d: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(y, m, d).unwrap()
+    }
+
+    #[test]
+    fn the_time_shortcut_agrees_with_the_general_walk() {
+        // Every two-digit hour and minute, with and without seconds (some
+        // not digits), after each separator, and tails it must leave to
+        // the general walk.
+        let mut accepted = 0;
+        for separator in ["T", "t", " ", "x", ""] {
+            for hour in 0..100 {
+                for minute in 0..100 {
+                    for seconds in ["", ":00", ":59", ":7x", ":1", " AM", "Z", ":00.5"] {
+                        let tail = format!("{separator}{hour:02}:{minute:02}{seconds}");
+                        let shortcut = check_time_tail(tail.as_bytes());
+                        assert_eq!(
+                            shortcut,
+                            check_time_tail_general(tail.as_bytes()),
+                            "{tail:?}"
+                        );
+                        accepted += usize::from(shortcut.is_ok());
+                    }
+                }
+            }
+        }
+        // 24 hours x 60 minutes x 3 separators x the 5 valid tails (AM
+        // only for hours 1-12: 12 x 60 x 3 instead).
+        assert_eq!(accepted, 24 * 60 * 3 * 5 + 12 * 60 * 3);
+        for tail in [" 1:00", " 10:0", "T", " ", "", " 10:00:00:00", " ab:cd"] {
+            assert_eq!(
+                check_time_tail(tail.as_bytes()),
+                check_time_tail_general(tail.as_bytes()),
+                "{tail:?}"
+            );
+        }
     }
 
     #[test]

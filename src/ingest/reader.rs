@@ -321,7 +321,7 @@ impl CsvFile {
                 }
             }
             // A row of only empty cells (a spreadsheet's trailing ",,,,") is no row.
-            if record.iter().all(|cell| cell.trim().is_empty()) {
+            if record.iter().all(|cell| trim(cell).is_empty()) {
                 continue;
             }
             // Cannot saturate: one per row read, and 2^64 rows cannot be read.
@@ -505,6 +505,7 @@ pub fn trim(cell: &str) -> &str {
         {
             cell
         }
+        (None, _) => cell,
         _ => cell.trim(),
     }
 }
@@ -541,7 +542,7 @@ impl<'a> Row<'a> {
         let first = self
             .record
             .iter()
-            .map(str::trim)
+            .map(trim)
             .find(|cell| !cell.is_empty())
             .unwrap_or("");
         // Only ASCII letters lower-case to "total", so comparing the first
