@@ -572,6 +572,7 @@ impl GroupReader<'_> {
                 kind: Some(kind),
                 ..FileReport::default()
             };
+            let mut batched = Batched::new(&mut *sink);
             let result = read_one(
                 input,
                 index as u32,
@@ -583,7 +584,7 @@ impl GroupReader<'_> {
                     book: &mut group.book,
                     markers: self.markers,
                     seen_tickets: &mut *seen_tickets,
-                    sink: &mut *sink,
+                    sink: &mut batched,
                     progress: self.progress,
                     split: split.filter(|split| split.file == index),
                     split_source: &self.split_source,
@@ -591,6 +592,8 @@ impl GroupReader<'_> {
                 },
                 &mut report,
             );
+            // On an error too: `check` goes on with what was read.
+            batched.flush();
             match result {
                 Ok(()) => {}
                 Err(err) if self.options.keep_going => report.error = Some(err),
@@ -610,6 +613,78 @@ struct NoSink;
 impl Sink for NoSink {
     fn ticket(&mut self, _: &Ticket) {}
     fn meeting(&mut self, _: &Meeting) {}
+}
+
+/// A sink that hands records on in batches. Each record updates the totals
+/// of its client, and with 100,000 clients that is a cache miss; between
+/// two rows lie thousands of instructions of parsing, so the processor
+/// waits for each miss alone. Delivered 64 at a time, in a loop with
+/// nothing else in it, the misses overlap (tickets on LARGE: 8.8 s to
+/// 7.6 s of reading). Records arrive in the same order; `flush` must be
+/// called when a file's reading ends, however it ends.
+struct Batched<'a> {
+    sink: &'a mut dyn Sink,
+    tickets: Vec<Ticket>,
+    meetings: Vec<Meeting>,
+    invoices: Vec<Invoice>,
+}
+
+impl<'a> Batched<'a> {
+    const SIZE: usize = 64;
+
+    fn new(sink: &'a mut dyn Sink) -> Batched<'a> {
+        Batched {
+            sink,
+            tickets: Vec::with_capacity(Self::SIZE),
+            meetings: Vec::with_capacity(Self::SIZE),
+            invoices: Vec::with_capacity(Self::SIZE),
+        }
+    }
+
+    /// Deliver every record held. Only one kind is read at a time, so the
+    /// order between kinds does not matter.
+    fn flush(&mut self) {
+        for ticket in self.tickets.drain(..) {
+            self.sink.ticket(&ticket);
+        }
+        for meeting in self.meetings.drain(..) {
+            self.sink.meeting(&meeting);
+        }
+        for invoice in self.invoices.drain(..) {
+            self.sink.invoice(&invoice);
+        }
+    }
+}
+
+impl Sink for Batched<'_> {
+    fn ticket(&mut self, ticket: &Ticket) {
+        self.tickets.push(ticket.clone());
+        if self.tickets.len() >= Self::SIZE {
+            self.flush();
+        }
+    }
+
+    fn meeting(&mut self, meeting: &Meeting) {
+        self.meetings.push(meeting.clone());
+        if self.meetings.len() >= Self::SIZE {
+            self.flush();
+        }
+    }
+
+    fn invoice(&mut self, invoice: &Invoice) {
+        self.invoices.push(invoice.clone());
+        if self.invoices.len() >= Self::SIZE {
+            self.flush();
+        }
+    }
+
+    /// Held invoices are forgotten with the rest; held tickets and
+    /// meetings are delivered first, as they came first.
+    fn forget_invoices(&mut self) {
+        self.invoices.clear();
+        self.flush();
+        self.sink.forget_invoices();
+    }
 }
 
 /// What reading a file updates.
@@ -867,4 +942,60 @@ fn check_range(book: &invoices::InvoiceBook, files: &[InputFile]) -> anyhow::Res
     )
     .at(origin.line)
     .into())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Lines of what it received, in order; `f` marks a forget.
+    #[derive(Default)]
+    struct Recorder(Vec<(char, u64)>);
+
+    impl Sink for Recorder {
+        fn ticket(&mut self, ticket: &Ticket) {
+            self.0.push(('t', ticket.origin.line));
+        }
+        fn meeting(&mut self, meeting: &Meeting) {
+            self.0.push(('m', meeting.origin.line));
+        }
+        fn forget_invoices(&mut self) {
+            self.0.push(('f', 0));
+        }
+    }
+
+    fn ticket(line: u64) -> Ticket {
+        Ticket {
+            client: None,
+            created: chrono::NaiveDate::from_ymd_opt(2026, 1, 1).unwrap(),
+            minutes: rust_decimal::Decimal::ONE,
+            scope_change: false,
+            abusive: false,
+            escalation: false,
+            origin: records::Origin { file: 0, line },
+        }
+    }
+
+    #[test]
+    fn a_batched_sink_delivers_everything_in_order() {
+        let mut recorder = Recorder::default();
+        let mut batched = Batched::new(&mut recorder);
+        // Two full batches and part of a third: 64 + 64 + 22.
+        for line in 1..=150 {
+            batched.ticket(&ticket(line));
+        }
+        batched.flush();
+        batched.flush();
+        let expected: Vec<(char, u64)> = (1..=150).map(|line| ('t', line)).collect();
+        assert_eq!(recorder.0, expected);
+
+        // What is held when invoices are forgotten came before the forget.
+        let mut recorder = Recorder::default();
+        let mut batched = Batched::new(&mut recorder);
+        batched.ticket(&ticket(1));
+        batched.forget_invoices();
+        batched.ticket(&ticket(2));
+        batched.flush();
+        assert_eq!(recorder.0, vec![('t', 1), ('f', 0), ('t', 2)]);
+    }
 }
