@@ -74,89 +74,100 @@ pub enum ScanError {
 /// Records from a stream of UTF-8 text whose lines end in `\n` or `\r\n`.
 pub struct Scanner {
     input: Box<dyn Read>,
-    buffer: Vec<u8>,
-    /// Unread text is `buffer[start..end]`.
+    /// Text read and checked to be UTF-8, a block at a time (checking a
+    /// block costs a fraction of checking each line on its own); unread
+    /// text is `text[start..]`.
+    text: String,
     start: usize,
-    end: usize,
+    /// The last bytes read, when they end inside a character: they are
+    /// checked with the next block.
+    undecided: Vec<u8>,
+    /// The input goes on with bytes that are not UTF-8, after `text`.
+    invalid: bool,
     at_end_of_input: bool,
+    /// Where the next quote in `text` is at or after `start` (the length
+    /// of `text` when there is none): lines before it need no quote search.
+    next_quote: usize,
     delimiter: u8,
     /// Whether the delimiter is none of the bytes the fast path looks for
     /// (line feed, quote); if it is, every record goes to csv_core.
     plain_delimiter: bool,
-    /// Line and byte offset of `buffer[start]`.
+    /// Line and byte offset of `text[start]`.
     line: u64,
     byte: u64,
-    /// Byte offset just after the last record returned (before any blank
-    /// lines that follow it).
-    after_last: u64,
     quoted: csv_core::Reader,
     quoted_output: Vec<u8>,
     quoted_ends: Vec<usize>,
+    /// How many bytes to read at a time (`BLOCK`; tests make it small).
+    block: usize,
 }
 
 const QUOTE: u8 = b'"';
-const START_CAPACITY: usize = 256 * 1024;
+const BLOCK: usize = 256 * 1024;
 
 impl Scanner {
     /// Read `input`, whose first byte is on line `line`.
     pub fn new(input: Box<dyn Read>, delimiter: u8, line: u64) -> Scanner {
         Scanner {
             input,
-            buffer: vec![0; START_CAPACITY],
+            text: String::new(),
             start: 0,
-            end: 0,
+            undecided: Vec::new(),
+            invalid: false,
             at_end_of_input: false,
+            next_quote: 0,
             delimiter,
             plain_delimiter: !matches!(delimiter, b'\n' | b'\r' | QUOTE),
             line,
             byte: 0,
-            after_last: 0,
             quoted: csv_core::ReaderBuilder::new()
                 .delimiter(delimiter)
                 .terminator(csv_core::Terminator::Any(b'\n'))
                 .build(),
             quoted_output: vec![0; 1024],
             quoted_ends: vec![0; 64],
+            block: BLOCK,
         }
     }
 
-    /// Where the last record returned ended, in bytes from where reading
-    /// began (a record that follows starts here or after blank lines).
-    pub fn after_last(&self) -> u64 {
-        self.after_last
-    }
-
-    /// Move unread text to the front and read more after it, growing the
-    /// buffer when unread text fills it. Sets `at_end_of_input` when the
-    /// input has no more.
-    fn fill(&mut self) -> io::Result<()> {
-        if self.start > 0 {
-            self.buffer.copy_within(self.start..self.end, 0);
-            // `start <= end` always.
-            self.end = self.end.saturating_sub(self.start);
-            self.start = 0;
+    /// Drop the text already read and read a block more after the rest,
+    /// keeping in `text` only what is UTF-8. Sets `at_end_of_input` when
+    /// the input has no more; bytes that are not UTF-8 are an error once
+    /// the record they are in is wanted.
+    fn fill(&mut self) -> Result<(), ScanError> {
+        if self.invalid {
+            return Err(ScanError::Utf8 { line: self.line });
         }
-        if self.end == self.buffer.len() {
-            let bigger = self.buffer.len().saturating_mul(2);
-            self.buffer.resize(bigger, 0);
-        }
-        loop {
-            let Some(free) = self.buffer.get_mut(self.end..) else {
-                return Ok(());
-            };
-            match self.input.read(free) {
-                Ok(0) => {
-                    self.at_end_of_input = true;
-                    return Ok(());
+        let mut bytes = std::mem::take(&mut self.text).into_bytes();
+        bytes.drain(..self.start.min(bytes.len()));
+        self.start = 0;
+        bytes.append(&mut self.undecided);
+        // A block, or as much as is kept when a record is longer than that
+        // (so a long record is read in doubling steps, not block by block);
+        // fewer bytes than asked for means the input has ended.
+        let wanted = self.block.max(bytes.len()).max(1);
+        let read = (&mut self.input)
+            .take(wanted as u64)
+            .read_to_end(&mut bytes)
+            .map_err(ScanError::Io)?;
+        self.at_end_of_input = read < wanted;
+        self.text = match String::from_utf8(bytes) {
+            Ok(text) => text,
+            Err(err) => {
+                let utf8 = err.utf8_error();
+                let mut bytes = err.into_bytes();
+                let rest = bytes.split_off(utf8.valid_up_to());
+                match utf8.error_len() {
+                    // A character cut by the end of this block.
+                    None if !self.at_end_of_input => self.undecided = rest,
+                    _ => self.invalid = true,
                 }
-                Ok(read) => {
-                    self.end = self.end.saturating_add(read);
-                    return Ok(());
-                }
-                Err(err) if err.kind() == io::ErrorKind::Interrupted => continue,
-                Err(err) => return Err(err),
+                // Cannot fail: cut where the text stops being UTF-8.
+                String::from_utf8(bytes).unwrap_or_default()
             }
-        }
+        };
+        self.next_quote = find_quote(&self.text, 0);
+        Ok(())
     }
 
     /// Step past `length` bytes holding `lines` line ends.
@@ -169,26 +180,39 @@ impl Scanner {
     /// Read the next record into `record`; `false` at the end of the text.
     pub fn next(&mut self, record: &mut Record) -> Result<bool, ScanError> {
         loop {
-            let unread = self.buffer.get(self.start..self.end).unwrap_or_default();
+            if self.next_quote < self.start {
+                self.next_quote = find_quote(&self.text, self.start);
+            }
+            let unread = self.text.get(self.start..).unwrap_or_default();
             record.cells.clear();
             let found = if self.plain_delimiter {
-                split_plain_line(unread, self.delimiter, &mut record.cells)
+                let quote_free = self.next_quote.saturating_sub(self.start);
+                split_plain_line(
+                    unread.as_bytes(),
+                    self.delimiter,
+                    quote_free,
+                    &mut record.cells,
+                )
             } else {
                 Line::Quoted
             };
             let (length, ends_line) = match found {
                 Line::Quoted => return self.next_quoted(record),
                 Line::Ends(at) => (at, true),
-                Line::Unfinished if !self.at_end_of_input => {
-                    self.fill().map_err(ScanError::Io)?;
+                Line::Unfinished if !self.at_end_of_input && !self.invalid => {
+                    self.fill()?;
                     continue;
+                }
+                // Bytes that are not UTF-8 follow, in this record.
+                Line::Unfinished if self.invalid => {
+                    return Err(ScanError::Utf8 { line: self.line });
                 }
                 Line::Unfinished if unread.is_empty() => return Ok(false),
                 Line::Unfinished => (unread.len(), false),
             };
             let mut line = unread.get(..length).unwrap_or_default();
             // The `\r` of a `\r\n` line end is no part of the last cell.
-            if let Some(content) = line.strip_suffix(b"\r") {
+            if let Some(content) = line.strip_suffix('\r') {
                 line = content;
                 if let Some(last) = record.cells.last_mut() {
                     last.1 = line.len();
@@ -200,14 +224,11 @@ impl Scanner {
                 self.advance(consumed, 1);
                 continue;
             }
-            let text =
-                std::str::from_utf8(line).map_err(|_| ScanError::Utf8 { line: self.line })?;
             record.text.clear();
-            record.text.push_str(text);
+            record.text.push_str(line);
             record.line = self.line;
             record.byte = self.byte;
             self.advance(consumed, 1);
-            self.after_last = self.byte;
             return Ok(true);
         }
     }
@@ -218,15 +239,18 @@ impl Scanner {
     fn next_quoted(&mut self, record: &mut Record) -> Result<bool, ScanError> {
         loop {
             self.quoted.reset();
-            let unread = self.buffer.get(self.start..self.end).unwrap_or_default();
+            let unread = self.text.get(self.start..).unwrap_or_default().as_bytes();
             let (result, read, written, ends) =
                 self.quoted
                     .read_record(unread, &mut self.quoted_output, &mut self.quoted_ends);
             let (result, read, written, ends) = match result {
                 // The record may go on past the text at hand.
                 csv_core::ReadRecordResult::InputEmpty if !self.at_end_of_input => {
-                    self.fill().map_err(ScanError::Io)?;
+                    self.fill()?;
                     continue;
+                }
+                csv_core::ReadRecordResult::InputEmpty if self.invalid => {
+                    return Err(ScanError::Utf8 { line: self.line });
                 }
                 csv_core::ReadRecordResult::InputEmpty => {
                     // All text is in: tell csv_core that it has ended.
@@ -285,7 +309,6 @@ impl Scanner {
             record.line = self.line;
             record.byte = self.byte;
             self.advance(read, lines.max(1));
-            self.after_last = self.byte;
             return Ok(true);
         }
     }
@@ -317,21 +340,35 @@ fn bytes_equal(word: u64, pattern: u64) -> u64 {
     !((differ & LOW_SEVEN).wrapping_add(LOW_SEVEN) | differ | LOW_SEVEN)
 }
 
+/// Where the first quote in `text` at or after `from` is, else its length.
+fn find_quote(text: &str, from: usize) -> usize {
+    text.as_bytes()
+        .get(from..)
+        .and_then(|rest| memchr::memchr(QUOTE, rest))
+        .map_or(text.len(), |at| at.saturating_add(from))
+}
+
 /// Find the first line of `text` and, if it has no quote, where its cells
-/// end: eight bytes at a time, each compared with the line feed, the quote
-/// and the delimiter at once. `cells` gets (start, end) of each cell of a
-/// finished line without quotes.
-fn split_plain_line(text: &[u8], delimiter: u8, cells: &mut Vec<(usize, usize)>) -> Line {
+/// end: eight bytes at a time, each compared with the line feed and the
+/// delimiter at once. The first `quote_free` bytes of `text` are known to
+/// hold no quote (quotes are rare, and found once per block). `cells` gets
+/// (start, end) of each cell of a finished line without quotes.
+fn split_plain_line(
+    text: &[u8],
+    delimiter: u8,
+    quote_free: usize,
+    cells: &mut Vec<(usize, usize)>,
+) -> Line {
     let line_feeds = u64::from_ne_bytes([b'\n'; 8]);
-    let quotes = u64::from_ne_bytes([QUOTE; 8]);
     let delimiters = u64::from_ne_bytes([delimiter; 8]);
     let mut cell_start = 0usize;
     let mut at_cell = |at: usize, byte: u8, cells: &mut Vec<(usize, usize)>| -> Option<Line> {
         if byte == b'\n' {
+            if at > quote_free {
+                return Some(Line::Quoted);
+            }
             cells.push((cell_start, at));
             Some(Line::Ends(at))
-        } else if byte == QUOTE {
-            Some(Line::Quoted)
         } else if byte == delimiter {
             cells.push((cell_start, at));
             cell_start = at.saturating_add(1);
@@ -347,9 +384,7 @@ fn split_plain_line(text: &[u8], delimiter: u8, cells: &mut Vec<(usize, usize)>)
             break;
         };
         let word = u64::from_le_bytes(bytes);
-        let mut hits = bytes_equal(word, line_feeds)
-            | bytes_equal(word, quotes)
-            | bytes_equal(word, delimiters);
+        let mut hits = bytes_equal(word, line_feeds) | bytes_equal(word, delimiters);
         while hits != 0 {
             let lane = (hits.trailing_zeros() / 8) as usize;
             hits &= hits.wrapping_sub(1);
@@ -364,6 +399,9 @@ fn split_plain_line(text: &[u8], delimiter: u8, cells: &mut Vec<(usize, usize)>)
         if let Some(found) = at_cell(offset.saturating_add(lane), *byte, cells) {
             return found;
         }
+    }
+    if quote_free < text.len() {
+        return Line::Quoted;
     }
     // The text ends inside the line: at the end of the input, that is the
     // line's end.
@@ -419,8 +457,38 @@ impl<R: Read> Read for CrToLf<R> {
 mod tests {
     use super::*;
 
+    /// A reader that hands out at most `most` bytes a read, so that blocks
+    /// end anywhere: inside a line, a quoted cell or a character.
+    struct Trickle {
+        text: Vec<u8>,
+        at: usize,
+        most: usize,
+    }
+
+    impl Read for Trickle {
+        fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
+            let rest = &self.text[self.at..];
+            let count = rest.len().min(out.len()).min(self.most);
+            out[..count].copy_from_slice(&rest[..count]);
+            self.at += count;
+            Ok(count)
+        }
+    }
+
     fn scan_all(text: &[u8], delimiter: u8) -> Vec<(u64, u64, Vec<String>)> {
-        let mut scanner = Scanner::new(Box::new(io::Cursor::new(text.to_vec())), delimiter, 1);
+        scan_in_reads(text, delimiter, usize::MAX)
+    }
+
+    /// Records of `text` read in blocks of `block` bytes, from a reader
+    /// that hands out `block` bytes a read at most.
+    fn scan_in_reads(text: &[u8], delimiter: u8, block: usize) -> Vec<(u64, u64, Vec<String>)> {
+        let input = Trickle {
+            text: text.to_vec(),
+            at: 0,
+            most: block,
+        };
+        let mut scanner = Scanner::new(Box::new(input), delimiter, 1);
+        scanner.block = block;
         let mut record = Record::new();
         let mut records = Vec::new();
         while scanner.next(&mut record).unwrap() {
@@ -533,9 +601,10 @@ mod tests {
                 0..80,
             ),
             delimiter in proptest::sample::select(vec![b',', b';']),
+            most in proptest::sample::select(vec![1usize, 2, 3, 7, 64, usize::MAX]),
         ) {
             let text = pieces.concat();
-            let ours = scan_all(text.as_bytes(), delimiter);
+            let ours = scan_in_reads(text.as_bytes(), delimiter, most);
             let cells: Vec<Vec<String>> = ours.iter().map(|(_, _, cells)| cells.clone()).collect();
             proptest::prop_assert_eq!(with_text(cells), with_text(csv_cells(text.as_bytes(), delimiter)));
             for (line, byte, _) in &ours {
@@ -548,7 +617,7 @@ mod tests {
 
     #[test]
     fn records_longer_than_the_buffer() {
-        let long = "x".repeat(START_CAPACITY * 3);
+        let long = "x".repeat(BLOCK * 3);
         let text = format!("a,{long}\n\"{long}\n{long}\",b\nc,d\n");
         let records = scan_all(text.as_bytes(), b',');
         assert_eq!(records.len(), 3);
@@ -562,15 +631,34 @@ mod tests {
 
     #[test]
     fn bad_utf8_names_its_line() {
-        let mut scanner =
-            Scanner::new(Box::new(io::Cursor::new(b"a\nb\n\xFF\n".to_vec())), b',', 1);
-        let mut record = Record::new();
-        assert!(scanner.next(&mut record).unwrap());
-        assert!(scanner.next(&mut record).unwrap());
-        assert!(matches!(
-            scanner.next(&mut record),
-            Err(ScanError::Utf8 { line: 3 })
-        ));
+        // A bad byte inside a line, at a line's start, inside a quoted
+        // cell, and a character cut off by the end of the text; read whole
+        // and a byte at a time.
+        for (text, good_records, line) in [
+            (&b"a\nb\nc\xFFd\ne\n"[..], 2, 3),
+            (b"a\nb\n\xFF\n", 2, 3),
+            (b"a,\"q\"\n\xC3", 1, 2),
+            (b"a\n\"b\xFF\"\n", 1, 2),
+        ] {
+            for most in [1, usize::MAX] {
+                let input = Trickle {
+                    text: text.to_vec(),
+                    at: 0,
+                    most,
+                };
+                let mut scanner = Scanner::new(Box::new(input), b',', 1);
+                scanner.block = most;
+                let mut record = Record::new();
+                for _ in 0..good_records {
+                    assert!(scanner.next(&mut record).unwrap(), "{text:?}");
+                }
+                let result = scanner.next(&mut record);
+                assert!(
+                    matches!(result, Err(ScanError::Utf8 { line: l }) if l == line),
+                    "{text:?} read {most} at a time: {result:?}"
+                );
+            }
+        }
     }
 
     #[test]
