@@ -50,6 +50,16 @@ impl DurationProblem {
 /// Parse a duration into minutes. `unit` says what a bare number means.
 pub fn parse_minutes(text: &str, unit: DurationUnit) -> Result<Decimal, DurationProblem> {
     let text = super::reader::trim(text);
+    // Nearly every cell is a whole number of minutes: up to nine digits
+    // are below MAX_MINUTES, and make the same Decimal (scale 0) as the
+    // general path's parse.
+    if unit == DurationUnit::Minutes
+        && (1..=9).contains(&text.len())
+        && text.bytes().all(|byte| byte.is_ascii_digit())
+        && let Ok(whole) = text.parse::<u32>()
+    {
+        return Ok(Decimal::from(whole));
+    }
     let not = DurationProblem::NotADuration(unit);
     if text.starts_with('-') {
         return Err(DurationProblem::Negative);
@@ -169,6 +179,48 @@ fn with_units(text: &str) -> Option<Decimal> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn whole_minutes_take_the_shortcut_to_the_same_value() {
+        // The shortcut against the general path (seconds never take it):
+        // every number to 20,000, leading zeros, the nine-digit edge and
+        // the ten-digit numbers that must go the general way.
+        let mut texts: Vec<String> = (0..20_000).map(|n| n.to_string()).collect();
+        texts.extend(
+            [
+                "007",
+                "000000000",
+                "999999999",
+                "1000000000",
+                "0999999999",
+                " 42 ",
+                "4 2",
+                "+5",
+            ]
+            .map(String::from),
+        );
+        for text in &texts {
+            let general = (|| {
+                let trimmed = crate::ingest::reader::trim(text);
+                let number = plain_number(trimmed)
+                    .ok_or(DurationProblem::NotADuration(DurationUnit::Minutes))?;
+                if number > MAX_MINUTES {
+                    return Err(DurationProblem::TooLarge);
+                }
+                Ok(number)
+            })();
+            let fast = parse_minutes(text, DurationUnit::Minutes);
+            match (&fast, &general) {
+                (Ok(fast), Ok(general)) => {
+                    assert_eq!(fast, general, "{text:?}");
+                    assert_eq!(fast.scale(), general.scale(), "{text:?}");
+                    assert_eq!(fast.to_string(), general.to_string(), "{text:?}");
+                }
+                (Err(_), Err(_)) => {}
+                _ => panic!("{text:?}: {fast:?} against {general:?}"),
+            }
+        }
+    }
 
     fn minutes(text: &str) -> Decimal {
         parse_minutes(text, DurationUnit::Minutes).unwrap()

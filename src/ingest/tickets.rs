@@ -18,12 +18,14 @@ const ESCALATION: u8 = 4;
 /// to the kinds it marks: a ticket's tags are looked up once each, not
 /// compared with every marker of every kind.
 pub struct MarkerSet {
-    marks: hashbrown::HashMap<String, u8>,
+    /// Keyed by the marker's UTF-8 bytes, so that a tag lower-cased on the
+    /// stack is looked up without being checked as UTF-8 again.
+    marks: hashbrown::HashMap<Vec<u8>, u8>,
 }
 
 impl MarkerSet {
     pub fn new(markers: &Markers) -> MarkerSet {
-        let mut marks: hashbrown::HashMap<String, u8> = hashbrown::HashMap::new();
+        let mut marks: hashbrown::HashMap<Vec<u8>, u8> = hashbrown::HashMap::new();
         for (list, mark) in [
             (&markers.scope_change, SCOPE_CHANGE),
             (&markers.abuse, ABUSE),
@@ -32,7 +34,7 @@ impl MarkerSet {
             for marker in list {
                 let marker = marker.trim().to_lowercase();
                 if !marker.is_empty() {
-                    *marks.entry(marker).or_default() |= mark;
+                    *marks.entry(marker.into_bytes()).or_default() |= mark;
                 }
             }
         }
@@ -53,13 +55,12 @@ impl MarkerSet {
             for (to, from) in lower.iter_mut().zip(text.bytes()) {
                 *to = from.to_ascii_lowercase();
             }
-            return std::str::from_utf8(lower)
-                .ok()
-                .and_then(|key| self.marks.get(key))
-                .copied()
-                .unwrap_or(0);
+            return self.marks.get(&*lower).copied().unwrap_or(0);
         }
-        self.marks.get(&text.to_lowercase()).copied().unwrap_or(0)
+        self.marks
+            .get(text.to_lowercase().as_bytes())
+            .copied()
+            .unwrap_or(0)
     }
 
     /// What the whole tags of these cells mark. Tags are the pieces between
@@ -104,31 +105,47 @@ fn classify_with(
     tag_cells: &[&str],
     priority_marks: u8,
 ) -> (bool, bool, bool) {
-    let tags = markers.tag_marks(tag_cells);
+    classify_marks(kind_marks, markers.tag_marks(tag_cells), priority_marks)
+}
+
+/// (scope change, abusive, escalation) from what the type, the tags and the
+/// priority mark.
+fn classify_marks(kind_marks: u8, tags: u8, priority_marks: u8) -> (bool, bool, bool) {
     let scope_change = (tags | kind_marks) & SCOPE_CHANGE != 0;
     let abusive = tags & ABUSE != 0;
     let escalation = (tags | priority_marks) & ESCALATION != 0;
     (scope_change, abusive, escalation)
 }
 
-/// `MarkerSet::marks` remembered per cell text, for the type and priority
-/// columns: they repeat a handful of values over millions of rows.
+/// Marks remembered per cell text, for the type, priority and tag columns:
+/// they repeat a handful of values over millions of rows.
 #[derive(Default)]
 struct MarksMemo {
     seen: Vec<(String, u8)>,
+    /// Texts not remembered and looked up again, and texts found here.
+    misses: u32,
+    hits: u32,
 }
 
 impl MarksMemo {
-    /// How many distinct texts are remembered; others are looked up each time.
+    /// How many distinct texts are remembered; others are judged each time.
     const CAPACITY: usize = 16;
 
-    fn marks(&mut self, markers: &MarkerSet, text: &str) -> u8 {
+    /// The marks of `text`, remembered or else from `judge`.
+    fn marks(&mut self, text: &str, judge: impl FnOnce(&str) -> u8) -> u8 {
+        // A column of free text repeats too little to be worth the search.
+        if self.misses > 1024 && self.misses > self.hits {
+            return judge(text);
+        }
         if let Some((_, marks)) = self.seen.iter().find(|(seen, _)| seen == text) {
+            self.hits = self.hits.saturating_add(1);
             return *marks;
         }
-        let marks = markers.marks(text);
+        let marks = judge(text);
         if self.seen.len() < Self::CAPACITY {
             self.seen.push((text.to_string(), marks));
+        } else {
+            self.misses = self.misses.saturating_add(1);
         }
         marks
     }
@@ -219,6 +236,7 @@ pub fn read(
     let mut record = super::scan::Record::new();
     let mut ids_here = Vec::new();
     let (mut kind_memo, mut priority_memo) = (MarksMemo::default(), MarksMemo::default());
+    let mut tags_memo = MarksMemo::default();
     while next_row(file, &mut record, report, skip_bad_rows)? {
         let row = Row::new(&record, file);
         if row.is_section_or_total(&keys) {
@@ -243,16 +261,18 @@ pub fn read(
         let Some((created, minutes)) = keep(parsed, report, skip_bad_rows)? else {
             continue;
         };
-        let kind_marks = kind_memo.marks(markers, row.text(kind));
-        let priority_marks = priority_memo.marks(markers, row.text(priority));
+        let kind_marks = kind_memo.marks(row.text(kind), |text| markers.marks(text));
+        let priority_marks = priority_memo.marks(row.text(priority), |text| markers.marks(text));
         // One tag column is the usual case, and needs no vector.
-        let (scope_change, abusive, escalation) = match tag_columns.as_slice() {
-            [one] => classify_with(markers, kind_marks, &[row.text(Some(*one))], priority_marks),
+        let tag_marks = match tag_columns.as_slice() {
+            [one] => tags_memo.marks(row.text(Some(*one)), |text| markers.tag_marks(&[text])),
             many => {
                 let cells: Vec<&str> = many.iter().map(|c| row.text(Some(*c))).collect();
-                classify_with(markers, kind_marks, &cells, priority_marks)
+                markers.tag_marks(&cells)
             }
         };
+        let (scope_change, abusive, escalation) =
+            classify_marks(kind_marks, tag_marks, priority_marks);
         let newest_first = seen.active.then_some(file_index);
         let client = client_of(&row, client, email, registry, newest_first);
         report.saw_date(created);
@@ -293,6 +313,34 @@ fn is_seconds_column(matched: &str, headers: &[String]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn remembered_marks_are_the_marks() {
+        let markers = MarkerSet::new(&Markers::default());
+        // A column of few values (remembered), then one of free text (more
+        // than the memo holds, so it stops searching): always the same
+        // marks as judging each text afresh.
+        let few = ["Change request", "Incident", "", "change-request", "abuse"];
+        let free: Vec<String> = (0..5000)
+            .map(|n| format!("note {n}; scope change"))
+            .collect();
+        let mut memo = MarksMemo::default();
+        for round in 0..3 {
+            for text in few.iter().copied().chain(free.iter().map(String::as_str)) {
+                assert_eq!(
+                    memo.marks(text, |text| markers.tag_marks(&[text])),
+                    markers.tag_marks(&[text]),
+                    "{text:?}, round {round}"
+                );
+            }
+        }
+        assert!(memo.misses > memo.hits, "the memo gave up on free text");
+        assert_ne!(
+            markers.tag_marks(&["note 1; scope change"]),
+            0,
+            "the free text marks something"
+        );
+    }
 
     fn tags(cell: &str) -> [&str; 1] {
         [cell]
