@@ -4,6 +4,8 @@
 use chrono::Days;
 use rust_decimal::Decimal;
 
+use std::borrow::Cow;
+
 use super::Sink;
 use super::columns::{Kind, LINE_AMOUNT_HEADERS, Resolver, normalize_header};
 use super::identity::Registry;
@@ -101,6 +103,8 @@ pub fn read(
     let mut statuses = status::Memo::default();
     let mut streaming_rates = StreamingRates::default();
     let mut record = super::scan::Record::new();
+    // The currency code of the last row that named one, and its index.
+    let mut last_currency: Option<(String, u8)> = None;
     while next_row(file, &mut record, report, skip_bad_rows)? {
         let row = Row::new(&record, file);
         if row.is_section_or_total(&[columns.client, columns.issued]) {
@@ -120,16 +124,25 @@ pub fn read(
         };
         report.saw_date(invoice.issued);
         report.clients.insert(invoice.client.0);
-        if let Some(code) = &currency
-            && !report.currencies.contains(code)
-        {
-            report.currencies.insert(code.clone());
-        }
         let currency = match currency {
-            Some(code) => Some(
-                book.currency_index(&code, invoice.origin)
-                    .map_err(|err| row.row_error(err.to_string()))?,
-            ),
+            // Nearly every row repeats the currency of the row before.
+            Some(code)
+                if last_currency
+                    .as_ref()
+                    .is_some_and(|(last, _)| *last == *code) =>
+            {
+                last_currency.as_ref().map(|(_, index)| *index)
+            }
+            Some(code) => {
+                if !report.currencies.contains(code.as_ref()) {
+                    report.currencies.insert(code.to_string());
+                }
+                let index = book
+                    .currency_index(&code, invoice.origin)
+                    .map_err(|err| row.row_error(err.to_string()))?;
+                last_currency = Some((code.into_owned(), index));
+                Some(index)
+            }
             None => None,
         };
         let id = row.text(columns.invoice_id);
@@ -298,14 +311,14 @@ fn combine(earlier: &mut Invoice, row: &Invoice, lines: bool) -> Result<(), Clas
     Ok(())
 }
 
-fn parse_row(
-    row: &Row,
+fn parse_row<'a>(
+    row: &Row<'a>,
     columns: &Columns,
     config: &Config,
     (custom_status, statuses): (&[(String, InvoiceStatus)], &mut status::Memo<InvoiceStatus>),
     registry: &mut Registry,
     file_index: u32,
-) -> Result<(Invoice, Option<String>), InputError> {
+) -> Result<(Invoice, Option<Cow<'a, str>>), InputError> {
     let client_name = row.text(Some(columns.client));
     if client_name.is_empty() {
         return Err(row.error(columns.client, "is empty: every invoice needs a client"));
@@ -348,7 +361,13 @@ fn parse_row(
     // The currency column wins; a code in the amount must agree with it.
     let mut currency = match columns.currency {
         Some(column) if !row.text(Some(column)).is_empty() => {
-            let code = row.text(Some(column)).to_ascii_uppercase();
+            let text = row.text(Some(column));
+            // Codes are nearly always written in capitals already.
+            let code = if text.bytes().any(|byte| byte.is_ascii_lowercase()) {
+                Cow::Owned(text.to_ascii_uppercase())
+            } else {
+                Cow::Borrowed(text)
+            };
             check_currency_code(&code).map_err(|problem| row.error(column, problem))?;
             Some(code)
         }
@@ -364,8 +383,8 @@ fn parse_row(
             continue;
         };
         let marked = match &money.currency {
-            Some(CurrencyMark::Code(code)) => Some(code.clone()),
-            Some(CurrencyMark::Dollar) => Some(dollar_code(config)),
+            Some(CurrencyMark::Code(code)) => Some(Cow::Owned(code.clone())),
+            Some(CurrencyMark::Dollar) => Some(Cow::Owned(dollar_code(config))),
             None => None,
         };
         match (&currency, marked) {
