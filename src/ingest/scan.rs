@@ -284,7 +284,11 @@ impl Scanner {
                 return Ok(false);
             }
             let raw = unread.get(..read).unwrap_or_default();
-            let lines = memchr::memchr_iter(b'\n', raw).count() as u64;
+            // Most quoted records are one line: its line feed, last.
+            let lines = match raw.split_last() {
+                Some((b'\n', body)) if memchr::memchr(b'\n', body).is_none() => 1,
+                _ => memchr::memchr_iter(b'\n', raw).count() as u64,
+            };
             // A record that ends at the end of the text without a line feed
             // still starts a line of its own.
             let output = self.quoted_output.get(..written).unwrap_or_default();
@@ -394,6 +398,11 @@ fn split_plain_line(
             }
         }
         offset = offset.saturating_add(8);
+        // No line feed yet, and the quote is behind: the line has a quote
+        // (in a file that quotes every cell, at once).
+        if offset > quote_free {
+            return Line::Quoted;
+        }
     }
     for (lane, byte) in words.remainder().iter().enumerate() {
         if let Some(found) = at_cell(offset.saturating_add(lane), *byte, cells) {
