@@ -160,18 +160,17 @@ fn percent(value: f64) -> String {
 /// that they never print equal when they differ (14.99% against 15.0%, not
 /// "15.0% < 15.0%").
 fn percents(value: f64, threshold: f64) -> (String, String) {
+    let as_percent = |share: f64, decimals: usize| format!("{:.*}%", decimals, share * 100.0);
+    // Each pair is formatted once per number of decimals tried (nearly
+    // always one): the strings compared are the strings returned.
     let mut decimals = 1;
-    while decimals < 6
-        && value != threshold
-        && format!("{:.*}", decimals, value * 100.0)
-            == format!("{:.*}", decimals, threshold * 100.0)
-    {
+    loop {
+        let pair = (as_percent(value, decimals), as_percent(threshold, decimals));
+        if decimals >= 6 || value == threshold || pair.0 != pair.1 {
+            return pair;
+        }
         decimals += 1;
     }
-    (
-        format!("{:.*}%", decimals, value * 100.0),
-        format!("{:.*}%", decimals, threshold * 100.0),
-    )
 }
 
 fn money(value: Decimal) -> String {
