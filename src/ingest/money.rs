@@ -103,7 +103,23 @@ pub fn check_currency_code(code: &str) -> Result<(), &'static str> {
 
 /// Parse one amount cell. Blank cells are the caller's business.
 pub fn parse_money(text: &str, separator: DecimalSeparator) -> Result<Money, MoneyProblem> {
-    let mut rest = super::reader::trim(text);
+    let rest = super::reader::trim(text);
+    // A cell that starts and ends with a digit has no sign, brackets or
+    // currency to take off (each of those starts or ends the text with
+    // something else): the number is the whole cell.
+    if rest.as_bytes().first().is_some_and(u8::is_ascii_digit)
+        && rest.as_bytes().last().is_some_and(u8::is_ascii_digit)
+    {
+        return Ok(Money {
+            amount: parse_number(rest, separator)?,
+            currency: None,
+        });
+    }
+    parse_money_general(rest, separator)
+}
+
+/// `parse_money` of a trimmed cell, without its shortcut.
+fn parse_money_general(mut rest: &str, separator: DecimalSeparator) -> Result<Money, MoneyProblem> {
     let mut negative = false;
     let mut currency = None;
 
@@ -407,6 +423,35 @@ mod tests {
             parse_money(exact, dot).map(|m| m.amount.to_string()),
             Ok(exact.to_string())
         );
+    }
+
+    #[test]
+    fn cells_bounded_by_digits_read_as_the_general_path_reads_them() {
+        // Plain, grouped, odd and wrong middles, both separators.
+        for separator in [DecimalSeparator::Dot, DecimalSeparator::Comma] {
+            for text in [
+                "0",
+                "12",
+                "12.5",
+                "1,234.56",
+                "1.234,56",
+                "1 234",
+                "12,5",
+                "12 EUR 5",
+                "1-2",
+                "1..2",
+                "007",
+                "1000000000000000.01",
+                "1'234'567.8",
+                "9\u{a0}999",
+            ] {
+                assert_eq!(
+                    parse_money(text, separator),
+                    parse_money_general(text, separator),
+                    "{text} with {separator:?}"
+                );
+            }
+        }
     }
 
     #[test]
