@@ -103,8 +103,9 @@ pub fn read(
     let mut statuses = status::Memo::default();
     let mut streaming_rates = StreamingRates::default();
     let mut record = super::scan::Record::new();
-    // The currency code of the last row that named one, and its index.
-    let mut last_currency: Option<(String, u8)> = None;
+    // The currency codes of this file so far, with their indexes: a file
+    // names a handful, row after row.
+    let mut known_currencies: Vec<(String, u8)> = Vec::new();
     while next_row(file, &mut record, report, skip_bad_rows)? {
         let row = Row::new(&record, file);
         if row.is_section_or_total(&[columns.client, columns.issued]) {
@@ -125,24 +126,19 @@ pub fn read(
         report.saw_date(invoice.issued);
         report.clients.insert(invoice.client.0);
         let currency = match currency {
-            // Nearly every row repeats the currency of the row before.
-            Some(code)
-                if last_currency
-                    .as_ref()
-                    .is_some_and(|(last, _)| *last == *code) =>
-            {
-                last_currency.as_ref().map(|(_, index)| *index)
-            }
-            Some(code) => {
-                if !report.currencies.contains(code.as_ref()) {
-                    report.currencies.insert(code.to_string());
+            Some(code) => match known_currencies.iter().find(|(known, _)| *known == *code) {
+                Some((_, index)) => Some(*index),
+                None => {
+                    if !report.currencies.contains(code.as_ref()) {
+                        report.currencies.insert(code.to_string());
+                    }
+                    let index = book
+                        .currency_index(&code, invoice.origin)
+                        .map_err(|err| row.row_error(err.to_string()))?;
+                    known_currencies.push((code.into_owned(), index));
+                    Some(index)
                 }
-                let index = book
-                    .currency_index(&code, invoice.origin)
-                    .map_err(|err| row.row_error(err.to_string()))?;
-                last_currency = Some((code.into_owned(), index));
-                Some(index)
-            }
+            },
             None => None,
         };
         let id = row.text(columns.invoice_id);

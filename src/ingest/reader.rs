@@ -182,7 +182,8 @@ fn scanner(source: &Source) -> Result<Scanner, InputError> {
     Ok(Scanner::new(source.text()?, source.delimiter, 1))
 }
 
-/// A cell as written, without the carriage return of a CRLF line end.
+/// A cell as written, without a carriage return at its end (the scanner
+/// drops that of a CRLF line end; a quoted cell may still end in one).
 pub fn cell(text: &str) -> &str {
     text.strip_suffix('\r').unwrap_or(text)
 }
