@@ -369,21 +369,47 @@ fn write_clients(report: &Report, out: &mut dyn std::io::Write) -> anyhow::Resul
         out.write_all(b"[]")?;
         return Ok(());
     }
+    // A block is rendered as `{"c": [clients]}` by the pretty printer,
+    // which puts its clients at the depth they have in the document; the
+    // wrapper's own first and last lines are cut off. What is left is each
+    // client after `,\n    ` (the first after `\n    `, so a comma goes
+    // first), as the document has them.
+    const OPEN: &[u8] = b"{\n  \"c\": [";
+    const CLOSE: &[u8] = b"\n  ]\n}";
+    struct Clients<'a>(&'a [&'a ClientReport]);
+    impl Serialize for Clients<'_> {
+        fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeSeq;
+            let mut clients = serializer.serialize_seq(Some(self.0.len()))?;
+            for client_report in self.0 {
+                clients.serialize_element(&client(client_report))?;
+            }
+            clients.end()
+        }
+    }
+    #[derive(Serialize)]
+    struct Wrapper<'a> {
+        c: Clients<'a>,
+    }
     let render_block = |block: &[&ClientReport]| -> serde_json::Result<Vec<u8>> {
         let mut text = Vec::with_capacity(block.len() * 3 * 1024);
-        let mut one = Vec::with_capacity(4 * 1024);
-        for client_report in block {
-            one.clear();
-            serde_json::to_writer_pretty(&mut one, &client(client_report))?;
-            text.extend_from_slice(b",\n    ");
-            for (index, line) in one.split(|byte| *byte == b'\n').enumerate() {
-                if index > 0 {
-                    text.extend_from_slice(b"\n    ");
-                }
-                text.extend_from_slice(line);
+        text.push(b',');
+        serde_json::to_writer_pretty(&mut text, &Wrapper { c: Clients(block) })?;
+        // Cannot fail for a block of one client or more: the printer wrote
+        // both ends of the wrapper.
+        match text
+            .get(1..)
+            .is_some_and(|rendered| rendered.starts_with(OPEN) && rendered.ends_with(CLOSE))
+        {
+            true => {
+                text.truncate(text.len().saturating_sub(CLOSE.len()));
+                text.drain(1..OPEN.len().saturating_add(1));
+                Ok(text)
             }
+            false => Err(serde::ser::Error::custom(
+                "the JSON of a block of clients has an unexpected shape",
+            )),
         }
-        Ok(text)
     };
     let threads = std::thread::available_parallelism().map_or(1, usize::from);
     out.write_all(b"[")?;
