@@ -192,3 +192,52 @@ fn a_cut_crlf_file_reads_and_numbers_lines_as_the_whole_file() {
     assert_cut(&cut_err);
     assert_eq!(cut, whole);
 }
+
+/// The JSON's clients are rendered in blocks on several threads; however
+/// they are cut (`CLIENTFIT_JSON_BLOCK`), the document is the same, and it
+/// is one valid JSON document with every client once, in rank order.
+#[test]
+fn json_blocks_never_show_in_the_output() {
+    let dir = tempfile::tempdir().unwrap();
+    // 3,000 clients (more than one default block of 2,048), one invoice each.
+    let mut invoices = String::from("invoice_id,client,issued,due,paid,amount\n");
+    for i in 0..3000 {
+        writeln!(
+            invoices,
+            "INV-{i},Client {i:04} Ltd,2026-03-01,2026-03-31,2026-04-{:02},{}.25",
+            1 + i % 28,
+            100 + i
+        )
+        .unwrap();
+    }
+    std::fs::write(dir.path().join("invoices.csv"), invoices).unwrap();
+    let mut outputs = Vec::new();
+    for block in [None, Some("1"), Some("7"), Some("2999")] {
+        let mut cmd = clientfit();
+        if let Some(block) = block {
+            cmd.env("CLIENTFIT_JSON_BLOCK", block);
+        }
+        let out = cmd
+            .args(["report", "--format", "json", "--as-of", AS_OF])
+            .arg(dir.path())
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        outputs.push(String::from_utf8(out.stdout).unwrap());
+    }
+    for (other, block) in outputs.iter().skip(1).zip(["1", "7", "2999"]) {
+        assert!(*other == outputs[0], "blocks of {block} change the JSON");
+    }
+    let document: serde_json::Value = serde_json::from_str(&outputs[0]).unwrap();
+    let clients = document["clients"].as_array().unwrap();
+    assert_eq!(clients.len(), 3000);
+    for (index, client) in clients.iter().enumerate() {
+        assert_eq!(client["rank"].as_u64(), Some(index as u64 + 1));
+    }
+    // The array opens on its own line, the first client without a comma.
+    assert!(outputs[0].contains("\"clients\": [\n    {\n      \"rank\": 1,"));
+}

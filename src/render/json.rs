@@ -359,6 +359,16 @@ pub fn write(report: &Report, out: &mut dyn std::io::Write) -> anyhow::Result<()
 /// few megabytes.
 const BLOCK: usize = 2048;
 
+/// `BLOCK`, or `CLIENTFIT_JSON_BLOCK` (tests make blocks small, to check
+/// that how the clients are cut into blocks never shows in the output).
+fn block_size() -> usize {
+    std::env::var("CLIENTFIT_JSON_BLOCK")
+        .ok()
+        .and_then(|value| value.parse::<usize>().ok())
+        .filter(|size| *size > 0)
+        .unwrap_or(BLOCK)
+}
+
 /// The `clients` array, as the pretty printer would write it two levels
 /// deep: each client rendered on its own, its lines indented by four more
 /// spaces (JSON strings hold no raw line breaks, so every `\n` in the
@@ -414,9 +424,10 @@ fn write_clients(report: &Report, out: &mut dyn std::io::Write) -> anyhow::Resul
     let threads = std::thread::available_parallelism().map_or(1, usize::from);
     out.write_all(b"[")?;
     let mut first = true;
-    for round in shown.chunks(BLOCK.saturating_mul(threads)) {
+    let block = block_size();
+    for round in shown.chunks(block.saturating_mul(threads)) {
         let blocks: Vec<serde_json::Result<Vec<u8>>> = std::thread::scope(|scope| {
-            let mut pieces = round.chunks(BLOCK);
+            let mut pieces = round.chunks(block);
             let mine = pieces.next();
             let handles: Vec<_> = pieces
                 .map(|block| scope.spawn(move || render_block(block)))
