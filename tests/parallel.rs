@@ -155,13 +155,19 @@ fn bad_rows_in_both_parts_are_skipped_and_listed_as_when_read_whole() {
 fn an_error_in_the_second_part_names_its_line_in_the_whole_file() {
     let dir = tempfile::tempdir().unwrap();
     write_export(dir.path(), 3000, &[2990]);
-    let (code, _, whole_err) = run(dir.path(), false, &[]);
-    assert_eq!(code, Some(1));
     // Ticket row 2990 sits after the header and the extra lines of every
     // fifth subject (rows 0, 5, …, 2985: 598 of them, 3 lines each): line
     // 1 + 2990 + 598 × 2 + 1 = 4188.
-    assert!(whole_err.contains("tickets.csv:4188:"), "{whole_err}");
-    let (code, _, cut_err) = run(dir.path(), true, &[]);
+    assert_whole_and_cut_fail_at(dir.path(), "tickets.csv:4188:");
+}
+
+/// Read whole and cut, the run fails with an error that names `place`,
+/// and with the same messages both ways.
+fn assert_whole_and_cut_fail_at(dir: &Path, place: &str) {
+    let (code, _, whole_err) = run(dir, false, &[]);
+    assert_eq!(code, Some(1));
+    assert!(whole_err.contains(place), "{whole_err}");
+    let (code, _, cut_err) = run(dir, true, &[]);
     assert_eq!(code, Some(1));
     assert_eq!(messages(&cut_err), messages(&whole_err));
 }
@@ -179,12 +185,7 @@ fn a_cut_crlf_file_reads_and_numbers_lines_as_the_whole_file() {
             .replace('\n', "\r\n");
         std::fs::write(&path, text).unwrap();
     }
-    let (code, _, whole_err) = run(dir.path(), false, &[]);
-    assert_eq!(code, Some(1));
-    assert!(whole_err.contains("tickets.csv:4188:"), "{whole_err}");
-    let (code, _, cut_err) = run(dir.path(), true, &[]);
-    assert_eq!(code, Some(1));
-    assert_eq!(messages(&cut_err), messages(&whole_err));
+    assert_whole_and_cut_fail_at(dir.path(), "tickets.csv:4188:");
     let (code, whole, _) = run(dir.path(), false, &["--skip-bad-rows"]);
     assert_eq!(code, Some(0));
     let (code, cut, cut_err) = run(dir.path(), true, &["--skip-bad-rows"]);
