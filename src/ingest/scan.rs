@@ -1,9 +1,11 @@
 //! Splitting text into CSV records, with the line each starts on.
 //!
-//! Nearly every line of an export is a record with no quotes in it, so a
-//! line is found with one vectorised search for its line feed (or a quote)
-//! and split at its delimiters with another; no byte is looked at one by
-//! one. A line with a quote is handed to `csv_core`, the parser under the
+//! Nearly every line of an export is a record with no quotes in it. Text
+//! is read in blocks, checked to be UTF-8 and searched for quotes once per
+//! block; a line without a quote is then found and split in one pass that
+//! compares eight bytes at a time with the line feed and the delimiter, so
+//! no byte is looked at one by one. A line with a quote is handed to
+//! `csv_core`, the parser under the
 //! `csv` crate, so quoted cells (delimiters and line breaks inside, doubled
 //! quotes, a quote in the middle of a cell) read exactly as `csv` reads
 //! them. The records are the same as `csv` with a line-feed terminator,
