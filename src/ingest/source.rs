@@ -401,9 +401,21 @@ fn first_invalid_utf8(reader: &mut dyn Read) -> io::Result<Option<(u64, u8)>> {
 
 /// The 1-based line that byte `offset` is on.
 fn line_at(reader: &mut dyn Read, offset: u64) -> io::Result<u64> {
-    let mut before = Vec::new();
-    reader.take(offset).read_to_end(&mut before)?;
-    Ok(bytecount(&before).saturating_add(1))
+    // Counted a block at a time: the first bad byte of a large export may
+    // be near its end, and the bytes before it need not be held.
+    let mut before = reader.take(offset);
+    let mut block = vec![0u8; 64 * 1024];
+    let mut line = 1u64;
+    loop {
+        match before.read(&mut block) {
+            Ok(0) => return Ok(line),
+            Ok(read) => {
+                line = line.saturating_add(bytecount(block.get(..read).unwrap_or_default()))
+            }
+            Err(err) if err.kind() == io::ErrorKind::Interrupted => continue,
+            Err(err) => return Err(err),
+        }
+    }
 }
 
 fn bytecount(bytes: &[u8]) -> u64 {
@@ -474,6 +486,17 @@ mod tests {
         let err = Source::open(file.path(), EncodingSetting::Utf8, None).unwrap_err();
         assert_eq!(err.line, Some(2));
         assert!(err.to_string().contains("not valid UTF-8"), "{err}");
+
+        // Far into the file, past the blocks the line count reads: a header
+        // and 100,000 rows of 11 bytes, then the bad byte on line 100,002.
+        let mut text = b"client,amount\n".to_vec();
+        for _ in 0..100_000 {
+            text.extend_from_slice(b"Acme,12.50\n");
+        }
+        text.extend_from_slice(b"M\xFCller,5\n");
+        let file = write(&text);
+        let err = Source::open(file.path(), EncodingSetting::Utf8, None).unwrap_err();
+        assert_eq!(err.line, Some(100_002));
     }
 
     #[test]
