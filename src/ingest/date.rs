@@ -126,7 +126,52 @@ pub fn parse_date_time(
     order: Option<DateOrder>,
 ) -> Result<(NaiveDate, Option<chrono::NaiveTime>), DateProblem> {
     let date = parse_date(text, order)?;
-    Ok((date, time_of_day(text.trim())))
+    let text = text.trim();
+    let time = usual_time_of_day(text.as_bytes()).unwrap_or_else(|| time_of_day(text));
+    Ok((date, time))
+}
+
+/// `time_of_day` of the usual `2026-10-03 10:00` and `2026-10-03T10:00:00`
+/// (a meetings file has one on every row) without its search and its two
+/// strings; `None` for any other shape.
+fn usual_time_of_day(bytes: &[u8]) -> Option<Option<chrono::NaiveTime>> {
+    let (_, tail) = iso_ymd(bytes)?;
+    let [b'T' | b' ', h1, h2, b':', m1, m2, seconds @ ..] = tail else {
+        return None;
+    };
+    let second = match seconds {
+        [] => 0,
+        [b':', s1, s2] => two_digits(*s1, *s2)?,
+        _ => return None,
+    };
+    let (hour, minute) = (two_digits(*h1, *h2)?, two_digits(*m1, *m2)?);
+    Some(chrono::NaiveTime::from_hms_opt(
+        u32::from(hour),
+        u32::from(minute),
+        u32::from(second),
+    ))
+}
+
+/// Year, month and day, as `NaiveDate::from_ymd_opt` takes them.
+type Ymd = (i32, u32, u32);
+
+/// Year, month and day of text that starts `YYYY-MM-DD` (and no further
+/// digit), with the text after them.
+fn iso_ymd(bytes: &[u8]) -> Option<(Ymd, &[u8])> {
+    let ([y1, y2, y3, y4, b'-', m1, m2, b'-', d1, d2], tail) = bytes.split_first_chunk::<10>()?
+    else {
+        return None;
+    };
+    if tail.first().is_some_and(u8::is_ascii_digit) {
+        return None;
+    }
+    let (century, year) = (two_digits(*y1, *y2)?, two_digits(*y3, *y4)?);
+    let (month, day) = (two_digits(*m1, *m2)?, two_digits(*d1, *d2)?);
+    // At most 99 * 100 + 99: no overflow.
+    let year = u32::from(century)
+        .wrapping_mul(100)
+        .wrapping_add(u32::from(year));
+    Some(((year as i32, u32::from(month), u32::from(day)), tail))
 }
 
 /// The time of day after a date, if any: `10:00`, `9:41 AM`, `T23:59:59.5Z`.
@@ -169,29 +214,9 @@ pub fn parse_date(text: &str, order: Option<DateOrder>) -> Result<NaiveDate, Dat
     let bytes = text.as_bytes();
     // ISO `YYYY-MM-DD`, maybe with a time: most exports, on every row. The
     // same result as the general path below, without its scanning.
-    if let [y0, y1, y2, y3, b'-', m0, m1, b'-', d0, d1, tail @ ..] = bytes
-        && [y0, y1, y2, y3, m0, m1, d0, d1]
-            .iter()
-            .all(|digit| digit.is_ascii_digit())
-        && !tail.first().is_some_and(u8::is_ascii_digit)
-    {
-        let value = |digits: &[&u8]| {
-            digits
-                .iter()
-                // At most 9999: nothing saturates.
-                .fold(0u32, |value, digit| {
-                    value
-                        .saturating_mul(10)
-                        .saturating_add(u32::from(digit.saturating_sub(b'0')))
-                })
-        };
+    if let Some(((year, month, day), tail)) = iso_ymd(bytes) {
         check_time_tail(tail)?;
-        return NaiveDate::from_ymd_opt(
-            value(&[y0, y1, y2, y3]) as i32,
-            value(&[m0, m1]),
-            value(&[d0, d1]),
-        )
-        .ok_or(DateProblem::Invalid(None));
+        return NaiveDate::from_ymd_opt(year, month, day).ok_or(DateProblem::Invalid(None));
     }
     parse_date_general(bytes, order)
 }
@@ -490,6 +515,44 @@ mod tests {
     }
 
     #[test]
+    fn the_usual_time_of_day_is_time_of_day() {
+        // Every two-digit hour and minute, with and without seconds, after
+        // each separator, and shapes it must leave to `time_of_day`.
+        let mut taken = 0;
+        for separator in ["T", " ", "t", "x"] {
+            for hour in 0..100 {
+                for minute in 0..100 {
+                    for seconds in ["", ":00", ":59", ":60", ":7x", " PM", "Z", ":00.5"] {
+                        let text = format!("2026-10-03{separator}{hour:02}:{minute:02}{seconds}");
+                        let general = time_of_day(&text);
+                        match usual_time_of_day(text.as_bytes()) {
+                            Some(usual) => {
+                                assert_eq!(usual, general, "{text:?}");
+                                taken += 1;
+                            }
+                            None => assert!(
+                                !matches!(separator, "T" | " ")
+                                    || !matches!(seconds, "" | ":00" | ":59" | ":60"),
+                                "{text:?} should be the usual shape"
+                            ),
+                        }
+                    }
+                }
+            }
+        }
+        // Two separators x 100 x 100 x the four shapes it reads.
+        assert_eq!(taken, 2 * 100 * 100 * 4);
+        for text in [
+            "2026-10-03",
+            "2026-10-031 10:00",
+            "2026-1-03 10:00",
+            "20261003 10:00",
+        ] {
+            assert_eq!(usual_time_of_day(text.as_bytes()), None, "{text:?}");
+        }
+    }
+
+    #[test]
     fn the_iso_shortcut_agrees_with_the_general_parser() {
         // Every day of four years (leap and not, so Feb 29 is tested both
         // ways), impossible days and months, with and without times and
@@ -506,7 +569,7 @@ mod tests {
             " 25:00",
         ];
         let mut checked = 0;
-        for year in [1999, 2000, 2024, 2100] {
+        for year in [0, 1999, 2000, 2024, 2100, 9999] {
             for month in 0..=13 {
                 for day in 0..=32 {
                     for tail in tails {
