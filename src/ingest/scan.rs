@@ -3,8 +3,9 @@
 //! Nearly every line of an export is a record with no quotes in it. Text
 //! is read in blocks, checked to be UTF-8 and searched for quotes once per
 //! block; a line without a quote is then found and split in one pass that
-//! compares eight bytes at a time with the line feed and the delimiter, so
-//! no byte is looked at one by one. A line with a quote is handed to
+//! compares sixteen bytes at a time with the line feed and the delimiter
+//! (with SSE2 on x86-64, else eight at a time in plain integers), so no
+//! byte is looked at one by one. A line with a quote is handed to
 //! `csv_core`, the parser under the
 //! `csv` crate, so quoted cells (delimiters and line breaks inside, doubled
 //! quotes, a quote in the middle of a cell) read exactly as `csv` reads
@@ -346,6 +347,67 @@ fn bytes_equal(word: u64, pattern: u64) -> u64 {
     !((differ & LOW_SEVEN).wrapping_add(LOW_SEVEN) | differ | LOW_SEVEN)
 }
 
+/// Bit `i` set for each byte `i` of `bytes` that is a line feed, and for
+/// each that is `delimiter`: sixteen bytes compared at once, with SSE2
+/// (part of every x86-64 processor, so no check is needed at run time;
+/// `safe_arch` offers its instructions without `unsafe`).
+#[cfg(all(
+    any(target_arch = "x86", target_arch = "x86_64"),
+    target_feature = "sse2"
+))]
+fn line_feeds_and_delimiters(bytes: &[u8; 16], delimiter: u8) -> (u32, u32) {
+    use safe_arch::{
+        cmp_eq_mask_i8_m128i, load_unaligned_m128i, move_mask_i8_m128i, set_splat_i8_m128i,
+    };
+    let block = load_unaligned_m128i(bytes);
+    let mask = |byte: u8| {
+        let equal = cmp_eq_mask_i8_m128i(block, set_splat_i8_m128i(byte as i8));
+        // One bit per lane of 16: only the low 16 bits can be set.
+        move_mask_i8_m128i(equal) as u32
+    };
+    (mask(b'\n'), mask(delimiter))
+}
+
+#[cfg(not(all(
+    any(target_arch = "x86", target_arch = "x86_64"),
+    target_feature = "sse2"
+)))]
+fn line_feeds_and_delimiters(bytes: &[u8; 16], delimiter: u8) -> (u32, u32) {
+    line_feeds_and_delimiters_by_words(bytes, delimiter)
+}
+
+/// `line_feeds_and_delimiters` eight bytes at a time, in plain integers
+/// (other processors; and the check of the SSE2 version).
+#[cfg_attr(
+    all(
+        any(target_arch = "x86", target_arch = "x86_64"),
+        target_feature = "sse2"
+    ),
+    allow(dead_code)
+)]
+fn line_feeds_and_delimiters_by_words(bytes: &[u8; 16], delimiter: u8) -> (u32, u32) {
+    // The top bit of each byte's lane (as `bytes_equal` sets it), one bit
+    // per byte: the multiplication gathers the eight bits into the top byte.
+    fn gather(lanes: u64) -> u32 {
+        ((lanes >> 7).wrapping_mul(0x0102_0408_1020_4080) >> 56) as u32
+    }
+    let (low, high) = halves(bytes);
+    let (low, high) = (u64::from_le_bytes(low), u64::from_le_bytes(high));
+    let line_feeds = u64::from_ne_bytes([b'\n'; 8]);
+    let delimiters = u64::from_ne_bytes([delimiter; 8]);
+    let mask =
+        |pattern: u64| gather(bytes_equal(low, pattern)) | gather(bytes_equal(high, pattern)) << 8;
+    (mask(line_feeds), mask(delimiters))
+}
+
+fn halves(bytes: &[u8; 16]) -> ([u8; 8], [u8; 8]) {
+    let (low, high) = bytes.split_at(8);
+    (
+        low.try_into().unwrap_or_default(),
+        high.try_into().unwrap_or_default(),
+    )
+}
+
 /// Where the first quote in `text` at or after `from` is, else its length.
 fn find_quote(text: &str, from: usize) -> usize {
     text.as_bytes()
@@ -355,7 +417,7 @@ fn find_quote(text: &str, from: usize) -> usize {
 }
 
 /// Find the first line of `text` and, if it has no quote, where its cells
-/// end: eight bytes at a time, each compared with the line feed and the
+/// end: sixteen bytes at a time, each compared with the line feed and the
 /// delimiter at once. The first `quote_free` bytes of `text` are known to
 /// hold no quote (quotes are rare, and found once per block). `cells` gets
 /// (start, end) of each cell of a finished line without quotes.
@@ -365,50 +427,48 @@ fn split_plain_line(
     quote_free: usize,
     cells: &mut Vec<(usize, usize)>,
 ) -> Line {
-    let line_feeds = u64::from_ne_bytes([b'\n'; 8]);
-    let delimiters = u64::from_ne_bytes([delimiter; 8]);
+    // Offsets stay below the text's length, so no addition here wraps.
     let mut cell_start = 0usize;
-    let mut at_cell = |at: usize, byte: u8, cells: &mut Vec<(usize, usize)>| -> Option<Line> {
-        if byte == b'\n' {
-            if at > quote_free {
-                return Some(Line::Quoted);
-            }
-            cells.push((cell_start, at));
-            Some(Line::Ends(at))
-        } else if byte == delimiter {
-            cells.push((cell_start, at));
-            cell_start = at.saturating_add(1);
-            None
-        } else {
-            None
-        }
-    };
-    let mut words = text.chunks_exact(8);
+    let mut blocks = text.chunks_exact(16);
     let mut offset = 0usize;
-    for word_bytes in words.by_ref() {
-        let Ok(bytes) = <[u8; 8]>::try_from(word_bytes) else {
+    for block in blocks.by_ref() {
+        let Ok(block) = <&[u8; 16]>::try_from(block) else {
             break;
         };
-        let word = u64::from_le_bytes(bytes);
-        let mut hits = bytes_equal(word, line_feeds) | bytes_equal(word, delimiters);
-        while hits != 0 {
-            let lane = (hits.trailing_zeros() / 8) as usize;
-            hits &= hits.wrapping_sub(1);
-            let byte = bytes.get(lane).copied().unwrap_or(0);
-            if let Some(found) = at_cell(offset.saturating_add(lane), byte, cells) {
-                return found;
+        let (line_feeds, splits) = line_feeds_and_delimiters(block, delimiter);
+        if line_feeds != 0 {
+            // The line ends in this block: its delimiters before the line
+            // feed end cells of this line.
+            let lane = line_feeds.trailing_zeros();
+            let at = offset.wrapping_add(lane as usize);
+            if at > quote_free {
+                return Line::Quoted;
             }
+            let before = !u32::MAX.wrapping_shl(lane);
+            end_cells(splits & before, offset, &mut cell_start, cells);
+            cells.push((cell_start, at));
+            return Line::Ends(at);
         }
-        offset = offset.saturating_add(8);
+        end_cells(splits, offset, &mut cell_start, cells);
+        offset = offset.wrapping_add(16);
         // No line feed yet, and the quote is behind: the line has a quote
         // (in a file that quotes every cell, at once).
         if offset > quote_free {
             return Line::Quoted;
         }
     }
-    for (lane, byte) in words.remainder().iter().enumerate() {
-        if let Some(found) = at_cell(offset.saturating_add(lane), *byte, cells) {
-            return found;
+    for (lane, byte) in blocks.remainder().iter().enumerate() {
+        let at = offset.wrapping_add(lane);
+        if *byte == b'\n' {
+            if at > quote_free {
+                return Line::Quoted;
+            }
+            cells.push((cell_start, at));
+            return Line::Ends(at);
+        }
+        if *byte == delimiter {
+            cells.push((cell_start, at));
+            cell_start = at.wrapping_add(1);
         }
     }
     if quote_free < text.len() {
@@ -418,6 +478,22 @@ fn split_plain_line(
     // line's end.
     cells.push((cell_start, text.len()));
     Line::Unfinished
+}
+
+/// End a cell at each delimiter whose bit is set in `splits`, for the
+/// block of text at `offset`.
+fn end_cells(
+    mut splits: u32,
+    offset: usize,
+    cell_start: &mut usize,
+    cells: &mut Vec<(usize, usize)>,
+) {
+    while splits != 0 {
+        let at = offset.wrapping_add(splits.trailing_zeros() as usize);
+        splits &= splits.wrapping_sub(1);
+        cells.push((*cell_start, at));
+        *cell_start = at.wrapping_add(1);
+    }
 }
 
 /// Text whose lines end in a carriage return alone, with each line end
@@ -623,6 +699,23 @@ mod tests {
                 let line_feeds = before.iter().filter(|b| **b == b'\n').count() as u64;
                 proptest::prop_assert_eq!(*line, line_feeds + 1);
             }
+        }
+    }
+
+    proptest::proptest! {
+        /// The masks of line feeds and delimiters are those bytes, on
+        /// every processor: the SSE2 version (on x86-64) and the plain one.
+        #[test]
+        fn masks_mark_exactly_line_feeds_and_delimiters(
+            bytes in proptest::array::uniform16(proptest::sample::select(vec![b'\n', b',', b';', b'\t', b'a', b'"', 0, 0x80, 0xFF, 0x8A, 0x2C | 0x80])),
+            delimiter in proptest::sample::select(vec![b',', b';', b'\t', 0xFF]),
+        ) {
+            let mask = |wanted: u8| {
+                bytes.iter().enumerate().filter(|(_, b)| **b == wanted).map(|(i, _)| 1u32 << i).sum::<u32>()
+            };
+            let expected = (mask(b'\n'), mask(delimiter));
+            proptest::prop_assert_eq!(line_feeds_and_delimiters(&bytes, delimiter), expected);
+            proptest::prop_assert_eq!(line_feeds_and_delimiters_by_words(&bytes, delimiter), expected);
         }
     }
 
