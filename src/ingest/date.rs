@@ -125,10 +125,85 @@ pub fn parse_date_time(
     text: &str,
     order: Option<DateOrder>,
 ) -> Result<(NaiveDate, Option<chrono::NaiveTime>), DateProblem> {
-    let date = parse_date(text, order)?;
+    Ok((parse_date(text, order)?, time_after_date(text)))
+}
+
+/// The time of day in a cell that holds a date.
+fn time_after_date(text: &str) -> Option<chrono::NaiveTime> {
     let text = text.trim();
-    let time = usual_time_of_day(text.as_bytes()).unwrap_or_else(|| time_of_day(text));
-    Ok((date, time))
+    usual_time_of_day(text.as_bytes()).unwrap_or_else(|| time_of_day(text))
+}
+
+/// ISO dates already read, by their ten bytes: the dates of a file repeat
+/// a few hundred days over millions of rows, and finding one here costs a
+/// fraction of reading its digits and making a `NaiveDate` again. One per
+/// file being read; what it gives is always what `parse_date` gives.
+pub struct DayMemo {
+    /// `YYYY-MM-` and `DD` as read from the text, and the day they name
+    /// (zeros in a slot never used: no date starts with a zero byte).
+    slots: Box<[std::cell::Cell<(u64, u16, NaiveDate)>]>,
+}
+
+impl Default for DayMemo {
+    fn default() -> DayMemo {
+        DayMemo {
+            slots: (0..Self::SLOTS)
+                .map(|_| std::cell::Cell::new((0, 0, NaiveDate::MIN)))
+                .collect(),
+        }
+    }
+}
+
+impl DayMemo {
+    /// A power of two, for the index; the days of some years (several
+    /// date columns of a file share the memo) fit with few collisions, in
+    /// 64 KiB.
+    const SLOTS: usize = 4096;
+
+    /// `parse_date`, remembering ISO dates.
+    pub fn parse_date(
+        &self,
+        text: &str,
+        order: Option<DateOrder>,
+    ) -> Result<NaiveDate, DateProblem> {
+        let bytes = super::reader::trim(text).as_bytes();
+        let Some((head, tail)) = bytes.split_first_chunk::<10>() else {
+            return parse_date(text, order);
+        };
+        let (word, pair) = head.split_at(8);
+        let word = u64::from_le_bytes(word.try_into().unwrap_or_default());
+        let pair = u16::from_le_bytes(pair.try_into().unwrap_or_default());
+        // Multiply and keep the top bits: every byte of the key moves them.
+        let mixed = (word ^ u64::from(pair)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        let index = (mixed >> 52) as usize;
+        let Some(slot) = self.slots.get(index) else {
+            return parse_date(text, order);
+        };
+        let (known_word, known_pair, day) = slot.get();
+        // A remembered head was an ISO date; with a digit after it, the
+        // text is not one (nor, then, the same date).
+        if known_word == word && known_pair == pair && !tail.first().is_some_and(u8::is_ascii_digit)
+        {
+            check_time_tail(tail)?;
+            return Ok(day);
+        }
+        let parsed = parse_date(text, order);
+        if let Ok(day) = parsed
+            && iso_ymd(bytes).is_some()
+        {
+            slot.set((word, pair, day));
+        }
+        parsed
+    }
+
+    /// `parse_date_time`, remembering ISO dates.
+    pub fn parse_date_time(
+        &self,
+        text: &str,
+        order: Option<DateOrder>,
+    ) -> Result<(NaiveDate, Option<chrono::NaiveTime>), DateProblem> {
+        Ok((self.parse_date(text, order)?, time_after_date(text)))
+    }
 }
 
 /// `time_of_day` of the usual `2026-10-03 10:00` and `2026-10-03T10:00:00`
@@ -549,6 +624,44 @@ mod tests {
             "20261003 10:00",
         ] {
             assert_eq!(usual_time_of_day(text.as_bytes()), None, "{text:?}");
+        }
+    }
+
+    #[test]
+    fn remembered_days_are_the_days_parse_date_gives() {
+        // More distinct days than the memo has slots (so slots are taken
+        // over), each read three times and in several shapes, mixed with
+        // texts that start like a date but are not one, or not ISO.
+        let memo = DayMemo::default();
+        let mut texts = Vec::new();
+        // 10 years x 14 months x 33 days: more heads than slots.
+        for year in [0, 1600, 1900, 1999, 2000, 2024, 2025, 2100, 2400, 9999] {
+            for month in 0..=13 {
+                for day in 0..=32 {
+                    texts.push(format!("{year}-{month:02}-{day:02}"));
+                    texts.push(format!("{year}-{month:02}-{day:02} 10:30"));
+                    texts.push(format!("{year}-{month:02}-{day:02}T25:00"));
+                    texts.push(format!("{year}-{month:02}-{day:02}7"));
+                    texts.push(format!(" {year}-{month:02}-{day:02}x"));
+                    texts.push(format!("{day:02}/{month:02}/{year}"));
+                }
+            }
+        }
+        for round in 0..3 {
+            for text in &texts {
+                for order in [None, Some(DateOrder::Dmy), Some(DateOrder::Mdy)] {
+                    assert_eq!(
+                        memo.parse_date(text, order),
+                        parse_date(text, order),
+                        "{text:?}, round {round}"
+                    );
+                }
+                assert_eq!(
+                    memo.parse_date_time(text, Some(DateOrder::Dmy)),
+                    parse_date_time(text, Some(DateOrder::Dmy)),
+                    "{text:?}"
+                );
+            }
         }
     }
 

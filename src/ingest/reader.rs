@@ -9,7 +9,7 @@ use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
 use super::columns::{Headers, Kind};
-use super::date::{DateOrder, OrderEvidence, order_evidence, parse_date, parse_date_time};
+use super::date::{DateOrder, DayMemo, OrderEvidence, order_evidence};
 use super::duration::{DurationUnit, parse_minutes};
 use super::money::{DecimalSeparator, Money, parse_money};
 use super::scan::{Record, ScanError, Scanner};
@@ -153,6 +153,8 @@ pub struct CsvFile {
     pub decimal: DecimalSeparator,
     /// Per column: the day/month order for numeric dates, once settled.
     date_orders: Vec<Option<DateOrder>>,
+    /// The file's ISO dates read so far.
+    days: DayMemo,
     source: Source,
     scanner: Scanner,
     /// A spinner on stderr for large inputs on a terminal.
@@ -248,6 +250,7 @@ impl CsvFile {
         Ok(CsvFile {
             path,
             date_orders: vec![None; headers.raw.len()],
+            days: DayMemo::default(),
             headers,
             header_line,
             header_index,
@@ -580,14 +583,16 @@ impl<'a> Row<'a> {
     pub fn date(&self, column: Option<usize>) -> Result<Option<NaiveDate>, InputError> {
         // The date alone: reading the time of day too would cost a
         // little on every row of a file with millions.
-        self.parse_cell(column, parse_date)
+        self.parse_cell(column, |text, order| self.file.days.parse_date(text, order))
     }
 
     pub fn date_time(
         &self,
         column: Option<usize>,
     ) -> Result<Option<(NaiveDate, Option<chrono::NaiveTime>)>, InputError> {
-        self.parse_cell(column, parse_date_time)
+        self.parse_cell(column, |text, order| {
+            self.file.days.parse_date_time(text, order)
+        })
     }
 
     /// A date cell through `parse`, in the column's day/month order; a
