@@ -212,8 +212,10 @@ pub fn build(
             );
         }
     };
+    // Judging 256 clients takes a millisecond or two, far more than
+    // starting a thread.
     let threads = std::thread::available_parallelism().map_or(1, usize::from);
-    if threads > 1 && clients.len() >= 4096 {
+    if threads > 1 && clients.len() >= 256 {
         let judge = &judge;
         let part_size = clients.len().div_ceil(threads);
         std::thread::scope(|scope| {

@@ -354,19 +354,28 @@ pub fn write(report: &Report, out: &mut dyn std::io::Write) -> anyhow::Result<()
     Ok(())
 }
 
-/// Clients per block: big enough that a thread per block costs nothing
-/// next to rendering it, small enough that the blocks in flight stay a
-/// few megabytes.
+/// Clients per block at most: small enough that the blocks in flight stay
+/// a few megabytes.
 const BLOCK: usize = 2048;
 
-/// `BLOCK`, or `CLIENTFIT_JSON_BLOCK` (tests make blocks small, to check
+/// Clients per block at least: rendering this many takes a millisecond or
+/// two, far more than starting a thread for them.
+const MIN_BLOCK: usize = 128;
+
+/// Clients per block: one block per thread for a report of a few thousand
+/// clients (so a small report is not rendered on one core alone), `BLOCK`
+/// beyond; or `CLIENTFIT_JSON_BLOCK` (tests make blocks small, to check
 /// that how the clients are cut into blocks never shows in the output).
-fn block_size() -> usize {
+fn block_size(clients: usize, threads: usize) -> usize {
     std::env::var("CLIENTFIT_JSON_BLOCK")
         .ok()
         .and_then(|value| value.parse::<usize>().ok())
         .filter(|size| *size > 0)
-        .unwrap_or(BLOCK)
+        .unwrap_or_else(|| usual_block_size(clients, threads))
+}
+
+fn usual_block_size(clients: usize, threads: usize) -> usize {
+    clients.div_ceil(threads.max(1)).clamp(MIN_BLOCK, BLOCK)
 }
 
 /// The `clients` array, as the pretty printer would write it two levels
@@ -424,7 +433,7 @@ fn write_clients(report: &Report, out: &mut dyn std::io::Write) -> anyhow::Resul
     let threads = std::thread::available_parallelism().map_or(1, usize::from);
     out.write_all(b"[")?;
     let mut first = true;
-    let block = block_size();
+    let block = block_size(shown.len(), threads);
     for round in shown.chunks(block.saturating_mul(threads)) {
         let blocks: Vec<serde_json::Result<Vec<u8>>> = std::thread::scope(|scope| {
             let mut pieces = round.chunks(block);
@@ -455,6 +464,17 @@ fn write_clients(report: &Report, out: &mut dyn std::io::Write) -> anyhow::Resul
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn small_reports_are_cut_into_a_block_per_thread() {
+        // 1,000 clients on 2 threads: 500 each; too few to be worth a
+        // thread: one block of at least MIN_BLOCK; many: BLOCK at most.
+        assert_eq!(usual_block_size(1000, 2), 500);
+        assert_eq!(usual_block_size(1001, 2), 501);
+        assert_eq!(usual_block_size(100, 2), MIN_BLOCK);
+        assert_eq!(usual_block_size(100_000, 2), BLOCK);
+        assert_eq!(usual_block_size(1000, 0), 1000);
+    }
 
     #[test]
     fn money_text_is_decimal_to_string_at_two_places() {
