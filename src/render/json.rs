@@ -9,6 +9,7 @@ use rust_decimal::Decimal;
 use serde::Serialize;
 
 use super::{cents, round_to};
+#[cfg(test)]
 use crate::assess::{Flag, Guard, Verdict};
 use crate::report::{ClientReport, Report};
 
@@ -49,27 +50,20 @@ fn two_decimals(value: Decimal, buffer: &mut [u8; 48]) -> Option<&str> {
         return None;
     }
     let mantissa = value.mantissa();
-    // Digits from the right: cents, the point, at least one whole digit.
-    // (64-bit division by 10 compiles to a multiplication; amounts beyond
-    // 1.8 × 10^17 cents take the general path.)
-    let mut magnitude = u64::try_from(mantissa.unsigned_abs()).ok()?;
-    let mut at = buffer.len();
-    let mut digits = 0;
-    while digits < 3 || magnitude > 0 {
-        if digits == 2 {
-            at -= 1;
-            buffer[at] = b'.';
-        }
-        at -= 1;
-        buffer[at] = b'0' + (magnitude % 10) as u8;
-        magnitude /= 10;
-        digits += 1;
-    }
-    if mantissa < 0 {
-        at -= 1;
-        buffer[at] = b'-';
-    }
-    std::str::from_utf8(&buffer[at..]).ok()
+    // Amounts beyond 1.8 × 10^17 cents take the general path.
+    let magnitude = u64::try_from(mantissa.unsigned_abs()).ok()?;
+    let mut whole = itoa::Buffer::new();
+    let whole = whole.format(magnitude / 100).as_bytes();
+    let cents = (magnitude % 100) as u8;
+    let sign: &[u8] = if mantissa < 0 { b"-" } else { b"" };
+    let length = sign.len() + whole.len() + 3;
+    let text = buffer.get_mut(..length)?;
+    let (start, digits) = text.split_at_mut(sign.len());
+    start.copy_from_slice(sign);
+    let (units, fraction) = digits.split_at_mut(whole.len());
+    units.copy_from_slice(whole);
+    fraction.copy_from_slice(&[b'.', b'0' + cents / 10, b'0' + cents % 10]);
+    std::str::from_utf8(text).ok()
 }
 
 fn ratio(value: Option<f64>) -> Option<f64> {
@@ -106,6 +100,9 @@ struct PeriodJson {
     days: i64,
 }
 
+/// A client as the derive writes it: the reference `write_client` is held
+/// to in tests.
+#[cfg(test)]
 #[derive(Serialize)]
 struct ClientJson<'a> {
     rank: usize,
@@ -161,6 +158,7 @@ struct ClientJson<'a> {
 
 /// The guard, without the revenue share (it is the client's own
 /// `revenue_share`, and each metric name appears once per client).
+#[cfg(test)]
 #[derive(Serialize)]
 struct GuardJson<'a> {
     ids: &'a [crate::assess::GuardId],
@@ -206,6 +204,7 @@ fn quantity(value: Decimal) -> f64 {
     round_to(super::ratio_of(value, Decimal::ONE), 2)
 }
 
+#[cfg(test)]
 fn client(c: &ClientReport) -> ClientJson<'_> {
     let m = &c.metrics;
     let guard = c.assessment.guard.as_ref().map(|g: &Guard| GuardJson {
@@ -388,47 +387,12 @@ fn write_clients(report: &Report, out: &mut dyn std::io::Write) -> anyhow::Resul
         out.write_all(b"[]")?;
         return Ok(());
     }
-    // A block is rendered as `{"c": [clients]}` by the pretty printer,
-    // which puts its clients at the depth they have in the document; the
-    // wrapper's own first and last lines are cut off. What is left is each
-    // client after `,\n    ` (the first after `\n    `, so a comma goes
-    // first), as the document has them.
-    const OPEN: &[u8] = b"{\n  \"c\": [";
-    const CLOSE: &[u8] = b"\n  ]\n}";
-    struct Clients<'a>(&'a [&'a ClientReport]);
-    impl Serialize for Clients<'_> {
-        fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-            use serde::ser::SerializeSeq;
-            let mut clients = serializer.serialize_seq(Some(self.0.len()))?;
-            for client_report in self.0 {
-                clients.serialize_element(&client(client_report))?;
-            }
-            clients.end()
-        }
-    }
-    #[derive(Serialize)]
-    struct Wrapper<'a> {
-        c: Clients<'a>,
-    }
     let render_block = |block: &[&ClientReport]| -> serde_json::Result<Vec<u8>> {
         let mut text = Vec::with_capacity(block.len() * 3 * 1024);
-        text.push(b',');
-        serde_json::to_writer_pretty(&mut text, &Wrapper { c: Clients(block) })?;
-        // Cannot fail for a block of one client or more: the printer wrote
-        // both ends of the wrapper.
-        match text
-            .get(1..)
-            .is_some_and(|rendered| rendered.starts_with(OPEN) && rendered.ends_with(CLOSE))
-        {
-            true => {
-                text.truncate(text.len().saturating_sub(CLOSE.len()));
-                text.drain(1..OPEN.len().saturating_add(1));
-                Ok(text)
-            }
-            false => Err(serde::ser::Error::custom(
-                "the JSON of a block of clients has an unexpected shape",
-            )),
+        for client in block {
+            write_client(&mut text, client)?;
         }
+        Ok(text)
     };
     let threads = std::thread::available_parallelism().map_or(1, usize::from);
     out.write_all(b"[")?;
@@ -461,9 +425,419 @@ fn write_clients(report: &Report, out: &mut dyn std::io::Write) -> anyhow::Resul
     Ok(())
 }
 
+/// One client as the pretty printer writes it in the `clients` array, after
+/// the `,` that separates it from the one before: `,\n    {…}`. Written
+/// field by field rather than through serde_json's `Serialize`, which
+/// escaped and indented each of some fifty keys anew (three quarters of
+/// the cost of a client). Values still go through serde_json where it has
+/// rules of its own: strings (escaping), numbers and floats (`null` for
+/// NaN), names of enums. `client_json_is_what_serde_writes` holds the
+/// bytes to serde_json's own rendering of the same fields.
+fn write_client(out: &mut Vec<u8>, c: &ClientReport) -> serde_json::Result<()> {
+    let m = &c.metrics;
+    out.extend_from_slice(b",\n    ");
+    let mut client = Object::open(out, 2);
+    serde_json::to_writer(client.key("rank"), &c.rank)?;
+    string(client.key("client"), &c.name);
+    string(client.key("key"), &c.key);
+    optional_string(client.key("owner"), c.owner.as_deref());
+    optional_string(client.key("segment"), c.segment.as_deref());
+    serde_json::to_writer(client.key("strategic"), &c.strategic)?;
+    for (key, value) in [
+        ("revenue", m.revenue),
+        ("bad_debt", m.bad_debt),
+        ("discounts", m.discounts),
+        ("support_cost", m.support_cost),
+        ("meeting_cost", m.meeting_cost),
+        ("no_show_cost", m.no_show_cost),
+        ("collection_cost", m.collection_cost),
+        ("delivery_cost", m.delivery_cost),
+        ("cost_to_serve", m.cost_to_serve),
+        ("profit", m.profit),
+    ] {
+        money(client.key(key), value);
+    }
+    serde_json::to_writer(client.key("margin"), &ratio(m.margin))?;
+    match m.effective_hourly {
+        Some(value) => money(client.key("effective_hourly"), value),
+        None => client.key("effective_hourly").extend_from_slice(b"null"),
+    }
+    serde_json::to_writer(client.key("hours_to_serve"), &quantity(m.hours_to_serve))?;
+    serde_json::to_writer(client.key("invoices_due"), &m.invoices_due)?;
+    serde_json::to_writer(client.key("late_invoices"), &m.late_invoices)?;
+    serde_json::to_writer(client.key("late_share"), &ratio(m.late_share))?;
+    serde_json::to_writer(client.key("avg_days_late"), &days(m.avg_days_late))?;
+    for (key, value) in [
+        ("outstanding", m.outstanding),
+        ("current", m.current),
+        ("d1_30", m.d1_30),
+        ("d31_60", m.d31_60),
+        ("d61_90", m.d61_90),
+        ("d90_plus", m.d90_plus),
+        ("overdue", m.overdue),
+    ] {
+        money(client.key(key), value);
+    }
+    serde_json::to_writer(client.key("dso"), &days(m.dso))?;
+    serde_json::to_writer(client.key("tickets"), &m.tickets)?;
+    serde_json::to_writer(client.key("ticket_minutes"), &quantity(m.ticket_minutes))?;
+    for (key, value) in [
+        ("scope_changes", m.scope_changes),
+        ("escalations", m.escalations),
+        ("abusive_tickets", m.abusive_tickets),
+        ("scheduled", m.scheduled),
+        ("attended", m.attended),
+        ("no_shows", m.no_shows),
+        ("cancelled", m.cancelled),
+    ] {
+        serde_json::to_writer(client.key(key), &value)?;
+    }
+    for (key, value) in [
+        ("no_show_rate", m.no_show_rate),
+        ("revenue_share", m.revenue_share),
+        ("ticket_share", m.ticket_share),
+    ] {
+        serde_json::to_writer(client.key(key), &ratio(value))?;
+    }
+    let assessment = &c.assessment;
+    let mut flags = Array::open(client.key("flags"), 3);
+    for flag in &assessment.flags {
+        let mut object = Object::open(flags.element(), 4);
+        serde_json::to_writer(object.key("id"), &flag.id)?;
+        serde_json::to_writer(object.key("severity"), &flag.severity)?;
+        string(object.key("detail"), &flag.detail);
+        object.close();
+    }
+    flags.close();
+    serde_json::to_writer(client.key("verdict"), &assessment.verdict)?;
+    match &assessment.guard {
+        Some(guard) => {
+            let mut object = Object::open(client.key("guard"), 3);
+            let mut ids = Array::open(object.key("ids"), 4);
+            for id in &guard.ids {
+                serde_json::to_writer(ids.element(), id)?;
+            }
+            ids.close();
+            serde_json::to_writer(object.key("held_from"), &guard.held_from)?;
+            object.close();
+        }
+        None => client.key("guard").extend_from_slice(b"null"),
+    }
+    let mut reasons = Array::open(client.key("reasons"), 3);
+    for reason in &assessment.reasons {
+        string(reasons.element(), reason);
+    }
+    reasons.close();
+    let mut actions = Array::open(client.key("actions"), 3);
+    for action in &assessment.actions {
+        string(actions.element(), action);
+    }
+    actions.close();
+    serde_json::to_writer(client.key("quadrant"), &c.quadrant)?;
+    client.close();
+    Ok(())
+}
+
+/// A line break and the pretty printer's indent for `depth` (two spaces a level).
+fn line_at(out: &mut Vec<u8>, depth: usize) {
+    const SPACES: &[u8] = b"                                ";
+    out.push(b'\n');
+    out.extend_from_slice(SPACES.get(..depth.saturating_mul(2)).unwrap_or(SPACES));
+}
+
+/// An object being written, as the pretty printer lays it out at `depth`.
+struct Object<'o> {
+    out: &'o mut Vec<u8>,
+    depth: usize,
+    empty: bool,
+}
+
+impl<'o> Object<'o> {
+    fn open(out: &'o mut Vec<u8>, depth: usize) -> Object<'o> {
+        out.push(b'{');
+        Object {
+            out,
+            depth,
+            empty: true,
+        }
+    }
+
+    /// Start the field `key` (a plain name, nothing to escape); its value
+    /// is written to what this returns.
+    fn key(&mut self, key: &str) -> &mut Vec<u8> {
+        if !self.empty {
+            self.out.push(b',');
+        }
+        self.empty = false;
+        line_at(self.out, self.depth.saturating_add(1));
+        self.out.push(b'"');
+        self.out.extend_from_slice(key.as_bytes());
+        self.out.extend_from_slice(b"\": ");
+        self.out
+    }
+
+    fn close(self) {
+        if !self.empty {
+            line_at(self.out, self.depth);
+        }
+        self.out.push(b'}');
+    }
+}
+
+/// An array being written at `depth`: `[]` when empty, else one element a line.
+struct Array<'o> {
+    out: &'o mut Vec<u8>,
+    depth: usize,
+    empty: bool,
+}
+
+impl<'o> Array<'o> {
+    fn open(out: &'o mut Vec<u8>, depth: usize) -> Array<'o> {
+        out.push(b'[');
+        Array {
+            out,
+            depth,
+            empty: true,
+        }
+    }
+
+    fn element(&mut self) -> &mut Vec<u8> {
+        if !self.empty {
+            self.out.push(b',');
+        }
+        self.empty = false;
+        line_at(self.out, self.depth.saturating_add(1));
+        self.out
+    }
+
+    fn close(self) {
+        if !self.empty {
+            line_at(self.out, self.depth);
+        }
+        self.out.push(b']');
+    }
+}
+
+/// `text` as serde_json writes a string: quotes, backslashes and control
+/// characters escaped, everything else as it is. Nearly every string needs
+/// no escape and is copied whole, sixteen bytes checked at a time, where
+/// serde_json looks each byte up in a table.
+fn string(out: &mut Vec<u8>, text: &str) {
+    let needs_escape = |bytes: &[u8]| {
+        bytes.iter().fold(false, |found, &byte| {
+            found | (byte < 0x20) | (byte == b'"') | (byte == b'\\')
+        })
+    };
+    let mut blocks = text.as_bytes().chunks_exact(16);
+    let plain = !blocks.by_ref().any(needs_escape) && !needs_escape(blocks.remainder());
+    if plain {
+        out.push(b'"');
+        out.extend_from_slice(text.as_bytes());
+        out.push(b'"');
+    } else {
+        // Cannot fail: a string into memory.
+        let _ = serde_json::to_writer(out, text);
+    }
+}
+
+fn optional_string(out: &mut Vec<u8>, text: Option<&str>) {
+    match text {
+        Some(text) => string(out, text),
+        None => out.extend_from_slice(b"null"),
+    }
+}
+
+/// `Money(value)` as it serializes: rounded to cents, written as a number.
+fn money(out: &mut Vec<u8>, value: Decimal) {
+    let rounded = cents(value);
+    let mantissa = rounded.mantissa();
+    // The text of `two_decimals`, written in place.
+    match u64::try_from(mantissa.unsigned_abs()) {
+        Ok(magnitude) if rounded.scale() == 2 => {
+            if mantissa < 0 {
+                out.push(b'-');
+            }
+            out.extend_from_slice(itoa::Buffer::new().format(magnitude / 100).as_bytes());
+            let cents = (magnitude % 100) as u8;
+            out.extend_from_slice(&[b'.', b'0' + cents / 10, b'0' + cents % 10]);
+        }
+        _ => out.extend_from_slice(rounded.to_string().as_bytes()),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// `client` inside a block of the pretty printer, cut as the document
+    /// has it: `,\n    {…}`.
+    fn as_serde_writes_it(report: &ClientReport) -> String {
+        #[derive(Serialize)]
+        struct Wrapper<'a> {
+            c: [ClientJson<'a>; 1],
+        }
+        let text = serde_json::to_string_pretty(&Wrapper {
+            c: [client(report)],
+        })
+        .unwrap();
+        let inner = text
+            .strip_prefix("{\n  \"c\": [")
+            .and_then(|rest| rest.strip_suffix("\n  ]\n}"))
+            .unwrap();
+        format!(",{inner}")
+    }
+
+    #[test]
+    fn client_json_is_what_serde_writes() {
+        use crate::assess::{Assessment, FlagId, GuardId, Severity};
+        use crate::report::Quadrant;
+        let metrics =
+            |money: Decimal, ratio: Option<f64>, count: u64| crate::aggregate::ClientMetrics {
+                client: crate::ingest::identity::ClientId(0),
+                revenue: money,
+                bad_debt: -money,
+                discounts: money / Decimal::from(7),
+                support_cost: Decimal::new(820_000, 2),
+                meeting_cost: Decimal::new(15_525, 3),
+                no_show_cost: Decimal::ZERO,
+                collection_cost: Decimal::new(-5, 3),
+                delivery_cost: Decimal::new(42, 0),
+                cost_to_serve: money * Decimal::new(3, 1),
+                profit: Decimal::MAX,
+                margin: ratio,
+                effective_hourly: ratio.map(|_| money),
+                hours_to_serve: Decimal::new(15_966_667, 5),
+                invoices_due: count,
+                late_invoices: count / 2,
+                late_share: ratio.map(|r| r / 3.0),
+                avg_days_late: ratio.map(|r| r * 100.0),
+                outstanding: money,
+                current: Decimal::MIN,
+                d1_30: Decimal::new(5, 2),
+                d31_60: Decimal::new(-5, 2),
+                d61_90: Decimal::new(125, 3),
+                d90_plus: Decimal::new(135, 3),
+                overdue: Decimal::new(-1, 1),
+                dso: ratio,
+                tickets: count,
+                ticket_minutes: Decimal::new(12_345, 1),
+                scope_changes: u64::MAX,
+                escalations: 0,
+                abusive_tickets: 1,
+                scheduled: count,
+                attended: count,
+                no_shows: 0,
+                cancelled: 3,
+                no_show_rate: ratio,
+                revenue_share: ratio.map(|r| -r),
+                ticket_share: ratio,
+            };
+        let flag = |id: FlagId, detail: &str| crate::assess::Flag {
+            id,
+            severity: if id == FlagId::BadDebt {
+                Severity::Severe
+            } else {
+                Severity::Warn
+            },
+            detail: detail.to_string(),
+        };
+        let names = [
+            "Client 000412 Ltd",
+            "",
+            "Acme, \"the\" Inc.\\ \u{1}\u{1f}\n\t",
+            "Café Zoë 東京 🎉 and a name longer than sixteen bytes with a \" late",
+            "\u{7f}\u{80}",
+        ];
+        let mut checked = 0;
+        for (index, name) in names.iter().enumerate() {
+            for ratio in [
+                None,
+                Some(0.0),
+                Some(0.98765),
+                Some(-2.5),
+                Some(f64::NAN),
+                Some(f64::INFINITY),
+                Some(1e-7),
+            ] {
+                for money in [
+                    Decimal::ZERO,
+                    Decimal::new(86_085_746, 2),
+                    Decimal::new(-1, 0),
+                    Decimal::new(1, 28),
+                    Decimal::MAX / Decimal::from(3),
+                ] {
+                    let flags = match index % 3 {
+                        0 => vec![],
+                        1 => vec![flag(FlagId::LatePayer, name)],
+                        _ => vec![
+                            flag(FlagId::BadDebt, "12,345.00 written off"),
+                            flag(FlagId::Abusive, name),
+                        ],
+                    };
+                    let guard = match index % 4 {
+                        0 => None,
+                        1 => Some(crate::assess::Guard {
+                            ids: vec![],
+                            held_from: None,
+                        }),
+                        2 => Some(crate::assess::Guard {
+                            ids: vec![GuardId::Strategic],
+                            held_from: Some(Verdict::Fire),
+                        }),
+                        _ => Some(crate::assess::Guard {
+                            ids: vec![GuardId::Strategic, GuardId::Concentration],
+                            held_from: Some(Verdict::Refer),
+                        }),
+                    };
+                    let report = ClientReport {
+                        rank: index * 1000,
+                        name: name.to_string(),
+                        key: name.to_lowercase(),
+                        owner: (index % 2 == 0).then(|| name.to_string()),
+                        segment: (index % 2 == 1).then(|| "Enterprise \"A\"".to_string()),
+                        strategic: index % 2 == 0,
+                        metrics: metrics(money, ratio, index as u64 * 7),
+                        assessment: Assessment {
+                            flags,
+                            verdict: [
+                                Verdict::Keep,
+                                Verdict::Fire,
+                                Verdict::Refer,
+                                Verdict::Restructure,
+                            ][index % 4],
+                            guard,
+                            reasons: (0..index).map(|n| format!("reason {n}: {name}")).collect(),
+                            actions: (0..index % 3)
+                                .map(|n| {
+                                    std::sync::Arc::from(format!("action {n} \"now\"").as_str())
+                                })
+                                .collect(),
+                        },
+                        quadrant: Quadrant::ALL[index % 4],
+                    };
+                    let mut ours = Vec::new();
+                    write_client(&mut ours, &report).unwrap();
+                    assert_eq!(
+                        String::from_utf8(ours).unwrap(),
+                        as_serde_writes_it(&report),
+                        "{name:?} {ratio:?} {money}"
+                    );
+                    checked += 1;
+                }
+            }
+        }
+        assert_eq!(checked, 5 * 7 * 5);
+    }
+
+    proptest::proptest! {
+        /// Any text is written as serde_json writes it.
+        #[test]
+        fn strings_are_escaped_as_serde_json_escapes_them(text in "\\PC*|[\\x00-\\x7f]{0,40}") {
+            let mut ours = Vec::new();
+            string(&mut ours, &text);
+            proptest::prop_assert_eq!(ours, serde_json::to_vec(&text).unwrap());
+        }
+    }
 
     #[test]
     fn small_reports_are_cut_into_a_block_per_thread() {

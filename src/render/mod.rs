@@ -167,6 +167,27 @@ pub fn any_guard_held(report: &Report) -> bool {
 
 /// Money rounded half-even to cents, with exactly two decimals.
 pub fn cents(value: Decimal) -> Decimal {
+    // Sums of cents are cents already, and zeros and whole amounts need only
+    // places added: rounding would give the same, at some cost for every
+    // figure of every client.
+    if value.is_zero() {
+        // "-0.00" reads as a loss that is not there.
+        return Decimal::new(0, 2);
+    }
+    match value.scale() {
+        2 => value,
+        // Fewer places: only zeros to add, exactly.
+        0 | 1 => {
+            let mut more_places = value;
+            more_places.rescale(2);
+            more_places
+        }
+        _ => cents_by_rounding(value),
+    }
+}
+
+/// `cents` without its shortcut.
+fn cents_by_rounding(value: Decimal) -> Decimal {
     let mut rounded = value.round_dp_with_strategy(2, RoundingStrategy::MidpointNearestEven);
     rounded.rescale(2);
     // "-0.00" reads as a loss that is not there.
@@ -255,6 +276,36 @@ mod tests {
             cents(Decimal::from_str("-0.001").unwrap()).to_string(),
             "0.00"
         );
+    }
+
+    #[test]
+    fn cents_already_are_their_own_rounding() {
+        let mut values = vec![Decimal::ZERO, Decimal::NEGATIVE_ONE];
+        for mantissa in [
+            1i128,
+            -1,
+            5,
+            99,
+            12_345,
+            -12_345,
+            (1 << 95) - 1,
+            -(1 << 95) + 1,
+        ] {
+            for scale in [0, 1, 2, 3, 28] {
+                values.push(Decimal::from_i128_with_scale(mantissa, scale));
+            }
+        }
+        let mut negative_zero = Decimal::new(0, 2);
+        negative_zero.set_sign_negative(true);
+        values.push(negative_zero);
+        for value in values {
+            let (fast, slow) = (cents(value), cents_by_rounding(value));
+            assert_eq!(
+                (fast.to_string(), fast.scale(), fast.is_sign_negative()),
+                (slow.to_string(), slow.scale(), slow.is_sign_negative()),
+                "{value:?}"
+            );
+        }
     }
 
     #[test]
