@@ -254,62 +254,85 @@ impl Registry {
 /// Spellings up to this many bytes are stored inside the hash table.
 const INLINE_SPELLING: usize = 27;
 
+/// A short spelling as stored and looked up: its bytes, zeros after them,
+/// and its length in the last byte (so "a" and "a\0" differ). Fixed size,
+/// so comparing two is a few word compares, not a call to `memcmp`.
+type SpellingKey = [u8; INLINE_SPELLING + 1];
+
 /// A spelling stored inline: finding it touches one cache line, where a
 /// `String` key would cost a second memory access on every row, and with
 /// a hundred thousand clients those misses were a fifth of the run time.
 #[derive(Debug, Clone)]
 struct InlineSpelling {
-    length: u8,
-    bytes: [u8; INLINE_SPELLING],
+    key: SpellingKey,
     id: ClientId,
 }
 
 /// Raw spelling → client: short ones inline, long ones in a plain map.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 struct SpellingCache {
     short: hashbrown::HashTable<InlineSpelling>,
     long: hashbrown::HashMap<String, ClientId>,
-    hasher: hashbrown::DefaultHashBuilder,
+    /// Random per cache (from the standard random state), so no file can
+    /// choose spellings that all collide.
+    seeds: [u64; 4],
+}
+
+impl Default for SpellingCache {
+    fn default() -> SpellingCache {
+        let random = hashbrown::DefaultHashBuilder::default();
+        SpellingCache {
+            short: hashbrown::HashTable::new(),
+            long: hashbrown::HashMap::new(),
+            seeds: [0u8, 1, 2, 3].map(|n| random.hash_one(n)),
+        }
+    }
+}
+
+fn spelling_key(bytes: &[u8]) -> Option<SpellingKey> {
+    let mut key = [0u8; INLINE_SPELLING + 1];
+    key.get_mut(..bytes.len())?.copy_from_slice(bytes);
+    *key.last_mut()? = u8::try_from(bytes.len()).ok()?;
+    Some(key)
+}
+
+/// The key's 28 bytes as four words, each pair mixed by a folded
+/// multiplication (as foldhash does), seeded.
+fn spelling_hash(seeds: &[u64; 4], key: &SpellingKey) -> u64 {
+    fn folded(a: u64, b: u64) -> u64 {
+        let product = u128::from(a).wrapping_mul(u128::from(b));
+        (product as u64) ^ ((product >> 64) as u64)
+    }
+    let (first, rest) = key.split_at(8);
+    let (second, rest) = rest.split_at(8);
+    let (third, fourth) = rest.split_at(8);
+    let word = |bytes: &[u8]| u64::from_le_bytes(bytes.try_into().unwrap_or_default());
+    let fourth = u64::from(u32::from_le_bytes(fourth.try_into().unwrap_or_default()));
+    let [s0, s1, s2, s3] = *seeds;
+    folded(word(first) ^ s0, word(second) ^ s1) ^ folded(word(third) ^ s2, fourth ^ s3)
 }
 
 impl SpellingCache {
     fn get(&self, name: &str) -> Option<ClientId> {
-        let bytes = name.as_bytes();
-        if bytes.len() > INLINE_SPELLING {
+        let Some(key) = spelling_key(name.as_bytes()) else {
             return self.long.get(name).copied();
-        }
-        let hash = self.hasher.hash_one(bytes);
+        };
         self.short
-            .find(hash, |entry| {
-                entry.bytes.get(..usize::from(entry.length)) == Some(bytes)
-            })
+            .find(spelling_hash(&self.seeds, &key), |entry| entry.key == key)
             .map(|entry| entry.id)
     }
 
     fn insert(&mut self, name: &str, id: ClientId) {
-        let bytes = name.as_bytes();
-        if bytes.len() > INLINE_SPELLING {
+        let Some(key) = spelling_key(name.as_bytes()) else {
             self.long.insert(name.to_string(), id);
             return;
-        }
-        let mut entry = InlineSpelling {
-            length: bytes.len() as u8,
-            bytes: [0; INLINE_SPELLING],
-            id,
         };
-        if let Some(slot) = entry.bytes.get_mut(..bytes.len()) {
-            slot.copy_from_slice(bytes);
-        }
-        let hasher = &self.hasher;
-        self.short
-            .insert_unique(hasher.hash_one(bytes), entry, |entry| {
-                hasher.hash_one(
-                    entry
-                        .bytes
-                        .get(..usize::from(entry.length))
-                        .unwrap_or_default(),
-                )
-            });
+        let seeds = self.seeds;
+        self.short.insert_unique(
+            spelling_hash(&seeds, &key),
+            InlineSpelling { key, id },
+            |entry| spelling_hash(&seeds, &entry.key),
+        );
     }
 }
 
@@ -432,5 +455,20 @@ mod tests {
         assert_eq!(cache.get(""), Some(ClientId(3)));
         assert_eq!(cache.get("a"), None);
         assert_eq!(cache.get(&"a".repeat(INLINE_SPELLING + 2)), None);
+        // A trailing zero byte is part of a spelling, not padding.
+        cache.insert("b\0", ClientId(4));
+        assert_eq!(cache.get("b"), None);
+        assert_eq!(cache.get("b\0"), Some(ClientId(4)));
+        // Many spellings, found again after the table has grown, and only those.
+        for n in 0..20_000u32 {
+            cache.insert(&format!("Client {n:06} Ltd"), ClientId(n + 10));
+        }
+        for n in 0..20_000u32 {
+            assert_eq!(
+                cache.get(&format!("Client {n:06} Ltd")),
+                Some(ClientId(n + 10))
+            );
+            assert_eq!(cache.get(&format!("Client {n:06} Ltd.")), None);
+        }
     }
 }
