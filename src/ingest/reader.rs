@@ -514,6 +514,41 @@ pub fn trim(cell: &str) -> &str {
     }
 }
 
+/// Whether a row is plainly no section or total, as nearly every row is:
+/// its first cell starts with a printable ASCII character (so it is the
+/// first cell with text, and trimming leaves its start as it is) but not
+/// with "total", and so does one of its key cells (so that one has a
+/// value). `false` says nothing: `section_or_total` decides.
+fn plainly_a_row<'a>(
+    first: Option<&'a str>,
+    mut keys: impl Iterator<Item = Option<&'a str>>,
+) -> bool {
+    let starts_printable = |cell: Option<&str>| {
+        cell.and_then(|text| text.as_bytes().first())
+            .is_some_and(u8::is_ascii_graphic)
+    };
+    starts_printable(first)
+        && !first
+            .and_then(|text| text.as_bytes().get(..5))
+            .is_some_and(|start| start.eq_ignore_ascii_case(b"total"))
+        && keys.any(starts_printable)
+}
+
+/// The section-or-total rule on a row's cells and its trimmed key cells.
+fn section_or_total<'a>(
+    cells: impl Iterator<Item = &'a str>,
+    mut keys: impl Iterator<Item = &'a str>,
+) -> bool {
+    let first = cells.map(trim).find(|cell| !cell.is_empty()).unwrap_or("");
+    // Only ASCII letters lower-case to "total", so comparing the first
+    // five bytes is the same test as lower-casing the cell, and free.
+    first
+        .as_bytes()
+        .get(..5)
+        .is_some_and(|start| start.eq_ignore_ascii_case(b"total"))
+        || keys.all(str::is_empty)
+}
+
 /// Add one to a count of rows. Saturating changes nothing: a count goes up
 /// by one per row read, and no input has 2^64 rows.
 pub fn count_row(count: &mut u64) {
@@ -543,21 +578,16 @@ impl<'a> Row<'a> {
     /// A section heading or total row of a report-style export: its first
     /// cell with text starts with "Total", or none of `key_columns` has a value.
     pub fn is_section_or_total(&self, key_columns: &[usize]) -> bool {
-        let first = self
-            .record
-            .iter()
-            .map(trim)
-            .find(|cell| !cell.is_empty())
-            .unwrap_or("");
-        // Only ASCII letters lower-case to "total", so comparing the first
-        // five bytes is the same test as lower-casing the cell, and free.
-        first
-            .as_bytes()
-            .get(..5)
-            .is_some_and(|start| start.eq_ignore_ascii_case(b"total"))
-            || key_columns
+        let cell = |column: &usize| self.record.get(*column);
+        if plainly_a_row(self.record.get(0), key_columns.iter().map(cell)) {
+            return false;
+        }
+        section_or_total(
+            self.record.iter(),
+            key_columns
                 .iter()
-                .all(|column| self.text(Some(*column)).is_empty())
+                .map(|column| cell(column).map_or("", trim)),
+        )
     }
 
     pub fn error(&self, column: usize, problem: impl Into<String>) -> InputError {
@@ -696,6 +726,28 @@ pub fn keep<T>(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    proptest::proptest! {
+        /// The shortcut for plain rows never calls a section or total row
+        /// a plain one.
+        #[test]
+        fn plain_rows_are_no_sections_or_totals(
+            cells in proptest::collection::vec(
+                proptest::sample::select(vec!["", " ", "t", "T", "Total", " total 9", "x", "\u{a0}", "\u{a0}x", "é", "9", "\tTOTAL"]),
+                0..5,
+            ),
+            keys in proptest::collection::vec(0usize..6, 0..3),
+        ) {
+            let key_cells = || keys.iter().map(|column| cells.get(*column).map(|cell| &**cell));
+            let general = section_or_total(
+                cells.iter().copied(),
+                key_cells().map(|cell| cell.map_or("", trim)),
+            );
+            if plainly_a_row(cells.first().copied(), key_cells()) {
+                proptest::prop_assert!(!general, "{:?} {:?}", cells, keys);
+            }
+        }
+    }
 
     #[test]
     fn trim_is_str_trim() {
