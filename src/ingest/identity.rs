@@ -338,6 +338,36 @@ impl SpellingCache {
 
 /// The matching key of a name; `legal_forms` are already keys themselves.
 fn key_words(name: &str, legal_forms: &HashSet<String>) -> String {
+    if name.is_ascii() {
+        return ascii_key_words(name, legal_forms);
+    }
+    key_words_general(name, legal_forms)
+}
+
+/// `key_words` of an ASCII name, a byte at a time: every thread meets
+/// each client's first spelling, and with 100,000 clients the general
+/// path (characters, iterators of lower-case forms) cost a few thousand
+/// instructions each time.
+fn ascii_key_words(name: &str, legal_forms: &HashSet<String>) -> String {
+    let mut cleaned = String::with_capacity(name.len());
+    for byte in name.bytes() {
+        if byte.is_ascii_alphanumeric() {
+            cleaned.push(char::from(byte.to_ascii_lowercase()));
+        } else if char::from(byte).is_whitespace() {
+            // Not `u8::is_ascii_whitespace`: that leaves out the
+            // vertical tab, which `char::is_whitespace` counts.
+            cleaned.push(' ');
+        }
+    }
+    let mut words: Vec<&str> = cleaned.split_ascii_whitespace().collect();
+    while words.len() > 1 && words.last().is_some_and(|word| legal_forms.contains(*word)) {
+        words.pop();
+    }
+    words.join(" ")
+}
+
+/// `key_words` for any name.
+fn key_words_general(name: &str, legal_forms: &HashSet<String>) -> String {
     let mut cleaned = String::with_capacity(name.len());
     for ch in name.chars() {
         if ch.is_alphanumeric() {
@@ -440,6 +470,18 @@ mod tests {
                 })
                 .is_err()
         );
+    }
+
+    proptest::proptest! {
+        /// ASCII names get the key the general path gives them.
+        #[test]
+        fn ascii_keys_are_the_general_keys(name in "[ -~\t\n\x0b\x0c\r]{0,40}|((Ltd|LLC|inc|Co|GmbH|Acme|x1|\\.| |,|\x0b|-)){0,8}") {
+            let legal_forms = registry().legal_forms;
+            proptest::prop_assert_eq!(
+                key_words(&name, &legal_forms),
+                key_words_general(&name, &legal_forms)
+            );
+        }
     }
 
     #[test]
