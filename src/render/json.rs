@@ -26,44 +26,38 @@ impl Serialize for Money {
         // How serde_json (with `arbitrary_precision`) writes a number given
         // as text: its `Number` serializes itself this way, and so does
         // rust_decimal's helper, after formatting the Decimal and parsing
-        // the text back into a `Number` (two allocations a figure, and a
-        // large report has millions of figures). If serde_json ever changed
-        // this, money would come out as an object, and every JSON test
-        // would fail.
+        // the text back into a `Number`. If serde_json ever changed this,
+        // money would come out as an object, and every JSON test would
+        // fail. (The clients' many figures do not come here: `write_client`
+        // writes the same text directly.)
         const NUMBER: &str = "$serde_json::private::Number";
-        let rounded = cents(self.0);
-        let mut buffer = [0u8; 48];
+        let mut text = Vec::with_capacity(24);
+        money(&mut text, self.0);
         let mut number = serializer.serialize_struct(NUMBER, 1)?;
-        match two_decimals(rounded, &mut buffer) {
-            Some(text) => number.serialize_field(NUMBER, text)?,
-            // Beyond 10^26 cents cannot be rescaled to two places.
-            None => number.serialize_field(NUMBER, &rounded.to_string())?,
-        }
+        number.serialize_field(NUMBER, std::str::from_utf8(&text).unwrap_or_default())?;
         number.end()
     }
 }
 
 /// `value` as `Decimal::to_string` writes it when its scale is 2, e.g.
-/// `-1234.50`, `0.05`, into `buffer`: no allocation. `None` at another scale.
-fn two_decimals(value: Decimal, buffer: &mut [u8; 48]) -> Option<&str> {
-    if value.scale() != 2 {
-        return None;
-    }
+/// `-1234.50`, `0.05`, appended to `out` with no formatting machinery;
+/// `false`, and nothing written, at another scale or beyond 1.8 × 10^17
+/// cents.
+fn write_two_decimals(value: Decimal, out: &mut Vec<u8>) -> bool {
     let mantissa = value.mantissa();
-    // Amounts beyond 1.8 × 10^17 cents take the general path.
-    let magnitude = u64::try_from(mantissa.unsigned_abs()).ok()?;
-    let mut whole = itoa::Buffer::new();
-    let whole = whole.format(magnitude / 100).as_bytes();
+    let Ok(magnitude) = u64::try_from(mantissa.unsigned_abs()) else {
+        return false;
+    };
+    if value.scale() != 2 {
+        return false;
+    }
+    if mantissa < 0 {
+        out.push(b'-');
+    }
+    out.extend_from_slice(itoa::Buffer::new().format(magnitude / 100).as_bytes());
     let cents = (magnitude % 100) as u8;
-    let sign: &[u8] = if mantissa < 0 { b"-" } else { b"" };
-    let length = sign.len() + whole.len() + 3;
-    let text = buffer.get_mut(..length)?;
-    let (start, digits) = text.split_at_mut(sign.len());
-    start.copy_from_slice(sign);
-    let (units, fraction) = digits.split_at_mut(whole.len());
-    units.copy_from_slice(whole);
-    fraction.copy_from_slice(&[b'.', b'0' + cents / 10, b'0' + cents % 10]);
-    std::str::from_utf8(text).ok()
+    out.extend_from_slice(&[b'.', b'0' + cents / 10, b'0' + cents % 10]);
+    true
 }
 
 fn ratio(value: Option<f64>) -> Option<f64> {
@@ -650,18 +644,9 @@ fn optional_string(out: &mut Vec<u8>, text: Option<&str>) {
 /// `Money(value)` as it serializes: rounded to cents, written as a number.
 fn money(out: &mut Vec<u8>, value: Decimal) {
     let rounded = cents(value);
-    let mantissa = rounded.mantissa();
-    // The text of `two_decimals`, written in place.
-    match u64::try_from(mantissa.unsigned_abs()) {
-        Ok(magnitude) if rounded.scale() == 2 => {
-            if mantissa < 0 {
-                out.push(b'-');
-            }
-            out.extend_from_slice(itoa::Buffer::new().format(magnitude / 100).as_bytes());
-            let cents = (magnitude % 100) as u8;
-            out.extend_from_slice(&[b'.', b'0' + cents / 10, b'0' + cents % 10]);
-        }
-        _ => out.extend_from_slice(rounded.to_string().as_bytes()),
+    if !write_two_decimals(rounded, out) {
+        // Beyond 10^26 cents cannot be rescaled to two places.
+        out.extend_from_slice(rounded.to_string().as_bytes());
     }
 }
 
@@ -876,9 +861,13 @@ mod tests {
             let Some(rounded) = std::panic::catch_unwind(|| cents(value)).ok() else {
                 continue;
             };
-            let mut buffer = [0u8; 48];
-            if let Some(text) = two_decimals(rounded, &mut buffer) {
-                assert_eq!(text, rounded.to_string(), "{value}");
+            let mut text = Vec::new();
+            if write_two_decimals(rounded, &mut text) {
+                assert_eq!(
+                    String::from_utf8(text).unwrap(),
+                    rounded.to_string(),
+                    "{value}"
+                );
             }
             let json = serde_json::to_string(&Money(value)).unwrap();
             assert_eq!(json, rounded.to_string(), "{value}");
