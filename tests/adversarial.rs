@@ -366,6 +366,29 @@ fn a_row_after_an_empty_line_is_named_by_its_own_line() {
     assert_fails("bad row after an empty line", &out, 1, &["invoices.csv:4:"]);
 }
 
+/// A date cell of ten NUL characters is not a date. The per-file memo of
+/// ISO dates once held zeros in its empty slots, and such a cell matched
+/// one and read as the earliest date chrono has, silently.
+#[test]
+fn a_date_of_nul_characters_is_an_error_not_a_day() {
+    let dir = tempdir();
+    write(
+        &dir.path().join("invoices.csv"),
+        "invoice_id,client,issued,amount\nI1,Acme,2026-01-05,10.00\n",
+    );
+    write(
+        &dir.path().join("tickets.csv"),
+        "ticket_id,client,created,minutes\nT-1,Acme,\0\0\0\0\0\0\0\0\0\0,5\n",
+    );
+    let out = report_in(dir.path(), "json", &[]);
+    assert_fails(
+        "NUL date",
+        &out,
+        1,
+        &["tickets.csv:2:", "column \"created\"", "is not a date"],
+    );
+}
+
 // ---------------------------------------------------------------------
 // Ragged rows
 // ---------------------------------------------------------------------

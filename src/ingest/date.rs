@@ -139,8 +139,9 @@ fn time_after_date(text: &str) -> Option<chrono::NaiveTime> {
 /// fraction of reading its digits and making a `NaiveDate` again. One per
 /// file being read; what it gives is always what `parse_date` gives.
 pub struct DayMemo {
-    /// `YYYY-MM-` and `DD` as read from the text, and the day they name
-    /// (zeros in a slot never used: no date starts with a zero byte).
+    /// `YYYY-MM-` and `DD` as read from the text, and the day they name.
+    /// A slot never used holds bytes 0xFF, which no UTF-8 text has, so no
+    /// cell can match it (zeros would: a cell of ten NUL characters).
     slots: Box<[std::cell::Cell<(u64, u16, NaiveDate)>]>,
 }
 
@@ -148,7 +149,7 @@ impl Default for DayMemo {
     fn default() -> DayMemo {
         DayMemo {
             slots: (0..Self::SLOTS)
-                .map(|_| std::cell::Cell::new((0, 0, NaiveDate::MIN)))
+                .map(|_| std::cell::Cell::new((u64::MAX, u16::MAX, NaiveDate::MIN)))
                 .collect(),
         }
     }
@@ -646,6 +647,14 @@ mod tests {
                     texts.push(format!("{day:02}/{month:02}/{year}"));
                 }
             }
+        }
+        // Texts read first, into empty slots, that must not match them.
+        for text in [
+            "\u{7f}".repeat(10),
+            "\0".repeat(10) + " 10:00",
+            "\0".repeat(10),
+        ] {
+            texts.insert(0, text);
         }
         for round in 0..3 {
             for text in &texts {
