@@ -31,33 +31,38 @@ impl Serialize for Money {
         // fail. (The clients' many figures do not come here: `write_client`
         // writes the same text directly.)
         const NUMBER: &str = "$serde_json::private::Number";
-        let mut text = Vec::with_capacity(24);
-        money(&mut text, self.0);
+        let rounded = cents(self.0);
+        let mut buffer = [0u8; 48];
         let mut number = serializer.serialize_struct(NUMBER, 1)?;
-        number.serialize_field(NUMBER, std::str::from_utf8(&text).unwrap_or_default())?;
+        match two_decimals(rounded, &mut buffer).and_then(|text| std::str::from_utf8(text).ok()) {
+            Some(text) => number.serialize_field(NUMBER, text)?,
+            // Beyond 10^26 cents cannot be rescaled to two places.
+            None => number.serialize_field(NUMBER, &rounded.to_string())?,
+        }
         number.end()
     }
 }
 
 /// `value` as `Decimal::to_string` writes it when its scale is 2, e.g.
-/// `-1234.50`, `0.05`, appended to `out` with no formatting machinery;
-/// `false`, and nothing written, at another scale or beyond 1.8 × 10^17
-/// cents.
-fn write_two_decimals(value: Decimal, out: &mut Vec<u8>) -> bool {
-    let mantissa = value.mantissa();
-    let Ok(magnitude) = u64::try_from(mantissa.unsigned_abs()) else {
-        return false;
-    };
+/// `-1234.50`, `0.05`, written into `buffer` with no formatting machinery
+/// and no allocation; `None` at another scale or beyond 1.8 × 10^17 cents.
+fn two_decimals(value: Decimal, buffer: &mut [u8; 48]) -> Option<&[u8]> {
     if value.scale() != 2 {
-        return false;
+        return None;
     }
-    if mantissa < 0 {
-        out.push(b'-');
-    }
-    out.extend_from_slice(itoa::Buffer::new().format(magnitude / 100).as_bytes());
+    let mantissa = value.mantissa();
+    let magnitude = u64::try_from(mantissa.unsigned_abs()).ok()?;
+    let mut whole = itoa::Buffer::new();
+    let whole = whole.format(magnitude / 100).as_bytes();
     let cents = (magnitude % 100) as u8;
-    out.extend_from_slice(&[b'.', b'0' + cents / 10, b'0' + cents % 10]);
-    true
+    let sign: &[u8] = if mantissa < 0 { b"-" } else { b"" };
+    let text = buffer.get_mut(..sign.len() + whole.len() + 3)?;
+    let (start, digits) = text.split_at_mut(sign.len());
+    start.copy_from_slice(sign);
+    let (units, fraction) = digits.split_at_mut(whole.len());
+    units.copy_from_slice(whole);
+    fraction.copy_from_slice(&[b'.', b'0' + cents / 10, b'0' + cents % 10]);
+    Some(text)
 }
 
 fn ratio(value: Option<f64>) -> Option<f64> {
@@ -644,9 +649,11 @@ fn optional_string(out: &mut Vec<u8>, text: Option<&str>) {
 /// `Money(value)` as it serializes: rounded to cents, written as a number.
 fn money(out: &mut Vec<u8>, value: Decimal) {
     let rounded = cents(value);
-    if !write_two_decimals(rounded, out) {
+    let mut buffer = [0u8; 48];
+    match two_decimals(rounded, &mut buffer) {
+        Some(text) => out.extend_from_slice(text),
         // Beyond 10^26 cents cannot be rescaled to two places.
-        out.extend_from_slice(rounded.to_string().as_bytes());
+        None => out.extend_from_slice(rounded.to_string().as_bytes()),
     }
 }
 
@@ -861,10 +868,10 @@ mod tests {
             let Some(rounded) = std::panic::catch_unwind(|| cents(value)).ok() else {
                 continue;
             };
-            let mut text = Vec::new();
-            if write_two_decimals(rounded, &mut text) {
+            let mut buffer = [0u8; 48];
+            if let Some(text) = two_decimals(rounded, &mut buffer) {
                 assert_eq!(
-                    String::from_utf8(text).unwrap(),
+                    std::str::from_utf8(text).unwrap(),
                     rounded.to_string(),
                     "{value}"
                 );
