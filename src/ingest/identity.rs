@@ -359,11 +359,7 @@ fn ascii_key_words(name: &str, legal_forms: &HashSet<String>) -> String {
             cleaned.push(' ');
         }
     }
-    let mut words: Vec<&str> = cleaned.split_ascii_whitespace().collect();
-    while words.len() > 1 && words.last().is_some_and(|word| legal_forms.contains(*word)) {
-        words.pop();
-    }
-    words.join(" ")
+    without_legal_forms(&cleaned, legal_forms)
 }
 
 /// `key_words` for any name.
@@ -384,6 +380,12 @@ fn key_words_general(name: &str, legal_forms: &HashSet<String>) -> String {
         // Anything else is punctuation or a symbol and is dropped, so
         // "A.C.M.E." and "ACME" meet.
     }
+    without_legal_forms(&cleaned, legal_forms)
+}
+
+/// The words of a cleaned name (letters, digits and spaces) joined by
+/// single spaces, without trailing legal forms (but never the last word).
+fn without_legal_forms(cleaned: &str, legal_forms: &HashSet<String>) -> String {
     let mut words: Vec<&str> = cleaned.split_whitespace().collect();
     while words.len() > 1 && words.last().is_some_and(|word| legal_forms.contains(*word)) {
         words.pop();
