@@ -167,9 +167,34 @@ impl DayMemo {
         text: &str,
         order: Option<DateOrder>,
     ) -> Result<NaiveDate, DateProblem> {
+        self.parse(text, order).map(|(day, _)| day)
+    }
+
+    /// `parse_date_time`, remembering ISO dates. The time after an ISO
+    /// date is read from what follows its ten bytes, not found again.
+    pub fn parse_date_time(
+        &self,
+        text: &str,
+        order: Option<DateOrder>,
+    ) -> Result<(NaiveDate, Option<chrono::NaiveTime>), DateProblem> {
+        let (day, iso_tail) = self.parse(text, order)?;
+        let time = iso_tail
+            .and_then(usual_time_after_iso_date)
+            .unwrap_or_else(|| time_of_day(text.trim()));
+        Ok((day, time))
+    }
+
+    /// The day of `text`, and what follows its first ten bytes when they
+    /// are an ISO date (`None` for other dates).
+    fn parse<'t>(
+        &self,
+        text: &'t str,
+        order: Option<DateOrder>,
+    ) -> Result<(NaiveDate, Option<&'t [u8]>), DateProblem> {
         let bytes = super::reader::trim(text).as_bytes();
+        let not_iso = || parse_date(text, order).map(|day| (day, None));
         let Some((head, tail)) = bytes.split_first_chunk::<10>() else {
-            return parse_date(text, order);
+            return not_iso();
         };
         let (word, pair) = head.split_at(8);
         let word = u64::from_le_bytes(word.try_into().unwrap_or_default());
@@ -178,7 +203,7 @@ impl DayMemo {
         let mixed = (word ^ u64::from(pair)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
         let index = (mixed >> 52) as usize;
         let Some(slot) = self.slots.get(index) else {
-            return parse_date(text, order);
+            return not_iso();
         };
         let (known_word, known_pair, day) = slot.get();
         // A remembered head was an ISO date; with a digit after it, the
@@ -186,24 +211,16 @@ impl DayMemo {
         if known_word == word && known_pair == pair && !tail.first().is_some_and(u8::is_ascii_digit)
         {
             check_time_tail(tail)?;
-            return Ok(day);
+            return Ok((day, Some(tail)));
         }
-        let parsed = parse_date(text, order);
-        if let Ok(day) = parsed
-            && iso_ymd(bytes).is_some()
-        {
-            slot.set((word, pair, day));
+        match iso_ymd(bytes) {
+            Some((ymd, tail)) => {
+                let day = iso_date(ymd, tail)?;
+                slot.set((word, pair, day));
+                Ok((day, Some(tail)))
+            }
+            None => not_iso(),
         }
-        parsed
-    }
-
-    /// `parse_date_time`, remembering ISO dates.
-    pub fn parse_date_time(
-        &self,
-        text: &str,
-        order: Option<DateOrder>,
-    ) -> Result<(NaiveDate, Option<chrono::NaiveTime>), DateProblem> {
-        Ok((self.parse_date(text, order)?, time_after_date(text)))
     }
 }
 
@@ -212,6 +229,11 @@ impl DayMemo {
 /// strings; `None` for any other shape.
 fn usual_time_of_day(bytes: &[u8]) -> Option<Option<chrono::NaiveTime>> {
     let (_, tail) = iso_ymd(bytes)?;
+    usual_time_after_iso_date(tail)
+}
+
+/// `usual_time_of_day` given what follows the text's ISO date.
+fn usual_time_after_iso_date(tail: &[u8]) -> Option<Option<chrono::NaiveTime>> {
     let [b'T' | b' ', h1, h2, b':', m1, m2, seconds @ ..] = tail else {
         return None;
     };
@@ -290,11 +312,17 @@ pub fn parse_date(text: &str, order: Option<DateOrder>) -> Result<NaiveDate, Dat
     let bytes = text.as_bytes();
     // ISO `YYYY-MM-DD`, maybe with a time: most exports, on every row. The
     // same result as the general path below, without its scanning.
-    if let Some(((year, month, day), tail)) = iso_ymd(bytes) {
-        check_time_tail(tail)?;
-        return NaiveDate::from_ymd_opt(year, month, day).ok_or(DateProblem::Invalid(None));
+    if let Some((ymd, tail)) = iso_ymd(bytes) {
+        return iso_date(ymd, tail);
     }
     parse_date_general(bytes, order)
+}
+
+/// The day of an ISO date's digits, with what followed them checked to be
+/// a time or nothing.
+fn iso_date((year, month, day): Ymd, tail: &[u8]) -> Result<NaiveDate, DateProblem> {
+    check_time_tail(tail)?;
+    NaiveDate::from_ymd_opt(year, month, day).ok_or(DateProblem::Invalid(None))
 }
 
 /// `parse_date` without its shortcut for ISO dates.
