@@ -17,6 +17,7 @@ pub mod ingest;
 pub mod output;
 pub mod period;
 pub mod playbook;
+pub mod prefetch;
 pub mod receivables;
 pub mod render;
 pub mod report;

@@ -59,6 +59,12 @@ pub trait Sink {
     /// Forget every invoice received: the invoice files are read again.
     fn forget_invoices(&mut self) {}
 
+    /// These records are about to be received: start fetching what they
+    /// will update (see `crate::prefetch`). Changes nothing.
+    fn prefetch_tickets(&self, _tickets: &[Ticket]) {}
+    fn prefetch_meetings(&self, _meetings: &[Meeting]) {}
+    fn prefetch_invoices(&self, _invoices: &[Invoice]) {}
+
     /// An empty sink of the same kind for another thread, or `None` to
     /// read every file on this one. A fork sees client ids of its own
     /// thread's registry; `absorb` maps them back.
@@ -644,6 +650,9 @@ impl<'a> Batched<'a> {
     /// Deliver every record held. Only one kind is read at a time, so the
     /// order between kinds does not matter.
     fn flush(&mut self) {
+        self.sink.prefetch_tickets(&self.tickets);
+        self.sink.prefetch_meetings(&self.meetings);
+        self.sink.prefetch_invoices(&self.invoices);
         for ticket in self.tickets.drain(..) {
             self.sink.ticket(&ticket);
         }
