@@ -162,6 +162,11 @@ impl Registry {
         Ok(id)
     }
 
+    /// Start fetching what `resolve(name)` will read (see `crate::prefetch`).
+    pub fn prefetch(&self, name: &str) {
+        self.by_spelling.prefetch(name);
+    }
+
     /// The client a name refers to, creating it (with this spelling as its
     /// display name) when it is new. `None` for a name with no letters or digits.
     pub fn resolve(&mut self, name: &str) -> Option<ClientId> {
@@ -262,16 +267,35 @@ type SpellingKey = [u8; INLINE_SPELLING + 1];
 /// A spelling stored inline: finding it touches one cache line, where a
 /// `String` key would cost a second memory access on every row, and with
 /// a hundred thousand clients those misses were a fifth of the run time.
-#[derive(Debug, Clone)]
+/// Aligned to its 32 bytes, so that no slot straddles two cache lines.
+#[derive(Debug, Clone, Copy)]
+#[repr(C, align(32))]
 struct InlineSpelling {
     key: SpellingKey,
     id: ClientId,
 }
 
+/// The length byte of an unused slot: real spellings here are at most
+/// `INLINE_SPELLING` bytes long.
+const UNUSED: u8 = u8::MAX;
+
+const UNUSED_SLOT: InlineSpelling = InlineSpelling {
+    key: [UNUSED; INLINE_SPELLING + 1],
+    id: ClientId(u32::MAX),
+};
+
 /// Raw spelling → client: short ones inline, long ones in a plain map.
+///
+/// The short ones are in an open-addressing table of our own (linear
+/// probing, a power-of-two number of slots, at most 7/8 of them used)
+/// rather than a `hashbrown` one: a spelling's slot is known from its hash
+/// alone, so a block of rows can prefetch theirs before any is looked up
+/// (`prefetch`), and a lookup reads one slot, where `hashbrown` first
+/// reads a separate control byte.
 #[derive(Debug, Clone)]
 struct SpellingCache {
-    short: hashbrown::HashTable<InlineSpelling>,
+    slots: Vec<InlineSpelling>,
+    used: usize,
     long: hashbrown::HashMap<String, ClientId>,
     /// Random per cache (from the standard random state), so no file can
     /// choose spellings that all collide.
@@ -282,7 +306,8 @@ impl Default for SpellingCache {
     fn default() -> SpellingCache {
         let random = hashbrown::DefaultHashBuilder::default();
         SpellingCache {
-            short: hashbrown::HashTable::new(),
+            slots: Vec::new(),
+            used: 0,
             long: hashbrown::HashMap::new(),
             seeds: [0u8, 1, 2, 3].map(|n| random.hash_one(n)),
         }
@@ -312,14 +337,50 @@ fn spelling_hash(seeds: &[u64; 4], key: &SpellingKey) -> u64 {
     folded(word(first) ^ s0, word(second) ^ s1) ^ folded(word(third) ^ s2, fourth ^ s3)
 }
 
+/// Where the probe for `hash` starts in a table of `slots` (a power of two).
+fn home(hash: u64, slots: usize) -> usize {
+    (hash as usize) & slots.wrapping_sub(1)
+}
+
+/// The slot holding `key`, or else the unused slot where it would go;
+/// `None` only for a table with no unused slot (never: at most 7/8 full).
+fn probe(slots: &[InlineSpelling], key: &SpellingKey, hash: u64) -> Option<usize> {
+    let mut index = home(hash, slots.len());
+    for _ in 0..slots.len() {
+        let slot = slots.get(index)?;
+        if slot.key == *key || slot.key.last() == Some(&UNUSED) {
+            return Some(index);
+        }
+        index = home((index as u64).wrapping_add(1), slots.len());
+    }
+    None
+}
+
 impl SpellingCache {
+    /// Start fetching the slot where `name` would be, and the next two
+    /// (a probe that runs on mostly ends there).
+    fn prefetch(&self, name: &str) {
+        if let Some(key) = spelling_key(name.as_bytes()) {
+            let index = home(spelling_hash(&self.seeds, &key), self.slots.len());
+            if let Some(slot) = self.slots.get(index) {
+                crate::prefetch::prefetch(slot);
+            }
+            if let Some(slot) = self.slots.get(index.wrapping_add(2)) {
+                crate::prefetch::prefetch(slot);
+            }
+        }
+    }
+
     fn get(&self, name: &str) -> Option<ClientId> {
         let Some(key) = spelling_key(name.as_bytes()) else {
             return self.long.get(name).copied();
         };
-        self.short
-            .find(spelling_hash(&self.seeds, &key), |entry| entry.key == key)
-            .map(|entry| entry.id)
+        self.find(&key, spelling_hash(&self.seeds, &key))
+    }
+
+    fn find(&self, key: &SpellingKey, hash: u64) -> Option<ClientId> {
+        let slot = self.slots.get(probe(&self.slots, key, hash)?)?;
+        (slot.key == *key).then_some(slot.id)
     }
 
     fn insert(&mut self, name: &str, id: ClientId) {
@@ -327,12 +388,40 @@ impl SpellingCache {
             self.long.insert(name.to_string(), id);
             return;
         };
-        let seeds = self.seeds;
-        self.short.insert_unique(
-            spelling_hash(&seeds, &key),
-            InlineSpelling { key, id },
-            |entry| spelling_hash(&seeds, &entry.key),
-        );
+        let hash = spelling_hash(&self.seeds, &key);
+        self.insert_hashed(key, hash, id);
+    }
+
+    fn insert_hashed(&mut self, key: SpellingKey, hash: u64, id: ClientId) {
+        if self.find(&key, hash).is_none() {
+            // At most 7/8 full, as `hashbrown` is: probes always end, and
+            // the memory stays that of the table it replaced.
+            if self.used.saturating_add(1).saturating_mul(8) > self.slots.len().saturating_mul(7) {
+                self.grow();
+            }
+            self.used = self.used.saturating_add(1);
+        }
+        if let Some(index) = probe(&self.slots, &key, hash)
+            && let Some(slot) = self.slots.get_mut(index)
+        {
+            *slot = InlineSpelling { key, id };
+        }
+    }
+
+    fn grow(&mut self) {
+        let size = self.slots.len().saturating_mul(2).max(64);
+        let old = std::mem::replace(&mut self.slots, vec![UNUSED_SLOT; size]);
+        for slot in old
+            .into_iter()
+            .filter(|slot| slot.key.last() != Some(&UNUSED))
+        {
+            let hash = spelling_hash(&self.seeds, &slot.key);
+            if let Some(index) = probe(&self.slots, &slot.key, hash)
+                && let Some(free) = self.slots.get_mut(index)
+            {
+                *free = slot;
+            }
+        }
     }
 }
 
@@ -484,6 +573,37 @@ mod tests {
                 key_words_general(&name, &legal_forms)
             );
         }
+    }
+
+    #[test]
+    fn spellings_that_share_a_slot_probe_on_and_wrap_around() {
+        let mut cache = SpellingCache::default();
+        let key = |n: u32| spelling_key(format!("c{n}").as_bytes()).unwrap_or_default();
+        // 56 spellings (7/8 of the first table's 64 slots) given the hash
+        // of its last slot: the probes run past the end and on from slot 0.
+        for n in 0..56 {
+            cache.insert_hashed(key(n), 63, ClientId(n));
+        }
+        assert_eq!(cache.slots.len(), 64);
+        for n in 0..56 {
+            assert_eq!(cache.find(&key(n), 63), Some(ClientId(n)));
+        }
+        assert_eq!(cache.find(&key(56), 63), None);
+        // The same spelling again replaces its client and takes no slot.
+        cache.insert_hashed(key(0), 63, ClientId(100));
+        assert_eq!(
+            (cache.find(&key(0), 63), cache.used),
+            (Some(ClientId(100)), 56)
+        );
+        // The 57th would make the table more than 7/8 full: it doubles,
+        // and every spelling moves to the slot of its own hash.
+        cache.insert("c56", ClientId(56));
+        assert_eq!((cache.slots.len(), cache.used), (128, 57));
+        assert_eq!(cache.get("c0"), Some(ClientId(100)));
+        for n in 1..57 {
+            assert_eq!(cache.get(&format!("c{n}")), Some(ClientId(n)));
+        }
+        assert_eq!(cache.get("c57"), None);
     }
 
     #[test]

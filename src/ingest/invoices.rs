@@ -10,7 +10,7 @@ use super::Sink;
 use super::columns::{Kind, LINE_AMOUNT_HEADERS, Resolver, normalize_header};
 use super::identity::Registry;
 use super::money::{CurrencyMark, check_currency_code};
-use super::reader::{CsvFile, FileReport, Row, count_row, keep, next_row};
+use super::reader::{CsvFile, FileReport, Row, RowBlock, count_row, keep, next_block};
 use super::records::{Invoice, Origin};
 use super::status::{self, InvoiceStatus};
 use super::store::StreamRate;
@@ -102,97 +102,103 @@ pub fn read(
     }
     let mut statuses = status::Memo::default();
     let mut streaming_rates = StreamingRates::default();
-    let mut record = super::scan::Record::new();
     // The currency codes of this file so far, with their indexes: a file
     // names a handful, row after row.
     let mut known_currencies: Vec<(String, u8)> = Vec::new();
-    while next_row(file, &mut record, report, skip_bad_rows)? {
-        let row = Row::new(&record, file);
-        if row.is_section_or_total(&[columns.client, columns.issued]) {
-            count_row(&mut report.section_rows);
-            continue;
+    let mut block = RowBlock::new();
+    while next_block(file, &mut block, report, skip_bad_rows)? {
+        for record in block.ahead() {
+            registry.prefetch(Row::new(record, file).text(Some(columns.client)));
         }
-        let parsed = parse_row(
-            &row,
-            &columns,
-            config,
-            (&custom_status, &mut statuses),
-            registry,
-            file_index,
-        );
-        let Some((invoice, currency)) = keep(parsed, report, skip_bad_rows)? else {
-            continue;
-        };
-        report.saw_date(invoice.issued);
-        report.clients.insert(invoice.client.0);
-        let currency = match currency {
-            Some(code) => match known_currencies.iter().find(|(known, _)| *known == *code) {
-                Some((_, index)) => Some(*index),
-                None => {
-                    if !report.currencies.contains(code.as_ref()) {
-                        report.currencies.insert(code.to_string());
+        for record in block.records() {
+            let row = Row::new(record, file);
+            if row.is_section_or_total(&[columns.client, columns.issued]) {
+                count_row(&mut report.section_rows);
+                continue;
+            }
+            let parsed = parse_row(
+                &row,
+                &columns,
+                config,
+                (&custom_status, &mut statuses),
+                registry,
+                file_index,
+            );
+            let Some((invoice, currency)) = keep(parsed, report, skip_bad_rows)? else {
+                continue;
+            };
+            report.saw_date(invoice.issued);
+            report.clients.insert(invoice.client.0);
+            let currency = match currency {
+                Some(code) => match known_currencies.iter().find(|(known, _)| *known == *code) {
+                    Some((_, index)) => Some(*index),
+                    None => {
+                        if !report.currencies.contains(code.as_ref()) {
+                            report.currencies.insert(code.to_string());
+                        }
+                        let index = book
+                            .currency_index(&code, invoice.origin)
+                            .map_err(|err| row.row_error(err.to_string()))?;
+                        known_currencies.push((code.into_owned(), index));
+                        Some(index)
                     }
-                    let index = book
-                        .currency_index(&code, invoice.origin)
-                        .map_err(|err| row.row_error(err.to_string()))?;
-                    known_currencies.push((code.into_owned(), index));
-                    Some(index)
+                },
+                None => None,
+            };
+            let id = row.text(columns.invoice_id);
+            if book.streams(id) {
+                let rate = streaming_rates.rate(book, currency, config);
+                sink.invoice(&book.convert_streamed(&invoice, rate));
+                continue;
+            }
+            let earlier = if id.is_empty() { None } else { book.find(id) };
+            let stored = match earlier.and_then(|index| Some((index, book.get_as_written(index)?)))
+            {
+                // A row of an invoice first seen in this file: one of its lines.
+                Some((index, mut earlier)) if earlier.origin.file == file_index => {
+                    let combined = if book.currency_of(index) != currency.map(usize::from) {
+                        Err(row.row_error(format!(
+                            "invoice {id:?} is in another currency here than on line {}",
+                            earlier.origin.line
+                        )))
+                    } else {
+                        combine(&mut earlier, &invoice, columns.lines).map_err(|clash| {
+                            let (what, here, before) = match clash {
+                                Clash::Differs(what, here, before) => (what, here, before),
+                                Clash::TooLarge(what) => {
+                                    return row.row_error(format!(
+                                        "invoice {id:?}: the {what}s of its lines add up to too large a number"
+                                    ));
+                                }
+                            };
+                            let line = earlier.origin.line;
+                            let difference = if here.is_empty() {
+                                format!("a different {what} here than on line {line}")
+                            } else {
+                                format!("{what} {here} here but {before} on line {line}")
+                            };
+                            row.row_error(format!(
+                                "invoice {id:?} has {difference}; rows that share an invoice id must repeat the same invoice values"
+                            ))
+                            .hint("if each row is one line of the invoice, set `lines = true` under [invoices] in clientfit.toml")
+                        })
+                    };
+                    if keep(combined, report, skip_bad_rows)?.is_none() {
+                        continue;
+                    }
+                    book.set(index, &earlier, currency)
                 }
-            },
-            None => None,
-        };
-        let id = row.text(columns.invoice_id);
-        if book.streams(id) {
-            let rate = streaming_rates.rate(book, currency, config);
-            sink.invoice(&book.convert_streamed(&invoice, rate));
-            continue;
+                // A newer export of the same invoice carries its newer status.
+                Some((index, _)) => {
+                    count_row(&mut report.replaced);
+                    book.set(index, &invoice, currency)
+                }
+                None => book
+                    .push(&invoice, (!id.is_empty()).then_some(id), currency)
+                    .map(|_| ()),
+            };
+            stored.map_err(|err| row.row_error(err.to_string()))?;
         }
-        let earlier = if id.is_empty() { None } else { book.find(id) };
-        let stored = match earlier.and_then(|index| Some((index, book.get_as_written(index)?))) {
-            // A row of an invoice first seen in this file: one of its lines.
-            Some((index, mut earlier)) if earlier.origin.file == file_index => {
-                let combined = if book.currency_of(index) != currency.map(usize::from) {
-                    Err(row.row_error(format!(
-                        "invoice {id:?} is in another currency here than on line {}",
-                        earlier.origin.line
-                    )))
-                } else {
-                    combine(&mut earlier, &invoice, columns.lines).map_err(|clash| {
-                        let (what, here, before) = match clash {
-                            Clash::Differs(what, here, before) => (what, here, before),
-                            Clash::TooLarge(what) => {
-                                return row.row_error(format!(
-                                    "invoice {id:?}: the {what}s of its lines add up to too large a number"
-                                ));
-                            }
-                        };
-                        let line = earlier.origin.line;
-                        let difference = if here.is_empty() {
-                            format!("a different {what} here than on line {line}")
-                        } else {
-                            format!("{what} {here} here but {before} on line {line}")
-                        };
-                        row.row_error(format!(
-                            "invoice {id:?} has {difference}; rows that share an invoice id must repeat the same invoice values"
-                        ))
-                        .hint("if each row is one line of the invoice, set `lines = true` under [invoices] in clientfit.toml")
-                    })
-                };
-                if keep(combined, report, skip_bad_rows)?.is_none() {
-                    continue;
-                }
-                book.set(index, &earlier, currency)
-            }
-            // A newer export of the same invoice carries its newer status.
-            Some((index, _)) => {
-                count_row(&mut report.replaced);
-                book.set(index, &invoice, currency)
-            }
-            None => book
-                .push(&invoice, (!id.is_empty()).then_some(id), currency)
-                .map(|_| ()),
-        };
-        stored.map_err(|err| row.row_error(err.to_string()))?;
     }
     Ok(())
 }

@@ -6,7 +6,7 @@ use super::Sink;
 use super::columns::{Kind, Resolver};
 use super::duration::DurationUnit;
 use super::identity::Registry;
-use super::reader::{CsvFile, FileReport, Row, count_row, keep, next_row};
+use super::reader::{CsvFile, FileReport, Row, RowBlock, count_row, keep, next_block};
 use super::records::{Meeting, Origin};
 use super::status::{self, MeetingStatus};
 use super::tickets::client_of;
@@ -59,49 +59,55 @@ pub fn read(
     file.settle_date_orders(&date_columns, config.date_order, report)?;
     let keys: Vec<usize> = [client, email, Some(date)].into_iter().flatten().collect();
 
-    let mut record = super::scan::Record::new();
     let mut statuses = status::Memo::default();
-    while next_row(file, &mut record, report, skip_bad_rows)? {
-        let row = Row::new(&record, file);
-        if row.is_section_or_total(&keys) {
-            count_row(&mut report.section_rows);
-            continue;
+    let mut block = RowBlock::new();
+    while next_block(file, &mut block, report, skip_bad_rows)? {
+        for record in block.ahead() {
+            registry.prefetch(Row::new(record, file).text(client));
         }
-        let parsed = parse_row(
-            &row,
-            date,
-            end,
-            minutes,
-            attendees,
-            status_column,
-            canceled,
-            no_show,
-            (&custom_status, &mut statuses),
-            config,
-        );
-        let Some((day, minutes, status, attendees)) = keep(parsed, report, skip_bad_rows)? else {
-            continue;
-        };
-        let client = client_of(&row, client, email, registry, None);
-        report.saw_date(day);
-        match client {
-            Some(id) => {
-                report.clients.insert(id.0);
+        for record in block.records() {
+            let row = Row::new(record, file);
+            if row.is_section_or_total(&keys) {
+                count_row(&mut report.section_rows);
+                continue;
             }
-            None => count_row(&mut report.unmatched),
+            let parsed = parse_row(
+                &row,
+                date,
+                end,
+                minutes,
+                attendees,
+                status_column,
+                canceled,
+                no_show,
+                (&custom_status, &mut statuses),
+                config,
+            );
+            let Some((day, minutes, status, attendees)) = keep(parsed, report, skip_bad_rows)?
+            else {
+                continue;
+            };
+            let client = client_of(&row, client, email, registry, None);
+            report.saw_date(day);
+            match client {
+                Some(id) => {
+                    report.clients.insert(id.0);
+                }
+                None => count_row(&mut report.unmatched),
+            }
+            let meeting = Meeting {
+                client,
+                date: day,
+                minutes,
+                status,
+                attendees,
+                origin: Origin {
+                    file: file_index,
+                    line: row.line,
+                },
+            };
+            sink.meeting(&meeting);
         }
-        let meeting = Meeting {
-            client,
-            date: day,
-            minutes,
-            status,
-            attendees,
-            origin: Origin {
-                file: file_index,
-                line: row.line,
-            },
-        };
-        sink.meeting(&meeting);
     }
     Ok(())
 }

@@ -685,24 +685,103 @@ impl<'a> Row<'a> {
     }
 }
 
-/// Read the next row, skipping (and recording) malformed rows when
-/// `--skip-bad-rows` is on.
-pub fn next_row(
+/// Rows read a block at a time, and the next block read ahead, so that
+/// what those rows will look up is prefetched a whole block before it is
+/// needed (see `crate::prefetch`).
+pub struct RowBlock {
+    records: Vec<Record>,
+    filled: usize,
+    ahead: Vec<Record>,
+    ahead_filled: usize,
+    /// An error met while reading ahead, after the rows read ahead: it
+    /// comes when they have been parsed, exactly as if read one at a time.
+    pending: Option<InputError>,
+    /// The file said it had no more rows: it is not asked again (a part
+    /// of a cut file would read on past its end).
+    ended: bool,
+}
+
+impl Default for RowBlock {
+    fn default() -> RowBlock {
+        RowBlock::new()
+    }
+}
+
+impl RowBlock {
+    /// Rows enough that a block's parsing outlasts the fetches for the
+    /// next; few enough that they stay in the first-level cache.
+    const SIZE: usize = 16;
+
+    pub fn new() -> RowBlock {
+        let records = || (0..Self::SIZE).map(|_| Record::new()).collect();
+        RowBlock {
+            records: records(),
+            filled: 0,
+            ahead: records(),
+            ahead_filled: 0,
+            pending: None,
+            ended: false,
+        }
+    }
+
+    /// The rows to parse now, in file order.
+    pub fn records(&self) -> &[Record] {
+        self.records.get(..self.filled).unwrap_or_default()
+    }
+
+    /// The rows that come after them, read ahead: to prefetch for.
+    pub fn ahead(&self) -> &[Record] {
+        self.ahead.get(..self.ahead_filled).unwrap_or_default()
+    }
+
+    fn read_ahead(&mut self, file: &mut CsvFile) {
+        self.ahead_filled = 0;
+        for record in self.ahead.iter_mut() {
+            if self.ended {
+                break;
+            }
+            match file.next(record) {
+                Ok(true) => self.ahead_filled = self.ahead_filled.saturating_add(1),
+                Ok(false) => self.ended = true,
+                Err(err) => {
+                    self.pending = Some(err);
+                    break;
+                }
+            }
+        }
+    }
+}
+
+/// The next rows of the file, a block at a time, in `block.records()`
+/// (`false` when there are none), and the rows after them read ahead.
+/// Malformed rows are skipped (and recorded) when `--skip-bad-rows` is
+/// on. Errors come in file order: a bad row ends the rows read ahead, and is
+/// handed on (or skipped) once the rows before it have been parsed.
+pub fn next_block(
     file: &mut CsvFile,
-    record: &mut Record,
+    block: &mut RowBlock,
     report: &mut FileReport,
     skip_bad_rows: bool,
 ) -> Result<bool, InputError> {
     loop {
-        match file.next(record) {
-            Ok(found) => {
-                // Cannot saturate: one per row read, and 2^64 rows cannot be read.
-                report.rows_read = report.rows_read.saturating_add(u64::from(found));
-                return Ok(found);
+        std::mem::swap(&mut block.records, &mut block.ahead);
+        block.filled = std::mem::take(&mut block.ahead_filled);
+        if block.filled > 0 {
+            // Rows after an error wait until it has been handed on.
+            if block.pending.is_none() {
+                block.read_ahead(file);
             }
-            Err(err) if skip_bad_rows && err.line.is_some() => report.bad_rows.push(err),
-            Err(err) => return Err(err),
+            // Cannot saturate: one per row read, and 2^64 rows cannot be read.
+            report.rows_read = report.rows_read.saturating_add(block.filled as u64);
+            return Ok(true);
         }
+        match block.pending.take() {
+            Some(err) if skip_bad_rows && err.line.is_some() => report.bad_rows.push(err),
+            Some(err) => return Err(err),
+            None if block.ended => return Ok(false),
+            None => {}
+        }
+        block.read_ahead(file);
     }
 }
 
@@ -784,6 +863,73 @@ mod tests {
         (rows, file.split_confirmed)
     }
 
+    type Rows = Vec<(u64, Vec<String>)>;
+
+    /// `records`, a block at a time through `next_block`: the rows, and
+    /// the lines of the bad rows skipped (or of the error that stopped it).
+    fn records_in_blocks(
+        source: &Source,
+        part: Option<Part>,
+        skip_bad_rows: bool,
+    ) -> (Rows, Vec<Option<u64>>) {
+        let mut file = CsvFile::open(source, None, |_| true).unwrap();
+        if let Some(part) = part {
+            file.read_part(part).unwrap();
+        }
+        let mut report = file.report(Kind::Tickets);
+        let mut block = RowBlock::new();
+        let mut rows = Vec::new();
+        let mut stopped = None;
+        loop {
+            match next_block(&mut file, &mut block, &mut report, skip_bad_rows) {
+                Ok(true) => {}
+                Ok(false) => break,
+                Err(err) => {
+                    stopped = Some(err.line);
+                    break;
+                }
+            }
+            for record in block.records() {
+                let row = Row::new(record, &file);
+                rows.push((row.line, record.iter().map(str::to_string).collect()));
+            }
+        }
+        assert_eq!(report.rows_read, rows.len() as u64);
+        let mut bad: Vec<Option<u64>> = report.bad_rows.iter().map(|err| err.line).collect();
+        bad.extend(stopped);
+        (rows, bad)
+    }
+
+    #[test]
+    fn blocks_of_rows_come_in_order_with_their_errors_between() {
+        // 40 rows; rows 9 and 30 (lines 10 and 31) have a cell too many.
+        let mut text = String::from("id,minutes\n");
+        for i in 1..=40 {
+            let extra = if i == 9 || i == 30 { ",x" } else { "" };
+            text.push_str(&format!("T-{i},{i}{extra}\n"));
+        }
+        let file = tempfile::NamedTempFile::new().unwrap();
+        std::fs::write(file.path(), &text).unwrap();
+        let source = Source::open(
+            file.path(),
+            super::super::source::EncodingSetting::Auto,
+            None,
+        )
+        .unwrap();
+        let line_of =
+            |rows: &[(u64, Vec<String>)]| rows.iter().map(|(line, _)| *line).collect::<Vec<_>>();
+        // Skipping: every good row in order, both bad rows noted.
+        let (rows, bad) = records_in_blocks(&source, None, true);
+        let good: Vec<u64> = (2..=41).filter(|line| *line != 10 && *line != 31).collect();
+        assert_eq!(line_of(&rows), good);
+        assert_eq!(bad, [Some(10), Some(31)]);
+        assert_eq!(rows[0].1, ["T-1", "1"]);
+        // Not skipping: the rows before the first bad one, then its error.
+        let (rows, bad) = records_in_blocks(&source, None, false);
+        assert_eq!(line_of(&rows), (2..=9).collect::<Vec<u64>>());
+        assert_eq!(bad, [Some(10)]);
+    }
+
     #[test]
     fn a_file_cut_anywhere_reads_as_the_whole_file() {
         // Quoted cells with line breaks, a blank line, CRLF endings: a
@@ -821,10 +967,16 @@ mod tests {
                 };
                 cuts += 1;
                 let (mut head, cut_here) = records(&source, Some(Part::Head { at }));
+                // Read in blocks, a part ends where read one at a time.
+                let (mut in_blocks, _) = records_in_blocks(&source, Some(Part::Head { at }), false);
+                assert_eq!(in_blocks, head, "head to byte {at}, in blocks");
                 if cut_here {
                     confirmed += 1;
                     let (tail, _) = records(&source, Some(Part::Tail { at, line }));
+                    in_blocks
+                        .extend(records_in_blocks(&source, Some(Part::Tail { at, line }), false).0);
                     head.extend(tail);
+                    assert_eq!(in_blocks, head, "cut at byte {at}, in blocks");
                 }
                 assert_eq!(head, whole, "cut at byte {at} (line {line}), BOM {bom}");
             }

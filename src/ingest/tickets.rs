@@ -5,7 +5,7 @@ use super::Sink;
 use super::columns::{Kind, Resolver, normalize_header};
 use super::duration::DurationUnit;
 use super::identity::{ClientId, Registry};
-use super::reader::{CsvFile, FileReport, Row, count_row, keep, next_row, trim};
+use super::reader::{CsvFile, FileReport, Row, RowBlock, count_row, keep, next_block, trim};
 use super::records::{Origin, Ticket};
 use crate::config::{Config, Markers};
 use crate::error::InputError;
@@ -233,68 +233,74 @@ pub fn read(
         .flatten()
         .collect();
 
-    let mut record = super::scan::Record::new();
     let mut ids_here = Vec::new();
     let (mut kind_memo, mut priority_memo) = (MarksMemo::default(), MarksMemo::default());
     let mut tags_memo = MarksMemo::default();
-    while next_row(file, &mut record, report, skip_bad_rows)? {
-        let row = Row::new(&record, file);
-        if row.is_section_or_total(&keys) {
-            count_row(&mut report.section_rows);
-            continue;
+    let mut block = RowBlock::new();
+    while next_block(file, &mut block, report, skip_bad_rows)? {
+        for record in block.ahead() {
+            registry.prefetch(Row::new(record, file).text(client));
         }
-        let id = row.text(ticket_id);
-        if seen.active && !id.is_empty() {
-            if seen.ids.contains(id) {
-                count_row(&mut report.replaced);
+        for record in block.records() {
+            let row = Row::new(record, file);
+            if row.is_section_or_total(&keys) {
+                count_row(&mut report.section_rows);
                 continue;
             }
-            ids_here.push(id.to_string());
-        }
-        let parsed = (|| -> Result<(chrono::NaiveDate, rust_decimal::Decimal), InputError> {
-            let created = row.required_date(created)?;
-            let minutes = row
-                .minutes(minutes, unit)?
-                .unwrap_or(config.default_ticket_minutes);
-            Ok((created, minutes))
-        })();
-        let Some((created, minutes)) = keep(parsed, report, skip_bad_rows)? else {
-            continue;
-        };
-        let kind_marks = kind_memo.marks(row.text(kind), |text| markers.marks(text));
-        let priority_marks = priority_memo.marks(row.text(priority), |text| markers.marks(text));
-        // One tag column is the usual case, and needs no vector.
-        let tag_marks = match tag_columns.as_slice() {
-            [one] => tags_memo.marks(row.text(Some(*one)), |text| markers.tag_marks(&[text])),
-            many => {
-                let cells: Vec<&str> = many.iter().map(|c| row.text(Some(*c))).collect();
-                markers.tag_marks(&cells)
+            let id = row.text(ticket_id);
+            if seen.active && !id.is_empty() {
+                if seen.ids.contains(id) {
+                    count_row(&mut report.replaced);
+                    continue;
+                }
+                ids_here.push(id.to_string());
             }
-        };
-        let (scope_change, abusive, escalation) =
-            classify_marks(kind_marks, tag_marks, priority_marks);
-        let newest_first = seen.active.then_some(file_index);
-        let client = client_of(&row, client, email, registry, newest_first);
-        report.saw_date(created);
-        match client {
-            Some(id) => {
-                report.clients.insert(id.0);
+            let parsed = (|| -> Result<(chrono::NaiveDate, rust_decimal::Decimal), InputError> {
+                let created = row.required_date(created)?;
+                let minutes = row
+                    .minutes(minutes, unit)?
+                    .unwrap_or(config.default_ticket_minutes);
+                Ok((created, minutes))
+            })();
+            let Some((created, minutes)) = keep(parsed, report, skip_bad_rows)? else {
+                continue;
+            };
+            let kind_marks = kind_memo.marks(row.text(kind), |text| markers.marks(text));
+            let priority_marks =
+                priority_memo.marks(row.text(priority), |text| markers.marks(text));
+            // One tag column is the usual case, and needs no vector.
+            let tag_marks = match tag_columns.as_slice() {
+                [one] => tags_memo.marks(row.text(Some(*one)), |text| markers.tag_marks(&[text])),
+                many => {
+                    let cells: Vec<&str> = many.iter().map(|c| row.text(Some(*c))).collect();
+                    markers.tag_marks(&cells)
+                }
+            };
+            let (scope_change, abusive, escalation) =
+                classify_marks(kind_marks, tag_marks, priority_marks);
+            let newest_first = seen.active.then_some(file_index);
+            let client = client_of(&row, client, email, registry, newest_first);
+            report.saw_date(created);
+            match client {
+                Some(id) => {
+                    report.clients.insert(id.0);
+                }
+                None => count_row(&mut report.unmatched),
             }
-            None => count_row(&mut report.unmatched),
+            let ticket = Ticket {
+                client,
+                created,
+                minutes,
+                scope_change,
+                abusive,
+                escalation,
+                origin: Origin {
+                    file: file_index,
+                    line: row.line,
+                },
+            };
+            sink.ticket(&ticket);
         }
-        let ticket = Ticket {
-            client,
-            created,
-            minutes,
-            scope_change,
-            abusive,
-            escalation,
-            origin: Origin {
-                file: file_index,
-                line: row.line,
-            },
-        };
-        sink.ticket(&ticket);
     }
     seen.ids.extend(ids_here);
     Ok(())
