@@ -173,8 +173,27 @@ fn percents(value: f64, threshold: f64) -> (String, String) {
     }
 }
 
-fn money(value: Decimal) -> String {
-    crate::render::cents(value).to_string()
+/// An amount as the report prints it, to the cent.
+fn money(value: Decimal) -> Money {
+    Money(value)
+}
+
+/// `money`'s text, written straight into the message it is part of: a
+/// flag's detail names up to three amounts, and with 100,000 clients a
+/// String for each was a good part of judging them.
+struct Money(Decimal);
+
+impl std::fmt::Display for Money {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let cents = crate::render::cents(self.0);
+        let mut buffer = [0u8; 48];
+        match crate::render::json::two_decimals(cents, &mut buffer)
+            .and_then(|text| std::str::from_utf8(text).ok())
+        {
+            Some(text) => f.pad(text),
+            None => f.pad(&cents.to_string()),
+        }
+    }
 }
 
 /// Which flags fire, each with the numbers that made it fire.
@@ -477,6 +496,22 @@ pub fn assess(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    proptest::proptest! {
+        /// Amounts in messages read as the rounded Decimal prints itself.
+        #[test]
+        fn money_is_the_decimal_to_the_cent(mantissa in proptest::prelude::any::<i64>(), wide in proptest::prelude::any::<i32>(), scale in 0u32..12) {
+            for value in [
+                Decimal::new(mantissa, scale),
+                Decimal::from_i128_with_scale(i128::from(mantissa) * i128::from(wide), scale),
+            ] {
+                proptest::prop_assert_eq!(
+                    money(value).to_string(),
+                    crate::render::cents(value).to_string()
+                );
+            }
+        }
+    }
 
     #[test]
     fn percentages_never_print_equal_when_they_differ() {

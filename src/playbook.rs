@@ -21,11 +21,16 @@ pub struct Playbook {
     pub verdict: BTreeMap<String, Vec<String>>,
     pub flag: BTreeMap<String, Vec<String>>,
     pub refer: BTreeMap<String, String>,
-    /// Every line once, shared by the clients it applies to: a hundred
-    /// thousand clients with a dozen actions each would otherwise hold a
-    /// hundred megabytes of copies of the same sentences.
+    /// `verdict` and `flag` with every line made once, shared by the
+    /// clients it applies to: a hundred thousand clients with a dozen
+    /// actions each would otherwise hold a hundred megabytes of copies of
+    /// the same sentences (and finding each line again per client was a
+    /// good part of judging them).
+    /// Built by `with_overrides`, the only way to a playbook that judges.
     #[serde(skip)]
-    shared: BTreeMap<String, Arc<str>>,
+    shared_verdict: BTreeMap<String, Vec<Arc<str>>>,
+    #[serde(skip)]
+    shared_flag: BTreeMap<String, Vec<Arc<str>>>,
 }
 
 fn builtin() -> &'static Playbook {
@@ -41,13 +46,27 @@ impl Playbook {
         playbook.verdict.extend(overrides.verdict.clone());
         playbook.flag.extend(overrides.flag.clone());
         playbook.refer.extend(overrides.refer.clone());
-        playbook.shared = playbook
-            .verdict
-            .values()
-            .chain(playbook.flag.values())
-            .flatten()
-            .map(|line| (line.clone(), Arc::from(line.as_str())))
-            .collect();
+        let mut made: BTreeMap<String, Arc<str>> = BTreeMap::new();
+        let mut share = |table: &BTreeMap<String, Vec<String>>| -> BTreeMap<String, Vec<Arc<str>>> {
+            table
+                .iter()
+                .map(|(key, lines)| {
+                    let shared = lines
+                        .iter()
+                        .map(|line| {
+                            made.entry(line.clone())
+                                .or_insert_with(|| Arc::from(line.as_str()))
+                                .clone()
+                        })
+                        .collect();
+                    (key.clone(), shared)
+                })
+                .collect()
+        };
+        let shared_verdict = share(&playbook.verdict);
+        let shared_flag = share(&playbook.flag);
+        playbook.shared_verdict = shared_verdict;
+        playbook.shared_flag = shared_flag;
         playbook
     }
 
@@ -76,16 +95,10 @@ impl Playbook {
     }
 
     fn lines<'a>(
-        &'a self,
-        table: &'a BTreeMap<String, Vec<String>>,
+        table: &'a BTreeMap<String, Vec<Arc<str>>>,
         key: &str,
     ) -> impl Iterator<Item = Arc<str>> + 'a {
-        table.get(key).into_iter().flatten().map(|line| {
-            self.shared
-                .get(line)
-                .cloned()
-                .unwrap_or_else(|| Arc::from(line.as_str()))
-        })
+        table.get(key).into_iter().flatten().cloned()
     }
 
     /// The actions for one client: the verdict's lines (a referral names
@@ -96,7 +109,8 @@ impl Playbook {
         flags: &[Flag],
         guard: Option<&Guard>,
     ) -> Vec<Arc<str>> {
-        let mut actions: Vec<Arc<str>> = self.lines(&self.verdict, verdict.name()).collect();
+        let mut actions: Vec<Arc<str>> =
+            Self::lines(&self.shared_verdict, verdict.name()).collect();
         if verdict == Verdict::Refer || verdict == Verdict::Fire {
             let fits: Vec<&str> = flags
                 .iter()
@@ -110,10 +124,10 @@ impl Playbook {
             }
         }
         if guard.is_some_and(|g| g.held_from.is_some()) {
-            actions.extend(self.lines(&self.verdict, "guarded"));
+            actions.extend(Self::lines(&self.shared_verdict, "guarded"));
         }
         for flag in flags {
-            actions.extend(self.lines(&self.flag, flag.id.name()));
+            actions.extend(Self::lines(&self.shared_flag, flag.id.name()));
         }
         actions
     }

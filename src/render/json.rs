@@ -46,7 +46,7 @@ impl Serialize for Money {
 /// `value` as `Decimal::to_string` writes it when its scale is 2, e.g.
 /// `-1234.50`, `0.05`, written into `buffer` with no formatting machinery
 /// and no allocation; `None` at another scale or beyond 1.8 × 10^17 cents.
-fn two_decimals(value: Decimal, buffer: &mut [u8; 48]) -> Option<&[u8]> {
+pub(crate) fn two_decimals(value: Decimal, buffer: &mut [u8; 48]) -> Option<&[u8]> {
     if value.scale() != 2 {
         return None;
     }
