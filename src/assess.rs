@@ -338,8 +338,26 @@ pub fn flags(m: &ClientMetrics, period: &Period, t: &Thresholds) -> Vec<Flag> {
 }
 
 /// A threshold ratio as an exact decimal, for comparisons with money.
+/// The same two thresholds are converted for every client, and rounding
+/// a Decimal divides: the last few conversions are remembered.
 fn decimal(value: f64) -> Decimal {
-    Decimal::from_f64_retain(value).map_or(Decimal::ZERO, |d| d.round_dp(10))
+    const REMEMBERED: usize = 4;
+    thread_local! {
+        static CONVERTED: std::cell::Cell<[Option<(u64, Decimal)>; REMEMBERED]> =
+            const { std::cell::Cell::new([None; REMEMBERED]) };
+    }
+    let bits = value.to_bits();
+    CONVERTED.with(|cell| {
+        let mut converted = cell.get();
+        if let Some((_, exact)) = converted.iter().flatten().find(|(seen, _)| *seen == bits) {
+            return *exact;
+        }
+        let exact = Decimal::from_f64_retain(value).map_or(Decimal::ZERO, |d| d.round_dp(10));
+        converted.rotate_right(1);
+        converted[0] = Some((bits, exact));
+        cell.set(converted);
+        exact
+    })
 }
 
 /// Apply the verdict rules of §6, then the guards.
@@ -496,6 +514,34 @@ pub fn assess(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn remembered_threshold_decimals_are_the_conversions() {
+        let direct = |v: f64| Decimal::from_f64_retain(v).map_or(Decimal::ZERO, |d| d.round_dp(10));
+        // More distinct values than are remembered, repeats, and values
+        // that are no decimal at all.
+        let values = [
+            0.15,
+            0.5,
+            0.15,
+            0.1 + 0.2,
+            1e-12,
+            0.5,
+            3.0,
+            0.25,
+            0.15,
+            f64::NAN,
+            -0.0,
+            0.0,
+            f64::INFINITY,
+            0.15,
+        ];
+        for _ in 0..3 {
+            for value in values {
+                assert_eq!(decimal(value), direct(value), "{value}");
+            }
+        }
+    }
 
     proptest::proptest! {
         /// Amounts in messages read as the rounded Decimal prints itself.

@@ -242,3 +242,29 @@ fn json_blocks_never_show_in_the_output() {
     // The array opens on its own line, the first client without a comma.
     assert!(outputs[0].contains("\"clients\": [\n    {\n      \"rank\": 1,"));
 }
+
+#[test]
+fn metrics_worked_out_on_every_core_are_those_of_one() {
+    // CLIENTFIT_PARALLEL_CLIENTS=1: the demo's clients are split between
+    // threads (and a stretch of them per thread); the report must be the
+    // same to the byte, in every format that lists every client.
+    let demo = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/demo");
+    for format in ["json", "csv"] {
+        let outputs: Vec<_> = ["1", "1000000"]
+            .iter()
+            .map(|threshold| {
+                let output = clientfit()
+                    .env("CLIENTFIT_PARALLEL_CLIENTS", threshold)
+                    .arg("report")
+                    .arg(&demo)
+                    .args(["--format", format])
+                    .output()
+                    .unwrap();
+                (output.status.code(), output.stdout)
+            })
+            .collect();
+        assert_eq!(outputs[0].0, Some(0));
+        assert!(outputs[0].1.len() > 1000, "{format}: too short a report");
+        assert_eq!(outputs[0], outputs[1], "{format}");
+    }
+}
