@@ -25,7 +25,7 @@ use crate::ingest::records::{Invoice, Meeting, Origin, Ticket};
 use crate::ingest::status::{InvoiceStatus, MeetingStatus};
 use crate::ingest::{Ingested, Sink};
 use crate::period::{Bounds, days_in};
-use crate::prefetch::prefetch;
+use crate::prefetch::{prefetch, worth_it};
 
 /// A count grows by one per row. 2^64 rows cannot be read in any time a
 /// run could take (584 years at a billion rows a second), so saturating is
@@ -265,6 +265,9 @@ impl Sink for Activity {
     }
 
     fn prefetch_tickets(&self, tickets: &[Ticket]) {
+        if !worth_it(&self.per_client) {
+            return;
+        }
         for ticket in tickets {
             if let Some(totals) = ticket.client.and_then(|id| self.per_client.get(id.index())) {
                 totals.prefetch_tickets();
@@ -273,6 +276,9 @@ impl Sink for Activity {
     }
 
     fn prefetch_meetings(&self, meetings: &[Meeting]) {
+        if !worth_it(&self.per_client) {
+            return;
+        }
         for meeting in meetings {
             if let Some(totals) = meeting
                 .client
@@ -284,6 +290,9 @@ impl Sink for Activity {
     }
 
     fn prefetch_invoices(&self, invoices: &[Invoice]) {
+        if !worth_it(&self.invoice_totals) {
+            return;
+        }
         for invoice in invoices {
             if let Some(totals) = self.invoice_totals.get(invoice.client.index()) {
                 totals.prefetch();

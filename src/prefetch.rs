@@ -22,3 +22,12 @@ pub fn prefetch<T>(value: &T) {
     )))]
     let _ = value;
 }
+
+/// Tables smaller than this stay in the second-level cache once read:
+/// prefetching them only repeats work (a client's spelling is hashed twice).
+const WORTH_FROM_BYTES: usize = 512 * 1024;
+
+/// Whether entries of `table` are worth prefetching (see `WORTH_FROM_BYTES`).
+pub fn worth_it<T>(table: &[T]) -> bool {
+    std::mem::size_of_val(table) >= WORTH_FROM_BYTES
+}

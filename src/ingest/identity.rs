@@ -162,6 +162,12 @@ impl Registry {
         Ok(id)
     }
 
+    /// Whether the spellings are too many to stay in the cache, so that
+    /// `prefetch` is worth calling.
+    pub fn worth_prefetching(&self) -> bool {
+        crate::prefetch::worth_it(&self.by_spelling.slots)
+    }
+
     /// Start fetching what `resolve(name)` will read (see `crate::prefetch`).
     pub fn prefetch(&self, name: &str) {
         self.by_spelling.prefetch(name);

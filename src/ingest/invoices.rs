@@ -107,8 +107,10 @@ pub fn read(
     let mut known_currencies: Vec<(String, u8)> = Vec::new();
     let mut block = RowBlock::new();
     while next_block(file, &mut block, report, skip_bad_rows)? {
-        for record in block.ahead() {
-            registry.prefetch(Row::new(record, file).text(Some(columns.client)));
+        if registry.worth_prefetching() {
+            for record in block.ahead() {
+                registry.prefetch(Row::new(record, file).text(Some(columns.client)));
+            }
         }
         for record in block.records() {
             let row = Row::new(record, file);
