@@ -455,7 +455,7 @@ pub struct Aggregated {
 
 /// From this many clients on, their metrics are worked out on every core
 /// (each takes a microsecond or two; a thread, some tens).
-const PARALLEL_CLIENTS: usize = 4096;
+const PARALLEL_CLIENTS: usize = 512;
 
 fn parallel_clients() -> usize {
     // CLIENTFIT_PARALLEL_CLIENTS lowers the threshold (tests use it, to
