@@ -264,39 +264,29 @@ impl Sink for Activity {
         }
     }
 
-    fn prefetch_tickets(&self, tickets: &[Ticket]) {
-        if !worth_it(&self.per_client) {
-            return;
-        }
-        for ticket in tickets {
-            if let Some(totals) = ticket.client.and_then(|id| self.per_client.get(id.index())) {
-                totals.prefetch_tickets();
-            }
+    fn prefetch_ticket(&self, ticket: &Ticket) {
+        if let Some(totals) = ticket.client.and_then(|id| self.per_client.get(id.index()))
+            && worth_it(&self.per_client)
+        {
+            totals.prefetch_tickets();
         }
     }
 
-    fn prefetch_meetings(&self, meetings: &[Meeting]) {
-        if !worth_it(&self.per_client) {
-            return;
-        }
-        for meeting in meetings {
-            if let Some(totals) = meeting
-                .client
-                .and_then(|id| self.per_client.get(id.index()))
-            {
-                totals.prefetch_meetings();
-            }
+    fn prefetch_meeting(&self, meeting: &Meeting) {
+        if let Some(totals) = meeting
+            .client
+            .and_then(|id| self.per_client.get(id.index()))
+            && worth_it(&self.per_client)
+        {
+            totals.prefetch_meetings();
         }
     }
 
-    fn prefetch_invoices(&self, invoices: &[Invoice]) {
-        if !worth_it(&self.invoice_totals) {
-            return;
-        }
-        for invoice in invoices {
-            if let Some(totals) = self.invoice_totals.get(invoice.client.index()) {
-                totals.prefetch();
-            }
+    fn prefetch_invoice(&self, invoice: &Invoice) {
+        if let Some(totals) = self.invoice_totals.get(invoice.client.index())
+            && worth_it(&self.invoice_totals)
+        {
+            totals.prefetch();
         }
     }
 

@@ -162,15 +162,15 @@ impl Registry {
         Ok(id)
     }
 
-    /// Whether the spellings are too many to stay in the cache, so that
-    /// `prefetch` is worth calling.
-    pub fn worth_prefetching(&self) -> bool {
-        crate::prefetch::worth_it(&self.by_spelling.slots)
-    }
-
-    /// Start fetching what `resolve(name)` will read (see `crate::prefetch`).
-    pub fn prefetch(&self, name: &str) {
-        self.by_spelling.prefetch(name);
+    /// Start fetching what `resolve` will read for each of `names` (see
+    /// `crate::prefetch`), when the spellings are too many to stay in the
+    /// cache (else that would only hash each twice).
+    pub fn prefetch<'a>(&self, names: impl Iterator<Item = &'a str>) {
+        if crate::prefetch::worth_it(&self.by_spelling.slots) {
+            for name in names {
+                self.by_spelling.prefetch(name);
+            }
+        }
     }
 
     /// The client a name refers to, creating it (with this spelling as its

@@ -59,11 +59,11 @@ pub trait Sink {
     /// Forget every invoice received: the invoice files are read again.
     fn forget_invoices(&mut self) {}
 
-    /// These records are about to be received: start fetching what they
-    /// will update (see `crate::prefetch`). Changes nothing.
-    fn prefetch_tickets(&self, _tickets: &[Ticket]) {}
-    fn prefetch_meetings(&self, _meetings: &[Meeting]) {}
-    fn prefetch_invoices(&self, _invoices: &[Invoice]) {}
+    /// This record is about to be received: start fetching what it will
+    /// update (see `crate::prefetch`). Changes nothing.
+    fn prefetch_ticket(&self, _ticket: &Ticket) {}
+    fn prefetch_meeting(&self, _meeting: &Meeting) {}
+    fn prefetch_invoice(&self, _invoice: &Invoice) {}
 
     /// An empty sink of the same kind for another thread, or `None` to
     /// read every file on this one. A fork sees client ids of its own
@@ -664,7 +664,7 @@ impl<'a> Batched<'a> {
 impl Sink for Batched<'_> {
     fn ticket(&mut self, ticket: &Ticket) {
         // Delivered up to a batch later: time for its totals to arrive.
-        self.sink.prefetch_tickets(std::slice::from_ref(ticket));
+        self.sink.prefetch_ticket(ticket);
         self.tickets.push(ticket.clone());
         if self.tickets.len() >= Self::SIZE {
             self.flush();
@@ -673,7 +673,7 @@ impl Sink for Batched<'_> {
 
     fn meeting(&mut self, meeting: &Meeting) {
         // Delivered up to a batch later: time for its totals to arrive.
-        self.sink.prefetch_meetings(std::slice::from_ref(meeting));
+        self.sink.prefetch_meeting(meeting);
         self.meetings.push(meeting.clone());
         if self.meetings.len() >= Self::SIZE {
             self.flush();
@@ -682,7 +682,7 @@ impl Sink for Batched<'_> {
 
     fn invoice(&mut self, invoice: &Invoice) {
         // Delivered up to a batch later: time for its totals to arrive.
-        self.sink.prefetch_invoices(std::slice::from_ref(invoice));
+        self.sink.prefetch_invoice(invoice);
         self.invoices.push(invoice.clone());
         if self.invoices.len() >= Self::SIZE {
             self.flush();
