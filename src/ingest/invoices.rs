@@ -107,12 +107,7 @@ pub fn read(
     let mut known_currencies: Vec<(String, u8)> = Vec::new();
     let mut block = RowBlock::new();
     while next_block(file, &mut block, report, skip_bad_rows)? {
-        registry.prefetch(
-            block
-                .ahead()
-                .iter()
-                .map(|record| Row::new(record, file).text(Some(columns.client))),
-        );
+        registry.prefetch(block.ahead_cells(file, Some(columns.client)));
         for record in block.records() {
             let row = Row::new(record, file);
             if row.is_section_or_total(&[columns.client, columns.issued]) {

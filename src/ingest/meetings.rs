@@ -62,12 +62,7 @@ pub fn read(
     let mut statuses = status::Memo::default();
     let mut block = RowBlock::new();
     while next_block(file, &mut block, report, skip_bad_rows)? {
-        registry.prefetch(
-            block
-                .ahead()
-                .iter()
-                .map(|record| Row::new(record, file).text(client)),
-        );
+        registry.prefetch(block.ahead_cells(file, client));
         for record in block.records() {
             let row = Row::new(record, file);
             if row.is_section_or_total(&keys) {

@@ -729,9 +729,17 @@ impl RowBlock {
         self.records.get(..self.filled).unwrap_or_default()
     }
 
-    /// The rows that come after them, read ahead: to prefetch for.
-    pub fn ahead(&self) -> &[Record] {
-        self.ahead.get(..self.ahead_filled).unwrap_or_default()
+    /// The cells of `column` (trimmed, as `Row::text` gives them) in the
+    /// rows that come after these, read ahead: to prefetch for.
+    pub fn ahead_cells<'a>(
+        &'a self,
+        file: &'a CsvFile,
+        column: Option<usize>,
+    ) -> impl Iterator<Item = &'a str> + 'a {
+        let ahead = self.ahead.get(..self.ahead_filled).unwrap_or_default();
+        ahead
+            .iter()
+            .map(move |record| Row::new(record, file).text(column))
     }
 
     fn read_ahead(&mut self, file: &mut CsvFile) {
