@@ -87,12 +87,7 @@ pub fn read(
             };
             let client = client_of(&row, client, email, registry, None);
             report.saw_date(day);
-            match client {
-                Some(id) => {
-                    report.clients.insert(id.0);
-                }
-                None => count_row(&mut report.unmatched),
-            }
+            report.saw_client(client);
             let meeting = Meeting {
                 client,
                 date: day,

@@ -81,6 +81,15 @@ impl FileReport {
         self.first_date = Some(self.first_date.map_or(day, |d| d.min(day)));
         self.last_date = Some(self.last_date.map_or(day, |d| d.max(day)));
     }
+
+    /// A ticket's or meeting's client noted, or the row counted as naming
+    /// none.
+    pub fn saw_client(&mut self, client: Option<super::identity::ClientId>) {
+        match client {
+            Some(id) => self.clients.insert(id.0),
+            None => count_row(&mut self.unmatched),
+        }
+    }
 }
 
 /// A set of registry ids: one bit per client, as files name the same

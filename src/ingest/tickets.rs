@@ -279,12 +279,7 @@ pub fn read(
             let newest_first = seen.active.then_some(file_index);
             let client = client_of(&row, client, email, registry, newest_first);
             report.saw_date(created);
-            match client {
-                Some(id) => {
-                    report.clients.insert(id.0);
-                }
-                None => count_row(&mut report.unmatched),
-            }
+            report.saw_client(client);
             let ticket = Ticket {
                 client,
                 created,
