@@ -185,14 +185,9 @@ struct Money(Decimal);
 
 impl std::fmt::Display for Money {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let cents = crate::render::cents(self.0);
-        let mut buffer = [0u8; 48];
-        match crate::render::json::two_decimals(cents, &mut buffer)
-            .and_then(|text| std::str::from_utf8(text).ok())
-        {
-            Some(text) => f.pad(text),
-            None => f.pad(&cents.to_string()),
-        }
+        crate::render::json::with_cents_text(self.0, |text| {
+            f.pad(std::str::from_utf8(text).map_err(|_| std::fmt::Error)?)
+        })
     }
 }
 

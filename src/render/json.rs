@@ -31,22 +31,32 @@ impl Serialize for Money {
         // fail. (The clients' many figures do not come here: `write_client`
         // writes the same text directly.)
         const NUMBER: &str = "$serde_json::private::Number";
-        let rounded = cents(self.0);
-        let mut buffer = [0u8; 48];
         let mut number = serializer.serialize_struct(NUMBER, 1)?;
-        match two_decimals(rounded, &mut buffer).and_then(|text| std::str::from_utf8(text).ok()) {
-            Some(text) => number.serialize_field(NUMBER, text)?,
-            // Beyond 10^26 cents cannot be rescaled to two places.
-            None => number.serialize_field(NUMBER, &rounded.to_string())?,
-        }
+        with_cents_text(self.0, |text| {
+            let text = std::str::from_utf8(text).map_err(serde::ser::Error::custom)?;
+            number.serialize_field(NUMBER, text)
+        })?;
         number.end()
+    }
+}
+
+/// `value` rounded to cents (`cents`), as the text of the number handed to
+/// `use_text` (ASCII, e.g. `-1234.50`): written on the stack, except for
+/// amounts too large for that.
+pub(crate) fn with_cents_text<R>(value: Decimal, use_text: impl FnOnce(&[u8]) -> R) -> R {
+    let rounded = cents(value);
+    let mut buffer = [0u8; 48];
+    match two_decimals(rounded, &mut buffer) {
+        Some(text) => use_text(text),
+        // Beyond 10^26 cents cannot be rescaled to two places.
+        None => use_text(rounded.to_string().as_bytes()),
     }
 }
 
 /// `value` as `Decimal::to_string` writes it when its scale is 2, e.g.
 /// `-1234.50`, `0.05`, written into `buffer` with no formatting machinery
 /// and no allocation; `None` at another scale or beyond 1.8 × 10^17 cents.
-pub(crate) fn two_decimals(value: Decimal, buffer: &mut [u8; 48]) -> Option<&[u8]> {
+fn two_decimals(value: Decimal, buffer: &mut [u8; 48]) -> Option<&[u8]> {
     if value.scale() != 2 {
         return None;
     }
@@ -648,13 +658,7 @@ fn optional_string(out: &mut Vec<u8>, text: Option<&str>) {
 
 /// `Money(value)` as it serializes: rounded to cents, written as a number.
 fn money(out: &mut Vec<u8>, value: Decimal) {
-    let rounded = cents(value);
-    let mut buffer = [0u8; 48];
-    match two_decimals(rounded, &mut buffer) {
-        Some(text) => out.extend_from_slice(text),
-        // Beyond 10^26 cents cannot be rescaled to two places.
-        None => out.extend_from_slice(rounded.to_string().as_bytes()),
-    }
+    with_cents_text(value, |text| out.extend_from_slice(text));
 }
 
 #[cfg(test)]
