@@ -121,10 +121,38 @@ fn classify_marks(kind_marks: u8, tags: u8, priority_marks: u8) -> (bool, bool, 
 /// they repeat a handful of values over millions of rows.
 #[derive(Default)]
 struct MarksMemo {
-    seen: Vec<(String, u8)>,
+    seen: Vec<Remembered>,
     /// Texts not remembered and looked up again, and texts found here.
     misses: u32,
     hits: u32,
+}
+
+/// A remembered text, with its first sixteen bytes (zero-padded) as two
+/// words: comparing them and the length settles nearly every lookup
+/// without a call to `memcmp`, which cost a sixth of a ticket file's time.
+struct Remembered {
+    head: [u64; 2],
+    text: Box<str>,
+    marks: u8,
+}
+
+/// The first sixteen bytes of `text`, zero-padded, as two words.
+fn head_words(text: &str) -> [u64; 2] {
+    let mut bytes = [0u8; 16];
+    for (to, from) in bytes.iter_mut().zip(text.bytes()) {
+        *to = from;
+    }
+    let (low, high) = bytes.split_at(8);
+    let word = |half: &[u8]| u64::from_le_bytes(half.try_into().unwrap_or_default());
+    [word(low), word(high)]
+}
+
+impl Remembered {
+    fn is(&self, head: [u64; 2], text: &str) -> bool {
+        self.head == head
+            && self.text.len() == text.len()
+            && (text.len() <= 16 || self.text.as_bytes().get(16..) == text.as_bytes().get(16..))
+    }
 }
 
 impl MarksMemo {
@@ -137,13 +165,18 @@ impl MarksMemo {
         if self.misses > 1024 && self.misses > self.hits {
             return judge(text);
         }
-        if let Some((_, marks)) = self.seen.iter().find(|(seen, _)| seen == text) {
+        let head = head_words(text);
+        if let Some(seen) = self.seen.iter().find(|seen| seen.is(head, text)) {
             self.hits = self.hits.saturating_add(1);
-            return *marks;
+            return seen.marks;
         }
         let marks = judge(text);
         if self.seen.len() < Self::CAPACITY {
-            self.seen.push((text.to_string(), marks));
+            self.seen.push(Remembered {
+                head,
+                text: text.into(),
+                marks,
+            });
         } else {
             self.misses = self.misses.saturating_add(1);
         }
@@ -319,7 +352,20 @@ mod tests {
         // A column of few values (remembered), then one of free text (more
         // than the memo holds, so it stops searching): always the same
         // marks as judging each text afresh.
-        let few = ["Change request", "Incident", "", "change-request", "abuse"];
+        // Texts that share their first sixteen bytes, or differ only
+        // after them or in their length, are told apart.
+        let few = [
+            "Change request",
+            "Incident",
+            "",
+            "change-request",
+            "abuse",
+            "abuse\0",
+            // 16 bytes, then the same length after them: one marks
+            // abuse (a word of it is a marker), the other nothing.
+            "Ticket follow-up; abuse",
+            "Ticket follow-up: amuse",
+        ];
         let free: Vec<String> = (0..5000)
             .map(|n| format!("note {n}; scope change"))
             .collect();
