@@ -27,6 +27,7 @@ pub mod duration;
 pub mod identity;
 pub mod invoices;
 pub mod meetings;
+mod memo;
 pub mod money;
 pub mod reader;
 pub mod records;

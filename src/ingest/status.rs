@@ -107,35 +107,26 @@ pub fn lookup<T: Copy>(
 /// `lookup` remembered per raw cell text: a status column repeats a
 /// handful of words over millions of rows, and normalising each costs an
 /// allocation.
-#[derive(Debug)]
 pub struct Memo<T> {
-    seen: Vec<(String, Option<T>)>,
+    seen: super::memo::TextMemo<Option<T>, 32>,
 }
 
 impl<T> Default for Memo<T> {
     fn default() -> Self {
-        Memo { seen: Vec::new() }
+        Memo {
+            seen: super::memo::TextMemo::default(),
+        }
     }
 }
 
 impl<T: Copy> Memo<T> {
-    /// How many distinct texts are remembered; others are looked up each time.
-    const CAPACITY: usize = 32;
-
     pub fn lookup(
         &mut self,
         custom: &[(String, T)],
         text: &str,
         builtin: impl Fn(&str) -> Option<T>,
     ) -> Option<T> {
-        if let Some((_, status)) = self.seen.iter().find(|(seen, _)| seen == text) {
-            return *status;
-        }
-        let status = lookup(custom, text, builtin);
-        if self.seen.len() < Self::CAPACITY {
-            self.seen.push((text.to_string(), status));
-        }
-        status
+        self.seen.get(text, |text| lookup(custom, text, builtin))
     }
 }
 

@@ -117,72 +117,8 @@ fn classify_marks(kind_marks: u8, tags: u8, priority_marks: u8) -> (bool, bool, 
     (scope_change, abusive, escalation)
 }
 
-/// Marks remembered per cell text, for the type, priority and tag columns:
-/// they repeat a handful of values over millions of rows.
-#[derive(Default)]
-struct MarksMemo {
-    seen: Vec<Remembered>,
-    /// Texts not remembered and looked up again, and texts found here.
-    misses: u32,
-    hits: u32,
-}
-
-/// A remembered text, with its first sixteen bytes (zero-padded) as two
-/// words: comparing them and the length settles nearly every lookup
-/// without a call to `memcmp`, which cost a sixth of a ticket file's time.
-struct Remembered {
-    head: [u64; 2],
-    text: Box<str>,
-    marks: u8,
-}
-
-/// The first sixteen bytes of `text`, zero-padded, as two words.
-fn head_words(text: &str) -> [u64; 2] {
-    let mut bytes = [0u8; 16];
-    for (to, from) in bytes.iter_mut().zip(text.bytes()) {
-        *to = from;
-    }
-    let (low, high) = bytes.split_at(8);
-    let word = |half: &[u8]| u64::from_le_bytes(half.try_into().unwrap_or_default());
-    [word(low), word(high)]
-}
-
-impl Remembered {
-    fn is(&self, head: [u64; 2], text: &str) -> bool {
-        self.head == head
-            && self.text.len() == text.len()
-            && (text.len() <= 16 || self.text.as_bytes().get(16..) == text.as_bytes().get(16..))
-    }
-}
-
-impl MarksMemo {
-    /// How many distinct texts are remembered; others are judged each time.
-    const CAPACITY: usize = 16;
-
-    /// The marks of `text`, remembered or else from `judge`.
-    fn marks(&mut self, text: &str, judge: impl FnOnce(&str) -> u8) -> u8 {
-        // A column of free text repeats too little to be worth the search.
-        if self.misses > 1024 && self.misses > self.hits {
-            return judge(text);
-        }
-        let head = head_words(text);
-        if let Some(seen) = self.seen.iter().find(|seen| seen.is(head, text)) {
-            self.hits = self.hits.saturating_add(1);
-            return seen.marks;
-        }
-        let marks = judge(text);
-        if self.seen.len() < Self::CAPACITY {
-            self.seen.push(Remembered {
-                head,
-                text: text.into(),
-                marks,
-            });
-        } else {
-            self.misses = self.misses.saturating_add(1);
-        }
-        marks
-    }
-}
+/// Marks remembered per cell text, for the type, priority and tag columns.
+type MarksMemo = super::memo::TextMemo<u8, 16>;
 
 /// A ticket's or meeting's client: the client cell, else the email's domain
 /// through clients.csv `domains`; `None` when neither names one.
@@ -296,12 +232,11 @@ pub fn read(
             let Some((created, minutes)) = keep(parsed, report, skip_bad_rows)? else {
                 continue;
             };
-            let kind_marks = kind_memo.marks(row.text(kind), |text| markers.marks(text));
-            let priority_marks =
-                priority_memo.marks(row.text(priority), |text| markers.marks(text));
+            let kind_marks = kind_memo.get(row.text(kind), |text| markers.marks(text));
+            let priority_marks = priority_memo.get(row.text(priority), |text| markers.marks(text));
             // One tag column is the usual case, and needs no vector.
             let tag_marks = match tag_columns.as_slice() {
-                [one] => tags_memo.marks(row.text(Some(*one)), |text| markers.tag_marks(&[text])),
+                [one] => tags_memo.get(row.text(Some(*one)), |text| markers.tag_marks(&[text])),
                 many => {
                     let cells: Vec<&str> = many.iter().map(|c| row.text(Some(*c))).collect();
                     markers.tag_marks(&cells)
@@ -373,13 +308,13 @@ mod tests {
         for round in 0..3 {
             for text in few.iter().copied().chain(free.iter().map(String::as_str)) {
                 assert_eq!(
-                    memo.marks(text, |text| markers.tag_marks(&[text])),
+                    memo.get(text, |text| markers.tag_marks(&[text])),
                     markers.tag_marks(&[text]),
                     "{text:?}, round {round}"
                 );
             }
         }
-        assert!(memo.misses > memo.hits, "the memo gave up on free text");
+        assert!(memo.gave_up(), "the memo gave up on free text");
         assert_ne!(
             markers.tag_marks(&["note 1; scope change"]),
             0,
