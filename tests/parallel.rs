@@ -172,6 +172,58 @@ fn assert_whole_and_cut_fail_at(dir: &Path, place: &str) {
     assert_eq!(messages(&cut_err), messages(&whole_err));
 }
 
+/// Files are read without a pass of their own to check that they are
+/// UTF-8; a file that turns out not to be is read again, whole, as
+/// Windows-1252 (or, with `encoding = "utf-8"`, stops the run), exactly as
+/// if it had been checked first. Here the only byte that is not UTF-8 is
+/// on the last line of a ticket file cut in two, so the second part finds
+/// it after both parts have read most of their rows.
+#[test]
+fn a_file_found_not_to_be_utf8_while_cut_is_read_again_as_windows_1252() {
+    let dir = tempfile::tempdir().unwrap();
+    write_export(dir.path(), 3000, &[]);
+    let invoices = dir.path().join("invoices.csv");
+    let mut text = std::fs::read_to_string(&invoices).unwrap();
+    text.push_str("INV-CAFE,Café Noir,2026-03-01,2026-03-31,2026-03-20,250.00\n");
+    std::fs::write(&invoices, text).unwrap();
+    // "Café" in Windows-1252: é is the single byte 0xE9. The ticket file
+    // has 1 header line, 3,000 rows and 2 more lines for each of the 600
+    // quoted subjects (rows 0, 5, …, 2995): 4,201 lines; this is 4,202.
+    let tickets = dir.path().join("tickets.csv");
+    let mut bytes = std::fs::read(&tickets).unwrap();
+    bytes.extend_from_slice(b"T-CAFE,Caf\xE9 Noir,2026-03-05 10:00,30,Incident,subject\n");
+    std::fs::write(&tickets, bytes).unwrap();
+
+    let (code, json, stderr) = run(dir.path(), true, &[]);
+    assert_eq!(code, Some(0), "{stderr}");
+    assert_cut(&stderr);
+    assert!(
+        stderr
+            .contains("tickets.csv is not valid UTF-8 (first at line 4202); read as Windows-1252"),
+        "{stderr}"
+    );
+    // The ticket found its client: the name was decoded, not cut short.
+    let doc: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let cafe = doc["clients"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["client"] == "Café Noir")
+        .unwrap_or_else(|| panic!("no Café Noir in {json}"));
+    assert_eq!(cafe["tickets"], 1);
+
+    // Strictly UTF-8: the error of the check made before reading, which
+    // names the byte (the record scanner's own error does not).
+    std::fs::write(dir.path().join("clientfit.toml"), "encoding = \"utf-8\"\n").unwrap();
+    let (code, _, stderr) = run(dir.path(), true, &[]);
+    assert_eq!(code, Some(1), "{stderr}");
+    assert!(stderr.contains("tickets.csv:4202:"), "{stderr}");
+    assert!(
+        stderr.contains("is not valid UTF-8 text (byte 0xE9)"),
+        "{stderr}"
+    );
+}
+
 /// The same with Windows line ends: the cut lands after a CRLF, the lines
 /// are numbered as in the whole file, and the error names line 4188 too.
 #[test]

@@ -169,6 +169,7 @@ pub fn ingest<S: Sink + Send>(
         markers: &markers,
         progress: progress.as_ref(),
         split_source: std::sync::OnceLock::new(),
+        verify_utf8: true,
     };
     let mut reports: Vec<Option<FileReport>> = vec![None; files.len()];
     let mut registry = Registry::new(&config.clients.legal_forms);
@@ -201,7 +202,26 @@ pub fn ingest<S: Sink + Send>(
             (all.book, all.registry)
         }
         Some(forks) => {
-            let results = run_jobs(&reader, &jobs, forks, &registry, threads);
+            // Files are first read without checking them for UTF-8 in a
+            // pass of their own (a tenth of the work on large inputs): the
+            // scanner checks every byte it reads. On any error (a file
+            // that is not UTF-8 after all, or any other), everything is
+            // read again with that check, so the encoding, warnings and
+            // errors are exactly those of reading with it.
+            let unverified = reader.with_utf8_check(false);
+            let mut results = run_jobs(&unverified, &jobs, forks, &registry, threads);
+            if results.iter().any(Result::is_err) {
+                let forks: Option<Vec<S>> = jobs.iter().map(|_| sink.fork()).collect();
+                let forks =
+                    forks.ok_or_else(|| anyhow::anyhow!("a reading thread could not start"))?;
+                results = run_jobs(
+                    &reader.with_utf8_check(true),
+                    &jobs,
+                    forks,
+                    &registry,
+                    threads,
+                );
+            }
             // In reading order; the first error there is the one a single
             // thread would have stopped at. The second part of a file cut
             // in two counts only if the first part ended exactly where it
@@ -491,11 +511,25 @@ struct GroupReader<'a> {
     /// The file cut in two, opened once for both parts (opening checks
     /// every byte of it for its encoding), with the place of the cut.
     split_source: std::sync::OnceLock<SplitSource>,
+    /// Open files with `Source::open` (every byte checked to be UTF-8
+    /// before reading, to decide the encoding), else with
+    /// `Source::open_unverified`.
+    verify_utf8: bool,
 }
 
 type SplitSource = Result<(Source, Option<(u64, u64)>), error::InputError>;
 
-impl GroupReader<'_> {
+impl<'a> GroupReader<'a> {
+    /// The same reader, opening files with or without checking them for
+    /// UTF-8 first; nothing opened yet.
+    fn with_utf8_check(&self, verify_utf8: bool) -> GroupReader<'a> {
+        GroupReader {
+            split_source: std::sync::OnceLock::new(),
+            verify_utf8,
+            ..*self
+        }
+    }
+
     /// Read the files of `kinds`, in that order, each kind in input order.
     fn read<S: Sink>(
         &self,
@@ -596,6 +630,7 @@ impl GroupReader<'_> {
                     split: split.filter(|split| split.file == index),
                     split_source: &self.split_source,
                     split_confirmed: &mut group.split_confirmed,
+                    verify_utf8: self.verify_utf8,
                 },
                 &mut report,
             );
@@ -711,6 +746,7 @@ struct ReadState<'a> {
     split: Option<Split>,
     split_source: &'a std::sync::OnceLock<SplitSource>,
     split_confirmed: &'a mut bool,
+    verify_utf8: bool,
 }
 
 fn read_one(
@@ -723,13 +759,18 @@ fn read_one(
     report: &mut FileReport,
 ) -> Result<(), error::InputError> {
     let kind = input.kind;
+    let open = if state.verify_utf8 {
+        Source::open
+    } else {
+        Source::open_unverified
+    };
     let (source, part) = match state.split {
-        None => (Source::open(&input.path, config.encoding, delimiter)?, None),
+        None => (open(&input.path, config.encoding, delimiter)?, None),
         Some(split) => {
             let (source, point) = state
                 .split_source
                 .get_or_init(|| {
-                    let source = Source::open(&input.path, config.encoding, delimiter)?;
+                    let source = open(&input.path, config.encoding, delimiter)?;
                     let point = source.split_point(split.fraction);
                     Ok((source, point))
                 })

@@ -100,6 +100,29 @@ impl Source {
         encoding: EncodingSetting,
         delimiter: Option<u8>,
     ) -> Result<Source, InputError> {
+        Source::open_checked(path, encoding, delimiter, true)
+    }
+
+    /// Like `open`, but a file on disk without a BOM (and not set to be
+    /// Windows-1252) is taken to be UTF-8 without reading it through
+    /// first. The record scanner still checks every byte it reads, so a
+    /// file that is not UTF-8 fails when read; the caller must then read
+    /// it again, opened with `open`, to decide its encoding as `open`
+    /// would have (see `ingest`: it reads everything again on any error).
+    pub fn open_unverified(
+        path: &Path,
+        encoding: EncodingSetting,
+        delimiter: Option<u8>,
+    ) -> Result<Source, InputError> {
+        Source::open_checked(path, encoding, delimiter, false)
+    }
+
+    fn open_checked(
+        path: &Path,
+        encoding: EncodingSetting,
+        delimiter: Option<u8>,
+        verify_utf8: bool,
+    ) -> Result<Source, InputError> {
         let bytes = if super::reader::is_stdin(path) {
             let mut buffer = Vec::new();
             io::stdin()
@@ -119,7 +142,7 @@ impl Source {
             warning: None,
             cr_only: false,
         };
-        source.encoding = source.detect_encoding(encoding)?;
+        source.encoding = source.detect_encoding(encoding, verify_utf8)?;
         // The delimiter and the line ends are judged from the same start of
         // the text, read once.
         let head = source.head_text()?;
@@ -139,7 +162,11 @@ impl Source {
         InputError::file(&self.path, format!("cannot be read: {err}"))
     }
 
-    fn detect_encoding(&mut self, setting: EncodingSetting) -> Result<TextEncoding, InputError> {
+    fn detect_encoding(
+        &mut self,
+        setting: EncodingSetting,
+        verify_utf8: bool,
+    ) -> Result<TextEncoding, InputError> {
         let mut raw = self.raw()?;
         let mut start = [0u8; 3];
         let mut filled = 0usize;
@@ -162,6 +189,9 @@ impl Source {
         }
         if setting == EncodingSetting::Windows1252 {
             return Ok(TextEncoding::Windows1252);
+        }
+        if !verify_utf8 && matches!(self.bytes, Bytes::File(_)) {
+            return Ok(TextEncoding::Utf8);
         }
         // Validate the whole file: deciding on the first invalid byte
         // would be too late, rows before it would already be read.
