@@ -198,6 +198,7 @@ pub fn build(
         metrics.shrink_to_fit();
     }
     clients.reverse();
+    crate::phase("report: clients listed");
     // Each client is judged on its own: with many clients, on every core,
     // each thread filling in its own stretch of the list.
     let judge = |part: &mut [ClientReport]| {
@@ -226,11 +227,13 @@ pub fn build(
     } else {
         judge(&mut clients);
     }
+    crate::phase("report: judged");
     let medians = quadrant_medians(&clients);
     for client in &mut clients {
         client.quadrant = quadrant_of(&client.metrics, medians);
     }
     sort(&mut clients, selection.sort);
+    crate::phase("report: sorted");
     for (index, client) in clients.iter_mut().enumerate() {
         client.rank = index + 1;
     }
@@ -241,6 +244,7 @@ pub fn build(
         aggregated.unmatched_meetings,
     );
     let shown = select(&clients, selection);
+    crate::phase("report: portfolio");
     let mut warnings = ingested.warnings.clone();
     if portfolio.unmatched_tickets > 0 || portfolio.unmatched_meetings > 0 {
         warnings.push(format!(
