@@ -320,10 +320,25 @@ impl Default for SpellingCache {
     }
 }
 
+///
+/// Built a word at a time (see `super::words`): this runs twice for every
+/// row, once to prefetch and once to look up.
 fn spelling_key(bytes: &[u8]) -> Option<SpellingKey> {
+    let length = bytes.len();
+    if length > INLINE_SPELLING {
+        return None;
+    }
+    let word = |start: usize| super::words::padded_word(bytes, start);
     let mut key = [0u8; INLINE_SPELLING + 1];
-    key.get_mut(..bytes.len())?.copy_from_slice(bytes);
-    *key.last_mut()? = u8::try_from(bytes.len()).ok()?;
+    let (first, rest) = key.split_at_mut(8);
+    let (second, rest) = rest.split_at_mut(8);
+    let (third, fourth) = rest.split_at_mut(8);
+    first.copy_from_slice(&word(0).to_le_bytes());
+    second.copy_from_slice(&word(8).to_le_bytes());
+    third.copy_from_slice(&word(16).to_le_bytes());
+    // Up to three bytes of spelling, then its length.
+    let tail = (word(24) as u32 & 0x00FF_FFFF) | (length as u32).wrapping_shl(24);
+    fourth.copy_from_slice(&tail.to_le_bytes());
     Some(key)
 }
 
@@ -488,6 +503,27 @@ fn without_legal_forms(cleaned: &str, legal_forms: &HashSet<String>) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_spelling_key_is_its_bytes_zeros_and_its_length() {
+        // Every length up to the inline limit and past it, from bytes that
+        // are never zero (so a zero in the key is padding).
+        let text: Vec<u8> = (0..40u8)
+            .map(|n| n.wrapping_mul(37).wrapping_add(1) | 1)
+            .collect();
+        for length in 0..=40 {
+            let bytes = &text[..length];
+            let key = spelling_key(bytes);
+            if length > INLINE_SPELLING {
+                assert_eq!(key, None, "{length}");
+                continue;
+            }
+            let mut expected = [0u8; INLINE_SPELLING + 1];
+            expected[..length].copy_from_slice(bytes);
+            expected[INLINE_SPELLING] = length as u8;
+            assert_eq!(key, Some(expected), "{length}");
+        }
+    }
     use crate::config::Config;
 
     fn registry() -> Registry {

@@ -34,13 +34,11 @@ struct Remembered<T> {
 
 /// The first sixteen bytes of `text`, zero-padded, as two words.
 fn head_words(text: &str) -> [u64; 2] {
-    let mut bytes = [0u8; 16];
-    for (to, from) in bytes.iter_mut().zip(text.bytes()) {
-        *to = from;
-    }
-    let (low, high) = bytes.split_at(8);
-    let word = |half: &[u8]| u64::from_le_bytes(half.try_into().unwrap_or_default());
-    [word(low), word(high)]
+    let bytes = text.as_bytes();
+    [
+        super::words::padded_word(bytes, 0),
+        super::words::padded_word(bytes, 8),
+    ]
 }
 
 impl<T> Remembered<T> {

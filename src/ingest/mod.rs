@@ -36,6 +36,7 @@ pub mod source;
 pub mod status;
 pub mod store;
 pub mod tickets;
+mod words;
 
 use rust_decimal::Decimal;
 
