@@ -320,8 +320,8 @@ impl Default for SpellingCache {
     }
 }
 
-///
-/// Built a word at a time (see `super::words`): this runs twice for every
+/// The key of a spelling (`None` when longer than `INLINE_SPELLING`),
+/// built a word at a time (see `super::words`): this runs twice for every
 /// row, once to prefetch and once to look up.
 fn spelling_key(bytes: &[u8]) -> Option<SpellingKey> {
     let length = bytes.len();
@@ -503,6 +503,7 @@ fn without_legal_forms(cleaned: &str, legal_forms: &HashSet<String>) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::config::Config;
 
     #[test]
     fn a_spelling_key_is_its_bytes_zeros_and_its_length() {
@@ -524,7 +525,6 @@ mod tests {
             assert_eq!(key, Some(expected), "{length}");
         }
     }
-    use crate::config::Config;
 
     fn registry() -> Registry {
         Registry::new(&Config::default().clients.legal_forms)

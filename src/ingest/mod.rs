@@ -205,10 +205,11 @@ pub fn ingest<S: Sink + Send>(
         Some(forks) => {
             // Files are first read without checking them for UTF-8 in a
             // pass of their own (that pass read every byte twice: 4% of
-            // LARGE's time): the scanner checks every byte it reads. On any error (a file
-            // that is not UTF-8 after all, or any other), everything is
-            // read again with that check, so the encoding, warnings and
-            // errors are exactly those of reading with it.
+            // LARGE's time): the scanner checks every byte it reads. On
+            // any error (a file that is not UTF-8 after all, or any
+            // other), everything is read again with that check, so the
+            // encoding, warnings and errors are exactly those of reading
+            // with it.
             let unverified = reader.with_utf8_check(false);
             let first = run_jobs(&unverified, &jobs, forks, &registry, threads);
             let results = if first.iter().any(Result::is_err) {
@@ -583,8 +584,9 @@ struct GroupReader<'a> {
     options: IngestOptions,
     markers: &'a tickets::MarkerSet,
     progress: Option<&'a indicatif::ProgressBar>,
-    /// The file cut in two, opened once for both parts (opening checks
-    /// every byte of it for its encoding), with the place of the cut.
+    /// The file cut in two, opened once for both parts (opening it with
+    /// `verify_utf8` checks every byte for its encoding), with the place
+    /// of the cut.
     split_source: std::sync::OnceLock<SplitSource>,
     /// Open files with `Source::open` (every byte checked to be UTF-8
     /// before reading, to decide the encoding), else with
