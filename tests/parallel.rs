@@ -172,6 +172,56 @@ fn assert_whole_and_cut_fail_at(dir: &Path, place: &str) {
     assert_eq!(messages(&cut_err), messages(&whole_err));
 }
 
+/// The planner may cut a meeting file instead (as it does LARGE's): here
+/// the meetings are most of the input, so they are cut, and the report is
+/// the same as reading them whole, notes over several lines included.
+#[test]
+fn a_cut_meeting_file_reports_exactly_as_the_whole_file() {
+    let dir = tempfile::tempdir().unwrap();
+    write_export(dir.path(), 20, &[]);
+    let mut meetings = String::from("client,date,minutes,status,attendees,notes\n");
+    for i in 0..4000 {
+        let status = ["attended", "no-show", "cancelled", "attended"][i % 4];
+        let notes = match i % 7 {
+            0 => format!("\"agenda {i}\nfollow-up, \"\"soon\"\"\""),
+            _ => format!("notes {i}"),
+        };
+        writeln!(
+            meetings,
+            "Client {:02} Ltd,2026-{:02}-{:02} 14:00,{},{status},{},{notes}",
+            (i * 5) % 12,
+            1 + i % 10,
+            1 + i % 28,
+            15 + (i % 6) * 15,
+            1 + i % 3
+        )
+        .unwrap();
+    }
+    std::fs::write(dir.path().join("meetings.csv"), meetings).unwrap();
+    let (code, whole, whole_err) = run(dir.path(), false, &[]);
+    assert_eq!(code, Some(0), "{whole_err}");
+    let (code, cut, cut_err) = run(dir.path(), true, &[]);
+    assert_eq!(code, Some(0), "{cut_err}");
+    if std::thread::available_parallelism().map_or(1, usize::from) >= 2 {
+        assert!(
+            cut_err.contains("meetings (first part)") && cut_err.contains("meetings (second part)"),
+            "the meeting file was not cut:\n{cut_err}"
+        );
+    }
+    assert_eq!(cut, whole);
+    assert_eq!(messages(&cut_err), messages(&whole_err));
+    // Every meeting in the period is counted once: 3,000 of the 4,000
+    // are not cancelled (i % 4 == 2 is), so scheduled sums to 3,000.
+    let doc: serde_json::Value = serde_json::from_str(&cut).unwrap();
+    let scheduled: u64 = doc["clients"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["scheduled"].as_u64().unwrap())
+        .sum();
+    assert_eq!(scheduled, 3000);
+}
+
 /// Files are read without a pass of their own to check that they are
 /// UTF-8; a file that turns out not to be is read again, whole, as
 /// Windows-1252 (or, with `encoding = "utf-8"`, stops the run), exactly as
