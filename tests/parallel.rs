@@ -91,17 +91,29 @@ fn run(dir: &Path, cut: bool, extra: &[&str]) -> (Option<i32>, String, String) {
     )
 }
 
-/// The ticket file was read in two parts: files are only cut when there
-/// is more than one core to read them on.
-fn assert_cut(stderr: &str) {
+/// The file of `kind` ("tickets", "meetings") was read in two parts:
+/// files are only cut when there is more than one core to read them on.
+fn assert_cut(stderr: &str, kind: &str) {
     if std::thread::available_parallelism().map_or(1, usize::from) < 2 {
         eprintln!("one core: files are not cut, so only the equality is tested");
         return;
     }
     assert!(
-        stderr.contains("tickets (first part)") && stderr.contains("tickets (second part)"),
-        "the ticket file was not cut:\n{stderr}"
+        stderr.contains(&format!("{kind} (first part)"))
+            && stderr.contains(&format!("{kind} (second part)")),
+        "the {kind} file was not cut:\n{stderr}"
     );
+}
+
+/// The sum of a count over every client of a JSON report.
+fn sum_over_clients(json: &str, field: &str) -> u64 {
+    let doc: serde_json::Value = serde_json::from_str(json).unwrap();
+    doc["clients"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c[field].as_u64().unwrap())
+        .sum()
 }
 
 /// stderr without the phase lines (they are timings).
@@ -122,17 +134,12 @@ fn a_cut_ticket_file_reports_exactly_as_the_whole_file() {
         assert_eq!(code, Some(0), "{whole_err}");
         let (code, cut, cut_err) = run(dir.path(), true, &[]);
         assert_eq!(code, Some(0), "{cut_err}");
-        assert_cut(&cut_err);
+        assert_cut(&cut_err, "tickets");
         assert_eq!(cut, whole, "{tickets} tickets");
         assert_eq!(messages(&cut_err), messages(&whole_err));
         // Every ticket is counted once (all are dated before as-of).
+        let counted = sum_over_clients(&cut, "tickets");
         let doc: serde_json::Value = serde_json::from_str(&cut).unwrap();
-        let counted: u64 = doc["clients"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|c| c["tickets"].as_u64().unwrap())
-            .sum();
         let unmatched = doc["portfolio"]["unmatched_tickets"].as_u64().unwrap();
         assert_eq!(counted + unmatched, tickets as u64);
     }
@@ -202,24 +209,12 @@ fn a_cut_meeting_file_reports_exactly_as_the_whole_file() {
     assert_eq!(code, Some(0), "{whole_err}");
     let (code, cut, cut_err) = run(dir.path(), true, &[]);
     assert_eq!(code, Some(0), "{cut_err}");
-    if std::thread::available_parallelism().map_or(1, usize::from) >= 2 {
-        assert!(
-            cut_err.contains("meetings (first part)") && cut_err.contains("meetings (second part)"),
-            "the meeting file was not cut:\n{cut_err}"
-        );
-    }
+    assert_cut(&cut_err, "meetings");
     assert_eq!(cut, whole);
     assert_eq!(messages(&cut_err), messages(&whole_err));
     // Every meeting in the period is counted once: 3,000 of the 4,000
     // are not cancelled (i % 4 == 2 is), so scheduled sums to 3,000.
-    let doc: serde_json::Value = serde_json::from_str(&cut).unwrap();
-    let scheduled: u64 = doc["clients"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|c| c["scheduled"].as_u64().unwrap())
-        .sum();
-    assert_eq!(scheduled, 3000);
+    assert_eq!(sum_over_clients(&cut, "scheduled"), 3000);
 }
 
 /// Files are read without a pass of their own to check that they are
@@ -246,7 +241,7 @@ fn a_file_found_not_to_be_utf8_while_cut_is_read_again_as_windows_1252() {
 
     let (code, json, stderr) = run(dir.path(), true, &[]);
     assert_eq!(code, Some(0), "{stderr}");
-    assert_cut(&stderr);
+    assert_cut(&stderr, "tickets");
     assert!(
         stderr
             .contains("tickets.csv is not valid UTF-8 (first at line 4202); read as Windows-1252"),
@@ -292,7 +287,7 @@ fn a_cut_crlf_file_reads_and_numbers_lines_as_the_whole_file() {
     assert_eq!(code, Some(0));
     let (code, cut, cut_err) = run(dir.path(), true, &["--skip-bad-rows"]);
     assert_eq!(code, Some(0));
-    assert_cut(&cut_err);
+    assert_cut(&cut_err, "tickets");
     assert_eq!(cut, whole);
 }
 
