@@ -356,8 +356,13 @@ fn work_per_byte(kind: Kind) -> u64 {
     }
 }
 
+/// The work of reading `bytes` of `kind`.
+fn work(kind: Kind, bytes: u64) -> u64 {
+    bytes.saturating_mul(work_per_byte(kind))
+}
+
 fn file_work(file: &InputFile) -> u64 {
-    file_bytes(file).saturating_mul(work_per_byte(file.kind))
+    work(file.kind, file_bytes(file))
 }
 
 /// One job per kind, in reading order; and, when that makes the reading
@@ -386,12 +391,11 @@ fn plan_jobs_for(
     workers: usize,
     min_bytes: u64,
 ) -> Vec<Job> {
-    let work = |(kind, bytes): (Kind, u64)| bytes.saturating_mul(work_per_byte(kind));
     let kind_work = |kind: Kind| -> u64 {
         sizes
             .iter()
             .filter(|(k, _)| *k == kind)
-            .map(|size| work(*size))
+            .map(|(k, bytes)| work(*k, *bytes))
             .sum()
     };
     let whole: Vec<u64> = groups.iter().map(|kind| kind_work(*kind)).collect();
@@ -405,7 +409,7 @@ fn plan_jobs_for(
         if size.1 < min_bytes || !groups.contains(&kind) {
             continue;
         }
-        let file_work = work(*size);
+        let file_work = work(size.0, size.1);
         let others: Vec<u64> = groups
             .iter()
             .filter(|k| **k != kind)
@@ -1118,6 +1122,23 @@ mod tests {
         assert_eq!(reading_ends(&[], 2), 0);
     }
 
+    /// Where the plan cuts file `file`: its first part's fraction, after
+    /// checking that the second part follows it.
+    fn cut_of(jobs: &[Job], file: usize) -> f64 {
+        let at = jobs
+            .iter()
+            .position(|job| {
+                job.split
+                    .is_some_and(|split| split.file == file && split.head)
+            })
+            .unwrap_or_else(|| panic!("file {file} is not cut: {jobs:?}"));
+        assert!(
+            matches!(jobs.get(at + 1).and_then(|job| job.split), Some(Split { file: f, head: false, .. }) if f == file),
+            "no second part after the first: {jobs:?}"
+        );
+        jobs[at].split.unwrap().fraction
+    }
+
     #[test]
     fn jobs_are_planned_by_work_with_the_cut_that_ends_soonest() {
         const MB: u64 = 1_000_000;
@@ -1155,23 +1176,7 @@ mod tests {
         let jobs = plan_jobs_for(&sizes, &groups, 2, 4 * MB);
         assert_eq!(jobs.len(), 4, "{jobs:?}");
         assert!(jobs[0].split.is_none() && jobs[1].split.is_none());
-        let Some(Split {
-            file: 2,
-            fraction,
-            head: true,
-        }) = jobs[2].split
-        else {
-            panic!("the meetings are not cut: {jobs:?}");
-        };
-        assert_eq!(fraction, 25.0 / 64.0);
-        assert!(matches!(
-            jobs[3].split,
-            Some(Split {
-                file: 2,
-                head: false,
-                ..
-            })
-        ));
+        assert_eq!(cut_of(&jobs, 2), 25.0 / 64.0);
         // Tickets six times the invoices: cut the tickets. Work 60 × 156 =
         // 9,360 and 600 × 100 = 60,000 (total 69,360, half 34,680). A first
         // part h of the tickets: the rest (60,000 − h) starts on one
@@ -1181,15 +1186,7 @@ mod tests {
         // 28/64 end later).
         let sizes = [(Kind::Invoices, 60 * MB), (Kind::Tickets, 600 * MB)];
         let jobs = plan_jobs_for(&sizes, &groups, 2, 4 * MB);
-        let Some(Split {
-            file: 1,
-            fraction,
-            head: true,
-        }) = jobs[1].split
-        else {
-            panic!("the tickets are not cut: {jobs:?}");
-        };
-        assert_eq!(fraction, 27.0 / 64.0);
+        assert_eq!(cut_of(&jobs, 1), 27.0 / 64.0);
         // Nearly even: 300 MB of tickets (30,000) against 160 MB of
         // invoices (24,960): uncut 30,000, and at best (27,480) a cut is 8%
         // sooner, less than a tenth.
