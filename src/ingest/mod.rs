@@ -31,6 +31,7 @@ mod memo;
 pub mod money;
 pub mod reader;
 pub mod records;
+mod repeats;
 pub mod scan;
 pub mod source;
 pub mod status;

@@ -142,7 +142,7 @@ enum Streaming {
     #[default]
     Off,
     /// Every invoice streams; the hashes of their ids are kept.
-    Collect(Vec<u64>),
+    Collect(super::repeats::IdHashes),
     /// Invoices with these id hashes are stored; the rest stream.
     Repeated(hashbrown::HashSet<u64>),
 }
@@ -190,10 +190,9 @@ impl InvoiceStore {
     }
 
     /// Stream invoices whose ids no other row carries (see `Streaming`).
-    /// The hashes grow as needed: a large vector grows in place (the
-    /// allocator remaps its pages), so only what is used is resident.
+    /// The hashes grow as needed, in buckets (`repeats::IdHashes`).
     pub fn stream(&mut self) {
-        self.streaming = Streaming::Collect(Vec::new());
+        self.streaming = Streaming::Collect(super::repeats::IdHashes::default());
     }
 
     /// Whether some invoices go to the sink rather than into the store.
@@ -224,16 +223,7 @@ impl InvoiceStore {
         let Streaming::Collect(hashes) = &mut self.streaming else {
             return None;
         };
-        // The hashes are done with once sorted: let go of their memory.
-        let mut hashes = std::mem::take(hashes);
-        hashes.sort_unstable();
-        let repeated: hashbrown::HashSet<u64> = hashes
-            .windows(2)
-            .filter_map(|pair| match pair {
-                [a, b] if a == b => Some(*a),
-                _ => None,
-            })
-            .collect();
+        let repeated = std::mem::take(hashes).repeated();
         (!repeated.is_empty()).then_some(repeated)
     }
 
