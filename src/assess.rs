@@ -6,7 +6,6 @@ use serde::Serialize;
 
 use crate::aggregate::{ClientMetrics, Period};
 use crate::config::Thresholds;
-use crate::ingest::identity::ClientInfo;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -358,7 +357,7 @@ fn decimal(value: f64) -> Decimal {
 /// Apply the verdict rules of §6, then the guards.
 pub fn assess(
     m: &ClientMetrics,
-    info: &ClientInfo,
+    strategic: bool,
     period: &Period,
     t: &Thresholds,
     playbook: &crate::playbook::Playbook,
@@ -444,7 +443,7 @@ pub fn assess(
     };
 
     let mut guard_ids = Vec::new();
-    if info.strategic {
+    if strategic {
         guard_ids.push(GuardId::Strategic);
     }
     if m.revenue_share

@@ -114,6 +114,7 @@ pub fn run(settings: &ReportSettings, query: &str) -> anyhow::Result<String> {
     let (ingested, aggregated, _) = crate::read_inputs(settings, false)?;
     let report = report::build(
         &ingested,
+        report::Clients::Copied,
         aggregated,
         &settings.config,
         &crate::report::Selection::default(),

@@ -6,6 +6,7 @@ use crate::aggregate::{Aggregated, ClientMetrics, Period};
 use crate::assess::{Assessment, Verdict, assess};
 use crate::config::Config;
 use crate::ingest::Ingested;
+use crate::ingest::identity::ClientInfo;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
 pub enum SortKey {
@@ -158,22 +159,37 @@ impl Report {
     }
 }
 
+/// Where the report gets each client's name, key, owner and segment.
+pub enum Clients {
+    /// Copied from the registry, which stays whole.
+    Copied,
+    /// Taken from the registry's clients (`Registry::take_clients`).
+    Taken(Vec<ClientInfo>),
+}
+
 pub fn build(
     ingested: &Ingested,
+    mut clients_from: Clients,
     aggregated: Aggregated,
     config: &Config,
     selection: &Selection,
 ) -> Report {
     let period = aggregated.period;
     let playbook = crate::playbook::Playbook::with_overrides(&config.playbook);
-    let make = |metrics: ClientMetrics| {
-        let info = ingested.registry.info(metrics.client);
+    let mut make = |metrics: ClientMetrics| {
+        let info = match &mut clients_from {
+            Clients::Copied => ingested.registry.info(metrics.client).clone(),
+            Clients::Taken(infos) => infos
+                .get_mut(metrics.client.index())
+                .map(std::mem::take)
+                .unwrap_or_default(),
+        };
         ClientReport {
             rank: 0,
-            name: info.name.clone(),
-            key: info.key.clone(),
-            owner: info.owner.clone(),
-            segment: info.segment.clone(),
+            name: info.name,
+            key: info.key,
+            owner: info.owner,
+            segment: info.segment,
             strategic: info.strategic,
             metrics,
             // Judged just below.
@@ -194,7 +210,7 @@ pub fn build(
     let mut clients: Vec<ClientReport> = Vec::with_capacity(metrics.len());
     while !metrics.is_empty() {
         let rest = metrics.len().saturating_sub(4096);
-        clients.extend(metrics.drain(rest..).rev().map(make));
+        clients.extend(metrics.drain(rest..).rev().map(&mut make));
         metrics.shrink_to_fit();
     }
     clients.reverse();
@@ -203,10 +219,9 @@ pub fn build(
     // each thread filling in its own stretch of the list.
     let judge = |part: &mut [ClientReport]| {
         for client in part {
-            let info = ingested.registry.info(client.metrics.client);
             client.assessment = assess(
                 &client.metrics,
-                info,
+                client.strategic,
                 &period,
                 &config.thresholds,
                 &playbook,

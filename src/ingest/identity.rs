@@ -208,6 +208,13 @@ impl Registry {
         self.by_spelling = SpellingCache::default();
     }
 
+    /// The clients, leaving none: for the report, the last to need them,
+    /// to take their names rather than copy them.
+    pub fn take_clients(&mut self) -> Vec<ClientInfo> {
+        self.keep_clients_only();
+        std::mem::take(&mut self.clients)
+    }
+
     /// Take in the clients of a registry copied from this one and filled
     /// on another thread: each of its clients is one of ours with the same
     /// key, or is added, in its order. Returns where each of its ids went.
