@@ -223,6 +223,64 @@ fn a_cut_meeting_file_reports_exactly_as_the_whole_file() {
 /// if it had been checked first. Here the only byte that is not UTF-8 is
 /// on the last line of a ticket file cut in two, so the second part finds
 /// it after both parts have read most of their rows.
+/// A cut file's parts are read on two workers, each with the kinds it
+/// shares a registry with: the part that comes first in the file follows
+/// the invoices, the other precedes the meetings. Clients spelled
+/// differently across the parts and the meetings, or first met in a part,
+/// are named as when read one file after another: by their first spelling
+/// in reading order (invoices, tickets, meetings).
+#[test]
+fn names_across_cut_parts_are_those_of_reading_in_order() {
+    let dir = tempfile::tempdir().unwrap();
+    write_export(dir.path(), 0, &[]);
+    let mut tickets = String::from("ticket_id,client,created,minutes,type,subject\n");
+    for i in 0..3000 {
+        // "Zeta Co" only in the tickets' second half and the meetings;
+        // "Yotta Co" spelled one way in each half; "Xeno Co" first in the
+        // meetings' spelling only after the tickets spell it.
+        let client = match i % 6 {
+            0 if i >= 1500 => "ZETA CO".to_string(),
+            1 if i < 1500 => "Yotta Co".to_string(),
+            1 => "YOTTA CO.".to_string(),
+            2 if i > 2900 => "xeno co".to_string(),
+            _ => format!("Client {:02} Ltd", i % 12),
+        };
+        writeln!(
+            tickets,
+            "T-{i},{client},2026-02-03 10:00,{},Incident,subject {i}",
+            5 + i % 40
+        )
+        .unwrap();
+    }
+    std::fs::write(dir.path().join("tickets.csv"), tickets).unwrap();
+    let mut meetings = String::from("client,date,minutes,status,attendees\n");
+    for (i, client) in ["Zeta Co", "Yotta Company", "Xeno Co", "Client 01 Ltd"]
+        .iter()
+        .enumerate()
+    {
+        writeln!(meetings, "{client},2026-03-0{} 14:00,45,attended,2", i + 1).unwrap();
+    }
+    std::fs::write(dir.path().join("meetings.csv"), meetings).unwrap();
+    let (code, whole, whole_err) = run(dir.path(), false, &[]);
+    assert_eq!(code, Some(0), "{whole_err}");
+    let (code, cut, cut_err) = run(dir.path(), true, &[]);
+    assert_eq!(code, Some(0), "{cut_err}");
+    assert_cut(&cut_err, "tickets");
+    assert_eq!(cut, whole);
+    assert_eq!(messages(&cut_err), messages(&whole_err));
+    let doc: serde_json::Value = serde_json::from_str(&cut).unwrap();
+    let mut names: Vec<&str> = doc["clients"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["client"].as_str().unwrap())
+        .filter(|name| !name.starts_with("Client"))
+        .collect();
+    names.sort_unstable();
+    // Tickets come before meetings; each file top to bottom.
+    assert_eq!(names, ["Yotta Co", "ZETA CO", "xeno co"]);
+}
+
 #[test]
 fn a_file_found_not_to_be_utf8_while_cut_is_read_again_as_windows_1252() {
     let dir = tempfile::tempdir().unwrap();

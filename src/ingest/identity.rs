@@ -222,15 +222,36 @@ impl Registry {
         other
             .clients
             .iter()
-            .map(|info| match self.by_key.get(&info.key) {
-                Some(id) => *id,
-                None => {
-                    let id = self.push(info.clone());
-                    self.by_key.insert(info.key.clone(), id);
-                    id
-                }
-            })
+            .map(|info| self.absorb_one(info))
             .collect()
+    }
+
+    /// Take in one client of a registry copied from this one: ours with
+    /// the same key, or added.
+    pub fn absorb_one(&mut self, info: &ClientInfo) -> ClientId {
+        match self.by_key.get(&info.key) {
+            Some(id) => *id,
+            None => {
+                let id = self.push(info.clone());
+                self.by_key.insert(info.key.clone(), id);
+                id
+            }
+        }
+    }
+
+    /// Leave only the first `len` clients; returns the others, in order,
+    /// for `absorb_one` to take in again later. Their keys go, and so do
+    /// the spellings remembered (some would name clients no longer here).
+    pub fn split_off(&mut self, len: usize) -> Vec<ClientInfo> {
+        if len >= self.clients.len() {
+            return Vec::new();
+        }
+        let later = self.clients.split_off(len);
+        for info in &later {
+            self.by_key.remove(&info.key);
+        }
+        self.by_spelling = SpellingCache::default();
+        later
     }
 
     /// `resolve`, for files read newest first: keeps as the display name

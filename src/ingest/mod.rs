@@ -151,9 +151,10 @@ fn progress_bar(files: &[InputFile], wanted: bool) -> Option<indicatif::Progress
 /// then invoices (which name the clients), then tickets and meetings.
 ///
 /// When the sink can fork and the machine has more than one core, the
-/// invoice, ticket and meeting files are read on threads of their own, each
-/// with a copy of the registry; the copies are then merged in that order,
-/// so client ids and names come out exactly as if read one after another.
+/// invoice, ticket and meeting files are read on several threads (see
+/// `plan_jobs_for`), each with a copy of the registry; what they read is
+/// then merged in reading order, so client ids and names come out exactly
+/// as if read one after another.
 pub fn ingest<S: Sink + Send>(
     files: &[InputFile],
     config: &Config,
@@ -184,19 +185,15 @@ pub fn ingest<S: Sink + Send>(
     let jobs = if threads > 1 && !options.keep_going {
         plan_jobs(files, &groups, threads)
     } else {
-        groups
-            .iter()
-            .map(|kind| Job {
-                kind: *kind,
-                split: None,
-            })
+        groups.iter().map(|kind| Job::whole(*kind)).collect()
+    };
+    // A sink per segment of each job.
+    let fork_all = |sink: &S| -> Option<Vec<Vec<S>>> {
+        jobs.iter()
+            .map(|job| job.segments.iter().map(|_| sink.fork()).collect())
             .collect()
     };
-    let forks: Option<Vec<S>> = if threads > 1 {
-        jobs.iter().map(|_| sink.fork()).collect()
-    } else {
-        None
-    };
+    let forks = if threads > 1 { fork_all(sink) } else { None };
     let (book, registry) = match forks {
         None => {
             let mut all = reader.read(&groups, registry, Some(&mut *sink), None)?;
@@ -213,12 +210,13 @@ pub fn ingest<S: Sink + Send>(
             // with it.
             let unverified = reader.with_utf8_check(false);
             let first = run_jobs(&unverified, &jobs, forks, &registry, threads);
-            let results = if first.iter().any(Result::is_err) {
+            // A second part that failed does not count when its first part
+            // read the whole file (a cut inside a quoted cell).
+            let results = if counted(&groups, &jobs, &first).is_err() {
                 // What the first reading built goes before the second starts.
                 drop(first);
-                let forks: Option<Vec<S>> = jobs.iter().map(|_| sink.fork()).collect();
-                let forks =
-                    forks.ok_or_else(|| anyhow::anyhow!("a reading thread could not start"))?;
+                let forks = fork_all(sink)
+                    .ok_or_else(|| anyhow::anyhow!("a reading thread could not start"))?;
                 run_jobs(
                     &reader.with_utf8_check(true),
                     &jobs,
@@ -229,53 +227,7 @@ pub fn ingest<S: Sink + Send>(
             } else {
                 first
             };
-            // In reading order; the first error there is the one a single
-            // thread would have stopped at. The second part of a file cut
-            // in two counts only if the first part ended exactly where it
-            // starts (else the first part read the whole file).
-            let mut done: Vec<(Job, Group, S)> = Vec::with_capacity(results.len());
-            let mut head_confirmed = false;
-            for (job, result) in jobs.iter().zip(results) {
-                match job.split {
-                    Some(Split { head: false, .. }) if !head_confirmed => continue,
-                    _ => {}
-                }
-                let (group, fork) = result?;
-                if let Some(Split { head: true, .. }) = job.split {
-                    head_confirmed = group.split_confirmed;
-                }
-                done.push((*job, group, fork));
-            }
-            // The invoices' registry is the base: ids there are final.
-            let mut done = done.into_iter();
-            let Some((_, mut first, first_fork)) = done.next() else {
-                anyhow::bail!("no reading thread ran");
-            };
-            let mut registry = std::mem::take(&mut first.registry);
-            let book = std::mem::take(&mut first.book);
-            let same: Vec<identity::ClientId> =
-                (0..registry.len() as u32).map(identity::ClientId).collect();
-            sink.absorb(first_fork, &same);
-            first.place(&mut reports);
-            for (job, mut group, fork) in done {
-                let ids = registry.absorb(&group.registry);
-                for report in group.reports.iter_mut().flatten() {
-                    report.clients = report.clients.mapped(&ids);
-                }
-                sink.absorb(fork, &ids);
-                match job.split {
-                    Some(Split {
-                        head: false, file, ..
-                    }) => {
-                        let tail = group.reports.get_mut(file).and_then(Option::take);
-                        if let (Some(Some(report)), Some(tail)) = (reports.get_mut(file), tail) {
-                            report.absorb_part(tail);
-                        }
-                    }
-                    _ => group.place(&mut reports),
-                }
-            }
-            (book, registry)
+            merge(&groups, &jobs, results, sink, &mut reports)?
         }
     };
     if let Some(progress) = &progress {
@@ -310,6 +262,155 @@ pub fn ingest<S: Sink + Send>(
     })
 }
 
+/// The segments that count, as (job, segment), in reading order: every
+/// segment but the second part of a file whose first part did not end
+/// where it starts (that first part read the whole file). `Err(job)`: a
+/// segment that counts was not read, because `job` failed there (the
+/// first such failure in reading order, which a single thread would have
+/// stopped at).
+fn counted<S>(
+    groups: &[Kind],
+    jobs: &[Job],
+    results: &[JobDone<S>],
+) -> Result<Vec<(usize, usize)>, usize> {
+    let segment_of = |(job, segment): (usize, usize)| {
+        jobs.get(job)
+            .and_then(|planned| planned.segments.get(segment))
+    };
+    let mut order: Vec<(usize, usize)> = jobs
+        .iter()
+        .enumerate()
+        .flat_map(|(job, planned)| (0..planned.segments.len()).map(move |segment| (job, segment)))
+        .collect();
+    order.sort_by_key(|at| segment_of(*at).map(|segment| reading_position(groups, segment)));
+    let mut counted = Vec::with_capacity(order.len());
+    let mut head_confirmed = false;
+    for (job, segment) in order {
+        let split = segment_of((job, segment)).and_then(|segment| segment.split);
+        if split.is_some_and(|split| !split.head) && !head_confirmed {
+            continue;
+        }
+        let Some(done) = results
+            .get(job)
+            .and_then(|result| result.segments.get(segment))
+        else {
+            return Err(job);
+        };
+        if split.is_some_and(|split| split.head) {
+            head_confirmed = done.split_confirmed;
+        }
+        counted.push((job, segment));
+    }
+    Ok(counted)
+}
+
+/// Merge what the jobs read, segment by segment in reading order, into
+/// `sink` and one registry, so that client ids, names and file reports
+/// come out exactly as if every file were read one after another. The
+/// first error in that order is the one a single thread would have
+/// stopped at. The second part of a file cut in two counts only if the
+/// first part ended exactly where it starts (else the first part read the
+/// whole file).
+fn merge<S: Sink>(
+    groups: &[Kind],
+    jobs: &[Job],
+    mut results: Vec<JobDone<S>>,
+    sink: &mut S,
+    reports: &mut [Option<FileReport>],
+) -> anyhow::Result<(invoices::InvoiceBook, Registry)> {
+    let counted = match counted(groups, jobs, &results) {
+        Ok(counted) => counted,
+        Err(job) => {
+            let failed = results.get_mut(job).and_then(|job| job.failed.take());
+            return Err(failed.unwrap_or_else(|| anyhow::anyhow!("a reading thread failed")));
+        }
+    };
+    let mut segments: Vec<Vec<Option<SegmentDone<S>>>> = results
+        .iter_mut()
+        .map(|job| {
+            std::mem::take(&mut job.segments)
+                .into_iter()
+                .map(Some)
+                .collect()
+        })
+        .collect();
+    // The base is the job that read first (the invoices), as far as its
+    // first segment: those ids are final. Its later segments' clients
+    // are taken in after the segments that come before them.
+    let Some(&(base_job, _)) = counted.first() else {
+        anyhow::bail!("no reading thread ran");
+    };
+    let Some(base) = results.get_mut(base_job) else {
+        anyhow::bail!("no reading thread ran");
+    };
+    let base_end = segments
+        .get(base_job)
+        .and_then(|of_job| of_job.first())
+        .and_then(Option::as_ref)
+        .map_or(0, |done| done.clients_end);
+    let mut registry = std::mem::take(&mut base.registry);
+    let base_later = registry.split_off(base_end);
+    let book = std::mem::take(&mut base.book);
+    let mut ids: Vec<Vec<identity::ClientId>> = vec![Vec::new(); jobs.len()];
+    if let Some(base_ids) = ids.get_mut(base_job) {
+        *base_ids = (0..base_end as u32).map(identity::ClientId).collect();
+    }
+    for (job, segment) in counted {
+        let Some(mut done) = segments
+            .get_mut(job)
+            .and_then(|of_job| of_job.get_mut(segment))
+            .and_then(Option::take)
+        else {
+            continue;
+        };
+        let (Some(job_ids), Some(result)) = (ids.get_mut(job), results.get(job)) else {
+            continue;
+        };
+        // The job's clients first met in this segment.
+        let (clients, first) = if job == base_job {
+            (base_later.as_slice(), base_end)
+        } else {
+            (result.registry.clients(), 0)
+        };
+        while job_ids.len() < done.clients_end {
+            let Some(info) = job_ids
+                .len()
+                .checked_sub(first)
+                .and_then(|index| clients.get(index))
+            else {
+                break;
+            };
+            job_ids.push(registry.absorb_one(info));
+        }
+        for report in done.reports.iter_mut().flatten() {
+            report.clients = report.clients.mapped(job_ids);
+        }
+        sink.absorb(done.fork, job_ids);
+        match jobs
+            .get(job)
+            .and_then(|planned| planned.segments.get(segment))
+            .and_then(|segment| segment.split)
+        {
+            Some(Split {
+                head: false, file, ..
+            }) => {
+                let tail = done.reports.get_mut(file).and_then(Option::take);
+                if let (Some(Some(report)), Some(tail)) = (reports.get_mut(file), tail) {
+                    report.absorb_part(tail);
+                }
+            }
+            _ => {
+                for (slot, report) in reports.iter_mut().zip(done.reports.iter_mut()) {
+                    if report.is_some() {
+                        *slot = report.take();
+                    }
+                }
+            }
+        }
+    }
+    Ok((book, registry))
+}
+
 /// Files of a streamed kind at least this large may be cut in two.
 const SPLIT_MIN_BYTES: u64 = 4 * 1024 * 1024;
 
@@ -331,11 +432,42 @@ struct Split {
     head: bool,
 }
 
-/// The files of one kind, or one part of a file, for one worker.
+/// The files of one kind, or one part of a cut file.
 #[derive(Debug, Clone, Copy)]
-struct Job {
+struct Segment {
     kind: Kind,
     split: Option<Split>,
+}
+
+/// What one worker reads, segment after segment in reading order, into
+/// one registry: each segment's new clients are the next range of its
+/// ids. A part of a cut file can so be read with whole kinds on the same
+/// worker and find their clients known, where a part read into a registry
+/// of its own built one of nearly every client again (with 100,000
+/// clients, the cost that made cutting LARGE's meetings not worth it).
+#[derive(Debug, Clone)]
+struct Job {
+    segments: Vec<Segment>,
+}
+
+impl Job {
+    fn whole(kind: Kind) -> Job {
+        Job {
+            segments: vec![Segment { kind, split: None }],
+        }
+    }
+}
+
+/// Where a segment comes when everything is read one file after another:
+/// its kind's place in `groups`, and a second part after the first.
+fn reading_position(groups: &[Kind], segment: &Segment) -> (usize, bool) {
+    (
+        groups
+            .iter()
+            .position(|kind| *kind == segment.kind)
+            .unwrap_or(usize::MAX),
+        segment.split.is_some_and(|split| !split.head),
+    )
 }
 
 fn file_bytes(file: &InputFile) -> u64 {
@@ -366,9 +498,8 @@ fn file_work(file: &InputFile) -> u64 {
     work(file.kind, file_bytes(file))
 }
 
-/// One job per kind, in reading order; and, when that makes the reading
-/// end sooner, one ticket or meeting file (the only one of its kind) cut
-/// in two parts, one job each.
+/// The jobs for `workers` threads, one per worker at most (see
+/// `plan_jobs_for`).
 fn plan_jobs(files: &[InputFile], groups: &[Kind], workers: usize) -> Vec<Job> {
     let sizes: Vec<(Kind, u64)> = files.iter().map(|f| (f.kind, file_bytes(f))).collect();
     plan_jobs_for(&sizes, groups, workers, split_min_bytes())
@@ -377,15 +508,51 @@ fn plan_jobs(files: &[InputFile], groups: &[Kind], workers: usize) -> Vec<Job> {
 /// How finely a cut may be placed: at a 64th of the file.
 const CUT_STEPS: u64 = 64;
 
-/// `plan_jobs` for files of these kinds and sizes in bytes. Every place
-/// to cut each file that may be cut (the first part at most half the
-/// file, as the first part is counted through to find the cut) is tried
-/// against reading with no cut, by `reading_ends`; the one that ends
-/// soonest wins, if it ends at least a tenth sooner than no cut. A cut
-/// costs more than its share of the work: each part builds a registry of
-/// every client it meets, the line count up to the cut comes first, and
-/// the parts are merged. On LARGE, a cut of the meetings that this count
-/// put 5% sooner measured 2% later than reading them whole.
+/// The kinds, whole, shared out among `workers` as a queue would run
+/// them: the largest first, each to the worker with least to do (the
+/// first of equals). Per worker: its work and its kinds.
+fn share_out(
+    kinds: &[Kind],
+    kind_work: &dyn Fn(Kind) -> u64,
+    workers: usize,
+) -> Vec<(u64, Vec<Kind>)> {
+    let mut largest_first = kinds.to_vec();
+    // Stable: equal work stays in reading order.
+    largest_first.sort_by_key(|kind| std::cmp::Reverse(kind_work(*kind)));
+    let mut bins: Vec<(u64, Vec<Kind>)> = vec![(0, Vec::new()); workers.max(1)];
+    for kind in largest_first {
+        if let Some(bin) = bins.iter_mut().min_by_key(|(work, _)| *work) {
+            bin.0 = bin.0.saturating_add(kind_work(kind));
+            bin.1.push(kind);
+        }
+    }
+    bins
+}
+
+/// A cut that planning found: which file, where, and which worker reads
+/// each part after its whole kinds.
+#[derive(Debug, Clone, Copy)]
+struct Cut {
+    ends: u64,
+    file: usize,
+    step: u64,
+    head_bin: usize,
+    tail_bin: usize,
+}
+
+/// `plan_jobs` for files of these kinds and sizes in bytes. The kinds are
+/// shared out among the workers whole (`share_out`); then every place to
+/// cut a ticket or meeting file that is the only one of its kind is tried
+/// (the first part at most half the file, as the first part is counted
+/// through to find the cut), each part with the whole kinds of a
+/// different worker, which reads its kinds and part in reading order;
+/// the second part only with kinds read before its own, so that it comes
+/// last. The cut that ends the
+/// reading soonest is kept if it is soon enough against no cut: 3% sooner
+/// when both parts follow other kinds (counting the lines up to the cut
+/// and merging one more part cost a little), a tenth when a part is read
+/// on its own, into a registry of its own (which costs a registry of
+/// nearly every client again).
 fn plan_jobs_for(
     sizes: &[(Kind, u64)],
     groups: &[Kind],
@@ -399,87 +566,157 @@ fn plan_jobs_for(
             .map(|(k, bytes)| work(*k, *bytes))
             .sum()
     };
-    let whole: Vec<u64> = groups.iter().map(|kind| kind_work(*kind)).collect();
-    let no_cut = reading_ends(&whole, workers);
-    let mut best: Option<(u64, usize, u64)> = None;
+    // Kinds with nothing to read are jobs of their own (they may still
+    // have an empty file to report on): placed among the others, they
+    // could stand before a part that must follow them in reading order.
+    let present: Vec<Kind> = groups
+        .iter()
+        .copied()
+        .filter(|k| kind_work(*k) > 0)
+        .collect();
+    let whole = share_out(&present, &kind_work, workers);
+    let no_cut = whole.iter().map(|(work, _)| *work).max().unwrap_or(0);
+    let mut best: Option<Cut> = None;
     for kind in [Kind::Tickets, Kind::Meetings] {
         let mut of_kind = sizes.iter().enumerate().filter(|(_, (k, _))| *k == kind);
-        let (Some((index, size)), None) = (of_kind.next(), of_kind.next()) else {
+        let (Some((file, size)), None) = (of_kind.next(), of_kind.next()) else {
             continue;
         };
         if size.1 < min_bytes || !groups.contains(&kind) {
             continue;
         }
         let file_work = work(size.0, size.1);
-        let others: Vec<u64> = groups
-            .iter()
-            .filter(|k| **k != kind)
-            .map(|k| kind_work(*k))
-            .collect();
+        let others: Vec<Kind> = present.iter().copied().filter(|k| *k != kind).collect();
+        let bins = share_out(&others, &kind_work, workers);
+        let place = groups.iter().position(|k| *k == kind);
+        let before = |bin: &(u64, Vec<Kind>)| {
+            bin.1
+                .iter()
+                .all(|k| groups.iter().position(|g| g == k) < place)
+        };
         for step in 1..=CUT_STEPS / 2 {
             let head = file_work.saturating_mul(step) / CUT_STEPS;
-            let mut loads = others.clone();
-            loads.push(head);
-            loads.push(file_work.saturating_sub(head));
-            let ends = reading_ends(&loads, workers);
-            if best.is_none_or(|(best_ends, _, _)| ends < best_ends) {
-                best = Some((ends, index, step));
-            }
-        }
-    }
-    let cut = best
-        .filter(|(ends, _, _)| ends.saturating_mul(10) <= no_cut.saturating_mul(9))
-        .map(|(_, file, step)| (file, step as f64 / CUT_STEPS as f64));
-    let mut jobs = Vec::new();
-    for kind in groups {
-        match cut.filter(|(file, _)| sizes.get(*file).is_some_and(|(k, _)| k == kind)) {
-            Some((file, fraction)) => {
-                for head in [true, false] {
-                    jobs.push(Job {
-                        kind: *kind,
-                        split: Some(Split {
+            let tail = file_work.saturating_sub(head);
+            for (head_bin, with_head) in bins.iter().enumerate() {
+                for (tail_bin, with_tail) in bins.iter().enumerate() {
+                    // The second part comes last on its worker: a part
+                    // that does not count (its first part read the whole
+                    // file) is then left out with nothing after it.
+                    if head_bin == tail_bin || !before(with_tail) {
+                        continue;
+                    }
+                    let ends = bins
+                        .iter()
+                        .enumerate()
+                        .map(|(at, (work, _))| {
+                            let part = if at == head_bin {
+                                head
+                            } else if at == tail_bin {
+                                tail
+                            } else {
+                                0
+                            };
+                            work.saturating_add(part)
+                        })
+                        .max()
+                        .unwrap_or(0);
+                    let alone = with_head.1.is_empty() || with_tail.1.is_empty();
+                    let needed = if alone { 90 } else { 97 };
+                    let soon_enough = ends.saturating_mul(100) <= no_cut.saturating_mul(needed);
+                    if soon_enough && best.is_none_or(|best| ends < best.ends) {
+                        best = Some(Cut {
+                            ends,
                             file,
-                            fraction,
-                            head,
-                        }),
-                    });
+                            step,
+                            head_bin,
+                            tail_bin,
+                        });
+                    }
                 }
             }
-            None => jobs.push(Job {
-                kind: *kind,
-                split: None,
-            }),
         }
     }
+    let (bins, cut) = match best {
+        Some(cut) => {
+            let kind = sizes.get(cut.file).map_or(Kind::Tickets, |(k, _)| *k);
+            let others: Vec<Kind> = present.iter().copied().filter(|k| *k != kind).collect();
+            (share_out(&others, &kind_work, workers), Some((cut, kind)))
+        }
+        None => (whole, None),
+    };
+    let mut jobs: Vec<Job> = bins
+        .into_iter()
+        .enumerate()
+        .map(|(at, (_, mut kinds))| {
+            kinds.sort_by_key(|kind| groups.iter().position(|g| g == kind));
+            let mut segments: Vec<Segment> = kinds
+                .into_iter()
+                .map(|kind| Segment { kind, split: None })
+                .collect();
+            if let Some((cut, kind)) = cut
+                && (at == cut.head_bin || at == cut.tail_bin)
+            {
+                segments.push(Segment {
+                    kind,
+                    split: Some(Split {
+                        file: cut.file,
+                        fraction: cut.step as f64 / CUT_STEPS as f64,
+                        head: at == cut.head_bin,
+                    }),
+                });
+            }
+            // Stable: a first part before the kinds read after its own.
+            segments.sort_by_key(|segment| reading_position(groups, segment));
+            Job { segments }
+        })
+        .filter(|job| !job.segments.is_empty())
+        .chain(
+            groups
+                .iter()
+                .filter(|kind| !present.contains(kind))
+                .map(|kind| Job::whole(*kind)),
+        )
+        .collect();
+    jobs.sort_by_key(|job| job.segments.first().map(|s| reading_position(groups, s)));
     jobs
 }
 
-/// When reading jobs of this much work ends, run as `run_jobs` runs them:
-/// the largest first, each taken by the worker that is free first.
-fn reading_ends(works: &[u64], workers: usize) -> u64 {
-    let mut sorted = works.to_vec();
-    sorted.sort_unstable_by(|a, b| b.cmp(a));
-    let mut free_at = vec![0u64; workers.max(1)];
-    for work in sorted {
-        if let Some(first_free) = free_at.iter_mut().min() {
-            *first_free = first_free.saturating_add(work);
-        }
-    }
-    free_at.into_iter().max().unwrap_or(0)
+/// What a job read: its registry (every segment's clients, a range after
+/// another) and invoices, and each segment read, in order. `failed` is
+/// the error of the segment after those, if one failed: the job stops
+/// there.
+struct JobDone<S> {
+    registry: Registry,
+    book: invoices::InvoiceBook,
+    segments: Vec<SegmentDone<S>>,
+    failed: Option<anyhow::Error>,
+}
+
+/// What one segment of a job read.
+struct SegmentDone<S> {
+    /// Its own sink, so that a segment can be left out (the second part
+    /// of a file whose first part read it all).
+    fork: S,
+    /// Per input file: its report, if this segment read it.
+    reports: Vec<Option<FileReport>>,
+    /// The first part of a cut file ended where the second starts.
+    split_confirmed: bool,
+    /// How many clients the job's registry held after this segment.
+    clients_end: usize,
 }
 
 /// Run the jobs on `workers` threads, the largest first, each with its
-/// own copy of the registry and its own sink; results in job order.
+/// own copy of the registry and a sink per segment; results in job order.
 fn run_jobs<S: Sink + Send>(
     reader: &GroupReader,
     jobs: &[Job],
-    forks: Vec<S>,
+    forks: Vec<Vec<S>>,
     registry: &Registry,
     workers: usize,
-) -> Vec<anyhow::Result<(Group, S)>> {
-    // The work of each job; a cut file's parts by their share.
-    let size = |job: &Job| -> u64 {
-        match job.split {
+) -> Vec<JobDone<S>> {
+    // The work of each segment; a cut file's parts by their share.
+    let segment_work = |segment: &Segment| -> u64 {
+        match segment.split {
             Some(split) => {
                 let work = reader.files.get(split.file).map_or(0, file_work);
                 let head = (work as f64 * split.fraction) as u64;
@@ -492,21 +729,22 @@ fn run_jobs<S: Sink + Send>(
             None => reader
                 .files
                 .iter()
-                .filter(|f| f.kind == job.kind)
+                .filter(|f| f.kind == segment.kind)
                 .map(file_work)
                 .sum(),
         }
     };
-    let mut queue: Vec<(usize, Job, S)> = jobs
+    let size = |job: &Job| -> u64 { job.segments.iter().map(segment_work).sum() };
+    let mut queue: Vec<(usize, &Job, Vec<S>)> = jobs
         .iter()
         .zip(forks)
         .enumerate()
-        .map(|(index, (job, fork))| (index, *job, fork))
+        .map(|(index, (job, forks))| (index, job, forks))
         .collect();
     // Popped from the end: the largest last in the vector.
     queue.sort_by_cached_key(|(index, job, _)| (size(job), std::cmp::Reverse(*index)));
     let queue = std::sync::Mutex::new(queue);
-    let finished: Vec<(usize, anyhow::Result<(Group, S)>)> = std::thread::scope(|scope| {
+    let finished: Vec<(usize, JobDone<S>)> = std::thread::scope(|scope| {
         let handles: Vec<_> = (0..workers.min(jobs.len()))
             .map(|_| {
                 let queue = &queue;
@@ -517,27 +755,14 @@ fn run_jobs<S: Sink + Send>(
                             Ok(mut queue) => queue.pop(),
                             Err(_) => None,
                         };
-                        let Some((index, job, mut fork)) = job else {
+                        let Some((index, job, forks)) = job else {
                             break;
                         };
-                        let result = reader
-                            .read(&[job.kind], registry.clone(), Some(&mut fork), job.split)
-                            .map(|mut group| {
-                                // All but the first job are merged into it.
-                                if index > 0 {
-                                    group.registry.keep_clients_only();
-                                }
-                                (group, fork)
-                            });
-                        crate::phase(&format!(
-                            "{}{}",
-                            job.kind.name(),
-                            match job.split {
-                                Some(Split { head: true, .. }) => " (first part)",
-                                Some(Split { head: false, .. }) => " (second part)",
-                                None => "",
-                            }
-                        ));
+                        let mut result = reader.read_job(job, registry.clone(), forks);
+                        // All but the first job are merged into it.
+                        if index > 0 {
+                            result.registry.keep_clients_only();
+                        }
                         done.push((index, result));
                     }
                     done
@@ -549,8 +774,7 @@ fn run_jobs<S: Sink + Send>(
             .flat_map(|handle| handle.join().unwrap_or_default())
             .collect()
     });
-    let mut slots: Vec<Option<anyhow::Result<(Group, S)>>> =
-        (0..jobs.len()).map(|_| None).collect();
+    let mut slots: Vec<Option<JobDone<S>>> = (0..jobs.len()).map(|_| None).collect();
     for (index, result) in finished {
         if let Some(slot) = slots.get_mut(index) {
             *slot = Some(result);
@@ -558,7 +782,14 @@ fn run_jobs<S: Sink + Send>(
     }
     slots
         .into_iter()
-        .map(|slot| slot.unwrap_or_else(|| Err(anyhow::anyhow!("a reading thread failed"))))
+        .map(|slot| {
+            slot.unwrap_or_else(|| JobDone {
+                registry: Registry::default(),
+                book: invoices::InvoiceBook::default(),
+                segments: Vec::new(),
+                failed: Some(anyhow::anyhow!("a reading thread failed")),
+            })
+        })
         .collect()
 }
 
@@ -620,16 +851,74 @@ impl<'a> GroupReader<'a> {
         &self,
         kinds: &[Kind],
         registry: Registry,
-        mut sink: Option<&mut S>,
+        sink: Option<&mut S>,
         split: Option<Split>,
     ) -> anyhow::Result<Group> {
-        let files = self.files;
         let mut group = Group {
             registry,
             book: invoices::InvoiceBook::default(),
-            reports: vec![None; files.len()],
+            reports: vec![None; self.files.len()],
             split_confirmed: false,
         };
+        self.read_into(kinds, &mut group, sink, split)?;
+        Ok(group)
+    }
+
+    /// Read a job's segments in order, into one registry, each into its
+    /// own sink (`forks`, one per segment).
+    fn read_job<S: Sink>(&self, job: &Job, registry: Registry, forks: Vec<S>) -> JobDone<S> {
+        let mut group = Group {
+            registry,
+            book: invoices::InvoiceBook::default(),
+            reports: Vec::new(),
+            split_confirmed: false,
+        };
+        let mut segments = Vec::new();
+        let mut failed = (forks.len() != job.segments.len())
+            .then(|| anyhow::anyhow!("a reading thread had no sink for a part"));
+        if failed.is_none() {
+            for (segment, mut fork) in job.segments.iter().zip(forks) {
+                group.reports = vec![None; self.files.len()];
+                group.split_confirmed = false;
+                let result =
+                    self.read_into(&[segment.kind], &mut group, Some(&mut fork), segment.split);
+                crate::phase(&format!(
+                    "{}{}",
+                    segment.kind.name(),
+                    match segment.split {
+                        Some(Split { head: true, .. }) => " (first part)",
+                        Some(Split { head: false, .. }) => " (second part)",
+                        None => "",
+                    }
+                ));
+                if let Err(err) = result {
+                    failed = Some(err);
+                    break;
+                }
+                segments.push(SegmentDone {
+                    fork,
+                    reports: std::mem::take(&mut group.reports),
+                    split_confirmed: group.split_confirmed,
+                    clients_end: group.registry.len(),
+                });
+            }
+        }
+        JobDone {
+            registry: group.registry,
+            book: group.book,
+            segments,
+            failed,
+        }
+    }
+
+    /// `read`, into `group`.
+    fn read_into<S: Sink>(
+        &self,
+        kinds: &[Kind],
+        group: &mut Group,
+        mut sink: Option<&mut S>,
+        split: Option<Split>,
+    ) -> anyhow::Result<()> {
         let mut seen_tickets = tickets::SeenTickets::default();
         let mut no_sink = NoSink;
         let has_sink = sink.is_some();
@@ -644,14 +933,14 @@ impl<'a> GroupReader<'a> {
                 && self.options.stream_invoices
                 && !self.options.keep_going;
             if !streaming {
-                self.read_kind(kind, &mut group, &mut seen_tickets, sink, split)?;
+                self.read_kind(kind, group, &mut seen_tickets, sink, split)?;
                 continue;
             }
             // Stream every invoice; if any id turns out to repeat, read the
             // invoice files again from the same start, storing those ids.
             let registry_before = group.registry.clone();
             group.book.stream();
-            let first = self.read_kind(kind, &mut group, &mut seen_tickets, sink, None);
+            let first = self.read_kind(kind, group, &mut seen_tickets, sink, None);
             // On an error too: a clash between repeated rows may come before it.
             let Some(repeated) = group.book.repeated_ids() else {
                 first?;
@@ -665,9 +954,9 @@ impl<'a> GroupReader<'a> {
                     *slot = None;
                 }
             }
-            self.read_kind(kind, &mut group, &mut seen_tickets, sink, None)?;
+            self.read_kind(kind, group, &mut seen_tickets, sink, None)?;
         }
-        Ok(group)
+        Ok(())
     }
 
     /// Read the files of one kind into `group`, in input order (tickets:
@@ -1115,92 +1404,148 @@ mod tests {
     }
 
     #[test]
-    fn reading_ends_as_run_jobs_runs_the_jobs() {
-        // Largest first, each to the worker free first: 7 and 5 start;
-        // the 5 ends first and takes the 4 (9); the 7 takes the 3 (10).
-        assert_eq!(reading_ends(&[3, 7, 4, 5], 2), 10);
-        assert_eq!(reading_ends(&[3, 7, 4, 5], 1), 19);
-        assert_eq!(reading_ends(&[], 2), 0);
+    fn kinds_are_shared_out_largest_first_to_the_least_loaded() {
+        let work = |kind: Kind| match kind {
+            Kind::Invoices => 3,
+            Kind::Tickets => 7,
+            Kind::Meetings => 5,
+            Kind::Clients => 0,
+        };
+        let kinds = [Kind::Invoices, Kind::Tickets, Kind::Meetings];
+        // 7 to the first worker, 5 to the second, 3 to the second (5 < 7).
+        assert_eq!(
+            share_out(&kinds, &work, 2),
+            vec![
+                (7, vec![Kind::Tickets]),
+                (8, vec![Kind::Meetings, Kind::Invoices])
+            ]
+        );
+        // Equal work stays in reading order, and goes to the first of
+        // equally loaded workers: 4 to the first, 4 to the second, 4 to
+        // the first again.
+        let even = |_: Kind| 4;
+        assert_eq!(
+            share_out(&kinds, &even, 2),
+            vec![
+                (8, vec![Kind::Invoices, Kind::Meetings]),
+                (4, vec![Kind::Tickets])
+            ]
+        );
+        // One worker: everything, largest first (jobs put them back in
+        // reading order).
+        assert_eq!(
+            share_out(&kinds, &work, 1),
+            vec![(15, vec![Kind::Tickets, Kind::Meetings, Kind::Invoices])]
+        );
     }
 
-    /// Where the plan cuts file `file`: its first part's fraction, after
-    /// checking that the second part follows it.
-    fn cut_of(jobs: &[Job], file: usize) -> f64 {
-        let at = jobs
-            .iter()
-            .position(|job| {
-                job.split
-                    .is_some_and(|split| split.file == file && split.head)
+    /// Per job, per segment: `(kind, None)` for every file of a kind,
+    /// `(kind, Some((fraction, head)))` for a part of one.
+    type Shape = Vec<Vec<(Kind, Option<(f64, bool)>)>>;
+
+    /// The plan, as kinds and parts.
+    fn shape(jobs: &[Job]) -> Shape {
+        jobs.iter()
+            .map(|job| {
+                job.segments
+                    .iter()
+                    .map(|s| (s.kind, s.split.map(|split| (split.fraction, split.head))))
+                    .collect()
             })
-            .unwrap_or_else(|| panic!("file {file} is not cut: {jobs:?}"));
-        assert!(
-            matches!(jobs.get(at + 1).and_then(|job| job.split), Some(Split { file: f, head: false, .. }) if f == file),
-            "no second part after the first: {jobs:?}"
-        );
-        jobs[at].split.unwrap().fraction
+            .collect()
     }
 
     #[test]
     fn jobs_are_planned_by_work_with_the_cut_that_ends_soonest() {
         const MB: u64 = 1_000_000;
         let groups = [Kind::Invoices, Kind::Tickets, Kind::Meetings];
+        let (i, t, m) = (Kind::Invoices, Kind::Tickets, Kind::Meetings);
         // LARGE: 382 MB of invoices, 661 MB of tickets, 99 MB of meetings.
         // Work (in MB × weight): 382 × 156 = 59,592; 661 × 100 = 66,100;
-        // 99 × 142 = 14,058. Uncut, the tickets and invoices start, and the
-        // invoices' worker takes the meetings: it ends at 73,650. Cutting
-        // the meetings, a first part of h goes to the tickets' worker and
-        // the rest to the other: 66,100 + h against 73,650 − h, equal at h
-        // = 3,775. In 64ths of 14,058: 17/64 (3,734) ends at 73,650 −
-        // 3,734 = 69,916; 18/64 (3,954) at 66,100 + 3,954 = 70,054. The
-        // best cut of the tickets, 10/64 (10,328), puts the invoices and
-        // that part on one worker (69,920) and the rest of the tickets
-        // and the meetings on the other (69,830): 69,920, a little later.
-        // 69,916 is only 5% sooner than 73,650: no cut.
-        let sizes = [
-            (Kind::Invoices, 382 * MB),
-            (Kind::Tickets, 661 * MB),
-            (Kind::Meetings, 99 * MB),
-        ];
+        // 99 × 142 = 14,058. Uncut, the tickets go to one worker, the
+        // invoices and then the meetings to the other: 73,650. Cutting the
+        // meetings, a first part of h after the tickets and the rest after
+        // the invoices: 66,100 + h against 73,650 − h, equal at h = 3,775.
+        // In 64ths of 14,058: 17/64 (3,734.2) ends at 73,650 − 3,734.2 =
+        // 69,915.8; 18/64 (3,953.8) at 66,100 + 3,953.8 = 70,053.8. The
+        // other way round (first part after the invoices) the first part
+        // would have to be 10,283, more than half. The best cut of the
+        // tickets, 10/64 (10,328), puts that part with the invoices
+        // (69,920) and the rest with the meetings (69,830): 69,920, a
+        // little later. 69,915.8 is 5% sooner than 73,650, and both parts
+        // go with other kinds (3% needed): cut at 17/64.
+        let sizes = [(i, 382 * MB), (t, 661 * MB), (m, 99 * MB)];
         let jobs = plan_jobs_for(&sizes, &groups, 2, 4 * MB);
-        assert_eq!(jobs.len(), 3, "{jobs:?}");
-        assert!(jobs.iter().all(|job| job.split.is_none()), "{jobs:?}");
+        let cut = 17.0 / 64.0;
+        assert_eq!(
+            shape(&jobs),
+            vec![
+                vec![(i, None), (m, Some((cut, false)))],
+                vec![(t, None), (m, Some((cut, true)))]
+            ]
+        );
+        let parts = jobs
+            .iter()
+            .flat_map(|job| &job.segments)
+            .filter_map(|s| s.split);
+        assert!(parts.clone().count() == 2 && parts.clone().all(|split| split.file == 2));
         // With twice the meetings (198 MB, 28,116): uncut, 59,592 +
         // 28,116 = 87,708 on one worker. Cut, 66,100 + h against 87,708 −
         // h, equal at h = 10,804; 25/64 of 28,116 (10,982.8) ends at
-        // 77,082.8, 24/64 (10,543.5) at 77,164.5: the first part of 25/64
-        // is 12% sooner. Cut.
-        let sizes = [
-            (Kind::Invoices, 382 * MB),
-            (Kind::Tickets, 661 * MB),
-            (Kind::Meetings, 198 * MB),
-        ];
+        // 77,082.8, 24/64 (10,543.5) at 77,164.5. Cut at 25/64.
+        let sizes = [(i, 382 * MB), (t, 661 * MB), (m, 198 * MB)];
         let jobs = plan_jobs_for(&sizes, &groups, 2, 4 * MB);
-        assert_eq!(jobs.len(), 4, "{jobs:?}");
-        assert!(jobs[0].split.is_none() && jobs[1].split.is_none());
-        assert_eq!(cut_of(&jobs, 2), 25.0 / 64.0);
-        // Tickets six times the invoices: cut the tickets. Work 60 × 156 =
-        // 9,360 and 600 × 100 = 60,000 (total 69,360, half 34,680). A first
-        // part h of the tickets: the rest (60,000 − h) starts on one
-        // worker, the invoices on the other, which then takes h: equal at
-        // 60,000 − h = 9,360 + h, h = 25,320; 27/64 of 60,000 is
-        // 25,312.5, which ends at 60,000 − 25,312.5 = 34,687.5 (26/64 and
-        // 28/64 end later).
-        let sizes = [(Kind::Invoices, 60 * MB), (Kind::Tickets, 600 * MB)];
+        let cut = 25.0 / 64.0;
+        assert_eq!(
+            shape(&jobs),
+            vec![
+                vec![(i, None), (m, Some((cut, false)))],
+                vec![(t, None), (m, Some((cut, true)))]
+            ]
+        );
+        // Tickets ten times the invoices, no meetings: cut the tickets.
+        // Work 60 × 156 = 9,360 and 600 × 100 = 60,000. A first part h
+        // after the invoices, the rest on the other worker, alone: 9,360
+        // + h against 60,000 − h, equal at h = 25,320; 27/64 of 60,000
+        // (25,312.5) ends at 60,000 − 25,312.5 = 34,687.5 (26/64 and 28/64
+        // end later). 42% sooner: more than the tenth a part read alone
+        // needs. The meetings, with nothing to read, are a job of their
+        // own.
+        let sizes = [(i, 60 * MB), (t, 600 * MB)];
         let jobs = plan_jobs_for(&sizes, &groups, 2, 4 * MB);
-        assert_eq!(cut_of(&jobs, 1), 27.0 / 64.0);
+        let cut = 27.0 / 64.0;
+        assert_eq!(
+            shape(&jobs),
+            vec![
+                vec![(i, None), (t, Some((cut, true)))],
+                vec![(t, Some((cut, false)))],
+                vec![(m, None)]
+            ]
+        );
         // Nearly even: 300 MB of tickets (30,000) against 160 MB of
-        // invoices (24,960): uncut 30,000, and at best (27,480) a cut is 8%
-        // sooner, less than a tenth.
-        let sizes = [(Kind::Invoices, 160 * MB), (Kind::Tickets, 300 * MB)];
+        // invoices (24,960): uncut 30,000. The best cut, a first part of
+        // 5/64 (2,343.75) after the invoices, ends at 30,000 − 2,343.75 =
+        // 27,656.25: 8% sooner, less than the tenth a part read alone
+        // needs.
+        let sizes = [(i, 160 * MB), (t, 300 * MB)];
         let jobs = plan_jobs_for(&sizes, &groups, 2, 4 * MB);
-        assert!(jobs.iter().all(|job| job.split.is_none()), "{jobs:?}");
+        assert_eq!(
+            shape(&jobs),
+            vec![vec![(i, None)], vec![(t, None)], vec![(m, None)]]
+        );
         // Below the least size to cut, or on one worker, nothing is cut.
-        let sizes = [(Kind::Invoices, MB), (Kind::Tickets, 3 * MB)];
+        let sizes = [(i, MB), (t, 3 * MB)];
         let jobs = plan_jobs_for(&sizes, &groups, 2, 4 * MB);
-        assert!(jobs.iter().all(|job| job.split.is_none()), "{jobs:?}");
-        let sizes = [(Kind::Invoices, 60 * MB), (Kind::Tickets, 600 * MB)];
+        assert_eq!(
+            shape(&jobs),
+            vec![vec![(i, None)], vec![(t, None)], vec![(m, None)]]
+        );
+        let sizes = [(i, 60 * MB), (t, 600 * MB)];
         let jobs = plan_jobs_for(&sizes, &groups, 1, 4 * MB);
-        assert!(jobs.iter().all(|job| job.split.is_none()), "{jobs:?}");
+        assert_eq!(
+            shape(&jobs),
+            vec![vec![(i, None), (t, None)], vec![(m, None)]]
+        );
     }
 
     #[test]
