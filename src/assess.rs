@@ -190,6 +190,29 @@ impl std::fmt::Display for Money {
     }
 }
 
+/// Text made from `args`, in a String of exactly its length. `format!`
+/// grows its String as it writes and leaves room to spare, which judging
+/// 100,000 clients paid for twice: growing, then giving the room back
+/// (`shrink_to_fit`); and glibc's allocator, freed a chunk next to the
+/// top of its heap, went through all its small free chunks each time.
+fn exact(args: std::fmt::Arguments) -> String {
+    use std::fmt::Write as _;
+    thread_local! {
+        static SCRATCH: std::cell::RefCell<String> = const { std::cell::RefCell::new(String::new()) };
+    }
+    SCRATCH.with(|scratch| match scratch.try_borrow_mut() {
+        Ok(mut text) => {
+            text.clear();
+            // Writing to a String fails only if a Display does, and
+            // these do not; `format!` would panic there.
+            let _ = text.write_fmt(args);
+            text.as_str().to_owned()
+        }
+        // Only if formatting an argument made text here too.
+        Err(_) => std::fmt::format(args),
+    })
+}
+
 /// Which flags fire, each with the numbers that made it fire.
 pub fn flags(m: &ClientMetrics, period: &Period, t: &Thresholds) -> Vec<Flag> {
     let mut flags = Vec::new();
@@ -203,12 +226,12 @@ pub fn flags(m: &ClientMetrics, period: &Period, t: &Thresholds) -> Vec<Flag> {
     if m.profit < Decimal::ZERO {
         raise(
             FlagId::Unprofitable,
-            format!(
+            exact(format_args!(
                 "profit {} < 0 (revenue {} − cost to serve {})",
                 money(m.profit),
                 money(m.revenue),
                 money(m.cost_to_serve)
-            ),
+            )),
         );
     }
     if let Some(margin) = m.margin
@@ -217,7 +240,7 @@ pub fn flags(m: &ClientMetrics, period: &Period, t: &Thresholds) -> Vec<Flag> {
     {
         raise(FlagId::ThinMargin, {
             let (measured, threshold) = percents(margin, t.min_margin);
-            format!("margin {measured} < {threshold}")
+            exact(format_args!("margin {measured} < {threshold}"))
         });
     }
     if let Some(late_share) = m.late_share
@@ -226,25 +249,31 @@ pub fn flags(m: &ClientMetrics, period: &Period, t: &Thresholds) -> Vec<Flag> {
     {
         raise(FlagId::LatePayer, {
             let (measured, threshold) = percents(late_share, t.late_payer_share);
-            format!(
+            exact(format_args!(
                 "{} of {} invoices late ({measured}, threshold {} late and {threshold}), avg {:.1} days late",
                 m.late_invoices,
                 m.invoices_due,
                 t.late_payer_min_invoices,
                 m.avg_days_late.unwrap_or(0.0)
-            )
+            ))
         });
     }
     if m.d90_plus > Decimal::ZERO {
         raise(
             FlagId::SeriouslyOverdue,
-            format!("{} overdue by more than 90 days", money(m.d90_plus)),
+            exact(format_args!(
+                "{} overdue by more than 90 days",
+                money(m.d90_plus)
+            )),
         );
     }
     if m.bad_debt > Decimal::ZERO {
         raise(
             FlagId::BadDebt,
-            format!("{} written off as uncollectible", money(m.bad_debt)),
+            exact(format_args!(
+                "{} written off as uncollectible",
+                money(m.bad_debt)
+            )),
         );
     }
     let revenue_share = m.revenue_share.unwrap_or(0.0);
@@ -255,13 +284,13 @@ pub fn flags(m: &ClientMetrics, period: &Period, t: &Thresholds) -> Vec<Flag> {
         raise(FlagId::TicketHeavy, {
             let (measured, threshold) =
                 percents(ticket_share, t.ticket_heavy_ratio * revenue_share);
-            format!(
+            exact(format_args!(
                 "{} tickets = {measured} of all tickets against {} of revenue (threshold {} tickets and {}× the revenue share = {threshold})",
                 m.tickets,
                 percent(revenue_share),
                 t.ticket_heavy_min_tickets,
                 t.ticket_heavy_ratio
-            )
+            ))
         });
     }
     if let Some(rate) = m.no_show_rate
@@ -270,40 +299,40 @@ pub fn flags(m: &ClientMetrics, period: &Period, t: &Thresholds) -> Vec<Flag> {
     {
         raise(FlagId::NoShows, {
             let (measured, threshold) = percents(rate, t.no_show_rate);
-            format!(
+            exact(format_args!(
                 "{} no-shows of {} meetings held or missed ({measured}, threshold {} and {threshold})",
                 m.no_shows,
                 m.attended + m.no_shows,
                 t.no_show_min
-            )
+            ))
         });
     }
     let per_month = m.scope_changes as f64 / (period.days as f64 / 30.0);
     if m.scope_changes >= u64::from(t.scope_creep_min) && per_month >= t.scope_creep_per_month {
         raise(
             FlagId::ScopeCreep,
-            format!(
+            exact(format_args!(
                 "{} scope changes in {} days = {:.2} per 30 days (threshold {} and {:.2})",
                 m.scope_changes, period.days, per_month, t.scope_creep_min, t.scope_creep_per_month
-            ),
+            )),
         );
     }
     if m.escalations >= u64::from(t.escalations_min) {
         raise(
             FlagId::Escalations,
-            format!(
+            exact(format_args!(
                 "{} escalated tickets (threshold {})",
                 m.escalations, t.escalations_min
-            ),
+            )),
         );
     }
     if m.abusive_tickets >= u64::from(t.abusive_min) {
         raise(
             FlagId::Abusive,
-            format!(
+            exact(format_args!(
                 "{} ticket(s) marked abusive (threshold {})",
                 m.abusive_tickets, t.abusive_min
-            ),
+            )),
         );
     }
     let before_discounts = m.revenue + m.discounts;
@@ -320,11 +349,11 @@ pub fn flags(m: &ClientMetrics, period: &Period, t: &Thresholds) -> Vec<Flag> {
             };
             raise(
                 FlagId::DiscountHeavy,
-                format!(
+                exact(format_args!(
                     "discounts {} = {share} of revenue before discounts {} (threshold {threshold})",
                     money(m.discounts),
                     money(before_discounts),
-                ),
+                )),
             );
         }
     }
@@ -380,42 +409,42 @@ pub fn assess(
         );
         Verdict::Fire
     } else if has(FlagId::BadDebt) {
-        reasons.push(format!(
+        reasons.push(exact(format_args!(
             "fire: bad-debt — {} written off",
             money(m.bad_debt)
-        ));
+        )));
         Verdict::Fire
     } else if overdue_fires {
         reasons.push(if m.revenue <= Decimal::ZERO {
-            format!("fire: seriously-overdue — {} over 90 days overdue and no revenue in the period", money(m.d90_plus))
+            exact(format_args!("fire: seriously-overdue — {} over 90 days overdue and no revenue in the period", money(m.d90_plus)))
         } else {
             {
                 let (measured, threshold) = percents(
                     crate::render::ratio_of(m.d90_plus, m.revenue),
                     t.fire_overdue_share,
                 );
-                format!(
+                exact(format_args!(
                     "fire: seriously-overdue — {} over 90 days overdue is {measured} of period revenue {} (threshold {threshold})",
                     money(m.d90_plus),
                     money(m.revenue),
-                )
+                ))
             }
         });
         Verdict::Fire
     } else if has(FlagId::Unprofitable) && warns >= t.fire_unprofitable_warn_flags as usize {
-        reasons.push(format!(
+        reasons.push(exact(format_args!(
             "fire: unprofitable with {} warn flags ({}; threshold {})",
             warns,
             warn_names.join(", "),
             t.fire_unprofitable_warn_flags
-        ));
+        )));
         Verdict::Fire
     } else if has(FlagId::Unprofitable) {
-        reasons.push(format!(
+        reasons.push(exact(format_args!(
             "refer: unprofitable — profit {} on revenue {}",
             money(m.profit),
             money(m.revenue)
-        ));
+        )));
         Verdict::Refer
     } else if has(FlagId::ThinMargin) && warns > t.refer_thin_margin_warn_flags as usize {
         let others: Vec<&str> = warn_names
@@ -423,19 +452,19 @@ pub fn assess(
             .copied()
             .filter(|n| *n != "thin-margin")
             .collect();
-        reasons.push(format!(
+        reasons.push(exact(format_args!(
             "refer: thin-margin with {} other warn flags ({}; threshold {})",
             others.len(),
             others.join(", "),
             t.refer_thin_margin_warn_flags
-        ));
+        )));
         Verdict::Refer
     } else if !flags.is_empty() {
         let names: Vec<&str> = flags.iter().map(|f| f.id.name()).collect();
-        reasons.push(format!(
+        reasons.push(exact(format_args!(
             "restructure: {} — keep them on your terms",
             names.join(", ")
-        ));
+        )));
         Verdict::Restructure
     } else {
         reasons.push("keep: no red flags".to_string());
@@ -465,17 +494,19 @@ pub fn assess(
                     GuardId::Concentration => {
                         let (measured, threshold) =
                             percents(m.revenue_share.unwrap_or(0.0), t.concentration_share);
-                        format!("concentration: revenue share {measured} ≥ {threshold}")
+                        exact(format_args!(
+                            "concentration: revenue share {measured} ≥ {threshold}"
+                        ))
                     }
                 })
                 .collect();
-            reasons.push(format!(
+            reasons.push(exact(format_args!(
                 "guard held: {} — would be {}, kept at restructure; {} of revenue ({}) at stake",
                 why.join(" and "),
                 from.name(),
                 percent(m.revenue_share.unwrap_or(0.0)),
                 money(m.revenue)
-            ));
+            )));
         }
         Some(Guard {
             ids: guard_ids,
@@ -485,14 +516,9 @@ pub fn assess(
     let actions = playbook.actions(verdict, &flags, guard.as_ref());
     // Kept for every client until the report is written (100,000 of them
     // in a large run): no spare capacity.
+    // (Their texts are made to measure by `exact`.)
     let mut flags = flags;
-    for flag in &mut flags {
-        flag.detail.shrink_to_fit();
-    }
     flags.shrink_to_fit();
-    for reason in &mut reasons {
-        reason.shrink_to_fit();
-    }
     reasons.shrink_to_fit();
     let mut actions = actions;
     actions.shrink_to_fit();
