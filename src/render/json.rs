@@ -422,7 +422,15 @@ fn write_clients(report: &Report, out: &mut dyn std::io::Write) -> anyhow::Resul
     }
     let render_block = |block: &[&ClientReport]| -> serde_json::Result<Vec<u8>> {
         let mut text = Vec::with_capacity(block.len() * 3 * 1024);
-        for client in block {
+        for (at, client) in block.iter().enumerate() {
+            // The texts of the next clients, and the lists that point to
+            // theirs, before they are needed (see `prefetch_texts`).
+            if let Some(after_next) = block.get(at.saturating_add(2)) {
+                prefetch_lists(after_next);
+            }
+            if let Some(next) = block.get(at.saturating_add(1)) {
+                prefetch_texts(next);
+            }
             write_client(&mut text, client)?;
         }
         Ok(text)
@@ -456,6 +464,40 @@ fn write_clients(report: &Report, out: &mut dyn std::io::Write) -> anyhow::Resul
     }
     out.write_all(b"\n  ]")?;
     Ok(())
+}
+
+/// A client's texts are each an allocation of their own, written while
+/// judging, long out of the cache when the client is written: with
+/// 100,000 clients, three quarters of the time spent copying strings
+/// was waiting for their first bytes. Their first lines are fetched a
+/// client ahead; the lists of flags and reasons that point to some of
+/// them, two clients ahead (`prefetch_lists`).
+fn prefetch_texts(c: &ClientReport) {
+    let first_line = |text: &str| {
+        if let Some(byte) = text.as_bytes().first() {
+            crate::prefetch::prefetch(byte);
+        }
+    };
+    first_line(&c.name);
+    first_line(&c.key);
+    for text in [&c.owner, &c.segment].into_iter().flatten() {
+        first_line(text);
+    }
+    for flag in &c.assessment.flags {
+        first_line(&flag.detail);
+    }
+    for reason in &c.assessment.reasons {
+        first_line(reason);
+    }
+}
+
+fn prefetch_lists(c: &ClientReport) {
+    if let Some(flag) = c.assessment.flags.first() {
+        crate::prefetch::prefetch(flag);
+    }
+    if let Some(reason) = c.assessment.reasons.first() {
+        crate::prefetch::prefetch(reason);
+    }
 }
 
 /// One client as the pretty printer writes it in the `clients` array, after
