@@ -252,7 +252,19 @@ impl Sink for Activity {
                 }));
             }
         }
-        for (totals, id) in fork.per_client.into_iter().zip(ids) {
+        // A fork's clients come in its own order, which is not ours: each
+        // client's totals are a miss, fetched a few clients ahead.
+        const AHEAD: usize = 8;
+        let prefetch_worth = crate::prefetch::worth_it(&self.per_client);
+        for (at, (totals, id)) in fork.per_client.into_iter().zip(ids).enumerate() {
+            if prefetch_worth
+                && let Some(ahead) = ids
+                    .get(at.saturating_add(AHEAD))
+                    .and_then(|id| self.per_client.get(id.index()))
+            {
+                ahead.prefetch_tickets();
+                ahead.prefetch_meetings();
+            }
             if totals != ActivityTotals::default() && !self.totals(*id).add(&totals) {
                 // Which row tipped it over is lost in the merge; the sums
                 // of the threads together overflow, so say so at the end.

@@ -203,9 +203,18 @@ impl Registry {
     /// read by `absorb` from then on, and its lookup tables (each spelling
     /// and key again, for every client) need not wait for that.
     pub fn keep_clients_only(&mut self) {
-        self.by_key = HashMap::new();
-        self.by_domain = HashMap::new();
-        self.by_spelling = SpellingCache::default();
+        drop(self.take_lookups());
+    }
+
+    /// The lookup tables, taken out as `keep_clients_only` drops them: to
+    /// drop elsewhere (with 100,000 clients, freeing every key one by one
+    /// takes some milliseconds).
+    pub fn take_lookups(&mut self) -> impl Send + use<> {
+        (
+            std::mem::take(&mut self.by_key),
+            std::mem::take(&mut self.by_domain),
+            std::mem::take(&mut self.by_spelling),
+        )
     }
 
     /// The clients, leaving none: for the report, the last to need them,

@@ -759,9 +759,13 @@ fn run_jobs<S: Sink + Send>(
                             break;
                         };
                         let mut result = reader.read_job(job, registry.clone(), forks);
-                        // All but the first job are merged into it.
+                        // All but the first job are merged into it, and
+                        // need only their clients for that. The rest is
+                        // freed on a thread of its own: this worker may be
+                        // the last to finish, with the merge waiting.
                         if index > 0 {
-                            result.registry.keep_clients_only();
+                            let lookups = result.registry.take_lookups();
+                            let _ = std::thread::Builder::new().spawn(move || drop(lookups));
                         }
                         done.push((index, result));
                     }
