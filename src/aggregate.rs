@@ -625,15 +625,19 @@ pub fn aggregate(
         } else {
             vec![stretch(0, &invoice_totals)]
         };
-    let mut clients = Vec::new();
+    // The first stretch's vector grows to take the others: with 100,000
+    // clients, appending the first to an empty vector copied 25 MB more.
+    let mut clients: Vec<ClientMetrics> = Vec::new();
     for stretch in stretches {
         match stretch {
+            Some(mut some) if clients.is_empty() => clients = std::mem::take(&mut some),
             Some(mut some) => clients.append(&mut some),
             None => return Err(overflow_error(ingested, None)),
         }
     }
 
-    // Shares over all listed clients.
+    // Shares over all listed clients: the totals first, then each
+    // client's share (a division each; on every core for many clients).
     let Some(total_revenue) = clients
         .iter()
         .try_fold(Decimal::ZERO, |sum, c| sum.checked_add(c.revenue))
@@ -643,11 +647,23 @@ pub fn aggregate(
     let total_tickets: u64 = clients
         .iter()
         .fold(0u64, |sum, c| sum.saturating_add(c.tickets));
-    for client in &mut clients {
-        client.revenue_share =
-            (total_revenue > Decimal::ZERO).then(|| ratio(client.revenue, total_revenue));
-        client.ticket_share =
-            (total_tickets > 0).then(|| client.tickets as f64 / total_tickets as f64);
+    let shares = |part: &mut [ClientMetrics]| {
+        for client in part {
+            client.revenue_share =
+                (total_revenue > Decimal::ZERO).then(|| ratio(client.revenue, total_revenue));
+            client.ticket_share =
+                (total_tickets > 0).then(|| client.tickets as f64 / total_tickets as f64);
+        }
+    };
+    if threads > 1 && clients.len() >= parallel_clients() {
+        let size = clients.len().div_ceil(threads);
+        std::thread::scope(|scope| {
+            for part in clients.chunks_mut(size) {
+                scope.spawn(|| shares(part));
+            }
+        });
+    } else {
+        shares(&mut clients);
     }
 
     Ok(Aggregated {
