@@ -215,7 +215,26 @@ fn exact(args: std::fmt::Arguments) -> String {
 
 /// Which flags fire, each with the numbers that made it fire.
 pub fn flags(m: &ClientMetrics, period: &Period, t: &Thresholds) -> Vec<Flag> {
-    let mut flags = Vec::new();
+    // Raised into a scratch list, then copied into one of exactly their
+    // number (a client's flags are kept until the report is written).
+    thread_local! {
+        static SCRATCH: std::cell::RefCell<Vec<Flag>> = const { std::cell::RefCell::new(Vec::new()) };
+    }
+    SCRATCH.with(|scratch| match scratch.try_borrow_mut() {
+        Ok(mut flags) => {
+            flags.clear();
+            raise_flags(m, period, t, &mut flags);
+            flags.drain(..).collect()
+        }
+        Err(_) => {
+            let mut flags = Vec::new();
+            raise_flags(m, period, t, &mut flags);
+            flags
+        }
+    })
+}
+
+fn raise_flags(m: &ClientMetrics, period: &Period, t: &Thresholds, flags: &mut Vec<Flag>) {
     let mut raise = |id: FlagId, detail: String| {
         flags.push(Flag {
             id,
@@ -357,7 +376,6 @@ pub fn flags(m: &ClientMetrics, period: &Period, t: &Thresholds) -> Vec<Flag> {
             );
         }
     }
-    flags
 }
 
 /// A threshold ratio as an exact decimal, for comparisons with money.
@@ -399,7 +417,8 @@ pub fn assess(
         .map(|f| f.id.name())
         .collect();
     let warns = warn_names.len();
-    let mut reasons = Vec::new();
+    // One reason, and a second only when a guard holds.
+    let mut reasons = Vec::with_capacity(1);
 
     let overdue_fires = has(FlagId::SeriouslyOverdue)
         && (m.revenue <= Decimal::ZERO || m.d90_plus >= m.revenue * decimal(t.fire_overdue_share));
@@ -516,12 +535,8 @@ pub fn assess(
     let actions = playbook.actions(verdict, &flags, guard.as_ref());
     // Kept for every client until the report is written (100,000 of them
     // in a large run): no spare capacity.
-    // (Their texts are made to measure by `exact`.)
-    let mut flags = flags;
-    flags.shrink_to_fit();
+    // (Flags and actions come made to measure, and their texts by `exact`.)
     reasons.shrink_to_fit();
-    let mut actions = actions;
-    actions.shrink_to_fit();
     Assessment {
         flags,
         verdict,

@@ -109,8 +109,35 @@ impl Playbook {
         flags: &[Flag],
         guard: Option<&Guard>,
     ) -> Vec<Arc<str>> {
-        let mut actions: Vec<Arc<str>> =
-            Self::lines(&self.shared_verdict, verdict.name()).collect();
+        // Gathered in a scratch list, then copied into one of exactly
+        // their number: growing each client's list (nine lines, typically)
+        // and shrinking it to size cost an allocation or three each.
+        thread_local! {
+            static SCRATCH: std::cell::RefCell<Vec<Arc<str>>> =
+                const { std::cell::RefCell::new(Vec::new()) };
+        }
+        SCRATCH.with(|scratch| match scratch.try_borrow_mut() {
+            Ok(mut actions) => {
+                actions.clear();
+                self.gather_actions(verdict, flags, guard, &mut actions);
+                actions.drain(..).collect()
+            }
+            Err(_) => {
+                let mut actions = Vec::new();
+                self.gather_actions(verdict, flags, guard, &mut actions);
+                actions
+            }
+        })
+    }
+
+    fn gather_actions(
+        &self,
+        verdict: Verdict,
+        flags: &[Flag],
+        guard: Option<&Guard>,
+        actions: &mut Vec<Arc<str>>,
+    ) {
+        actions.extend(Self::lines(&self.shared_verdict, verdict.name()));
         if verdict == Verdict::Refer || verdict == Verdict::Fire {
             let fits: Vec<&str> = flags
                 .iter()
@@ -129,7 +156,6 @@ impl Playbook {
         for flag in flags {
             actions.extend(Self::lines(&self.shared_flag, flag.id.name()));
         }
-        actions
     }
 }
 
