@@ -220,7 +220,10 @@ impl Registry {
     /// The clients, leaving none: for the report, the last to need them,
     /// to take their names rather than copy them.
     pub fn take_clients(&mut self) -> Vec<ClientInfo> {
-        self.keep_clients_only();
+        // The lookups go on a thread of their own: freeing every key one
+        // by one would hold up the report (some milliseconds with 100,000).
+        let lookups = self.take_lookups();
+        let _ = std::thread::Builder::new().spawn(move || drop(lookups));
         std::mem::take(&mut self.clients)
     }
 
