@@ -217,10 +217,14 @@ pub fn build(
         metrics.shrink_to_fit();
     }
     crate::phase("report: clients listed");
+    // The medians take the metrics alone, so each client's quadrant is
+    // placed while it is judged.
+    let medians = quadrant_medians(&clients);
     // Each client is judged on its own: with many clients, on every core,
     // each thread filling in its own stretch of the list.
     let judge = |part: &mut [ClientReport]| {
         for client in part {
+            client.quadrant = quadrant_of(&client.metrics, medians);
             client.assessment = assess(
                 &client.metrics,
                 client.strategic,
@@ -245,10 +249,6 @@ pub fn build(
         judge(&mut clients);
     }
     crate::phase("report: judged");
-    let medians = quadrant_medians(&clients);
-    for client in &mut clients {
-        client.quadrant = quadrant_of(&client.metrics, medians);
-    }
     sort(&mut clients, selection.sort);
     crate::phase("report: sorted");
     for (index, client) in clients.iter_mut().enumerate() {
