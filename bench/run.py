@@ -11,7 +11,8 @@ bench/data/, which git ignores; LARGE takes 1.1 GB there. Each program runs
 once to warm the page cache, then --runs times under `/usr/bin/time -v`; the
 median wall time and peak RSS are reported with their min-max, and the
 ratio of clientfit to DuckDB in the same invocation (the figure that counts:
-absolute times vary between machines).
+absolute times vary between machines). The two are run in turn, a run of
+each per round, so that a machine busier for a while weighs on both.
 """
 import argparse
 import importlib.util
@@ -65,7 +66,23 @@ def measure(command):
 
 def series(command, runs):
     measure(command)  # warm the page cache
-    samples = [measure(command) for _ in range(runs)]
+    return summary([measure(command) for _ in range(runs)])
+
+
+def interleaved(commands, runs):
+    """`series` of several commands run in turn (one run of each, then the
+    next round), so that a machine busier for a while slows them alike and
+    the ratio between them holds."""
+    for command in commands:
+        measure(command)  # warm the page cache
+    samples = [[] for _ in commands]
+    for _ in range(runs):
+        for command, taken in zip(commands, samples):
+            taken.append(measure(command))
+    return [summary(taken) for taken in samples]
+
+
+def summary(samples):
     walls = [w for w, _ in samples]
     rsss = [r for _, r in samples]
     return {
@@ -92,15 +109,14 @@ def size_of(directory):
 def compare(name, runs, output):
     directory = dataset(name)
     print(f"{name.upper()}: {directory.relative_to(ROOT)} ({size_of(directory):,.0f} MB of CSV)")
-    ours = series([str(CLIENTFIT), "report", str(directory), "--format", "json"], runs)
-    show("clientfit", ours)
+    clientfit = [str(CLIENTFIT), "report", str(directory), "--format", "json"]
     if importlib.util.find_spec("duckdb") is None:
+        show("clientfit", series(clientfit, runs))
         print("  duckdb    (not installed: pip install duckdb to compare)")
         return
-    duck = series(
-        [sys.executable, str(ROOT / "bench" / "duckdb_report.py"), str(directory), output],
-        runs,
-    )
+    duckdb = [sys.executable, str(ROOT / "bench" / "duckdb_report.py"), str(directory), output]
+    ours, duck = interleaved([clientfit, duckdb], runs)
+    show("clientfit", ours)
     show("duckdb", duck)
     print(
         f"  ratio     wall {ours['wall'] / duck['wall']:.2f} x DuckDB,"
