@@ -105,6 +105,19 @@ fn assert_cut(stderr: &str, kind: &str) {
     );
 }
 
+/// Report `dir` read whole and with its `kind` file cut: both succeed, the
+/// file was cut, and the JSON and messages are the same. The cut JSON.
+fn cut_reports_as_whole(dir: &Path, kind: &str, what: &str) -> String {
+    let (code, whole, whole_err) = run(dir, false, &[]);
+    assert_eq!(code, Some(0), "{whole_err}");
+    let (code, cut, cut_err) = run(dir, true, &[]);
+    assert_eq!(code, Some(0), "{cut_err}");
+    assert_cut(&cut_err, kind);
+    assert_eq!(cut, whole, "{what}");
+    assert_eq!(messages(&cut_err), messages(&whole_err));
+    cut
+}
+
 /// The sum of a count over every client of a JSON report.
 fn sum_over_clients(json: &str, field: &str) -> u64 {
     let doc: serde_json::Value = serde_json::from_str(json).unwrap();
@@ -130,13 +143,7 @@ fn a_cut_ticket_file_reports_exactly_as_the_whole_file() {
     for tickets in [3000, 3001, 2999, 1500] {
         let dir = tempfile::tempdir().unwrap();
         write_export(dir.path(), tickets, &[]);
-        let (code, whole, whole_err) = run(dir.path(), false, &[]);
-        assert_eq!(code, Some(0), "{whole_err}");
-        let (code, cut, cut_err) = run(dir.path(), true, &[]);
-        assert_eq!(code, Some(0), "{cut_err}");
-        assert_cut(&cut_err, "tickets");
-        assert_eq!(cut, whole, "{tickets} tickets");
-        assert_eq!(messages(&cut_err), messages(&whole_err));
+        let cut = cut_reports_as_whole(dir.path(), "tickets", &format!("{tickets} tickets"));
         // Every ticket is counted once (all are dated before as-of).
         let counted = sum_over_clients(&cut, "tickets");
         let doc: serde_json::Value = serde_json::from_str(&cut).unwrap();
@@ -205,13 +212,7 @@ fn a_cut_meeting_file_reports_exactly_as_the_whole_file() {
         .unwrap();
     }
     std::fs::write(dir.path().join("meetings.csv"), meetings).unwrap();
-    let (code, whole, whole_err) = run(dir.path(), false, &[]);
-    assert_eq!(code, Some(0), "{whole_err}");
-    let (code, cut, cut_err) = run(dir.path(), true, &[]);
-    assert_eq!(code, Some(0), "{cut_err}");
-    assert_cut(&cut_err, "meetings");
-    assert_eq!(cut, whole);
-    assert_eq!(messages(&cut_err), messages(&whole_err));
+    let cut = cut_reports_as_whole(dir.path(), "meetings", "");
     // Every meeting in the period is counted once: 3,000 of the 4,000
     // are not cancelled (i % 4 == 2 is), so scheduled sums to 3,000.
     assert_eq!(sum_over_clients(&cut, "scheduled"), 3000);
@@ -261,13 +262,7 @@ fn names_across_cut_parts_are_those_of_reading_in_order() {
         writeln!(meetings, "{client},2026-03-0{} 14:00,45,attended,2", i + 1).unwrap();
     }
     std::fs::write(dir.path().join("meetings.csv"), meetings).unwrap();
-    let (code, whole, whole_err) = run(dir.path(), false, &[]);
-    assert_eq!(code, Some(0), "{whole_err}");
-    let (code, cut, cut_err) = run(dir.path(), true, &[]);
-    assert_eq!(code, Some(0), "{cut_err}");
-    assert_cut(&cut_err, "tickets");
-    assert_eq!(cut, whole);
-    assert_eq!(messages(&cut_err), messages(&whole_err));
+    let cut = cut_reports_as_whole(dir.path(), "tickets", "");
     let doc: serde_json::Value = serde_json::from_str(&cut).unwrap();
     let mut names: Vec<&str> = doc["clients"]
         .as_array()
