@@ -399,13 +399,7 @@ fn merge<S: Sink>(
                     report.absorb_part(tail);
                 }
             }
-            _ => {
-                for (slot, report) in reports.iter_mut().zip(done.reports.iter_mut()) {
-                    if report.is_some() {
-                        *slot = report.take();
-                    }
-                }
-            }
+            _ => place(reports, &mut done.reports),
         }
     }
     Ok((book, registry))
@@ -811,10 +805,16 @@ struct Group {
 
 impl Group {
     fn place(&mut self, reports: &mut [Option<FileReport>]) {
-        for (slot, report) in reports.iter_mut().zip(self.reports.iter_mut()) {
-            if report.is_some() {
-                *slot = report.take();
-            }
+        place(reports, &mut self.reports);
+    }
+}
+
+/// Move the file reports read (`read`: per input file, if read) into
+/// their places in `reports`.
+fn place(reports: &mut [Option<FileReport>], read: &mut [Option<FileReport>]) {
+    for (slot, report) in reports.iter_mut().zip(read.iter_mut()) {
+        if report.is_some() {
+            *slot = report.take();
         }
     }
 }
@@ -1459,6 +1459,17 @@ mod tests {
             .collect()
     }
 
+    /// LARGE's shape of plan: the invoices and then the meetings' second
+    /// part on one worker, the tickets and then their first part on the
+    /// other, cut at `fraction`.
+    fn meetings_cut(fraction: f64) -> Shape {
+        let (i, t, m) = (Kind::Invoices, Kind::Tickets, Kind::Meetings);
+        vec![
+            vec![(i, None), (m, Some((fraction, false)))],
+            vec![(t, None), (m, Some((fraction, true)))],
+        ]
+    }
+
     #[test]
     fn jobs_are_planned_by_work_with_the_cut_that_ends_soonest() {
         const MB: u64 = 1_000_000;
@@ -1480,14 +1491,7 @@ mod tests {
         // go with other kinds (3% needed): cut at 17/64.
         let sizes = [(i, 382 * MB), (t, 661 * MB), (m, 99 * MB)];
         let jobs = plan_jobs_for(&sizes, &groups, 2, 4 * MB);
-        let cut = 17.0 / 64.0;
-        assert_eq!(
-            shape(&jobs),
-            vec![
-                vec![(i, None), (m, Some((cut, false)))],
-                vec![(t, None), (m, Some((cut, true)))]
-            ]
-        );
+        assert_eq!(shape(&jobs), meetings_cut(17.0 / 64.0));
         let parts = jobs
             .iter()
             .flat_map(|job| &job.segments)
@@ -1499,14 +1503,7 @@ mod tests {
         // 77,082.8, 24/64 (10,543.5) at 77,164.5. Cut at 25/64.
         let sizes = [(i, 382 * MB), (t, 661 * MB), (m, 198 * MB)];
         let jobs = plan_jobs_for(&sizes, &groups, 2, 4 * MB);
-        let cut = 25.0 / 64.0;
-        assert_eq!(
-            shape(&jobs),
-            vec![
-                vec![(i, None), (m, Some((cut, false)))],
-                vec![(t, None), (m, Some((cut, true)))]
-            ]
-        );
+        assert_eq!(shape(&jobs), meetings_cut(25.0 / 64.0));
         // Tickets ten times the invoices, no meetings: cut the tickets.
         // Work 60 × 156 = 9,360 and 600 × 100 = 60,000. A first part h
         // after the invoices, the rest on the other worker, alone: 9,360
