@@ -576,7 +576,8 @@ fn plan_jobs_for(
         let (Some((file, size)), None) = (of_kind.next(), of_kind.next()) else {
             continue;
         };
-        if size.1 < min_bytes || !groups.contains(&kind) {
+        // A kind with nothing to read is a job of its own, never cut.
+        if size.1 < min_bytes || !present.contains(&kind) {
             continue;
         }
         let file_work = work(size.0, size.1);
@@ -1530,6 +1531,13 @@ mod tests {
         // needs.
         let sizes = [(i, 160 * MB), (t, 300 * MB)];
         let jobs = plan_jobs_for(&sizes, &groups, 2, 4 * MB);
+        assert_eq!(
+            shape(&jobs),
+            vec![vec![(i, None)], vec![(t, None)], vec![(m, None)]]
+        );
+        // Nothing to read is nothing to cut, even when any size may be cut.
+        let sizes = [(i, 0), (m, 0)];
+        let jobs = plan_jobs_for(&sizes, &groups, 3, 0);
         assert_eq!(
             shape(&jobs),
             vec![vec![(i, None)], vec![(t, None)], vec![(m, None)]]
