@@ -656,7 +656,9 @@ pub fn aggregate(
         }
     };
     if threads > 1 && clients.len() >= parallel_clients() {
-        let size = clients.len().div_ceil(threads);
+        // At least one per part: with no client listed there is nothing
+        // to cut into parts.
+        let size = clients.len().div_ceil(threads).max(1);
         std::thread::scope(|scope| {
             for part in clients.chunks_mut(size) {
                 scope.spawn(|| shares(part));

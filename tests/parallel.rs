@@ -418,3 +418,32 @@ fn metrics_worked_out_on_every_core_are_those_of_one() {
         assert_eq!(outputs[0], outputs[1], "{format}");
     }
 }
+
+#[test]
+fn no_client_listed_is_no_work_to_share_out() {
+    // A master-list client with no invoices, tickets or meetings: no
+    // client is listed. With every step on every core from one client on
+    // (CLIENTFIT_PARALLEL_CLIENTS=0), the report is the one-core report.
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("clients.csv"), "client\nAcme\n").unwrap();
+    std::fs::write(
+        dir.path().join("invoices.csv"),
+        "invoice_id,client,issued,due,paid,amount\n",
+    )
+    .unwrap();
+    let outputs: Vec<_> = ["0", "1000000"]
+        .iter()
+        .map(|threshold| {
+            let output = clientfit()
+                .env("CLIENTFIT_PARALLEL_CLIENTS", threshold)
+                .arg("report")
+                .arg(dir.path())
+                .args(["--format", "json", "--as-of", AS_OF])
+                .output()
+                .unwrap();
+            (output.status.code(), output.stdout)
+        })
+        .collect();
+    assert_eq!(outputs[0].0, Some(0));
+    assert_eq!(outputs[0], outputs[1]);
+}
