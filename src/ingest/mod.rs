@@ -340,6 +340,12 @@ fn merge<S: Sink>(
     let Some(&(base_job, _)) = counted.first() else {
         anyhow::bail!("no reading thread ran");
     };
+    // `run_jobs` keeps the lookups of job 0 only, which the base needs to
+    // take the other jobs' clients in by key: the plan puts the job that
+    // reads first (the invoices) first.
+    if base_job != 0 {
+        anyhow::bail!("the reading plan did not start with the invoices");
+    }
     let Some(base) = results.get_mut(base_job) else {
         anyhow::bail!("no reading thread ran");
     };
@@ -672,6 +678,8 @@ fn plan_jobs_for(
                 .map(|kind| Job::whole(*kind)),
         )
         .collect();
+    // The job that reads first is job 0: it is the base of the merge, and
+    // the only one whose lookups `run_jobs` keeps.
     jobs.sort_by_key(|job| job.segments.first().map(|s| reading_position(groups, s)));
     jobs
 }
