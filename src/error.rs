@@ -25,6 +25,9 @@ pub struct Location {
     pub problem: String,
     /// How to fix it, when there is something the user can do.
     pub hint: Option<String>,
+    /// A problem of the whole file found at a line (its encoding): it is
+    /// never skipped as one bad row, since the rows after it cannot be read.
+    pub whole_file: bool,
 }
 
 impl std::ops::Deref for InputError {
@@ -44,7 +47,14 @@ impl InputError {
             value: None,
             problem: problem.into(),
             hint: None,
+            whole_file: false,
         }))
+    }
+
+    /// Mark the problem as one of the whole file, though found at a line.
+    pub fn of_whole_file(mut self) -> Self {
+        self.0.whole_file = true;
+        self
     }
 
     pub fn at(mut self, line: u64) -> Self {

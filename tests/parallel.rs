@@ -71,12 +71,14 @@ fn write_export(dir: &Path, tickets: usize, bad: &[usize]) {
     std::fs::write(dir.join("meetings.csv"), meetings).unwrap();
 }
 
-/// (exit code, stdout, stderr) of `report DIR --format json`; `cut` lets
-/// the ticket file be cut in two, and shows the reading phases on stderr.
+/// (exit code, stdout, stderr) of `report DIR --format json`; `cut` reads
+/// on two threads (on any machine), lets the ticket file be cut in two,
+/// and shows the reading phases on stderr.
 fn run(dir: &Path, cut: bool, extra: &[&str]) -> (Option<i32>, String, String) {
     let mut cmd = clientfit();
     if cut {
         cmd.env("CLIENTFIT_SPLIT_MIN_BYTES", "1")
+            .env("CLIENTFIT_READING_THREADS", "2")
             .env("CLIENTFIT_PHASES", "1");
     }
     cmd.arg("report")
@@ -91,13 +93,8 @@ fn run(dir: &Path, cut: bool, extra: &[&str]) -> (Option<i32>, String, String) {
     )
 }
 
-/// The file of `kind` ("tickets", "meetings") was read in two parts:
-/// files are only cut when there is more than one core to read them on.
+/// The file of `kind` ("tickets", "meetings") was read in two parts.
 fn assert_cut(stderr: &str, kind: &str) {
-    if std::thread::available_parallelism().map_or(1, usize::from) < 2 {
-        eprintln!("one core: files are not cut, so only the equality is tested");
-        return;
-    }
     assert!(
         stderr.contains(&format!("{kind} (first part)"))
             && stderr.contains(&format!("{kind} (second part)")),
@@ -446,4 +443,89 @@ fn no_client_listed_is_no_work_to_share_out() {
         .collect();
     assert_eq!(outputs[0].0, Some(0));
     assert_eq!(outputs[0], outputs[1]);
+}
+
+/// (exit code, stdout, stderr) of `clientfit ARGS` reading on `threads`
+/// threads; a run that never ends (it once looped, filling memory) fails
+/// the test after a minute instead of hanging it.
+fn run_on_threads(threads: &str, args: &[&std::ffi::OsStr]) -> (Option<i32>, String, String) {
+    let output = clientfit()
+        .env("CLIENTFIT_READING_THREADS", threads)
+        .args(args)
+        .timeout(std::time::Duration::from_secs(60))
+        .output()
+        .unwrap();
+    (
+        output.status.code(),
+        String::from_utf8(output.stdout).unwrap(),
+        String::from_utf8(output.stderr).unwrap(),
+    )
+}
+
+/// An export whose ticket file turns out not to be UTF-8 only after its
+/// first 64 KiB: one invoice, 3,000 plain tickets (about 90 KiB), then
+/// "Café Noir" in Windows-1252 (é is the single byte 0xE9) on line 3,002
+/// (1 header line + 3,000 rows + this one).
+fn write_late_windows_1252(dir: &Path) {
+    std::fs::write(
+        dir.join("invoices.csv"),
+        "invoice_id,client,issued,due,paid,amount\n\
+         INV-1,Client 00 Ltd,2026-03-01,2026-03-31,2026-03-20,250.00\n",
+    )
+    .unwrap();
+    let mut tickets = String::from("ticket_id,client,created,minutes\n");
+    for i in 0..3000 {
+        writeln!(
+            tickets,
+            "T-{i},Client 00 Ltd,2026-03-{:02} 10:00,15",
+            1 + i % 28
+        )
+        .unwrap();
+    }
+    let mut bytes = tickets.into_bytes();
+    bytes.extend_from_slice(b"T-X,Caf\xE9 Noir,2026-03-05 10:00,30\n");
+    std::fs::write(dir.join("tickets.csv"), bytes).unwrap();
+}
+
+#[test]
+fn a_late_windows_1252_byte_is_not_a_bad_row_to_skip_on_any_core_count() {
+    let dir = tempfile::tempdir().unwrap();
+    write_late_windows_1252(dir.path());
+    let args: Vec<&std::ffi::OsStr> = vec![
+        "report".as_ref(),
+        dir.path().as_os_str(),
+        "--format".as_ref(),
+        "json".as_ref(),
+        "--as-of".as_ref(),
+        AS_OF.as_ref(),
+        "--skip-bad-rows".as_ref(),
+    ];
+    let one = run_on_threads("1", &args);
+    let two = run_on_threads("2", &args);
+    assert_eq!(one.0, Some(0), "{}", one.2);
+    assert_eq!(two, one, "two threads read it otherwise than one");
+    assert!(
+        one.2
+            .contains("tickets.csv is not valid UTF-8 (first at line 3002); read as Windows-1252"),
+        "{}",
+        one.2
+    );
+    assert!(!one.2.contains("bad row"), "no row was bad: {}", one.2);
+    // Client 00 Ltd's 3,000 tickets and Café Noir's one, whose name was
+    // decoded rather than skipped.
+    assert_eq!(sum_over_clients(&one.1, "tickets"), 3001);
+}
+
+#[test]
+fn check_names_the_same_encoding_on_any_core_count() {
+    let dir = tempfile::tempdir().unwrap();
+    write_late_windows_1252(dir.path());
+    let args: Vec<&std::ffi::OsStr> = vec!["check".as_ref(), dir.path().as_os_str()];
+    let one = run_on_threads("1", &args);
+    let two = run_on_threads("2", &args);
+    assert_eq!(one.0, Some(0), "{} {}", one.1, one.2);
+    assert_eq!(two, one, "two threads checked it otherwise than one");
+    let said = format!("{}{}", one.1, one.2);
+    assert!(said.contains("Windows-1252"), "{said}");
+    assert!(!said.contains("is not valid UTF-8 text"), "{said}");
 }

@@ -180,7 +180,7 @@ pub fn ingest<S: Sink + Send>(
     registry = std::mem::take(&mut clients.registry);
     clients.place(&mut reports);
 
-    let threads = std::thread::available_parallelism().map_or(1, usize::from);
+    let threads = reading_threads();
     let groups = [Kind::Invoices, Kind::Tickets, Kind::Meetings];
     let jobs = if threads > 1 && !options.keep_going {
         plan_jobs(files, &groups, threads)
@@ -208,7 +208,9 @@ pub fn ingest<S: Sink + Send>(
             // other), everything is read again with that check, so the
             // encoding, warnings and errors are exactly those of reading
             // with it.
-            let unverified = reader.with_utf8_check(false);
+            // `check` goes on past errors, so it would not find out it
+            // should read again: it checks first.
+            let unverified = reader.with_utf8_check(options.keep_going);
             let first = run_jobs(&unverified, &jobs, forks, &registry, threads);
             // A second part that failed does not count when its first part
             // read the whole file (a cut inside a quoted cell).
@@ -409,6 +411,17 @@ fn merge<S: Sink>(
         }
     }
     Ok((book, registry))
+}
+
+/// How many threads read the files: one per core.
+fn reading_threads() -> usize {
+    // CLIENTFIT_READING_THREADS sets it (tests use it, to compare reading
+    // on one thread with reading on several on any machine).
+    std::env::var("CLIENTFIT_READING_THREADS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .filter(|threads| *threads > 0)
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, usize::from))
 }
 
 /// Files of a streamed kind at least this large may be cut in two.

@@ -501,6 +501,7 @@ fn scan_error(path: &Path, err: ScanError, line_shift: u64) -> InputError {
     match err {
         ScanError::Utf8 { line } => InputError::file(path, "is not valid UTF-8 text")
             .at(line.saturating_add(line_shift))
+            .of_whole_file()
             .hint("save it as UTF-8, or set encoding = \"windows-1252\" in clientfit.toml"),
         ScanError::Io(io) => InputError::file(path, format!("cannot be read: {io}")),
     }
@@ -793,7 +794,11 @@ pub fn next_block(
             return Ok(true);
         }
         match block.pending.take() {
-            Some(err) if skip_bad_rows && err.line.is_some() => report.bad_rows.push(err),
+            // Not an encoding error: the scanner cannot read past it, and
+            // would hand it on again and again.
+            Some(err) if skip_bad_rows && err.line.is_some() && !err.whole_file => {
+                report.bad_rows.push(err)
+            }
             Some(err) => return Err(err),
             None if block.ended => return Ok(false),
             None => {}
@@ -811,7 +816,7 @@ pub fn keep<T>(
 ) -> Result<Option<T>, InputError> {
     match result {
         Ok(value) => Ok(Some(value)),
-        Err(err) if skip_bad_rows => {
+        Err(err) if skip_bad_rows && !err.whole_file => {
             report.bad_rows.push(err);
             Ok(None)
         }
