@@ -51,14 +51,21 @@ fn add(total: &mut Decimal, value: Decimal) -> bool {
     {
         return true;
     }
-    if total.scale() == value.scale()
-        && let (Ok(a), Ok(b)) = (
-            i64::try_from(total.mantissa()),
-            i64::try_from(value.mantissa()),
-        )
+    // Unequal scales are the usual sum too when amounts in other
+    // currencies are converted (cents × a rate with two decimals: scale 4,
+    // added to plain cents): the one with fewer decimals is brought to the
+    // other's scale, as `checked_add` does (but a zero added to or added
+    // to keeps the other's scale there: that sum takes the general path).
+    let scale = total.scale().max(value.scale());
+    if let (Ok(a), Ok(b)) = (
+        i64::try_from(total.mantissa()),
+        i64::try_from(value.mantissa()),
+    ) && (total.scale() == value.scale() || (a != 0 && b != 0))
+        && let Some(a) = to_scale(a, scale.saturating_sub(total.scale()))
+        && let Some(b) = to_scale(b, scale.saturating_sub(value.scale()))
         && let Some(sum) = a.checked_add(b)
         && sum != 0
-        && let Ok(sum) = Decimal::try_from_i128_with_scale(i128::from(sum), total.scale())
+        && let Ok(sum) = Decimal::try_from_i128_with_scale(i128::from(sum), scale)
     {
         *total = sum;
         return true;
@@ -69,6 +76,14 @@ fn add(total: &mut Decimal, value: Decimal) -> bool {
             true
         }
         None => false,
+    }
+}
+
+/// `mantissa × 10^more`, when it fits in an i64.
+fn to_scale(mantissa: i64, more: u32) -> Option<i64> {
+    match more {
+        0 => Some(mantissa),
+        _ => 10i64.checked_pow(more)?.checked_mul(mantissa),
     }
 }
 
