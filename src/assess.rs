@@ -6,6 +6,7 @@ use serde::Serialize;
 
 use crate::aggregate::{ClientMetrics, Period};
 use crate::config::Thresholds;
+use crate::fixed::Fixed;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -152,14 +153,22 @@ impl Assessment {
 }
 
 fn percent(value: f64) -> String {
-    format!("{:.1}%", value * 100.0)
+    percent_with(value, 1)
+}
+
+/// A share as a percentage with `decimals` decimals: "15.0%".
+fn percent_with(share: f64, decimals: usize) -> String {
+    let mut text = String::with_capacity(16);
+    Fixed(share * 100.0, decimals).push_to(&mut text);
+    text.push('%');
+    text
 }
 
 /// A measured share and its threshold as percentages with enough decimals
 /// that they never print equal when they differ (14.99% against 15.0%, not
 /// "15.0% < 15.0%").
 fn percents(value: f64, threshold: f64) -> (String, String) {
-    let as_percent = |share: f64, decimals: usize| format!("{:.*}%", decimals, share * 100.0);
+    let as_percent = percent_with;
     // Each pair is formatted once per number of decimals tried (nearly
     // always one): the strings compared are the strings returned.
     let mut decimals = 1;
@@ -269,11 +278,11 @@ fn raise_flags(m: &ClientMetrics, period: &Period, t: &Thresholds, flags: &mut V
         raise(FlagId::LatePayer, {
             let (measured, threshold) = percents(late_share, t.late_payer_share);
             exact(format_args!(
-                "{} of {} invoices late ({measured}, threshold {} late and {threshold}), avg {:.1} days late",
+                "{} of {} invoices late ({measured}, threshold {} late and {threshold}), avg {} days late",
                 m.late_invoices,
                 m.invoices_due,
                 t.late_payer_min_invoices,
-                m.avg_days_late.unwrap_or(0.0)
+                Fixed(m.avg_days_late.unwrap_or(0.0), 1)
             ))
         });
     }
@@ -331,8 +340,12 @@ fn raise_flags(m: &ClientMetrics, period: &Period, t: &Thresholds, flags: &mut V
         raise(
             FlagId::ScopeCreep,
             exact(format_args!(
-                "{} scope changes in {} days = {:.2} per 30 days (threshold {} and {:.2})",
-                m.scope_changes, period.days, per_month, t.scope_creep_min, t.scope_creep_per_month
+                "{} scope changes in {} days = {} per 30 days (threshold {} and {})",
+                m.scope_changes,
+                period.days,
+                Fixed(per_month, 2),
+                t.scope_creep_min,
+                Fixed(t.scope_creep_per_month, 2)
             )),
         );
     }

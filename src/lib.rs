@@ -13,6 +13,7 @@ pub mod config;
 pub mod diff;
 pub mod error;
 pub mod explain;
+pub mod fixed;
 pub mod ingest;
 pub mod output;
 pub mod period;
