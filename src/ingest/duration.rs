@@ -54,9 +54,7 @@ pub fn parse_minutes(text: &str, unit: DurationUnit) -> Result<Decimal, Duration
     // are below MAX_MINUTES, and make the same Decimal (scale 0) as the
     // general path's parse.
     if unit == DurationUnit::Minutes
-        && (1..=9).contains(&text.len())
-        && text.bytes().all(|byte| byte.is_ascii_digit())
-        && let Ok(whole) = text.parse::<u32>()
+        && let Some(whole) = super::words::small_whole(text.as_bytes())
     {
         return Ok(Decimal::from(whole));
     }

@@ -185,7 +185,13 @@ fn parse_row(
 /// A count (`3`), or a list of names or emails separated by `;` or `,`
 /// (counted); blank is 1.
 pub fn parse_attendees(text: &str) -> Result<u32, &'static str> {
-    let text = text.trim();
+    let text = super::reader::trim(text);
+    // The usual cell: a small count.
+    if let Some(count) = super::words::small_whole(text.as_bytes())
+        && count <= 100_000
+    {
+        return Ok(count);
+    }
     if text.is_empty() {
         return Ok(1);
     }

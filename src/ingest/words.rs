@@ -33,9 +33,55 @@ pub fn padded_word(bytes: &[u8], start: usize) -> u64 {
     }
 }
 
+/// The value of 1 to 9 ASCII digits (`None` for anything else), folded a
+/// digit at a time: `str::parse` is generic over signs, radixes and
+/// overflow, and cost several times as much for the usual `45` or `2`.
+pub fn small_whole(bytes: &[u8]) -> Option<u32> {
+    if !(1..=9).contains(&bytes.len()) {
+        return None;
+    }
+    bytes.iter().try_fold(0u32, |value, byte| {
+        // Cannot wrap: nine digits are below 10^9.
+        byte.is_ascii_digit().then(|| {
+            value
+                .wrapping_mul(10)
+                .wrapping_add(u32::from(byte.wrapping_sub(b'0')))
+        })
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn small_wholes_are_what_parse_gives() {
+        let mut texts: Vec<String> = (0..12_000).map(|n| n.to_string()).collect();
+        texts.extend(
+            [
+                "",
+                "0",
+                "007",
+                "999999999",
+                "1000000000",
+                "4294967295",
+                "+5",
+                "-5",
+                " 5",
+                "5 ",
+                "1.5",
+                "١٢",
+                "12a",
+            ]
+            .map(String::from),
+        );
+        for text in texts {
+            let expected = text.parse::<u32>().ok().filter(|_| {
+                (1..=9).contains(&text.len()) && text.bytes().all(|b| b.is_ascii_digit())
+            });
+            assert_eq!(small_whole(text.as_bytes()), expected, "{text:?}");
+        }
+    }
 
     #[test]
     fn padded_words_are_the_bytes_then_zeros() {
