@@ -249,37 +249,21 @@ pub fn build(
         judge(&mut clients);
     }
     crate::phase("report: judged");
-    // The order is found beside the portfolio's figures: neither changes
-    // a report, and those figures do not depend on the reports' order (its
-    // sums are exact, and its curves sort the clients their own way).
-    let portfolio_of = |clients: &[ClientReport]| {
-        portfolio(
-            clients,
-            medians,
-            aggregated.unmatched_tickets,
-            aggregated.unmatched_meetings,
-        )
-    };
-    let (order, portfolio) = if threads > 1 && clients.len() >= 4096 {
-        let clients = &clients;
-        std::thread::scope(|scope| {
-            let order = scope.spawn(|| sort_order(clients, selection.sort));
-            let portfolio = portfolio_of(clients);
-            // The thread only sorts; were it to fail, the same is done here.
-            let order = order
-                .join()
-                .unwrap_or_else(|_| sort_order(clients, selection.sort));
-            (order, portfolio)
-        })
-    } else {
-        (sort_order(&clients, selection.sort), portfolio_of(&clients))
-    };
-    crate::phase("report: portfolio");
-    permute(&mut clients, order);
+    sort(&mut clients, selection.sort);
     crate::phase("report: sorted");
     for (index, client) in clients.iter_mut().enumerate() {
         client.rank = index + 1;
     }
+    // After the sort: the totals are exact sums, but a sum of amounts
+    // with 28 digits rounds, and the clients' figures must add up, in the
+    // order shown, to the totals shown.
+    let portfolio = portfolio(
+        &clients,
+        medians,
+        aggregated.unmatched_tickets,
+        aggregated.unmatched_meetings,
+    );
+    crate::phase("report: portfolio");
     let shown = select(&clients, selection);
     let mut warnings = ingested.warnings.clone();
     if portfolio.unmatched_tickets > 0 || portfolio.unmatched_meetings > 0 {
