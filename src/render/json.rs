@@ -454,11 +454,12 @@ fn write_clients(report: &Report, out: &mut dyn std::io::Write) -> anyhow::Resul
         // one; this thread writes them in order as they come. (Rendering
         // a round of blocks, one a core, then writing it, left a core
         // idle while a round was written and while its slowest block was
-        // rendered: writing LARGE's clients used 1.2 cores of 2.) At most
-        // a few blocks wait at once: the channel holds one a core, and a
-        // core that finds it full waits.
+        // rendered: writing LARGE's clients used 1.2 cores of 2.) The
+        // writer takes each block off the channel at once, keeping those
+        // that come early until their turn: a block a core is rendered and
+        // about as many wait, so some 2 × cores blocks are held at most.
         let next = std::sync::atomic::AtomicUsize::new(0);
-        let (sender, receiver) = std::sync::mpsc::sync_channel(threads);
+        let (sender, receiver) = std::sync::mpsc::sync_channel(1);
         std::thread::scope(|scope| -> anyhow::Result<()> {
             let workers: Vec<_> = (0..threads)
                 .map(|_| {
