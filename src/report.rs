@@ -558,22 +558,25 @@ pub fn pareto(clients: &[ClientReport]) -> Pareto {
     }
 }
 
-/// The sum of the `count` largest values, when they all fit an integer at
-/// their largest scale and so does the sum (`None`: the caller sorts).
+/// The sum of the `count` largest values, added as a stable sort from the
+/// largest down would add them (ties in their order in `values`), so that
+/// the Decimal sum is the same to the last digit and scale; `None` when
+/// they share no scale as integers (the caller sorts). Only the top ones
+/// are put in order, after picking them by selection.
 fn top_sum(values: &[Decimal], count: usize) -> Option<Decimal> {
-    let scale = values.iter().map(|value| value.scale()).max().unwrap_or(0);
-    let mut scaled = at_common_scale(values.iter().copied())?;
-    let count = count.min(scaled.len());
+    let scaled = at_common_scale(values.iter().copied())?;
+    let mut places: Vec<(i128, usize)> = scaled.into_iter().zip(0..).collect();
+    // Largest first, then first met: a total order, the stable sort's.
+    let by_size = |a: &(i128, usize), b: &(i128, usize)| b.0.cmp(&a.0).then(a.1.cmp(&b.1));
+    let count = count.min(places.len());
     if let Some(last) = count.checked_sub(1)
-        && count < scaled.len()
+        && count < places.len()
     {
-        scaled.select_nth_unstable_by(last, |a, b| b.cmp(a));
+        places.select_nth_unstable_by(last, by_size);
     }
-    let sum = scaled
-        .get(..count)?
-        .iter()
-        .try_fold(0i128, |sum, value| sum.checked_add(*value))?;
-    Decimal::try_from_i128_with_scale(sum, scale).ok()
+    let top = places.get_mut(..count)?;
+    top.sort_unstable_by(by_size);
+    Some(top.iter().filter_map(|(_, at)| values.get(*at)).sum())
 }
 
 /// The median of exact values (the mean of the middle two for an even count).
@@ -923,6 +926,19 @@ mod tests {
                 let last = reports.len() - 1;
                 reports[0].metrics.revenue = Decimal::MAX / Decimal::TWO;
                 reports[last].metrics.revenue = Decimal::from_i128_with_scale(1, 28);
+            }
+            // Revenues of mixed scales, some zeros at scale 20 or more:
+            // the sum's scale (and so the share's last bit) depends on
+            // which values are added.
+            for (at, report) in reports.iter_mut().enumerate() {
+                if at % 3 == 1 {
+                    let revenue = report.metrics.revenue;
+                    report.metrics.revenue = if revenue.is_zero() {
+                        Decimal::from_i128_with_scale(0, 20 + (at % 9) as u32)
+                    } else {
+                        Decimal::from_i128_with_scale(revenue.mantissa() * 7, 3)
+                    };
+                }
             }
             let top_clients = reports.len().div_ceil(5).max(1);
             let by_sorting = |mut values: Vec<Decimal>| -> Option<f64> {
