@@ -415,12 +415,13 @@ fn merge<S: Sink>(
 
 /// How many threads read the files: one per core.
 fn reading_threads() -> usize {
-    // CLIENTFIT_READING_THREADS sets it (tests use it, to compare reading
-    // on one thread with reading on several on any machine).
+    // CLIENTFIT_READING_THREADS sets it, from 1 to 16 (tests use it, to
+    // compare reading on one thread with reading on several on any
+    // machine); anything else is ignored.
     std::env::var("CLIENTFIT_READING_THREADS")
         .ok()
         .and_then(|v| v.parse().ok())
-        .filter(|threads| *threads > 0)
+        .filter(|threads| (1..=16).contains(threads))
         .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, usize::from))
 }
 
