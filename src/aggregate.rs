@@ -44,8 +44,11 @@ fn add(total: &mut Decimal, value: Decimal) -> bool {
     // general path, which settles the sign of zero.
     // Adding a (positive) zero at no finer scale changes nothing: the
     // usual discount, and tickets' blank minutes.
+    // (Not to a zero total: `checked_add` then gives the value added, at
+    // its own scale.)
     if value.is_zero()
         && !value.is_sign_negative()
+        && !total.is_zero()
         && !total.is_sign_negative()
         && value.scale() <= total.scale()
     {
@@ -921,6 +924,46 @@ mod tests {
         assert!(covers(&invoice_points, 0..end(last, 1)));
         // Only padding after it (the struct is 8-byte aligned).
         assert!(size_of::<InvoiceTotals>() - end(last, 1) < 8);
+    }
+
+    /// Every pair of a few edge values (zeros of either sign, ones, the
+    /// i64 limits) at every scale from 0 to 28 and back: what `checked_add`
+    /// gives, value, scale and sign (the proptest below rarely meets two
+    /// zeros of different scales).
+    #[test]
+    fn add_matches_checked_add_on_edge_values() {
+        let mantissas = [0i128, 1, -1, 7, i128::from(i64::MAX), i128::from(i64::MIN)];
+        let mut values = Vec::new();
+        for mantissa in mantissas {
+            for scale in [0u32, 1, 2, 4, 18, 19, 28] {
+                let value = Decimal::from_i128_with_scale(mantissa, scale);
+                values.push(value);
+                if mantissa == 0 {
+                    let mut negative = value;
+                    negative.set_sign_negative(true);
+                    values.push(negative);
+                }
+            }
+        }
+        for total in &values {
+            for value in &values {
+                let expected = total.checked_add(*value);
+                let mut sum = *total;
+                let fits = add(&mut sum, *value);
+                assert_eq!(fits, expected.is_some(), "{total:?} + {value:?}");
+                if let Some(expected) = expected {
+                    assert_eq!(
+                        (sum.to_string(), sum.scale(), sum.is_sign_negative()),
+                        (
+                            expected.to_string(),
+                            expected.scale(),
+                            expected.is_sign_negative()
+                        ),
+                        "{total:?} + {value:?}"
+                    );
+                }
+            }
+        }
     }
 
     proptest! {
