@@ -874,6 +874,45 @@ mod tests {
         }
     }
 
+    /// Rows for `client`: few distinct figures, so that ties are common.
+    type Row = (i64, i64, Option<i8>, usize, usize, u8, u8);
+
+    fn report_rows() -> impl proptest::strategy::Strategy<Value = Vec<Row>> {
+        proptest::collection::vec(
+            (
+                -3i64..3,
+                0i64..3,
+                proptest::option::of(-2i8..3),
+                0usize..4,
+                0usize..3,
+                0u8..3,
+                0u8..3,
+            ),
+            0..30,
+        )
+    }
+
+    /// The reports of `rows`; with `huge`, the first and last `field`
+    /// values made half of Decimal::MAX and 10^-28, which no i128 holds at
+    /// one scale (the Decimal path).
+    fn reports_of(
+        rows: &[Row],
+        huge: bool,
+        field: fn(&mut ClientMetrics) -> &mut Decimal,
+    ) -> Vec<ClientReport> {
+        let mut reports: Vec<ClientReport> = rows
+            .iter()
+            .enumerate()
+            .map(|(rank, row)| client(*row, rank))
+            .collect();
+        if huge && reports.len() >= 2 {
+            let last = reports.len() - 1;
+            *field(&mut reports[0].metrics) = Decimal::MAX / Decimal::TWO;
+            *field(&mut reports[last].metrics) = Decimal::from_i128_with_scale(1, 28);
+        }
+        reports
+    }
+
     proptest::proptest! {
         /// Sorting on the copied figures gives the order a stable sort of
         /// the reports by the comparison it replaced gives, for every sort
@@ -881,10 +920,7 @@ mod tests {
         /// that cannot share a scale (the Decimal path).
         #[test]
         fn sorting_on_copied_figures_is_sorting_the_reports(
-            rows in proptest::collection::vec(
-                (-3i64..3, 0i64..3, proptest::option::of(-2i8..3), 0usize..4, 0usize..3, 0u8..3, 0u8..3),
-                0..30,
-            ),
+            rows in report_rows(),
             huge in proptest::bool::ANY,
         ) {
             for key in [SortKey::Profit, SortKey::Margin, SortKey::Revenue, SortKey::Risk, SortKey::Name] {
@@ -914,19 +950,10 @@ mod tests {
         /// negative values, and with `huge` values that share no scale.
         #[test]
         fn pareto_by_selection_is_pareto_by_sorting(
-            rows in proptest::collection::vec(
-                (-3i64..3, 0i64..3, proptest::option::of(-2i8..3), 0usize..4, 0usize..3, 0u8..3, 0u8..3),
-                0..30,
-            ),
+            rows in report_rows(),
             huge in proptest::bool::ANY,
         ) {
-            let mut reports: Vec<ClientReport> =
-                rows.iter().enumerate().map(|(rank, row)| client(*row, rank)).collect();
-            if huge && reports.len() >= 2 {
-                let last = reports.len() - 1;
-                reports[0].metrics.revenue = Decimal::MAX / Decimal::TWO;
-                reports[last].metrics.revenue = Decimal::from_i128_with_scale(1, 28);
-            }
+            let mut reports = reports_of(&rows, huge, |m| &mut m.revenue);
             // Revenues of mixed scales, some zeros at scale 20 or more:
             // the sum's scale (and so the share's last bit) depends on
             // which values are added.
@@ -966,19 +993,10 @@ mod tests {
         /// mixed scales, ties, and with `huge` the Decimal path.
         #[test]
         fn whale_curve_on_copied_profits_is_the_curve_of_the_reports(
-            rows in proptest::collection::vec(
-                (-3i64..3, 0i64..3, proptest::option::of(-2i8..3), 0usize..4, 0usize..3, 0u8..3, 0u8..3),
-                0..30,
-            ),
+            rows in report_rows(),
             huge in proptest::bool::ANY,
         ) {
-            let mut reports: Vec<ClientReport> =
-                rows.iter().enumerate().map(|(rank, row)| client(*row, rank)).collect();
-            if huge && reports.len() >= 2 {
-                let last = reports.len() - 1;
-                reports[0].metrics.profit = Decimal::MAX / Decimal::TWO;
-                reports[last].metrics.profit = Decimal::from_i128_with_scale(1, 28);
-            }
+            let reports = reports_of(&rows, huge, |m| &mut m.profit);
             let mut ordered: Vec<&ClientReport> = reports.iter().collect();
             ordered.sort_by(|a, b| {
                 b.metrics.profit.cmp(&a.metrics.profit).then_with(|| a.key.cmp(&b.key))
