@@ -541,10 +541,10 @@ pub fn pareto(clients: &[ClientReport]) -> Pareto {
         if total <= Decimal::ZERO {
             return None;
         }
-        // The top values need no order among themselves, only to be the
-        // top: picked by selection on the values as integers at their
-        // largest scale, when they all fit (sorting 100,000 Decimals twice
-        // was the longest part of the portfolio).
+        // The top values are picked by selection on the values as
+        // integers at their largest scale, when they all fit, and only
+        // they are put in order (sorting 100,000 Decimals twice was the
+        // longest part of the portfolio).
         let top = top_sum(&values, top_clients).unwrap_or_else(|| {
             values.sort_by(|a, b| b.cmp(a));
             values.iter().take(top_clients).sum()
