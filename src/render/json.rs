@@ -436,145 +436,34 @@ fn write_clients(report: &Report, out: &mut dyn std::io::Write) -> anyhow::Resul
         Ok(text)
     };
     let threads = std::thread::available_parallelism().map_or(1, usize::from);
-    let blocks: Vec<&[&ClientReport]> = shown.chunks(block_size(shown.len(), threads)).collect();
     out.write_all(b"[")?;
     let mut first = true;
-    let mut write_block = |text: Vec<u8>| -> std::io::Result<()> {
-        // The first client follows `[` on a new line, not a comma.
-        let skip = if first { 1 } else { 0 };
-        first = false;
-        out.write_all(text.get(skip..).unwrap_or_default())
-    };
-    if threads == 1 || blocks.len() == 1 {
-        for block in &blocks {
-            write_block(render_block(block).map_err(std::io::Error::from)?)?;
-        }
-    } else {
-        // Every core renders blocks, taking the next one as it finishes
-        // one; this thread writes them in order as they come. (Rendering
-        // a round of blocks, one a core, then writing it, left a core
-        // idle while a round was written and while its slowest block was
-        // rendered: writing LARGE's clients used 1.2 cores of 2.)
-        let turns = Turns::new(blocks.len(), threads.saturating_mul(2));
-        let (sender, receiver) = std::sync::mpsc::sync_channel(1);
-        std::thread::scope(|scope| -> anyhow::Result<()> {
-            let workers: Vec<_> = (0..threads)
-                .map(|_| {
-                    let sender = sender.clone();
-                    let (turns, blocks, render_block) = (&turns, &blocks, &render_block);
-                    scope.spawn(move || {
-                        while let Some(index) = turns.take() {
-                            let Some(block) = blocks.get(index) else {
-                                break;
-                            };
-                            // A panic is this block's error: the writer
-                            // stops at it (and so do we), never waiting
-                            // for a block that will not come.
-                            let text =
-                                std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                                    render_block(block)
-                                }))
-                                .unwrap_or_else(|_| {
-                                    Err(serde::ser::Error::custom("a rendering thread failed"))
-                                });
-                            if sender.send((index, text)).is_err() {
-                                // The writer stopped (an error): so do we.
-                                break;
-                            }
-                        }
-                    })
-                })
+    let block = block_size(shown.len(), threads);
+    for round in shown.chunks(block.saturating_mul(threads)) {
+        let blocks: Vec<serde_json::Result<Vec<u8>>> = std::thread::scope(|scope| {
+            let mut pieces = round.chunks(block);
+            let mine = pieces.next();
+            let handles: Vec<_> = pieces
+                .map(|block| scope.spawn(move || render_block(block)))
                 .collect();
-            drop(sender);
-            let written = (|| -> anyhow::Result<()> {
-                let mut waiting = std::collections::BTreeMap::new();
-                let mut wanted = 0usize;
-                for (index, text) in receiver.iter() {
-                    waiting.insert(index, text);
-                    while let Some(text) = waiting.remove(&wanted) {
-                        write_block(text.map_err(std::io::Error::from)?)?;
-                        wanted = wanted.saturating_add(1);
-                        turns.give_back();
-                    }
-                }
-                if wanted < blocks.len() {
-                    anyhow::bail!("a rendering thread failed");
-                }
-                Ok(())
-            })();
-            // Workers waiting for a turn or to hand a block on stop.
-            turns.stop();
-            drop(receiver);
-            // Every one joined here, so that a panic is an error, not a panic.
-            let joined: Vec<bool> = workers.into_iter().map(|w| w.join().is_ok()).collect();
-            written?;
-            anyhow::ensure!(joined.iter().all(|ok| *ok), "a rendering thread failed");
-            Ok(())
-        })?;
+            let mut blocks = vec![render_block(mine.unwrap_or_default())];
+            for handle in handles {
+                blocks.push(handle.join().unwrap_or_else(|_| {
+                    Err(serde::ser::Error::custom("a rendering thread failed"))
+                }));
+            }
+            blocks
+        });
+        for block in blocks {
+            let block = block.map_err(std::io::Error::from)?;
+            // The first client follows `[` on a new line, not a comma.
+            let skip = if first { 1 } else { 0 };
+            first = false;
+            out.write_all(block.get(skip..).unwrap_or_default())?;
+        }
     }
     out.write_all(b"\n  ]")?;
     Ok(())
-}
-
-/// Which block a rendering thread renders next, handed out in order and
-/// only while fewer than `most` blocks are taken but not yet written: a
-/// block that is slow to render (a thread the system set aside) holds the
-/// others back, rather than every later block piling up behind it.
-struct Turns {
-    state: std::sync::Mutex<TurnState>,
-    changed: std::sync::Condvar,
-    /// How many blocks there are.
-    blocks: usize,
-    most: usize,
-}
-
-#[derive(Default)]
-struct TurnState {
-    next: usize,
-    out: usize,
-    stopped: bool,
-}
-
-impl Turns {
-    fn new(blocks: usize, most: usize) -> Turns {
-        Turns {
-            state: std::sync::Mutex::new(TurnState::default()),
-            changed: std::sync::Condvar::new(),
-            blocks,
-            most: most.max(1),
-        }
-    }
-
-    /// The next block's index, once there is room for it; `None` when
-    /// every block is taken, once stopped, or if the lock was poisoned.
-    fn take(&self) -> Option<usize> {
-        let mut state = self.state.lock().ok()?;
-        while state.out >= self.most && !state.stopped && state.next < self.blocks {
-            state = self.changed.wait(state).ok()?;
-        }
-        if state.stopped || state.next >= self.blocks {
-            return None;
-        }
-        let index = state.next;
-        state.next = state.next.saturating_add(1);
-        state.out = state.out.saturating_add(1);
-        Some(index)
-    }
-
-    /// A block was written: room for another.
-    fn give_back(&self) {
-        if let Ok(mut state) = self.state.lock() {
-            state.out = state.out.saturating_sub(1);
-        }
-        self.changed.notify_one();
-    }
-
-    fn stop(&self) {
-        if let Ok(mut state) = self.state.lock() {
-            state.stopped = true;
-        }
-        self.changed.notify_all();
-    }
 }
 
 /// A client's texts are each an allocation of their own, written while
@@ -858,37 +747,6 @@ fn append_cents(out: &mut Vec<u8>, negative: bool, magnitude: u64) {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn turns_go_in_order_and_only_while_there_is_room() {
-        let turns = Turns::new(4, 2);
-        assert_eq!((turns.take(), turns.take()), (Some(0), Some(1)));
-        // Two taken, none written: a third would wait; once one is
-        // written it goes.
-        let third = std::thread::scope(|scope| {
-            let waiting = scope.spawn(|| turns.take());
-            std::thread::sleep(std::time::Duration::from_millis(50));
-            assert!(!waiting.is_finished(), "took a turn with no room");
-            turns.give_back();
-            waiting.join().unwrap()
-        });
-        assert_eq!(third, Some(2));
-        turns.give_back();
-        assert_eq!(turns.take(), Some(3));
-        // Every block taken: no more turns, however much room.
-        turns.give_back();
-        turns.give_back();
-        assert_eq!(turns.take(), None);
-        // A stop ends a wait too.
-        let full = Turns::new(10, 1);
-        assert_eq!(full.take(), Some(0));
-        std::thread::scope(|scope| {
-            let waiting = scope.spawn(|| full.take());
-            std::thread::sleep(std::time::Duration::from_millis(50));
-            full.stop();
-            assert_eq!(waiting.join().unwrap(), None);
-        });
-    }
 
     /// `client` inside a block of the pretty printer, cut as the document
     /// has it: `,\n    {…}`.
