@@ -168,12 +168,14 @@ fn percent_with(share: f64, decimals: usize) -> String {
 /// that they never print equal when they differ (14.99% against 15.0%, not
 /// "15.0% < 15.0%").
 fn percents(value: f64, threshold: f64) -> (String, String) {
-    let as_percent = percent_with;
     // Each pair is formatted once per number of decimals tried (nearly
     // always one): the strings compared are the strings returned.
     let mut decimals = 1;
     loop {
-        let pair = (as_percent(value, decimals), as_percent(threshold, decimals));
+        let pair = (
+            percent_with(value, decimals),
+            percent_with(threshold, decimals),
+        );
         if decimals >= 6 || value == threshold || pair.0 != pair.1 {
             return pair;
         }
