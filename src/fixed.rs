@@ -85,18 +85,22 @@ fn quick_text(value: f64, decimals: usize, text: &mut Text) -> Option<usize> {
 }
 
 impl Fixed {
+    /// The quick text, in `text`; `None` when the standard library must
+    /// write it.
+    fn quick(self, text: &mut Text) -> Option<&str> {
+        let at = quick_text(self.0, self.1, text)?;
+        std::str::from_utf8(text.get(at..)?).ok()
+    }
+
     /// Append the text to `out`.
     pub fn push_to(self, out: &mut String) {
-        let Fixed(value, decimals) = self;
         let mut text: Text = [0; 32];
-        match quick_text(value, decimals, &mut text)
-            .and_then(|at| std::str::from_utf8(text.get(at..)?).ok())
-        {
+        match self.quick(&mut text) {
             Some(quick) => out.push_str(quick),
             None => {
                 use std::fmt::Write as _;
                 // Writing to a String cannot fail.
-                let _ = write!(out, "{value:.decimals$}");
+                let _ = write!(out, "{:.*}", self.1, self.0);
             }
         }
     }
@@ -104,13 +108,10 @@ impl Fixed {
 
 impl fmt::Display for Fixed {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let Fixed(value, decimals) = *self;
         let mut text: Text = [0; 32];
-        match quick_text(value, decimals, &mut text)
-            .and_then(|at| std::str::from_utf8(text.get(at..)?).ok())
-        {
+        match self.quick(&mut text) {
             Some(quick) => f.pad(quick),
-            None => write!(f, "{value:.decimals$}"),
+            None => write!(f, "{:.*}", self.1, self.0),
         }
     }
 }
