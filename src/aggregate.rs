@@ -37,35 +37,62 @@ fn count(total: &mut u64, by: u64) {
 /// `total += value`, or `false` when the sum leaves Decimal's range (about
 /// 7.9 × 10^28): then the caller reports an error, never a wrong figure.
 #[must_use]
+#[inline]
 fn add(total: &mut Decimal, value: Decimal) -> bool {
     // The usual sum, cents to cents or whole minutes to whole minutes, is a
     // plain integer addition: the same value and scale `checked_add` gives,
     // at a fraction of its cost (it is on every row). A zero sum takes the
     // general path, which settles the sign of zero.
     // Adding a (positive) zero at no finer scale changes nothing: the
-    // usual discount, and tickets' blank minutes.
-    // (Not to a zero total: `checked_add` then gives the value added, at
-    // its own scale.)
+    // usual discount, and tickets' blank minutes. To a zero total, only at
+    // the same scale: `checked_add` gives a zero at the value's scale (so
+    // a client with no discount yet, the usual case, is not a general
+    // sum on every invoice).
+    let (total_scale, value_scale) = (total.scale(), value.scale());
     if value.is_zero()
         && !value.is_sign_negative()
-        && !total.is_zero()
         && !total.is_sign_negative()
-        && value.scale() <= total.scale()
+        && value_scale <= total_scale
+        && (!total.is_zero() || value_scale == total_scale)
     {
         return true;
     }
+    // At equal scales, mantissas of up to 96 bits add exactly in an i128;
+    // a sum beyond 96 bits is rounded by `checked_add`, below.
+    if total_scale == value_scale {
+        let sum = total.mantissa().saturating_add(value.mantissa());
+        if sum != 0
+            && let Ok(sum) = Decimal::try_from_i128_with_scale(sum, total_scale)
+        {
+            *total = sum;
+            return true;
+        }
+    }
+    add_rescaled(total, value)
+}
+
+/// `add` for what its quick paths leave: unequal scales, zero sums and
+/// sums beyond 96 bits. A function of its own, so that the quick paths,
+/// inlined where each sum is made, need none of its registers.
+#[must_use]
+#[inline(never)]
+fn add_rescaled(total: &mut Decimal, value: Decimal) -> bool {
+    let (total_scale, value_scale) = (total.scale(), value.scale());
     // Unequal scales are the usual sum too when amounts in other
     // currencies are converted (cents × a rate with two decimals: scale 4,
     // added to plain cents): the one with fewer decimals is brought to the
     // other's scale, as `checked_add` does (but a zero added to or added
     // to keeps the other's scale there: that sum takes the general path).
-    let scale = total.scale().max(value.scale());
-    if let (Ok(a), Ok(b)) = (
-        i64::try_from(total.mantissa()),
-        i64::try_from(value.mantissa()),
-    ) && (total.scale() == value.scale() || (a != 0 && b != 0))
-        && let Some(a) = to_scale(a, scale.saturating_sub(total.scale()))
-        && let Some(b) = to_scale(b, scale.saturating_sub(value.scale()))
+    let scale = total_scale.max(value_scale);
+    if total_scale != value_scale
+        && let (Ok(a), Ok(b)) = (
+            i64::try_from(total.mantissa()),
+            i64::try_from(value.mantissa()),
+        )
+        && a != 0
+        && b != 0
+        && let Some(a) = to_scale(a, scale.saturating_sub(total_scale))
+        && let Some(b) = to_scale(b, scale.saturating_sub(value_scale))
         && let Some(sum) = a.checked_add(b)
         && sum != 0
         && let Ok(sum) = Decimal::try_from_i128_with_scale(i128::from(sum), scale)
@@ -937,7 +964,19 @@ mod tests {
     /// zeros of different scales).
     #[test]
     fn add_matches_checked_add_on_edge_values() {
-        let mantissas = [0i128, 1, -1, 7, i128::from(i64::MAX), i128::from(i64::MIN)];
+        // With the 96-bit limits: at equal scales, sums past them round
+        // (or, at scale 0, do not fit).
+        let limit = (1i128 << 96) - 1;
+        let mantissas = [
+            0i128,
+            1,
+            -1,
+            7,
+            i128::from(i64::MAX),
+            i128::from(i64::MIN),
+            limit,
+            -limit,
+        ];
         let mut values = Vec::new();
         for mantissa in mantissas {
             for scale in [0u32, 1, 2, 4, 18, 19, 28] {
