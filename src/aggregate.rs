@@ -15,7 +15,7 @@
     )
 )]
 
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
 
@@ -846,7 +846,7 @@ fn add_invoice(
         }
         if days_late > 0 {
             count(&mut totals.late_invoices, 1);
-            let weighted = invoice.amount.checked_mul(Decimal::from(days_late));
+            let weighted = times_days(invoice.amount, days_late);
             if !weighted.is_some_and(|w| add(&mut totals.weighted_days_late, w)) {
                 return false;
             }
@@ -855,7 +855,7 @@ fn add_invoice(
     // Receivables at as-of, whatever the period.
     if invoice.status != InvoiceStatus::BadDebt && invoice.issued <= as_of {
         let owed = invoice.owed_at(as_of);
-        let past_due = as_of.signed_duration_since(invoice.due).num_days();
+        let past_due = days_between(as_of, invoice.due);
         if is_positive(owed)
             && let Some(bucket) = totals.buckets.get_mut(bucket(past_due))
             && !add(bucket, owed)
@@ -871,16 +871,36 @@ fn add_invoice(
 /// status or a zero balance without a date cannot say whether it was late).
 pub fn days_late(invoice: &crate::ingest::records::Invoice, as_of: NaiveDate) -> Option<i64> {
     match invoice.paid {
-        Some(paid) if paid <= as_of => {
-            Some(paid.signed_duration_since(invoice.due).num_days().max(0))
-        }
+        Some(paid) if paid <= as_of => Some(days_between(paid, invoice.due).max(0)),
         // Paid after as-of: unpaid at as-of.
-        Some(_) => Some(as_of.signed_duration_since(invoice.due).num_days().max(0)),
+        Some(_) => Some(days_between(as_of, invoice.due).max(0)),
         None if is_positive(invoice.owed_at(as_of)) => {
-            Some(as_of.signed_duration_since(invoice.due).num_days().max(0))
+            Some(days_between(as_of, invoice.due).max(0))
         }
         None => None,
     }
+}
+
+/// The days from `earlier` to `later`, as a difference of day numbers
+/// (cheaper, on every invoice, than `signed_duration_since`, which builds
+/// a duration in seconds). Day numbers fit in an i32, so their difference
+/// never saturates.
+fn days_between(later: NaiveDate, earlier: NaiveDate) -> i64 {
+    i64::from(later.num_days_from_ce()).saturating_sub(i64::from(earlier.num_days_from_ce()))
+}
+
+/// `amount × days`, exactly what `checked_mul` gives (the product of the
+/// mantissas at the amount's scale, when it fits in 96 bits), without its
+/// general multiplication on every late invoice.
+fn times_days(amount: Decimal, days: i64) -> Option<Decimal> {
+    if let Ok(mantissa) = i64::try_from(amount.mantissa())
+        && let Some(product) = i128::from(mantissa).checked_mul(i128::from(days))
+        && product != 0
+        && let Ok(product) = Decimal::try_from_i128_with_scale(product, amount.scale())
+    {
+        return Some(product);
+    }
+    amount.checked_mul(Decimal::from(days))
 }
 
 /// Aging bucket of an amount `days` past due: current, 1–30, 31–60, 61–90, 90+.
@@ -1048,6 +1068,55 @@ mod tests {
                 prop_assert_eq!(total.scale(), expected.scale());
                 prop_assert_eq!(total.is_sign_negative(), expected.is_sign_negative());
                 prop_assert_eq!(total.to_string(), expected.to_string());
+            }
+        }
+
+        /// `times_days` gives what `checked_mul` gives: value, scale, sign
+        /// and text, for amounts around the i64 and 96-bit limits, either
+        /// sign, every scale, and any count of days (zero and negative
+        /// too, though only late invoices' days reach it).
+        #[test]
+        fn times_days_matches_checked_mul(
+            mantissa in proptest::prop_oneof![
+                -1000i128..1000,
+                proptest::num::i64::ANY.prop_map(i128::from),
+                proptest::num::i128::ANY.prop_map(|m| m >> 32),
+            ],
+            scale in 0u32..=28,
+            days in proptest::prop_oneof![
+                -5i64..400,
+                proptest::num::i64::ANY,
+            ],
+            negative_zero in proptest::bool::ANY,
+        ) {
+            let mut amount = Decimal::from_i128_with_scale(mantissa, scale);
+            if negative_zero && mantissa == 0 {
+                amount.set_sign_negative(true);
+            }
+            let expected = amount.checked_mul(Decimal::from(days));
+            let product = super::times_days(amount, days);
+            prop_assert_eq!(product.is_some(), expected.is_some());
+            if let (Some(product), Some(expected)) = (product, expected) {
+                prop_assert_eq!(product.scale(), expected.scale());
+                prop_assert_eq!(product.is_sign_negative(), expected.is_sign_negative());
+                prop_assert_eq!(product.to_string(), expected.to_string());
+            }
+        }
+
+        /// The days between two dates as a difference of day numbers are
+        /// `signed_duration_since`'s, over dates from 262,000 BCE to
+        /// 262,000 CE.
+        #[test]
+        fn days_between_matches_signed_duration_since(
+            later in -95_000_000i32..95_000_000,
+            earlier in -95_000_000i32..95_000_000,
+        ) {
+            let date = |n: i32| NaiveDate::from_num_days_from_ce_opt(n);
+            if let (Some(later), Some(earlier)) = (date(later), date(earlier)) {
+                prop_assert_eq!(
+                    super::days_between(later, earlier),
+                    later.signed_duration_since(earlier).num_days()
+                );
             }
         }
     }

@@ -68,6 +68,11 @@ impl Invoice {
 
     /// What is still owed at `as_of` (never negative).
     pub fn owed_at(&self, as_of: NaiveDate) -> Decimal {
+        // Paid in full by as-of, the usual invoice: amount − amount is
+        // zero, which is what the rest gives, without the subtraction.
+        if self.paid.is_some_and(|paid| paid <= as_of) {
+            return Decimal::ZERO;
+        }
         // Exact for every invoice ingest keeps: `paid_by` is the amount,
         // zero, amount − balance (so this is the balance) or the paid
         // amount, and ingest rejects invoices for which amount − paid amount
