@@ -1104,8 +1104,8 @@ mod tests {
         }
 
         /// The days between two dates as a difference of day numbers are
-        /// `signed_duration_since`'s, over dates from 262,000 BCE to
-        /// 262,000 CE.
+        /// `signed_duration_since`'s, over dates from about 260,000 BCE to
+        /// 260,000 CE (±95 million days).
         #[test]
         fn days_between_matches_signed_duration_since(
             later in -95_000_000i32..95_000_000,

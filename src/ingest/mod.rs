@@ -1511,12 +1511,14 @@ mod tests {
         // In 64ths of 12,078 (188.72 each): 21/64 (3,963.1) ends at 66,100
         // + 3,963.1 = 70,063.1; 20/64 (3,774.4) at 73,962 − 3,774.4 =
         // 70,187.6. The other way round (first part after the invoices)
-        // the first part would have to be 8,158.5, more than half. The
-        // tickets, cut, would have their second part after the invoices
-        // (never after the meetings, read after the tickets) and their
-        // first after the meetings, at most half: 61,884 + 33,050 =
-        // 94,934 at best, later than uncut. 70,063.1 is 5% sooner than 73,962, and both parts go with other
-        // kinds (3% needed): cut at 21/64.
+        // the first part would have to be 8,147 (61,884 + h = 66,100 +
+        // 12,078 − h), more than half. The tickets, cut, would have their
+        // second part after the invoices (never on the meetings' worker:
+        // the meetings are read after the tickets) and their first part
+        // on the meetings' worker, before the meetings, at most half:
+        // 61,884 + 33,050 = 94,934 at best, later than uncut. 70,063.1 is
+        // 5% sooner than 73,962, and both parts go with other kinds (3%
+        // needed): cut at 21/64.
         let sizes = [(i, 382 * MB), (t, 661 * MB), (m, 99 * MB)];
         let jobs = plan_jobs_for(&sizes, &groups, 2, 4 * MB);
         assert_eq!(shape(&jobs), meetings_cut(21.0 / 64.0));
