@@ -680,7 +680,8 @@ pub fn aggregate(
     let mut clients: Vec<ClientMetrics> = Vec::new();
     for stretch in stretches {
         match stretch {
-            Some(mut some) if clients.is_empty() => clients = std::mem::take(&mut some),
+            // Taken even when it lists no one: it has the room for all.
+            Some(mut some) if clients.capacity() == 0 => clients = std::mem::take(&mut some),
             Some(mut some) => clients.append(&mut some),
             None => return Err(overflow_error(ingested, None)),
         }
