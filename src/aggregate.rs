@@ -1031,22 +1031,24 @@ mod tests {
         }
     }
 
+    /// Mantissas for the property tests of the sums' and products'
+    /// shortcuts: small ones, and ones around the i64 and 96-bit limits.
+    fn mantissas() -> impl Strategy<Value = i128> {
+        proptest::prop_oneof![
+            -1000i128..1000,
+            proptest::num::i64::ANY.prop_map(i128::from),
+            proptest::num::i128::ANY.prop_map(|m| m >> 32),
+        ]
+    }
+
     proptest! {
         /// The integer shortcut in `add` gives what `checked_add` gives:
         /// the same value, scale and text, for mantissas around the i64
         /// limits, either sign, zero sums, equal and unequal scales.
         #[test]
         fn add_matches_checked_add(
-            a in proptest::prop_oneof![
-                -1000i128..1000,
-                proptest::num::i64::ANY.prop_map(i128::from),
-                proptest::num::i128::ANY.prop_map(|m| m >> 32),
-            ],
-            b in proptest::prop_oneof![
-                -1000i128..1000,
-                proptest::num::i64::ANY.prop_map(i128::from),
-                proptest::num::i128::ANY.prop_map(|m| m >> 32),
-            ],
+            a in mantissas(),
+            b in mantissas(),
             scale_a in 0u32..=28,
             same_scale in proptest::bool::ANY,
             scale_b in 0u32..=28,
@@ -1078,11 +1080,7 @@ mod tests {
         /// too, though only late invoices' days reach it).
         #[test]
         fn times_days_matches_checked_mul(
-            mantissa in proptest::prop_oneof![
-                -1000i128..1000,
-                proptest::num::i64::ANY.prop_map(i128::from),
-                proptest::num::i128::ANY.prop_map(|m| m >> 32),
-            ],
+            mantissa in mantissas(),
             scale in 0u32..=28,
             days in proptest::prop_oneof![
                 -5i64..400,
