@@ -675,8 +675,9 @@ pub fn aggregate(
         } else {
             vec![stretch(0, &invoice_totals)]
         };
-    // The first stretch's vector grows to take the others: with 100,000
-    // clients, appending the first to an empty vector copied 25 MB more.
+    // The first stretch's vector, reserved for every client, takes the
+    // others (with 100,000 clients, appending the first to an empty
+    // vector copied 25 MB more).
     let mut clients: Vec<ClientMetrics> = Vec::new();
     for stretch in stretches {
         match stretch {
