@@ -149,6 +149,47 @@ fn a_cut_ticket_file_reports_exactly_as_the_whole_file() {
     }
 }
 
+/// The cut is decided while reading, from how far each thread has come,
+/// and may fall anywhere from a 64th of the file to all but a 64th: past
+/// the middle too (the plan cuts at most half way), inside quoted cells
+/// with line breaks or not. Forced there (CLIENTFIT_CUT_AT), the report is
+/// still the whole file's.
+#[test]
+fn a_ticket_file_cut_anywhere_reports_as_the_whole_file() {
+    for tickets in [3000, 2999] {
+        let dir = tempfile::tempdir().unwrap();
+        write_export(dir.path(), tickets, &[]);
+        let (code, whole, whole_err) = run(dir.path(), false, &[]);
+        assert_eq!(code, Some(0), "{whole_err}");
+        for at in ["0.015625", "0.6", "0.77", "0.9", "0.984375"] {
+            let mut cmd = clientfit();
+            cmd.env("CLIENTFIT_SPLIT_MIN_BYTES", "1")
+                .env("CLIENTFIT_READING_THREADS", "2")
+                .env("CLIENTFIT_PHASES", "1")
+                .env("CLIENTFIT_CUT_AT", at)
+                .arg("report")
+                .arg(dir.path())
+                .args(["--format", "json", "--as-of", AS_OF]);
+            let output = cmd.output().unwrap();
+            let (cut, cut_err) = (
+                String::from_utf8(output.stdout).unwrap(),
+                String::from_utf8(output.stderr).unwrap(),
+            );
+            assert_eq!(output.status.code(), Some(0), "{cut_err}");
+            assert_cut(&cut_err, "tickets");
+            assert!(
+                cut_err.contains(&format!(
+                    "tickets.csv at {:.1}%",
+                    at.parse::<f64>().unwrap() * 100.0
+                )),
+                "{cut_err}"
+            );
+            assert_eq!(cut, whole, "{tickets} tickets cut at {at}");
+            assert_eq!(messages(&cut_err), messages(&whole_err));
+        }
+    }
+}
+
 #[test]
 fn bad_rows_in_both_parts_are_skipped_and_listed_as_when_read_whole() {
     let dir = tempfile::tempdir().unwrap();

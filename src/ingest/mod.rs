@@ -437,6 +437,17 @@ fn split_min_bytes() -> u64 {
         .unwrap_or(SPLIT_MIN_BYTES)
 }
 
+/// Where to cut a file that the plan cuts, instead of where the readers'
+/// progress says: CLIENTFIT_CUT_AT, a fraction of the file's bytes
+/// strictly between 0 and 1 (tests use it, to cut where the run-time
+/// decision seldom does); anything else is ignored.
+fn cut_at() -> Option<f64> {
+    std::env::var("CLIENTFIT_CUT_AT")
+        .ok()
+        .and_then(|v| v.parse::<f64>().ok())
+        .filter(|fraction| *fraction > 0.0 && *fraction < 1.0)
+}
+
 /// The part of a file one job reads: `head` up to the cut near `fraction`
 /// of its bytes, or the rest.
 #[derive(Debug, Clone, Copy)]
@@ -702,6 +713,137 @@ fn plan_jobs_for(
     jobs
 }
 
+/// How far each job has read, so that a file cut in two is cut where
+/// both its readers will end together. The plan cuts by the work each
+/// kind is expected to take (`work_per_byte`), but how long a kind really
+/// takes varies from machine to machine and from run to run (on LARGE,
+/// when each worker finished its whole kinds moved by ±35 ms between
+/// runs). So the first reader to reach the cut file decides the cut,
+/// from the work both have done in the same time; the planned cut stays
+/// for small inputs, where that is too little to go by.
+#[derive(Debug, Default)]
+struct Balance {
+    /// Per job: its work read so far (see `reader::Tally`).
+    done: Vec<std::sync::Arc<std::sync::atomic::AtomicU64>>,
+    /// The jobs that read the two parts of the cut file, when each reads
+    /// its part last (after all its whole kinds).
+    cut: Option<CutJobs>,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct CutJobs {
+    head_job: usize,
+    tail_job: usize,
+    /// The work of each job's whole kinds, before its part.
+    head_before: u64,
+    tail_before: u64,
+    /// The work of the whole cut file.
+    file_work: u64,
+}
+
+impl Balance {
+    fn for_jobs(
+        jobs: &[Job],
+        segment_work: &dyn Fn(&Segment) -> u64,
+        file_work: &dyn Fn(usize) -> u64,
+    ) -> Balance {
+        let done = jobs
+            .iter()
+            .map(|_| std::sync::Arc::new(std::sync::atomic::AtomicU64::new(0)))
+            .collect();
+        // The job whose last segment is the `head` part, and the work before it.
+        let reading_last = |head: bool| {
+            jobs.iter().enumerate().find_map(|(at, job)| {
+                let (last, before) = job.segments.split_last()?;
+                let split = last.split.filter(|split| split.head == head)?;
+                let work = before
+                    .iter()
+                    .filter(|segment| segment.split.is_none())
+                    .map(segment_work)
+                    .sum::<u64>();
+                Some((at, work, split.file))
+            })
+        };
+        let cut = match (reading_last(true), reading_last(false)) {
+            (Some((head_job, head_before, file)), Some((tail_job, tail_before, tail_file)))
+                if file == tail_file && head_job != tail_job =>
+            {
+                Some(CutJobs {
+                    head_job,
+                    tail_job,
+                    head_before,
+                    tail_before,
+                    file_work: file_work(file),
+                })
+            }
+            _ => None,
+        };
+        Balance { done, cut }
+    }
+
+    /// Where job `job`, the first to reach the cut file, cuts it: a
+    /// fraction of its bytes, `split.fraction` as planned when the jobs'
+    /// progress cannot tell.
+    fn fraction(&self, job: usize, split: Split) -> f64 {
+        let progress = |job: usize| {
+            self.done
+                .get(job)
+                .map_or(0, |done| done.load(std::sync::atomic::Ordering::Relaxed))
+        };
+        let Some(cut) = self.cut else {
+            return split.fraction;
+        };
+        let (mine, other, other_before) = if split.head && job == cut.head_job {
+            (cut.head_job, cut.tail_job, cut.tail_before)
+        } else if !split.head && job == cut.tail_job {
+            (cut.tail_job, cut.head_job, cut.head_before)
+        } else {
+            return split.fraction;
+        };
+        let other_done = progress(other);
+        balanced_fraction(
+            progress(mine),
+            other_done,
+            other_before.saturating_sub(other_done),
+            cut.file_work,
+            split.head,
+        )
+        .unwrap_or(split.fraction)
+    }
+}
+
+/// The cut (a fraction of the file's bytes, from its start) that ends two
+/// workers together: one arrives at the file having done `arriving_done`
+/// work, while the other, with `other_done` done in the same time, has
+/// `other_left` to do before its part. Each goes on at the rate it has
+/// shown, so the arriving one takes the share `(other_left + file_work) ×
+/// arriving_done / (arriving_done + other_done)` of the file's work.
+/// `None` when either has done too little to show a rate. The first and
+/// last 64th of the file always go to one part each: both parts read
+/// something.
+fn balanced_fraction(
+    arriving_done: u64,
+    other_done: u64,
+    other_left: u64,
+    file_work: u64,
+    arriving_reads_head: bool,
+) -> Option<f64> {
+    // 16 MiB of tickets: a few tens of milliseconds of reading.
+    const ENOUGH: u64 = 16 * 1024 * 1024 * 100;
+    if arriving_done < ENOUGH || other_done < ENOUGH || file_work == 0 {
+        return None;
+    }
+    let (arriving, other) = (arriving_done as f64, other_done as f64);
+    let share = (other_left as f64 + file_work as f64) * arriving / (arriving + other);
+    let step = 1.0 / CUT_STEPS as f64;
+    let share = (share / file_work as f64).clamp(step, 1.0 - step);
+    Some(if arriving_reads_head {
+        share
+    } else {
+        1.0 - share
+    })
+}
+
 /// What a job read: its registry (every segment's clients, a range after
 /// another) and invoices, and each segment read, in order. `failed` is
 /// the error of the segment after those, if one failed: the job stops
@@ -756,6 +898,9 @@ fn run_jobs<S: Sink + Send>(
         }
     };
     let size = |job: &Job| -> u64 { job.segments.iter().map(segment_work).sum() };
+    let balance = std::sync::Arc::new(Balance::for_jobs(jobs, &segment_work, &|file| {
+        reader.files.get(file).map_or(0, file_work)
+    }));
     let mut queue: Vec<(usize, &Job, Vec<S>)> = jobs
         .iter()
         .zip(forks)
@@ -768,7 +913,7 @@ fn run_jobs<S: Sink + Send>(
     let finished: Vec<(usize, JobDone<S>)> = std::thread::scope(|scope| {
         let handles: Vec<_> = (0..workers.min(jobs.len()))
             .map(|_| {
-                let queue = &queue;
+                let (queue, balance) = (&queue, &balance);
                 scope.spawn(move || {
                     let mut done = Vec::new();
                     loop {
@@ -779,7 +924,8 @@ fn run_jobs<S: Sink + Send>(
                         let Some((index, job, forks)) = job else {
                             break;
                         };
-                        let mut result = reader.read_job(job, registry.clone(), forks);
+                        let mut result =
+                            reader.read_job(job, registry.clone(), forks, (balance.clone(), index));
                         // All but the first job are merged into it, and
                         // need only their clients for that. The rest is
                         // freed on a thread of its own: this worker may be
@@ -828,6 +974,9 @@ struct Group {
     /// Reading the first part of a cut file: it ended where the second
     /// part starts.
     split_confirmed: bool,
+    /// Reading as one of several jobs: how far they all are, and which
+    /// job this is.
+    balance: Option<(std::sync::Arc<Balance>, usize)>,
 }
 
 impl Group {
@@ -890,6 +1039,7 @@ impl<'a> GroupReader<'a> {
             book: invoices::InvoiceBook::default(),
             reports: vec![None; self.files.len()],
             split_confirmed: false,
+            balance: None,
         };
         self.read_into(kinds, &mut group, sink, split)?;
         Ok(group)
@@ -897,12 +1047,19 @@ impl<'a> GroupReader<'a> {
 
     /// Read a job's segments in order, into one registry, each into its
     /// own sink (`forks`, one per segment).
-    fn read_job<S: Sink>(&self, job: &Job, registry: Registry, forks: Vec<S>) -> JobDone<S> {
+    fn read_job<S: Sink>(
+        &self,
+        job: &Job,
+        registry: Registry,
+        forks: Vec<S>,
+        balance: (std::sync::Arc<Balance>, usize),
+    ) -> JobDone<S> {
         let mut group = Group {
             registry,
             book: invoices::InvoiceBook::default(),
             reports: Vec::new(),
             split_confirmed: false,
+            balance: Some(balance),
         };
         let mut segments = Vec::new();
         let mut failed = (forks.len() != job.segments.len())
@@ -1036,6 +1193,7 @@ impl<'a> GroupReader<'a> {
                     split_source: &self.split_source,
                     split_confirmed: &mut group.split_confirmed,
                     verify_utf8: self.verify_utf8,
+                    balance: group.balance.as_ref(),
                 },
                 &mut report,
             );
@@ -1152,6 +1310,9 @@ struct ReadState<'a> {
     split_source: &'a std::sync::OnceLock<SplitSource>,
     split_confirmed: &'a mut bool,
     verify_utf8: bool,
+    /// Reading as one of several jobs: how far they all are, and which
+    /// job this is.
+    balance: Option<&'a (std::sync::Arc<Balance>, usize)>,
 }
 
 fn read_one(
@@ -1176,7 +1337,20 @@ fn read_one(
                 .split_source
                 .get_or_init(|| {
                     let source = open(&input.path, config.encoding, delimiter)?;
-                    let point = source.split_point(split.fraction);
+                    // Decided by the first of the two readers to get here,
+                    // from how far both have come.
+                    let fraction = cut_at().unwrap_or_else(|| {
+                        state.balance.map_or(split.fraction, |(balance, job)| {
+                            balance.fraction(*job, split)
+                        })
+                    });
+                    let point = source.split_point(fraction);
+                    crate::phase(&format!(
+                        "cut {} at {:.1}% (planned {:.1}%)",
+                        input.path.display(),
+                        fraction * 100.0,
+                        split.fraction * 100.0
+                    ));
                     Ok((source, point))
                 })
                 .clone()?;
@@ -1202,6 +1376,10 @@ fn read_one(
         file.read_part(part)?;
     }
     *report = file.report(kind);
+    file.tally = state.balance.and_then(|(balance, job)| {
+        let done = balance.done.get(*job)?;
+        Some(reader::Tally::new(done.clone(), work_per_byte(kind)))
+    });
     if let Some(progress) = state.progress {
         progress.set_message(format!("reading {}", input.path.display()));
         progress.set_position(0);
@@ -1583,6 +1761,173 @@ mod tests {
         assert_eq!(
             shape(&jobs),
             vec![vec![(i, None), (t, None)], vec![(m, None)]]
+        );
+    }
+
+    #[test]
+    fn a_cut_decided_at_run_time_ends_both_readers_together() {
+        // Equal rates (2e9 done each), the other with 1e9 left before its
+        // part, a file of 3e9: the one arriving takes (1e9 + 3e9) / 2 =
+        // 2e9, two thirds of the file: as the first part, a cut at 2/3;
+        // as the second, at 1/3. Both then end after 2e9 more work.
+        let fraction = |done, other, left, file, head| {
+            balanced_fraction(done, other, left, file, head).unwrap()
+        };
+        assert!(
+            (fraction(2e9 as u64, 2e9 as u64, 1e9 as u64, 3e9 as u64, true) - 2.0 / 3.0).abs()
+                < 1e-12
+        );
+        assert!(
+            (fraction(2e9 as u64, 2e9 as u64, 1e9 as u64, 3e9 as u64, false) - 1.0 / 3.0).abs()
+                < 1e-12
+        );
+        // Twice as fast (4e9 against 2e9), nothing left for the other: it
+        // takes 3e9 × 4/6 = 2e9 (0.5 of its time units) and the other 1e9
+        // (also 0.5).
+        assert!((fraction(4e9 as u64, 2e9 as u64, 0, 3e9 as u64, true) - 2.0 / 3.0).abs() < 1e-12);
+        // So much left for the other that the arriving one would read it
+        // all: still a 64th for the other part.
+        assert_eq!(
+            fraction(4e9 as u64, 2e9 as u64, 1e12 as u64, 3e9 as u64, false),
+            1.0 / 64.0
+        );
+        assert_eq!(
+            fraction(4e9 as u64, 2e9 as u64, 1e12 as u64, 3e9 as u64, true),
+            63.0 / 64.0
+        );
+        // Too little read by either to tell a rate: the plan's cut.
+        let little = 16 * 1024 * 1024 * 100 - 1;
+        assert_eq!(
+            balanced_fraction(little, 4e9 as u64, 0, 3e9 as u64, true),
+            None
+        );
+        assert_eq!(
+            balanced_fraction(4e9 as u64, little, 0, 3e9 as u64, true),
+            None
+        );
+        assert_eq!(balanced_fraction(4e9 as u64, 4e9 as u64, 0, 0, true), None);
+    }
+
+    #[test]
+    fn the_jobs_that_read_a_cut_file_last_balance_it() {
+        const MB: u64 = 1_000_000;
+        let groups = [Kind::Invoices, Kind::Tickets, Kind::Meetings];
+        let (i, t, m) = (Kind::Invoices, Kind::Tickets, Kind::Meetings);
+        let sizes = [(i, 382 * MB), (t, 661 * MB), (m, 99 * MB)];
+        let jobs = plan_jobs_for(&sizes, &groups, 2, 4 * MB);
+        assert_eq!(shape(&jobs), meetings_cut(21.0 / 64.0));
+        let work_of = |kind: Kind| {
+            sizes
+                .iter()
+                .filter(|(k, _)| *k == kind)
+                .map(|(k, bytes)| work(*k, *bytes))
+                .sum::<u64>()
+        };
+        let balance = Balance::for_jobs(&jobs, &|segment| work_of(segment.kind), &|file| {
+            sizes.get(file).map_or(0, |(k, bytes)| work(*k, *bytes))
+        });
+        // The invoices' job reads the second part, the tickets' the first;
+        // before them, 382 MB × 162 and 661 MB × 100; the meetings' work
+        // is 99 MB × 122.
+        let cut = balance.cut.unwrap();
+        assert_eq!((cut.tail_job, cut.head_job), (0, 1));
+        assert_eq!(
+            (cut.tail_before, cut.head_before),
+            (61_884 * MB, 66_100 * MB)
+        );
+        assert_eq!(cut.file_work, 12_078 * MB);
+        // The invoices' job arrives first, all 61,884 done, with the
+        // tickets' at 56,100 (100 MB of tickets, 10,000, left). It takes
+        // (10,000 + 12,078) × 61,884 / (61,884 + 56,100) = 11,580.17 of
+        // the meetings' 12,078, 95.88%: the cut at 4.12%. Each then ends
+        // 0.18713 of the time so far later (11,580.17 / 61,884 and
+        // (22,078 − 11,580.17) / 56,100).
+        let store = |job: usize, done: u64| {
+            balance.done[job].store(done, std::sync::atomic::Ordering::Relaxed)
+        };
+        store(0, 61_884 * MB);
+        store(1, 56_100 * MB);
+        let tail = |job| {
+            balance.fraction(
+                job,
+                Split {
+                    file: 2,
+                    fraction: 0.3,
+                    head: false,
+                },
+            )
+        };
+        let head = |job| {
+            balance.fraction(
+                job,
+                Split {
+                    file: 2,
+                    fraction: 0.3,
+                    head: true,
+                },
+            )
+        };
+        assert!((tail(0) - 0.041_217_794).abs() < 1e-9, "{}", tail(0));
+        // The tickets' job arriving first instead, with the invoices' at
+        // 50,000 of 61,884 (11,884 left): it takes (11,884 + 12,078) ×
+        // 66,100 / (66,100 + 50,000) = 13,647.36, 112.99% of the file:
+        // all but a 64th.
+        store(0, 50_000 * MB);
+        store(1, 66_100 * MB);
+        assert_eq!(head(1), 63.0 / 64.0);
+        // Asked for the other part than its own, a job keeps the plan.
+        assert_eq!(head(0), 0.3);
+        assert_eq!(tail(1), 0.3);
+        // A part read before other kinds: nothing to balance by.
+        let sizes = [(i, 60 * MB), (t, 600 * MB), (m, 100 * MB)];
+        let jobs = vec![
+            Job {
+                segments: vec![
+                    Segment {
+                        kind: t,
+                        split: Some(Split {
+                            file: 1,
+                            fraction: 0.25,
+                            head: true,
+                        }),
+                    },
+                    Segment {
+                        kind: m,
+                        split: None,
+                    },
+                ],
+            },
+            Job {
+                segments: vec![
+                    Segment {
+                        kind: i,
+                        split: None,
+                    },
+                    Segment {
+                        kind: t,
+                        split: Some(Split {
+                            file: 1,
+                            fraction: 0.25,
+                            head: false,
+                        }),
+                    },
+                ],
+            },
+        ];
+        let balance = Balance::for_jobs(&jobs, &|segment| work_of(segment.kind), &|file| {
+            sizes.get(file).map_or(0, |(k, bytes)| work(*k, *bytes))
+        });
+        assert!(balance.cut.is_none());
+        assert_eq!(
+            balance.fraction(
+                0,
+                Split {
+                    file: 1,
+                    fraction: 0.25,
+                    head: true
+                }
+            ),
+            0.25
         );
     }
 

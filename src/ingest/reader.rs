@@ -177,6 +177,40 @@ pub struct CsvFile {
     pub split_confirmed: bool,
     /// Lines before the part this reader reads (0 but for a second part).
     line_shift: u64,
+    /// Where this reader tells the other reading threads how far it has
+    /// come (see `Tally`).
+    pub tally: Option<Tally>,
+}
+
+/// How much a reading thread has read, in work (bytes × the kind's work
+/// per byte), added to as it goes: another thread reads it to decide
+/// where to cut a file both will read (`ingest::Balance`).
+#[derive(Debug)]
+pub struct Tally {
+    done: std::sync::Arc<std::sync::atomic::AtomicU64>,
+    per_byte: u64,
+    /// Bytes of this file already added.
+    counted: u64,
+}
+
+impl Tally {
+    pub fn new(done: std::sync::Arc<std::sync::atomic::AtomicU64>, per_byte: u64) -> Tally {
+        Tally {
+            done,
+            per_byte,
+            counted: 0,
+        }
+    }
+
+    /// Add what lies between the last position added and `position`.
+    fn reached(&mut self, position: u64) {
+        let more = position.saturating_sub(self.counted);
+        self.counted = self.counted.max(position);
+        self.done.fetch_add(
+            more.saturating_mul(self.per_byte),
+            std::sync::atomic::Ordering::Relaxed,
+        );
+    }
 }
 
 /// One of the two parts of a file cut at a `Source::split_point`.
@@ -271,6 +305,7 @@ impl CsvFile {
             stop_at: None,
             split_confirmed: false,
             line_shift: 0,
+            tally: None,
         })
     }
 
@@ -318,6 +353,9 @@ impl CsvFile {
                 .next(record)
                 .map_err(|err| scan_error(&self.path, err, self.line_shift))?
             {
+                if let Some(tally) = &mut self.tally {
+                    tally.reached(self.scanner.position());
+                }
                 return Ok(false);
             }
             if let Some(stop) = self.stop_at {
@@ -329,6 +367,9 @@ impl CsvFile {
                     self.stop_at = None;
                     if start == stop {
                         self.split_confirmed = true;
+                        if let Some(tally) = &mut self.tally {
+                            tally.reached(start);
+                        }
                         return Ok(false);
                     }
                 }
@@ -339,6 +380,13 @@ impl CsvFile {
             }
             // Cannot saturate: one per row read, and 2^64 rows cannot be read.
             self.rows = self.rows.saturating_add(1);
+            // Often enough that another thread sees this one's progress
+            // to within a fraction of a percent of a large file.
+            if self.rows.is_multiple_of(4096)
+                && let Some(tally) = &mut self.tally
+            {
+                tally.reached(record.byte());
+            }
             if self.rows.is_multiple_of(16_384)
                 && let Some(progress) = &self.progress
             {
@@ -920,6 +968,54 @@ mod tests {
         let mut bad: Vec<Option<u64>> = report.bad_rows.iter().map(|err| err.line).collect();
         bad.extend(stopped);
         (rows, bad)
+    }
+
+    #[test]
+    fn a_tally_counts_the_work_read_as_reading_goes() {
+        // A header of 11 bytes ("id,minutes\n"), then 10,000 rows of
+        // "T-nnnnn,5\n" (10 bytes each): 100,011 bytes in all.
+        let mut text = String::from("id,minutes\n");
+        for i in 0..10_000 {
+            text.push_str(&format!("T-{i:05},5\n"));
+        }
+        let file = tempfile::NamedTempFile::new().unwrap();
+        std::fs::write(file.path(), &text).unwrap();
+        let source = Source::open(
+            file.path(),
+            super::super::source::EncodingSetting::Auto,
+            None,
+        )
+        .unwrap();
+        let done = std::sync::Arc::new(std::sync::atomic::AtomicU64::new(0));
+        let tallied = || done.load(std::sync::atomic::Ordering::Relaxed);
+        let mut csv = CsvFile::open(&source, None, |_| true).unwrap();
+        csv.tally = Some(Tally::new(done.clone(), 7));
+        let mut record = Record::new();
+        for _ in 0..4095 {
+            assert!(csv.next(&mut record).unwrap());
+        }
+        assert_eq!(tallied(), 0);
+        // The 4,096th row starts after the header and 4,095 rows: 11 +
+        // 40,950 bytes, each worth 7.
+        assert!(csv.next(&mut record).unwrap());
+        assert_eq!(tallied(), (11 + 40_950) * 7);
+        while csv.next(&mut record).unwrap() {}
+        assert_eq!(tallied(), 100_011 * 7);
+        // The first part of the file cut before row 5,001 (at 11 + 50,000
+        // bytes): up to there, the 4,096th row's start on the way.
+        let done_head = std::sync::Arc::new(std::sync::atomic::AtomicU64::new(0));
+        let mut head = CsvFile::open(&source, None, |_| true).unwrap();
+        head.read_part(Part::Head { at: 50_011 }).unwrap();
+        head.tally = Some(Tally::new(done_head.clone(), 3));
+        let mut rows = 0;
+        while head.next(&mut record).unwrap() {
+            rows += 1;
+        }
+        assert_eq!(rows, 5_000);
+        assert_eq!(
+            done_head.load(std::sync::atomic::Ordering::Relaxed),
+            50_011 * 3
+        );
     }
 
     #[test]

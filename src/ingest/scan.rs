@@ -173,6 +173,12 @@ impl Scanner {
         Ok(())
     }
 
+    /// How many bytes of text have been read past (to the end of the
+    /// last record handed out).
+    pub fn position(&self) -> u64 {
+        self.byte
+    }
+
     /// Step past `length` bytes holding `lines` line ends.
     fn advance(&mut self, length: usize, lines: u64) {
         self.start = self.start.saturating_add(length);
