@@ -96,7 +96,7 @@ fn run(dir: &Path, cut: bool, extra: &[&str]) -> (Option<i32>, String, String) {
 /// The file of `kind` ("tickets", "meetings") was read in two parts.
 fn assert_cut(stderr: &str, kind: &str) {
     assert!(
-        stderr.contains(&format!("{kind} (first part)"))
+        stderr.contains(&format!("{kind} (first part"))
             && stderr.contains(&format!("{kind} (second part)")),
         "the {kind} file was not cut:\n{stderr}"
     );
@@ -150,23 +150,59 @@ fn a_cut_ticket_file_reports_exactly_as_the_whole_file() {
 }
 
 /// The cut is decided while reading, from how far each thread has come,
-/// and may fall anywhere from a 64th of the file to all but a 64th: past
-/// the middle too (the plan cuts at most half way), inside quoted cells
-/// with line breaks or not. Forced there (CLIENTFIT_CUT_AT), the report is
-/// still the whole file's.
+/// and may fall anywhere from near the start of the file to near its end:
+/// past the middle too (the plan cuts at most half way), at a record's
+/// start or inside a quoted cell with line breaks. Forced to such places
+/// (CLIENTFIT_CUT_AT), the report is still the whole file's; at a
+/// record's start the first part ends there, inside a quoted cell it
+/// reads to the end (and the second part is left out).
 #[test]
 fn a_ticket_file_cut_anywhere_reports_as_the_whole_file() {
     for tickets in [3000, 2999] {
         let dir = tempfile::tempdir().unwrap();
         write_export(dir.path(), tickets, &[]);
+        let text = std::fs::read_to_string(dir.path().join("tickets.csv")).unwrap();
+        let size = text.len() as f64;
+        // Each line start, and whether it is inside a quoted cell (an
+        // odd number of quotes before it: every fifth subject is quoted
+        // over three lines, with doubled quotes inside).
+        let mut starts = Vec::new();
+        let mut quotes = 0usize;
+        for (at, byte) in text.bytes().enumerate() {
+            if byte == b'"' {
+                quotes += 1;
+            }
+            if byte == b'\n' && at + 1 < text.len() {
+                starts.push((at + 1, quotes % 2 == 1));
+            }
+        }
+        let first_after = |share: f64, inside: bool| {
+            starts
+                .iter()
+                .find(|(at, quoted)| *at as f64 >= share * size && *quoted == inside)
+                .map(|(at, _)| *at)
+                .unwrap()
+        };
         let (code, whole, whole_err) = run(dir.path(), false, &[]);
         assert_eq!(code, Some(0), "{whole_err}");
-        for at in ["0.015625", "0.6", "0.77", "0.9", "0.984375"] {
+        for (share, inside) in [
+            (0.01, false),
+            (0.3, true),
+            (0.6, false),
+            (0.77, true),
+            (0.9, false),
+            (0.98, true),
+            (0.99, false),
+        ] {
+            let at = first_after(share, inside);
+            // Half a byte before the line: the cut's search starts on the
+            // line feed before it and stops at this line.
+            let fraction = (at as f64 - 0.5) / size;
             let mut cmd = clientfit();
             cmd.env("CLIENTFIT_SPLIT_MIN_BYTES", "1")
                 .env("CLIENTFIT_READING_THREADS", "2")
                 .env("CLIENTFIT_PHASES", "1")
-                .env("CLIENTFIT_CUT_AT", at)
+                .env("CLIENTFIT_CUT_AT", fraction.to_string())
                 .arg("report")
                 .arg(dir.path())
                 .args(["--format", "json", "--as-of", AS_OF]);
@@ -175,17 +211,20 @@ fn a_ticket_file_cut_anywhere_reports_as_the_whole_file() {
                 String::from_utf8(output.stdout).unwrap(),
                 String::from_utf8(output.stderr).unwrap(),
             );
-            assert_eq!(output.status.code(), Some(0), "{cut_err}");
-            assert_cut(&cut_err, "tickets");
+            let what = format!("{tickets} tickets cut at byte {at} ({share}, quoted: {inside})");
+            assert_eq!(output.status.code(), Some(0), "{what}: {cut_err}");
             assert!(
-                cut_err.contains(&format!(
-                    "tickets.csv at {:.1}%",
-                    at.parse::<f64>().unwrap() * 100.0
-                )),
-                "{cut_err}"
+                cut_err.contains(&format!(", byte {at}, ")),
+                "{what}: {cut_err}"
             );
-            assert_eq!(cut, whole, "{tickets} tickets cut at {at}");
-            assert_eq!(messages(&cut_err), messages(&whole_err));
+            let first_part = if inside {
+                "tickets (first part, read to the end)"
+            } else {
+                "tickets (first part, ended at the cut)"
+            };
+            assert!(cut_err.contains(first_part), "{what}: {cut_err}");
+            assert_eq!(cut, whole, "{what}");
+            assert_eq!(messages(&cut_err), messages(&whole_err), "{what}");
         }
     }
 }

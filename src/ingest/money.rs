@@ -320,6 +320,8 @@ fn plain_digits(text: &str, decimal_char: char) -> Option<Decimal> {
     if bytes.len() > MOST_DIGITS.wrapping_add(1) {
         return None;
     }
+    // The separator is `.` or `,` (`DecimalSeparator::char`); were it
+    // ever another character, the general path would read the text.
     let separator = u8::try_from(decimal_char).ok()?;
     let mut mantissa: i64 = 0;
     let mut point: Option<usize> = None;
@@ -507,7 +509,7 @@ mod tests {
         /// it accepts) and on anything else.
         #[test]
         fn plain_digits_matches_the_checked_version(
-            text in "[0-9.,]{0,22}|[0-9]{0,20}[.,][0-9]{0,20}|.{0,8}",
+            text in "[0-9.,]{0,22}|[0-9]{0,20}[.,][0-9]{0,20}|[0-9]{17,20}|[0-9]{1,19}[.,][0-9]{1,19}|.{0,8}",
             comma in proptest::bool::ANY,
         ) {
             let separator = if comma { ',' } else { '.' };
