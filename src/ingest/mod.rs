@@ -1342,6 +1342,37 @@ struct ReadState<'a> {
     balance: Option<&'a (std::sync::Arc<Balance>, usize)>,
 }
 
+/// Where to cut `source` for the part `split`: decided by the first of
+/// the two readers to get here, from how far both have come (see
+/// `Balance`), or forced by CLIENTFIT_CUT_AT. Once a run.
+fn find_cut(
+    source: &Source,
+    path: &std::path::Path,
+    split: Split,
+    balance: Option<&(std::sync::Arc<Balance>, usize)>,
+) -> Option<(u64, u64)> {
+    let (decided, work) = balance.map_or((split.fraction, None), |(balance, job)| {
+        balance.decide(*job, split)
+    });
+    let fraction = cut_at().unwrap_or(decided);
+    let point = source.split_point(fraction);
+    // Shown with CLIENTFIT_PHASES.
+    let place = match point {
+        Some((at, line)) => format!(
+            "at {:.1}% (planned {:.1}%), byte {at}, line {line}",
+            fraction * 100.0,
+            split.fraction * 100.0
+        ),
+        None => "not cut (no line starts after the place)".to_string(),
+    };
+    let work = work.map_or(String::new(), |(mine, other)| {
+        let part = if split.head { "first" } else { "second" };
+        format!("; work read by the {part} part's reader {mine}, by the other {other}")
+    });
+    crate::phase(&format!("cut {} {place}{work}", path.display()));
+    point
+}
+
 fn read_one(
     input: &InputFile,
     file_index: u32,
@@ -1364,31 +1395,7 @@ fn read_one(
                 .split_source
                 .get_or_init(|| {
                     let source = open(&input.path, config.encoding, delimiter)?;
-                    // Decided by the first of the two readers to get here,
-                    // from how far both have come.
-                    let (decided, work) = state
-                        .balance
-                        .map_or((split.fraction, None), |(balance, job)| {
-                            balance.decide(*job, split)
-                        });
-                    let fraction = cut_at().unwrap_or(decided);
-                    let point = source.split_point(fraction);
-                    // Once a run, and only shown with CLIENTFIT_PHASES.
-                    let place = match point {
-                        Some((at, line)) => format!(
-                            "at {:.1}% (planned {:.1}%), byte {at}, line {line}",
-                            fraction * 100.0,
-                            split.fraction * 100.0
-                        ),
-                        None => "not cut (no line starts after the place)".to_string(),
-                    };
-                    let work = work.map_or(String::new(), |(mine, other)| {
-                        let part = if split.head { "first" } else { "second" };
-                        format!(
-                            "; work read by the {part} part's reader {mine}, by the other {other}"
-                        )
-                    });
-                    crate::phase(&format!("cut {} {place}{work}", input.path.display()));
+                    let point = find_cut(&source, &input.path, split, state.balance);
                     Ok((source, point))
                 })
                 .clone()?;
