@@ -1853,6 +1853,21 @@ mod tests {
         assert_eq!(balanced_fraction(4e9 as u64, 4e9 as u64, 0, 0, true), None);
     }
 
+    /// `Balance::for_jobs` for files of these kinds and sizes in bytes:
+    /// each whole kind's work, and each file's.
+    fn balance_for(jobs: &[Job], sizes: &[(Kind, u64)]) -> Balance {
+        let kind_work = |kind: Kind| {
+            sizes
+                .iter()
+                .filter(|(k, _)| *k == kind)
+                .map(|(k, bytes)| work(*k, *bytes))
+                .sum::<u64>()
+        };
+        Balance::for_jobs(jobs, &|segment| kind_work(segment.kind), &|file| {
+            sizes.get(file).map_or(0, |(k, bytes)| work(*k, *bytes))
+        })
+    }
+
     #[test]
     fn the_jobs_that_read_a_cut_file_last_balance_it() {
         const MB: u64 = 1_000_000;
@@ -1861,16 +1876,7 @@ mod tests {
         let sizes = [(i, 382 * MB), (t, 661 * MB), (m, 99 * MB)];
         let jobs = plan_jobs_for(&sizes, &groups, 2, 4 * MB);
         assert_eq!(shape(&jobs), meetings_cut(21.0 / 64.0));
-        let work_of = |kind: Kind| {
-            sizes
-                .iter()
-                .filter(|(k, _)| *k == kind)
-                .map(|(k, bytes)| work(*k, *bytes))
-                .sum::<u64>()
-        };
-        let balance = Balance::for_jobs(&jobs, &|segment| work_of(segment.kind), &|file| {
-            sizes.get(file).map_or(0, |(k, bytes)| work(*k, *bytes))
-        });
+        let balance = balance_for(&jobs, &sizes);
         // The invoices' job reads the second part, the tickets' the first;
         // before them, 382 MB × 162 and 661 MB × 100; the meetings' work
         // is 99 MB × 122.
@@ -1954,16 +1960,7 @@ mod tests {
                 ],
             },
         ];
-        let work_of = |kind: Kind| {
-            sizes
-                .iter()
-                .filter(|(k, _)| *k == kind)
-                .map(|(k, bytes)| work(*k, *bytes))
-                .sum::<u64>()
-        };
-        let balance = Balance::for_jobs(&jobs, &|segment| work_of(segment.kind), &|file| {
-            sizes.get(file).map_or(0, |(k, bytes)| work(*k, *bytes))
-        });
+        let balance = balance_for(&jobs, &sizes);
         assert!(balance.cut.is_none());
         let first_part = Split {
             file: 1,

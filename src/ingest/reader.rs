@@ -918,6 +918,20 @@ mod tests {
         }
     }
 
+    /// `bytes` in a file of its own, opened as the readers open a file
+    /// (the file goes when the first value is dropped).
+    fn source_of(bytes: &[u8]) -> (tempfile::NamedTempFile, Source) {
+        let file = tempfile::NamedTempFile::new().unwrap();
+        std::fs::write(file.path(), bytes).unwrap();
+        let source = Source::open(
+            file.path(),
+            super::super::source::EncodingSetting::Auto,
+            None,
+        )
+        .unwrap();
+        (file, source)
+    }
+
     /// Every record of a file with its line, read whole or as a part.
     fn records(source: &Source, part: Option<Part>) -> (Vec<(u64, Vec<String>)>, bool) {
         let mut file = CsvFile::open(source, None, |_| true).unwrap();
@@ -978,14 +992,7 @@ mod tests {
         for i in 0..10_000 {
             text.push_str(&format!("T-{i:05},5\n"));
         }
-        let file = tempfile::NamedTempFile::new().unwrap();
-        std::fs::write(file.path(), &text).unwrap();
-        let source = Source::open(
-            file.path(),
-            super::super::source::EncodingSetting::Auto,
-            None,
-        )
-        .unwrap();
+        let (_file, source) = source_of(text.as_bytes());
         let done = std::sync::Arc::new(std::sync::atomic::AtomicU64::new(0));
         let tallied = || done.load(std::sync::atomic::Ordering::Relaxed);
         let mut csv = CsvFile::open(&source, None, |_| true).unwrap();
@@ -1026,14 +1033,7 @@ mod tests {
             let extra = if i == 9 || i == 30 { ",x" } else { "" };
             text.push_str(&format!("T-{i},{i}{extra}\n"));
         }
-        let file = tempfile::NamedTempFile::new().unwrap();
-        std::fs::write(file.path(), &text).unwrap();
-        let source = Source::open(
-            file.path(),
-            super::super::source::EncodingSetting::Auto,
-            None,
-        )
-        .unwrap();
+        let (_file, source) = source_of(text.as_bytes());
         let line_of =
             |rows: &[(u64, Vec<String>)]| rows.iter().map(|(line, _)| *line).collect::<Vec<_>>();
         // Skipping: every good row in order, both bad rows noted.
@@ -1068,14 +1068,7 @@ mod tests {
                 Vec::new()
             };
             bytes.extend_from_slice(text.as_bytes());
-            let file = tempfile::NamedTempFile::new().unwrap();
-            std::fs::write(file.path(), &bytes).unwrap();
-            let source = Source::open(
-                file.path(),
-                super::super::source::EncodingSetting::Auto,
-                None,
-            )
-            .unwrap();
+            let (_file, source) = source_of(&bytes);
             let (whole, _) = records(&source, None);
             assert_eq!(whole.len(), 60);
             let (mut confirmed, mut cuts) = (0, 0);
