@@ -1720,6 +1720,20 @@ mod tests {
         ]
     }
 
+    /// LARGE's files (382 MB of invoices, 661 MB of tickets, 99 MB of
+    /// meetings) and the plan for two workers.
+    fn large_plan() -> ([(Kind, u64); 3], Vec<Job>) {
+        const MB: u64 = 1_000_000;
+        let groups = [Kind::Invoices, Kind::Tickets, Kind::Meetings];
+        let sizes = [
+            (Kind::Invoices, 382 * MB),
+            (Kind::Tickets, 661 * MB),
+            (Kind::Meetings, 99 * MB),
+        ];
+        let jobs = plan_jobs_for(&sizes, &groups, 2, 4 * MB);
+        (sizes, jobs)
+    }
+
     #[test]
     fn jobs_are_planned_by_work_with_the_cut_that_ends_soonest() {
         const MB: u64 = 1_000_000;
@@ -1742,8 +1756,7 @@ mod tests {
         // 61,884 + 33,050 = 94,934 at best, later than uncut. 70,063.1 is
         // 5% sooner than 73,962, and both parts go with other kinds (3%
         // needed): cut at 21/64.
-        let sizes = [(i, 382 * MB), (t, 661 * MB), (m, 99 * MB)];
-        let jobs = plan_jobs_for(&sizes, &groups, 2, 4 * MB);
+        let (_, jobs) = large_plan();
         assert_eq!(shape(&jobs), meetings_cut(21.0 / 64.0));
         let parts = jobs
             .iter()
@@ -1871,10 +1884,8 @@ mod tests {
     #[test]
     fn the_jobs_that_read_a_cut_file_last_balance_it() {
         const MB: u64 = 1_000_000;
-        let groups = [Kind::Invoices, Kind::Tickets, Kind::Meetings];
         let (i, t, m) = (Kind::Invoices, Kind::Tickets, Kind::Meetings);
-        let sizes = [(i, 382 * MB), (t, 661 * MB), (m, 99 * MB)];
-        let jobs = plan_jobs_for(&sizes, &groups, 2, 4 * MB);
+        let (sizes, jobs) = large_plan();
         assert_eq!(shape(&jobs), meetings_cut(21.0 / 64.0));
         let balance = balance_for(&jobs, &sizes);
         // The invoices' job reads the second part, the tickets' the first;
