@@ -119,8 +119,8 @@ def compare(name, runs, output):
     show("clientfit", ours)
     show("duckdb", duck)
     print(
-        f"  ratio     wall {ours['wall'] / duck['wall']:.2f} x DuckDB,"
-        f" peak RSS {ours['rss'] / duck['rss']:.2f} x DuckDB"
+        f"  ratio     wall {ours['wall'] / duck['wall']:.3f} x DuckDB,"
+        f" peak RSS {ours['rss'] / duck['rss']:.3f} x DuckDB"
     )
 
 
