@@ -8,19 +8,17 @@
 //!
 //!     cargo run --release --example scan_split -- record bench/data/large/tickets.csv
 //!     cargo run --release --example scan_split -- block bench/data/large/tickets.csv
+//!     cargo run --release --example scan_split -- regular bench/data/large/tickets.csv
 //!
-//! Both print the rows read and the total length of every cell after the
-//! first (the same figure from both, or the splitter is wrong), and the
+//! (`block` handles each cell end as it comes; `regular` reads a block
+//! whose rows all have the header's width at fixed places.) All print the rows read and the total length of every cell after the
+//! first (the same figure from all, or the splitter is wrong), and the
 //! time taken.
 
-#[cfg(all(
-    any(target_arch = "x86", target_arch = "x86_64"),
-    target_feature = "sse2"
-))]
 use std::io::Read;
 use std::process::ExitCode;
 
-use clientfit::ingest::scan::{Record, Scanner};
+use clientfit::ingest::scan::{Record, Scanner, line_feeds_and_delimiters};
 
 const USAGE: &str = "usage: scan_split record|block|regular FILE";
 
@@ -46,27 +44,10 @@ fn with_record_scanner(path: &str) -> Result<Tally, String> {
     Ok((rows, length))
 }
 
-/// The splitter uses SSE2 (through `safe_arch`, as the scanner does);
-/// elsewhere only the record scanner is measured.
-#[cfg(not(all(
-    any(target_arch = "x86", target_arch = "x86_64"),
-    target_feature = "sse2"
-)))]
-fn with_block_splitter(_path: &str, _regular: bool) -> Result<Tally, String> {
-    Err("the block splitter needs SSE2 (x86 or x86-64)".to_string())
-}
-
 /// Each block: checked to be UTF-8 once, then every comma and line feed
 /// found sixteen bytes at a time into one list of positions; a row is
 /// then a run of that list, its cells slices of the block.
-#[cfg(all(
-    any(target_arch = "x86", target_arch = "x86_64"),
-    target_feature = "sse2"
-))]
 fn with_block_splitter(path: &str, regular: bool) -> Result<Tally, String> {
-    use safe_arch::{
-        bitor_m128i, cmp_eq_mask_i8_m128i, m128i, move_mask_i8_m128i, set_splat_i8_m128i,
-    };
     const BLOCK: usize = 256 * 1024;
     let mut file = std::fs::File::open(path).map_err(|err| format!("{path}: {err}"))?;
     let mut block = vec![0u8; BLOCK];
@@ -77,8 +58,6 @@ fn with_block_splitter(path: &str, regular: bool) -> Result<Tally, String> {
     let mut width = 0usize;
     let mut ends: Vec<u32> = Vec::with_capacity(BLOCK / 4);
     let (mut rows, mut length) = (0u64, 0u64);
-    let [comma, line_feed, quote, carriage_return] =
-        [b',', b'\n', b'"', b'\r'].map(|byte| set_splat_i8_m128i(byte as i8));
     loop {
         let read = file
             .read(&mut block[kept..])
@@ -99,24 +78,22 @@ fn with_block_splitter(path: &str, regular: bool) -> Result<Tally, String> {
         // Cells so far in the row being read (a block starts at a row).
         let mut rows_cells = 0usize;
         // Quotes and carriage returns: this splitter does not read them.
-        let mut unread = 0;
+        if memchr::memchr2(b'"', b'\r', text).is_some() {
+            return Err(format!(
+                "{path}: has quotes or carriage returns, which this splitter does not read"
+            ));
+        }
         let mut line_feeds = 0u32;
         let mut chunks = text.chunks_exact(16);
         for (number, chunk) in chunks.by_ref().enumerate() {
             let Ok(bytes) = <&[u8; 16]>::try_from(chunk) else {
                 break;
             };
-            let bytes = m128i::from(*bytes);
-            let splits = bitor_m128i(
-                cmp_eq_mask_i8_m128i(bytes, comma),
-                cmp_eq_mask_i8_m128i(bytes, line_feed),
-            );
-            unread |= move_mask_i8_m128i(bitor_m128i(
-                cmp_eq_mask_i8_m128i(bytes, quote),
-                cmp_eq_mask_i8_m128i(bytes, carriage_return),
-            ));
-            line_feeds += move_mask_i8_m128i(cmp_eq_mask_i8_m128i(bytes, line_feed)).count_ones();
-            let mut mask = move_mask_i8_m128i(splits) as u32;
+            // The project's own sixteen-byte comparison (SSE2, or plain
+            // integers elsewhere).
+            let (feeds, commas) = line_feeds_and_delimiters(bytes, b',');
+            line_feeds += feeds.count_ones();
+            let mut mask = feeds | commas;
             while mask != 0 {
                 ends.push((number * 16) as u32 + mask.trailing_zeros());
                 mask &= mask - 1;
@@ -124,16 +101,10 @@ fn with_block_splitter(path: &str, regular: bool) -> Result<Tally, String> {
         }
         let tail = filled - chunks.remainder().len();
         for (lane, byte) in chunks.remainder().iter().enumerate() {
-            unread |= i32::from(matches!(byte, b'"' | b'\r'));
             if matches!(byte, b',' | b'\n') {
                 ends.push((tail + lane) as u32);
                 line_feeds += u32::from(*byte == b'\n');
             }
-        }
-        if unread != 0 {
-            return Err(format!(
-                "{path}: has quotes or carriage returns, which this splitter does not read"
-            ));
         }
         // Rows of the header's width: when every width-th position is a
         // line feed and there are no others, every row has that many
