@@ -356,13 +356,12 @@ fn bytes_equal(word: u64, pattern: u64) -> u64 {
 /// Bit `i` set for each byte `i` of `bytes` that is a line feed, and for
 /// each that is `delimiter`: sixteen bytes compared at once, with SSE2
 /// (part of every x86-64 processor, so no check is needed at run time;
-/// `safe_arch` offers its instructions without `unsafe`). Public for
-/// `examples/scan_split`, which measures another way of splitting with it.
+/// `safe_arch` offers its instructions without `unsafe`).
 #[cfg(all(
     any(target_arch = "x86", target_arch = "x86_64"),
     target_feature = "sse2"
 ))]
-pub fn line_feeds_and_delimiters(bytes: &[u8; 16], delimiter: u8) -> (u32, u32) {
+fn line_feeds_and_delimiters(bytes: &[u8; 16], delimiter: u8) -> (u32, u32) {
     use safe_arch::{
         cmp_eq_mask_i8_m128i, load_unaligned_m128i, move_mask_i8_m128i, set_splat_i8_m128i,
     };
@@ -379,7 +378,7 @@ pub fn line_feeds_and_delimiters(bytes: &[u8; 16], delimiter: u8) -> (u32, u32) 
     any(target_arch = "x86", target_arch = "x86_64"),
     target_feature = "sse2"
 )))]
-pub fn line_feeds_and_delimiters(bytes: &[u8; 16], delimiter: u8) -> (u32, u32) {
+fn line_feeds_and_delimiters(bytes: &[u8; 16], delimiter: u8) -> (u32, u32) {
     line_feeds_and_delimiters_by_words(bytes, delimiter)
 }
 
