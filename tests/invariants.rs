@@ -21,7 +21,11 @@
 //!    report's decimals, within the cent rounding in the JSON), and those
 //!    totals equal the ones computed straight from the generated rows;
 //! 7. streaming invoices (as `report` does) gives the same sums as storing
-//!    them (as `receivables` does), also when ids repeat.
+//!    them (as `receivables` does), also when ids repeat;
+//! 8. how a file is written (UTF-8 with or without a BOM, Windows-1252,
+//!    UTF-16; CRLF; every cell quoted or only where needed; vendor column
+//!    names) changes no name, figure, flag or verdict;
+//! 9. a row for a new client changes no other client's own figures.
 //!
 //! `splitting_ticket_files_keeps_the_first_spelling` pins a bug property 2
 //! found: with several ticket files (read newest first, so a later copy of
@@ -1094,4 +1098,295 @@ fn splitting_ticket_files_keeps_the_first_spelling() {
         "tickets-1.csv is read before tickets-2.csv, so its spelling comes first"
     );
     assert_eq!(json(&whole), json(&split));
+}
+
+// ---------------------------------------------------------------------------
+// The same exports written another way
+//
+// Real exports differ in how they are written, not in what they say: an
+// Excel file in Windows-1252 with CRLF line ends, a UTF-8 file with a BOM,
+// a helpdesk's own column names, cells quoted only where they must be (or
+// always). None of that may move a figure. Clients here have accented
+// names (all of them encodable in Windows-1252, none of them forming a
+// valid UTF-8 sequence once encoded), so a file decoded the wrong way
+// would split a client in two or change its name.
+
+/// Accented client names with distinct matching keys.
+const ACCENTED: [&str; 8] = [
+    "Café Müller",
+    "Crème Brûlée Ltd",
+    "Fjällräven AB",
+    "Øresund Shipping AS",
+    "Señora Peña",
+    "Ångström Labs",
+    "Niño Design",
+    "Zoë Façades",
+];
+
+#[derive(Debug, Clone, Copy)]
+enum TextEncoding {
+    Utf8,
+    Utf8Bom,
+    Windows1252,
+    Utf16LeBom,
+}
+
+/// How one export is written.
+#[derive(Debug, Clone, Copy)]
+struct Writing {
+    encoding: TextEncoding,
+    crlf: bool,
+    /// Quote a cell only when it holds a delimiter, a quote or a line
+    /// break (the canonical files quote every text cell).
+    minimal_quotes: bool,
+    /// Vendor column names in place of the canonical ones.
+    vendor_headers: bool,
+}
+
+fn writing() -> impl Strategy<Value = Writing> {
+    (
+        prop_oneof![
+            Just(TextEncoding::Utf8),
+            Just(TextEncoding::Utf8Bom),
+            Just(TextEncoding::Windows1252),
+            Just(TextEncoding::Utf16LeBom),
+        ],
+        any::<bool>(),
+        any::<bool>(),
+        any::<bool>(),
+    )
+        .prop_map(|(encoding, crlf, minimal_quotes, vendor_headers)| Writing {
+            encoding,
+            crlf,
+            minimal_quotes,
+            vendor_headers,
+        })
+}
+
+/// Column names other exports use for the canonical ones: each is a
+/// built-in alias of that field (Xero/QuickBooks-like invoices,
+/// Zendesk-like tickets, HubSpot-like meetings).
+fn vendor_header(file: &str, canonical: &str) -> String {
+    let renamed = match (file.split('.').next().unwrap_or(""), canonical) {
+        ("invoices", "invoice_id") => "Invoice Number",
+        ("invoices", "client") => "Customer Name",
+        ("invoices", "issued") => "Invoice Date",
+        ("invoices", "due") => "Due Date",
+        ("invoices", "paid") => "Paid Date",
+        ("invoices", "amount") => "Total",
+        ("invoices", "status") => "Invoice Status",
+        ("invoices", "discount") => "Discount Amount",
+        ("tickets", "ticket_id") => "Ticket ID",
+        ("tickets", "client") => "Organization",
+        ("tickets", "created") => "Created at",
+        ("tickets", "minutes") => "Time Spent (min)",
+        ("tickets", "tags") => "Labels",
+        ("meetings", "client") => "Company Name",
+        ("meetings", "date") => "Meeting Start Time",
+        ("meetings", "minutes") => "Duration (minutes)",
+        ("meetings", "status") => "Meeting Outcome",
+        ("meetings", "attendees") => "Our Attendees",
+        _ => canonical,
+    };
+    renamed.to_string()
+}
+
+/// A canonical file (as `files` writes it) written the other way.
+fn rewritten(name: &str, text: &str, how: Writing) -> Vec<u8> {
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .from_reader(text.as_bytes());
+    let end = if how.crlf { "\r\n" } else { "\n" };
+    let mut out = String::new();
+    for (line, record) in reader.records().enumerate() {
+        let record = record.unwrap();
+        let cells: Vec<String> = record
+            .iter()
+            .map(|cell| {
+                let cell = if line == 0 && how.vendor_headers {
+                    vendor_header(name, cell)
+                } else {
+                    cell.to_string()
+                };
+                let must_quote = cell.contains([',', '"', '\n', '\r']);
+                if must_quote || !how.minimal_quotes {
+                    quoted(&cell)
+                } else {
+                    cell
+                }
+            })
+            .collect();
+        out.push_str(&cells.join(","));
+        out.push_str(end);
+    }
+    match how.encoding {
+        TextEncoding::Utf8 => out.into_bytes(),
+        TextEncoding::Utf8Bom => [&[0xEF, 0xBB, 0xBF][..], out.as_bytes()].concat(),
+        TextEncoding::Windows1252 => {
+            let (bytes, _, unmappable) = encoding_rs::WINDOWS_1252.encode(&out);
+            assert!(!unmappable, "every name is encodable in Windows-1252");
+            bytes.into_owned()
+        }
+        TextEncoding::Utf16LeBom => {
+            let mut bytes = vec![0xFF, 0xFE];
+            for unit in out.encode_utf16() {
+                bytes.extend_from_slice(&unit.to_le_bytes());
+            }
+            bytes
+        }
+    }
+}
+
+/// Write byte files into a fresh directory and run the report on it.
+fn report_bytes(files: &[(String, Vec<u8>)]) -> Report {
+    let dir = tempfile::tempdir().unwrap();
+    for (name, bytes) in files {
+        std::fs::write(dir.path().join(name), bytes).unwrap();
+    }
+    let settings = crate::util::library_settings(dir.path(), config(Rates::default()), as_of());
+    match clientfit::run_report(&settings) {
+        Ok((report, _)) => report,
+        Err(err) => panic!("report failed: {err:#}"),
+    }
+}
+
+fn accented(export: &Export) -> Export {
+    let mut export = export.clone();
+    export.names = ACCENTED[..export.names.len()]
+        .iter()
+        .map(|n| n.to_string())
+        .collect();
+    export
+}
+
+/// Clients as seen, with the quadrant (relative to the portfolio's medians)
+/// left out.
+fn without_quadrants(clients: BTreeMap<String, Seen>) -> BTreeMap<String, Seen> {
+    clients
+        .into_iter()
+        .map(|(key, seen)| {
+            (
+                key,
+                Seen {
+                    quadrant: Quadrant::Excellent,
+                    ..seen
+                },
+            )
+        })
+        .collect()
+}
+
+/// Every per-client figure except the two shares of the portfolio.
+fn own_figures(seen: &Seen) -> (Vec<Decimal>, Vec<u64>, Vec<Option<f64>>) {
+    let m = &seen.metrics;
+    (
+        money_fields().iter().map(|(_, f)| f(m)).collect(),
+        count_fields().iter().map(|(_, f)| f(m)).collect(),
+        ratio_fields()
+            .iter()
+            .filter(|(name, _)| !name.ends_with("_share") || *name == "late_share")
+            .map(|(_, f)| f(m))
+            .collect(),
+    )
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig {
+        cases: CASES / 2,
+        failure_persistence: None,
+        rng_algorithm: proptest::test_runner::RngAlgorithm::XorShift,
+        ..ProptestConfig::default()
+    })]
+
+    /// 8. Writing every file another way (encoding, BOM, CRLF, quoting,
+    /// vendor column names; each file its own way) changes no client's
+    /// name, figure, flag or verdict, and no portfolio total.
+    #[test]
+    fn how_a_file_is_written_changes_no_figure(
+        export in export(),
+        ways in (writing(), writing(), writing()),
+    ) {
+        let export = accented(&export);
+        let canonical = files(&export, 1);
+        let plain: Vec<(String, Vec<u8>)> = canonical
+            .iter()
+            .map(|(name, text)| (name.clone(), text.clone().into_bytes()))
+            .collect();
+        let other: Vec<(String, Vec<u8>)> = canonical
+            .iter()
+            .zip([ways.0, ways.1, ways.2])
+            .map(|((name, text), how)| (name.clone(), rewritten(name, text, how)))
+            .collect();
+        let before = report_bytes(&plain);
+        let after = report_bytes(&other);
+        prop_assert_eq!(by_key(&before), by_key(&after));
+        for ((name, b), (_, a)) in portfolio_money(&before).into_iter().zip(portfolio_money(&after)) {
+            prop_assert_eq!(b, a, "portfolio {}", name);
+        }
+        prop_assert_eq!(&before.portfolio.verdicts, &after.portfolio.verdicts);
+        prop_assert_eq!(before.period, after.period);
+    }
+
+    /// 9. A meeting row for a new client, anywhere in the file, lists that
+    /// client and changes nothing about any other (meetings enter no
+    /// share of the portfolio) but its value-versus-effort quadrant, which
+    /// is placed against the portfolio's medians. An invoice row for a new client changes
+    /// the revenue shares, and so may move share-based flags and guards,
+    /// but no other client's own money, counts or payment ratios.
+    #[test]
+    fn a_new_client_changes_no_other_client(
+        export in export(),
+        at in (any::<Index>(), any::<Index>()),
+        day_of in 0..=LAST_DAY,
+        cents in 100i64..5_000_000,
+    ) {
+        // Keep the period where it was: the new rows are dated within it.
+        let first_day = export
+            .invoices
+            .iter()
+            .map(|i| i.issued)
+            .chain(export.tickets.iter().map(|t| t.created))
+            .chain(export.meetings.iter().map(|m| m.date))
+            .min()
+            .unwrap();
+        let dated = first_day.max(day_of);
+        let before = report(&files(&export, 1), config(Rates::default()));
+        let mut bigger = export.clone();
+        bigger.names.push(RENAMED.to_string());
+        let newcomer = bigger.names.len() - 1;
+        let meeting = MeetingRow {
+            client: newcomer,
+            date: dated,
+            minutes: 60,
+            status: "attended",
+            attendees: 2,
+            spelling: 0,
+        };
+        bigger.meetings.insert(at.0.index(bigger.meetings.len() + 1), meeting);
+        let with_meeting = report(&files(&bigger, 1), config(Rates::default()));
+        let mut others = by_key(&with_meeting);
+        let new = others.remove("zenith partners");
+        prop_assert!(new.is_some(), "the new client is listed");
+        prop_assert_eq!(without_quadrants(by_key(&before)), without_quadrants(others));
+
+        let invoice = InvoiceRow {
+            id: "NEW-1".to_string(),
+            client: newcomer,
+            issued: dated,
+            terms: Some(30),
+            paid_after: None,
+            cents,
+            status: "open",
+            discount_cents: None,
+        };
+        bigger.invoices.insert(at.1.index(bigger.invoices.len() + 1), invoice);
+        let with_invoice = report(&files(&bigger, 1), config(Rates::default()));
+        let mut others = by_key(&with_invoice);
+        prop_assert!(others.remove("zenith partners").is_some());
+        let before_clients = by_key(&before);
+        prop_assert_eq!(before_clients.len(), others.len());
+        for (key, b) in &before_clients {
+            prop_assert_eq!(own_figures(b), own_figures(&others[key]), "{}", key);
+        }
+    }
 }
