@@ -11,8 +11,8 @@ bench/data/, which git ignores; LARGE takes 1.1 GB there. Each program runs
 once to warm the page cache, then --runs times under `/usr/bin/time -v`; the
 median wall time and peak RSS are reported with their min-max, and the
 ratio of clientfit to DuckDB in the same invocation (the figure that counts:
-absolute times vary between machines). The two are run in turn, a run of
-each per round, so that a machine busier for a while weighs on both.
+absolute times vary between machines). The two are run in turn, one run of
+each at a time, so that a machine busier for a while weighs on both.
 """
 import argparse
 import importlib.util
@@ -70,9 +70,9 @@ def series(command, runs):
 
 
 def interleaved(commands, runs):
-    """`series` of several commands run in turn (one run of each, then the
-    next round), so that a machine busier for a while slows them alike and
-    the ratio between them holds."""
+    """`series` of several commands run in turn (one run of each, then
+    again), so that a machine busier for a while slows them alike and the
+    ratio between them holds."""
     for command in commands:
         measure(command)  # warm the page cache
     samples = [[] for _ in commands]

@@ -1,4 +1,4 @@
-//! Adversarial inputs (the reliability issue): empty and header-only files,
+//! Adversarial inputs: empty and header-only files,
 //! ragged rows, 10 MB cells, invalid UTF-8 under `encoding = "utf-8"`, NUL
 //! bytes, terminal escapes in client names, dates in year 0 and 9999,
 //! amounts beyond the decimal range, 10,000 columns, a directory or an
@@ -232,8 +232,9 @@ fn header_only_file_gives_an_empty_report() {
     assert!(table.out().contains("Totals: 0 clients"), "{}", table.out());
 }
 
-/// README ("Decisions where the spec is silent"): "`report` without
-/// invoices is an error, not a report in which everyone is unprofitable".
+/// docs/design.md ("Decisions where the behaviour could go either way"):
+/// "`report` without invoices is an error, not a report in which everyone
+/// is unprofitable".
 /// A header-only invoices.csv beside real tickets is exactly that report:
 /// Acme gets revenue 0.00, cost 40.00, `unprofitable`, verdict refer —
 /// with no word that the invoices file was empty.

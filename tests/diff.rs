@@ -286,7 +286,7 @@ fn refuses_non_json_and_other_views() {
 #[test]
 fn csv_is_not_offered() {
     // `clientfit diff --help`: "csv is not offered: the moves are a list,
-    // not a table"; the issue lists table, json and markdown. Yet
+    // not a table"; the spec lists table, json and markdown. Yet
     // `--format csv` is accepted and prints the table text.
     let dir = tempfile::tempdir().expect("a temp dir");
     let (september, october) = snapshots(dir.path());

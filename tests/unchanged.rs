@@ -1,7 +1,7 @@
-//! The speed work (issue 6) must not change a single figure: the JSON
-//! report of a generated medium data set (200 clients, 5k invoices in three
+//! Making reading faster must not change a single figure: the JSON report
+//! of a generated medium data set (200 clients, 5k invoices in three
 //! currencies, 10k tickets, 2k meetings) is compared byte for byte with the
-//! file written by the straightforward implementation before that work.
+//! file written by the straightforward implementation.
 //! The generator is seeded, so the inputs are the same on every machine.
 //!
 //! If an intended change to the report alters this file, regenerate it

@@ -506,10 +506,9 @@ fn file_bytes(file: &InputFile) -> u64 {
 /// planned by this work, not by bytes: planned by bytes, the worker given
 /// the invoices finished a tenth of a second after the other. Invoices
 /// count 162 rather than the 165 those rates give: with 165, LARGE's
-/// meetings were cut at 24/64 and the tickets' worker ended 20 ms after
-/// the other on average (seven runs); at 162 the cut is 21/64, and the two
-/// end 17 ms apart on average (eight runs; 47 ms with the weights before,
-/// which cut at 17/64).
+/// meetings are cut at 24/64 and the tickets' worker ends 20 ms after the
+/// other on average; at 162 the cut is 21/64, and the two end 17 ms apart
+/// on average.
 fn work_per_byte(kind: Kind) -> u64 {
     match kind {
         Kind::Invoices => 162,

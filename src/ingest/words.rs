@@ -1,6 +1,6 @@
 //! Short byte strings read a word at a time. Copying a slice whose length
 //! is not known to the compiler is a call to `memcpy` (and comparing one,
-//! to `memcmp`); with this machine's glibc those calls cost more than the
+//! to `memcmp`); with glibc's AVX-512 variants those calls cost more than the
 //! rest of a short lookup, and lookups of cell texts run several times a
 //! row.
 

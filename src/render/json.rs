@@ -72,7 +72,7 @@ fn two_decimals(value: Decimal, buffer: &mut [u8; CENTS_TEXT]) -> Option<&[u8]> 
 
 /// Write `magnitude` cents (`-` first when `negative`) from the start of
 /// `buffer`, digit by digit; the text's length. No slice of unknown
-/// length is copied: with this machine's glibc the `memcpy` calls that
+/// length is copied: with glibc's AVX-512 variants the `memcpy` calls that
 /// makes (three for each of some twenty amounts a client) cost more than
 /// the rest of writing an amount.
 fn write_cents(buffer: &mut [u8; CENTS_TEXT], negative: bool, magnitude: u64) -> usize {
