@@ -227,6 +227,9 @@ fn describe(out: &mut String, report: &FileReport) {
             String::new()
         }
     );
+    for note in &report.notes {
+        let _ = writeln!(out, "  note        {}", sanitize(note));
+    }
     if !report.mapping.is_empty() {
         let mapping: Vec<String> = report
             .mapping
@@ -263,6 +266,20 @@ fn describe(out: &mut String, report: &FileReport) {
         rows.push_str(&format!(", {} naming no client", report.unmatched));
     }
     let _ = writeln!(out, "  rows        {rows}");
+    for (line, first) in &report.section_lines {
+        let _ = writeln!(
+            out,
+            "              skipped: line {line}, section or total row {}",
+            crate::error::quote(&sanitize(first))
+        );
+    }
+    if report.section_rows > report.section_lines.len() as u64 {
+        let _ = writeln!(
+            out,
+            "              skipped: … and {} more section or total row(s)",
+            report.section_rows - report.section_lines.len() as u64
+        );
+    }
     for bad in report.bad_rows.iter().take(10) {
         let _ = writeln!(
             out,

@@ -22,14 +22,10 @@ pub fn read(
     registry: &mut Registry,
     report: &mut FileReport,
 ) -> Result<(), InputError> {
-    let resolver = Resolver {
-        kind: Kind::Clients,
-        path: &file.path,
-        headers: &file.headers,
-        mapping: &config.clients.columns,
-        header_line: file.header_line,
-    };
-    resolver.check_mapping()?;
+    let resolver = Resolver::new(Kind::Clients, file, config)?;
+    report
+        .notes
+        .extend(resolver.resolution.notes.iter().cloned());
     let client = resolver.require("client")?.index;
     let aliases = resolver.index("aliases");
     let domains = resolver.index("domains");

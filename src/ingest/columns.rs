@@ -192,10 +192,15 @@ impl Headers {
             .collect()
     }
 
-    /// Find a field: the user's mapping when its header is present, else the
-    /// first built-in alias present.
+    /// Find a field to recognise a header row: the user's mapping when its
+    /// header is present, else the first built-in alias present; `field =
+    /// ""` finds none. (Reading a file resolves its fields with `Resolver`,
+    /// which refuses a mapped header the file lacks.)
     pub fn find(&self, field: &Field, mapping: &BTreeMap<String, String>) -> Option<Found> {
         let mapped = mapping.get(field.name).map(String::as_str);
+        if mapped.is_some_and(|header| header.trim().is_empty()) {
+            return None;
+        }
         mapped
             .into_iter()
             .chain(field.aliases.iter().copied())
@@ -228,6 +233,270 @@ impl Headers {
     }
 }
 
+/// What a loose alias's column must hold to be read as its field.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ValueKind {
+    Date,
+    Money,
+    InvoiceStatus,
+    MeetingStatus,
+    YesNo,
+    Minutes,
+}
+
+impl ValueKind {
+    fn describe(self) -> &'static str {
+        match self {
+            ValueKind::Date => "dates",
+            ValueKind::Money => "amounts",
+            ValueKind::InvoiceStatus => "invoice statuses",
+            ValueKind::MeetingStatus => "meeting statuses",
+            ValueKind::YesNo => "yes/no values",
+            ValueKind::Minutes => "durations",
+        }
+    }
+}
+
+/// Loose aliases: generic words that name this field in some exports and
+/// something else in others. Only optional fields have them (a required
+/// field's column is read or the file is refused), and only fields whose
+/// values can be told apart from other columns' (dates, amounts, status
+/// words, yes/no, durations). Every other alias is an exact vendor name
+/// and is read as it is; adding one stays a line in the tables above.
+pub static LOOSE_ALIASES: &[(Kind, &str, ValueKind, &[&str])] = &[
+    // A US state, or an app's sync state.
+    (
+        Kind::Invoices,
+        "status",
+        ValueKind::InvoiceStatus,
+        &["state"],
+    ),
+    // Stripe's yes/no `Paid`, Invoice Ninja's paid amount.
+    (Kind::Invoices, "paid", ValueKind::Date, &["paid"]),
+    (
+        Kind::Invoices,
+        "paid_amount",
+        ValueKind::Money,
+        &["payments"],
+    ),
+    (
+        Kind::Invoices,
+        "balance",
+        ValueKind::Money,
+        &["remaining", "outstanding"],
+    ),
+    (
+        Kind::Tickets,
+        "minutes",
+        ValueKind::Minutes,
+        &["duration", "handle time"],
+    ),
+    (Kind::Tickets, "resolved", ValueKind::Date, &["closed"]),
+    (
+        Kind::Meetings,
+        "minutes",
+        ValueKind::Minutes,
+        &["duration", "length"],
+    ),
+    (
+        Kind::Meetings,
+        "status",
+        ValueKind::MeetingStatus,
+        &["outcome", "attendance"],
+    ),
+    (Kind::Meetings, "canceled", ValueKind::YesNo, &["cancelled"]),
+    (
+        Kind::Clients,
+        "strategic",
+        ValueKind::YesNo,
+        &["key account"],
+    ),
+];
+
+/// The value kind a loose alias of `field` asks for, if `alias` is loose.
+fn loose(kind: Kind, field: &str, alias: &str) -> Option<ValueKind> {
+    LOOSE_ALIASES
+        .iter()
+        .find(|(k, f, _, aliases)| *k == kind && *f == field && aliases.contains(&alias))
+        .map(|(_, _, value_kind, _)| *value_kind)
+}
+
+/// Fields that hold a date, whose column may have a sibling time column.
+fn is_date_field(kind: Kind, field: &str) -> bool {
+    matches!(
+        (kind, field),
+        (Kind::Invoices, "issued" | "due" | "paid")
+            | (Kind::Tickets, "created" | "resolved")
+            | (Kind::Meetings, "date" | "end")
+    )
+}
+
+/// The header `normalized` with its last `from` replaced by `to`
+/// (`startdate` → `starttime`).
+fn sibling(normalized: &str, from: &str, to: &str) -> Option<String> {
+    let at = normalized.rfind(from)?;
+    let mut other = normalized.to_string();
+    other.replace_range(at..at.saturating_add(from.len()), to);
+    Some(other)
+}
+
+/// Whether a sample of a column's values is of `kind` at all: at least one
+/// value is. An empty sample proves nothing, so it passes.
+pub fn sample_fits(
+    values: &[String],
+    kind: ValueKind,
+    decimal: super::money::DecimalSeparator,
+    custom_status: &BTreeMap<String, String>,
+) -> bool {
+    use super::date::{DateOrder, DateProblem, parse_date};
+    use super::status;
+    let custom: Vec<String> = custom_status.keys().map(|k| status::normalize(k)).collect();
+    let custom_word = |text: &str| custom.contains(&status::normalize(text));
+    values.is_empty()
+        || values.iter().any(|text| match kind {
+            ValueKind::Date => [None, Some(DateOrder::Dmy), Some(DateOrder::Mdy)]
+                .into_iter()
+                .any(|order| match parse_date(text, order) {
+                    Ok(_) | Err(DateProblem::NeedsOrder) => true,
+                    Err(_) => false,
+                }),
+            ValueKind::Money => super::money::parse_money(text, decimal).is_ok(),
+            ValueKind::InvoiceStatus => custom_word(text) || status::invoice_status(text).is_some(),
+            ValueKind::MeetingStatus => custom_word(text) || status::meeting_status(text).is_some(),
+            ValueKind::YesNo => status::boolean(text).is_some(),
+            ValueKind::Minutes => {
+                super::duration::parse_minutes(text, super::duration::DurationUnit::Minutes).is_ok()
+            }
+        })
+}
+
+/// Where every field of one file is, decided once for the whole header.
+#[derive(Debug, Clone, Default)]
+pub struct Resolution {
+    /// Per field of the kind, in its order.
+    found: Vec<Option<Found>>,
+    /// Per field: the column holding its time of day, when separate.
+    times: Vec<Option<usize>>,
+    /// Columns a loose alias found and left unread, said in `check` and
+    /// with the report's warnings.
+    pub notes: Vec<String>,
+}
+
+impl Resolution {
+    /// Resolve every field of `kind`: mapped fields take the columns they
+    /// name; then each other field, in order, takes the first column an
+    /// alias finds that no field has taken. A column found by a loose
+    /// alias is taken only when `fits` says its values are of the field's
+    /// kind; otherwise the search goes on and a note says why it was not.
+    pub fn resolve(
+        kind: Kind,
+        headers: &Headers,
+        mapping: &BTreeMap<String, String>,
+        mut fits: impl FnMut(usize, ValueKind) -> Result<Option<Vec<String>>, InputError>,
+    ) -> Result<Resolution, InputError> {
+        let fields = kind.fields();
+        let mut found: Vec<Option<Found>> = vec![None; fields.len()];
+        let mut taken: Vec<bool> = vec![false; headers.raw.len()];
+        for (slot, field) in found.iter_mut().zip(fields) {
+            if let Some(index) = mapping.get(field.name).and_then(|h| headers.position(h)) {
+                if let Some(flag) = taken.get_mut(index) {
+                    *flag = true;
+                }
+                *slot = Some(Found {
+                    index,
+                    header: headers.raw.get(index).cloned().unwrap_or_default(),
+                    matched: normalize_header(mapping.get(field.name).map_or("", String::as_str)),
+                });
+            }
+        }
+        let mut notes = Vec::new();
+        for (slot, field) in found.iter_mut().zip(fields) {
+            if mapping.contains_key(field.name) {
+                continue;
+            }
+            for alias in field.aliases {
+                let Some(index) = headers.position(alias) else {
+                    continue;
+                };
+                if taken.get(index).copied().unwrap_or(true) {
+                    continue;
+                }
+                let header = headers.raw.get(index).cloned().unwrap_or_default();
+                if let Some(value_kind) = loose(kind, field.name, alias)
+                    && let Some(values) = fits(index, value_kind)?
+                {
+                    let shown: Vec<String> = values
+                        .iter()
+                        .take(3)
+                        .map(|v| crate::error::quote(v))
+                        .collect();
+                    notes.push(format!(
+                        "column {} is not read as {:?}: its values ({}) are not {}; to read it anyway, map it in clientfit.toml ([{}.columns] {} = {:?}), or write {} = \"\" to say the file has none",
+                        crate::error::quote(&header),
+                        field.name,
+                        shown.join(", "),
+                        value_kind.describe(),
+                        kind.name(),
+                        field.name,
+                        header,
+                        field.name,
+                    ));
+                    continue;
+                }
+                if let Some(flag) = taken.get_mut(index) {
+                    *flag = true;
+                }
+                *slot = Some(Found {
+                    index,
+                    header,
+                    matched: normalize_header(alias),
+                });
+                break;
+            }
+        }
+        // A date field found by an alias on a time column (`Start Time`)
+        // whose date sibling (`Start Date`) no field has: the date is there.
+        for (slot, field) in found.iter_mut().zip(fields) {
+            if mapping.contains_key(field.name) || !is_date_field(kind, field.name) {
+                continue;
+            }
+            let Some(current) = slot.as_ref() else {
+                continue;
+            };
+            let normalized = normalize_header(&current.header);
+            let Some(date_column) = sibling(&normalized, "time", "date")
+                .and_then(|name| headers.normalized.iter().position(|h| *h == name))
+                .filter(|index| !taken.get(*index).copied().unwrap_or(true))
+            else {
+                continue;
+            };
+            if let Some(flag) = taken.get_mut(date_column) {
+                *flag = true;
+            }
+            *slot = Some(Found {
+                index: date_column,
+                header: headers.raw.get(date_column).cloned().unwrap_or_default(),
+                matched: current.matched.clone(),
+            });
+        }
+        // Its time of day: the date column's sibling with "time" for "date".
+        let times = found
+            .iter()
+            .zip(fields)
+            .map(|(slot, field)| {
+                let current = slot.as_ref().filter(|_| is_date_field(kind, field.name))?;
+                let name = sibling(&normalize_header(&current.header), "date", "time")?;
+                headers.normalized.iter().position(|h| *h == name)
+            })
+            .collect();
+        Ok(Resolution {
+            found,
+            times,
+            notes,
+        })
+    }
+}
+
 /// Resolves one file's fields, remembering the file for error messages.
 pub struct Resolver<'a> {
     pub kind: Kind,
@@ -236,9 +505,75 @@ pub struct Resolver<'a> {
     pub mapping: &'a BTreeMap<String, String>,
     /// Physical line of the header row.
     pub header_line: u64,
+    pub resolution: Resolution,
 }
 
-impl Resolver<'_> {
+/// Data rows looked at to tell what a loose alias's column holds, and the
+/// values kept per column: a few hundred rows read twice is nothing next
+/// to the file, and the same rows decide on every run.
+const SAMPLE_ROWS: usize = 200;
+const SAMPLE_VALUES: usize = 50;
+
+impl<'a> Resolver<'a> {
+    /// Resolve the fields of an open file, after checking the user's
+    /// mapping against its header; a loose alias's column is judged on
+    /// the values of the first rows.
+    pub fn new(
+        kind: Kind,
+        file: &'a super::reader::CsvFile,
+        config: &'a crate::config::Config,
+    ) -> Result<Resolver<'a>, InputError> {
+        let mapping = super::discover::mapping_for(config, kind);
+        let custom_status = match kind {
+            Kind::Invoices => &config.invoices.status,
+            Kind::Meetings => &config.meetings.status,
+            Kind::Tickets | Kind::Clients => &config.tickets.status,
+        };
+        let mut resolver = Resolver {
+            kind,
+            path: &file.path,
+            headers: &file.headers,
+            mapping,
+            header_line: file.header_line,
+            resolution: Resolution::default(),
+        };
+        resolver.check_mapping()?;
+        resolver.resolution =
+            Resolution::resolve(kind, &file.headers, mapping, |column, value_kind| {
+                let values = file
+                    .sample_values(&[column], SAMPLE_ROWS, SAMPLE_VALUES)?
+                    .pop()
+                    .unwrap_or_default();
+                Ok(
+                    (!sample_fits(&values, value_kind, file.decimal, custom_status))
+                        .then_some(values),
+                )
+            })?;
+        resolver.check_repeats()?;
+        Ok(resolver)
+    }
+
+    /// A resolver that takes every alias's column as found, without
+    /// looking at values (for tests of the messages).
+    #[cfg(test)]
+    fn unchecked(
+        kind: Kind,
+        path: &'a Path,
+        headers: &'a Headers,
+        mapping: &'a BTreeMap<String, String>,
+    ) -> Resolver<'a> {
+        let resolution =
+            Resolution::resolve(kind, headers, mapping, |_, _| Ok(None)).unwrap_or_default();
+        Resolver {
+            kind,
+            path,
+            headers,
+            mapping,
+            header_line: 1,
+            resolution,
+        }
+    }
+
     pub fn field(&self, name: &str) -> &'static Field {
         self.kind
             .fields()
@@ -247,12 +582,34 @@ impl Resolver<'_> {
             .unwrap_or_else(|| panic!("no field {name} for {}", self.kind.name()))
     }
 
+    fn position_of(&self, name: &str) -> usize {
+        self.kind
+            .fields()
+            .iter()
+            .position(|field| field.name == name)
+            .unwrap_or_else(|| panic!("no field {name} for {}", self.kind.name()))
+    }
+
     pub fn find(&self, name: &str) -> Option<Found> {
-        self.headers.find(self.field(name), self.mapping)
+        self.resolution
+            .found
+            .get(self.position_of(name))
+            .cloned()
+            .flatten()
     }
 
     pub fn index(&self, name: &str) -> Option<usize> {
         self.find(name).map(|found| found.index)
+    }
+
+    /// The column holding the time of day of date field `name`, when the
+    /// export writes it apart (`Start Time` beside `Start Date`).
+    pub fn time_index(&self, name: &str) -> Option<usize> {
+        self.resolution
+            .times
+            .get(self.position_of(name))
+            .copied()
+            .flatten()
     }
 
     /// A required field, or the error that says what was found and how to map it.
@@ -265,43 +622,65 @@ impl Resolver<'_> {
         // Callers name at least one field; like any name that is not a
         // field, none at all is a bug that `field` reports.
         let field = self.field(names.first().copied().unwrap_or_default());
-        let tried: Vec<String> = self
-            .mapping
-            .get(field.name)
-            .into_iter()
-            .map(String::as_str)
-            .chain(field.aliases.iter().copied())
-            .map(|alias| format!("{alias:?}"))
-            .collect();
         let wanted = names
             .iter()
             .map(|n| format!("{n:?}"))
             .collect::<Vec<_>>()
             .join(" or ");
-        InputError::file(
-            self.path,
-            format!(
-                "no column for {wanted}, which {} files need\n  found: {}\n  tried: {}",
-                self.kind.name(),
-                self.headers.display_list(),
-                tried.join(", ")
-            ),
-        )
-        .at(self.header_line)
-        .hint(match self.likely_column(field) {
-            Some(header) => format!(
-                "if {} holds it, map it in clientfit.toml:\n        [{}.columns]\n        {} = {:?}",
-                crate::error::quote(&header),
-                self.kind.name(),
-                field.name,
-                header
-            ),
-            None => format!(
-                "if one of the columns found holds it, map it in clientfit.toml:\n        [{}.columns]\n        {} = \"<column name>\"",
-                self.kind.name(),
-                field.name
-            ),
-        })
+        if let Some(name) = names.iter().find(|name| {
+            self.mapping
+                .get(**name)
+                .is_some_and(|header| header.trim().is_empty())
+        }) {
+            return InputError::file(
+                self.path,
+                format!(
+                    "no column for {wanted}, which {} files need: [{}.columns] {name} = \"\" says the file has none",
+                    self.kind.name(),
+                    self.kind.name(),
+                ),
+            )
+            .at(self.header_line)
+            .hint(format!(
+                "map {name} to the column that holds it, or remove the line to use the built-in names"
+            ));
+        }
+        let tried: Vec<String> = field
+            .aliases
+            .iter()
+            .map(|alias| format!("{alias:?}"))
+            .collect();
+        let mut problem = format!(
+            "no column for {wanted}, which {} files need\n  found: {}\n  tried: {}",
+            self.kind.name(),
+            self.headers.display_list(),
+            tried.join(", ")
+        );
+        let unread: Vec<&String> = self
+            .resolution
+            .notes
+            .iter()
+            .filter(|note| names.iter().any(|name| note.contains(&format!("{name:?}"))))
+            .collect();
+        for note in unread {
+            problem.push_str(&format!("\n  {note}"));
+        }
+        InputError::file(self.path, problem)
+            .at(self.header_line)
+            .hint(match self.likely_column(field) {
+                Some(header) => format!(
+                    "if {} holds it, map it in clientfit.toml:\n        [{}.columns]\n        {} = {:?}",
+                    crate::error::quote(&header),
+                    self.kind.name(),
+                    field.name,
+                    header
+                ),
+                None => format!(
+                    "if one of the columns found holds it, map it in clientfit.toml:\n        [{}.columns]\n        {} = \"<column name>\"",
+                    self.kind.name(),
+                    field.name
+                ),
+            })
     }
 
     /// A found header that plausibly holds `field`: one that contains an
@@ -336,25 +715,108 @@ impl Resolver<'_> {
             .map(|(_, header)| header)
     }
 
-    /// Field ← column for every field this file has, for `check`.
-    pub fn mapping_report(&self) -> Vec<(&'static str, String)> {
-        self.kind
-            .fields()
+    /// The header of the file closest to `wanted`, if any is close.
+    fn closest_header(&self, wanted: &str) -> Option<&str> {
+        let wanted = normalize_header(wanted);
+        self.headers
+            .raw
             .iter()
-            .filter_map(|field| {
-                self.headers
-                    .find(field, self.mapping)
-                    .map(|found| (field.name, found.header))
+            .zip(&self.headers.normalized)
+            .filter(|(_, normalized)| !normalized.is_empty())
+            .map(|(raw, normalized)| {
+                let score = strsim::normalized_levenshtein(&wanted, normalized);
+                let contains = normalized.contains(wanted.as_str())
+                    || (wanted.len() >= 3 && wanted.contains(normalized.as_str()));
+                (if contains { score.max(0.7) } else { score }, raw)
             })
-            .collect()
+            .filter(|(score, _)| *score >= 0.6)
+            .max_by(|a, b| a.0.total_cmp(&b.0).then_with(|| b.1.cmp(a.1)))
+            .map(|(_, raw)| raw.as_str())
     }
 
-    /// Check the user's mapping names real fields, and that no field's
-    /// column appears twice in the header (which one is meant would be a
-    /// guess; only tags may repeat, as Jira's `Labels` do).
-    pub fn check_mapping(&self) -> Result<(), InputError> {
-        for field in self.kind.fields().iter().filter(|f| f.name != "tags") {
-            let Some(found) = self.headers.find(field, self.mapping) else {
+    /// Field ← column for every field this file has, for `check`; a
+    /// separate time of day shows as its own line.
+    pub fn mapping_report(&self) -> Vec<(&'static str, String)> {
+        let mut report = Vec::new();
+        for ((field, found), time) in self
+            .kind
+            .fields()
+            .iter()
+            .zip(&self.resolution.found)
+            .zip(&self.resolution.times)
+        {
+            let Some(found) = found else {
+                continue;
+            };
+            report.push((field.name, found.header.clone()));
+            if let (Some(time), Kind::Meetings) = (time, self.kind) {
+                let label = if field.name == "end" {
+                    "end time"
+                } else {
+                    "start time"
+                };
+                report.push((
+                    label,
+                    self.headers.raw.get(*time).cloned().unwrap_or_default(),
+                ));
+            }
+        }
+        report
+    }
+
+    /// Check the user's mapping: it names fields of this kind, and every
+    /// header it names is in the file (a typo must not fall back to a
+    /// built-in alias: that column may hold another currency or meaning).
+    fn check_mapping(&self) -> Result<(), InputError> {
+        for field in self.mapping.keys() {
+            if !self.kind.fields().iter().any(|f| f.name == field) {
+                let names: Vec<&str> = self.kind.fields().iter().map(|f| f.name).collect();
+                return Err(InputError::file(
+                    self.path,
+                    format!(
+                        "[{}.columns] maps {field:?}, which is not a field of {} files (fields: {})",
+                        self.kind.name(),
+                        self.kind.name(),
+                        names.join(", ")
+                    ),
+                ));
+            }
+        }
+        for (field, header) in self.mapping {
+            if header.trim().is_empty() || self.headers.position(header).is_some() {
+                continue;
+            }
+            let hint = match self.closest_header(header) {
+                Some(close) => format!(
+                    "did you mean {}? write {field} = {close:?} under [{}.columns] in clientfit.toml, or {field} = \"\" if the file has none",
+                    crate::error::quote(close),
+                    self.kind.name()
+                ),
+                None => format!(
+                    "write the header as the file has it under [{}.columns] in clientfit.toml, or {field} = \"\" if the file has none",
+                    self.kind.name()
+                ),
+            };
+            return Err(InputError::file(
+                self.path,
+                format!(
+                    "[{}.columns] {field} = {header:?}, but the file has no column {}\n  found: {}",
+                    self.kind.name(),
+                    crate::error::quote(header),
+                    self.headers.display_list()
+                ),
+            )
+            .at(self.header_line)
+            .hint(hint));
+        }
+        Ok(())
+    }
+
+    /// Check that no field's column appears twice in the header (which one
+    /// is meant would be a guess; only tags may repeat, as Jira's `Labels` do).
+    fn check_repeats(&self) -> Result<(), InputError> {
+        for (field, found) in self.kind.fields().iter().zip(&self.resolution.found) {
+            let Some(found) = found.as_ref().filter(|_| field.name != "tags") else {
                 continue;
             };
             let positions = self.headers.positions(&found.header);
@@ -380,20 +842,6 @@ impl Resolver<'_> {
                 )
                 .at(self.header_line)
                 .hint("rename or remove the extra column in the export"));
-            }
-        }
-        for field in self.mapping.keys() {
-            if !self.kind.fields().iter().any(|f| f.name == field) {
-                let names: Vec<&str> = self.kind.fields().iter().map(|f| f.name).collect();
-                return Err(InputError::file(
-                    self.path,
-                    format!(
-                        "[{}.columns] maps {field:?}, which is not a field of {} files (fields: {})",
-                        self.kind.name(),
-                        self.kind.name(),
-                        names.join(", ")
-                    ),
-                ));
             }
         }
         Ok(())
@@ -486,13 +934,7 @@ mod tests {
         let path = Path::new("invoices.csv");
         let resolve = |names: &[&str]| {
             let headers = headers(names);
-            let resolver = Resolver {
-                kind: Kind::Invoices,
-                path,
-                headers: &headers,
-                mapping: &none,
-                header_line: 1,
-            };
+            let resolver = Resolver::unchecked(Kind::Invoices, path, &headers, &none);
             resolver.missing(&["amount"]).hint.clone().unwrap()
         };
         assert!(

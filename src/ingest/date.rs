@@ -272,6 +272,17 @@ fn iso_ymd(bytes: &[u8]) -> Option<(Ymd, &[u8])> {
     Some(((year as i32, u32::from(month), u32::from(day)), tail))
 }
 
+/// A cell of a time column beside a date column (`Start Time` beside
+/// `Start Date`): `14:30`, `2:30 PM`, `14:30:00`, or a date and time of
+/// which the time is taken.
+pub fn parse_time_cell(text: &str) -> Option<chrono::NaiveTime> {
+    let text = text.trim();
+    if !text.starts_with(|c: char| c.is_ascii_digit()) {
+        return None;
+    }
+    time_after_date(text).or_else(|| time_of_day(&format!(" {text}")))
+}
+
 /// The time of day after a date, if any: `10:00`, `9:41 AM`, `T23:59:59.5Z`.
 fn time_of_day(text: &str) -> Option<chrono::NaiveTime> {
     let start = text.find(['T', ' ']).filter(|_| text.contains(':'))?;
@@ -850,5 +861,17 @@ mod tests {
             parse_date("2026-02-30", None),
             Err(DateProblem::Invalid(None))
         );
+    }
+
+    #[test]
+    fn time_cells_beside_date_cells() {
+        let at = |h, m| chrono::NaiveTime::from_hms_opt(h, m, 0);
+        assert_eq!(parse_time_cell("14:30"), at(14, 30));
+        assert_eq!(parse_time_cell("14:30:00"), at(14, 30));
+        assert_eq!(parse_time_cell("2:30 PM"), at(14, 30));
+        assert_eq!(parse_time_cell("12:15 AM"), at(0, 15));
+        assert_eq!(parse_time_cell("2026-10-03 09:05"), at(9, 5));
+        assert_eq!(parse_time_cell("noon"), None);
+        assert_eq!(parse_time_cell("25:00"), None);
     }
 }

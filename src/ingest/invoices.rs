@@ -47,14 +47,10 @@ pub fn read(
     report: &mut FileReport,
     skip_bad_rows: bool,
 ) -> Result<(), InputError> {
-    let resolver = Resolver {
-        kind: Kind::Invoices,
-        path: &file.path,
-        headers: &file.headers,
-        mapping: &config.invoices.columns,
-        header_line: file.header_line,
-    };
-    resolver.check_mapping()?;
+    let resolver = Resolver::new(Kind::Invoices, file, config)?;
+    report
+        .notes
+        .extend(resolver.resolution.notes.iter().cloned());
     let amount = resolver.require("amount")?;
     let lines = config.invoices.lines
         || LINE_AMOUNT_HEADERS
@@ -105,13 +101,18 @@ pub fn read(
     // The currency codes of this file so far, with their indexes: a file
     // names a handful, row after row.
     let mut known_currencies: Vec<(String, u8)> = Vec::new();
+    // A totals row has neither; an invoice row has at least its date.
+    let anchors: Vec<usize> = [Some(columns.issued), columns.invoice_id]
+        .into_iter()
+        .flatten()
+        .collect();
     let mut block = RowBlock::new();
     while next_block(file, &mut block, report, skip_bad_rows)? {
         registry.prefetch(block.ahead_cells(file, Some(columns.client)));
         for record in block.records() {
             let row = Row::new(record, file);
-            if row.is_section_or_total(&[columns.client, columns.issued]) {
-                count_row(&mut report.section_rows);
+            if row.is_section_or_total(&[columns.client, columns.issued], &anchors) {
+                report.skipped_section(&row);
                 continue;
             }
             let parsed = parse_row(

@@ -6,7 +6,7 @@ use super::Sink;
 use super::columns::{Kind, Resolver};
 use super::duration::DurationUnit;
 use super::identity::Registry;
-use super::reader::{CsvFile, FileReport, Row, RowBlock, count_row, keep, next_block};
+use super::reader::{CsvFile, FileReport, Row, RowBlock, keep, next_block};
 use super::records::{Meeting, Origin};
 use super::status::{self, MeetingStatus};
 use super::tickets::client_of;
@@ -24,14 +24,10 @@ pub fn read(
     report: &mut FileReport,
     skip_bad_rows: bool,
 ) -> Result<(), InputError> {
-    let resolver = Resolver {
-        kind: Kind::Meetings,
-        path: &file.path,
-        headers: &file.headers,
-        mapping: &config.meetings.columns,
-        header_line: file.header_line,
-    };
-    resolver.check_mapping()?;
+    let resolver = Resolver::new(Kind::Meetings, file, config)?;
+    report
+        .notes
+        .extend(resolver.resolution.notes.iter().cloned());
     let client = resolver.index("client");
     let email = resolver.index("email");
     if client.is_none() && email.is_none() {
@@ -39,6 +35,11 @@ pub fn read(
     }
     let date = resolver.require("date")?.index;
     let end = resolver.index("end");
+    // Outlook and Google Calendar write the time of day in its own column.
+    let times = Times {
+        start: resolver.time_index("date"),
+        end: resolver.time_index("end"),
+    };
     let status_column = resolver.index("status");
     let canceled = resolver.index("canceled");
     let no_show = resolver.index("no_show");
@@ -65,14 +66,13 @@ pub fn read(
         registry.prefetch(block.ahead_cells(file, client));
         for record in block.records() {
             let row = Row::new(record, file);
-            if row.is_section_or_total(&keys) {
-                count_row(&mut report.section_rows);
+            if row.is_section_or_total(&keys, &[date]) {
+                report.skipped_section(&row);
                 continue;
             }
             let parsed = parse_row(
                 &row,
-                date,
-                end,
+                (date, end, times),
                 minutes,
                 attendees,
                 status_column,
@@ -105,11 +105,35 @@ pub fn read(
     Ok(())
 }
 
+/// The columns holding the times of day of start and end, when apart
+/// from their dates.
+#[derive(Clone, Copy)]
+struct Times {
+    start: Option<usize>,
+    end: Option<usize>,
+}
+
+/// A date cell's day and time of day; the time from `time_column` when
+/// the export writes it apart and the date cell has none.
+fn moment(
+    row: &Row,
+    column: usize,
+    time_column: Option<usize>,
+) -> Result<Option<(chrono::NaiveDate, Option<chrono::NaiveTime>)>, InputError> {
+    let Some((day, time)) = row.date_time(Some(column))? else {
+        return Ok(None);
+    };
+    let time = match (time, time_column) {
+        (None, Some(time_column)) => row.time_of_day(time_column)?,
+        (time, _) => time,
+    };
+    Ok(Some((day, time)))
+}
+
 #[allow(clippy::too_many_arguments)]
 fn parse_row(
     row: &Row,
-    date: usize,
-    end: Option<usize>,
+    (date, end, times): (usize, Option<usize>, Times),
     minutes: Option<usize>,
     attendees: Option<usize>,
     status_column: Option<usize>,
@@ -118,8 +142,7 @@ fn parse_row(
     (custom_status, statuses): (&[(String, MeetingStatus)], &mut status::Memo<MeetingStatus>),
     config: &Config,
 ) -> Result<(chrono::NaiveDate, Decimal, MeetingStatus, u32), InputError> {
-    let (day, start_time) = row
-        .date_time(Some(date))?
+    let (day, start_time) = moment(row, date, times.start)?
         .ok_or_else(|| row.error(date, "is empty, but this column is required"))?;
     let status = match status_column {
         Some(column) => {
@@ -154,7 +177,7 @@ fn parse_row(
         Some(minutes) => minutes,
         None => match (
             start_time,
-            end.map(|column| (column, row.date_time(Some(column)))),
+            end.map(|column| (column, moment(row, column, times.end))),
         ) {
             // A duration from start and end times, when both have one.
             (Some(start), Some((column, Ok(Some((end_day, Some(end_time))))))) => {

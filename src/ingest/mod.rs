@@ -1476,6 +1476,7 @@ fn warnings_of(reports: &[FileReport]) -> Vec<String> {
     for report in reports {
         let name = report.path.display();
         warnings.extend(report.warnings.iter().cloned());
+        warnings.extend(report.notes.iter().map(|note| format!("{name}: {note}")));
         if report.replaced > 0 {
             warnings.push(format!(
                 "{name}: {} row(s) carried an invoice or ticket id again; the copy in the later file was used",

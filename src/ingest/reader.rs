@@ -46,6 +46,8 @@ pub struct FileReport {
     pub rows_read: u64,
     /// Section headings and `Total …` rows skipped.
     pub section_rows: u64,
+    /// The first of them: line and first cell with text, for `check`.
+    pub section_lines: Vec<(u64, String)>,
     /// Rows skipped by `--skip-bad-rows`, with why.
     pub bad_rows: Vec<InputError>,
     /// Rows replaced by a later copy (same invoice or ticket id).
@@ -58,7 +60,12 @@ pub struct FileReport {
     /// Rows naming no client (tickets and meetings).
     pub unmatched: u64,
     pub warnings: Vec<String>,
+    /// Columns found by a loose alias and left unread, and why.
+    pub notes: Vec<String>,
 }
+
+/// Skipped section and totals rows listed by `check`, per file.
+pub const SECTION_LINES_KEPT: usize = 10;
 
 impl FileReport {
     /// Add what reading the second part of the same file found (what is
@@ -67,6 +74,8 @@ impl FileReport {
         // Cannot saturate: counts of rows read.
         self.rows_read = self.rows_read.saturating_add(tail.rows_read);
         self.section_rows = self.section_rows.saturating_add(tail.section_rows);
+        self.section_lines.extend(tail.section_lines);
+        self.section_lines.truncate(SECTION_LINES_KEPT);
         self.replaced = self.replaced.saturating_add(tail.replaced);
         self.unmatched = self.unmatched.saturating_add(tail.unmatched);
         self.bad_rows.extend(tail.bad_rows);
@@ -75,6 +84,16 @@ impl FileReport {
         }
         self.currencies.extend(tail.currencies);
         self.clients.union(&tail.clients);
+    }
+
+    /// A section heading or totals row skipped; the first few are kept
+    /// to be listed.
+    pub fn skipped_section(&mut self, row: &Row) {
+        count_row(&mut self.section_rows);
+        if self.section_lines.len() < SECTION_LINES_KEPT {
+            self.section_lines
+                .push((row.line, row.first_text().to_string()));
+        }
     }
 
     pub fn saw_date(&mut self, day: NaiveDate) {
@@ -405,6 +424,41 @@ impl CsvFile {
         }
     }
 
+    /// The first non-empty values of `columns` (at most `per_column` each)
+    /// in the first `rows` data rows, trimmed: enough to tell what a
+    /// column holds, read with a second reader so the rows are still to
+    /// be read, and the same for every part of a file cut in two.
+    pub fn sample_values(
+        &self,
+        columns: &[usize],
+        rows: usize,
+        per_column: usize,
+    ) -> Result<Vec<Vec<String>>, InputError> {
+        let mut look_ahead = scanner(&self.source)?;
+        let mut record = Record::new();
+        for _ in 0..=self.header_index {
+            look_ahead
+                .next(&mut record)
+                .map_err(|err| scan_error(&self.path, err, 0))?;
+        }
+        let mut samples: Vec<Vec<String>> = vec![Vec::new(); columns.len()];
+        for _ in 0..rows {
+            if !look_ahead
+                .next(&mut record)
+                .map_err(|err| scan_error(&self.path, err, 0))?
+            {
+                break;
+            }
+            for (sample, column) in samples.iter_mut().zip(columns) {
+                let value = trim(cell(record.get(*column).unwrap_or("")));
+                if sample.len() < per_column && !value.is_empty() {
+                    sample.push(value.to_string());
+                }
+            }
+        }
+        Ok(samples)
+    }
+
     /// Settle the day/month order of numeric dates in `columns`: the
     /// configured order for all, or else per column from a value that
     /// proves it (first number over 12: day first; second: month first).
@@ -592,19 +646,32 @@ fn plainly_a_row<'a>(
         && keys.any(starts_printable)
 }
 
-/// The section-or-total rule on a row's cells and its trimmed key cells.
+/// The section-or-total rule on a row's cells, its trimmed key cells and
+/// its trimmed anchor cells (its date and id): a section heading has no
+/// key at all; a totals row starts with the word "Total" (`Total for
+/// Acme`, `TOTAL`, `Grand total:`) and has no date and no id, so clients
+/// named `TotalEnergies` or `Total Quality Logistics` are rows like any.
 fn section_or_total<'a>(
     cells: impl Iterator<Item = &'a str>,
     mut keys: impl Iterator<Item = &'a str>,
+    mut anchors: impl Iterator<Item = &'a str>,
 ) -> bool {
+    if keys.all(str::is_empty) {
+        return true;
+    }
     let first = cells.map(trim).find(|cell| !cell.is_empty()).unwrap_or("");
-    // Only ASCII letters lower-case to "total", so comparing the first
-    // five bytes is the same test as lower-casing the cell, and free.
-    first
-        .as_bytes()
-        .get(..5)
-        .is_some_and(|start| start.eq_ignore_ascii_case(b"total"))
-        || keys.all(str::is_empty)
+    is_total_label(first) && anchors.all(str::is_empty)
+}
+
+/// Whether a cell starts with the word "total", "totals", "subtotal" or
+/// "grand total" (any case), and not a longer word (`Totally`).
+pub fn is_total_label(cell: &str) -> bool {
+    let lower = cell.to_lowercase();
+    ["grand total", "subtotal", "sub-total", "sub total", "total"]
+        .iter()
+        .find_map(|word| lower.strip_prefix(word))
+        .map(|rest| rest.strip_prefix('s').unwrap_or(rest))
+        .is_some_and(|rest| !rest.starts_with(char::is_alphanumeric))
 }
 
 /// Add one to a count of rows. Saturating changes nothing: a count goes up
@@ -633,9 +700,10 @@ impl<'a> Row<'a> {
             .map_or("", trim)
     }
 
-    /// A section heading or total row of a report-style export: its first
-    /// cell with text starts with "Total", or none of `key_columns` has a value.
-    pub fn is_section_or_total(&self, key_columns: &[usize]) -> bool {
+    /// A section heading or totals row of a report-style export: none of
+    /// `key_columns` has a value, or its first cell with text starts with
+    /// the word "Total" and none of `anchor_columns` (date, id) has one.
+    pub fn is_section_or_total(&self, key_columns: &[usize], anchor_columns: &[usize]) -> bool {
         let cell = |column: &usize| self.record.get(*column);
         if plainly_a_row(self.record.get(0), key_columns.iter().map(cell)) {
             return false;
@@ -645,7 +713,19 @@ impl<'a> Row<'a> {
             key_columns
                 .iter()
                 .map(|column| cell(column).map_or("", trim)),
+            anchor_columns
+                .iter()
+                .map(|column| cell(column).map_or("", trim)),
         )
+    }
+
+    /// The first cell with text, to name a skipped row.
+    pub fn first_text(&self) -> &'a str {
+        self.record
+            .iter()
+            .map(trim)
+            .find(|cell| !cell.is_empty())
+            .unwrap_or("")
     }
 
     pub fn error(&self, column: usize, problem: impl Into<String>) -> InputError {
@@ -672,6 +752,20 @@ impl<'a> Row<'a> {
         // The date alone: reading the time of day too would cost a
         // little on every row of a file with millions.
         self.parse_cell(column, |text, order| self.file.days.parse_date(text, order))
+    }
+
+    /// The time of day in a time column beside a date column; blank is `None`.
+    pub fn time_of_day(&self, column: usize) -> Result<Option<chrono::NaiveTime>, InputError> {
+        let text = self.text(Some(column));
+        if text.is_empty() {
+            return Ok(None);
+        }
+        super::date::parse_time_cell(text).map(Some).ok_or_else(|| {
+            self.error(
+                column,
+                "is not a time of day (expected e.g. 14:30 or 2:30 PM)",
+            )
+        })
     }
 
     pub fn date_time(
@@ -891,6 +985,7 @@ mod tests {
             let general = section_or_total(
                 cells.iter().copied(),
                 key_cells().map(|cell| cell.map_or("", trim)),
+                std::iter::empty(),
             );
             if plainly_a_row(cells.first().copied(), key_cells()) {
                 proptest::prop_assert!(!general, "{:?} {:?}", cells, keys);

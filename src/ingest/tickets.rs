@@ -166,14 +166,10 @@ pub fn read(
     report: &mut FileReport,
     skip_bad_rows: bool,
 ) -> Result<(), InputError> {
-    let resolver = Resolver {
-        kind: Kind::Tickets,
-        path: &file.path,
-        headers: &file.headers,
-        mapping: &config.tickets.columns,
-        header_line: file.header_line,
-    };
-    resolver.check_mapping()?;
+    let resolver = Resolver::new(Kind::Tickets, file, config)?;
+    report
+        .notes
+        .extend(resolver.resolution.notes.iter().cloned());
     let client = resolver.index("client");
     let email = resolver.index("email");
     if client.is_none() && email.is_none() {
@@ -202,6 +198,8 @@ pub fn read(
         .flatten()
         .collect();
 
+    // A totals row has neither; a ticket row has at least its date.
+    let anchors: Vec<usize> = [Some(created), ticket_id].into_iter().flatten().collect();
     let mut ids_here = Vec::new();
     let (mut kind_memo, mut priority_memo) = (MarksMemo::default(), MarksMemo::default());
     let mut tags_memo = MarksMemo::default();
@@ -210,8 +208,8 @@ pub fn read(
         registry.prefetch(block.ahead_cells(file, client));
         for record in block.records() {
             let row = Row::new(record, file);
-            if row.is_section_or_total(&keys) {
-                count_row(&mut report.section_rows);
+            if row.is_section_or_total(&keys, &anchors) {
+                report.skipped_section(&row);
                 continue;
             }
             let id = row.text(ticket_id);
