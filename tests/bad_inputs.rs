@@ -51,6 +51,16 @@ const CASES: &[Case] = &[
         also: &["[invoices.status]"],
         ..case("unknown-status", INV, Some((3, "status", "bezahlt")))
     },
+    // "Awaiting Approval" most likely means open: the hint says so,
+    // rather than always suggesting "paid".
+    Case {
+        also: &["\"Awaiting Approval\" = \"open\"", "status = \"\""],
+        ..case(
+            "unknown-status-likely",
+            INV,
+            Some((3, "status", "Awaiting Approval")),
+        )
+    },
     // Dates.
     Case {
         also: &["date_order", "--date-order"],
@@ -226,6 +236,26 @@ const CASES: &[Case] = &[
             "did you mean \"paid_amount\"?",
         ],
         ..case("config-column-unknown-field", "clientfit.toml", None)
+    },
+    // [invoices.columns] amount = "Converted Amout" (a typo): the face-value
+    // `Amount` beside it must not be read instead.
+    Case {
+        also: &[
+            "[invoices.columns] amount = \"Converted Amout\"",
+            "no column \"Converted Amout\"",
+            "did you mean \"Converted Amount\"?",
+        ],
+        ..case("config-column-typo", INV, None)
+    },
+    // [tickets.columns] minutes = "Time Spent (mins)": an optional field's
+    // typo must not fall back to the alias `Time spent (min)` either.
+    Case {
+        also: &[
+            "[tickets.columns] minutes",
+            "did you mean \"Time spent (min)\"?",
+            "minutes = \"\"",
+        ],
+        ..case("config-column-typo-optional", TIX, None)
     },
     // [invoices.status] "bezahlt" = "settled".
     Case {

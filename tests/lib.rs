@@ -4,6 +4,7 @@
 
 mod adversarial;
 mod bad_inputs;
+mod columns;
 mod commands;
 mod demo;
 mod diff;

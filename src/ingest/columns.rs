@@ -425,13 +425,26 @@ impl Resolution {
                 if let Some(value_kind) = loose(kind, field.name, alias)
                     && let Some(values) = fits(index, value_kind)?
                 {
-                    let shown: Vec<String> = values
-                        .iter()
-                        .take(3)
-                        .map(|v| crate::error::quote(v))
-                        .collect();
+                    let mut shown: Vec<String> = Vec::new();
+                    for value in values.iter().map(|v| crate::error::quote(v)) {
+                        if shown.len() < 3 && !shown.contains(&value) {
+                            shown.push(value);
+                        }
+                    }
+                    // Invoice Ninja's `Paid` is the amount paid.
+                    let amounts = value_kind == ValueKind::Date
+                        && kind == Kind::Invoices
+                        && values.iter().all(|v| {
+                            super::money::parse_money(v, super::money::DecimalSeparator::Dot)
+                                .is_ok()
+                        });
+                    let other = if amounts {
+                        format!("; if it is the amount paid, map paid_amount = {header:?}")
+                    } else {
+                        String::new()
+                    };
                     notes.push(format!(
-                        "column {} is not read as {:?}: its values ({}) are not {}; to read it anyway, map it in clientfit.toml ([{}.columns] {} = {:?}), or write {} = \"\" to say the file has none",
+                        "column {} is not read as {:?}: its values ({}) are not {}; to read it anyway, map it in clientfit.toml ([{}.columns] {} = {:?}), or write {} = \"\" to say the file has none{other}",
                         crate::error::quote(&header),
                         field.name,
                         shown.join(", "),
@@ -786,14 +799,22 @@ impl<'a> Resolver<'a> {
             if header.trim().is_empty() || self.headers.position(header).is_some() {
                 continue;
             }
+            let optional = !required(self.kind)
+                .iter()
+                .any(|alternatives| alternatives == &[field.as_str()]);
+            let or_none = if optional {
+                format!(", or {field} = \"\" if the file has none")
+            } else {
+                String::new()
+            };
             let hint = match self.closest_header(header) {
                 Some(close) => format!(
-                    "did you mean {}? write {field} = {close:?} under [{}.columns] in clientfit.toml, or {field} = \"\" if the file has none",
+                    "did you mean {}? write {field} = {close:?} under [{}.columns] in clientfit.toml{or_none}",
                     crate::error::quote(close),
                     self.kind.name()
                 ),
                 None => format!(
-                    "write the header as the file has it under [{}.columns] in clientfit.toml, or {field} = \"\" if the file has none",
+                    "write the header as the file has it under [{}.columns] in clientfit.toml{or_none}",
                     self.kind.name()
                 ),
             };
@@ -969,5 +990,155 @@ mod tests {
                 assert_eq!(own, expected, "{}", field.name);
             }
         }
+    }
+
+    /// Resolve with `fits` judging loose columns by index: the columns in
+    /// `misfits` hold values of another kind.
+    fn resolve(
+        kind: Kind,
+        names: &[&str],
+        mapping: &[(&str, &str)],
+        misfits: &[usize],
+    ) -> (Vec<(&'static str, String)>, Vec<String>) {
+        let headers = headers(names);
+        let mapping: BTreeMap<String, String> = mapping
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        let resolution = Resolution::resolve(kind, &headers, &mapping, |column, _| {
+            Ok(misfits
+                .contains(&column)
+                .then(|| vec!["Kentucky".to_string()]))
+        })
+        .unwrap();
+        let path = Path::new("x.csv");
+        let resolver = Resolver {
+            kind,
+            path,
+            headers: &headers,
+            mapping: &mapping,
+            header_line: 1,
+            resolution,
+        };
+        (resolver.mapping_report(), resolver.resolution.notes.clone())
+    }
+
+    #[test]
+    fn a_mapped_column_feeds_no_other_field() {
+        let names = ["Client", "Date", "Amount", "Paid"];
+        let (mapping, _) = resolve(Kind::Invoices, &names, &[("paid_amount", "Paid")], &[]);
+        assert!(mapping.contains(&("paid_amount", "Paid".to_string())));
+        assert!(!mapping.iter().any(|(field, _)| *field == "paid"));
+        // Config may give one column to several fields on purpose.
+        let (mapping, _) = resolve(
+            Kind::Invoices,
+            &names,
+            &[("paid_amount", "Paid"), ("amount", "Paid")],
+            &[],
+        );
+        assert!(mapping.contains(&("paid_amount", "Paid".to_string())));
+        assert!(mapping.contains(&("amount", "Paid".to_string())));
+    }
+
+    #[test]
+    fn an_empty_mapping_turns_a_field_off() {
+        let names = ["client", "issued", "amount", "status", "paid"];
+        let (mapping, _) = resolve(Kind::Invoices, &names, &[("status", ""), ("paid", "")], &[]);
+        let fields: Vec<&str> = mapping.iter().map(|(f, _)| *f).collect();
+        assert_eq!(fields, ["client", "issued", "amount"]);
+    }
+
+    #[test]
+    fn a_loose_column_of_another_kind_is_left_with_a_note() {
+        let names = ["client", "issued", "amount", "State"];
+        let (mapping, notes) = resolve(Kind::Invoices, &names, &[], &[3]);
+        assert!(!mapping.iter().any(|(field, _)| *field == "status"));
+        assert_eq!(notes.len(), 1);
+        assert!(notes[0].starts_with("column \"State\" is not read as \"status\""));
+        // Values of the field's kind: read.
+        let (mapping, notes) = resolve(Kind::Invoices, &names, &[], &[]);
+        assert!(mapping.contains(&("status", "State".to_string())));
+        assert!(notes.is_empty());
+        // An exact vendor name is never judged: `Invoice Status` is read.
+        let names = ["client", "issued", "amount", "Invoice Status"];
+        let (mapping, notes) = resolve(Kind::Invoices, &names, &[], &[3]);
+        assert!(mapping.contains(&("status", "Invoice Status".to_string())));
+        assert!(notes.is_empty());
+    }
+
+    #[test]
+    fn a_date_column_brings_its_sibling_time_column() {
+        let outlook = [
+            "Subject",
+            "Start Date",
+            "Start Time",
+            "End Date",
+            "End Time",
+            "Company",
+            "Status",
+        ];
+        let (mapping, _) = resolve(Kind::Meetings, &outlook, &[], &[]);
+        let shown: Vec<String> = mapping.iter().map(|(f, c)| format!("{f}={c}")).collect();
+        assert_eq!(
+            shown,
+            [
+                "client=Company",
+                "date=Start Date",
+                "start time=Start Time",
+                "end=End Date",
+                "end time=End Time",
+                "status=Status",
+            ]
+        );
+        // HubSpot's `Meeting start time` holds a date and time: no sibling.
+        let hubspot = [
+            "Meeting start time",
+            "Meeting end time",
+            "Associated Company",
+            "Meeting outcome",
+        ];
+        let (mapping, _) = resolve(Kind::Meetings, &hubspot, &[], &[]);
+        assert!(mapping.contains(&("date", "Meeting start time".to_string())));
+        assert!(!mapping.iter().any(|(f, _)| *f == "start time"));
+    }
+
+    #[test]
+    fn samples_are_judged_by_whether_any_value_fits() {
+        use super::super::money::DecimalSeparator::Dot;
+        let none = BTreeMap::new();
+        let values = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        let state = values(&["Kentucky", "Ohio"]);
+        assert!(!sample_fits(&state, ValueKind::InvoiceStatus, Dot, &none));
+        assert!(!sample_fits(
+            &values(&["synced"]),
+            ValueKind::InvoiceStatus,
+            Dot,
+            &none
+        ));
+        assert!(sample_fits(
+            &values(&["Kentucky", "paid"]),
+            ValueKind::InvoiceStatus,
+            Dot,
+            &none
+        ));
+        let mut custom = BTreeMap::new();
+        custom.insert("Kentucky".to_string(), "paid".to_string());
+        assert!(sample_fits(&state, ValueKind::InvoiceStatus, Dot, &custom));
+        let amounts = values(&["1000.00", "200.00", "0.00"]);
+        assert!(!sample_fits(&amounts, ValueKind::Date, Dot, &none));
+        assert!(sample_fits(&amounts, ValueKind::Money, Dot, &none));
+        assert!(!sample_fits(
+            &values(&["true", "false"]),
+            ValueKind::Date,
+            Dot,
+            &none
+        ));
+        assert!(sample_fits(
+            &values(&["03/04/2026"]),
+            ValueKind::Date,
+            Dot,
+            &none
+        ));
+        assert!(sample_fits(&[], ValueKind::Date, Dot, &none));
     }
 }

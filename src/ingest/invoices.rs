@@ -202,6 +202,22 @@ pub fn read(
     Ok(())
 }
 
+/// The hint for a status word clientfit does not know: map it to the
+/// status it most likely means (or list them all when nothing in the word
+/// says), or say the column is no status column.
+pub fn status_hint(kind: &str, text: &str, likely: Option<&str>, words: &str) -> String {
+    let mapping = match likely {
+        Some(likely) => {
+            let others: Vec<&str> = words.split(", ").filter(|w| *w != likely).collect();
+            format!("{text:?} = {likely:?}   # or {}", others.join(", "))
+        }
+        None => format!("{text:?} = \"<one of: {words}>\""),
+    };
+    format!(
+        "if it is a status, map it in clientfit.toml:\n        [{kind}.status]\n        {mapping}\n      if the column holds something else, write status = \"\" under [{kind}.columns]"
+    )
+}
+
 /// Exchange rates for invoices that stream, per currency index.
 ///
 /// A streamed invoice is converted when read, before the base currency is
@@ -422,8 +438,11 @@ fn parse_row<'a>(
             columns.status.unwrap_or(0),
             format!("is not an invoice status clientfit knows ({STATUS_WORDS}, and their usual spellings)"),
         )
-        .hint(format!(
-            "map it in clientfit.toml:\n        [invoices.status]\n        {status_text:?} = \"paid\"   # or open, void, bad-debt"
+        .hint(status_hint(
+            "invoices",
+            status_text,
+            status::likely_invoice_status(status_text),
+            STATUS_WORDS,
         ))
     })?;
 

@@ -149,8 +149,11 @@ fn parse_row(
             let text = row.text(Some(column));
             statuses.lookup(custom_status, text, status::meeting_status).ok_or_else(|| {
                 row.error(column, format!("is not a meeting status clientfit knows ({STATUS_WORDS}, and their usual spellings)"))
-                    .hint(format!(
-                        "map it in clientfit.toml:\n        [meetings.status]\n        {text:?} = \"attended\"   # or no-show, cancelled, rescheduled, scheduled"
+                    .hint(super::invoices::status_hint(
+                        "meetings",
+                        text,
+                        status::likely_meeting_status(text),
+                        STATUS_WORDS,
                     ))
             })?
         }

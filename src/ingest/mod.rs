@@ -1485,7 +1485,7 @@ fn warnings_of(reports: &[FileReport]) -> Vec<String> {
         }
         if report.section_rows > 0 {
             warnings.push(format!(
-                "{name}: skipped {} section or total row(s) (no client and no date, or \"Total …\")",
+                "{name}: skipped {} section or total row(s) (no client and no date, or \"Total …\" with no date and no id; `clientfit check` lists them)",
                 report.section_rows
             ));
         }

@@ -994,6 +994,60 @@ mod tests {
     }
 
     #[test]
+    fn totals_labels_are_whole_words() {
+        for total in [
+            "Total",
+            "TOTAL",
+            "Totals",
+            "Total for Acme",
+            "Grand total:",
+            "Subtotal",
+            "total 9",
+        ] {
+            assert!(is_total_label(total), "{total}");
+        }
+        for client in [
+            "TotalEnergies SE",
+            "Totally Fresh Foods",
+            "Totalis",
+            "Acme",
+            "",
+        ] {
+            assert!(!is_total_label(client), "{client}");
+        }
+    }
+
+    #[test]
+    fn a_totals_row_has_no_date_and_no_id() {
+        let rule = |cells: &[&str], keys: &[&str], anchors: &[&str]| {
+            section_or_total(
+                cells.iter().copied(),
+                keys.iter().copied(),
+                anchors.iter().copied(),
+            )
+        };
+        // Total for …, TOTAL: no date, no id.
+        assert!(rule(
+            &["Total for Acme", "", "1000.00", ""],
+            &["Total for Acme", ""],
+            &["", ""]
+        ));
+        assert!(rule(
+            &["TOTAL", "", "14000.00", ""],
+            &["TOTAL", ""],
+            &["", ""]
+        ));
+        // A client whose name starts with the word, with its date and id.
+        assert!(!rule(
+            &["Total Quality Logistics", "2026-10-02", "7000.00", "A2"],
+            &["Total Quality Logistics", "2026-10-02"],
+            &["2026-10-02", "A2"]
+        ));
+        // A section heading: no key at all.
+        assert!(rule(&["Acme Corp", "", ""], &["", ""], &["", ""]));
+    }
+
+    #[test]
     fn trim_is_str_trim() {
         for cell in [
             "",

@@ -54,6 +54,111 @@ pub fn invoice_status(text: &str) -> Option<InvoiceStatus> {
     Some(status)
 }
 
+/// The status an unknown invoice status word most likely means, by the
+/// words in it (a few in German, French, Spanish, Italian and Dutch too),
+/// for a hint, never applied: `None` when nothing in it says (`Kentucky`).
+pub fn likely_invoice_status(text: &str) -> Option<&'static str> {
+    const BAD_DEBT: &[&str] = &["uncollect", "writ", "baddebt", "loss", "collection"];
+    const VOID: &[&str] = &[
+        "void", "cancel", "delet", "draft", "reject", "archiv", "storn", "annul", "anulad",
+    ];
+    // Before paid: "unpaid" and "partially paid" hold "paid".
+    const OPEN: &[&str] = &[
+        "unpaid",
+        "notpaid",
+        "partial",
+        "pending",
+        "await",
+        "sent",
+        "due",
+        "open",
+        "issued",
+        "approved",
+        "submitted",
+        "unsettled",
+        "outstanding",
+        "overdue",
+        "late",
+        "offen",
+        "unbezahlt",
+        "impay",
+        "pendiente",
+        "openstaand",
+    ];
+    const PAID: &[&str] = &[
+        "paid",
+        "settled",
+        "complete",
+        "closed",
+        "received",
+        "succeeded",
+        "success",
+        "bezahlt",
+        "pay",
+        "pagad",
+        "pagat",
+        "betaald",
+    ];
+    likely(
+        text,
+        &[
+            (BAD_DEBT, "bad-debt"),
+            (VOID, "void"),
+            (OPEN, "open"),
+            (PAID, "paid"),
+        ],
+    )
+}
+
+/// The status an unknown meeting status word most likely means, as
+/// `likely_invoice_status`.
+pub fn likely_meeting_status(text: &str) -> Option<&'static str> {
+    // Before attended: "did not attend" holds "attend".
+    const NO_SHOW: &[&str] = &[
+        "noshow",
+        "missed",
+        "absent",
+        "didnotattend",
+        "didntattend",
+        "didnotshow",
+        "nichterschienen",
+    ];
+    const RESCHEDULED: &[&str] = &["resched", "moved", "postpon", "verschoben"];
+    const CANCELLED: &[&str] = &["cancel", "declin", "abgesagt", "annul"];
+    const ATTENDED: &[&str] = &[
+        "attend",
+        "complete",
+        "done",
+        "held",
+        "show",
+        "happened",
+        "met",
+        "erschienen",
+    ];
+    const SCHEDULED: &[&str] = &[
+        "schedul", "book", "confirm", "upcoming", "pending", "invit", "accept",
+    ];
+    likely(
+        text,
+        &[
+            (NO_SHOW, "no-show"),
+            (RESCHEDULED, "rescheduled"),
+            (CANCELLED, "cancelled"),
+            (ATTENDED, "attended"),
+            (SCHEDULED, "scheduled"),
+        ],
+    )
+}
+
+/// The first status whose word parts the normalised text contains.
+fn likely(text: &str, table: &[(&[&str], &'static str)]) -> Option<&'static str> {
+    let word = normalize(text);
+    table
+        .iter()
+        .find(|(parts, _)| parts.iter().any(|part| word.contains(part)))
+        .map(|(_, status)| *status)
+}
+
 pub fn meeting_status(text: &str) -> Option<MeetingStatus> {
     let word = normalize(text);
     let status = match word.as_str() {
@@ -180,5 +285,27 @@ mod tests {
         );
         table.insert("offen".to_string(), "perhaps".to_string());
         assert!(custom_map(&table, "invoices", invoice_status, "paid, open").is_err());
+    }
+
+    #[test]
+    fn unknown_status_words_suggest_what_they_most_likely_mean() {
+        assert_eq!(likely_invoice_status("Kentucky"), None);
+        assert_eq!(likely_invoice_status("synced"), None);
+        assert_eq!(likely_invoice_status("Paid in full"), Some("paid"));
+        assert_eq!(likely_invoice_status("Partially Paid Late"), Some("open"));
+        assert_eq!(likely_invoice_status("Not paid"), Some("open"));
+        assert_eq!(likely_invoice_status("Awaiting Approval"), Some("open"));
+        assert_eq!(likely_invoice_status("Written Off"), Some("bad-debt"));
+        assert_eq!(likely_invoice_status("Cancelled by client"), Some("void"));
+        assert_eq!(likely_meeting_status("Did not attend"), Some("no-show"));
+        assert_eq!(likely_meeting_status("Showed up"), Some("attended"));
+        assert_eq!(likely_meeting_status("Declined"), Some("cancelled"));
+        assert_eq!(likely_meeting_status("Confirmed"), Some("scheduled"));
+        assert_eq!(likely_meeting_status("Ohio"), None);
+        assert_eq!(likely_invoice_status("bezahlt"), Some("paid"));
+        assert_eq!(likely_invoice_status("unbezahlt"), Some("open"));
+        assert_eq!(likely_invoice_status("storniert"), Some("void"));
+        assert_eq!(likely_meeting_status("erschienen"), Some("attended"));
+        assert_eq!(likely_meeting_status("nicht erschienen"), Some("no-show"));
     }
 }
