@@ -234,7 +234,13 @@ fn describe(out: &mut String, report: &FileReport) {
         let mapping: Vec<String> = report
             .mapping
             .iter()
-            .map(|(field, column)| format!("{field} ← {:?}", sanitize(column)))
+            .map(|(field, column)| {
+                if column.is_empty() {
+                    format!("{field} off")
+                } else {
+                    format!("{field} ← {:?}", sanitize(column))
+                }
+            })
             .collect();
         let _ = writeln!(out, "  columns     {}", mapping.join(", "));
     }

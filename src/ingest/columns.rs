@@ -748,7 +748,8 @@ impl<'a> Resolver<'a> {
     }
 
     /// Field ← column for every field this file has, for `check`; a
-    /// separate time of day shows as its own line.
+    /// separate time of day shows as its own entry, a field turned off
+    /// with `field = ""` as one with no column.
     pub fn mapping_report(&self) -> Vec<(&'static str, String)> {
         let mut report = Vec::new();
         for ((field, found), time) in self
@@ -759,6 +760,14 @@ impl<'a> Resolver<'a> {
             .zip(&self.resolution.times)
         {
             let Some(found) = found else {
+                // Turned off in config: shown with no column.
+                if self
+                    .mapping
+                    .get(field.name)
+                    .is_some_and(|header| header.trim().is_empty())
+                {
+                    report.push((field.name, String::new()));
+                }
                 continue;
             };
             report.push((field.name, found.header.clone()));
@@ -1044,8 +1053,17 @@ mod tests {
     fn an_empty_mapping_turns_a_field_off() {
         let names = ["client", "issued", "amount", "status", "paid"];
         let (mapping, _) = resolve(Kind::Invoices, &names, &[("status", ""), ("paid", "")], &[]);
-        let fields: Vec<&str> = mapping.iter().map(|(f, _)| *f).collect();
-        assert_eq!(fields, ["client", "issued", "amount"]);
+        let shown: Vec<String> = mapping.iter().map(|(f, c)| format!("{f}={c}")).collect();
+        assert_eq!(
+            shown,
+            [
+                "client=client",
+                "issued=issued",
+                "paid=",
+                "amount=amount",
+                "status="
+            ]
+        );
     }
 
     #[test]
@@ -1140,5 +1158,30 @@ mod tests {
             &none
         ));
         assert!(sample_fits(&[], ValueKind::Date, Dot, &none));
+    }
+
+    #[test]
+    fn a_required_field_turned_off_is_an_error_that_says_so() {
+        let file = headers(&["client", "issued", "amount"]);
+        let mut mapping = BTreeMap::new();
+        mapping.insert("amount".to_string(), String::new());
+        let resolver = Resolver::unchecked(Kind::Invoices, Path::new("i.csv"), &file, &mapping);
+        let message = resolver.require("amount").unwrap_err().to_string();
+        assert!(
+            message.contains("[invoices.columns] amount = \"\" says the file has none"),
+            "{message}"
+        );
+        // Recognising the header row: the field turned off is not found.
+        assert!(!satisfies(Kind::Invoices, &file, &mapping));
+    }
+
+    #[test]
+    fn a_header_row_is_recognised_despite_a_mapping_typo() {
+        // So that reading the file can name the typo, rather than the file
+        // going unrecognised.
+        let file = headers(&["client", "issued", "Amount", "Converted Amount"]);
+        let mut mapping = BTreeMap::new();
+        mapping.insert("amount".to_string(), "Converted Amout".to_string());
+        assert!(satisfies(Kind::Invoices, &file, &mapping));
     }
 }
