@@ -65,9 +65,71 @@ pub enum Command {
         after_help = "EXAMPLES:\n    clientfit completions bash > /etc/bash_completion.d/clientfit\n    clientfit completions zsh > ~/.zfunc/_clientfit"
     )]
     Completions(CompletionsArgs),
-    /// Print the man page (roff), generated from the same definitions as --help.
-    #[command(after_help = "EXAMPLES:\n    clientfit man > clientfit.1 && man ./clientfit.1")]
-    Man,
+    /// Print a man page (roff), or write all of them, generated from the same definitions as --help.
+    #[command(after_help = MAN_EXAMPLES)]
+    Man(ManArgs),
+}
+
+const MAN_EXAMPLES: &str = "\
+EXAMPLES:
+    clientfit man | man -l -                 # read the main page
+    clientfit man report | man -l -          # every option of report
+    clientfit man --dir ~/.local/share/man/man1   # install all pages for `man clientfit-report`";
+
+/// The subcommands with a page of their own (`clientfit-NAME(1)`).
+const MAN_PAGES: [&str; 8] = [
+    "report",
+    "check",
+    "init",
+    "explain",
+    "receivables",
+    "diff",
+    "completions",
+    "man",
+];
+
+#[derive(Debug, Args)]
+pub struct ManArgs {
+    /// The subcommand whose page to print [default: the main page]
+    #[arg(value_parser = MAN_PAGES, conflicts_with = "dir")]
+    pub subcommand: Option<String>,
+    /// Write every page (clientfit.1 and clientfit-SUBCOMMAND.1) into DIR instead
+    #[arg(long, value_name = "DIR")]
+    pub dir: Option<PathBuf>,
+}
+
+/// The command tree as the man pages see it: built (so subcommands carry
+/// their `clientfit-NAME` display names), without the `help` subcommand.
+fn man_command() -> clap::Command {
+    let mut command = <Cli as clap::CommandFactory>::command().disable_help_subcommand(true);
+    command.build();
+    command
+}
+
+/// One page as roff: the main one, or a subcommand's.
+fn man_page(command: &clap::Command, subcommand: Option<&str>) -> anyhow::Result<Vec<u8>> {
+    let page = match subcommand {
+        None => command.clone(),
+        Some(name) => command
+            .find_subcommand(name)
+            .cloned()
+            .ok_or_else(|| UsageError(format!("no subcommand {name:?}")))?,
+    };
+    let mut buffer = Vec::new();
+    clap_mangen::Man::new(page)
+        .render(&mut buffer)
+        .context("rendering the man page")?;
+    if subcommand.is_none() {
+        // Where the options of each subcommand are.
+        buffer.extend_from_slice(b".SH \"SEE ALSO\"\n");
+        let pages: Vec<String> = MAN_PAGES
+            .iter()
+            .map(|name| format!("\\fBclientfit\\-{name}\\fR(1)"))
+            .collect();
+        buffer.extend_from_slice(pages.join(", ").as_bytes());
+        buffer.push(b'\n');
+    }
+    Ok(buffer)
 }
 
 const RECEIVABLES_EXAMPLES: &str = "\
@@ -103,7 +165,7 @@ pub struct ReceivablesArgs {
     /// Exit with code 3 when any invoice is overdue by more than DAYS
     #[arg(long, value_name = "DAYS")]
     pub fail_on_overdue: Option<i64>,
-    /// Print nothing but errors on standard error
+    /// No warnings or progress on standard error (the output itself is still written, and errors still print)
     #[arg(long, short)]
     pub quiet: bool,
 }
@@ -124,9 +186,9 @@ pub struct DiffArgs {
     pub old: PathBuf,
     /// The newer snapshot
     pub new: PathBuf,
-    /// Output format (csv is not offered: the moves are a list, not a table)
+    /// Output format
     #[arg(long, value_enum, default_value = "table")]
-    pub format: Format,
+    pub format: crate::diff::DiffFormat,
     /// Exit with code 3 when a client moved to this verdict or a worse one (new clients included)
     #[arg(long, value_enum, value_name = "VERDICT")]
     pub fail_on_move_to: Option<FailOn>,
@@ -295,7 +357,7 @@ pub struct ReportArgs {
     /// Colour the verdicts
     #[arg(long, value_enum, default_value = "auto")]
     pub color: ColorChoice,
-    /// Print nothing but errors on standard error
+    /// No warnings or progress on standard error (the output itself is still written, and errors still print)
     #[arg(long, short)]
     pub quiet: bool,
 }
@@ -642,12 +704,6 @@ impl Command {
                 Ok(Outcome::Done)
             }
             Command::Diff(args) => {
-                if args.format == Format::Csv {
-                    return Err(UsageError(
-                        "diff writes table, json, markdown or html: its moves are a list, not one table".into(),
-                    )
-                    .into());
-                }
                 let diff = crate::diff::compare(&args.old, &args.new)?;
                 let text = crate::diff::render(&diff, args.format)?;
                 stdout
@@ -671,12 +727,29 @@ impl Command {
                     .context("writing completions")?;
                 Ok(Outcome::Done)
             }
-            Command::Man => {
-                let command = <Cli as clap::CommandFactory>::command();
-                let mut buffer = Vec::new();
-                clap_mangen::Man::new(command)
-                    .render(&mut buffer)
-                    .context("rendering the man page")?;
+            Command::Man(args) => {
+                let command = man_command();
+                if let Some(dir) = &args.dir {
+                    std::fs::create_dir_all(dir)
+                        .with_context(|| format!("cannot create {}", dir.display()))?;
+                    let pages = std::iter::once(None).chain(MAN_PAGES.iter().map(|n| Some(*n)));
+                    for page in pages {
+                        let name = match page {
+                            None => "clientfit.1".to_string(),
+                            Some(sub) => format!("clientfit-{sub}.1"),
+                        };
+                        let path = dir.join(name);
+                        crate::output::write_atomically(
+                            &path,
+                            &man_page(&command, page)?,
+                            &[],
+                        )?;
+                        writeln!(stdout, "wrote {}", path.display())
+                            .context("writing to stdout")?;
+                    }
+                    return Ok(Outcome::Done);
+                }
+                let buffer = man_page(&command, args.subcommand.as_deref())?;
                 stdout
                     .write_all(&buffer)
                     .and_then(|()| stdout.flush())

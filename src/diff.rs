@@ -13,7 +13,21 @@ use serde_json::Value;
 
 use crate::assess::Verdict;
 use crate::render::json::{Money, SCHEMA_VERSION};
-use crate::render::{Format, grouped, markdown::cell, sanitize};
+use crate::render::{grouped, markdown::cell, sanitize};
+
+/// The formats `diff` writes: its moves are lists, not one table, so there
+/// is no csv.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum DiffFormat {
+    /// Plain text for people.
+    Table,
+    /// Everything, for scripts.
+    Json,
+    /// Markdown lists, for documents.
+    Markdown,
+    /// One self-contained HTML file.
+    Html,
+}
 
 /// How many movers to list per figure.
 const MOVERS: usize = 5;
@@ -22,7 +36,7 @@ const MOVERS: usize = 5;
 pub struct DiffSettings {
     pub old: PathBuf,
     pub new: PathBuf,
-    pub format: Format,
+    pub format: DiffFormat,
     /// Exit 3 when a client moved to this verdict or a worse one.
     pub fail_on_move_to: Option<Verdict>,
 }
@@ -287,9 +301,9 @@ fn show_value(value: &Value) -> String {
     }
 }
 
-pub fn render(diff: &Diff, format: Format) -> anyhow::Result<String> {
+pub fn render(diff: &Diff, format: DiffFormat) -> anyhow::Result<String> {
     match format {
-        Format::Json => {
+        DiffFormat::Json => {
             let mut text = serde_json::to_string_pretty(&serde_json::json!({
                 "tool": "clientfit",
                 "version": env!("CARGO_PKG_VERSION"),
@@ -300,9 +314,96 @@ pub fn render(diff: &Diff, format: Format) -> anyhow::Result<String> {
             text.push('\n');
             Ok(text)
         }
-        Format::Markdown | Format::Html => Ok(text(diff, true)),
-        Format::Table | Format::Csv => Ok(text(diff, false)),
+        DiffFormat::Markdown => Ok(text(diff, true)),
+        DiffFormat::Html => Ok(html(diff)),
+        DiffFormat::Table => Ok(text(diff, false)),
     }
+}
+
+/// The same sections as the text, as one self-contained HTML page.
+fn html(diff: &Diff) -> String {
+    use crate::render::html::escape;
+    let mut body = String::new();
+    let list = |body: &mut String, title: &str, items: Vec<String>| {
+        body.push_str(&format!("<h2>{}</h2>\n<ul>", escape(title)));
+        if items.is_empty() {
+            body.push_str("<li>none</li>");
+        }
+        for item in items {
+            body.push_str(&format!("<li>{item}</li>"));
+        }
+        body.push_str("</ul>\n");
+    };
+    let verdict = |verdict: Option<Verdict>| {
+        let name = verdict_name(verdict);
+        format!("<span class=\"{name}\">{name}</span>")
+    };
+    list(
+        &mut body,
+        "Verdict moves",
+        diff.moves
+            .iter()
+            .map(|m| {
+                format!(
+                    "{}: {} → {} {}",
+                    escape(&m.client),
+                    verdict(m.from),
+                    verdict(Some(m.to)),
+                    escape(&flags(m))
+                )
+            })
+            .collect(),
+    );
+    list(
+        &mut body,
+        "New clients",
+        diff.new_clients
+            .iter()
+            .map(|m| {
+                format!(
+                    "{}: {} {}",
+                    escape(&m.client),
+                    verdict(Some(m.to)),
+                    escape(&flags(m))
+                )
+            })
+            .collect(),
+    );
+    list(
+        &mut body,
+        "Gone clients",
+        diff.gone_clients
+            .iter()
+            .map(|m| format!("{} (was {})", escape(&m.client), verdict(Some(m.to))))
+            .collect(),
+    );
+    for (title, movers) in [
+        ("Biggest movers: profit", &diff.profit_movers),
+        ("Biggest movers: overdue", &diff.overdue_movers),
+        ("Biggest movers: tickets", &diff.ticket_movers),
+    ] {
+        list(
+            &mut body,
+            title,
+            movers
+                .iter()
+                .map(|mover| {
+                    let change = show_value(&mover.change);
+                    let sign = if change.starts_with('-') { "" } else { "+" };
+                    escape(&format!(
+                        "{}: {} → {} ({sign}{change})",
+                        mover.client,
+                        show_value(&mover.old),
+                        show_value(&mover.new)
+                    ))
+                })
+                .collect(),
+        );
+    }
+    crate::render::page::document(
+        &format!("clientfit diff — {} → {}", diff.old_as_of, diff.new_as_of),
+        &body,
+    )
 }
 
 fn text(diff: &Diff, markdown: bool) -> String {

@@ -103,6 +103,10 @@ pub fn read_inputs(
 /// Run the report pipeline; also returns the input files read.
 pub fn run_report(settings: &ReportSettings) -> anyhow::Result<(report::Report, Vec<PathBuf>)> {
     let (mut ingested, aggregated, files) = read_inputs(settings, true)?;
+    report::check_owner(
+        settings.selection.owner.as_deref(),
+        ingested.registry.clients().iter().map(|c| c.owner.as_deref()),
+    )?;
     // The lookups by spelling and key were for reading, and the report
     // is the last to need the clients: it takes their names rather than
     // copying them (with 100,000 clients, 400,000 strings).
@@ -123,6 +127,10 @@ pub fn run_receivables(
     settings: &ReportSettings,
 ) -> anyhow::Result<(receivables::ReceivablesReport, Vec<PathBuf>)> {
     let (ingested, aggregated, files) = read_inputs(settings, false)?;
+    report::check_owner(
+        settings.selection.owner.as_deref(),
+        ingested.registry.clients().iter().map(|c| c.owner.as_deref()),
+    )?;
     let view = receivables::build(
         &ingested,
         &aggregated,

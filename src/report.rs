@@ -413,6 +413,44 @@ fn compare_figures(a: &SortFigures, b: &SortFigures, key: SortKey) -> std::cmp::
     }
 }
 
+/// An `--owner` that no client has is a typo, not an empty answer: an
+/// empty report would exit 0 and so silence `--fail-on` in a cron job.
+/// Owners compare as the filter does (trimmed, any case); `owners` are every
+/// client's owner, whether or not the client was active in the period.
+pub fn check_owner<'a>(
+    owner: Option<&str>,
+    owners: impl Iterator<Item = Option<&'a str>>,
+) -> Result<(), crate::error::UsageError> {
+    let Some(wanted) = owner else {
+        return Ok(());
+    };
+    let wanted_key = wanted.trim().to_lowercase();
+    let mut known: Vec<&str> = Vec::new();
+    for owner in owners.flatten() {
+        let owner = owner.trim();
+        if owner.to_lowercase() == wanted_key {
+            return Ok(());
+        }
+        if !owner.is_empty() {
+            known.push(owner);
+        }
+    }
+    known.sort_by_key(|o| o.to_lowercase());
+    known.dedup_by(|a, b| a.to_lowercase() == b.to_lowercase());
+    let wanted = crate::render::sanitize(wanted);
+    Err(crate::error::UsageError(if known.is_empty() {
+        format!(
+            "--owner {wanted:?}: no client has an owner (owners come from the owner column of clients.csv)"
+        )
+    } else {
+        let names: Vec<String> = known.iter().map(|o| crate::render::sanitize(o)).collect();
+        format!(
+            "--owner {wanted:?}: no client has this owner; the owners are {}",
+            names.join(", ")
+        )
+    }))
+}
+
 fn select(clients: &[ClientReport], selection: &Selection) -> Vec<usize> {
     let owner = selection.owner.as_ref().map(|o| o.trim().to_lowercase());
     let mut shown: Vec<usize> = clients

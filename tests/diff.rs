@@ -202,6 +202,52 @@ fn table_and_markdown() {
 }
 
 #[test]
+fn html_is_a_page_of_its_own_and_csv_is_not_offered() {
+    let dir = tempfile::tempdir().expect("a temp dir");
+    let (september, october) = snapshots(dir.path());
+    let out = diff(&september, &october, &["--format", "html"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(out.stdout.starts_with("<!DOCTYPE html>"), "{}", out.stdout);
+    assert!(out.stdout.trim_end().ends_with("</html>"), "{}", out.stdout);
+    // Self-contained: nothing is fetched.
+    assert!(!out.stdout.contains("http://") && !out.stdout.contains("https://"));
+    assert!(!out.stdout.contains("<script"));
+    for piece in [
+        "<h2>Verdict moves</h2>",
+        "<li>Abrasive Corp: <span class=\"keep\">keep</span> → <span class=\"fire\">fire</span> +abusive</li>",
+        "<li>Oldco (was <span class=\"keep\">keep</span>)</li>",
+        "<li>Steady Inc: 4,880.00 → 7,880.00 (+3,000.00)</li>",
+    ] {
+        assert!(out.stdout.contains(piece), "html lacks {piece:?}:\n{}", out.stdout);
+    }
+    assert!(!out.stdout.contains("## "), "markdown in the html");
+    // csv is refused by the argument parser: a usage error, exit 2, and
+    // `--help` does not offer it.
+    let out = diff(&september, &october, &["--format", "csv"]);
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    assert!(out.stderr.contains("possible values: table, json, markdown, html"), "{}", out.stderr);
+    let help = run(["diff", "--help"]);
+    assert!(!help.stdout.contains("csv"), "{}", help.stdout);
+}
+
+#[test]
+fn client_names_are_escaped_in_the_html() {
+    let dir = tempfile::tempdir().expect("a temp dir");
+    let (september, october) = snapshots(dir.path());
+    // Rename a client in the newer snapshot to markup; it is then a new
+    // client, and its name must arrive as text.
+    let text = std::fs::read_to_string(&october)
+        .expect("the snapshot")
+        .replace("\"Newco\"", "\"<b>Newco</b> & co\"");
+    let hostile = dir.path().join("hostile.json");
+    std::fs::write(&hostile, text).expect("writes");
+    let out = diff(&september, &hostile, &["--format", "html"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(out.stdout.contains("&lt;b&gt;Newco&lt;/b&gt; &amp; co"), "{}", out.stdout);
+    assert!(!out.stdout.contains("<b>Newco"), "{}", out.stdout);
+}
+
+#[test]
 fn fail_on_move_to() {
     let dir = tempfile::tempdir().expect("a temp dir");
     let (september, october) = snapshots(dir.path());

@@ -1,4 +1,4 @@
-//! Rendering the receivables view: table, csv, json, markdown.
+//! Rendering the receivables view: table, csv, json, markdown, html.
 
 use comfy_table::presets::UTF8_FULL_CONDENSED;
 use comfy_table::{Cell, CellAlignment, ContentArrangement, Table};
@@ -57,7 +57,8 @@ fn cells(row: &Receivable, name: String) -> Vec<String> {
 pub fn render(report: &ReceivablesReport, format: Format, style: Style) -> anyhow::Result<String> {
     match format {
         Format::Table => Ok(table(report, style)),
-        Format::Markdown | Format::Html => Ok(markdown(report)),
+        Format::Markdown => Ok(markdown(report)),
+        Format::Html => Ok(html(report)),
         Format::Csv => csv(report),
         Format::Json => json(report),
     }
@@ -123,8 +124,55 @@ fn table(report: &ReceivablesReport, style: Style) -> String {
             report.rows.len()
         ));
     }
-    out.push_str("DSO: days sales outstanding · ADD: average days delinquent (DSO − DSO of current receivables) · CEI: collection effectiveness over the period\n");
+    out.push_str(LEGEND);
+    out.push('\n');
     out
+}
+
+/// What the abbreviations of the headers stand for, under every human format.
+const LEGEND: &str = "DSO: days sales outstanding · ADD: average days delinquent (DSO − DSO of current receivables) · CEI: collection effectiveness over the period";
+
+fn html(report: &ReceivablesReport) -> String {
+    use super::html::escape;
+    use std::fmt::Write as _;
+    let headers = headers(report);
+    let text_column = |index: usize| index == 0 || index == report.edges.len() + 5;
+    let mut body = String::from("<div class=\"scroll\"><table><thead><tr>");
+    for (index, header) in headers.iter().enumerate() {
+        let class = if text_column(index) { "" } else { " class=\"num\"" };
+        let _ = write!(body, "<th{class}>{}</th>", escape(header));
+    }
+    body.push_str("</tr></thead><tbody>\n");
+    let rows = report
+        .shown()
+        .map(|row| (row, ""))
+        .chain(std::iter::once((&report.total, " class=\"total\"")));
+    for (row, row_class) in rows {
+        let _ = write!(body, "<tr{row_class}>");
+        for (index, text) in cells(row, row.name.clone()).iter().enumerate() {
+            let class = if text_column(index) { "" } else { " class=\"num\"" };
+            let _ = write!(body, "<td{class}>{}</td>", escape(text));
+        }
+        body.push_str("</tr>\n");
+    }
+    body.push_str("</tbody></table></div>\n");
+    if report.shown.len() < report.rows.len() {
+        let _ = writeln!(
+            body,
+            "<p class=\"meta\">Showing {} of {} clients; the total covers all.</p>",
+            report.shown.len(),
+            report.rows.len()
+        );
+    }
+    let _ = writeln!(body, "<p class=\"meta\">{}</p>", escape(LEGEND));
+    if !report.warnings.is_empty() {
+        body.push_str("<h2>Warnings</h2>\n<ul>");
+        for warning in &report.warnings {
+            let _ = write!(body, "<li>{}</li>", escape(warning));
+        }
+        body.push_str("</ul>\n");
+    }
+    super::page::document(&title(report), &body)
 }
 
 fn markdown(report: &ReceivablesReport) -> String {
