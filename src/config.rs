@@ -286,8 +286,10 @@ impl Config {
     }
 
     pub fn parse(text: &str) -> anyhow::Result<Config> {
-        let config: Config = toml::from_str(text)
-            .map_err(|err| anyhow::anyhow!("{}", err.to_string().trim_end()))?;
+        let config: Config = toml::from_str(text).map_err(|err| match common_slip(text) {
+            Some(slip) => anyhow::anyhow!("{slip}"),
+            None => anyhow::anyhow!("{}", err.to_string().trim_end()),
+        })?;
         config.validate()?;
         config.validate_tables()?;
         config.playbook.check_keys()?;
@@ -465,9 +467,143 @@ impl Config {
     }
 }
 
+/// The keys written above the first `[section]` line.
+const TOP_LEVEL_KEYS: [&str; 9] = [
+    "as_of",
+    "currency",
+    "payment_terms_days",
+    "default_ticket_minutes",
+    "default_meeting_minutes",
+    "date_order",
+    "decimal",
+    "encoding",
+    "delimiter",
+];
+
+/// The section whose keys include `key`, among those with fixed keys.
+fn section_of(key: &str) -> Option<String> {
+    let defaults = toml::Table::try_from(Config::default()).ok()?;
+    defaults.iter().find_map(|(section, value)| match value {
+        toml::Value::Table(fields) if fields.contains_key(key) => Some(section.clone()),
+        _ => None,
+    })
+}
+
+/// The slips people make most when writing TOML by hand, said in their own
+/// terms rather than the parser's: a section's key written at the top
+/// level, a top-level key written after a `[section]` line (TOML puts it
+/// in that section), and a date without quotes. Only asked once the file
+/// has failed to load, so it never changes what a good file means.
+fn common_slip(text: &str) -> Option<String> {
+    let mut section: Option<String> = None;
+    for (index, raw) in text.lines().enumerate() {
+        let number = index + 1;
+        let line = raw.trim();
+        if line.starts_with('[') {
+            let name = line
+                .trim_start_matches('[')
+                .split(']')
+                .next()
+                .unwrap_or("")
+                .trim()
+                .to_string();
+            section = Some(name);
+            continue;
+        }
+        let Some((key, value)) = line.split_once('=') else {
+            continue;
+        };
+        if line.starts_with('#') {
+            continue;
+        }
+        let key = key.trim().trim_matches('"');
+        let value = value.trim();
+        let written = format!("{key} = {value}");
+        match &section {
+            None if key == "as_of" && value.starts_with(|c: char| c.is_ascii_digit()) => {
+                let day = value.split('#').next().unwrap_or(value).trim();
+                return Some(format!(
+                    "line {number}: `{written}`: a date is written in quotes: as_of = \"{day}\""
+                ));
+            }
+            None if !TOP_LEVEL_KEYS.contains(&key) => {
+                if let Some(home) = section_of(key) {
+                    return Some(format!(
+                        "line {number}: `{written}` belongs under [{home}]: move it below a `[{home}]` line (at the top it is not a setting clientfit knows)"
+                    ));
+                }
+            }
+            Some(name) if TOP_LEVEL_KEYS.contains(&key) && section_of(key).as_deref() != Some(name.as_str()) => {
+                return Some(format!(
+                    "line {number}: `{written}` is read as part of [{name}], because it comes after the `[{name}]` line; \
+                     move it above the first [section] line of the file, where the top-level settings go"
+                ));
+            }
+            _ => {}
+        }
+    }
+    None
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_top_level_keys_are_the_fields_of_the_file_top() {
+        // With every optional key set, the file's top holds exactly the
+        // listed keys and the sections.
+        let sections = [
+            "rates",
+            "thresholds",
+            "markers",
+            "clients",
+            "invoices",
+            "tickets",
+            "meetings",
+            "aging",
+            "playbook",
+            "fx",
+        ];
+        let mut all = Config::default();
+        all.as_of = NaiveDate::from_ymd_opt(2026, 10, 31);
+        all.currency = Some("USD".into());
+        all.date_order = Some(DateOrder::Dmy);
+        all.decimal = Some(DecimalSeparator::Comma);
+        all.delimiter = Some(";".into());
+        let every = toml::Table::try_from(all).unwrap();
+        let mut top: Vec<&str> = every
+            .keys()
+            .map(String::as_str)
+            .filter(|k| !sections.contains(k))
+            .collect();
+        top.sort_unstable();
+        let mut listed = TOP_LEVEL_KEYS.to_vec();
+        listed.sort_unstable();
+        assert_eq!(top, listed);
+    }
+
+    #[test]
+    fn common_slips_say_where_the_key_belongs_or_how_to_write_it() {
+        let message = |text: &str| format!("{:#}", Config::parse(text).unwrap_err());
+        insta::assert_snapshot!(
+            "config_slips",
+            [
+                "support_hourly = 65\n",
+                "currency = \"EUR\"\n[fx]\nGBP = 1.17\ncurrency = \"USD\"\n",
+                "as_of = 2026-10-31\n",
+                "# pinned\nas_of = 2026-10-31 # month end\n",
+                "[rates]\nsupport_hourly = 60\npayment_terms_days = 14\n",
+                "edges = [30, 60]\n",
+            ]
+            .iter()
+            .map(|text| format!("{text}→ {}\n", message(text)))
+            .collect::<Vec<_>>()
+            .join("\n")
+        );
+        // A plain typo keeps the parser's list of the keys that exist.
+        assert!(message("suport_hourly = 65\n").contains("unknown field"));
+    }
 
     #[test]
     fn the_documented_defaults_are_the_real_defaults() {
