@@ -137,6 +137,9 @@ pub fn run(settings: &CheckSettings) -> anyhow::Result<CheckOutcome> {
     {
         let _ = writeln!(out, "\nwarning: {warning}");
     }
+    if !settings.config.rates.delivery_cost_known {
+        let _ = writeln!(out, "\nnote: {}", crate::config::DELIVERY_COST_UNKNOWN);
+    }
     if problems.is_empty() {
         let _ = writeln!(out, "\nOK: report can read these files.");
     } else {

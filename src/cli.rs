@@ -739,11 +739,7 @@ impl Command {
                             Some(sub) => format!("clientfit-{sub}.1"),
                         };
                         let path = dir.join(name);
-                        crate::output::write_atomically(
-                            &path,
-                            &man_page(&command, page)?,
-                            &[],
-                        )?;
+                        crate::output::write_atomically(&path, &man_page(&command, page)?, &[])?;
                         writeln!(stdout, "wrote {}", path.display())
                             .context("writing to stdout")?;
                     }

@@ -131,7 +131,15 @@ pub struct Rates {
     pub late_invoice_cost: Decimal,
     #[serde(with = "rust_decimal::serde::arbitrary_precision")]
     pub delivery_cost_share: Decimal,
+    /// Whether the config set `delivery_cost_share` (0 included): until it
+    /// does, the cost of the work itself is unknown, not zero, and every
+    /// output says that profit leaves it out.
+    #[serde(skip)]
+    pub delivery_cost_known: bool,
 }
+
+/// Said in every output while the delivery cost is unknown.
+pub const DELIVERY_COST_UNKNOWN: &str = "profit leaves out delivery cost: set `[rates] delivery_cost_share` (0.4 = the work costs 40% of revenue)";
 
 impl Default for Rates {
     fn default() -> Self {
@@ -140,6 +148,7 @@ impl Default for Rates {
             meeting_hourly: Decimal::from(90),
             late_invoice_cost: Decimal::from(15),
             delivery_cost_share: Decimal::ZERO,
+            delivery_cost_known: false,
         }
     }
 }
@@ -286,10 +295,21 @@ impl Config {
     }
 
     pub fn parse(text: &str) -> anyhow::Result<Config> {
-        let config: Config = toml::from_str(text).map_err(|err| match common_slip(text) {
+        let mut config: Config = toml::from_str(text).map_err(|err| match common_slip(text) {
             Some(slip) => anyhow::anyhow!("{slip}"),
             None => anyhow::anyhow!("{}", err.to_string().trim_end()),
         })?;
+        // The file loaded, so it is valid TOML: read once more for whether
+        // the key is there at all.
+        config.rates.delivery_cost_known = toml::from_str::<toml::Table>(text)
+            .ok()
+            .and_then(|table| {
+                table
+                    .get("rates")?
+                    .as_table()
+                    .map(|rates| rates.contains_key("delivery_cost_share"))
+            })
+            .unwrap_or(false);
         config.validate()?;
         config.validate_tables()?;
         config.playbook.check_keys()?;
@@ -533,7 +553,10 @@ fn common_slip(text: &str) -> Option<String> {
                     ));
                 }
             }
-            Some(name) if TOP_LEVEL_KEYS.contains(&key) && section_of(key).as_deref() != Some(name.as_str()) => {
+            Some(name)
+                if TOP_LEVEL_KEYS.contains(&key)
+                    && section_of(key).as_deref() != Some(name.as_str()) =>
+            {
                 return Some(format!(
                     "line {number}: `{written}` is read as part of [{name}], because it comes after the `[{name}]` line; \
                      move it above the first [section] line of the file, where the top-level settings go"
@@ -647,6 +670,30 @@ mod tests {
     fn negative_rates_are_rejected() {
         let err = Config::parse("[rates]\nmeeting_hourly = -1\n").unwrap_err();
         assert!(err.to_string().contains("rates.meeting_hourly"));
+    }
+
+    #[test]
+    fn the_delivery_cost_is_known_once_the_share_is_set_even_to_zero() {
+        assert!(!Config::default().rates.delivery_cost_known);
+        assert!(
+            !Config::parse(DEFAULTS_TOML)
+                .unwrap()
+                .rates
+                .delivery_cost_known
+        );
+        assert!(
+            !Config::parse("[rates]\nsupport_hourly = 60\n")
+                .unwrap()
+                .rates
+                .delivery_cost_known
+        );
+        for share in ["0", "0.58"] {
+            let text = format!("[rates]\ndelivery_cost_share = {share}\n");
+            assert!(
+                Config::parse(&text).unwrap().rates.delivery_cost_known,
+                "{share}"
+            );
+        }
     }
 
     #[test]

@@ -330,12 +330,21 @@ fn render(
         m.late_invoices,
         rates.late_invoice_cost
     );
-    let _ = writeln!(
-        out,
-        "  delivery    {:>12}  revenue × {}",
-        money(m.delivery_cost),
-        rates.delivery_cost_share
-    );
+    if rates.delivery_cost_known {
+        let _ = writeln!(
+            out,
+            "  delivery    {:>12}  revenue × {}",
+            money(m.delivery_cost),
+            rates.delivery_cost_share
+        );
+    } else {
+        let _ = writeln!(
+            out,
+            "  delivery    {:>12}  {}",
+            "unknown",
+            crate::config::DELIVERY_COST_UNKNOWN
+        );
+    }
     let _ = writeln!(
         out,
         "  total       {:>12}  against revenue {} → profit {}",

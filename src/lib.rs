@@ -105,7 +105,11 @@ pub fn run_report(settings: &ReportSettings) -> anyhow::Result<(report::Report, 
     let (mut ingested, aggregated, files) = read_inputs(settings, true)?;
     report::check_owner(
         settings.selection.owner.as_deref(),
-        ingested.registry.clients().iter().map(|c| c.owner.as_deref()),
+        ingested
+            .registry
+            .clients()
+            .iter()
+            .map(|c| c.owner.as_deref()),
     )?;
     // The lookups by spelling and key were for reading, and the report
     // is the last to need the clients: it takes their names rather than
@@ -129,7 +133,11 @@ pub fn run_receivables(
     let (ingested, aggregated, files) = read_inputs(settings, false)?;
     report::check_owner(
         settings.selection.owner.as_deref(),
-        ingested.registry.clients().iter().map(|c| c.owner.as_deref()),
+        ingested
+            .registry
+            .clients()
+            .iter()
+            .map(|c| c.owner.as_deref()),
     )?;
     let view = receivables::build(
         &ingested,

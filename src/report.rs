@@ -152,6 +152,21 @@ impl Report {
         self.shown.iter().map(|index| &self.clients[*index])
     }
 
+    /// Is the cost of delivering the work unknown (so left out of profit)?
+    pub fn delivery_cost_unknown(&self) -> bool {
+        !self.config.rates.delivery_cost_known
+    }
+
+    /// Assumptions the figures rest on, which every format states (unlike
+    /// warnings, which are about the inputs and also go to stderr).
+    pub fn notes(&self) -> Vec<String> {
+        let mut notes = Vec::new();
+        if self.delivery_cost_unknown() {
+            notes.push(crate::config::DELIVERY_COST_UNKNOWN.to_string());
+        }
+        notes
+    }
+
     /// Does any shown client have `verdict` or a worse one?
     pub fn any_shown_at_least(&self, verdict: Verdict) -> bool {
         self.shown()

@@ -218,14 +218,23 @@ fn html_is_a_page_of_its_own_and_csv_is_not_offered() {
         "<li>Oldco (was <span class=\"keep\">keep</span>)</li>",
         "<li>Steady Inc: 4,880.00 → 7,880.00 (+3,000.00)</li>",
     ] {
-        assert!(out.stdout.contains(piece), "html lacks {piece:?}:\n{}", out.stdout);
+        assert!(
+            out.stdout.contains(piece),
+            "html lacks {piece:?}:\n{}",
+            out.stdout
+        );
     }
     assert!(!out.stdout.contains("## "), "markdown in the html");
     // csv is refused by the argument parser: a usage error, exit 2, and
     // `--help` does not offer it.
     let out = diff(&september, &october, &["--format", "csv"]);
     assert_eq!(out.code, 2, "{}", out.stderr);
-    assert!(out.stderr.contains("possible values: table, json, markdown, html"), "{}", out.stderr);
+    assert!(
+        out.stderr
+            .contains("possible values: table, json, markdown, html"),
+        "{}",
+        out.stderr
+    );
     let help = run(["diff", "--help"]);
     assert!(!help.stdout.contains("csv"), "{}", help.stdout);
 }
@@ -243,7 +252,11 @@ fn client_names_are_escaped_in_the_html() {
     std::fs::write(&hostile, text).expect("writes");
     let out = diff(&september, &hostile, &["--format", "html"]);
     assert_eq!(out.code, 0, "{}", out.stderr);
-    assert!(out.stdout.contains("&lt;b&gt;Newco&lt;/b&gt; &amp; co"), "{}", out.stdout);
+    assert!(
+        out.stdout.contains("&lt;b&gt;Newco&lt;/b&gt; &amp; co"),
+        "{}",
+        out.stdout
+    );
     assert!(!out.stdout.contains("<b>Newco"), "{}", out.stdout);
 }
 

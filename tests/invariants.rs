@@ -311,6 +311,7 @@ fn exact_rates() -> impl Strategy<Value = Rates> {
             meeting_hourly: dec(meeting),
             late_invoice_cost: dec(late),
             delivery_cost_share: dec(delivery),
+            delivery_cost_known: true,
         })
 }
 
@@ -328,6 +329,7 @@ fn any_rates() -> impl Strategy<Value = Rates> {
             meeting_hourly: dec(meeting),
             late_invoice_cost: dec(late),
             delivery_cost_share: dec(delivery),
+            delivery_cost_known: true,
         })
 }
 
@@ -823,6 +825,7 @@ proptest! {
             meeting_hourly: rates.meeting_hourly * ten,
             late_invoice_cost: rates.late_invoice_cost * ten,
             delivery_cost_share: rates.delivery_cost_share,
+            delivery_cost_known: true,
         };
         let base = report(&files(&export, 1), config(rates));
         let scaled = report(&files(&export, 10), config(scaled_rates));

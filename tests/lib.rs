@@ -6,6 +6,7 @@ mod adversarial;
 mod bad_inputs;
 mod columns;
 mod commands;
+mod defaults;
 mod demo;
 mod diff;
 mod discovery;

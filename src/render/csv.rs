@@ -1,6 +1,7 @@
 //! `--format csv`: one row per shown client, snake_case headers, plain
 //! numbers (money with two decimals, ratios as fractions), empty for
-//! undefined figures. Text that a spreadsheet would run as a formula is
+//! undefined figures (`delivery_cost` while `[rates] delivery_cost_share`
+//! is unset: the cost is unknown, and profit leaves it out). Text that a spreadsheet would run as a formula is
 //! prefixed with `'`.
 
 use super::{cents, round_to};
@@ -110,7 +111,13 @@ pub fn render(report: &Report) -> anyhow::Result<String> {
             money(m.meeting_cost),
             money(m.no_show_cost),
             money(m.collection_cost),
-            money(m.delivery_cost),
+            // Empty, as every undefined figure is: the cost is unknown,
+            // not zero, and profit leaves it out.
+            if report.delivery_cost_unknown() {
+                String::new()
+            } else {
+                money(m.delivery_cost)
+            },
             money(m.cost_to_serve),
             money(m.profit),
             optional(m.margin, 4),

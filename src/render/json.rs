@@ -124,6 +124,8 @@ struct Head<'a> {
 struct Tail<'a> {
     portfolio: PortfolioJson,
     warnings: &'a [String],
+    /// Assumptions the figures rest on (`Report::notes`).
+    notes: Vec<String>,
 }
 
 #[derive(Serialize)]
@@ -366,6 +368,7 @@ pub fn write(report: &Report, out: &mut dyn std::io::Write) -> anyhow::Result<()
             unmatched_meetings: p.unmatched_meetings,
         },
         warnings: &report.warnings,
+        notes: report.notes(),
     };
     let mut out = std::io::BufWriter::with_capacity(64 * 1024, out);
     // `{ …head… }` without its closing brace, then the clients, then

@@ -87,17 +87,18 @@ pub fn summary(report: &Report) -> Vec<(&'static str, String)> {
     };
     let join = |items: Vec<String>| items.join(" · ");
     let whale = &p.whale;
-    vec![
-        (
-            "Totals",
-            format!(
-                "{} clients · revenue {}{currency} · cost to serve {} · profit {}",
-                p.clients,
-                grouped(p.revenue),
-                grouped(p.cost_to_serve),
-                grouped(p.profit)
-            ),
+    let mut lines = vec![(
+        "Totals",
+        format!(
+            "{} clients · revenue {}{currency} · cost to serve {} · profit {}",
+            p.clients,
+            grouped(p.revenue),
+            grouped(p.cost_to_serve),
+            grouped(p.profit)
         ),
+    )];
+    lines.extend(report.notes().into_iter().map(|note| ("Note", note)));
+    lines.extend([
         (
             "Receivables",
             format!(
@@ -153,7 +154,8 @@ pub fn summary(report: &Report) -> Vec<(&'static str, String)> {
                 ratio_of(p.quadrants.median_hours, Decimal::ONE)
             ),
         ),
-    ]
+    ]);
+    lines
 }
 
 /// Did a guard hold any client at restructure (the footnote's cue)?

@@ -139,7 +139,11 @@ fn html(report: &ReceivablesReport) -> String {
     let text_column = |index: usize| index == 0 || index == report.edges.len() + 5;
     let mut body = String::from("<div class=\"scroll\"><table><thead><tr>");
     for (index, header) in headers.iter().enumerate() {
-        let class = if text_column(index) { "" } else { " class=\"num\"" };
+        let class = if text_column(index) {
+            ""
+        } else {
+            " class=\"num\""
+        };
         let _ = write!(body, "<th{class}>{}</th>", escape(header));
     }
     body.push_str("</tr></thead><tbody>\n");
@@ -150,7 +154,11 @@ fn html(report: &ReceivablesReport) -> String {
     for (row, row_class) in rows {
         let _ = write!(body, "<tr{row_class}>");
         for (index, text) in cells(row, row.name.clone()).iter().enumerate() {
-            let class = if text_column(index) { "" } else { " class=\"num\"" };
+            let class = if text_column(index) {
+                ""
+            } else {
+                " class=\"num\""
+            };
             let _ = write!(body, "<td{class}>{}</td>", escape(text));
         }
         body.push_str("</tr>\n");
