@@ -588,12 +588,14 @@ mod tests {
             "playbook",
             "fx",
         ];
-        let mut all = Config::default();
-        all.as_of = NaiveDate::from_ymd_opt(2026, 10, 31);
-        all.currency = Some("USD".into());
-        all.date_order = Some(DateOrder::Dmy);
-        all.decimal = Some(DecimalSeparator::Comma);
-        all.delimiter = Some(";".into());
+        let all = Config {
+            as_of: NaiveDate::from_ymd_opt(2026, 10, 31),
+            currency: Some("USD".into()),
+            date_order: Some(DateOrder::Dmy),
+            decimal: Some(DecimalSeparator::Comma),
+            delimiter: Some(";".into()),
+            ..Config::default()
+        };
         let every = toml::Table::try_from(all).unwrap();
         let mut top: Vec<&str> = every
             .keys()

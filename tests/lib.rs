@@ -26,3 +26,4 @@ mod scripting;
 mod unchanged;
 mod util;
 mod verdicts;
+mod widths;

@@ -1,6 +1,7 @@
 //! Stage 4: the report value → text, in the format asked for.
 
 pub mod csv;
+pub mod fit;
 pub mod html;
 pub mod json;
 pub mod markdown;

@@ -1,10 +1,9 @@
 //! Rendering the receivables view: table, csv, json, markdown, html.
 
-use comfy_table::presets::UTF8_FULL_CONDENSED;
-use comfy_table::{Cell, CellAlignment, ContentArrangement, Table};
 use serde::Serialize;
 
 use super::csv::guard_formula;
+use super::fit::{self, Column};
 use super::json::Money;
 use super::markdown::cell;
 use super::{Format, Style, Width, cents, grouped, round_to, sanitize};
@@ -79,53 +78,85 @@ fn title(report: &ReceivablesReport) -> String {
     )
 }
 
-fn table(report: &ReceivablesReport, style: Style) -> String {
-    let mut table = Table::new();
-    table.load_style(UTF8_FULL_CONDENSED);
-    table.force_no_tty();
-    match style.width {
-        Width::Fixed(width) => {
-            table.set_content_arrangement(ContentArrangement::Dynamic);
-            table.set_width(width);
-        }
-        Width::Terminal => {
-            table.set_content_arrangement(ContentArrangement::Dynamic);
-        }
-        Width::Unlimited => {
-            table.set_content_arrangement(ContentArrangement::Disabled);
-        }
+/// The receivables columns and how soon each is dropped when the terminal
+/// is narrow (lower goes first; 0 never): the client, what is outstanding,
+/// what is overdue and the oldest aging bucket stay; the ratios go first,
+/// then the younger buckets.
+fn columns(report: &ReceivablesReport) -> Vec<Column> {
+    let number = |header: &str, drop_order: u8| Column {
+        header: header.to_string(),
+        numeric: true,
+        drop_order,
+        wrap_at_least: None,
+    };
+    let mut columns = vec![
+        Column {
+            header: "client".to_string(),
+            numeric: false,
+            drop_order: 0,
+            wrap_at_least: Some(14),
+        },
+        number("outstanding", 0),
+    ];
+    let labels = report.bucket_labels();
+    let last = labels.len().saturating_sub(1);
+    for (index, label) in labels.iter().enumerate() {
+        // current 7, then the next youngest 8, …; the oldest never.
+        let order = if index == last {
+            0
+        } else {
+            u8::try_from(7 + index).unwrap_or(u8::MAX)
+        };
+        columns.push(number(label, order));
     }
-    table.set_header(headers(report));
-    let numeric = |index: usize| index != 0 && index != report.edges.len() + 5;
-    for row in report.shown().chain(std::iter::once(&report.total)) {
-        table.add_row(
-            cells(row, sanitize(&row.name))
-                .into_iter()
-                .enumerate()
-                .map(|(i, text)| {
-                    let cell = Cell::new(text);
-                    if numeric(i) {
-                        cell.set_alignment(CellAlignment::Right)
-                    } else {
-                        cell
-                    }
-                })
-                .collect::<Vec<_>>(),
+    columns.push(number("overdue", 0));
+    columns.push(Column {
+        header: "oldest overdue".to_string(),
+        numeric: false,
+        drop_order: 5,
+        wrap_at_least: Some(10),
+    });
+    columns.push(number("DSO", 6));
+    columns.push(number("ADD", 1));
+    columns.push(number("CEI %", 2));
+    columns.push(number("late %", 4));
+    columns.push(number("avg days late", 3));
+    columns
+}
+
+fn table(report: &ReceivablesReport, style: Style) -> String {
+    let columns = columns(report);
+    debug_assert_eq!(columns.len(), headers(report).len());
+    let rows: Vec<Vec<String>> = report
+        .shown()
+        .chain(std::iter::once(&report.total))
+        .map(|row| cells(row, sanitize(&row.name)))
+        .collect();
+    let width = match style.width {
+        Width::Fixed(width) => Some(usize::from(width)),
+        Width::Terminal => comfy_table::Table::new().width().map(usize::from),
+        Width::Unlimited => None,
+    };
+    let layout = fit::layout(&columns, &rows, width);
+    let line = |out: &mut String, text: &str| out.push_str(&fit::wrap_footer(text, width));
+    let mut out = String::new();
+    line(&mut out, &title(report));
+    out.push_str(&fit::render(&columns, &rows, &layout, false, |_, _| None));
+    out.push('\n');
+    if let Some(note) = fit::hidden_note(&fit::hidden(&columns, &layout)) {
+        line(&mut out, &note);
+    }
+    if report.shown.len() < report.rows.len() {
+        line(
+            &mut out,
+            &format!(
+                "Showing {} of {} clients; the total covers all.",
+                report.shown.len(),
+                report.rows.len()
+            ),
         );
     }
-    let mut out = title(report);
-    out.push('\n');
-    out.push_str(&table.to_string());
-    out.push('\n');
-    if report.shown.len() < report.rows.len() {
-        out.push_str(&format!(
-            "Showing {} of {} clients; the total covers all.\n",
-            report.shown.len(),
-            report.rows.len()
-        ));
-    }
-    out.push_str(LEGEND);
-    out.push('\n');
+    line(&mut out, LEGEND);
     out
 }
 

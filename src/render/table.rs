@@ -1,9 +1,9 @@
 //! The terminal table: ranked clients, then a footer with totals, verdict
 //! counts and the Pareto line.
 
-use comfy_table::presets::UTF8_FULL_CONDENSED;
-use comfy_table::{Cell, CellAlignment, Color, ColumnConstraint, ContentArrangement, Table};
+use comfy_table::Color;
 
+use super::fit::{self, Column};
 use super::{Style, Width, grouped, sanitize};
 
 /// The most of a client name a table row shows: names are untrusted text,
@@ -38,152 +38,56 @@ fn verdict_color(verdict: Verdict) -> Color {
     }
 }
 
-/// A table column: its header, whether it holds a number (right-aligned),
-/// and how soon it is dropped when the terminal is narrow (lower goes
-/// first; 0 never). Only the client and flags columns wrap.
-struct Column {
-    header: &'static str,
-    numeric: bool,
-    drop_order: u8,
+/// The report's columns: which wrap, and how soon each is dropped when
+/// the terminal is narrow (lower goes first; 0 never). Margin and overdue
+/// outlast the flags: the flags are behind the verdict, which stays, and
+/// `explain` gives them in full.
+fn columns() -> Vec<Column> {
+    let number = |header: &str, drop_order: u8| Column {
+        header: header.to_string(),
+        numeric: true,
+        drop_order,
+        wrap_at_least: None,
+    };
+    vec![
+        number("#", 0),
+        Column {
+            header: "client".to_string(),
+            numeric: false,
+            drop_order: 0,
+            wrap_at_least: Some(CLIENT_AT_LEAST),
+        },
+        number("revenue", 0),
+        number("cost to serve", 5),
+        number("profit", 0),
+        number("margin", 9),
+        number("overdue", 7),
+        number("late %", 4),
+        number("tickets", 3),
+        number("no-shows", 2),
+        number("scope chg", 1),
+        Column {
+            header: "flags".to_string(),
+            numeric: false,
+            drop_order: 6,
+            wrap_at_least: Some(FLAGS_AT_LEAST),
+        },
+        Column {
+            header: "verdict".to_string(),
+            numeric: false,
+            drop_order: 0,
+            wrap_at_least: None,
+        },
+    ]
 }
 
-impl Column {
-    fn wraps(&self) -> bool {
-        matches!(self.header, "client" | "flags")
-    }
-}
+/// Narrowest the client column gets before columns are dropped: most
+/// names' words fit.
+const CLIENT_AT_LEAST: usize = 14;
 
-const COLUMNS: [Column; 13] = [
-    Column {
-        header: "#",
-        numeric: true,
-        drop_order: 0,
-    },
-    Column {
-        header: "client",
-        numeric: false,
-        drop_order: 0,
-    },
-    Column {
-        header: "revenue",
-        numeric: true,
-        drop_order: 0,
-    },
-    Column {
-        header: "cost to serve",
-        numeric: true,
-        drop_order: 5,
-    },
-    Column {
-        header: "profit",
-        numeric: true,
-        drop_order: 0,
-    },
-    Column {
-        header: "margin",
-        numeric: true,
-        drop_order: 7,
-    },
-    Column {
-        header: "overdue",
-        numeric: true,
-        drop_order: 6,
-    },
-    Column {
-        header: "late %",
-        numeric: true,
-        drop_order: 4,
-    },
-    Column {
-        header: "tickets",
-        numeric: true,
-        drop_order: 3,
-    },
-    Column {
-        header: "no-shows",
-        numeric: true,
-        drop_order: 2,
-    },
-    Column {
-        header: "scope chg",
-        numeric: true,
-        drop_order: 1,
-    },
-    Column {
-        header: "flags",
-        numeric: false,
-        drop_order: 0,
-    },
-    Column {
-        header: "verdict",
-        numeric: false,
-        drop_order: 0,
-    },
-];
-
-/// Narrowest a wrapping text column may get before columns are dropped:
-/// the longest flag id ("seriously-overdue,") must fit on one line.
-const MIN_TEXT_WIDTH: usize = 18;
-
-/// Which columns fit `width`, and how narrow the wrapping text columns may
-/// get: drop the least important columns until the numbers fit unwrapped
-/// and the text columns keep `MIN_TEXT_WIDTH`; if even the essential
-/// columns do not fit, the text columns share what is left (at least 6).
-fn visible_columns(rows: &[Vec<String>], width: Option<usize>) -> (Vec<usize>, usize) {
-    let content_width = |index: usize| {
-        rows.iter()
-            .map(|row| row[index].chars().count())
-            .chain(std::iter::once(COLUMNS[index].header.chars().count()))
-            .max()
-            .unwrap_or(0)
-    };
-    let mut visible: Vec<usize> = (0..COLUMNS.len()).collect();
-    let Some(width) = width else {
-        return (visible, MIN_TEXT_WIDTH);
-    };
-    // Each column costs its content plus two padding spaces and a border,
-    // and the table one more border.
-    let fixed = |visible: &[usize]| -> usize {
-        1 + visible
-            .iter()
-            .filter(|i| !COLUMNS[**i].wraps())
-            .map(|i| content_width(*i) + 3)
-            .sum::<usize>()
-    };
-    let wrapping = |visible: &[usize]| -> Vec<usize> {
-        visible
-            .iter()
-            .copied()
-            .filter(|i| COLUMNS[*i].wraps())
-            .collect()
-    };
-    let needed = |visible: &[usize]| -> usize {
-        fixed(visible)
-            + wrapping(visible)
-                .iter()
-                .map(|i| content_width(*i).min(MIN_TEXT_WIDTH) + 3)
-                .sum::<usize>()
-    };
-    let mut droppable: Vec<usize> = (0..COLUMNS.len())
-        .filter(|i| COLUMNS[*i].drop_order > 0)
-        .collect();
-    droppable.sort_by_key(|i| COLUMNS[*i].drop_order);
-    for column in droppable {
-        if needed(&visible) <= width {
-            break;
-        }
-        visible.retain(|i| *i != column);
-    }
-    let text_width = if needed(&visible) <= width {
-        MIN_TEXT_WIDTH
-    } else {
-        let texts = wrapping(&visible).len().max(1);
-        (width.saturating_sub(fixed(&visible)) / texts)
-            .saturating_sub(3)
-            .max(6)
-    };
-    (visible, text_width)
-}
+/// Narrowest the flags column gets: the longest flag id, "seriously-overdue,"
+/// on one line.
+const FLAGS_AT_LEAST: usize = 18;
 
 /// Cumulative profit as a one-line chart of block characters, resampled
 /// to at most `width` columns (zero is the bottom when profits are all
@@ -254,127 +158,78 @@ pub fn render(report: &Report, style: Style) -> String {
             ]
         })
         .collect();
-    let fixed_width = match style.width {
-        Width::Fixed(width) => Some(width),
-        Width::Terminal => comfy_table::Table::new().width(),
-        Width::Unlimited => None,
-    };
-    let (visible, text_width) = visible_columns(&rows, fixed_width.map(usize::from));
-
-    let mut table = Table::new();
-    table.load_style(UTF8_FULL_CONDENSED);
-    if style.color {
-        table.enforce_styling();
-    } else {
-        table.force_no_tty();
-    }
-    match fixed_width {
-        Some(width) => {
-            table.set_content_arrangement(ContentArrangement::Dynamic);
-            table.set_width(width);
-        }
-        None => {
-            table.set_content_arrangement(ContentArrangement::Disabled);
-        }
-    }
-    table.set_header(
-        visible
-            .iter()
-            .map(|i| COLUMNS[*i].header)
-            .collect::<Vec<_>>(),
-    );
-    for (row, client) in rows.iter().zip(report.shown()) {
-        let cells: Vec<Cell> = visible
-            .iter()
-            .map(|i| {
-                let mut cell = Cell::new(&row[*i]);
-                if COLUMNS[*i].numeric {
-                    cell = cell.set_alignment(CellAlignment::Right);
-                }
-                if COLUMNS[*i].header == "verdict" && style.color {
-                    cell = cell.fg(verdict_color(client.assessment.verdict));
-                }
-                cell
-            })
-            .collect();
-        table.add_row(cells);
-    }
-    for (position, index) in visible.iter().enumerate() {
-        let Some(column) = table.column_mut(position) else {
-            continue;
-        };
-        if COLUMNS[*index].wraps() {
-            // No wider than its content needs (short names must not widen
-            // the table past what `visible_columns` budgeted), and the
-            // bound counts the two padding spaces too.
-            let content = rows
-                .iter()
-                .filter_map(|row| row.get(*index))
-                .map(|cell| cell.chars().count())
-                .chain(std::iter::once(COLUMNS[*index].header.chars().count()))
-                .max()
-                .unwrap_or(0);
-            let bound =
-                u16::try_from(text_width.min(content).saturating_add(2)).unwrap_or(u16::MAX);
-            column.set_constraint(ColumnConstraint::LowerBoundary(comfy_table::Width::Fixed(
-                bound,
-            )));
-        } else {
-            column.set_constraint(ColumnConstraint::ContentWidth);
-        }
-    }
-    let hidden: Vec<&str> = (0..COLUMNS.len())
-        .filter(|i| !visible.contains(i))
-        .map(|i| COLUMNS[i].header)
-        .collect();
-
-    let p = &report.portfolio;
-    let mut out = String::new();
-    out.push_str(&format!(
-        "clientfit — {} to {} (as of {}, {} days)\n",
-        report.period.from, report.period.to, report.period.as_of, report.period.days
-    ));
-    out.push_str(&table.to_string());
-    out.push('\n');
-    if !hidden.is_empty() {
-        out.push_str(&format!(
-            "Narrow terminal: hidden {} (widen it, or use --format csv or json for every figure).\n",
-            hidden.join(", ")
-        ));
-    }
-    if report.shown.len() < report.clients.len() {
-        out.push_str(&format!(
-            "Showing {} of {} clients.\n",
-            report.shown.len(),
-            report.clients.len()
-        ));
-    }
-    // On a wide terminal, the whale curve itself, under its summary line.
-    let columns = match style.width {
+    let columns = columns();
+    let width = match style.width {
         Width::Fixed(width) => Some(usize::from(width)),
         Width::Terminal => comfy_table::Table::new().width().map(usize::from),
         Width::Unlimited => None,
     };
+    let layout = fit::layout(&columns, &rows, width);
+    let verdicts: Vec<Verdict> = report.shown().map(|c| c.assessment.verdict).collect();
+    let verdict_column = columns.len() - 1;
+    let table = fit::render(&columns, &rows, &layout, style.color, |row, column| {
+        (column == verdict_column).then(|| verdict_color(verdicts[row]))
+    });
+    let hidden = fit::hidden(&columns, &layout);
+
+    let p = &report.portfolio;
+    let mut out = String::new();
+    let line = |out: &mut String, text: &str| out.push_str(&fit::wrap_footer(text, width));
+    line(
+        &mut out,
+        &format!(
+            "clientfit — {} to {} (as of {}, {} days)",
+            report.period.from, report.period.to, report.period.as_of, report.period.days
+        ),
+    );
+    out.push_str(&table);
+    out.push('\n');
+    if let Some(note) = fit::hidden_note(&hidden) {
+        line(&mut out, &note);
+    }
+    if report.shown.len() < report.clients.len() {
+        line(
+            &mut out,
+            &format!(
+                "Showing {} of {} clients.",
+                report.shown.len(),
+                report.clients.len()
+            ),
+        );
+    }
     for (label, text) in super::summary(report) {
-        out.push_str(&format!("{label}: {text}\n"));
+        line(&mut out, &format!("{label}: {text}"));
+        // On a wide terminal, the whale curve itself under its line.
+        const CAPTION: &str = " (cumulative profit, most profitable client first)";
+        const INDENT: usize = 13;
         if label == "Whale curve"
             && style.terminal
-            && let Some(columns) = columns.filter(|c| *c >= 60)
+            && let Some(columns) = width.filter(|c| *c >= INDENT + CAPTION.len() + 20)
         {
             out.push_str(&format!(
-                "             {} (cumulative profit, most profitable client first)\n",
-                sparkline(&report.portfolio.whale.points, columns - 60)
+                "{}{}{CAPTION}\n",
+                " ".repeat(INDENT),
+                sparkline(
+                    &report.portfolio.whale.points,
+                    columns - INDENT - CAPTION.len()
+                )
             ));
         }
     }
     if super::any_guard_held(report) {
-        out.push_str("† guarded (strategic or a large share of revenue): held at restructure\n");
+        line(
+            &mut out,
+            "† guarded (strategic or a large share of revenue): held at restructure",
+        );
     }
     if p.unmatched_tickets > 0 || p.unmatched_meetings > 0 {
-        out.push_str(&format!(
-            "Unmatched: {} ticket(s) and {} meeting(s) name no known client — map them with clients.csv aliases or domains\n",
-            p.unmatched_tickets, p.unmatched_meetings
-        ));
+        line(
+            &mut out,
+            &format!(
+                "Unmatched: {} ticket(s) and {} meeting(s) name no known client — map them with clients.csv aliases or domains",
+                p.unmatched_tickets, p.unmatched_meetings
+            ),
+        );
     }
     out
 }
