@@ -24,6 +24,7 @@ mod receivables;
 mod samples;
 mod scripting;
 mod unchanged;
+mod usage;
 mod util;
 mod verdicts;
 mod widths;

@@ -206,7 +206,7 @@ fn colour_only_on_a_terminal_without_no_color_and_not_dumb() {
 }
 
 #[test]
-fn quiet_prints_nothing_but_errors() {
+fn quiet_prints_nothing_but_errors_on_stderr() {
     // The demo has an unmatched ticket, which is a warning.
     let loud = run(["report", &demo(), "--top", "1"]);
     assert!(
