@@ -43,6 +43,8 @@ pub struct DiffSettings {
 
 #[derive(Debug, Clone)]
 struct Snapshot {
+    /// What its figures assumed (the report's `notes`).
+    notes: Vec<String>,
     as_of: String,
     period: String,
     clients: BTreeMap<String, ClientState>,
@@ -120,6 +122,12 @@ fn load(path: &Path) -> anyhow::Result<Snapshot> {
         clients.insert(key, state);
     }
     Ok(Snapshot {
+        notes: document["notes"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|n| n.as_str().map(str::to_string))
+            .collect(),
         as_of: document["as_of"].as_str().unwrap_or("?").to_string(),
         period: format!(
             "{} to {}",
@@ -152,6 +160,8 @@ pub struct Mover {
 
 #[derive(Debug, Serialize)]
 pub struct Diff {
+    /// What the snapshots' figures assumed, and which snapshot did.
+    pub notes: Vec<String>,
     pub old_as_of: String,
     pub new_as_of: String,
     pub moves: Vec<Move>,
@@ -250,7 +260,20 @@ pub fn compare(old_path: &Path, new_path: &Path) -> anyhow::Result<Diff> {
             flags_cleared: before.flags.iter().cloned().collect(),
         })
         .collect();
+    let mut notes = Vec::new();
+    for note in old.notes.iter().chain(&new.notes) {
+        let which = match (old.notes.contains(note), new.notes.contains(note)) {
+            (true, true) => "both snapshots",
+            (true, false) => "the older snapshot",
+            _ => "the newer snapshot",
+        };
+        let line = format!("{note} ({which})");
+        if !notes.contains(&line) {
+            notes.push(line);
+        }
+    }
     Ok(Diff {
+        notes,
         old_as_of: format!("{} (period {})", old.as_of, old.period),
         new_as_of: format!("{} (period {})", new.as_of, new.period),
         moves,
@@ -400,6 +423,9 @@ fn html(diff: &Diff) -> String {
                 .collect(),
         );
     }
+    for note in &diff.notes {
+        body.push_str(&format!("<p class=\"meta\">Note: {}</p>\n", escape(note)));
+    }
     crate::render::page::document(
         &format!("clientfit diff — {} → {}", diff.old_as_of, diff.new_as_of),
         &body,
@@ -478,6 +504,12 @@ fn text(diff: &Diff, markdown: bool) -> String {
                 show_value(&mover.new)
             ));
         }
+    }
+    if !diff.notes.is_empty() {
+        out.push('\n');
+    }
+    for note in &diff.notes {
+        out.push_str(&format!("Note: {}\n", sanitize(note)));
     }
     out
 }

@@ -225,6 +225,27 @@ fn html_is_a_page_of_its_own_and_csv_is_not_offered() {
         );
     }
     assert!(!out.stdout.contains("## "), "markdown in the html");
+    // Neither month has a config: their profits leave out the delivery
+    // cost, and the diff says so as each report did.
+    assert!(
+        out.stdout.contains("<p class=\"meta\">Note: profit leaves out delivery cost: set `[rates] delivery_cost_share` (0.4 = the work costs 40% of revenue) (both snapshots)</p>"),
+        "{}",
+        out.stdout
+    );
+    let table = diff(&september, &october, &["--format", "table"]);
+    assert!(
+        table
+            .stdout
+            .contains("\nNote: profit leaves out delivery cost"),
+        "{}",
+        table.stdout
+    );
+    let json = diff_json(&september, &october);
+    assert_eq!(
+        json["diff"]["notes"].as_array().map(Vec::len),
+        Some(1),
+        "{json}"
+    );
     // csv is refused by the argument parser: a usage error, exit 2, and
     // `--help` does not offer it.
     let out = diff(&september, &october, &["--format", "csv"]);
