@@ -547,7 +547,13 @@ fn common_slip(text: &str) -> Option<String> {
                 ));
             }
             None if !TOP_LEVEL_KEYS.contains(&key) => {
-                if let Some(home) = section_of(key) {
+                let currency_code = key.len() == 3 && key.chars().all(|c| c.is_ascii_uppercase());
+                let home = if currency_code && value.starts_with(|c: char| c.is_ascii_digit()) {
+                    Some("fx".to_string())
+                } else {
+                    section_of(key)
+                };
+                if let Some(home) = home {
                     return Some(format!(
                         "line {number}: `{written}` belongs under [{home}]: move it below a `[{home}]` line (at the top it is not a setting clientfit knows)"
                     ));
@@ -620,6 +626,7 @@ mod tests {
                 "# pinned\nas_of = 2026-10-31 # month end\n",
                 "[rates]\nsupport_hourly = 60\npayment_terms_days = 14\n",
                 "edges = [30, 60]\n",
+                "currency = \"USD\"\nEUR = 1.08\n",
             ]
             .iter()
             .map(|text| format!("{text}→ {}\n", message(text)))
