@@ -165,6 +165,22 @@ fn receivables_html_escapes_names() {
         out.stdout
     );
     assert!(!out.stdout.contains('\u{1b}'), "no raw escape character");
+    // The table shows the escape sequence as text, at any width.
+    for width in ["80", "200"] {
+        let table = clientfit()
+            .env("COLUMNS", width)
+            .args([
+                "receivables",
+                fixture("small/hostile").to_str().unwrap(),
+                "--as-of",
+                "2026-10-31",
+            ])
+            .output()
+            .expect("runs");
+        let text = String::from_utf8(table.stdout).expect("UTF-8");
+        assert!(!text.contains('\u{1b}'), "{text}");
+        assert!(text.contains("Evil\\u{1b}[2J"), "{text}");
+    }
 }
 
 #[test]

@@ -101,13 +101,15 @@ pub fn cut(text: &str, max: usize) -> String {
         return text.to_string();
     }
     let mut kept = String::new();
+    let mut used = 0;
     for ch in text.chars() {
-        let mut next = kept.clone();
-        next.push(ch);
-        if width_of(&next) + 1 > max {
+        let width = unicode_width::UnicodeWidthChar::width(ch).unwrap_or(0);
+        // Room for the mark.
+        if used + width + 1 > max {
             break;
         }
-        kept = next;
+        kept.push(ch);
+        used += width;
     }
     kept.push('…');
     kept
@@ -252,6 +254,9 @@ mod tests {
         // Wide characters count two columns.
         assert_eq!(width_of("日本"), 4);
         assert_eq!(wrap_words("日本 商事", 5), ["日本", "商事"]);
+        assert_eq!(cut("日本商事", 5), "日本…");
+        assert_eq!(cut("abcdef", 6), "abcdef");
+        assert_eq!(cut("abcdefg", 6), "abcde…");
     }
 
     #[test]

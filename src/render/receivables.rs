@@ -130,7 +130,18 @@ fn table(report: &ReceivablesReport, style: Style) -> String {
     let rows: Vec<Vec<String>> = report
         .shown()
         .chain(std::iter::once(&report.total))
-        .map(|row| cells(row, sanitize(&row.name)))
+        // Names are untrusted text: one of megabytes would swamp the
+        // terminal; the other formats show them whole.
+        .map(|row| {
+            // The oldest invoice's id is untrusted text too.
+            cells(
+                row,
+                fit::cut(&sanitize(&row.name), super::table::NAME_CHARS),
+            )
+            .iter()
+            .map(|cell| sanitize(cell))
+            .collect()
+        })
         .collect();
     let width = match style.width {
         Width::Fixed(width) => Some(usize::from(width)),

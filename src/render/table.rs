@@ -10,7 +10,7 @@ use super::{Style, Width, grouped, sanitize};
 /// and one of megabytes would swamp the terminal (and overflows the
 /// table library's 16-bit widths). `explain` and the other formats show
 /// names whole.
-const NAME_CHARS: usize = 60;
+pub const NAME_CHARS: usize = 60;
 
 /// `text` cut to `max` characters, the cut marked with "…".
 fn shorten(text: &str, max: usize) -> String {
