@@ -417,6 +417,11 @@ impl PeriodArgs {
     }
 }
 
+/// `-o -`: standard output, as `-` is standard input for an input.
+fn is_dash(path: &std::path::Path) -> bool {
+    path.as_os_str() == "-"
+}
+
 fn env_is_set(name: &str) -> bool {
     std::env::var_os(name).is_some_and(|v| !v.is_empty())
 }
@@ -462,7 +467,8 @@ impl ReportArgs {
                 }
             })
             .transpose()?;
-        let writes_to_terminal = self.output.is_none() && std::io::stdout().is_terminal();
+        let writes_to_terminal =
+            self.output.as_deref().is_none_or(is_dash) && std::io::stdout().is_terminal();
         Ok(ReportSettings {
             explicit: self.input.explicit(),
             paths,
@@ -482,7 +488,7 @@ impl ReportArgs {
                 width: width(writes_to_terminal),
                 terminal: writes_to_terminal,
             },
-            output: self.output.clone(),
+            output: self.output.clone().filter(|path| !is_dash(path)),
             fail_on: self.fail_on.map(|f| match f {
                 FailOn::Fire => Verdict::Fire,
                 FailOn::Refer => Verdict::Refer,
@@ -507,7 +513,8 @@ fn write_out(
 ) -> anyhow::Result<()> {
     if !settings.quiet {
         for warning in warnings {
-            writeln!(stderr, "warning: {warning}").context("writing warnings")?;
+            writeln!(stderr, "warning: {}", crate::render::safe::message(warning))
+                .context("writing warnings")?;
         }
     }
     match &settings.output {
@@ -530,7 +537,8 @@ fn write_report(
 ) -> anyhow::Result<()> {
     if !settings.quiet {
         for warning in &report.warnings {
-            writeln!(stderr, "warning: {warning}").context("writing warnings")?;
+            writeln!(stderr, "warning: {}", crate::render::safe::message(warning))
+                .context("writing warnings")?;
         }
     }
     let render = |out: &mut dyn Write| {
@@ -579,8 +587,9 @@ impl Command {
                     skip_bad_rows: args.input.skip_bad_rows,
                 };
                 let outcome = crate::check::run(&settings)?;
+                // File names, headers and messages from the files.
                 stdout
-                    .write_all(outcome.text.as_bytes())
+                    .write_all(crate::render::safe::message(&outcome.text).as_bytes())
                     .and_then(|()| stdout.flush())
                     .context("writing the check")?;
                 if outcome.ok {
@@ -649,7 +658,12 @@ impl Command {
                     .into());
                 }
                 let diff = crate::diff::compare(&args.old, &args.new)?;
-                let text = crate::diff::render(&diff, args.format)?;
+                let mut text = crate::diff::render(&diff, args.format)?;
+                if args.format != Format::Json {
+                    // Names and flags from the snapshots, escaped where
+                    // written; the whole text once more.
+                    text = crate::render::safe::terminal_text(&text);
+                }
                 stdout
                     .write_all(text.as_bytes())
                     .and_then(|()| stdout.flush())
@@ -699,14 +713,23 @@ impl Command {
                         path.display()
                     );
                 }
-                std::fs::create_dir_all(&dir)
-                    .with_context(|| format!("cannot create {}", dir.display()))?;
+                std::fs::create_dir_all(&dir).with_context(|| {
+                    format!(
+                        "cannot create {}",
+                        crate::render::safe::terminal(&dir.display().to_string())
+                    )
+                })?;
                 crate::output::write_atomically(
                     &path,
                     crate::config::DEFAULTS_TOML.as_bytes(),
                     &[],
                 )?;
-                writeln!(stdout, "wrote {}", path.display()).context("writing to stdout")?;
+                writeln!(
+                    stdout,
+                    "wrote {}",
+                    crate::render::safe::terminal(&path.display().to_string())
+                )
+                .context("writing to stdout")?;
                 Ok(Outcome::Done)
             }
         }

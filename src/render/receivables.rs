@@ -4,20 +4,21 @@ use comfy_table::presets::UTF8_FULL_CONDENSED;
 use comfy_table::{Cell, CellAlignment, ContentArrangement, Table};
 use serde::Serialize;
 
-use super::csv::guard_formula;
 use super::json::Money;
-use super::markdown::cell;
-use super::{Format, Style, Width, cents, grouped, round_to, sanitize};
+use super::{Format, Style, Width, cents, grouped, round_to, safe};
 use crate::receivables::{Receivable, ReceivablesReport};
 
 fn days(value: Option<f64>) -> String {
     value.map_or_else(|| "–".to_string(), |v| format!("{v:.1}"))
 }
 
-fn oldest(row: &Receivable) -> String {
-    row.oldest_overdue
-        .as_ref()
-        .map_or_else(|| "–".to_string(), |(id, days)| format!("{id}, {days} d"))
+/// The oldest overdue invoice: its id (from the file, so escaped for the
+/// target by `escape`) and how many days overdue it is.
+fn oldest(row: &Receivable, escape: fn(&str) -> String) -> String {
+    let Some((id, days)) = &row.oldest_overdue else {
+        return "–".to_string();
+    };
+    format!("{}, {days} d", escape(id))
 }
 
 fn headers(report: &ReceivablesReport) -> Vec<String> {
@@ -38,11 +39,12 @@ fn headers(report: &ReceivablesReport) -> Vec<String> {
     headers
 }
 
-fn cells(row: &Receivable, name: String) -> Vec<String> {
-    let mut cells = vec![name, grouped(row.outstanding)];
+/// A row's cells, its texts escaped by `escape` (the target's function).
+fn cells(row: &Receivable, escape: fn(&str) -> String) -> Vec<String> {
+    let mut cells = vec![escape(&row.name), grouped(row.outstanding)];
     cells.extend(row.buckets.iter().map(|b| grouped(*b)));
     cells.push(grouped(row.overdue));
-    cells.push(oldest(row));
+    cells.push(oldest(row, escape));
     cells.push(days(row.dso));
     cells.push(days(row.average_days_delinquent));
     cells.push(days(row.collection_effectiveness));
@@ -98,7 +100,7 @@ fn table(report: &ReceivablesReport, style: Style) -> String {
     let numeric = |index: usize| index != 0 && index != report.edges.len() + 5;
     for row in report.shown().chain(std::iter::once(&report.total)) {
         table.add_row(
-            cells(row, sanitize(&row.name))
+            cells(row, safe::terminal)
                 .into_iter()
                 .enumerate()
                 .map(|(i, text)| {
@@ -116,14 +118,8 @@ fn table(report: &ReceivablesReport, style: Style) -> String {
     out.push('\n');
     out.push_str(&table.to_string());
     out.push('\n');
-    if report.shown.len() < report.rows.len() {
-        out.push_str(&format!(
-            "Showing {} of {} clients; the total covers all.\n",
-            report.shown.len(),
-            report.rows.len()
-        ));
-    }
     out.push_str("DSO: days sales outstanding · ADD: average days delinquent (DSO − DSO of current receivables) · CEI: collection effectiveness over the period\n");
+    out.push_str(&super::notes_as_text(&report.notes()));
     out
 }
 
@@ -135,10 +131,12 @@ fn markdown(report: &ReceivablesReport) -> String {
     }
     out.push('\n');
     for row in report.shown().chain(std::iter::once(&report.total)) {
-        out.push_str(&format!(
-            "| {} |\n",
-            cells(row, cell(&row.name)).join(" | ")
-        ));
+        out.push_str(&format!("| {} |\n", cells(row, safe::markdown).join(" | ")));
+    }
+    let notes = super::notes_as_markdown(&report.notes());
+    if !notes.is_empty() {
+        out.push('\n');
+        out.push_str(&notes);
     }
     out
 }
@@ -193,13 +191,13 @@ fn csv(report: &ReceivablesReport) -> anyhow::Result<String> {
     };
     for row in report.shown().chain(std::iter::once(&report.total)) {
         let mut record = vec![
-            guard_formula(&row.name),
-            guard_formula(&row.key),
+            safe::csv(&row.name),
+            safe::csv(&row.key),
             cents(row.outstanding).to_string(),
         ];
         record.extend(row.buckets.iter().map(|b| cents(*b).to_string()));
         record.push(cents(row.overdue).to_string());
-        record.push(guard_formula(
+        record.push(safe::csv(
             &row.oldest_overdue
                 .as_ref()
                 .map(|(id, _)| id.clone())

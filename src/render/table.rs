@@ -4,7 +4,7 @@
 use comfy_table::presets::UTF8_FULL_CONDENSED;
 use comfy_table::{Cell, CellAlignment, Color, ColumnConstraint, ContentArrangement, Table};
 
-use super::{Style, Width, grouped, sanitize};
+use super::{Style, Width, grouped, safe};
 
 /// The most of a client name a table row shows: names are untrusted text,
 /// and one of megabytes would swamp the terminal (and overflows the
@@ -224,7 +224,7 @@ pub fn render(report: &Report, style: Style) -> String {
                 .iter()
                 .map(|f| f.id.name())
                 .collect();
-            let mut name = shorten(&sanitize(&client.name), NAME_CHARS);
+            let mut name = shorten(&safe::terminal(&client.name), NAME_CHARS);
             if client
                 .assessment
                 .guard
@@ -328,7 +328,6 @@ pub fn render(report: &Report, style: Style) -> String {
         .map(|i| COLUMNS[i].header)
         .collect();
 
-    let p = &report.portfolio;
     let mut out = String::new();
     out.push_str(&format!(
         "clientfit — {} to {} (as of {}, {} days)\n",
@@ -342,13 +341,11 @@ pub fn render(report: &Report, style: Style) -> String {
             hidden.join(", ")
         ));
     }
-    if report.shown.len() < report.clients.len() {
-        out.push_str(&format!(
-            "Showing {} of {} clients.\n",
-            report.shown.len(),
-            report.clients.len()
-        ));
-    }
+    let notes = report.notes();
+    let (showing, warnings): (Vec<_>, Vec<_>) = notes
+        .into_iter()
+        .partition(|note| matches!(note, crate::report::Note::Showing { .. }));
+    out.push_str(&super::notes_as_text(&showing));
     // On a wide terminal, the whale curve itself, under its summary line.
     let columns = match style.width {
         Width::Fixed(width) => Some(usize::from(width)),
@@ -370,12 +367,9 @@ pub fn render(report: &Report, style: Style) -> String {
     if super::any_guard_held(report) {
         out.push_str("† guarded (strategic or a large share of revenue): held at restructure\n");
     }
-    if p.unmatched_tickets > 0 || p.unmatched_meetings > 0 {
-        out.push_str(&format!(
-            "Unmatched: {} ticket(s) and {} meeting(s) name no known client — map them with clients.csv aliases or domains\n",
-            p.unmatched_tickets, p.unmatched_meetings
-        ));
-    }
+    // Last, where a reader of the emailed table sees them: what the run
+    // skipped or assumed (the same lines as on standard error).
+    out.push_str(&super::notes_as_text(&warnings));
     out
 }
 
