@@ -43,49 +43,78 @@ enum Target {
 /// Follow `path` through any symbolic links to what it names.
 fn resolve(path: &Path) -> anyhow::Result<Target> {
     let shown = |p: &Path| terminal(&p.display().to_string());
+    let metadata = match std::fs::symlink_metadata(path) {
+        Ok(metadata) => metadata,
+        Err(err) if err.kind() == std::io::ErrorKind::NotFound => {
+            return Ok(Target::New(path.to_path_buf()));
+        }
+        Err(err) => return Err(err).with_context(|| format!("cannot look at {}", shown(path))),
+    };
+    if !metadata.file_type().is_symlink() {
+        return classify(path, path.to_path_buf(), metadata);
+    }
+    // A link: what it names, as the system follows it (which also takes
+    // `/dev/stdout` to the pipe or terminal behind it).
+    match std::fs::metadata(path) {
+        Ok(metadata) if metadata.is_file() => {
+            let real = std::fs::canonicalize(path)
+                .with_context(|| format!("cannot follow the link {}", shown(path)))?;
+            Ok(Target::Regular(real, metadata))
+        }
+        // A pipe or device is opened through the link itself.
+        Ok(metadata) => classify(path, path.to_path_buf(), metadata),
+        Err(err) if err.kind() == std::io::ErrorKind::NotFound => dangling(path),
+        Err(err) => Err(err).with_context(|| format!("cannot follow the link {}", shown(path))),
+    }
+}
+
+/// A link to nothing yet: the file it names is created, as `>` would.
+fn dangling(path: &Path) -> anyhow::Result<Target> {
     let mut current = path.to_path_buf();
     for _ in 0..MAX_LINKS {
-        let metadata = match std::fs::symlink_metadata(&current) {
-            Ok(metadata) => metadata,
-            Err(err) if err.kind() == std::io::ErrorKind::NotFound => {
-                return Ok(Target::New(current));
+        match std::fs::symlink_metadata(&current) {
+            Ok(metadata) if metadata.file_type().is_symlink() => {
+                let link = std::fs::read_link(&current).with_context(|| {
+                    format!(
+                        "cannot read the link {}",
+                        terminal(&current.display().to_string())
+                    )
+                })?;
+                current = match current.parent() {
+                    Some(parent) if link.is_relative() => parent.join(link),
+                    _ => link,
+                };
             }
-            Err(err) => {
-                return Err(err).with_context(|| format!("cannot look at {}", shown(&current)));
-            }
-        };
-        let kind = metadata.file_type();
-        if kind.is_symlink() {
-            let link = std::fs::read_link(&current)
-                .with_context(|| format!("cannot read the link {}", shown(&current)))?;
-            current = match current.parent() {
-                Some(parent) if link.is_relative() => parent.join(link),
-                _ => link,
-            };
-            continue;
+            Ok(metadata) => return classify(path, current, metadata),
+            Err(_) => return Ok(Target::New(current)),
         }
-        if kind.is_file() {
-            return Ok(Target::Regular(current, metadata));
-        }
-        if kind.is_dir() {
-            return Err(UsageError(format!(
-                "--output {} is a directory; name a file in it, such as {}",
-                shown(path),
-                shown(&current.join("report.json"))
-            ))
-            .into());
-        }
-        if is_stream(&metadata) {
-            return Ok(Target::Stream(current));
-        }
-        return Err(UsageError(format!(
-            "--output {} is neither a regular file, a named pipe nor a character device (a block device or a socket); clientfit writes reports only to those",
-            shown(path)
-        ))
-        .into());
     }
     Err(UsageError(format!(
         "--output {}: more than {MAX_LINKS} symbolic links in a row (a loop?)",
+        terminal(&path.display().to_string())
+    ))
+    .into())
+}
+
+/// What is at `target` (found from `--output path`), by its metadata.
+fn classify(path: &Path, target: PathBuf, metadata: Metadata) -> anyhow::Result<Target> {
+    let shown = |p: &Path| terminal(&p.display().to_string());
+    if metadata.is_file() {
+        return Ok(Target::Regular(target, metadata));
+    }
+    if metadata.is_dir() {
+        return Err(UsageError(format!(
+            "--output {} is a directory; name a file in it, such as {}",
+            shown(path),
+            shown(&target.join("report.json"))
+        ))
+        .into());
+    }
+    if is_stream(&metadata) {
+        return Ok(Target::Stream(target));
+    }
+    Err(UsageError(format!(
+        "--output {} is neither a regular file, a named pipe nor a character device (a block device or a socket); clientfit writes reports only to those",
         shown(path)
     ))
     .into())

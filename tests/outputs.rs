@@ -210,3 +210,26 @@ fn dash_means_standard_output() {
         assert_entries(dir.path(), &[]);
     }
 }
+
+#[test]
+fn a_link_to_standard_output_writes_to_it() {
+    // As /dev/stdout is: a link to the process's own descriptor 1, here a
+    // pipe. Made in a temporary directory; the real /dev is never touched.
+    if !Path::new("/proc/self/fd/1").exists() {
+        eprintln!("skipped: no /proc/self/fd here");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let link = dir.path().join("stdout");
+    std::os::unix::fs::symlink("/proc/self/fd/1", &link).unwrap();
+    let out = report_to(&link);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(is_report(&out.stdout), "{}", out.stdout);
+    assert!(
+        std::fs::symlink_metadata(&link)
+            .unwrap()
+            .file_type()
+            .is_symlink()
+    );
+    assert_entries(dir.path(), &["stdout"]);
+}
