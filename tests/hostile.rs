@@ -437,9 +437,12 @@ fn raw_writes(source: &str) -> Vec<(usize, String)> {
                     b'(' => {
                         let before = source[..i].trim_end();
                         if ESCAPING.iter().any(|call| {
+                            // A call of that name, not a method or a
+                            // longer name ending the same way.
                             before.ends_with(call)
-                                && !before[..before.len() - call.len()]
-                                    .ends_with(|c: char| c.is_alphanumeric() || c == '_')
+                                && !before[..before.len() - call.len()].ends_with(|c: char| {
+                                    c.is_alphanumeric() || c == '_' || c == '.'
+                                })
                         }) {
                             escaped = true;
                             break;
@@ -495,6 +498,11 @@ fn the_raw_write_finder_finds_raw_writes() {
         1
     );
     assert!(raw_writes("out.push_str(\"warning: \");").is_empty());
+    // A method that happens to be called `name` escapes nothing.
+    assert_eq!(
+        raw_writes("let x = format!(\"{}\", v.name(&client.owner));").len(),
+        1
+    );
 }
 
 #[test]
