@@ -12,7 +12,9 @@ files are kept, so it can be re-run over a corpus the fuzzer has grown):
   duration columns of those CSVs, plus the literals of the parsers' unit
   tests (src/ingest/{money,date,duration}.rs);
 - headers: each file's first rows (header candidates), as the `headers`
-  target reads them: one comma-separated row, then `field=header` lines.
+  target reads them: one comma-separated row, then `field=header` lines;
+- render_text: hostile texts (escape sequences, bidirectional marks,
+  markup), as the escaping functions take them.
 
 Then minimise with `cargo fuzz cmin` (see fuzz/README.md).
 """
@@ -26,7 +28,26 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "fuzz" / "corpus"
-FIXTURES = [ROOT / "fixtures" / d for d in ("demo", "small", "bad", "exports")]
+FIXTURES = [
+    ROOT / "fixtures" / d
+    for d in ("demo", "small", "bad", "exports", "adversarial/hostile-text")
+]
+# Texts that must never reach a terminal, markdown or HTML raw: escape
+# sequences (colours, an OSC 8 link, a window title, C1 CSI), bidirectional
+# overrides and isolates, markdown and HTML markup, entities.
+HOSTILE_TEXTS = [
+    "\x1b]8;;http://evil.example\x1b\\INV-1\x1b]8;;\x1b\\",
+    "\x1b[31mred\x1b[0m",
+    "\x1b]0;pwned\x07\x1b[2J",
+    "\u009b31m",
+    "Acme \u202eproC",
+    "a\u2066b\u2069\u200f\u061c",
+    "line\u2028break\u2029",
+    "Pipe | Co <script>alert(1)</script>",
+    "Amp &amp; &lt;b&gt; Co",
+    "=HYPERLINK(\"http://evil.example\")",
+    "\\|\\\\|`*_[x](y)",
+]
 PER_PARSER = 400  # at most this many values per parser target
 
 # Files whose name says no kind (their kind comes from the header).
@@ -143,6 +164,8 @@ def main():
             found = sorted(rng.sample(found, PER_PARSER))
         for value in found:
             write(target, value.encode("utf-8"))
+    for text in HOSTILE_TEXTS:
+        write("render_text", text.encode("utf-8"))
     for directory in sorted(CORPUS.iterdir()):
         files = list(directory.iterdir())
         print(f"{directory.name}: {len(files)} files, {sum(f.stat().st_size for f in files)} bytes")

@@ -236,6 +236,12 @@ impl Activity {
         }
     }
 
+    /// Invoices were streamed in, and not one of them counts (every one
+    /// draft, void, deleted or cancelled).
+    pub fn no_streamed_invoice_counts(&self) -> bool {
+        self.invoices_streamed > 0 && self.earliest_invoice.is_none()
+    }
+
     fn invoice_totals(&mut self, client: ClientId) -> &mut InvoiceTotals {
         slot(&mut self.invoice_totals, client)
     }

@@ -17,7 +17,7 @@ use crate::ingest::reader::FileReport;
 use crate::ingest::source::delimiter_name;
 use crate::ingest::{self, IngestOptions};
 use crate::period::Bounds;
-use crate::render::sanitize;
+use crate::render::safe;
 
 /// What `check` needs.
 #[derive(Debug, Clone)]
@@ -107,8 +107,8 @@ pub fn run(settings: &CheckSettings) -> anyhow::Result<CheckOutcome> {
             let suggestion = match closest(key, &invoice_names) {
                 Some(close) => format!(
                     " — did you mean {:?}? (add {:?} as an alias of it in clients.csv)",
-                    sanitize(close),
-                    sanitize(name)
+                    safe::terminal(close),
+                    safe::terminal(name)
                 ),
                 None => {
                     " — no invoice client is close; it will be listed with no revenue".to_string()
@@ -117,7 +117,7 @@ pub fn run(settings: &CheckSettings) -> anyhow::Result<CheckOutcome> {
             let _ = writeln!(
                 out,
                 "  {:?} in {}{suggestion}",
-                sanitize(name),
+                safe::terminal(name),
                 files.join(", ")
             );
         }
@@ -135,7 +135,7 @@ pub fn run(settings: &CheckSettings) -> anyhow::Result<CheckOutcome> {
         .iter()
         .filter(|w| w.contains("Windows-1252"))
     {
-        let _ = writeln!(out, "\nwarning: {warning}");
+        let _ = writeln!(out, "\nwarning: {}", safe::terminal_text(warning));
     }
     if !settings.config.rates.delivery_cost_known {
         let _ = writeln!(out, "\nnote: {}", crate::config::DELIVERY_COST_UNKNOWN);
@@ -196,7 +196,11 @@ fn closest<'a>(key: &str, candidates: &[(&str, &'a str)]) -> Option<&'a str> {
 }
 
 fn describe(out: &mut String, report: &FileReport) {
-    let _ = writeln!(out, "\n{}", sanitize(&report.path.display().to_string()));
+    let _ = writeln!(
+        out,
+        "\n{}",
+        safe::terminal(&report.path.display().to_string())
+    );
     let kind = report.kind.map_or("?", |k| k.name());
     if report.kind_from.is_empty() {
         let _ = writeln!(out, "  kind        {kind}");
@@ -231,7 +235,7 @@ fn describe(out: &mut String, report: &FileReport) {
         }
     );
     for note in &report.notes {
-        let _ = writeln!(out, "  note        {}", sanitize(note));
+        let _ = writeln!(out, "  note        {}", safe::terminal(note));
     }
     if !report.mapping.is_empty() {
         let mapping: Vec<String> = report
@@ -241,7 +245,7 @@ fn describe(out: &mut String, report: &FileReport) {
                 if column.is_empty() {
                     format!("{field} off")
                 } else {
-                    format!("{field} ← {:?}", sanitize(column))
+                    format!("{field} ← {:?}", safe::terminal(column))
                 }
             })
             .collect();
@@ -255,7 +259,7 @@ fn describe(out: &mut String, report: &FileReport) {
         let _ = writeln!(
             out,
             "  dates       {:?} read as {order} ({why})",
-            sanitize(column)
+            safe::terminal(column)
         );
     }
     let mut rows = format!("{} read", report.rows_read);
@@ -279,7 +283,7 @@ fn describe(out: &mut String, report: &FileReport) {
         let _ = writeln!(
             out,
             "              skipped: line {line}, section or total row {}",
-            crate::error::quote(&sanitize(first))
+            crate::error::quote(first)
         );
     }
     if report.section_rows > report.section_lines.len() as u64 {

@@ -479,6 +479,11 @@ impl PeriodArgs {
     }
 }
 
+/// `-o -`: standard output, as `-` is standard input for an input.
+fn is_dash(path: &std::path::Path) -> bool {
+    path.as_os_str() == "-"
+}
+
 fn env_is_set(name: &str) -> bool {
     std::env::var_os(name).is_some_and(|v| !v.is_empty())
 }
@@ -524,7 +529,8 @@ impl ReportArgs {
                 }
             })
             .transpose()?;
-        let writes_to_terminal = self.output.is_none() && std::io::stdout().is_terminal();
+        let writes_to_terminal =
+            self.output.as_deref().is_none_or(is_dash) && std::io::stdout().is_terminal();
         Ok(ReportSettings {
             explicit: self.input.explicit(),
             paths,
@@ -544,7 +550,7 @@ impl ReportArgs {
                 width: width(writes_to_terminal),
                 terminal: writes_to_terminal,
             },
-            output: self.output.clone(),
+            output: self.output.clone().filter(|path| !is_dash(path)),
             fail_on: self.fail_on.map(|f| match f {
                 FailOn::Fire => Verdict::Fire,
                 FailOn::Refer => Verdict::Refer,
@@ -569,7 +575,8 @@ fn write_out(
 ) -> anyhow::Result<()> {
     if !settings.quiet {
         for warning in warnings {
-            writeln!(stderr, "warning: {warning}").context("writing warnings")?;
+            writeln!(stderr, "warning: {}", crate::render::safe::message(warning))
+                .context("writing warnings")?;
         }
     }
     match &settings.output {
@@ -592,7 +599,8 @@ fn write_report(
 ) -> anyhow::Result<()> {
     if !settings.quiet {
         for warning in &report.warnings {
-            writeln!(stderr, "warning: {warning}").context("writing warnings")?;
+            writeln!(stderr, "warning: {}", crate::render::safe::message(warning))
+                .context("writing warnings")?;
         }
     }
     let render = |out: &mut dyn Write| {
@@ -641,8 +649,9 @@ impl Command {
                     skip_bad_rows: args.input.skip_bad_rows,
                 };
                 let outcome = crate::check::run(&settings)?;
+                // File names, headers and messages from the files.
                 stdout
-                    .write_all(outcome.text.as_bytes())
+                    .write_all(crate::render::safe::message(&outcome.text).as_bytes())
                     .and_then(|()| stdout.flush())
                     .context("writing the check")?;
                 if outcome.ok {
@@ -705,7 +714,12 @@ impl Command {
             }
             Command::Diff(args) => {
                 let diff = crate::diff::compare(&args.old, &args.new)?;
-                let text = crate::diff::render(&diff, args.format)?;
+                let mut text = crate::diff::render(&diff, args.format)?;
+                if args.format != crate::diff::DiffFormat::Json {
+                    // Names and flags from the snapshots, escaped where
+                    // written; the whole text once more.
+                    text = crate::render::safe::terminal_text(&text);
+                }
                 stdout
                     .write_all(text.as_bytes())
                     .and_then(|()| stdout.flush())
@@ -730,8 +744,12 @@ impl Command {
             Command::Man(args) => {
                 let command = man_command();
                 if let Some(dir) = &args.dir {
-                    std::fs::create_dir_all(dir)
-                        .with_context(|| format!("cannot create {}", dir.display()))?;
+                    std::fs::create_dir_all(dir).with_context(|| {
+                        format!(
+                            "cannot create {}",
+                            crate::render::safe::terminal(&dir.display().to_string())
+                        )
+                    })?;
                     let pages = std::iter::once(None).chain(MAN_PAGES.iter().map(|n| Some(*n)));
                     for page in pages {
                         let name = match page {
@@ -740,8 +758,12 @@ impl Command {
                         };
                         let path = dir.join(name);
                         crate::output::write_atomically(&path, &man_page(&command, page)?, &[])?;
-                        writeln!(stdout, "wrote {}", path.display())
-                            .context("writing to stdout")?;
+                        writeln!(
+                            stdout,
+                            "wrote {}",
+                            crate::render::safe::terminal(&path.display().to_string())
+                        )
+                        .context("writing to stdout")?;
                     }
                     return Ok(Outcome::Done);
                 }
@@ -768,14 +790,23 @@ impl Command {
                         path.display()
                     );
                 }
-                std::fs::create_dir_all(&dir)
-                    .with_context(|| format!("cannot create {}", dir.display()))?;
+                std::fs::create_dir_all(&dir).with_context(|| {
+                    format!(
+                        "cannot create {}",
+                        crate::render::safe::terminal(&dir.display().to_string())
+                    )
+                })?;
                 crate::output::write_atomically(
                     &path,
                     crate::config::DEFAULTS_TOML.as_bytes(),
                     &[],
                 )?;
-                writeln!(stdout, "wrote {}", path.display()).context("writing to stdout")?;
+                writeln!(
+                    stdout,
+                    "wrote {}",
+                    crate::render::safe::terminal(&path.display().to_string())
+                )
+                .context("writing to stdout")?;
                 Ok(Outcome::Done)
             }
         }

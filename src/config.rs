@@ -396,8 +396,9 @@ impl Config {
             }
         }
         for (code, rate) in &self.fx {
-            crate::ingest::money::check_currency_code(code)
-                .map_err(|problem| anyhow::anyhow!("[fx] {code:?} {problem}"))?;
+            crate::ingest::money::check_currency_code(code).map_err(|problem| {
+                anyhow::anyhow!("[fx] {} {problem}", crate::error::quote(code))
+            })?;
             if *rate <= Decimal::ZERO || *rate > Decimal::from(1_000_000) {
                 anyhow::bail!(
                     "[fx] {code} = {rate} must be a positive exchange rate of at most 10^6"
@@ -438,8 +439,9 @@ impl Config {
             );
         }
         if let Some(code) = &self.currency {
-            crate::ingest::money::check_currency_code(code)
-                .map_err(|problem| anyhow::anyhow!("currency = {code:?} {problem}"))?;
+            crate::ingest::money::check_currency_code(code).map_err(|problem| {
+                anyhow::anyhow!("currency = {} {problem}", crate::error::quote(code))
+            })?;
         }
         Ok(())
     }
@@ -474,6 +476,12 @@ impl Config {
         };
         match text.as_str() {
             "tab" | "\t" => Ok(Some(b'\t')),
+            // A line break or another control character would split every
+            // row, or none, where no one can see it.
+            one if one.chars().any(|c| c.is_control()) => anyhow::bail!(
+                "delimiter = {} is a control character (a line break ends a row; it cannot separate columns); use \",\", \";\", \"|\" or \"tab\"",
+                crate::error::quote(one)
+            ),
             one if one.len() == 1
                 && one.is_ascii()
                 && !one.chars().any(|c| c.is_alphanumeric() || c == '"') =>
@@ -481,7 +489,8 @@ impl Config {
                 Ok(Some(one.as_bytes()[0]))
             }
             _ => anyhow::bail!(
-                "delimiter = {text:?} must be one character such as \",\", \";\" or \"|\", or \"tab\""
+                "delimiter = {} must be one character such as \",\", \";\" or \"|\", or \"tab\"",
+                crate::error::quote(text)
             ),
         }
     }
@@ -703,6 +712,34 @@ mod tests {
                 "{share}"
             );
         }
+    }
+
+    #[test]
+    fn a_control_character_is_no_delimiter() {
+        // As written in the TOML file.
+        for text in [r"\n", r"\r", r"\u0000", r"\u001b"] {
+            let err = Config::parse(&format!("delimiter = \"{text}\"\n")).unwrap_err();
+            assert!(
+                format!("{err:#}").contains("is a control character"),
+                "{text:?}: {err:#}"
+            );
+        }
+        assert_eq!(
+            Config::parse("delimiter = \"tab\"\n")
+                .unwrap()
+                .delimiter_byte()
+                .unwrap(),
+            Some(b'\t')
+        );
+    }
+
+    #[test]
+    fn a_long_value_is_cut_in_its_error() {
+        let long = "X".repeat(100_000);
+        let err = Config::parse(&format!("currency = \"{long}\"\n")).unwrap_err();
+        let text = format!("{err:#}");
+        assert!(text.len() < 1_000, "{} bytes", text.len());
+        assert!(text.contains("currency = \"XXXX"), "{text}");
     }
 
     #[test]

@@ -11,9 +11,9 @@ use rust_decimal::Decimal;
 use serde::Serialize;
 use serde_json::Value;
 
-use crate::assess::Verdict;
+use crate::assess::{FlagId, Verdict};
 use crate::render::json::{Money, SCHEMA_VERSION};
-use crate::render::{grouped, markdown::cell, sanitize};
+use crate::render::{grouped, safe};
 
 /// The formats `diff` writes: its moves are lists, not one table, so there
 /// is no csv.
@@ -64,23 +64,38 @@ fn verdict(text: &str) -> Option<Verdict> {
     Verdict::ALL.into_iter().find(|v| v.name() == text)
 }
 
+/// A snapshot that is not what `report --format json` writes: the file,
+/// the field (as a JSON path) and what is wrong with its value.
+fn bad_field(name: &str, field: &str, value: &Value, problem: &str) -> anyhow::Error {
+    let shown = value.to_string();
+    anyhow::anyhow!(
+        "{name}: {field} = {} {problem}; diff compares snapshots written by `clientfit report --format json`",
+        crate::render::safe::cut(&shown, crate::render::safe::MESSAGE_VALUE_CHARS)
+    )
+}
+
+/// A day as the report writes it (`2026-10-31`).
+fn day_field(name: &str, field: &str, value: &Value) -> anyhow::Result<String> {
+    value
+        .as_str()
+        .filter(|text| chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d").is_ok())
+        .map(str::to_string)
+        .ok_or_else(|| bad_field(name, field, value, "is not a date in the form YYYY-MM-DD"))
+}
+
 fn load(path: &Path) -> anyhow::Result<Snapshot> {
-    let text =
-        std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
+    let name = safe::terminal(&path.display().to_string());
+    let text = std::fs::read_to_string(path).with_context(|| format!("cannot read {name}"))?;
     let document: Value = serde_json::from_str(&text).with_context(|| {
-        format!(
-            "{} is not JSON; diff compares `clientfit report --format json` snapshots",
-            path.display()
-        )
+        format!("{name} is not JSON; diff compares `clientfit report --format json` snapshots")
     })?;
-    let name = path.display();
     if document["tool"] != "clientfit" || document["clients"].as_array().is_none() {
         anyhow::bail!("{name} is not a `clientfit report --format json` snapshot");
     }
-    if document.get("view").is_some() {
+    if let Some(view) = document.get("view") {
         anyhow::bail!(
             "{name} is a {} view, not a report snapshot",
-            document["view"]
+            safe::terminal(&view.to_string())
         );
     }
     match document["schema"].as_u64() {
@@ -91,35 +106,95 @@ fn load(path: &Path) -> anyhow::Result<Snapshot> {
             env!("CARGO_PKG_VERSION")
         ),
     }
-    let money = |value: &Value, field: &str| -> anyhow::Result<Decimal> {
-        value[field]
-            .to_string()
-            .parse()
-            .with_context(|| format!("{name}: client {} has no number {field:?}", value["client"]))
-    };
+    let as_of = day_field(&name, "as_of", &document["as_of"])?;
+    let from = day_field(&name, "period.from", &document["period"]["from"])?;
+    let to = day_field(&name, "period.to", &document["period"]["to"])?;
     let mut clients = BTreeMap::new();
-    for client in document["clients"].as_array().into_iter().flatten() {
-        let key = client["key"]
-            .as_str()
-            .context("a client without a key")?
-            .to_string();
+    for (index, client) in document["clients"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .enumerate()
+    {
+        let field = |key: &str| format!("clients[{index}].{key}");
+        let text = |key: &str| -> anyhow::Result<String> {
+            client[key]
+                .as_str()
+                .map(str::to_string)
+                .ok_or_else(|| bad_field(&name, &field(key), &client[key], "is not a text"))
+        };
+        // Money as the report writes it: a JSON number (exact decimals).
+        let money = |key: &str| -> anyhow::Result<Decimal> {
+            let value = &client[key];
+            value
+                .is_number()
+                .then(|| value.to_string().parse::<Decimal>().ok())
+                .flatten()
+                .ok_or_else(|| bad_field(&name, &field(key), value, "is not an amount"))
+        };
+        let key = text("key")?;
+        if key.is_empty() {
+            return Err(bad_field(&name, &field("key"), &client["key"], "is empty"));
+        }
         let state = ClientState {
-            name: client["client"].as_str().unwrap_or(&key).to_string(),
+            name: text("client")?,
             verdict: client["verdict"]
                 .as_str()
                 .and_then(verdict)
-                .with_context(|| format!("{name}: client {key:?} has no verdict"))?,
-            flags: client["flags"]
-                .as_array()
-                .into_iter()
-                .flatten()
-                .filter_map(|f| f["id"].as_str().map(str::to_string))
-                .collect(),
-            profit: money(client, "profit")?,
-            overdue: money(client, "overdue")?,
-            tickets: client["tickets"].as_u64().unwrap_or(0),
+                .ok_or_else(|| {
+                    bad_field(
+                        &name,
+                        &field("verdict"),
+                        &client["verdict"],
+                        "is not a verdict (fire, refer, restructure or keep)",
+                    )
+                })?,
+            flags: match client["flags"].as_array() {
+                Some(flags) => flags
+                    .iter()
+                    .enumerate()
+                    .map(|(at, flag)| {
+                        flag["id"]
+                            .as_str()
+                            .filter(|id| FlagId::ALL.iter().any(|known| known.name() == *id))
+                            .map(str::to_string)
+                            .ok_or_else(|| {
+                                bad_field(
+                                    &name,
+                                    &field(&format!("flags[{at}].id")),
+                                    &flag["id"],
+                                    "is not a flag clientfit knows",
+                                )
+                            })
+                    })
+                    .collect::<anyhow::Result<_>>()?,
+                None => {
+                    return Err(bad_field(
+                        &name,
+                        &field("flags"),
+                        &client["flags"],
+                        "is not a list of flags",
+                    ));
+                }
+            },
+            profit: money("profit")?,
+            overdue: money("overdue")?,
+            tickets: client["tickets"].as_u64().ok_or_else(|| {
+                bad_field(
+                    &name,
+                    &field("tickets"),
+                    &client["tickets"],
+                    "is not a count (a whole number of at least 0)",
+                )
+            })?,
         };
-        clients.insert(key, state);
+        if let Some(first) = clients.insert(key.clone(), state) {
+            anyhow::bail!(
+                "{name}: clients[{index}] has the key {} of an earlier client ({}); a snapshot lists each client once",
+                safe::terminal(&format!("{key:?}")),
+                safe::terminal(&first.name)
+            );
+        }
     }
     Ok(Snapshot {
         notes: document["notes"]
@@ -128,12 +203,8 @@ fn load(path: &Path) -> anyhow::Result<Snapshot> {
             .flatten()
             .filter_map(|n| n.as_str().map(str::to_string))
             .collect(),
-        as_of: document["as_of"].as_str().unwrap_or("?").to_string(),
-        period: format!(
-            "{} to {}",
-            document["period"]["from"].as_str().unwrap_or("?"),
-            document["period"]["to"].as_str().unwrap_or("?")
-        ),
+        as_of,
+        period: format!("{from} to {to}"),
         clients,
     })
 }
@@ -345,7 +416,7 @@ pub fn render(diff: &Diff, format: DiffFormat) -> anyhow::Result<String> {
 
 /// The same sections as the text, as one self-contained HTML page.
 fn html(diff: &Diff) -> String {
-    use crate::render::html::escape;
+    use crate::render::safe::html as escape;
     let mut body = String::new();
     let list = |body: &mut String, title: &str, items: Vec<String>| {
         body.push_str(&format!("<h2>{}</h2>\n<ul>", escape(title)));
@@ -433,7 +504,13 @@ fn html(diff: &Diff) -> String {
 }
 
 fn text(diff: &Diff, markdown: bool) -> String {
-    let name = |text: &str| if markdown { cell(text) } else { sanitize(text) };
+    let name = |text: &str| {
+        if markdown {
+            safe::markdown(text)
+        } else {
+            safe::terminal(text)
+        }
+    };
     let mut out = String::new();
     let heading = |out: &mut String, title: &str| {
         if markdown {
@@ -509,7 +586,7 @@ fn text(diff: &Diff, markdown: bool) -> String {
         out.push('\n');
     }
     for note in &diff.notes {
-        out.push_str(&format!("Note: {}\n", sanitize(note)));
+        out.push_str(&format!("Note: {}\n", safe::terminal(note)));
     }
     out
 }

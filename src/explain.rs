@@ -15,7 +15,7 @@ use crate::ingest::identity::ClientId;
 use crate::ingest::records::{Invoice, Meeting, Ticket};
 use crate::ingest::status::{InvoiceStatus, MeetingStatus};
 use crate::ingest::{self, Sink};
-use crate::render::{grouped, sanitize};
+use crate::render::{grouped, safe};
 use crate::report::{self, ClientReport, Report, median};
 
 /// How many evidence rows to show per flag.
@@ -85,11 +85,11 @@ fn find<'a>(
             let closest: Vec<String> = scored
                 .iter()
                 .take(3)
-                .map(|(_, n)| format!("{:?}", sanitize(n)))
+                .map(|(_, n)| format!("{:?}", safe::terminal(n)))
                 .collect();
             Err(crate::error::UsageError(format!(
                 "no client {:?} in the period; the closest are {}",
-                sanitize(query),
+                safe::terminal(query),
                 closest.join(", ")
             ))
             .into())
@@ -97,11 +97,11 @@ fn find<'a>(
         several => {
             let names: Vec<String> = several
                 .iter()
-                .map(|c| format!("{:?}", sanitize(&c.name)))
+                .map(|c| format!("{:?}", safe::terminal(&c.name)))
                 .collect();
             Err(crate::error::UsageError(format!(
                 "{:?} matches {} clients: {}; give more of the name",
-                sanitize(query),
+                safe::terminal(query),
                 several.len(),
                 names.join(", ")
             ))
@@ -161,10 +161,11 @@ pub fn run(settings: &ReportSettings, query: &str) -> anyhow::Result<String> {
     let paths: Vec<String> = files
         .iter()
         .map(|f| {
-            f.path.file_name().map_or_else(
+            // A file's name is untrusted text too (a saved attachment).
+            safe::terminal(&f.path.file_name().map_or_else(
                 || f.path.display().to_string(),
                 |n| n.to_string_lossy().into_owned(),
-            )
+            ))
         })
         .collect();
     let at = |file: u32, line: u64| {
@@ -234,7 +235,7 @@ fn render(
     let _ = writeln!(
         out,
         "{} — {} (rank {} of {} by profit; {} to {}, as of {})",
-        sanitize(&client.name),
+        safe::terminal(&client.name),
         a.verdict.name(),
         report
             .clients
@@ -248,14 +249,13 @@ fn render(
         report.period.as_of
     );
     if let Some(owner) = &client.owner {
+        let segment = client.segment.as_deref().map(safe::terminal);
         let _ = writeln!(
             out,
             "owner {}{}",
-            sanitize(owner),
-            client
-                .segment
-                .as_deref()
-                .map(|s| format!(" · segment {}", sanitize(s)))
+            safe::terminal(owner),
+            segment
+                .map(|s| format!(" · segment {s}"))
                 .unwrap_or_default()
         );
     }
@@ -473,7 +473,7 @@ fn render(
     let in_period = |day: chrono::NaiveDate| day >= report.period.from && day <= report.period.to;
     let invoice_name = |i: &Invoice| {
         ids.get(&i.index)
-            .cloned()
+            .map(|id| safe::terminal(id))
             .unwrap_or_else(|| at(i.origin.file, i.origin.line))
     };
     let mut sections: Vec<(String, Vec<String>)> = Vec::new();
@@ -638,7 +638,18 @@ fn render(
     }
     let _ = writeln!(out, "\nPlaybook");
     for action in &a.actions {
-        let _ = writeln!(out, "  - {action}");
+        // Playbook lines may come from the config.
+        let _ = writeln!(out, "  - {}", safe::terminal(action));
     }
-    out
+    // What the run skipped or assumed holds for this client's figures too.
+    if !report.warnings.is_empty() {
+        let _ = writeln!(out, "\nWarnings");
+        for warning in &report.warnings {
+            let _ = writeln!(out, "  - {}", safe::terminal_text(warning));
+        }
+    }
+    // Every field above is escaped where it is written; the whole text
+    // once more, so that one forgotten field still cannot reach the
+    // terminal raw.
+    safe::terminal_text(&out)
 }

@@ -70,7 +70,7 @@ pub fn read_inputs(
         progress: settings.progress,
         stream_invoices,
     };
-    let ingested = ingest::ingest(&files, &settings.config, options, &mut activity)?;
+    let mut ingested = ingest::ingest(&files, &settings.config, options, &mut activity)?;
     if ingested.invoices.is_empty()
         && activity.invoices_streamed == 0
         && activity.per_client.iter().any(|t| t.active)
@@ -85,6 +85,15 @@ pub fn read_inputs(
         anyhow::bail!(
             "{} has no invoice rows, but tickets or meetings name clients: every client would show as unprofitable\n  hint: export the invoices of the same period again (the file holds only its header), or pass the right file with --invoices",
             invoice_files.join(", ")
+        );
+    }
+    let streamed = activity.invoices_streamed > 0;
+    let none_counts = (!streamed || activity.no_streamed_invoice_counts())
+        && ingested.invoices.iter().all(|i| !i.counts());
+    if (streamed || !ingested.invoices.is_empty()) && none_counts {
+        // Otherwise an empty report, with no word of why.
+        ingested.warnings.push(
+            "no invoice counts: every invoice read is a draft, void, deleted or cancelled, so no client has revenue; export the issued invoices, or map the status words in [invoices.status] if they mean something else".to_string(),
         );
     }
     phase("ingested");

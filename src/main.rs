@@ -21,7 +21,12 @@ fn main() -> ExitCode {
         Err(err) => {
             let failure = Failure::of(&err);
             if failure != Failure::BrokenPipe {
-                eprintln!("error: {err:#}");
+                // File names and values in the message are untrusted, and
+                // a value may be megabytes long.
+                eprintln!(
+                    "error: {}",
+                    clientfit::render::safe::message(&format!("{err:#}"))
+                );
             }
             ExitCode::from(failure.exit_code())
         }

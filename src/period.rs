@@ -98,8 +98,13 @@ fn parse_absolute(text: &str) -> Result<(NaiveDate, NaiveDate), UsageError> {
         ))
     };
     if let Some((from, to)) = text.split_once("..") {
-        let from = parse_day(from).map_err(|_| bad())?;
-        let to = parse_day(to).map_err(|_| bad())?;
+        // A range: a day that does not parse is named, not the range.
+        let day = |day: &str| {
+            parse_day(day)
+                .map_err(|err| UsageError(format!("--period {}: {err}", crate::error::quote(text))))
+        };
+        let from = day(from)?;
+        let to = day(to)?;
         if to < from {
             return Err(UsageError(format!(
                 "--period {text:?} ends before it starts"
@@ -141,8 +146,25 @@ fn parse_absolute(text: &str) -> Result<(NaiveDate, NaiveDate), UsageError> {
 
 /// A day given on the command line or in config: ISO `YYYY-MM-DD`.
 pub fn parse_day(text: &str) -> Result<NaiveDate, UsageError> {
-    NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")
-        .map_err(|_| UsageError(format!("{text:?} is not a date in the form YYYY-MM-DD")))
+    let trimmed = text.trim();
+    NaiveDate::parse_from_str(trimmed, "%Y-%m-%d").map_err(|_| {
+        let shaped = trimmed.len() == 10
+            && trimmed.bytes().enumerate().all(|(at, byte)| match at {
+                4 | 7 => byte == b'-',
+                _ => byte.is_ascii_digit(),
+            });
+        UsageError(if shaped {
+            format!(
+                "{} is not a day of the calendar (no such month, or the month is shorter)",
+                crate::error::quote(text)
+            )
+        } else {
+            format!(
+                "{} is not a date in the form YYYY-MM-DD",
+                crate::error::quote(text)
+            )
+        })
+    })
 }
 
 /// Today, or `CLIENTFIT_TODAY` when set (tests and reproducible runs).

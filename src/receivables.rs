@@ -61,6 +61,11 @@ impl ReceivablesReport {
         self.shown.iter().map(|index| &self.rows[*index])
     }
 
+    /// What every human-readable format says besides the figures.
+    pub fn notes(&self) -> Vec<crate::report::Note> {
+        crate::report::notes(self.shown.len(), self.rows.len(), &self.warnings)
+    }
+
     /// The bucket labels: current, 1-30, 31-60, 61-90, 90+ for the default
     /// edges (the last is "more than 90 days", named as the report names
     /// its `d90_plus`).

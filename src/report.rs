@@ -147,9 +147,51 @@ pub struct Report {
     pub warnings: Vec<String>,
 }
 
+/// Something a reader must be told besides the figures. Every
+/// human-readable format prints every note (the table, markdown and
+/// HTML alike), so a report that leaves rows or clients out says so
+/// wherever it is read; JSON carries the warnings in `warnings`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Note {
+    /// A selection (`--owner`, `--verdict`, `--top`) shows fewer rows
+    /// than the report holds; the totals still cover them all.
+    Showing { shown: usize, of: usize },
+    /// Rows skipped, files read on an assumption, events that name no
+    /// client: the run's warnings. Untrusted text (file names, values):
+    /// each renderer escapes it for its target.
+    Warning(String),
+}
+
+impl Note {
+    /// The note as plain text (escape it for the target before writing).
+    pub fn text(&self) -> String {
+        match self {
+            Note::Showing { shown, of } => {
+                format!("Showing {shown} of {of} clients; the totals cover all {of}.")
+            }
+            Note::Warning(text) => text.clone(),
+        }
+    }
+}
+
+/// The notes of a view that shows `shown` of `of` rows and had `warnings`.
+pub fn notes(shown: usize, of: usize, warnings: &[String]) -> Vec<Note> {
+    let mut notes = Vec::with_capacity(warnings.len() + 1);
+    if shown < of {
+        notes.push(Note::Showing { shown, of });
+    }
+    notes.extend(warnings.iter().cloned().map(Note::Warning));
+    notes
+}
+
 impl Report {
     pub fn shown(&self) -> impl Iterator<Item = &ClientReport> {
         self.shown.iter().map(|index| &self.clients[*index])
+    }
+
+    /// What every human-readable format says besides the figures.
+    pub fn notes(&self) -> Vec<Note> {
+        notes(self.shown.len(), self.clients.len(), &self.warnings)
     }
 
     /// Is the cost of delivering the work unknown (so left out of profit)?
@@ -159,7 +201,7 @@ impl Report {
 
     /// Assumptions the figures rest on, which every format states (unlike
     /// warnings, which are about the inputs and also go to stderr).
-    pub fn notes(&self) -> Vec<String> {
+    pub fn assumptions(&self) -> Vec<String> {
         let mut notes = Vec::new();
         if self.delivery_cost_unknown() {
             notes.push(crate::config::DELIVERY_COST_UNKNOWN.to_string());
@@ -288,7 +330,7 @@ pub fn build(
     let mut warnings = ingested.warnings.clone();
     if portfolio.unmatched_tickets > 0 || portfolio.unmatched_meetings > 0 {
         warnings.push(format!(
-            "unmatched: {} ticket(s) and {} meeting(s) in the period name no known client (no client cell, and no email domain in clients.csv)",
+            "unmatched: {} ticket(s) and {} meeting(s) in the period name no known client (no client cell, and no email domain in clients.csv); map them with clients.csv aliases or domains",
             portfolio.unmatched_tickets, portfolio.unmatched_meetings
         ));
     }
@@ -452,13 +494,16 @@ pub fn check_owner<'a>(
     }
     known.sort_by_key(|o| o.to_lowercase());
     known.dedup_by(|a, b| a.to_lowercase() == b.to_lowercase());
-    let wanted = crate::render::sanitize(wanted);
+    let wanted = crate::render::safe::terminal(wanted);
     Err(crate::error::UsageError(if known.is_empty() {
         format!(
             "--owner {wanted:?}: no client has an owner (owners come from the owner column of clients.csv)"
         )
     } else {
-        let names: Vec<String> = known.iter().map(|o| crate::render::sanitize(o)).collect();
+        let names: Vec<String> = known
+            .iter()
+            .map(|o| crate::render::safe::terminal(o))
+            .collect();
         format!(
             "--owner {wanted:?}: no client has this owner; the owners are {}",
             names.join(", ")

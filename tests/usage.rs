@@ -109,7 +109,7 @@ fn every_command_offers_exactly_the_formats_it_writes() {
     for piece in [
         "<td>Massive Dynamic</td><td class=\"num\">341,460.01</td>",
         "<tr class=\"total\"><td>Total</td><td class=\"num\">388,540.79</td>",
-        "<p class=\"meta\">Showing 2 of 31 clients; the total covers all.</p>",
+        "<li class=\"showing\">Showing 2 of 31 clients; the totals cover all 31.</li>",
     ] {
         assert!(html.stdout.contains(piece), "{piece}:\n{}", html.stdout);
     }

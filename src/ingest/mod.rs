@@ -1425,7 +1425,11 @@ fn read_one(
         Some(reader::Tally::new(done.clone(), work_per_byte(kind)))
     });
     if let Some(progress) = state.progress {
-        progress.set_message(format!("reading {}", input.path.display()));
+        // The spinner is on the terminal: a file's name is untrusted text.
+        progress.set_message(format!(
+            "reading {}",
+            crate::render::safe::terminal(&input.path.display().to_string())
+        ));
         progress.set_position(0);
         file.progress = Some(progress.clone());
     }

@@ -4,6 +4,7 @@
 //! is unset: the cost is unknown, and profit leaves it out). Text that a spreadsheet would run as a formula is
 //! prefixed with `'`.
 
+use super::safe;
 use super::{cents, round_to};
 use crate::report::Report;
 
@@ -58,14 +59,6 @@ const HEADERS: &[&str] = &[
     "quadrant",
 ];
 
-/// Neutralise text a spreadsheet would evaluate (`=`, `+`, `-`, `@`, tab, CR).
-pub fn guard_formula(text: &str) -> String {
-    match text.chars().next() {
-        Some('=' | '+' | '-' | '@' | '\t' | '\r') => format!("'{text}"),
-        _ => text.to_string(),
-    }
-}
-
 fn optional(value: Option<f64>, decimals: i32) -> String {
     value
         .map(|v| round_to(v, decimals).to_string())
@@ -96,10 +89,10 @@ pub fn render(report: &Report) -> anyhow::Result<String> {
         let money = |v| cents(v).to_string();
         let record: Vec<String> = vec![
             c.rank.to_string(),
-            guard_formula(&c.name),
-            guard_formula(&c.key),
-            guard_formula(c.owner.as_deref().unwrap_or("")),
-            guard_formula(c.segment.as_deref().unwrap_or("")),
+            safe::csv(&c.name),
+            safe::csv(&c.key),
+            safe::csv(c.owner.as_deref().unwrap_or("")),
+            safe::csv(c.segment.as_deref().unwrap_or("")),
             c.strategic.to_string(),
             a.verdict.name().to_string(),
             flags.join(";"),
@@ -155,7 +148,7 @@ pub fn render(report: &Report) -> anyhow::Result<String> {
             optional(m.no_show_rate, 4),
             optional(m.revenue_share, 4),
             optional(m.ticket_share, 4),
-            guard_formula(&a.reasons.join(" | ")),
+            safe::csv(&a.reasons.join(" | ")),
             c.quadrant.name().to_string(),
         ];
         writer.write_record(&record)?;
@@ -164,19 +157,4 @@ pub fn render(report: &Report) -> anyhow::Result<String> {
         .into_inner()
         .map_err(|err| anyhow::anyhow!("{err}"))?;
     Ok(String::from_utf8(bytes)?)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn formulas_are_neutralised() {
-        assert_eq!(guard_formula("=HYPERLINK(\"x\")"), "'=HYPERLINK(\"x\")");
-        assert_eq!(guard_formula("+1"), "'+1");
-        assert_eq!(guard_formula("-2"), "'-2");
-        assert_eq!(guard_formula("@SUM"), "'@SUM");
-        assert_eq!(guard_formula("\tx"), "'\tx");
-        assert_eq!(guard_formula("Acme"), "Acme");
-    }
 }

@@ -7,26 +7,10 @@ use std::fmt::Write as _;
 
 use rust_decimal::Decimal;
 
+use super::safe;
 use super::{grouped, ratio_of};
 use crate::assess::Verdict;
 use crate::report::{Quadrant, Report};
-
-/// Escape text for HTML element content and attribute values.
-pub fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for ch in text.chars() {
-        match ch {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c if c.is_control() && c != '\n' && c != '\t' => out.push('\u{fffd}'),
-            c => out.push(c),
-        }
-    }
-    out
-}
 
 fn verdict_color(verdict: Verdict) -> &'static str {
     match verdict {
@@ -87,7 +71,7 @@ impl Plot {
         let _ = write!(
             out,
             r#"<svg role="img" aria-label="{}" viewBox="0 0 {} {}" width="100%" preserveAspectRatio="xMidYMid meet">"#,
-            escape(label),
+            safe::html(label),
             self.width,
             self.height
         );
@@ -109,7 +93,7 @@ impl Plot {
                 r##"<text x="{}" y="{:.1}" text-anchor="end" font-size="11" fill="#444">{}</text>"##,
                 self.left - 6.0,
                 self.py(value) + 4.0,
-                escape(
+                safe::html(
                     &grouped(Decimal::from_f64_retain(value.round()).unwrap_or_default())
                         .replace(".00", "")
                 )
@@ -148,7 +132,7 @@ fn whale_curve(report: &Report, out: &mut String) {
             r##"<circle cx="{:.1}" cy="{:.1}" r="5" fill="#c0392b"><title>peak {} after {} clients</title></circle>"##,
             plot.px(whale.peak_clients as f64),
             plot.py(number(whale.peak)),
-            escape(&grouped(whale.peak)),
+            safe::html(&grouped(whale.peak)),
             whale.peak_clients
         );
     }
@@ -210,8 +194,8 @@ fn scatter(report: &Report, out: &mut String) {
             plot.px(*x),
             plot.py(*y),
             verdict_color(client.assessment.verdict),
-            escape(&client.name),
-            escape(&grouped(client.metrics.profit)),
+            safe::html(&client.name),
+            safe::html(&grouped(client.metrics.profit)),
             x,
             client.quadrant.name()
         );
@@ -231,7 +215,7 @@ fn bars(out: &mut String, label: &str, items: &[(String, f64, &str, String)]) {
     let _ = write!(
         out,
         r#"<svg role="img" aria-label="{}" viewBox="0 0 560 {height}" width="100%">"#,
-        escape(label)
+        safe::html(label)
     );
     for (index, (name, value, color, text)) in items.iter().enumerate() {
         let y = 8.0 + 28.0 * index as f64;
@@ -240,10 +224,10 @@ fn bars(out: &mut String, label: &str, items: &[(String, f64, &str, String)]) {
             out,
             r##"<text x="110" y="{:.1}" text-anchor="end" font-size="12" fill="#333">{}</text><rect class="bar" x="120" y="{y:.1}" width="{width:.1}" height="18" fill="{color}"/><text x="{:.1}" y="{:.1}" font-size="12" fill="#333">{}</text>"##,
             y + 13.0,
-            escape(name),
+            safe::html(name),
             126.0 + width,
             y + 13.0,
-            escape(text)
+            safe::html(text)
         );
     }
     out.push_str("</svg>");
@@ -272,6 +256,7 @@ td.num, th.num {{ text-align: right; font-variant-numeric: tabular-nums; white-s
 .charts {{ display: grid; grid-template-columns: repeat(auto-fit, minmax(420px, 1fr)); gap: 1.5rem; }}
 figure {{ margin: 0; }} figcaption {{ font-weight: 600; margin-bottom: .4rem; }}
 ul.footer {{ padding-left: 1.2rem; }}
+ul.notes {{ padding-left: 1.2rem; }} li.warning {{ color: #922b21; }}
 @media print {{ body {{ margin: 0; }} .charts {{ display: block; }} figure {{ break-inside: avoid; margin-bottom: 1rem; }} tr {{ break-inside: avoid; }} }}
 </style></head><body>
 <h1>clientfit — which clients to keep, restructure, refer or fire</h1>
@@ -284,16 +269,17 @@ ul.footer {{ padding-left: 1.2rem; }}
         currency_note = if currency.is_empty() {
             String::new()
         } else {
-            format!(" · amounts in {}", escape(currency))
+            format!(" · amounts in {}", safe::html(currency))
         }
     );
+    out.push_str(&super::notes_as_html(&report.notes()));
     out.push_str("<ul class=\"footer\">");
     for (label, text) in super::summary(report) {
         let _ = write!(
             out,
             "<li><strong>{}:</strong> {}</li>",
-            escape(label),
-            escape(&text)
+            safe::html(label),
+            safe::html(&text)
         );
     }
     out.push_str("</ul>\n<div class=\"charts\">\n<figure><figcaption>Whale curve (cumulative profit)</figcaption>");
@@ -353,7 +339,7 @@ ul.footer {{ padding-left: 1.2rem; }}
             out,
             "<tr class=\"client-row\"><td class=\"num\">{}</td><td>{}{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td>{}</td><td class=\"verdict {verdict}\" title=\"{}\">{verdict}</td></tr>",
             client.rank,
-            escape(&client.name),
+            safe::html(&client.name),
             if guarded { " †" } else { "" },
             grouped(m.revenue),
             grouped(m.cost_to_serve),
@@ -364,27 +350,12 @@ ul.footer {{ padding-left: 1.2rem; }}
             m.tickets,
             m.no_shows,
             m.scope_changes,
-            escape(&flags.join(", ")),
-            escape(&client.assessment.reasons.join(" · "))
+            safe::html(&flags.join(", ")),
+            safe::html(&client.assessment.reasons.join(" · "))
         );
     }
     out.push_str("</tbody></table>\n<p class=\"meta\">† guarded (strategic or a large share of revenue): held at restructure. Written by clientfit ");
     out.push_str(env!("CARGO_PKG_VERSION"));
     out.push_str(".</p>\n</body></html>\n");
     out
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn every_text_is_escaped() {
-        assert_eq!(
-            escape("<script>alert(1)</script>"),
-            "&lt;script&gt;alert(1)&lt;/script&gt;"
-        );
-        assert_eq!(escape("a & \"b\" 'c'"), "a &amp; &quot;b&quot; &#39;c&#39;");
-        assert_eq!(escape("x\u{1b}[2J"), "x\u{fffd}[2J");
-    }
 }

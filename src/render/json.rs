@@ -368,7 +368,7 @@ pub fn write(report: &Report, out: &mut dyn std::io::Write) -> anyhow::Result<()
             unmatched_meetings: p.unmatched_meetings,
         },
         warnings: &report.warnings,
-        notes: report.notes(),
+        notes: report.assumptions(),
     };
     let mut out = std::io::BufWriter::with_capacity(64 * 1024, out);
     // `{ …head… }` without its closing brace, then the clients, then

@@ -2,24 +2,8 @@
 //! into documents, with the footer as a list.
 
 use super::grouped;
+use super::safe;
 use crate::report::Report;
-
-/// Escape text for a markdown table cell: pipes, and characters that
-/// would start formatting or HTML.
-pub fn cell(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for ch in text.chars() {
-        match ch {
-            '|' | '\\' | '*' | '_' | '`' | '<' | '>' | '[' | ']' => {
-                out.push('\\');
-                out.push(ch);
-            }
-            c if c.is_control() => out.push(' '),
-            c => out.push(c),
-        }
-    }
-    out
-}
 
 fn percent(value: Option<f64>) -> String {
     value.map_or_else(|| "–".to_string(), |v| format!("{:.0}%", v * 100.0))
@@ -48,7 +32,7 @@ pub fn render(report: &Report) -> String {
         out.push_str(&format!(
             "| {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | **{}** |\n",
             client.rank,
-            cell(&client.name) + if guarded { " †" } else { "" },
+            safe::markdown(&client.name) + if guarded { " †" } else { "" },
             grouped(m.revenue),
             grouped(m.cost_to_serve),
             grouped(m.profit),
@@ -67,6 +51,7 @@ pub fn render(report: &Report) -> String {
         ));
     }
     out.push('\n');
+    out.push_str(&super::notes_as_markdown(&report.notes()));
     for (label, text) in super::summary(report) {
         out.push_str(&format!("- **{label}:** {text}\n"));
     }
@@ -74,15 +59,4 @@ pub fn render(report: &Report) -> String {
         out.push_str("- † guarded (strategic or a large share of revenue): held at restructure\n");
     }
     out
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn cells_cannot_break_the_table_or_inject_markup() {
-        assert_eq!(cell("A|B <script>"), "A\\|B \\<script\\>");
-        assert_eq!(cell("line\nbreak"), "line break");
-    }
 }

@@ -7,12 +7,13 @@ pub mod json;
 pub mod markdown;
 pub mod page;
 pub mod receivables;
+pub mod safe;
 pub mod table;
 
 use rust_decimal::prelude::ToPrimitive;
 use rust_decimal::{Decimal, RoundingStrategy};
 
-use crate::report::Report;
+use crate::report::{Note, Report};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Format {
@@ -98,7 +99,7 @@ pub fn summary(report: &Report) -> Vec<(&'static str, String)> {
             grouped(p.profit)
         ),
     )];
-    lines.extend(report.notes().into_iter().map(|note| ("Note", note)));
+    lines.extend(report.assumptions().into_iter().map(|note| ("Note", note)));
     lines.extend([
         (
             "Receivables",
@@ -157,6 +158,56 @@ pub fn summary(report: &Report) -> Vec<(&'static str, String)> {
         ),
     ]);
     lines
+}
+
+/// The notes as terminal lines: "Showing …", then "warning: …" lines,
+/// every text escaped.
+pub fn notes_as_text(notes: &[Note]) -> String {
+    let mut out = String::new();
+    for note in notes {
+        match note {
+            Note::Showing { .. } => out.push_str(&safe::terminal_text(&note.text())),
+            Note::Warning(text) => {
+                out.push_str("warning: ");
+                out.push_str(&safe::terminal_text(text));
+            }
+        }
+        out.push('\n');
+    }
+    out
+}
+
+/// The notes as markdown list items (`- **Warning:** …`), escaped.
+pub fn notes_as_markdown(notes: &[Note]) -> String {
+    let mut out = String::new();
+    for note in notes {
+        let label = match note {
+            Note::Showing { .. } => "",
+            Note::Warning(_) => "**Warning:** ",
+        };
+        out.push_str(&format!("- {label}{}\n", safe::markdown(&note.text())));
+    }
+    out
+}
+
+/// The notes as an HTML list (nothing when there are none), escaped.
+pub fn notes_as_html(notes: &[Note]) -> String {
+    if notes.is_empty() {
+        return String::new();
+    }
+    let mut out = String::from("<ul class=\"notes\">");
+    for note in notes {
+        let (class, label) = match note {
+            Note::Showing { .. } => ("showing", ""),
+            Note::Warning(_) => ("warning", "<strong>Warning:</strong> "),
+        };
+        out.push_str(&format!(
+            "<li class=\"{class}\">{label}{}</li>",
+            safe::html(&note.text())
+        ));
+    }
+    out.push_str("</ul>\n");
+    out
 }
 
 /// Did a guard hold any client at restructure (the footnote's cue)?
@@ -237,29 +288,6 @@ pub fn grouped(value: Decimal) -> String {
     format!("{sign}{out}.{fraction}")
 }
 
-/// Make untrusted text safe for a terminal: control characters (and so ANSI
-/// escape sequences) are shown escaped, never sent raw.
-pub fn sanitize(text: &str) -> String {
-    // Control characters, and the invisible marks that reorder text on a
-    // terminal (bidirectional overrides and isolates: "Trojan Source").
-    let unsafe_char = |c: char| {
-        c.is_control()
-            || matches!(c, '\u{200e}' | '\u{200f}' | '\u{061c}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
-    };
-    if !text.chars().any(unsafe_char) {
-        return text.to_string();
-    }
-    text.chars()
-        .map(|c| {
-            if unsafe_char(c) {
-                c.escape_default().to_string()
-            } else {
-                c.to_string()
-            }
-        })
-        .collect()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -320,14 +348,5 @@ mod tests {
         );
         assert_eq!(grouped(Decimal::from_str("-999.999").unwrap()), "-1,000.00");
         assert_eq!(grouped(Decimal::from_str("12").unwrap()), "12.00");
-    }
-
-    #[test]
-    fn control_characters_are_escaped() {
-        assert_eq!(sanitize("Acme\u{1b}[2J"), "Acme\\u{1b}[2J");
-        assert_eq!(sanitize("Café"), "Café");
-        // A right-to-left override would make "Acme" read backwards.
-        assert_eq!(sanitize("\u{202e}emcA"), "\\u{202e}emcA");
-        assert_eq!(sanitize("a\u{2066}b"), "a\\u{2066}b");
     }
 }

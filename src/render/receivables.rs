@@ -2,21 +2,22 @@
 
 use serde::Serialize;
 
-use super::csv::guard_formula;
 use super::fit::{self, Column};
 use super::json::Money;
-use super::markdown::cell;
-use super::{Format, Style, Width, cents, grouped, round_to, sanitize};
+use super::{Format, Style, Width, cents, grouped, round_to, safe};
 use crate::receivables::{Receivable, ReceivablesReport};
 
 fn days(value: Option<f64>) -> String {
     value.map_or_else(|| "–".to_string(), |v| format!("{v:.1}"))
 }
 
-fn oldest(row: &Receivable) -> String {
-    row.oldest_overdue
-        .as_ref()
-        .map_or_else(|| "–".to_string(), |(id, days)| format!("{id}, {days} d"))
+/// The oldest overdue invoice: its id is text from the file, escaped for
+/// the target format by `escape`.
+fn oldest(row: &Receivable, escape: fn(&str) -> String) -> String {
+    let Some((id, days)) = &row.oldest_overdue else {
+        return "–".to_string();
+    };
+    format!("{}, {days} d", escape(id))
 }
 
 fn headers(report: &ReceivablesReport) -> Vec<String> {
@@ -37,11 +38,13 @@ fn headers(report: &ReceivablesReport) -> Vec<String> {
     headers
 }
 
-fn cells(row: &Receivable, name: String) -> Vec<String> {
-    let mut cells = vec![name, grouped(row.outstanding)];
+/// A row's cells, the texts from the files (name, invoice id) escaped by
+/// `escape` for the target format.
+fn cells(row: &Receivable, escape: fn(&str) -> String) -> Vec<String> {
+    let mut cells = vec![escape(&row.name), grouped(row.outstanding)];
     cells.extend(row.buckets.iter().map(|b| grouped(*b)));
     cells.push(grouped(row.overdue));
-    cells.push(oldest(row));
+    cells.push(oldest(row, escape));
     cells.push(days(row.dso));
     cells.push(days(row.average_days_delinquent));
     cells.push(days(row.collection_effectiveness));
@@ -134,13 +137,11 @@ fn table(report: &ReceivablesReport, style: Style) -> String {
         // terminal; the other formats show them whole.
         .map(|row| {
             // The oldest invoice's id is untrusted text too.
-            cells(
-                row,
-                fit::cut(&sanitize(&row.name), super::table::NAME_CHARS),
-            )
-            .iter()
-            .map(|cell| sanitize(cell))
-            .collect()
+            let mut cells = cells(row, safe::terminal);
+            if let Some(name) = cells.first_mut() {
+                *name = fit::cut(name, super::table::NAME_CHARS);
+            }
+            cells
         })
         .collect();
     let width = match style.width {
@@ -157,17 +158,10 @@ fn table(report: &ReceivablesReport, style: Style) -> String {
     if let Some(note) = fit::hidden_note(&fit::hidden(&columns, &layout)) {
         line(&mut out, &note);
     }
-    if report.shown.len() < report.rows.len() {
-        line(
-            &mut out,
-            &format!(
-                "Showing {} of {} clients; the total covers all.",
-                report.shown.len(),
-                report.rows.len()
-            ),
-        );
-    }
     line(&mut out, LEGEND);
+    for text in super::notes_as_text(&report.notes()).lines() {
+        line(&mut out, text);
+    }
     out
 }
 
@@ -175,8 +169,8 @@ fn table(report: &ReceivablesReport, style: Style) -> String {
 const LEGEND: &str = "DSO: days sales outstanding · ADD: average days delinquent (DSO − DSO of current receivables) · CEI: collection effectiveness over the period";
 
 fn html(report: &ReceivablesReport) -> String {
-    use super::html::escape;
     use std::fmt::Write as _;
+    let escape = safe::html;
     let headers = headers(report);
     let text_column = |index: usize| index == 0 || index == report.edges.len() + 5;
     let mut body = String::from("<div class=\"scroll\"><table><thead><tr>");
@@ -195,33 +189,19 @@ fn html(report: &ReceivablesReport) -> String {
         .chain(std::iter::once((&report.total, " class=\"total\"")));
     for (row, row_class) in rows {
         let _ = write!(body, "<tr{row_class}>");
-        for (index, text) in cells(row, row.name.clone()).iter().enumerate() {
+        for (index, text) in cells(row, safe::html).iter().enumerate() {
             let class = if text_column(index) {
                 ""
             } else {
                 " class=\"num\""
             };
-            let _ = write!(body, "<td{class}>{}</td>", escape(text));
+            let _ = write!(body, "<td{class}>{text}</td>");
         }
         body.push_str("</tr>\n");
     }
     body.push_str("</tbody></table></div>\n");
-    if report.shown.len() < report.rows.len() {
-        let _ = writeln!(
-            body,
-            "<p class=\"meta\">Showing {} of {} clients; the total covers all.</p>",
-            report.shown.len(),
-            report.rows.len()
-        );
-    }
     let _ = writeln!(body, "<p class=\"meta\">{}</p>", escape(LEGEND));
-    if !report.warnings.is_empty() {
-        body.push_str("<h2>Warnings</h2>\n<ul>");
-        for warning in &report.warnings {
-            let _ = write!(body, "<li>{}</li>", escape(warning));
-        }
-        body.push_str("</ul>\n");
-    }
+    body.push_str(&super::notes_as_html(&report.notes()));
     super::page::document(&title(report), &body)
 }
 
@@ -233,10 +213,15 @@ fn markdown(report: &ReceivablesReport) -> String {
     }
     out.push('\n');
     for row in report.shown().chain(std::iter::once(&report.total)) {
-        out.push_str(&format!(
-            "| {} |\n",
-            cells(row, cell(&row.name)).join(" | ")
-        ));
+        out.push_str(&format!("| {} |\n", cells(row, safe::markdown).join(" | ")));
+    }
+    out.push('\n');
+    out.push_str(&safe::markdown(LEGEND));
+    out.push('\n');
+    let notes = super::notes_as_markdown(&report.notes());
+    if !notes.is_empty() {
+        out.push('\n');
+        out.push_str(&notes);
     }
     out
 }
@@ -291,13 +276,13 @@ fn csv(report: &ReceivablesReport) -> anyhow::Result<String> {
     };
     for row in report.shown().chain(std::iter::once(&report.total)) {
         let mut record = vec![
-            guard_formula(&row.name),
-            guard_formula(&row.key),
+            safe::csv(&row.name),
+            safe::csv(&row.key),
             cents(row.outstanding).to_string(),
         ];
         record.extend(row.buckets.iter().map(|b| cents(*b).to_string()));
         record.push(cents(row.overdue).to_string());
-        record.push(guard_formula(
+        record.push(safe::csv(
             &row.oldest_overdue
                 .as_ref()
                 .map(|(id, _)| id.clone())

@@ -4,7 +4,7 @@
 use comfy_table::Color;
 
 use super::fit::{self, Column};
-use super::{Style, Width, grouped, sanitize};
+use super::{Style, Width, grouped, safe};
 
 /// The most of a client name a table row shows: names are untrusted text,
 /// and one of megabytes would swamp the terminal (and overflows the
@@ -128,7 +128,7 @@ pub fn render(report: &Report, style: Style) -> String {
                 .iter()
                 .map(|f| f.id.name())
                 .collect();
-            let mut name = shorten(&sanitize(&client.name), NAME_CHARS);
+            let mut name = shorten(&safe::terminal(&client.name), NAME_CHARS);
             if client
                 .assessment
                 .guard
@@ -172,7 +172,6 @@ pub fn render(report: &Report, style: Style) -> String {
     });
     let hidden = fit::hidden(&columns, &layout);
 
-    let p = &report.portfolio;
     let mut out = String::new();
     let line = |out: &mut String, text: &str| out.push_str(&fit::wrap_footer(text, width));
     line(
@@ -187,15 +186,12 @@ pub fn render(report: &Report, style: Style) -> String {
     if let Some(note) = fit::hidden_note(&hidden) {
         line(&mut out, &note);
     }
-    if report.shown.len() < report.clients.len() {
-        line(
-            &mut out,
-            &format!(
-                "Showing {} of {} clients.",
-                report.shown.len(),
-                report.clients.len()
-            ),
-        );
+    let (showing, warnings): (Vec<_>, Vec<_>) = report
+        .notes()
+        .into_iter()
+        .partition(|note| matches!(note, crate::report::Note::Showing { .. }));
+    for text in super::notes_as_text(&showing).lines() {
+        line(&mut out, text);
     }
     for (label, text) in super::summary(report) {
         line(&mut out, &format!("{label}: {text}"));
@@ -222,14 +218,10 @@ pub fn render(report: &Report, style: Style) -> String {
             "† guarded (strategic or a large share of revenue): held at restructure",
         );
     }
-    if p.unmatched_tickets > 0 || p.unmatched_meetings > 0 {
-        line(
-            &mut out,
-            &format!(
-                "Unmatched: {} ticket(s) and {} meeting(s) name no known client — map them with clients.csv aliases or domains",
-                p.unmatched_tickets, p.unmatched_meetings
-            ),
-        );
+    // Last, where a reader of the emailed table sees them: what the run
+    // skipped or assumed (the same lines as on standard error).
+    for text in super::notes_as_text(&warnings).lines() {
+        line(&mut out, text);
     }
     out
 }

@@ -1,8 +1,10 @@
 //! Shared body of the `ingest_*` targets: write the input to a file of the
 //! given kind (beside fixed companion files), ingest, aggregate.
 //!
-//! Errors are expected; only panics, hangs and running out of memory are
-//! findings.
+//! Errors are expected; panics, hangs and running out of memory are
+//! findings, and so is any text from the input that reaches a
+//! human-readable rendering (table, markdown, HTML; report and
+//! receivables) with a control character or a bidirectional mark in it.
 
 use std::path::PathBuf;
 use std::sync::OnceLock;
@@ -91,10 +93,52 @@ pub fn run(kind: Kind, data: &[u8]) {
                         }
                     );
                 }
-                std::hint::black_box(&aggregated);
+                if let Ok(aggregated) = aggregated {
+                    render_every_human_format(&ingested, aggregated, &config);
+                }
             }
             Err(err) if debug() => eprintln!("{options:?}: {err:#}"),
             Err(_) => {}
+        }
+    }
+}
+
+/// Render the report and the receivables view in every human-readable
+/// format and check that no control character (but line breaks and tabs)
+/// or bidirectional mark from the input got through.
+fn render_every_human_format(
+    ingested: &clientfit::ingest::Ingested,
+    aggregated: clientfit::aggregate::Aggregated,
+    config: &Config,
+) {
+    use clientfit::render::{Format, Style, Width, safe};
+    let style = Style {
+        color: false,
+        width: Width::Fixed(100),
+        terminal: false,
+    };
+    let receivables =
+        clientfit::receivables::build(ingested, &aggregated, &config.aging.edges, None, Some(3));
+    let report = clientfit::report::build(
+        ingested,
+        clientfit::report::Clients::Copied,
+        aggregated,
+        config,
+        &clientfit::report::Selection {
+            top: Some(3),
+            ..Default::default()
+        },
+    );
+    for format in [Format::Table, Format::Markdown, Format::Html] {
+        for text in [
+            clientfit::render::render(&report, format, style),
+            clientfit::render::receivables::render(&receivables, format, style),
+        ] {
+            let text = text.expect("rendering a built report succeeds");
+            let raw = text
+                .chars()
+                .find(|c| safe::is_hazard(*c) && *c != '\n' && *c != '\t');
+            assert!(raw.is_none(), "{format:?} wrote {raw:?} raw:\n{text}");
         }
     }
 }
