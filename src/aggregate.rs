@@ -632,6 +632,7 @@ pub fn aggregate(
     // overflowed (the error names no row, so which client does not matter).
     let per_client = &activity.per_client;
     let every_client = invoice_totals.len();
+    let discounts_left_out = ingested.discounts_left_out;
     let stretch = |first: usize, sums: &[InvoiceTotals]| -> Option<Vec<ClientMetrics>> {
         // Room for every client it may list; in the first stretch's
         // vector, which takes the others, for every client. Grown as they
@@ -649,14 +650,19 @@ pub fn aggregate(
             }
             let client =
                 crate::ingest::identity::ClientId(u32::try_from(index).unwrap_or(u32::MAX));
-            clients.push(metrics(
+            let mut client = metrics(
                 client,
                 totals,
                 &work,
                 outstanding,
                 &config.rates,
                 period.days,
-            )?);
+            )?;
+            // Rates summed as money are no figure at all (a warning says so).
+            if discounts_left_out {
+                client.discounts = Decimal::ZERO;
+            }
+            clients.push(client);
         }
         Some(clients)
     };
@@ -840,7 +846,8 @@ fn add_invoice(
             return false;
         }
     }
-    if !is_positive(invoice.amount) {
+    // Lateness and receivables need to know what was paid, and when.
+    if !is_positive(invoice.amount) || !invoice.payment_known() {
         return true;
     }
     // Payment behaviour: invoices falling due in the period, by as-of.

@@ -262,8 +262,40 @@ impl Default for ClientSettings {
 #[serde(default, deny_unknown_fields)]
 pub struct InvoiceSettings {
     pub lines: bool,
+    /// What the discount column holds. Unset: amounts, unless every
+    /// discount of a file lies between 0 and 1 while its amounts do not;
+    /// then they look like rates and discounts are left out, with a warning.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub discount: Option<DiscountKind>,
+    /// Whether the amount column is the price before the discount or what
+    /// was invoiced after it. Needed with `discount = "rate"`; unset for
+    /// amounts: after (exports give the total invoiced).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub discount_applied: Option<DiscountApplied>,
     pub columns: BTreeMap<String, String>,
     pub status: BTreeMap<String, String>,
+}
+
+/// What an invoice's discount column holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum DiscountKind {
+    /// Money off the invoice, in its currency.
+    Amount,
+    /// A share of the invoice between 0 and 1 (0.2 for 20%).
+    Rate,
+}
+
+/// Whether an invoice's amount is before or after its discount rate.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum DiscountApplied {
+    /// The amount is the list price: the discount is amount × rate, and
+    /// what was invoiced is the amount less it.
+    Before,
+    /// The amount is what was invoiced: the discount is
+    /// amount × rate / (1 − rate).
+    After,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -317,6 +349,12 @@ impl Config {
                     );
                 }
             }
+        }
+        match (self.invoices.discount, self.invoices.discount_applied) {
+            (Some(DiscountKind::Rate), None) => anyhow::bail!(
+                "[invoices] discount = \"rate\" needs discount_applied = \"before\" or \"after\": is the amount column the price before the discount, or what was invoiced after it?"
+            ),
+            _ => {}
         }
         if !self.tickets.status.is_empty() {
             anyhow::bail!(

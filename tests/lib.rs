@@ -25,6 +25,7 @@ mod properties;
 mod receivables;
 mod samples;
 mod scripting;
+mod trust;
 mod unchanged;
 mod util;
 mod verdicts;

@@ -62,6 +62,49 @@ pub struct FileReport {
     pub warnings: Vec<String>,
     /// Columns found by a loose alias and left unread, and why.
     pub notes: Vec<String>,
+    /// Invoices: whether the file has a column that tells payment (paid
+    /// date, paid amount, balance or status).
+    pub payment_columns: bool,
+    /// Invoices: whether rows that share an id are lines to be summed.
+    pub lines: bool,
+    /// Invoices: what the discount column held, to tell rates from money.
+    pub discounts: DiscountsSeen,
+    /// Invoices voided or written off after as-of, counted as open.
+    pub status_after_as_of: u64,
+}
+
+/// The discounts of an invoices file read as money, summed up to tell
+/// whether they are rates after all: every one between 0 and 1 while the
+/// amounts are not.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct DiscountsSeen {
+    /// A discount other than 0.
+    pub any: bool,
+    /// A discount above 1 (or below −1 on a credit note).
+    pub above_one: bool,
+    /// An amount above 1 (or below −1).
+    pub amount_above_one: bool,
+}
+
+impl DiscountsSeen {
+    pub fn saw(&mut self, amount: rust_decimal::Decimal, discount: rust_decimal::Decimal) {
+        let one = rust_decimal::Decimal::ONE;
+        self.any |= !discount.is_zero();
+        self.above_one |= discount.abs() > one;
+        self.amount_above_one |= amount.abs() > one;
+    }
+
+    /// Every discount between 0 and 1 and some amount above 1: a column
+    /// of rates (0.2 for 20%), which summed as money would be nonsense.
+    pub fn look_like_rates(&self) -> bool {
+        self.any && !self.above_one && self.amount_above_one
+    }
+
+    fn absorb(&mut self, other: DiscountsSeen) {
+        self.any |= other.any;
+        self.above_one |= other.above_one;
+        self.amount_above_one |= other.amount_above_one;
+    }
 }
 
 /// Skipped section and totals rows listed by `check`, per file.
@@ -84,6 +127,10 @@ impl FileReport {
         }
         self.currencies.extend(tail.currencies);
         self.clients.union(&tail.clients);
+        self.discounts.absorb(tail.discounts);
+        self.status_after_as_of = self
+            .status_after_as_of
+            .saturating_add(tail.status_after_as_of);
     }
 
     /// A section heading or totals row skipped; the first few are kept
