@@ -447,6 +447,8 @@ impl Sink for Activity {
 #[derive(Debug, Clone, PartialEq)]
 pub struct ClientMetrics {
     pub client: ClientId,
+    /// Whether any invoice (or credit note) was issued to it in the period.
+    pub invoiced: bool,
     pub revenue: Decimal,
     pub bad_debt: Decimal,
     pub discounts: Decimal,
@@ -777,6 +779,7 @@ fn metrics(
     let attended_or_not = work.attended.saturating_add(work.no_shows);
     Some(ClientMetrics {
         client,
+        invoiced: totals.active,
         revenue,
         bad_debt: totals.bad_debt,
         discounts: totals.discounts,

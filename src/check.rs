@@ -184,7 +184,7 @@ fn kind_sum(reports: &[FileReport], kind: Kind, value: fn(&FileReport) -> u64) -
 /// The invoice client whose key is closest to `key`, if any is close:
 /// at most a third of the longer key's letters differ, or one key is the
 /// start of the other ("acme" and "acme holdings").
-fn closest<'a>(key: &str, candidates: &[(&str, &'a str)]) -> Option<&'a str> {
+pub(crate) fn closest<'a>(key: &str, candidates: &[(&str, &'a str)]) -> Option<&'a str> {
     candidates
         .iter()
         .map(|(candidate, name)| {

@@ -271,3 +271,42 @@ fn payment_columns_in_range_are_read_as_before() {
     assert_money(acme, "revenue", "100.00");
     assert_money(acme, "discounts", "99.00");
 }
+
+// Tickets in 2026-10 for three clients with no invoice that month: "Acme
+// Holding" (the invoices say "Acme Holdings"), Globex (invoiced in June
+// only) and Gekko & Co (never invoiced). Each costs 30 or 60 minutes at
+// 60/h and has no revenue: profit −30.00, −30.00, −60.00, so refer; they
+// used to be sent to "a provider whose price fits their budget".
+#[test]
+fn work_with_no_invoice_says_first_what_it_most_likely_is() {
+    let doc = report(
+        "trust/no-invoices",
+        &["--period", "2026-10", "--as-of", "2026-10-31"],
+    );
+    for (name, profit, first) in [
+        (
+            "Acme Holding",
+            "-30.00",
+            "a name that did not match — the invoices name \"Acme Holdings\"",
+        ),
+        ("Globex", "-30.00", "most likely unbilled work"),
+        (
+            "Gekko & Co",
+            "-60.00",
+            "most likely a missing invoices export",
+        ),
+    ] {
+        let c = client(&doc, name);
+        assert_money(c, "profit", profit);
+        let first_reason = c["reasons"][0].as_str().unwrap_or_default();
+        assert!(first_reason.contains(first), "{name}: {first_reason}");
+        let first_action = c["actions"][0].as_str().unwrap_or_default();
+        assert!(
+            first_action.starts_with("Check first"),
+            "{name}: {first_action}"
+        );
+        assert!(!actions(c).contains("budget"), "{name}: {}", actions(c));
+    }
+    // An invoiced client is judged as before.
+    assert_eq!(reasons(client(&doc, "Acme Holdings")), "keep: no red flags");
+}
