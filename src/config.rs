@@ -517,6 +517,23 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_discount_rate_must_say_whether_the_amount_is_before_or_after_it() {
+        let err = Config::parse("[invoices]\ndiscount = \"rate\"\n").unwrap_err();
+        assert!(err.to_string().contains("discount_applied"), "{err}");
+        let config =
+            Config::parse("[invoices]\ndiscount = \"rate\"\ndiscount_applied = \"after\"\n")
+                .unwrap();
+        assert_eq!(config.invoices.discount, Some(DiscountKind::Rate));
+        assert_eq!(
+            config.invoices.discount_applied,
+            Some(DiscountApplied::After)
+        );
+        assert!(Config::parse("[invoices]\ndiscount = \"percent\"\n").is_err());
+        // Amounts before their discount need no rate.
+        assert!(Config::parse("[invoices]\ndiscount_applied = \"before\"\n").is_ok());
+    }
+
+    #[test]
     fn the_documented_defaults_are_the_real_defaults() {
         let parsed = Config::parse(DEFAULTS_TOML).unwrap();
         assert_eq!(parsed, Config::default());

@@ -244,6 +244,12 @@ fn paid_amounts_balances_and_discounts_out_of_range_are_errors_at_their_cell() {
             "lines-balance-above",
             "invoices.csv:2: column \"balance\": invoice \"I-1\", its lines added up: 300.00 is outside 0..250.00",
         ),
+        // A line item that is a whole invoice (its id on no other row):
+        // a balance of 120 on 80.
+        (
+            "lines-single-balance-above",
+            "invoices.csv:3: column \"balance\": \"120.00\" is outside 0..80.00",
+        ),
     ] {
         let out = report_run(&format!("trust/{case}"), &["--as-of", "2026-10-31"]);
         assert_eq!(out.code, 1, "{case}: {}", out.stdout);
@@ -309,4 +315,40 @@ fn work_with_no_invoice_says_first_what_it_most_likely_is() {
     }
     // An invoiced client is judged as before.
     assert_eq!(reasons(client(&doc, "Acme Holdings")), "keep: no red flags");
+}
+
+// A void date with no status column says the invoice was voided that day:
+// Acme 100.00 issued 2026-09-01, voided 2026-10-10; 50.00 paid 2026-09-03.
+#[test]
+fn a_void_date_without_a_status_voids_from_that_day() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("invoices.csv"),
+        "client,issued,amount,paid,voided at\nAcme,2026-09-01,100.00,,2026-10-10\nAcme,2026-09-02,50.00,2026-09-03,\n",
+    )
+    .unwrap();
+    let run_as_of = |day: &str| {
+        let out = run([
+            "report".as_ref(),
+            dir.path().as_os_str(),
+            "--format".as_ref(),
+            "json".as_ref(),
+            "--as-of".as_ref(),
+            day.as_ref(),
+        ]);
+        assert_eq!(out.code, 0, "{}", out.stderr);
+        parse(&out.stdout)
+    };
+    // 2026-09-30: not voided yet; 100 + 50 = 150.00, 100.00 owed (due
+    // 2026-10-01, not yet due).
+    let doc = run_as_of("2026-09-30");
+    let acme = client(&doc, "Acme");
+    assert_money(acme, "revenue", "150.00");
+    assert_money(acme, "outstanding", "100.00");
+    assert_money(acme, "current", "100.00");
+    // 2026-10-31: voided; only the 50.00 counts.
+    let doc = run_as_of("2026-10-31");
+    let acme = client(&doc, "Acme");
+    assert_money(acme, "revenue", "50.00");
+    assert_money(acme, "outstanding", "0.00");
 }

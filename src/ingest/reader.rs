@@ -1017,6 +1017,24 @@ pub fn keep<T>(
 mod tests {
     use super::*;
 
+    #[test]
+    fn discounts_look_like_rates_only_when_all_lie_in_zero_to_one_and_amounts_do_not() {
+        let d = |text: &str| text.parse::<rust_decimal::Decimal>().unwrap();
+        let seen = |rows: &[(&str, &str)]| {
+            let mut seen = DiscountsSeen::default();
+            for (amount, discount) in rows {
+                seen.saw(d(amount), d(discount));
+            }
+            seen.look_like_rates()
+        };
+        assert!(seen(&[("1000", "0.2"), ("500", "0"), ("2000", "1")]));
+        // One discount of money gives the column away.
+        assert!(!seen(&[("1000", "0.2"), ("500", "25.00")]));
+        // No discount at all, or amounts no larger than the discounts.
+        assert!(!seen(&[("1000", "0"), ("500", "0")]));
+        assert!(!seen(&[("0.50", "0.20"), ("1", "0.10")]));
+    }
+
     proptest::proptest! {
         /// The shortcut for plain rows never calls a section or total row
         /// a plain one.
