@@ -145,7 +145,7 @@ pub fn run(settings: &CheckSettings) -> anyhow::Result<CheckOutcome> {
         .filter(|r| r.kind == Some(Kind::Invoices) && r.error.is_none())
     {
         for note in ingest::invoice_notes(report, None) {
-            let _ = writeln!(out, "\nwarning: {}", sanitize(&note));
+            let _ = writeln!(out, "\nwarning: {}", safe::terminal_text(&note));
         }
     }
     if problems.is_empty() {

@@ -145,6 +145,13 @@ pub struct Report {
     pub shown: Vec<usize>,
     pub portfolio: Portfolio,
     pub warnings: Vec<String>,
+    /// Whether any invoices file says what was paid (a paid date, paid
+    /// amount, balance or status column): without one, receivables and
+    /// lateness are unknown, not zero.
+    pub payments_known: bool,
+    /// Invoices files with rows but no such column, whose invoices
+    /// receivables and lateness leave out.
+    pub payments_unknown_in: Vec<String>,
 }
 
 /// Something a reader must be told besides the figures. Every
@@ -325,6 +332,22 @@ pub fn build(
             portfolio.unmatched_tickets, portfolio.unmatched_meetings
         ));
     }
+    let invoice_files = || {
+        ingested
+            .reports
+            .iter()
+            .filter(|r| r.kind == Some(crate::ingest::columns::Kind::Invoices))
+    };
+    let payments_known = invoice_files().any(|r| r.payment_columns);
+    let payments_unknown_in = invoice_files()
+        .filter(|r| !r.payment_columns && r.rows_read > 0)
+        .map(|r| {
+            r.path.file_name().map_or_else(
+                || r.path.display().to_string(),
+                |name| name.to_string_lossy().into_owned(),
+            )
+        })
+        .collect();
     Report {
         period,
         currency: ingested.currency.clone(),
@@ -333,6 +356,8 @@ pub fn build(
         shown,
         portfolio,
         warnings,
+        payments_known,
+        payments_unknown_in,
     }
 }
 

@@ -146,6 +146,27 @@ fn invoices_with_no_payment_column_make_no_one_overdue() {
             .contains("lateness and receivables cannot be known")
     );
 
+    // The human formats say receivables are unknown, not 0.00.
+    for format in ["table", "markdown", "html"] {
+        let out = run([
+            "report".into(),
+            fixture("trust/no-payment-columns").into_os_string(),
+            "--format".into(),
+            format.into(),
+            "--as-of".into(),
+            "2026-10-31".into(),
+        ]);
+        assert_eq!(out.code, 0, "{format}: {}", out.stderr);
+        assert!(
+            out.stdout
+                .contains("unknown: no invoices file says what was paid"),
+            "{format}: {}",
+            out.stdout
+        );
+        assert!(out.stdout.contains("n/a"), "{format}: {}", out.stdout);
+        assert!(!out.stdout.contains("outstanding 0.00"), "{format}");
+    }
+
     // check: the file's payments line and the warning, still OK to run.
     let out = check("trust/no-payment-columns");
     assert_eq!(out.code, 0, "{}", out.stdout);
@@ -351,4 +372,52 @@ fn a_void_date_without_a_status_voids_from_that_day() {
     let acme = client(&doc, "Acme");
     assert_money(acme, "revenue", "50.00");
     assert_money(acme, "outstanding", "0.00");
+}
+
+// Two invoices files: one with a paid column (Acme 100.00 due 2026-09-30,
+// unpaid), one without (Beta 200.00). Only Acme's invoice can be owed.
+#[test]
+fn only_the_file_without_payment_columns_is_left_out_of_receivables() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("invoices-a.csv"),
+        "client,issued,due,amount,paid\nAcme,2026-09-01,2026-09-30,100.00,\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("invoices-b.csv"),
+        "client,issued,due,amount\nBeta,2026-09-01,2026-09-30,200.00\n",
+    )
+    .unwrap();
+    let out = run([
+        "report".as_ref(),
+        dir.path().as_os_str(),
+        "--format".as_ref(),
+        "json".as_ref(),
+        "--as-of".as_ref(),
+        "2026-10-31".as_ref(),
+    ]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let doc = parse(&out.stdout);
+    // Acme: 2026-09-30 → 2026-10-31 = 31 days past due.
+    assert_money(client(&doc, "Acme"), "d31_60", "100.00");
+    assert_money(client(&doc, "Beta"), "outstanding", "0.00");
+    assert_money(client(&doc, "Beta"), "revenue", "200.00");
+    let said = warnings(&doc);
+    assert!(said.contains("invoices-b.csv: no column says"), "{said}");
+    assert!(!said.contains("invoices-a.csv: no column says"), "{said}");
+    let out = run([
+        "report".as_ref(),
+        dir.path().as_os_str(),
+        "--format".as_ref(),
+        "markdown".as_ref(),
+        "--as-of".as_ref(),
+        "2026-10-31".as_ref(),
+    ]);
+    assert!(
+        out.stdout
+            .contains("outstanding 100.00 · overdue 100.00 · over 90 days 0.00 (not counting the invoices of 1 file(s)"),
+        "{}",
+        out.stdout
+    );
 }
