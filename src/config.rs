@@ -350,11 +350,12 @@ impl Config {
                 }
             }
         }
-        match (self.invoices.discount, self.invoices.discount_applied) {
-            (Some(DiscountKind::Rate), None) => anyhow::bail!(
+        if self.invoices.discount == Some(DiscountKind::Rate)
+            && self.invoices.discount_applied.is_none()
+        {
+            anyhow::bail!(
                 "[invoices] discount = \"rate\" needs discount_applied = \"before\" or \"after\": is the amount column the price before the discount, or what was invoiced after it?"
-            ),
-            _ => {}
+            );
         }
         if !self.tickets.status.is_empty() {
             anyhow::bail!(

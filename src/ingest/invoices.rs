@@ -469,7 +469,8 @@ fn discount_of(
                 }
                 // The amount is what was invoiced, (1 − rate) of the price.
                 Some(DiscountApplied::After) => {
-                    let rest = Decimal::ONE - value;
+                    // 0 ≤ value ≤ 1, so this cannot overflow.
+                    let rest = Decimal::ONE.saturating_sub(value);
                     if rest.is_zero() {
                         if amount.is_zero() {
                             return Err(row
