@@ -88,10 +88,19 @@ pub struct DiscountsSeen {
 
 impl DiscountsSeen {
     pub fn saw(&mut self, amount: rust_decimal::Decimal, discount: rust_decimal::Decimal) {
+        // Once a discount above 1 is seen the column is money: nothing
+        // more to learn (and no comparison on every later row).
+        if self.above_one {
+            return;
+        }
         let one = rust_decimal::Decimal::ONE;
-        self.any |= !discount.is_zero();
-        self.above_one |= discount.abs() > one;
-        self.amount_above_one |= amount.abs() > one;
+        if !discount.is_zero() {
+            self.any = true;
+            self.above_one = discount.abs() > one;
+        }
+        if !self.amount_above_one {
+            self.amount_above_one = amount.abs() > one;
+        }
     }
 
     /// Every discount between 0 and 1 and some amount above 1: a column
