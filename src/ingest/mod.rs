@@ -1570,7 +1570,7 @@ pub fn invoice_notes(report: &FileReport, as_of: Option<chrono::NaiveDate>) -> V
     }
     if report.discounts.look_like_rates() {
         notes.push(format!(
-            "{name}: every discount lies between 0 and 1 while the amounts do not: they look like rates (0.2 for 20%), not money, so discounts are left out of the report; if they are rates, set discount = \"rate\" and discount_applied = \"before\" or \"after\" (is the amount before or after the discount?) under [invoices] in clientfit.toml; if they are money, set discount = \"amount\""
+            "{name}: every discount lies between 0 and 1 while the amounts do not: they look like rates (0.2 for 20%), not money, so discounts are left out of the report; if they are rates, set discount = \"rate\" and discount_applied = \"before\" or \"after\" (is the amount before or after the discount?) under [invoices] in clientfit.toml; if they are money, set discount = \"amount\"; to read no discounts, map discount = \"\" under [invoices.columns]"
         ));
     }
     if report.status_after_as_of > 0 {
