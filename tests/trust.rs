@@ -421,3 +421,35 @@ fn only_the_file_without_payment_columns_is_left_out_of_receivables() {
         out.stdout
     );
 }
+
+/// What these cases leave out or assume is said in every format, not only
+/// on stderr and in JSON.
+#[test]
+fn the_assumptions_are_said_in_every_format() {
+    for (dir, as_of, said) in [
+        ("trust/discount-rates", "2026-10-31", "look like rates"),
+        (
+            "trust/no-payment-columns",
+            "2026-10-31",
+            "no column says whether or when",
+        ),
+        (
+            "trust/write-off-after-as-of",
+            "2026-09-30",
+            "voided or written off after as-of 2026-09-30",
+        ),
+    ] {
+        for format in ["table", "markdown", "html", "json"] {
+            let out = run([
+                "report".into(),
+                fixture(dir).into_os_string(),
+                "--format".into(),
+                format.into(),
+                "--as-of".into(),
+                as_of.into(),
+            ]);
+            assert_eq!(out.code, 0, "{dir} {format}: {}", out.stderr);
+            assert!(out.stdout.contains(said), "{dir} {format}: {}", out.stdout);
+        }
+    }
+}
