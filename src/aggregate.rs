@@ -447,6 +447,8 @@ impl Sink for Activity {
 #[derive(Debug, Clone, PartialEq)]
 pub struct ClientMetrics {
     pub client: ClientId,
+    /// Whether any invoice (or credit note) was issued to it in the period.
+    pub invoiced: bool,
     pub revenue: Decimal,
     pub bad_debt: Decimal,
     pub discounts: Decimal,
@@ -632,6 +634,7 @@ pub fn aggregate(
     // overflowed (the error names no row, so which client does not matter).
     let per_client = &activity.per_client;
     let every_client = invoice_totals.len();
+    let discounts_left_out = ingested.discounts_left_out;
     let stretch = |first: usize, sums: &[InvoiceTotals]| -> Option<Vec<ClientMetrics>> {
         // Room for every client it may list; in the first stretch's
         // vector, which takes the others, for every client. Grown as they
@@ -649,14 +652,19 @@ pub fn aggregate(
             }
             let client =
                 crate::ingest::identity::ClientId(u32::try_from(index).unwrap_or(u32::MAX));
-            clients.push(metrics(
+            let mut client = metrics(
                 client,
                 totals,
                 &work,
                 outstanding,
                 &config.rates,
                 period.days,
-            )?);
+            )?;
+            // Rates summed as money are no figure at all (a warning says so).
+            if discounts_left_out {
+                client.discounts = Decimal::ZERO;
+            }
+            clients.push(client);
         }
         Some(clients)
     };
@@ -771,6 +779,7 @@ fn metrics(
     let attended_or_not = work.attended.saturating_add(work.no_shows);
     Some(ClientMetrics {
         client,
+        invoiced: totals.active,
         revenue,
         bad_debt: totals.bad_debt,
         discounts: totals.discounts,
@@ -840,7 +849,8 @@ fn add_invoice(
             return false;
         }
     }
-    if !is_positive(invoice.amount) {
+    // Lateness and receivables need to know what was paid, and when.
+    if !is_positive(invoice.amount) || !invoice.payment_known() {
         return true;
     }
     // Payment behaviour: invoices falling due in the period, by as-of.

@@ -49,6 +49,7 @@ pub fn run(settings: &CheckSettings) -> anyhow::Result<CheckOutcome> {
         keep_going: true,
         progress: false,
         stream_invoices: false,
+        as_of: None,
     };
     let ingested = ingest::ingest(&files, &settings.config, options, &mut activity)?;
 
@@ -137,6 +138,16 @@ pub fn run(settings: &CheckSettings) -> anyhow::Result<CheckOutcome> {
     {
         let _ = writeln!(out, "\nwarning: {}", safe::terminal_text(warning));
     }
+    // What report will leave out or cannot know, file by file.
+    for report in ingested
+        .reports
+        .iter()
+        .filter(|r| r.kind == Some(Kind::Invoices) && r.error.is_none())
+    {
+        for note in ingest::invoice_notes(report, None) {
+            let _ = writeln!(out, "\nwarning: {}", safe::terminal_text(&note));
+        }
+    }
     if !settings.config.rates.delivery_cost_known {
         let _ = writeln!(out, "\nnote: {}", crate::config::DELIVERY_COST_UNKNOWN);
     }
@@ -176,7 +187,7 @@ fn kind_sum(reports: &[FileReport], kind: Kind, value: fn(&FileReport) -> u64) -
 /// The invoice client whose key is closest to `key`, if any is close:
 /// at most a third of the longer key's letters differ, or one key is the
 /// start of the other ("acme" and "acme holdings").
-fn closest<'a>(key: &str, candidates: &[(&str, &'a str)]) -> Option<&'a str> {
+pub(crate) fn closest<'a>(key: &str, candidates: &[(&str, &'a str)]) -> Option<&'a str> {
     candidates
         .iter()
         .map(|(candidate, name)| {
@@ -306,6 +317,20 @@ fn describe(out: &mut String, report: &FileReport) {
     if !report.currencies.is_empty() {
         let codes: Vec<&str> = report.currencies.iter().map(String::as_str).collect();
         let _ = writeln!(out, "  currencies  {}", codes.join(", "));
+    }
+    if report.kind == Some(Kind::Invoices) && report.rows_read > 0 {
+        if !report.payment_columns {
+            let _ = writeln!(
+                out,
+                "  payments    unknown: no paid date, paid amount, balance or status column (lateness and receivables leave these invoices out)"
+            );
+        }
+        if report.discounts.look_like_rates() {
+            let _ = writeln!(
+                out,
+                "  discounts   all between 0 and 1: rates, not money? left out unless [invoices] discount is set"
+            );
+        }
     }
     if let Some(err) = &report.error {
         let _ = writeln!(

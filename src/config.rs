@@ -271,8 +271,40 @@ impl Default for ClientSettings {
 #[serde(default, deny_unknown_fields)]
 pub struct InvoiceSettings {
     pub lines: bool,
+    /// What the discount column holds. Unset: amounts, unless every
+    /// discount of a file lies between 0 and 1 while its amounts do not;
+    /// then they look like rates and discounts are left out, with a warning.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub discount: Option<DiscountKind>,
+    /// Whether the amount column is the price before the discount or what
+    /// was invoiced after it. Needed with `discount = "rate"`; unset for
+    /// amounts: after (exports give the total invoiced).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub discount_applied: Option<DiscountApplied>,
     pub columns: BTreeMap<String, String>,
     pub status: BTreeMap<String, String>,
+}
+
+/// What an invoice's discount column holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum DiscountKind {
+    /// Money off the invoice, in its currency.
+    Amount,
+    /// A share of the invoice between 0 and 1 (0.2 for 20%).
+    Rate,
+}
+
+/// Whether an invoice's amount is before or after its discount rate.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum DiscountApplied {
+    /// The amount is the list price: the discount is amount × rate, and
+    /// what was invoiced is the amount less it.
+    Before,
+    /// The amount is what was invoiced: the discount is
+    /// amount × rate / (1 − rate).
+    After,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -339,6 +371,13 @@ impl Config {
                     );
                 }
             }
+        }
+        if self.invoices.discount == Some(DiscountKind::Rate)
+            && self.invoices.discount_applied.is_none()
+        {
+            anyhow::bail!(
+                "[invoices] discount = \"rate\" needs discount_applied = \"before\" or \"after\": is the amount column the price before the discount, or what was invoiced after it?"
+            );
         }
         if !self.tickets.status.is_empty() {
             anyhow::bail!(
@@ -644,6 +683,23 @@ mod tests {
         );
         // A plain typo keeps the parser's list of the keys that exist.
         assert!(message("suport_hourly = 65\n").contains("unknown field"));
+    }
+
+    #[test]
+    fn a_discount_rate_must_say_whether_the_amount_is_before_or_after_it() {
+        let err = Config::parse("[invoices]\ndiscount = \"rate\"\n").unwrap_err();
+        assert!(err.to_string().contains("discount_applied"), "{err}");
+        let config =
+            Config::parse("[invoices]\ndiscount = \"rate\"\ndiscount_applied = \"after\"\n")
+                .unwrap();
+        assert_eq!(config.invoices.discount, Some(DiscountKind::Rate));
+        assert_eq!(
+            config.invoices.discount_applied,
+            Some(DiscountApplied::After)
+        );
+        assert!(Config::parse("[invoices]\ndiscount = \"percent\"\n").is_err());
+        // Amounts before their discount need no rate.
+        assert!(Config::parse("[invoices]\ndiscount_applied = \"before\"\n").is_ok());
     }
 
     #[test]

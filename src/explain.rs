@@ -147,6 +147,7 @@ pub fn run(settings: &ReportSettings, query: &str) -> anyhow::Result<String> {
         keep_going: false,
         progress: false,
         stream_invoices: false,
+        as_of: Some(bounds.as_of),
     };
     ingest::ingest(&files, &settings.config, options, &mut evidence)?;
     let invoices: Vec<Invoice> = ingested

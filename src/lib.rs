@@ -69,6 +69,7 @@ pub fn read_inputs(
         keep_going: false,
         progress: settings.progress,
         stream_invoices,
+        as_of: Some(bounds.as_of),
     };
     let mut ingested = ingest::ingest(&files, &settings.config, options, &mut activity)?;
     if ingested.invoices.is_empty()

@@ -94,7 +94,10 @@ pub fn bucket_index(days_past_due: i64, edges: &[u32]) -> usize {
 
 /// Does an invoice count towards receivables?
 fn receivable(invoice: &Invoice) -> bool {
-    invoice.counts() && invoice.amount > Decimal::ZERO && invoice.status != InvoiceStatus::BadDebt
+    invoice.counts()
+        && invoice.payment_known()
+        && invoice.amount > Decimal::ZERO
+        && invoice.status != InvoiceStatus::BadDebt
 }
 
 fn empty(name: &str, key: &str, owner: Option<String>, buckets: usize) -> Receivable {
@@ -237,7 +240,7 @@ pub fn build(
     for invoice in ingested
         .invoices
         .iter()
-        .filter(|i| i.counts() && i.amount > Decimal::ZERO)
+        .filter(|i| i.counts() && i.payment_known() && i.amount > Decimal::ZERO)
     {
         if invoice.due < period.from || invoice.due > period.to || invoice.due > as_of {
             continue;

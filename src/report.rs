@@ -145,6 +145,13 @@ pub struct Report {
     pub shown: Vec<usize>,
     pub portfolio: Portfolio,
     pub warnings: Vec<String>,
+    /// Whether any invoices file says what was paid (a paid date, paid
+    /// amount, balance or status column): without one, receivables and
+    /// lateness are unknown, not zero.
+    pub payments_known: bool,
+    /// Invoices files with rows but no such column, whose invoices
+    /// receivables and lateness leave out.
+    pub payments_unknown_in: Vec<String>,
 }
 
 /// Something a reader must be told besides the figures. Every
@@ -232,6 +239,7 @@ pub fn build(
     selection: &Selection,
 ) -> Report {
     let period = aggregated.period;
+    let unbilled = Unbilled::gather(ingested, &clients_from, &aggregated.clients);
     let mut make = |metrics: ClientMetrics| {
         let info = match &mut clients_from {
             Clients::Copied => ingested.registry.info(metrics.client).clone(),
@@ -310,6 +318,11 @@ pub fn build(
     } else {
         judge(&mut clients);
     }
+    if let Some(unbilled) = &unbilled {
+        for client in clients.iter_mut().filter(|c| unbilled_work(&c.metrics)) {
+            unbilled.explain(client);
+        }
+    }
     crate::phase("report: judged");
     sort(&mut clients, selection.sort);
     crate::phase("report: sorted");
@@ -334,6 +347,22 @@ pub fn build(
             portfolio.unmatched_tickets, portfolio.unmatched_meetings
         ));
     }
+    let invoice_files = || {
+        ingested
+            .reports
+            .iter()
+            .filter(|r| r.kind == Some(crate::ingest::columns::Kind::Invoices))
+    };
+    let payments_known = invoice_files().any(|r| r.payment_columns);
+    let payments_unknown_in = invoice_files()
+        .filter(|r| !r.payment_columns && r.rows_read > 0)
+        .map(|r| {
+            r.path.file_name().map_or_else(
+                || r.path.display().to_string(),
+                |name| name.to_string_lossy().into_owned(),
+            )
+        })
+        .collect();
     Report {
         period,
         currency: ingested.currency.clone(),
@@ -342,6 +371,84 @@ pub fn build(
         shown,
         portfolio,
         warnings,
+        payments_known,
+        payments_unknown_in,
+    }
+}
+
+/// A client with tickets or meetings in the period but no invoice: its
+/// loss is most likely not a loss at all.
+fn unbilled_work(metrics: &ClientMetrics) -> bool {
+    !metrics.invoiced && (metrics.tickets > 0 || metrics.scheduled > 0 || metrics.cancelled > 0)
+}
+
+/// What tells apart the likely causes of work with no invoice: the
+/// clients any invoices file names (whatever the date), with their keys
+/// and names for the closest-name suggestion `check` also makes.
+struct Unbilled {
+    invoiced_ever: std::collections::BTreeSet<u32>,
+    names: Vec<(String, String)>,
+}
+
+impl Unbilled {
+    fn gather(
+        ingested: &Ingested,
+        clients: &Clients,
+        metrics: &[ClientMetrics],
+    ) -> Option<Unbilled> {
+        if !metrics.iter().any(unbilled_work) {
+            return None;
+        }
+        let invoiced_ever: std::collections::BTreeSet<u32> = ingested
+            .reports
+            .iter()
+            .filter(|r| r.kind == Some(crate::ingest::columns::Kind::Invoices))
+            .flat_map(|r| r.clients.iter())
+            .collect();
+        let info = |id: u32| match clients {
+            Clients::Copied => ingested.registry.clients().get(id as usize),
+            Clients::Taken(infos) => infos.get(id as usize),
+        };
+        let names = invoiced_ever
+            .iter()
+            .filter_map(|id| info(*id).map(|i| (i.key.clone(), i.name.clone())))
+            .collect();
+        Some(Unbilled {
+            invoiced_ever,
+            names,
+        })
+    }
+
+    /// Say first what the client most likely is, and drop the referral
+    /// advice about price and budget, which a missing invoice says nothing about.
+    fn explain(&self, client: &mut ClientReport) {
+        let names: Vec<(&str, &str)> = self
+            .names
+            .iter()
+            .map(|(key, name)| (key.as_str(), name.as_str()))
+            .collect();
+        let id = client.metrics.client.0;
+        let why = if let Some(close) = crate::check::closest(&client.key, &names) {
+            format!(
+                "no invoice in the period under this name: most likely a name that did not match — the invoices name {close:?}; if that is this client, add {:?} as an alias of it in clients.csv",
+                client.name
+            )
+        } else if self.invoiced_ever.contains(&id) {
+            "no invoice in the period, though it has invoices at other dates: most likely unbilled work (bill the tickets and meetings of the period), or the period's invoices are in an export not given".to_string()
+        } else {
+            "no invoice at all under this name: most likely a missing invoices export (or work never billed); its revenue of 0 makes any loss here unreliable".to_string()
+        };
+        client.assessment.reasons.insert(0, why);
+        client
+            .assessment
+            .actions
+            .retain(|action| !action.starts_with("A better fit for them"));
+        client.assessment.actions.insert(
+            0,
+            std::sync::Arc::from(
+                "Check first whether this is unbilled work, a missing export or a name that did not match, before acting on the verdict",
+            ),
+        );
     }
 }
 
@@ -820,6 +927,7 @@ mod tests {
             strategic: false,
             metrics: ClientMetrics {
                 client: crate::ingest::identity::ClientId(0),
+                invoiced: true,
                 revenue: Decimal::new(revenue, 2),
                 bad_debt: zero,
                 discounts: zero,

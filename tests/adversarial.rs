@@ -1417,15 +1417,15 @@ fn output_over_the_config_file_is_refused() {
 #[test]
 fn max_amount_times_many_rows_is_exact() {
     let dir = tempdir();
-    let mut text = String::from("client,issued,amount\n");
+    let mut text = String::from("client,issued,amount,paid\n");
     for _ in 0..10_000 {
-        text.push_str("Whale,2026-10-01,1000000000000000.00\n");
+        text.push_str("Whale,2026-10-01,1000000000000000.00,\n");
     }
     for _ in 0..5_000 {
-        text.push_str("Churn,2026-10-02,1000000000000000.00\n");
+        text.push_str("Churn,2026-10-02,1000000000000000.00,\n");
     }
     for _ in 0..4_999 {
-        text.push_str("Churn,2026-10-03,-999999999999999.99\n");
+        text.push_str("Churn,2026-10-03,-999999999999999.99,\n");
     }
     write(&dir.path().join("invoices.csv"), text);
 
@@ -1481,9 +1481,9 @@ fn fx_converted_max_amounts_do_not_overflow() {
         &dir.path().join("clientfit.toml"),
         "currency = \"USD\"\n[fx]\nEUR = 1000000\n",
     );
-    let mut text = String::from("client,issued,amount,currency\n");
+    let mut text = String::from("client,issued,amount,currency,paid\n");
     for _ in 0..9_000 {
-        text.push_str("Acme,2000-01-01,1000000000000000.00,EUR\n");
+        text.push_str("Acme,2000-01-01,1000000000000000.00,EUR,\n");
     }
     write(&dir.path().join("invoices.csv"), text);
     let out = report_in(dir.path(), "json", &[]);

@@ -107,13 +107,21 @@ fn a_loose_paid_column_of_amounts_is_left_unread_with_a_note() {
 #[test]
 fn an_empty_mapping_turns_an_optional_field_off() {
     // `status = ""` and `paid = ""`: the sync states and yes/no flags are
-    // not read, so every invoice counts as unpaid.
-    // Acme: 300.00 + 200.00 = 500.00 owed; Globex: 100.00 owed.
+    // not read. No column left says what was paid, so receivables are
+    // unknown: nothing counts as owed (rather than everything), and a
+    // warning says why. Acme revenue 300.00 + 200.00 = 500.00.
     let doc = report("trust/fields-off", TWO_MONTHS);
     let acme = client(&doc, "Acme");
     assert_money(acme, "revenue", "500.00");
-    assert_money(acme, "outstanding", "500.00");
-    assert_money(client(&doc, "Globex"), "outstanding", "100.00");
+    assert_money(acme, "outstanding", "0.00");
+    assert_money(client(&doc, "Globex"), "outstanding", "0.00");
+    assert!(
+        doc["warnings"]
+            .to_string()
+            .contains("no column says whether or when its invoices were paid"),
+        "{}",
+        doc["warnings"]
+    );
 
     let out = check("trust/fields-off");
     assert_eq!(out.code, 0, "{}", out.stdout);

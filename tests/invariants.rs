@@ -1061,7 +1061,7 @@ proptest! {
 fn splitting_ticket_files_keeps_the_first_spelling() {
     let invoices = (
         "invoices.csv".to_string(),
-        "invoice_id,client,issued,amount\nINV-1,Acme Ltd,2026-01-01,100.00\n".to_string(),
+        "invoice_id,client,issued,amount,paid\nINV-1,Acme Ltd,2026-01-01,100.00,\n".to_string(),
     );
     let header = "ticket_id,client,created\n";
     let whole = report(

@@ -273,7 +273,7 @@ fn progress_shows_on_a_terminal_only() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(
         dir.path().join("invoices.csv"),
-        "client,issued,amount\nAcme,2026-10-01,100.00\n",
+        "client,issued,amount,paid\nAcme,2026-10-01,100.00,\n",
     )
     .unwrap();
     let mut tickets = String::from("client,created,minutes\n");

@@ -85,6 +85,14 @@ pub static INVOICE_FIELDS: &[Field] = fields![
     "currency" => ["currency code", "curr", "ccy"],
     "status" => ["invoice status", "state", "payment status"],
     "discount" => ["total discount amount", "discount amount", "discount total"],
+    // The day a void or write-off took effect: before it, the invoice was open.
+    "voided_at" => ["voided at", "voided at (utc)", "voided date", "void date", "date voided",
+                    "voided on", "cancelled at", "canceled at", "cancelled date", "canceled date",
+                    "cancelled on", "canceled on"],
+    "written_off_at" => ["marked uncollectible at", "marked uncollectible at (utc)",
+                         "marked uncollectible date", "uncollectible at", "uncollectible date",
+                         "written off at", "written off date", "written off on", "write off date",
+                         "date written off", "bad debt date"],
 ];
 
 /// Amount headers that hold one line of an invoice: rows sharing an

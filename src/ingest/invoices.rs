@@ -1,7 +1,7 @@
 //! Invoice files: rows to `Invoice`s, lines combined, later files replacing
 //! earlier copies of the same invoice.
 
-use chrono::Days;
+use chrono::{Days, NaiveDate};
 use rust_decimal::Decimal;
 
 use std::borrow::Cow;
@@ -14,7 +14,7 @@ use super::reader::{CsvFile, FileReport, Row, RowBlock, count_row, keep, next_bl
 use super::records::{Invoice, Origin};
 use super::status::{self, InvoiceStatus};
 use super::store::StreamRate;
-use crate::config::Config;
+use crate::config::{Config, DiscountApplied, DiscountKind};
 use crate::error::InputError;
 
 const STATUS_WORDS: &str = "paid, open, void, bad-debt";
@@ -33,6 +33,8 @@ struct Columns {
     currency: Option<usize>,
     status: Option<usize>,
     discount: Option<usize>,
+    voided_at: Option<usize>,
+    written_off_at: Option<usize>,
     lines: bool,
 }
 
@@ -45,7 +47,7 @@ pub fn read(
     book: &mut InvoiceBook,
     sink: &mut dyn Sink,
     report: &mut FileReport,
-    skip_bad_rows: bool,
+    (skip_bad_rows, as_of): (bool, Option<NaiveDate>),
 ) -> Result<(), InputError> {
     let resolver = Resolver::new(Kind::Invoices, file, config)?;
     report
@@ -68,9 +70,24 @@ pub fn read(
         currency: resolver.index("currency"),
         status: resolver.index("status"),
         discount: discount_column(&resolver, config),
+        voided_at: resolver.index("voided_at"),
+        written_off_at: resolver.index("written_off_at"),
         lines,
     };
     report.mapping = resolver.mapping_report();
+    report.lines = lines;
+    report.payment_columns = [
+        columns.paid,
+        columns.paid_amount,
+        columns.balance,
+        columns.status,
+    ]
+    .iter()
+    .any(Option::is_some);
+    // Money discounts are watched for rates, unless config says what they are.
+    let watch_discounts = columns.discount.is_some()
+        && config.invoices.discount.is_none()
+        && config.invoices.discount_applied.is_none();
     if columns.discount.is_none() {
         report.mapping.retain(|(field, _)| *field != "discount");
     }
@@ -81,10 +98,16 @@ pub fn read(
         STATUS_WORDS,
     )
     .map_err(|err| InputError::file(&file.path, err.to_string()))?;
-    let date_columns: Vec<usize> = [Some(columns.issued), columns.due, columns.paid]
-        .into_iter()
-        .flatten()
-        .collect();
+    let date_columns: Vec<usize> = [
+        Some(columns.issued),
+        columns.due,
+        columns.paid,
+        columns.voided_at,
+        columns.written_off_at,
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
     file.settle_date_orders(&date_columns, config.date_order, report)?;
 
     // About one invoice per 64 bytes: the leanest exports have rows about
@@ -118,14 +141,21 @@ pub fn read(
             let parsed = parse_row(
                 &row,
                 &columns,
-                config,
+                (config, report.payment_columns, as_of),
                 (&custom_status, &mut statuses),
                 registry,
                 file_index,
             );
-            let Some((invoice, currency)) = keep(parsed, report, skip_bad_rows)? else {
+            let Some((invoice, currency, status_later)) = keep(parsed, report, skip_bad_rows)?
+            else {
                 continue;
             };
+            if status_later {
+                count_row(&mut report.status_after_as_of);
+            }
+            if watch_discounts {
+                report.discounts.saw(invoice.amount, invoice.discount);
+            }
             report.saw_date(invoice.issued);
             report.clients.insert(invoice.client.0);
             let currency = match currency {
@@ -146,6 +176,20 @@ pub fn read(
             };
             let id = row.text(columns.invoice_id);
             if book.streams(id) {
+                // A line that streams is the whole invoice (its id is on no
+                // other row), so its paid amount and balance can be judged
+                // now; while every invoice streams to find the repeated ids,
+                // only if none repeats, so the first problem waits till then.
+                if columns.lines
+                    && let Some(problem) = payment_out_of_range(&invoice)
+                {
+                    let err = problem.error(&row, &columns);
+                    if book.is_collecting() {
+                        book.defer(err);
+                    } else if keep(Err::<(), _>(err), report, skip_bad_rows)?.is_none() {
+                        continue;
+                    }
+                }
                 let rate = streaming_rates.rate(book, currency, config);
                 sink.invoice(&book.convert_streamed(&invoice, rate));
                 continue;
@@ -328,14 +372,170 @@ fn combine(earlier: &mut Invoice, row: &Invoice, lines: bool) -> Result<(), Clas
     Ok(())
 }
 
+/// An invoice's paid amount or balance outside 0..amount (amount..0 for a
+/// credit note): what was paid or is owed cannot exceed what was invoiced,
+/// nor run the other way.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct PaymentProblem {
+    /// "paid_amount" or "balance".
+    pub field: &'static str,
+    pub value: Decimal,
+    pub amount: Decimal,
+}
+
+impl PaymentProblem {
+    pub fn problem(&self) -> String {
+        let what = if self.field == "balance" {
+            "balance"
+        } else {
+            "paid amount"
+        };
+        let range = if self.amount < Decimal::ZERO {
+            format!("{}..0", self.amount)
+        } else {
+            format!("0..{}", self.amount)
+        };
+        format!(
+            "is outside {range}: an invoice of {} cannot have a {what} of {}",
+            self.amount, self.value
+        )
+    }
+
+    pub fn hint(&self) -> &'static str {
+        "a paid amount or balance lies between 0 and the invoice amount (for a credit note, between its negative amount and 0); check that the column holds this invoice's figure, or map the right one under [invoices.columns]"
+    }
+
+    fn error(&self, row: &Row, columns: &Columns) -> InputError {
+        let column = if self.field == "balance" {
+            columns.balance
+        } else {
+            columns.paid_amount
+        };
+        row.error(column.unwrap_or(columns.amount), self.problem())
+            .hint(self.hint())
+    }
+}
+
+/// Whether `value` lies between 0 and `amount`, either way round.
+fn within(value: Decimal, amount: Decimal) -> bool {
+    if amount < Decimal::ZERO {
+        value >= amount && value <= Decimal::ZERO
+    } else {
+        value >= Decimal::ZERO && value <= amount
+    }
+}
+
+/// The first of an invoice's paid amount and balance outside its range.
+pub fn payment_out_of_range(invoice: &Invoice) -> Option<PaymentProblem> {
+    [
+        ("paid_amount", invoice.paid_amount),
+        ("balance", invoice.balance),
+    ]
+    .into_iter()
+    .find_map(|(field, value)| {
+        let value = value?;
+        (!within(value, invoice.amount)).then_some(PaymentProblem {
+            field,
+            value,
+            amount: invoice.amount,
+        })
+    })
+}
+
+/// Read a discount cell as config says: money as written, or a rate
+/// turned into money off the invoice. Returns (amount invoiced, discount).
+fn discount_of(
+    row: &Row,
+    column: usize,
+    value: Decimal,
+    amount: Decimal,
+    config: &Config,
+) -> Result<(Decimal, Decimal), InputError> {
+    let too_large = || row.error(column, "gives a discount too large to compute with");
+    match (config.invoices.discount, config.invoices.discount_applied) {
+        (Some(DiscountKind::Rate), applied) => {
+            if value < Decimal::ZERO || value > Decimal::ONE {
+                return Err(row
+                    .error(column, "is not a discount rate between 0 and 1")
+                    .hint("[invoices] discount = \"rate\" reads 0.2 as 20%; if the column holds money, set discount = \"amount\""));
+            }
+            match applied {
+                // The amount is the price before the discount: what was
+                // invoiced is the rest.
+                Some(DiscountApplied::Before) | None => {
+                    let discount = amount.checked_mul(value).ok_or_else(too_large)?;
+                    let invoiced = amount.checked_sub(discount).ok_or_else(too_large)?;
+                    Ok((invoiced, discount))
+                }
+                // The amount is what was invoiced, (1 − rate) of the price.
+                Some(DiscountApplied::After) => {
+                    // 0 ≤ value ≤ 1, so this cannot overflow.
+                    let rest = Decimal::ONE.saturating_sub(value);
+                    if rest.is_zero() {
+                        if amount.is_zero() {
+                            return Err(row
+                                .error(column, "is a 100% discount on an amount of 0: the discount in money cannot be known")
+                                .hint("with discount_applied = \"after\" the amount is what was invoiced; export the discount amount instead, or the price before it with discount_applied = \"before\""));
+                        }
+                        return Err(row.error(
+                            column,
+                            format!("is a 100% discount, but the invoice is of {amount} after it"),
+                        ));
+                    }
+                    let discount = amount
+                        .checked_mul(value)
+                        .and_then(|product| product.checked_div(rest))
+                        .ok_or_else(too_large)?;
+                    Ok((amount, discount))
+                }
+            }
+        }
+        // Money off. After it (the default: exports give the total
+        // invoiced), any discount of 0 or more fits: a 100% coupon leaves a
+        // total of 0 beside the whole discount. A credit note's discount is
+        // signed either way by the tools, so only invoices are judged.
+        (Some(DiscountKind::Amount) | None, Some(DiscountApplied::After) | None) => {
+            if amount >= Decimal::ZERO && value < Decimal::ZERO {
+                return Err(row.error(column, "is a negative discount").hint(
+                    "a discount is money off the invoice, 0 or more; check that the column holds this invoice's discount",
+                ));
+            }
+            Ok((amount, value))
+        }
+        // Money off a price before it: within 0..amount, and what was
+        // invoiced is the rest.
+        (Some(DiscountKind::Amount) | None, Some(DiscountApplied::Before)) => {
+            if !within(value, amount) {
+                let problem = if amount < Decimal::ZERO {
+                    format!("is outside {amount}..0, the range of a credit note's discount")
+                } else if value < Decimal::ZERO {
+                    "is a negative discount".to_string()
+                } else {
+                    format!("is a discount larger than the amount {amount} it is taken from")
+                };
+                return Err(row.error(column, problem).hint(
+                    "with discount_applied = \"before\" a discount lies between 0 and the amount before it; check that the column holds this invoice's discount in money (if it holds rates, set [invoices] discount = \"rate\")",
+                ));
+            }
+            let invoiced = amount.checked_sub(value).ok_or_else(too_large)?;
+            Ok((invoiced, value))
+        }
+    }
+}
+
+/// One row: the invoice, the currency code it names, and whether a void or
+/// write-off dated after as-of was set aside (the invoice then counts as
+/// open, as it was that day).
+type Parsed<'a> = (Invoice, Option<Cow<'a, str>>, bool);
+
 fn parse_row<'a>(
     row: &Row<'a>,
     columns: &Columns,
-    config: &Config,
+    (config, payment_columns, as_of): (&Config, bool, Option<NaiveDate>),
     (custom_status, statuses): (&[(String, InvoiceStatus)], &mut status::Memo<InvoiceStatus>),
     registry: &mut Registry,
     file_index: u32,
-) -> Result<(Invoice, Option<Cow<'a, str>>), InputError> {
+) -> Result<Parsed<'a>, InputError> {
     let client_name = row.text(Some(columns.client));
     if client_name.is_empty() {
         return Err(row.error(columns.client, "is empty: every invoice needs a client"));
@@ -374,6 +574,7 @@ fn parse_row<'a>(
     let paid_amount = row.money(columns.paid_amount)?;
     let balance = row.money(columns.balance)?;
     let discount = row.money(columns.discount)?;
+    let rate_discount = config.invoices.discount == Some(DiscountKind::Rate);
 
     // The currency column wins; a code in the amount must agree with it.
     let mut currency = match columns.currency {
@@ -394,7 +595,11 @@ fn parse_row<'a>(
         (Some(&amount), Some(columns.amount)),
         (paid_amount.as_ref(), columns.paid_amount),
         (balance.as_ref(), columns.balance),
-        (discount.as_ref(), columns.discount),
+        // A rate has no currency.
+        (
+            discount.as_ref().filter(|_| !rate_discount),
+            columns.discount,
+        ),
     ] {
         let (Some(money), Some(column)) = (money, column) else {
             continue;
@@ -432,7 +637,7 @@ fn parse_row<'a>(
     }
 
     let status_text = row.text(columns.status);
-    let status = statuses.lookup(custom_status, status_text, status::invoice_status).ok_or_else(|| {
+    let mut status = statuses.lookup(custom_status, status_text, status::invoice_status).ok_or_else(|| {
         // `status_text` is only non-empty when the column exists.
         row.error(
             columns.status.unwrap_or(0),
@@ -446,23 +651,60 @@ fn parse_row<'a>(
         ))
     })?;
 
+    // A void or write-off holds from its date: before it the invoice was
+    // open. A date with no status says what happened on it.
+    let voided_at = row.date(columns.voided_at)?;
+    let written_off_at = row.date(columns.written_off_at)?;
+    if status == InvoiceStatus::Unstated {
+        if voided_at.is_some() {
+            status = InvoiceStatus::Excluded;
+        } else if written_off_at.is_some() {
+            status = InvoiceStatus::BadDebt;
+        }
+    }
+    let since = match status {
+        InvoiceStatus::Excluded => voided_at,
+        InvoiceStatus::BadDebt => written_off_at,
+        _ => None,
+    };
+    let status_later = matches!((since, as_of), (Some(since), Some(as_of)) if since > as_of);
+    if status_later {
+        status = InvoiceStatus::Open;
+    }
+    if !payment_columns && status == InvoiceStatus::Unstated {
+        status = InvoiceStatus::PaymentUnknown;
+    }
+
+    let (amount, discount) = match (discount, columns.discount) {
+        (Some(discount), Some(column)) => {
+            discount_of(row, column, discount.amount, amount.amount, config)?
+        }
+        _ => (amount.amount, Decimal::ZERO),
+    };
     let invoice = Invoice {
         client,
         index: 0,
         issued,
         due,
         paid,
-        amount: amount.amount,
+        amount,
         paid_amount: paid_amount.map(|m| m.amount),
         balance: balance.map(|m| m.amount),
         status,
-        discount: discount.map_or(Decimal::ZERO, |m| m.amount),
+        discount,
         origin: Origin {
             file: file_index,
             line: row.line,
         },
     };
-    Ok((invoice, currency))
+    // Lines are judged once combined (`check_payment_ranges`), or when
+    // one streams whole.
+    if !columns.lines
+        && let Some(problem) = payment_out_of_range(&invoice)
+    {
+        return Err(problem.error(row, columns));
+    }
+    Ok((invoice, currency, status_later))
 }
 
 /// `$` means the configured currency when that is a dollar, else USD.
@@ -495,6 +737,44 @@ mod tests {
             discount: Decimal::ZERO,
             origin: Origin { file: 0, line: 2 },
         }
+    }
+
+    #[test]
+    fn paid_amounts_and_balances_lie_between_zero_and_the_amount() {
+        let with = |amount: i64, paid: Option<i64>, balance: Option<i64>| Invoice {
+            paid_amount: paid.map(Decimal::from),
+            balance: balance.map(Decimal::from),
+            ..line(Decimal::from(amount))
+        };
+        // The edges are in: nothing or everything paid or owed.
+        for (paid, balance) in [(Some(0), None), (Some(100), Some(0)), (None, Some(100))] {
+            assert_eq!(payment_out_of_range(&with(100, paid, balance)), None);
+        }
+        // −50 paid on 100 (150 owed), a balance of 500 or of −20.
+        let problem = payment_out_of_range(&with(100, Some(-50), None)).unwrap();
+        assert_eq!(
+            (problem.field, problem.value),
+            ("paid_amount", Decimal::from(-50))
+        );
+        assert_eq!(
+            payment_out_of_range(&with(100, None, Some(500))).map(|p| p.field),
+            Some("balance")
+        );
+        assert!(payment_out_of_range(&with(100, None, Some(-20))).is_some());
+        // A credit note mirrors the range.
+        assert_eq!(
+            payment_out_of_range(&with(-100, Some(-40), Some(-60))),
+            None
+        );
+        let problem = payment_out_of_range(&with(-100, None, Some(-150))).unwrap();
+        assert!(
+            problem.problem().contains("outside -100..0"),
+            "{}",
+            problem.problem()
+        );
+        assert!(payment_out_of_range(&with(-100, Some(10), None)).is_some());
+        // An invoice of 0 can have nothing paid or owed.
+        assert!(payment_out_of_range(&with(0, None, Some(1))).is_some());
     }
 
     #[test]

@@ -99,6 +99,9 @@ pub struct Ingested {
     pub reports: Vec<FileReport>,
     /// `check` only: an error that is not about one file (currencies).
     pub error: Option<String>,
+    /// A file's discounts looked like rates, not money: every discount is
+    /// left out of the report (a warning says so and how to read them).
+    pub discounts_left_out: bool,
 }
 
 /// How to read, beyond the config.
@@ -116,6 +119,9 @@ pub struct IngestOptions {
     /// instead of keeping them (`report` needs only their sums; memory
     /// then grows with repeated invoice ids, not with invoices).
     pub stream_invoices: bool,
+    /// The day the books are looked at: a void or write-off dated after it
+    /// had not happened yet. `None`: every status holds (`check`).
+    pub as_of: Option<chrono::NaiveDate>,
 }
 
 /// Inputs smaller than this read too fast to need a progress display.
@@ -236,8 +242,19 @@ pub fn ingest<S: Sink + Send>(
         progress.finish_and_clear();
     }
     let mut book = book;
+    if let Err(err) = check_payment_ranges(&book, &reports) {
+        match reports
+            .iter_mut()
+            .flatten()
+            .find(|report| report.path == err.file)
+        {
+            Some(report) if options.keep_going => report.error = Some(err),
+            _ => return Err(err.into()),
+        }
+    }
     let files_read: Vec<FileReport> = reports.into_iter().flatten().collect();
-    let warnings = warnings_of(&files_read);
+    let warnings = warnings_of(&files_read, options.as_of);
+    let discounts_left_out = files_read.iter().any(|r| r.discounts.look_like_rates());
     let currency = match convert_currencies(&mut book, config, files) {
         Ok(currency) => currency,
         Err(err) if options.keep_going => {
@@ -249,6 +266,7 @@ pub fn ingest<S: Sink + Send>(
                 warnings,
                 reports: files_read,
                 error: Some(format!("{err:#}")),
+                discounts_left_out,
             });
         }
         Err(err) => return Err(err),
@@ -261,6 +279,7 @@ pub fn ingest<S: Sink + Send>(
         warnings,
         reports: files_read,
         error: None,
+        discounts_left_out,
     })
 }
 
@@ -1158,6 +1177,9 @@ impl<'a> GroupReader<'a> {
             // On an error too: a clash between repeated rows may come before it.
             let Some(repeated) = group.book.repeated_ids() else {
                 first?;
+                if let Some(err) = group.book.take_deferred() {
+                    return Err(err.into());
+                }
                 continue;
             };
             sink.forget_invoices();
@@ -1445,7 +1467,7 @@ fn read_one(
             state.book,
             state.sink,
             report,
-            skip,
+            (skip, options.as_of),
         ),
         Kind::Tickets => tickets::read(
             &mut file,
@@ -1475,12 +1497,15 @@ fn read_one(
 }
 
 /// What reading the files found that a user should hear about, in file order.
-fn warnings_of(reports: &[FileReport]) -> Vec<String> {
+fn warnings_of(reports: &[FileReport], as_of: Option<chrono::NaiveDate>) -> Vec<String> {
     let mut warnings = Vec::new();
     for report in reports {
         let name = report.path.display();
         warnings.extend(report.warnings.iter().cloned());
         warnings.extend(report.notes.iter().map(|note| format!("{name}: {note}")));
+        if report.kind == Some(Kind::Invoices) {
+            warnings.extend(invoice_notes(report, as_of));
+        }
         if report.replaced > 0 {
             warnings.push(format!(
                 "{name}: {} row(s) carried an invoice or ticket id again; the copy in the later file was used",
@@ -1531,6 +1556,77 @@ fn warnings_of(reports: &[FileReport]) -> Vec<String> {
         }
     }
     warnings
+}
+
+/// What an invoices file leaves unknown or set aside, for the warnings of
+/// every output and for `check`.
+pub fn invoice_notes(report: &FileReport, as_of: Option<chrono::NaiveDate>) -> Vec<String> {
+    let name = report.path.display();
+    let mut notes = Vec::new();
+    if !report.payment_columns && report.rows_read > 0 {
+        notes.push(format!(
+            "{name}: no column says whether or when its invoices were paid (paid date, paid amount, balance or status), so lateness and receivables cannot be known for them: they are left out of late invoices, overdue and outstanding, and late-payer and seriously-overdue are not judged on them; export one of those columns, or map it under [invoices.columns]"
+        ));
+    }
+    if report.discounts.look_like_rates() {
+        notes.push(format!(
+            "{name}: every discount lies between 0 and 1 while the amounts do not: they look like rates (0.2 for 20%), not money, so discounts are left out of the report; if they are rates, set discount = \"rate\" and discount_applied = \"before\" or \"after\" (is the amount before or after the discount?) under [invoices] in clientfit.toml; if they are money, set discount = \"amount\"; to read no discounts, map discount = \"\" under [invoices.columns]"
+        ));
+    }
+    if report.status_after_as_of > 0 {
+        let day = as_of.map(|d| d.to_string()).unwrap_or_default();
+        notes.push(format!(
+            "{name}: {} invoice(s) voided or written off after as-of {day} count as open at as-of: the void or write-off had not happened yet",
+            report.status_after_as_of
+        ));
+    }
+    notes
+}
+
+/// Refuse combined line-item invoices whose paid amount or balance lies
+/// outside 0..amount (single rows are judged as they are read).
+fn check_payment_ranges(
+    book: &invoices::InvoiceBook,
+    reports: &[Option<FileReport>],
+) -> Result<(), error::InputError> {
+    let line_files: Vec<bool> = reports
+        .iter()
+        .map(|report| report.as_ref().is_some_and(|r| r.lines))
+        .collect();
+    if !line_files.contains(&true) {
+        return Ok(());
+    }
+    for invoice in book.iter() {
+        let file = invoice.origin.file as usize;
+        if !line_files.get(file).copied().unwrap_or(false) {
+            continue;
+        }
+        let Some(problem) = invoices::payment_out_of_range(&invoice) else {
+            continue;
+        };
+        let Some(report) = reports.get(file).and_then(Option::as_ref) else {
+            continue;
+        };
+        let header = report
+            .mapping
+            .iter()
+            .find(|(field, _)| *field == problem.field)
+            .map(|(_, header)| header.clone())
+            .unwrap_or_default();
+        let id = book.id(&invoice).unwrap_or_default();
+        return Err(error::InputError::file(
+            &report.path,
+            format!(
+                "invoice {id:?}, its lines added up: {} {}",
+                problem.value,
+                problem.problem()
+            ),
+        )
+        .at(invoice.origin.line)
+        .column(header)
+        .hint(problem.hint()));
+    }
+    Ok(())
 }
 
 /// Settle the base currency and convert every invoice into it.

@@ -62,6 +62,58 @@ pub struct FileReport {
     pub warnings: Vec<String>,
     /// Columns found by a loose alias and left unread, and why.
     pub notes: Vec<String>,
+    /// Invoices: whether the file has a column that tells payment (paid
+    /// date, paid amount, balance or status).
+    pub payment_columns: bool,
+    /// Invoices: whether rows that share an id are lines to be summed.
+    pub lines: bool,
+    /// Invoices: what the discount column held, to tell rates from money.
+    pub discounts: DiscountsSeen,
+    /// Invoices voided or written off after as-of, counted as open.
+    pub status_after_as_of: u64,
+}
+
+/// The discounts of an invoices file read as money, summed up to tell
+/// whether they are rates after all: every one between 0 and 1 while the
+/// amounts are not.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct DiscountsSeen {
+    /// A discount other than 0.
+    pub any: bool,
+    /// A discount above 1 (or below −1 on a credit note).
+    pub above_one: bool,
+    /// An amount above 1 (or below −1).
+    pub amount_above_one: bool,
+}
+
+impl DiscountsSeen {
+    pub fn saw(&mut self, amount: rust_decimal::Decimal, discount: rust_decimal::Decimal) {
+        // Once a discount above 1 is seen the column is money: nothing
+        // more to learn (and no comparison on every later row).
+        if self.above_one {
+            return;
+        }
+        let one = rust_decimal::Decimal::ONE;
+        if !discount.is_zero() {
+            self.any = true;
+            self.above_one = discount.abs() > one;
+        }
+        if !self.amount_above_one {
+            self.amount_above_one = amount.abs() > one;
+        }
+    }
+
+    /// Every discount between 0 and 1 and some amount above 1: a column
+    /// of rates (0.2 for 20%), which summed as money would be nonsense.
+    pub fn look_like_rates(&self) -> bool {
+        self.any && !self.above_one && self.amount_above_one
+    }
+
+    fn absorb(&mut self, other: DiscountsSeen) {
+        self.any |= other.any;
+        self.above_one |= other.above_one;
+        self.amount_above_one |= other.amount_above_one;
+    }
 }
 
 /// Skipped section and totals rows listed by `check`, per file.
@@ -84,6 +136,10 @@ impl FileReport {
         }
         self.currencies.extend(tail.currencies);
         self.clients.union(&tail.clients);
+        self.discounts.absorb(tail.discounts);
+        self.status_after_as_of = self
+            .status_after_as_of
+            .saturating_add(tail.status_after_as_of);
     }
 
     /// A section heading or totals row skipped; the first few are kept
@@ -969,6 +1025,24 @@ pub fn keep<T>(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn discounts_look_like_rates_only_when_all_lie_in_zero_to_one_and_amounts_do_not() {
+        let d = |text: &str| text.parse::<rust_decimal::Decimal>().unwrap();
+        let seen = |rows: &[(&str, &str)]| {
+            let mut seen = DiscountsSeen::default();
+            for (amount, discount) in rows {
+                seen.saw(d(amount), d(discount));
+            }
+            seen.look_like_rates()
+        };
+        assert!(seen(&[("1000", "0.2"), ("500", "0"), ("2000", "1")]));
+        // One discount of money gives the column away.
+        assert!(!seen(&[("1000", "0.2"), ("500", "25.00")]));
+        // No discount at all, or amounts no larger than the discounts.
+        assert!(!seen(&[("1000", "0"), ("500", "0")]));
+        assert!(!seen(&[("0.50", "0.20"), ("1", "0.10")]));
+    }
 
     proptest::proptest! {
         /// The shortcut for plain rows never calls a section or total row

@@ -39,6 +39,12 @@ impl Invoice {
         self.status != InvoiceStatus::Excluded
     }
 
+    /// Does its export tell whether and when it was paid? Without that,
+    /// lateness and receivables leave it out rather than count it unpaid.
+    pub fn payment_known(&self) -> bool {
+        self.status != InvoiceStatus::PaymentUnknown
+    }
+
     /// How much had been paid by `as_of`, as far as the export tells.
     ///
     /// A `paid` date is a full payment on that day: before or on as-of

@@ -16,6 +16,10 @@ pub enum InvoiceStatus {
     Excluded,
     /// Written off: only what was paid counts as revenue.
     BadDebt,
+    /// Its file has no column that tells payment (no paid date, paid
+    /// amount, balance or status): whether and when it was paid is
+    /// unknown, so it counts in revenue but not in lateness or receivables.
+    PaymentUnknown,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]

@@ -69,6 +69,7 @@ fn status_code(status: InvoiceStatus) -> u8 {
         InvoiceStatus::Open => 2,
         InvoiceStatus::Excluded => 3,
         InvoiceStatus::BadDebt => 4,
+        InvoiceStatus::PaymentUnknown => 5,
     }
 }
 
@@ -78,6 +79,7 @@ fn status_of(code: u8) -> InvoiceStatus {
         2 => InvoiceStatus::Open,
         3 => InvoiceStatus::Excluded,
         4 => InvoiceStatus::BadDebt,
+        5 => InvoiceStatus::PaymentUnknown,
         _ => InvoiceStatus::Unstated,
     }
 }
@@ -105,6 +107,10 @@ pub struct InvoiceStore {
     streaming: Streaming,
     /// The first streamed invoice whose converted amounts leave the range.
     streamed_out_of_range: Option<Origin>,
+    /// The first problem found with a line while every invoice streams:
+    /// it stands only if no id repeats (else the line was part of an
+    /// invoice, which the second reading judges whole).
+    deferred: Option<crate::error::InputError>,
 }
 
 /// An exchange rate other than 1 for streamed invoices, judged once.
@@ -193,6 +199,21 @@ impl InvoiceStore {
     /// The hashes grow as needed, in buckets (`repeats::IdHashes`).
     pub fn stream(&mut self) {
         self.streaming = Streaming::Collect(super::repeats::IdHashes::default());
+    }
+
+    /// Whether every invoice streams, to find which ids repeat.
+    pub fn is_collecting(&self) -> bool {
+        matches!(self.streaming, Streaming::Collect(_))
+    }
+
+    /// Keep the first problem found while collecting (see `deferred`).
+    pub fn defer(&mut self, error: crate::error::InputError) {
+        self.deferred.get_or_insert(error);
+    }
+
+    /// The problem kept while collecting, once no id turned out to repeat.
+    pub fn take_deferred(&mut self) -> Option<crate::error::InputError> {
+        self.deferred.take()
     }
 
     /// Whether some invoices go to the sink rather than into the store.

@@ -345,7 +345,7 @@ ul.notes {{ padding-left: 1.2rem; }} li.warning {{ color: #922b21; }}
             grouped(m.cost_to_serve),
             grouped(m.profit),
             percent(m.margin),
-            grouped(m.overdue),
+            super::overdue_cell(report, m),
             percent(m.late_share),
             m.tickets,
             m.no_shows,

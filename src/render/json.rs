@@ -820,6 +820,7 @@ mod tests {
         let metrics =
             |money: Decimal, ratio: Option<f64>, count: u64| crate::aggregate::ClientMetrics {
                 client: crate::ingest::identity::ClientId(0),
+                invoiced: true,
                 revenue: money,
                 bad_debt: -money,
                 discounts: money / Decimal::from(7),

@@ -37,7 +37,7 @@ pub fn render(report: &Report) -> String {
             grouped(m.cost_to_serve),
             grouped(m.profit),
             percent(m.margin),
-            grouped(m.overdue),
+            super::overdue_cell(report, m),
             percent(m.late_share),
             m.tickets,
             m.no_shows,

@@ -101,15 +101,7 @@ pub fn summary(report: &Report) -> Vec<(&'static str, String)> {
     )];
     lines.extend(report.assumptions().into_iter().map(|note| ("Note", note)));
     lines.extend([
-        (
-            "Receivables",
-            format!(
-                "outstanding {} · overdue {} · over 90 days {}",
-                grouped(p.outstanding),
-                grouped(p.overdue),
-                grouped(p.d90_plus)
-            ),
-        ),
+        ("Receivables", receivables_line(report)),
         (
             "Verdicts",
             join(
@@ -208,6 +200,40 @@ pub fn notes_as_html(notes: &[Note]) -> String {
     }
     out.push_str("</ul>\n");
     out
+}
+
+/// The receivables summary, or why it is unknown: invoices that say
+/// nothing of payment are not owed 0, and not all owed either.
+fn receivables_line(report: &Report) -> String {
+    let p = &report.portfolio;
+    if !report.payments_known {
+        return "unknown: no invoices file says what was paid (a paid date, paid amount, balance or status column)".to_string();
+    }
+    let mut line = format!(
+        "outstanding {} · overdue {} · over 90 days {}",
+        grouped(p.outstanding),
+        grouped(p.overdue),
+        grouped(p.d90_plus)
+    );
+    // The files are named in the warnings (escaped there): file names
+    // are text from outside, and this line is not escaped by every format.
+    if !report.payments_unknown_in.is_empty() {
+        line.push_str(&format!(
+            " (not counting the invoices of {} file(s) that say nothing of payment; see the warnings)",
+            report.payments_unknown_in.len()
+        ));
+    }
+    line
+}
+
+/// A client's overdue amount for the tables: "n/a" when no invoices file
+/// says what was paid, rather than a 0.00 that reads as "nothing owed".
+pub fn overdue_cell(report: &Report, metrics: &crate::aggregate::ClientMetrics) -> String {
+    if report.payments_known {
+        grouped(metrics.overdue)
+    } else {
+        "n/a".to_string()
+    }
 }
 
 /// Did a guard hold any client at restructure (the footnote's cue)?

@@ -144,7 +144,7 @@ pub fn render(report: &Report, style: Style) -> String {
                 grouped(m.cost_to_serve),
                 grouped(m.profit),
                 percent(m.margin),
-                grouped(m.overdue),
+                super::overdue_cell(report, m),
                 percent(m.late_share),
                 m.tickets.to_string(),
                 m.no_shows.to_string(),
