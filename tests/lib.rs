@@ -28,3 +28,4 @@ mod scripting;
 mod unchanged;
 mod util;
 mod verdicts;
+mod wording;

@@ -330,8 +330,12 @@ pub fn render(report: &Report, style: Style) -> String {
 
     let mut out = String::new();
     out.push_str(&format!(
-        "clientfit — {} to {} (as of {}, {} days)\n",
-        report.period.from, report.period.to, report.period.as_of, report.period.days
+        "clientfit — {} to {} (as of {}, {} {})\n",
+        report.period.from,
+        report.period.to,
+        report.period.as_of,
+        report.period.days,
+        super::plural(report.period.days.unsigned_abs(), "day", "days")
     ));
     out.push_str(&table.to_string());
     out.push('\n');
