@@ -200,6 +200,21 @@ impl ActivityTotals {
     }
 }
 
+/// How many rows naming no client are located in the report's warning.
+pub const UNMATCHED_LISTED: usize = 5;
+
+/// Keep `origin` among the first `UNMATCHED_LISTED` unmatched rows, in
+/// file and line order (parts of a file are read in parallel and folded
+/// in any order, so the first ones are chosen, not the first seen).
+fn note_unmatched(first: &mut Vec<Origin>, origin: Origin) {
+    if first.len() == UNMATCHED_LISTED && first.last().is_some_and(|last| *last <= origin) {
+        return;
+    }
+    let at = first.partition_point(|seen| *seen < origin);
+    first.insert(at, origin);
+    first.truncate(UNMATCHED_LISTED);
+}
+
 /// The streaming end of ingest: folds tickets and meetings into per-client
 /// totals as they are read.
 #[derive(Debug)]
@@ -208,6 +223,8 @@ pub struct Activity {
     pub per_client: Vec<ActivityTotals>,
     pub unmatched_tickets: u64,
     pub unmatched_meetings: u64,
+    /// The first few of those rows (by file and line), to say where they are.
+    pub unmatched_rows: Vec<Origin>,
     /// Earliest ticket or meeting date seen (the default period's start).
     pub earliest: Option<NaiveDate>,
     /// The first ticket, meeting or invoice whose figures overflowed its
@@ -228,6 +245,7 @@ impl Activity {
             per_client: Vec::new(),
             unmatched_tickets: 0,
             unmatched_meetings: 0,
+            unmatched_rows: Vec::new(),
             earliest: None,
             overflow: None,
             invoice_totals: Vec::new(),
@@ -263,6 +281,9 @@ impl Sink for Activity {
     fn absorb(&mut self, fork: Activity, ids: &[ClientId]) {
         count(&mut self.unmatched_tickets, fork.unmatched_tickets);
         count(&mut self.unmatched_meetings, fork.unmatched_meetings);
+        for origin in fork.unmatched_rows {
+            note_unmatched(&mut self.unmatched_rows, origin);
+        }
         if let Some(day) = fork.earliest {
             self.seen(day);
         }
@@ -390,6 +411,7 @@ impl Sink for Activity {
         }
         let Some(client) = ticket.client else {
             count(&mut self.unmatched_tickets, 1);
+            note_unmatched(&mut self.unmatched_rows, ticket.origin);
             return;
         };
         let totals = self.totals(client);
@@ -410,6 +432,7 @@ impl Sink for Activity {
         }
         let Some(client) = meeting.client else {
             count(&mut self.unmatched_meetings, 1);
+            note_unmatched(&mut self.unmatched_rows, meeting.origin);
             return;
         };
         let person_minutes = meeting
@@ -467,6 +490,8 @@ pub struct ClientMetrics {
     pub late_invoices: u64,
     pub late_share: Option<f64>,
     pub avg_days_late: Option<f64>,
+    /// The same mean over the late invoices alone (on-time ones left out).
+    pub avg_days_late_over_late: Option<f64>,
     pub outstanding: Decimal,
     pub current: Decimal,
     pub d1_30: Decimal,
@@ -506,6 +531,8 @@ pub struct Aggregated {
     pub clients: Vec<ClientMetrics>,
     pub unmatched_tickets: u64,
     pub unmatched_meetings: u64,
+    /// Where the first few of them are (`UNMATCHED_LISTED`).
+    pub unmatched_rows: Vec<Origin>,
 }
 
 /// From this many clients on, their metrics are worked out on every core
@@ -533,12 +560,14 @@ struct InvoiceTotals {
     due_amount: Decimal,
     /// Σ amount × days late over invoices_due.
     weighted_days_late: Decimal,
+    /// Σ amount over the late invoices among them.
+    late_amount: Decimal,
     buckets: [Decimal; 5],
     active: bool,
 }
 
 impl InvoiceTotals {
-    /// Every line of the totals (184 bytes; `repr(C)`, fields at most 56
+    /// Every line of the totals (200 bytes; `repr(C)`, fields at most 56
     /// bytes apart from the first to `active`, the last): an invoice may
     /// update any of them.
     fn prefetch(&self) {
@@ -561,7 +590,8 @@ impl InvoiceTotals {
             && add(&mut self.bad_debt, other.bad_debt)
             && add(&mut self.discounts, other.discounts)
             && add(&mut self.due_amount, other.due_amount)
-            && add(&mut self.weighted_days_late, other.weighted_days_late);
+            && add(&mut self.weighted_days_late, other.weighted_days_late)
+            && add(&mut self.late_amount, other.late_amount);
         for (bucket, owed) in self.buckets.iter_mut().zip(other.buckets) {
             fits = fits && add(bucket, owed);
         }
@@ -739,6 +769,7 @@ pub fn aggregate(
         clients,
         unmatched_tickets: activity.unmatched_tickets,
         unmatched_meetings: activity.unmatched_meetings,
+        unmatched_rows: std::mem::take(&mut activity.unmatched_rows),
     })
 }
 
@@ -799,6 +830,8 @@ fn metrics(
             .then(|| totals.late_invoices as f64 / totals.invoices_due as f64),
         avg_days_late: (totals.due_amount > Decimal::ZERO)
             .then(|| ratio(totals.weighted_days_late, totals.due_amount)),
+        avg_days_late_over_late: (totals.late_amount > Decimal::ZERO)
+            .then(|| ratio(totals.weighted_days_late, totals.late_amount)),
         outstanding,
         current,
         d1_30,
@@ -865,7 +898,9 @@ fn add_invoice(
         if days_late > 0 {
             count(&mut totals.late_invoices, 1);
             let weighted = times_days(invoice.amount, days_late);
-            if !weighted.is_some_and(|w| add(&mut totals.weighted_days_late, w)) {
+            if !weighted.is_some_and(|w| add(&mut totals.weighted_days_late, w))
+                || !add(&mut totals.late_amount, invoice.amount)
+            {
                 return false;
             }
         }

@@ -152,6 +152,8 @@ impl Assessment {
     }
 }
 
+use crate::render::plural;
+
 fn percent(value: f64) -> String {
     percent_with(value, 1)
 }
@@ -194,8 +196,41 @@ fn money(value: Decimal) -> Money {
 struct Money(Decimal);
 
 impl std::fmt::Display for Money {
+    /// With thousands separators, as every other amount a reader sees:
+    /// `-1,234,567.50`. Grouped on the stack, with no String made.
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         crate::render::json::with_cents_text(self.0, |text| {
+            let (sign, digits) = match text.split_first() {
+                Some((b'-', rest)) => (&b"-"[..], rest),
+                _ => (&b""[..], text),
+            };
+            let whole = digits
+                .iter()
+                .position(|b| *b == b'.')
+                .unwrap_or(digits.len());
+            // A sign, 29 digits at most, a separator per three, the cents.
+            let mut grouped = [0u8; 64];
+            let mut length = 0;
+            let mut push = |byte: u8| {
+                if let Some(slot) = grouped.get_mut(length) {
+                    *slot = byte;
+                    length += 1;
+                }
+            };
+            sign.iter().for_each(|b| push(*b));
+            for (index, digit) in digits[..whole].iter().enumerate() {
+                if index > 0 && (whole - index) % 3 == 0 {
+                    push(b',');
+                }
+                push(*digit);
+            }
+            if whole == digits.len() {
+                // Beyond 10^26 cents the amount comes without places.
+                b".00".iter().for_each(|b| push(*b));
+            } else {
+                digits[whole..].iter().for_each(|b| push(*b));
+            }
+            let text = grouped.get(..length).ok_or(std::fmt::Error)?;
             f.pad(std::str::from_utf8(text).map_err(|_| std::fmt::Error)?)
         })
     }
@@ -280,11 +315,13 @@ fn raise_flags(m: &ClientMetrics, period: &Period, t: &Thresholds, flags: &mut V
         raise(FlagId::LatePayer, {
             let (measured, threshold) = percents(late_share, t.late_payer_share);
             exact(format_args!(
-                "{} of {} invoices late ({measured}, threshold {} late and {threshold}), avg {} days late",
+                "{} of {} {} late ({measured}, threshold {} late and {threshold}), avg {} days late over all invoices due, {} over the late ones",
                 m.late_invoices,
                 m.invoices_due,
+                plural(m.invoices_due, "invoice", "invoices"),
                 t.late_payer_min_invoices,
-                Fixed(m.avg_days_late.unwrap_or(0.0), 1)
+                Fixed(m.avg_days_late.unwrap_or(0.0), 1),
+                Fixed(m.avg_days_late_over_late.unwrap_or(0.0), 1)
             ))
         });
     }
@@ -315,8 +352,9 @@ fn raise_flags(m: &ClientMetrics, period: &Period, t: &Thresholds, flags: &mut V
             let (measured, threshold) =
                 percents(ticket_share, t.ticket_heavy_ratio * revenue_share);
             exact(format_args!(
-                "{} tickets = {measured} of all tickets against {} of revenue (threshold {} tickets and {}× the revenue share = {threshold})",
+                "{} {} = {measured} of all tickets against {} of revenue (threshold {} tickets and {}× the revenue share = {threshold})",
                 m.tickets,
+                plural(m.tickets, "ticket", "tickets"),
                 percent(revenue_share),
                 t.ticket_heavy_min_tickets,
                 t.ticket_heavy_ratio
@@ -330,9 +368,11 @@ fn raise_flags(m: &ClientMetrics, period: &Period, t: &Thresholds, flags: &mut V
         raise(FlagId::NoShows, {
             let (measured, threshold) = percents(rate, t.no_show_rate);
             exact(format_args!(
-                "{} no-shows of {} meetings held or missed ({measured}, threshold {} and {threshold})",
+                "{} {} of {} {} held or missed ({measured}, threshold {} and {threshold})",
                 m.no_shows,
+                plural(m.no_shows, "no-show", "no-shows"),
                 m.attended + m.no_shows,
+                plural(m.attended + m.no_shows, "meeting", "meetings"),
                 t.no_show_min
             ))
         });
@@ -342,9 +382,11 @@ fn raise_flags(m: &ClientMetrics, period: &Period, t: &Thresholds, flags: &mut V
         raise(
             FlagId::ScopeCreep,
             exact(format_args!(
-                "{} scope changes in {} days = {} per 30 days (threshold {} and {})",
+                "{} {} in {} {} = {} per 30 days (threshold {} and {})",
                 m.scope_changes,
+                plural(m.scope_changes, "scope change", "scope changes"),
                 period.days,
+                plural(period.days.unsigned_abs(), "day", "days"),
                 Fixed(per_month, 2),
                 t.scope_creep_min,
                 Fixed(t.scope_creep_per_month, 2)
@@ -355,8 +397,10 @@ fn raise_flags(m: &ClientMetrics, period: &Period, t: &Thresholds, flags: &mut V
         raise(
             FlagId::Escalations,
             exact(format_args!(
-                "{} escalated tickets (threshold {})",
-                m.escalations, t.escalations_min
+                "{} escalated {} (threshold {})",
+                m.escalations,
+                plural(m.escalations, "ticket", "tickets"),
+                t.escalations_min
             )),
         );
     }
@@ -364,8 +408,10 @@ fn raise_flags(m: &ClientMetrics, period: &Period, t: &Thresholds, flags: &mut V
         raise(
             FlagId::Abusive,
             exact(format_args!(
-                "{} ticket(s) marked abusive (threshold {})",
-                m.abusive_tickets, t.abusive_min
+                "{} {} marked abusive (threshold {})",
+                m.abusive_tickets,
+                plural(m.abusive_tickets, "ticket", "tickets"),
+                t.abusive_min
             )),
         );
     }
@@ -381,14 +427,24 @@ fn raise_flags(m: &ClientMetrics, period: &Period, t: &Thresholds, flags: &mut V
             } else {
                 ("all".into(), percent(t.discount_share))
             };
-            raise(
-                FlagId::DiscountHeavy,
-                exact(format_args!(
-                    "discounts {} = {share} of revenue before discounts {} (threshold {threshold})",
-                    money(m.discounts),
-                    money(before_discounts),
-                )),
-            );
+            let mut detail = exact(format_args!(
+                "discounts {} = {share} of revenue before discounts {} (threshold {threshold})",
+                money(m.discounts),
+                money(before_discounts),
+            ));
+            // Revenue leaves out what was written off, so a discount on an
+            // invoice never paid can read as all of revenue: say so, with
+            // the share of everything invoiced beside it.
+            if m.bad_debt > Decimal::ZERO {
+                let invoiced = before_discounts + m.bad_debt;
+                detail.push_str(&exact(format_args!(
+                    "; revenue leaves out {} written off, and of all {} invoiced before discounts they are {}",
+                    money(m.bad_debt),
+                    money(invoiced),
+                    percent(crate::render::ratio_of(m.discounts, invoiced)),
+                )));
+            }
+            raise(FlagId::DiscountHeavy, detail);
         }
     }
 }
@@ -467,8 +523,9 @@ pub fn assess(
         Verdict::Fire
     } else if has(FlagId::Unprofitable) && warns >= t.fire_unprofitable_warn_flags as usize {
         reasons.push(exact(format_args!(
-            "fire: unprofitable with {} warn flags ({}; threshold {})",
+            "fire: unprofitable with {} warn {} ({}; threshold {})",
             warns,
+            plural(warns as u64, "flag", "flags"),
             warn_names.join(", "),
             t.fire_unprofitable_warn_flags
         )));
@@ -487,8 +544,9 @@ pub fn assess(
             .filter(|n| *n != "thin-margin")
             .collect();
         reasons.push(exact(format_args!(
-            "refer: thin-margin with {} other warn flags ({}; threshold {})",
+            "refer: thin-margin with {} other warn {} ({}; threshold {})",
             others.len(),
+            plural(others.len() as u64, "flag", "flags"),
             others.join(", "),
             t.refer_thin_margin_warn_flags
         )));
@@ -594,7 +652,8 @@ mod tests {
     }
 
     proptest::proptest! {
-        /// Amounts in messages read as the rounded Decimal prints itself.
+        /// Amounts in messages read as every table prints them: the
+        /// rounded amount, grouped in thousands.
         #[test]
         fn money_is_the_decimal_to_the_cent(mantissa in proptest::prelude::any::<i64>(), wide in proptest::prelude::any::<i32>(), scale in 0u32..12) {
             for value in [
@@ -603,10 +662,22 @@ mod tests {
             ] {
                 proptest::prop_assert_eq!(
                     money(value).to_string(),
-                    crate::render::cents(value).to_string()
+                    crate::render::grouped(value)
                 );
             }
         }
+    }
+
+    #[test]
+    fn money_in_messages_groups_thousands() {
+        assert_eq!(money(Decimal::new(17154470, 2)).to_string(), "171,544.70");
+        assert_eq!(money(Decimal::new(-222017, 2)).to_string(), "-2,220.17");
+        assert_eq!(money(Decimal::new(99999, 2)).to_string(), "999.99");
+        assert_eq!(money(Decimal::new(-1, 3)).to_string(), "0.00");
+        assert_eq!(
+            format!("[{:>10}]", money(Decimal::new(123456, 2))),
+            "[  1,234.56]"
+        );
     }
 
     #[test]

@@ -17,7 +17,7 @@ use crate::ingest::reader::FileReport;
 use crate::ingest::source::delimiter_name;
 use crate::ingest::{self, IngestOptions};
 use crate::period::Bounds;
-use crate::render::safe;
+use crate::render::{plural, safe};
 
 /// What `check` needs.
 #[derive(Debug, Clone)]
@@ -55,7 +55,18 @@ pub fn run(settings: &CheckSettings) -> anyhow::Result<CheckOutcome> {
 
     let mut out = String::new();
     let mut problems = Vec::new();
-    let _ = writeln!(out, "clientfit check — {} file(s)", ingested.reports.len());
+    let _ = writeln!(
+        out,
+        "clientfit check — {} {}",
+        ingested.reports.len(),
+        plural(ingested.reports.len() as u64, "file", "files")
+    );
+    if !collected.own_outputs.is_empty() {
+        out.push('\n');
+    }
+    for skipped in &collected.own_outputs {
+        let _ = writeln!(out, "warning: {}", safe::terminal(skipped));
+    }
     for report in &ingested.reports {
         describe(&mut out, report);
         if let Some(err) = &report.error {
@@ -128,8 +139,29 @@ pub fn run(settings: &CheckSettings) -> anyhow::Result<CheckOutcome> {
     if unmatched_tickets + unmatched_meetings > 0 {
         let _ = writeln!(
             out,
-            "\nunmatched: {unmatched_tickets} ticket(s) and {unmatched_meetings} meeting(s) name no client and no email domain from clients.csv"
+            "\nunmatched: {unmatched_tickets} {} and {unmatched_meetings} {} name no client and no email domain from clients.csv (map them with clients.csv aliases or domains):",
+            plural(unmatched_tickets, "ticket", "tickets"),
+            plural(unmatched_meetings, "meeting", "meetings"),
         );
+        for report in &ingested.reports {
+            for (line, named) in &report.unmatched_rows {
+                let _ = writeln!(
+                    out,
+                    "  {}:{line}: {}",
+                    safe::terminal(&report.path.display().to_string()),
+                    safe::terminal(named)
+                );
+            }
+            let listed = report.unmatched_rows.len() as u64;
+            if report.unmatched > listed {
+                let _ = writeln!(
+                    out,
+                    "  {}: {} more",
+                    safe::terminal(&report.path.display().to_string()),
+                    report.unmatched - listed
+                );
+            }
+        }
     }
     for warning in ingested
         .warnings
@@ -156,8 +188,9 @@ pub fn run(settings: &CheckSettings) -> anyhow::Result<CheckOutcome> {
     } else {
         let _ = writeln!(
             out,
-            "\n{} problem(s); report would stop at the first:",
-            problems.len()
+            "\n{} {}; report would stop at the first:",
+            problems.len(),
+            plural(problems.len() as u64, "problem", "problems")
         );
         for problem in &problems {
             let _ = writeln!(out, "  error: {}", problem.replace('\n', "\n  "));
@@ -240,7 +273,11 @@ fn describe(out: &mut String, report: &FileReport) {
         delimiter_name(report.delimiter),
         report.header_line,
         if report.preamble_rows > 0 {
-            format!(" (after {} title row(s))", report.preamble_rows)
+            format!(
+                " (after {} title {})",
+                report.preamble_rows,
+                plural(report.preamble_rows, "row", "rows")
+            )
         } else {
             String::new()
         }
@@ -276,12 +313,17 @@ fn describe(out: &mut String, report: &FileReport) {
     let mut rows = format!("{} read", report.rows_read);
     if report.section_rows > 0 {
         rows.push_str(&format!(
-            ", {} section/total row(s) skipped",
-            report.section_rows
+            ", {} section/total {} skipped",
+            report.section_rows,
+            plural(report.section_rows, "row", "rows")
         ));
     }
     if !report.bad_rows.is_empty() {
-        rows.push_str(&format!(", {} bad row(s) skipped", report.bad_rows.len()));
+        rows.push_str(&format!(
+            ", {} bad {} skipped",
+            report.bad_rows.len(),
+            plural(report.bad_rows.len() as u64, "row", "rows")
+        ));
     }
     if report.replaced > 0 {
         rows.push_str(&format!(", {} replaced by a later file", report.replaced));
@@ -300,8 +342,13 @@ fn describe(out: &mut String, report: &FileReport) {
     if report.section_rows > report.section_lines.len() as u64 {
         let _ = writeln!(
             out,
-            "              skipped: … and {} more section or total row(s)",
-            report.section_rows - report.section_lines.len() as u64
+            "              skipped: … and {} more section or total {}",
+            report.section_rows - report.section_lines.len() as u64,
+            plural(
+                report.section_rows - report.section_lines.len() as u64,
+                "row",
+                "rows"
+            )
         );
     }
     for bad in report.bad_rows.iter().take(10) {

@@ -46,7 +46,7 @@ struct Snapshot {
     /// What its figures assumed (the report's `notes`).
     notes: Vec<String>,
     as_of: String,
-    period: String,
+    period: PeriodJson,
     clients: BTreeMap<String, ClientState>,
 }
 
@@ -204,7 +204,7 @@ fn load(path: &Path) -> anyhow::Result<Snapshot> {
             .filter_map(|n| n.as_str().map(str::to_string))
             .collect(),
         as_of,
-        period: format!("{from} to {to}"),
+        period: PeriodJson { from, to },
         clients,
     })
 }
@@ -229,12 +229,22 @@ pub struct Mover {
     pub change: Value,
 }
 
+/// A report's period, as its JSON gives it.
+#[derive(Debug, Clone, Serialize)]
+pub struct PeriodJson {
+    pub from: String,
+    pub to: String,
+}
+
 #[derive(Debug, Serialize)]
 pub struct Diff {
     /// What the snapshots' figures assumed, and which snapshot did.
     pub notes: Vec<String>,
+    /// Each report's as-of date, and its period beside it.
     pub old_as_of: String,
     pub new_as_of: String,
+    pub old_period: PeriodJson,
+    pub new_period: PeriodJson,
     pub moves: Vec<Move>,
     pub new_clients: Vec<Move>,
     pub gone_clients: Vec<Move>,
@@ -345,8 +355,10 @@ pub fn compare(old_path: &Path, new_path: &Path) -> anyhow::Result<Diff> {
     }
     Ok(Diff {
         notes,
-        old_as_of: format!("{} (period {})", old.as_of, old.period),
-        new_as_of: format!("{} (period {})", new.as_of, new.period),
+        old_as_of: old.as_of.clone(),
+        new_as_of: new.as_of.clone(),
+        old_period: old.period.clone(),
+        new_period: new.period.clone(),
         moves,
         new_clients,
         gone_clients,
@@ -520,10 +532,14 @@ fn text(diff: &Diff, markdown: bool) -> String {
         }
     };
     out.push_str(&format!(
-        "{}clientfit diff — {} → {}\n",
+        "{}clientfit diff — {} (period {} to {}) → {} (period {} to {})\n",
         if markdown { "## " } else { "" },
-        diff.old_as_of,
-        diff.new_as_of
+        name(&diff.old_as_of),
+        name(&diff.old_period.from),
+        name(&diff.old_period.to),
+        name(&diff.new_as_of),
+        name(&diff.new_period.from),
+        name(&diff.new_period.to),
     ));
     let bullet = if markdown { "- " } else { "  " };
     heading(&mut out, "Verdict moves");

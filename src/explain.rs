@@ -15,7 +15,7 @@ use crate::ingest::identity::ClientId;
 use crate::ingest::records::{Invoice, Meeting, Ticket};
 use crate::ingest::status::{InvoiceStatus, MeetingStatus};
 use crate::ingest::{self, Sink};
-use crate::render::{grouped, safe};
+use crate::render::{grouped, plural, safe};
 use crate::report::{self, ClientReport, Report, median};
 
 /// How many evidence rows to show per flag.
@@ -305,9 +305,10 @@ fn render(
     let _ = writeln!(out, "\nCost to serve");
     let _ = writeln!(
         out,
-        "  support     {:>12}  {} tickets, {:.1} h × {}/h",
+        "  support     {:>12}  {} {}, {:.1} h × {}/h",
         money(m.support_cost),
         m.tickets,
+        plural(m.tickets, "ticket", "tickets"),
         crate::render::ratio_of(m.ticket_minutes, Decimal::from(60)),
         rates.support_hourly
     );
@@ -326,9 +327,10 @@ fn render(
     );
     let _ = writeln!(
         out,
-        "  collection  {:>12}  {} late invoices × {}",
+        "  collection  {:>12}  {} late {} × {}",
         money(m.collection_cost),
         m.late_invoices,
+        plural(m.late_invoices, "invoice", "invoices"),
         rates.late_invoice_cost
     );
     if rates.delivery_cost_known {
@@ -420,6 +422,11 @@ fn render(
             days_median(|m| m.avg_days_late),
         ),
         (
+            "avg_days_late_over_late",
+            days(m.avg_days_late_over_late),
+            days_median(|m| m.avg_days_late_over_late),
+        ),
+        (
             "tickets",
             m.tickets.to_string(),
             count_median(|m| m.tickets),
@@ -465,10 +472,11 @@ fn render(
             ratio_median(|m| m.ticket_share),
         ),
     ];
+    let width = rows.iter().map(|row| row.0.len()).max().unwrap_or(0);
     for (name, value, median) in rows {
-        let _ = writeln!(out, "  {name:<17} {value:>14} · {median}");
+        let _ = writeln!(out, "  {name:<width$} {value:>14} · {median}");
     }
-    let _ = writeln!(out, "  quadrant          {}", client.quadrant.name());
+    let _ = writeln!(out, "  {:<width$} {}", "quadrant", client.quadrant.name());
 
     let as_of = report.period.as_of;
     let in_period = |day: chrono::NaiveDate| day >= report.period.from && day <= report.period.to;
@@ -494,10 +502,11 @@ fn render(
                         lines.push((
                             late,
                             format!(
-                                "invoice {} {} due {} {paid}: {late} days late",
+                                "invoice {} {} due {} {paid}: {late} {} late",
                                 invoice_name(i),
                                 money(i.amount),
-                                i.due
+                                i.due,
+                                plural(late.unsigned_abs(), "day", "days")
                             ),
                         ));
                     }
@@ -514,10 +523,11 @@ fn render(
                         lines.push((
                             past_due,
                             format!(
-                                "invoice {} due {}: {} owed, {past_due} days past due",
+                                "invoice {} due {}: {} owed, {past_due} {} past due",
                                 invoice_name(i),
                                 i.due,
-                                money(owed)
+                                money(owed),
+                                plural(past_due.unsigned_abs(), "day", "days")
                             ),
                         ));
                     }

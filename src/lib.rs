@@ -72,6 +72,8 @@ pub fn read_inputs(
         as_of: Some(bounds.as_of),
     };
     let mut ingested = ingest::ingest(&files, &settings.config, options, &mut activity)?;
+    // Said in every output, as the reading's own warnings are.
+    ingested.warnings.splice(0..0, collected.own_outputs);
     if ingested.invoices.is_empty()
         && activity.invoices_streamed == 0
         && activity.per_client.iter().any(|t| t.active)

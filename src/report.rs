@@ -7,6 +7,7 @@ use crate::assess::{Assessment, Verdict, assess};
 use crate::config::Config;
 use crate::ingest::Ingested;
 use crate::ingest::identity::ClientInfo;
+use crate::ingest::records::Origin;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
 pub enum SortKey {
@@ -132,6 +133,8 @@ pub struct Portfolio {
     pub quadrants: Quadrants,
     pub unmatched_tickets: u64,
     pub unmatched_meetings: u64,
+    /// Where the first few of them are: `path:line (what it named)`.
+    pub unmatched_located: Vec<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -332,19 +335,21 @@ pub fn build(
     // After the sort: the totals are exact sums, but a sum of amounts
     // with 28 digits rounds, and the clients' figures must add up, in the
     // order shown, to the totals shown.
-    let portfolio = portfolio(
+    let mut portfolio = portfolio(
         &clients,
         medians,
         aggregated.unmatched_tickets,
         aggregated.unmatched_meetings,
     );
+    portfolio.unmatched_located = locate_unmatched(ingested, &aggregated.unmatched_rows);
     let shown = select(&clients, selection);
     crate::phase("report: portfolio");
     let mut warnings = ingested.warnings.clone();
     if portfolio.unmatched_tickets > 0 || portfolio.unmatched_meetings > 0 {
         warnings.push(format!(
-            "unmatched: {} ticket(s) and {} meeting(s) in the period name no known client (no client cell, and no email domain in clients.csv); map them with clients.csv aliases or domains",
-            portfolio.unmatched_tickets, portfolio.unmatched_meetings
+            "unmatched: {} in the period name no known client (no client cell, and no email domain in clients.csv); map them with clients.csv aliases or domains{}",
+            unmatched_counts(&portfolio),
+            unmatched_places(&portfolio)
         ));
     }
     let invoice_files = || {
@@ -450,6 +455,61 @@ impl Unbilled {
             ),
         );
     }
+}
+
+/// Where the first few tickets and meetings naming no known client are:
+/// `path:line (what the row named)`.
+fn locate_unmatched(ingested: &Ingested, rows: &[Origin]) -> Vec<String> {
+    rows.iter()
+        .filter_map(|origin| {
+            let path = &ingested.files.get(origin.file as usize)?.path;
+            let named = ingested
+                .reports
+                .iter()
+                .filter(|report| report.path == *path)
+                .flat_map(|report| &report.unmatched_rows)
+                .find(|(line, _)| *line == origin.line)
+                .map(|(_, named)| format!(" ({named})"))
+                .unwrap_or_default();
+            Some(format!("{}:{}{named}", path.display(), origin.line))
+        })
+        .collect()
+}
+
+/// "1 ticket and 0 meetings": how many tickets and meetings in the period
+/// name no known client.
+pub fn unmatched_counts(p: &Portfolio) -> String {
+    use crate::render::plural;
+    format!(
+        "{} {} and {} {}",
+        p.unmatched_tickets,
+        plural(p.unmatched_tickets, "ticket", "tickets"),
+        p.unmatched_meetings,
+        plural(p.unmatched_meetings, "meeting", "meetings"),
+    )
+}
+
+/// "; at tickets.csv:487 (email domain "gmail.com")": where the first few
+/// of them are ("the first at …, …" when there are more); empty when
+/// none is located.
+pub fn unmatched_places(p: &Portfolio) -> String {
+    if p.unmatched_located.is_empty() {
+        return String::new();
+    }
+    let total = p.unmatched_tickets.saturating_add(p.unmatched_meetings);
+    let more = total > p.unmatched_located.len() as u64;
+    format!(
+        "; {} {}{}",
+        if total == 1 {
+            "at"
+        } else if more {
+            "the first at"
+        } else {
+            "at"
+        },
+        p.unmatched_located.join(", "),
+        if more { ", …" } else { "" }
+    )
 }
 
 /// Sort with a total order: every key ends with the client key and name,
@@ -681,6 +741,7 @@ fn portfolio(
         },
         unmatched_tickets,
         unmatched_meetings,
+        unmatched_located: Vec::new(),
     }
 }
 
@@ -945,6 +1006,7 @@ mod tests {
                 late_invoices: 0,
                 late_share: None,
                 avg_days_late: None,
+                avg_days_late_over_late: None,
                 outstanding: zero,
                 current: zero,
                 d1_30: zero,

@@ -429,7 +429,7 @@ fn ragged_rows_are_errors_with_line_and_field_counts() {
     );
     assert_ok("ragged row, --skip-bad-rows", &skipped);
     assert!(
-        skipped.stderr.contains("skipped 1 bad row") && skipped.stderr.contains("lines 3"),
+        skipped.stderr.contains("skipped 1 bad row") && skipped.stderr.contains("line 3"),
         "{}",
         skipped.stderr
     );

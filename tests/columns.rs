@@ -181,7 +181,7 @@ fn clients_named_total_something_are_clients() {
     assert_eq!(rows(&doc).len(), 4, "{:?}", names(&doc));
     assert_eq!(doc["portfolio"]["revenue"].to_string(), "14000.00");
     assert!(
-        warnings(&doc).contains("skipped 2 section or total row(s)"),
+        warnings(&doc).contains("skipped 2 section or total rows"),
         "{}",
         warnings(&doc)
     );
@@ -189,7 +189,7 @@ fn clients_named_total_something_are_clients() {
     let out = check("trust/total-clients");
     assert_eq!(out.code, 0, "{}", out.stdout);
     for line in [
-        "rows        6 read, 2 section/total row(s) skipped",
+        "rows        6 read, 2 section/total rows skipped",
         "skipped: line 6, section or total row \"Total for Acme\"",
         "skipped: line 7, section or total row \"TOTAL\"",
     ] {

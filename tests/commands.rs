@@ -13,14 +13,16 @@ fn check_describes_every_file_and_passes_the_demo() {
     let out = check(&[fixture("demo").to_str().unwrap()]);
     assert_eq!(out.code, 0, "{}", out.stderr);
     for part in [
-        "clientfit check — 4 file(s)",
+        "clientfit check — 4 files",
         "kind        invoices (from file name)",
         "text        UTF-8, delimiter ',', decimal \".\", header on line 1",
         "amount ← \"amount\"",
         "dates from  2025-11-01 to",
         "currencies  USD",
         "\"Gekko & Co\" in meetings.csv, tickets.csv",
-        "unmatched: 1 ticket(s) and 0 meeting(s)",
+        "unmatched: 1 ticket and 0 meetings",
+        // tickets.csv line 487: T-9999, no client, someone@gmail.com.
+        "/fixtures/demo/tickets.csv:487: email domain \"gmail.com\"\n",
         "OK: report can read these files.",
     ] {
         assert!(
@@ -84,7 +86,7 @@ fn check_reads_every_file_and_fails_when_report_would() {
     );
     assert!(
         out.stdout
-            .contains("1 problem(s); report would stop at the first"),
+            .contains("1 problem; report would stop at the first"),
         "{}",
         out.stdout
     );

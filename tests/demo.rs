@@ -3,7 +3,7 @@
 
 use std::collections::BTreeSet;
 
-use crate::util::{self, fixture, run};
+use crate::util::{self, fixture, portable, run};
 
 fn demo_json(args: &[&str]) -> serde_json::Value {
     util::report("demo", args)
@@ -116,7 +116,7 @@ fn table_snapshot() {
     let stdout = String::from_utf8(out.stdout).unwrap();
     // Not a terminal: never coloured.
     assert!(!stdout.contains('\u{1b}'));
-    insta::assert_snapshot!("demo_table_risk_140", stdout);
+    insta::assert_snapshot!("demo_table_risk_140", portable(&stdout));
 }
 
 #[test]
@@ -131,7 +131,7 @@ fn narrow_table_snapshot() {
     for line in stdout.lines() {
         assert!(line.chars().count() <= 80, "wider than 80: {line}");
     }
-    insta::assert_snapshot!("demo_table_top5_80", stdout);
+    insta::assert_snapshot!("demo_table_top5_80", portable(&stdout));
 }
 
 #[test]
@@ -144,7 +144,7 @@ fn json_snapshot() {
         "--top",
         "3",
     ]);
-    insta::assert_snapshot!("demo_json_top3", out.stdout);
+    insta::assert_snapshot!("demo_json_top3", portable(&out.stdout));
 }
 
 #[test]

@@ -381,3 +381,26 @@ fn csv_is_not_offered() {
 fn text(value: &Value) -> String {
     value.to_string()
 }
+
+#[test]
+fn the_json_gives_each_as_of_as_a_date_and_its_period_apart() {
+    let dir = tempfile::tempdir().unwrap();
+    let (september, october) = snapshots(dir.path());
+    let doc = diff_json(&september, &october);
+    let fields = &doc["diff"];
+    assert_eq!(fields["old_as_of"], "2026-09-30");
+    assert_eq!(fields["new_as_of"], "2026-10-31");
+    assert_eq!(fields["old_period"]["from"], "2026-09-01");
+    assert_eq!(fields["old_period"]["to"], "2026-09-30");
+    assert_eq!(fields["new_period"]["from"], "2026-10-01");
+    assert_eq!(fields["new_period"]["to"], "2026-10-31");
+    // The text still says both.
+    let text = diff(&september, &october, &[]);
+    assert!(
+        text.stdout.starts_with(
+            "clientfit diff — 2026-09-30 (period 2026-09-01 to 2026-09-30) → 2026-10-31 (period 2026-10-01 to 2026-10-31)\n"
+        ),
+        "{}",
+        text.stdout
+    );
+}

@@ -83,7 +83,7 @@ fn a_later_file_replaces_an_earlier_copy_of_an_invoice() {
         ],
     );
     assert_eq!(out.code, 0, "{}", out.stderr);
-    let message = "invoices-2026-10.csv: 1 row(s) carried an invoice or ticket id again; the copy in the later file was used";
+    let message = "invoices-2026-10.csv: 1 row carried an invoice or ticket id again; the copy in the later file was used";
     assert!(out.stderr.contains(message), "{}", out.stderr);
     let doc = parse(&out.stdout);
     let acme = client(&doc, "Acme");
@@ -188,8 +188,130 @@ fn a_later_file_replaces_an_earlier_copy_of_a_ticket() {
     assert_count(acme, "escalations", 1);
     assert!(
         out.stderr
-            .contains("tickets-2026-10-15.csv: 1 row(s) carried an invoice or ticket id again"),
+            .contains("tickets-2026-10-15.csv: 1 row carried an invoice or ticket id again"),
         "{}",
         out.stderr
+    );
+}
+
+/// The demo's files copied into a fresh folder.
+fn demo_copy() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    for entry in std::fs::read_dir(fixture("demo")).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_file() {
+            std::fs::copy(&path, dir.path().join(path.file_name().unwrap())).unwrap();
+        }
+    }
+    dir
+}
+
+fn without_warnings(mut doc: serde_json::Value) -> serde_json::Value {
+    doc["warnings"] = serde_json::Value::Null;
+    doc
+}
+
+#[test]
+fn outputs_saved_into_the_data_folder_are_skipped_with_a_note() {
+    let dir = demo_copy();
+    let folder = dir.path().display().to_string();
+    let before = run(["report", &folder, "--format", "json"]);
+    assert_eq!(before.code, 0, "{}", before.stderr);
+    // Every format, saved under names that say "report" and "client"
+    // (the latter would be read as a clients list), and the receivables
+    // view.
+    for (format, name) in [
+        ("csv", "report.csv"),
+        ("csv", "client-report.csv"),
+        ("json", "report-json.csv"),
+        ("markdown", "report-md.csv"),
+        ("html", "report-html.csv"),
+        ("table", "report-table.csv"),
+    ] {
+        let out = run([
+            "report",
+            &folder,
+            "--format",
+            format,
+            "-o",
+            &dir.path().join(name).display().to_string(),
+        ]);
+        assert_eq!(out.code, 0, "writing {name}: {}", out.stderr);
+    }
+    let receivables = run([
+        "receivables",
+        &folder,
+        "--format",
+        "csv",
+        "-o",
+        &dir.path().join("receivables.csv").display().to_string(),
+    ]);
+    assert_eq!(receivables.code, 0, "{}", receivables.stderr);
+
+    let after = run(["report", &folder, "--format", "json"]);
+    assert_eq!(after.code, 0, "{}", after.stderr);
+    // Not one figure moves.
+    assert_eq!(
+        without_warnings(parse(&after.stdout)),
+        without_warnings(parse(&before.stdout))
+    );
+    let doc = parse(&after.stdout);
+    let warnings: Vec<&str> = doc["warnings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|w| w.as_str())
+        .collect();
+    let skipped = |name: &str, what: &str| {
+        format!(
+            "{}: skipped: it is clientfit's own {what}, not an export (keep outputs outside the data folder)",
+            dir.path().join(name).display()
+        )
+    };
+    // In name order, before the run's other warnings.
+    let expected = [
+        skipped("client-report.csv", "report (CSV)"),
+        skipped("receivables.csv", "receivables view (CSV)"),
+        skipped("report-html.csv", "HTML report"),
+        skipped("report-json.csv", "JSON output"),
+        skipped("report-md.csv", "markdown output"),
+        skipped("report-table.csv", "table output"),
+        skipped("report.csv", "report (CSV)"),
+    ];
+    assert_eq!(warnings[..7], expected);
+    assert!(
+        warnings[7].starts_with("unmatched: 1 ticket"),
+        "{warnings:?}"
+    );
+    // On standard error, and in check.
+    assert!(after.stderr.contains(&format!("warning: {}", expected[6])));
+    let check = run(["check", &folder]);
+    assert_eq!(check.code, 0, "{}", check.stderr);
+    assert!(
+        check
+            .stdout
+            .starts_with("clientfit check — 4 files\n\nwarning: "),
+        "{}",
+        check.stdout
+    );
+    assert!(check.stdout.contains(&expected[0]), "{}", check.stdout);
+    // Files named as inputs are read as asked: the saved CSV as a clients
+    // list clashes with the real one, and the message names both places
+    // (Acme Inc is clients.csv's first row, and rank 6 by profit: line 7
+    // of the saved report).
+    let named = run([
+        "report",
+        &folder,
+        "--clients",
+        &dir.path().join("client-report.csv").display().to_string(),
+    ]);
+    assert_eq!(named.code, 1, "{}", named.stderr);
+    assert!(
+        named.stderr.contains(&format!(
+            "clients.csv:2: client \"Acme Inc\" is the same client as \"Acme Inc\" listed at {}:7",
+            dir.path().join("client-report.csv").display()
+        )),
+        "{}",
+        named.stderr
     );
 }

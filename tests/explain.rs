@@ -22,7 +22,7 @@ fn fire_by_abuse_shows_the_abusive_tickets() {
         &[
             "Krusty Krab — fire",
             "fire: abusive",
-            "abusive (severe): 2 ticket(s) marked abusive (threshold 1)",
+            "abusive (severe): 2 tickets marked abusive (threshold 1)",
             "  abusive:\n    ticket tickets.csv:",
             "Protect your team: no one deals with them alone",
             "End the relationship",

@@ -226,7 +226,7 @@ fn discount_heavy_at_exactly_twenty_percent() {
         exact,
         "discount-heavy",
         "warn",
-        &["200.00", "20", "1000.00"],
+        &["200.00", "20", "1,000.00"],
     );
     // Below: 199.99 < 0.20 × (800.00 + 199.99) = 199.998.
     let below = client(&doc, "Below");

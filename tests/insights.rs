@@ -70,7 +70,7 @@ fn pareto_shares() {
         "--as-of",
         "2026-10-31",
     ]);
-    assert!(table.stdout.contains("Whale curve: profit peaks at 117% of the total after the top 3 client(s); the other 2 erode 230.00"), "{}", table.stdout);
+    assert!(table.stdout.contains("Whale curve: profit peaks at 117% of the total after the top 3 clients; the other 2 erode 230.00"), "{}", table.stdout);
     assert!(
         table
             .stdout

@@ -32,3 +32,4 @@ mod usage;
 mod util;
 mod verdicts;
 mod widths;
+mod wording;

@@ -35,11 +35,11 @@ fn skipped_rows_are_named_in_every_human_format() {
             assert_eq!(out.code, 0, "{command} {format}: {}", out.stderr);
             assert!(
                 out.stdout
-                    .contains("invoices.csv: skipped 1 bad row(s) (1 × column "),
+                    .contains("invoices.csv: skipped 1 bad row (1 × column "),
                 "{command} {format}: {}",
                 out.stdout
             );
-            assert!(out.stdout.contains("lines 3"), "{command} {format}");
+            assert!(out.stdout.contains("; line 3"), "{command} {format}");
             assert!(!out.stdout.contains("Beta"), "{command} {format}");
         }
     }

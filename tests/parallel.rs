@@ -239,7 +239,7 @@ fn bad_rows_in_both_parts_are_skipped_and_listed_as_when_read_whole() {
     assert_eq!(code, Some(0), "{cut_err}");
     assert_eq!(cut, whole);
     assert_eq!(messages(&cut_err), messages(&whole_err));
-    assert!(whole_err.contains("skipped 4 bad row(s)"), "{whole_err}");
+    assert!(whole_err.contains("skipped 4 bad rows"), "{whole_err}");
 }
 
 #[test]

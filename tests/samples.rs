@@ -187,7 +187,8 @@ fn support_tickets_with_a_bom_and_multi_line_fields() {
     let doc = parse(&out.stdout);
     assert_eq!(sum_over_clients(&doc, "tickets"), worked);
     let warning = format!(
-        "skipped {waiting} bad row(s) ({waiting} × column \"First Response Time\": is empty, but this column is required)"
+        "skipped {waiting} bad {} ({waiting} × column \"First Response Time\": is empty, but this column is required)",
+        if waiting == 1 { "row" } else { "rows" }
     );
     assert!(out.stderr.contains(&warning), "{}", out.stderr);
     // Without --skip-bad-rows the first waiting ticket stops the report.

@@ -245,7 +245,7 @@ fn markdown_report_snapshot() {
         "8",
     ]);
     assert_eq!(out.code, 0);
-    insta::assert_snapshot!("demo_markdown_risk_top8", out.stdout);
+    insta::assert_snapshot!("demo_markdown_risk_top8", portable(&out.stdout));
 }
 
 #[test]

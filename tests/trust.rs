@@ -55,7 +55,7 @@ fn a_discount_column_of_rates_is_not_summed_as_money() {
     let acme = client(&doc, "Acme");
     assert_money(acme, "revenue", "1200.00");
     assert_money(acme, "discounts", "300.00");
-    assert_flag(acme, "discount-heavy", "warn", &["300.00", "1500.00"]);
+    assert_flag(acme, "discount-heavy", "warn", &["300.00", "1,500.00"]);
     let beta = client(&doc, "Beta");
     assert_money(beta, "revenue", "1800.00");
     assert_money(beta, "discounts", "200.00");

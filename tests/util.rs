@@ -314,3 +314,9 @@ pub fn library_settings(
         progress: false,
     }
 }
+
+/// `text` with this checkout's path written `[repo]`, so that a snapshot
+/// naming a fixture's file (a warning's place) is the same on any machine.
+pub fn portable(text: &str) -> String {
+    text.replace(env!("CARGO_MANIFEST_DIR"), "[repo]")
+}

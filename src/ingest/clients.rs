@@ -78,7 +78,16 @@ pub fn read(
         first_line.insert(key, row.line);
         let id = registry
             .add_master(entry)
-            .map_err(|problem| row.row_error(problem))?;
+            .map_err(|problem| {
+                let clash = problem.contains(" is the same client as ");
+                let error = row.row_error(problem);
+                if clash {
+                    error.hint("list each client once: merge the two rows (other spellings go under aliases), or, if one file is no clients list, move it out of the folder")
+                } else {
+                    error
+                }
+            })?;
+        registry.note_master_place(id, &file.path, row.line);
         report.clients.insert(id.0);
     }
     Ok(())

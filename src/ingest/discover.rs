@@ -33,6 +33,9 @@ pub struct Collected {
     pub files: Vec<PathBuf>,
     /// `clientfit.toml` files found in the directories given.
     pub configs: Vec<PathBuf>,
+    /// Files left out because clientfit wrote them (a report saved into
+    /// the data folder), each with the warning that says so.
+    pub own_outputs: Vec<String>,
 }
 
 pub fn collect(paths: &[PathBuf]) -> anyhow::Result<Collected> {
@@ -68,7 +71,88 @@ pub fn collect(paths: &[PathBuf]) -> anyhow::Result<Collected> {
             collected.files.push(path.clone());
         }
     }
+    // A report saved among the exports (`-o exports/report.csv`) is no
+    // export: reading it would stop every later run, or count its figures
+    // as data. Files named with --invoices and friends are read as asked.
+    let mut exports = Vec::with_capacity(collected.files.len());
+    for path in std::mem::take(&mut collected.files) {
+        match own_output(&path) {
+            Some(what) => collected.own_outputs.push(format!(
+                "{}: skipped: it is clientfit's own {what}, not an export (keep outputs outside the data folder)",
+                path.display()
+            )),
+            None => exports.push(path),
+        }
+    }
+    collected.files = exports;
     Ok(collected)
+}
+
+/// The first columns of `report --format csv`, whatever columns later
+/// versions add after them.
+const REPORT_CSV_START: [&str; 9] = [
+    "rank",
+    "client",
+    "key",
+    "owner",
+    "segment",
+    "strategic",
+    "verdict",
+    "flags",
+    "guard",
+];
+
+/// Which of clientfit's outputs the file at `path` is, if it is one: the
+/// report or receivables CSV by their header rows, or another format saved
+/// under a `.csv` name by how clientfit begins it. Anything unreadable is
+/// left for the reader to report.
+pub fn own_output(path: &Path) -> Option<&'static str> {
+    use std::io::Read as _;
+    let mut start = Vec::with_capacity(4096);
+    std::fs::File::open(path)
+        .ok()?
+        .take(4096)
+        .read_to_end(&mut start)
+        .ok()?;
+    own_output_from(&start)
+}
+
+/// `own_output` on the file's first bytes.
+fn own_output_from(start: &[u8]) -> Option<&'static str> {
+    let text = String::from_utf8_lossy(start);
+    let text = text.trim_start_matches('\u{feff}');
+    let first_line = text.lines().next().unwrap_or("").trim_end_matches('\r');
+    let fields: Vec<&str> = first_line.split(',').collect();
+    if fields.starts_with(&REPORT_CSV_START) && fields.contains(&"reasons") {
+        return Some("report (CSV)");
+    }
+    if fields.starts_with(&["client", "key", "outstanding"])
+        && fields.contains(&"oldest_overdue_invoice")
+        && fields.contains(&"collection_effectiveness")
+    {
+        return Some("receivables view (CSV)");
+    }
+    let head: String = text.chars().take(600).collect();
+    if head.starts_with('{') && head.contains("\"tool\": \"clientfit\"") {
+        return Some("JSON output");
+    }
+    if head.starts_with("<!DOCTYPE html>") && head.contains("<title>clientfit") {
+        return Some("HTML report");
+    }
+    if first_line.starts_with("## clientfit ") {
+        return Some("markdown output");
+    }
+    if [
+        "clientfit — ",
+        "clientfit receivables — ",
+        "clientfit diff — ",
+    ]
+    .iter()
+    .any(|start| first_line.starts_with(start))
+    {
+        return Some("table output");
+    }
+    None
 }
 
 /// The kind a file name announces, if exactly one.
@@ -181,6 +265,51 @@ pub fn classify(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Each of clientfit's outputs, rendered from a real report, is known
+    /// for what it is; exports that look a little like them are not.
+    #[test]
+    fn own_outputs_are_known_by_how_they_begin() {
+        let report_csv = crate::render::csv::HEADERS.join(",") + "\n1,Acme,acme\n";
+        assert_eq!(own_output_from(report_csv.as_bytes()), Some("report (CSV)"));
+        let with_bom = format!("\u{feff}{report_csv}");
+        assert_eq!(own_output_from(with_bom.as_bytes()), Some("report (CSV)"));
+        let receivables = "client,key,outstanding,current,d1_30,d31_60,d61_90,d90_plus,overdue,oldest_overdue_invoice,oldest_overdue_days,dso,best_possible_dso,average_days_delinquent,opening_ar,credit_sales,collection_effectiveness,invoices_due,late_invoices,late_share,avg_days_late\r\n";
+        assert_eq!(
+            own_output_from(receivables.as_bytes()),
+            Some("receivables view (CSV)")
+        );
+        assert_eq!(
+            own_output_from(b"{\n  \"tool\": \"clientfit\",\n  \"version\": \"0.1.0\""),
+            Some("JSON output")
+        );
+        assert_eq!(
+            own_output_from(b"<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n<title>clientfit \xe2\x80\x94 2025-11-01 to 2026-10-31</title>"),
+            Some("HTML report")
+        );
+        assert_eq!(
+            own_output_from(
+                "## clientfit — 2025-11-01 to 2026-10-31 (as of 2026-10-31)\n".as_bytes()
+            ),
+            Some("markdown output")
+        );
+        assert_eq!(
+            own_output_from(
+                "clientfit — 2025-11-01 to 2026-10-31 (as of 2026-10-31, 365 days)\n".as_bytes()
+            ),
+            Some("table output")
+        );
+        // Exports, however close.
+        for export in [
+            "client,issued,amount\nAcme,2026-10-01,100\n",
+            "rank,client,key,owner,segment,strategic,verdict\n",
+            "client,key,outstanding\nAcme,acme,10\n",
+            "{\"tool\": \"stripe\"}",
+            "",
+        ] {
+            assert_eq!(own_output_from(export.as_bytes()), None, "{export:?}");
+        }
+    }
 
     #[test]
     fn names_announce_kinds() {

@@ -53,6 +53,9 @@ pub struct Registry {
     /// before, and this skips normalising them again.
     by_spelling: SpellingCache,
     clients: Vec<ClientInfo>,
+    /// Where each clients.csv entry was listed (file and line), to name
+    /// the other file when two lists hold the same client.
+    master_places: HashMap<ClientId, (std::path::PathBuf, u64)>,
 }
 
 impl Registry {
@@ -97,6 +100,11 @@ impl Registry {
         self.clients.get(id.index()).unwrap_or(&UNKNOWN)
     }
 
+    /// Remember where a clients.csv entry was listed.
+    pub fn note_master_place(&mut self, id: ClientId, path: &std::path::Path, line: u64) {
+        self.master_places.insert(id, (path.to_path_buf(), line));
+    }
+
     /// Add a clients.csv row. Errors name the clash; the caller adds the location.
     pub fn add_master(&mut self, entry: MasterEntry) -> Result<ClientId, String> {
         let key = self.key(&entry.name);
@@ -108,8 +116,13 @@ impl Registry {
         }
         if let Some(existing) = self.by_key.get(&key) {
             let other = self.info(*existing);
+            let place = self
+                .master_places
+                .get(existing)
+                .map(|(path, line)| format!(" listed at {}:{line}", path.display()))
+                .unwrap_or_default();
             return Err(format!(
-                "client {:?} is the same client as {:?} (both match as {key:?})",
+                "client {:?} is the same client as {:?}{place} (both match as {key:?})",
                 entry.name, other.name
             ));
         }

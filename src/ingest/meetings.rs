@@ -85,9 +85,12 @@ pub fn read(
             else {
                 continue;
             };
-            let client = client_of(&row, client, email, registry, None);
+            let named = client_of(&row, client, email, registry, None);
             report.saw_date(day);
-            report.saw_client(client);
+            report.saw_client(named, row.line, || {
+                super::reader::unmatched_naming(row.text(client), row.text(email))
+            });
+            let client = named;
             let meeting = Meeting {
                 client,
                 date: day,

@@ -43,6 +43,7 @@ use rust_decimal::Decimal;
 
 use crate::config::Config;
 use crate::error;
+use crate::render::plural;
 use columns::Kind;
 use discover::InputFile;
 use identity::Registry;
@@ -1508,14 +1509,16 @@ fn warnings_of(reports: &[FileReport], as_of: Option<chrono::NaiveDate>) -> Vec<
         }
         if report.replaced > 0 {
             warnings.push(format!(
-                "{name}: {} row(s) carried an invoice or ticket id again; the copy in the later file was used",
-                report.replaced
+                "{name}: {} {} an invoice or ticket id again; the copy in the later file was used",
+                report.replaced,
+                plural(report.replaced, "row carried", "rows carried")
             ));
         }
         if report.section_rows > 0 {
             warnings.push(format!(
-                "{name}: skipped {} section or total row(s) (no client and no date, or \"Total …\" with no date and no id; `clientfit check` lists them)",
-                report.section_rows
+                "{name}: skipped {} section or total {} (no client and no date, or \"Total …\" with no date and no id; `clientfit check` lists them)",
+                report.section_rows,
+                plural(report.section_rows, "row", "rows")
             ));
         }
         if !report.bad_rows.is_empty() {
@@ -1543,9 +1546,11 @@ fn warnings_of(reports: &[FileReport], as_of: Option<chrono::NaiveDate>) -> Vec<
                 .filter_map(|bad| bad.line.map(|l| l.to_string()))
                 .collect();
             warnings.push(format!(
-                "{name}: skipped {} bad row(s) ({}); lines {}{}",
+                "{name}: skipped {} bad {} ({}); {} {}{}",
                 report.bad_rows.len(),
+                plural(report.bad_rows.len() as u64, "row", "rows"),
                 summary.join("; "),
+                plural(lines.len() as u64, "line", "lines"),
                 lines.join(", "),
                 if report.bad_rows.len() > 10 {
                     ", …"

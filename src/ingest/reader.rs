@@ -59,6 +59,8 @@ pub struct FileReport {
     pub clients: ClientSet,
     /// Rows naming no client (tickets and meetings).
     pub unmatched: u64,
+    /// The first few of them: line, and what the row named instead.
+    pub unmatched_rows: Vec<(u64, String)>,
     pub warnings: Vec<String>,
     /// Columns found by a loose alias and left unread, and why.
     pub notes: Vec<String>,
@@ -119,6 +121,23 @@ impl DiscountsSeen {
 /// Skipped section and totals rows listed by `check`, per file.
 pub const SECTION_LINES_KEPT: usize = 10;
 
+/// How many rows naming no client a file's report locates.
+pub const UNMATCHED_ROWS_KEPT: usize = 5;
+
+/// What a ticket or meeting row named that matched no client: its client
+/// cell, else its email's domain (never the whole address).
+pub fn unmatched_naming(client: &str, email: &str) -> String {
+    if !client.is_empty() {
+        format!("client {client:?}")
+    } else if let Some((_, domain)) = email.rsplit_once('@') {
+        format!("email domain {domain:?}")
+    } else if !email.is_empty() {
+        "an email with no domain".to_string()
+    } else {
+        "no client and no email".to_string()
+    }
+}
+
 impl FileReport {
     /// Add what reading the second part of the same file found (what is
     /// about the whole file, its header and encoding, is already here).
@@ -130,6 +149,10 @@ impl FileReport {
         self.section_lines.truncate(SECTION_LINES_KEPT);
         self.replaced = self.replaced.saturating_add(tail.replaced);
         self.unmatched = self.unmatched.saturating_add(tail.unmatched);
+        // The tail's rows come after this part's.
+        let room = UNMATCHED_ROWS_KEPT.saturating_sub(self.unmatched_rows.len());
+        self.unmatched_rows
+            .extend(tail.unmatched_rows.into_iter().take(room));
         self.bad_rows.extend(tail.bad_rows);
         for day in [tail.first_date, tail.last_date].into_iter().flatten() {
             self.saw_date(day);
@@ -158,11 +181,21 @@ impl FileReport {
     }
 
     /// A ticket's or meeting's client noted, or the row counted as naming
-    /// none.
-    pub fn saw_client(&mut self, client: Option<super::identity::ClientId>) {
+    /// none (the first few with their line and what they named instead).
+    pub fn saw_client(
+        &mut self,
+        client: Option<super::identity::ClientId>,
+        line: u64,
+        named: impl FnOnce() -> String,
+    ) {
         match client {
             Some(id) => self.clients.insert(id.0),
-            None => count_row(&mut self.unmatched),
+            None => {
+                count_row(&mut self.unmatched);
+                if self.unmatched_rows.len() < UNMATCHED_ROWS_KEPT {
+                    self.unmatched_rows.push((line, named()));
+                }
+            }
         }
     }
 }

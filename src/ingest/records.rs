@@ -6,8 +6,9 @@ use rust_decimal::Decimal;
 use super::identity::ClientId;
 use super::status::{InvoiceStatus, MeetingStatus};
 
-/// Where a record came from, for evidence and error messages.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// Where a record came from, for evidence and error messages. Ordered by
+/// file, then line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Origin {
     /// Index into `Ingested::files`.
     pub file: u32,

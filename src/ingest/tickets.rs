@@ -243,9 +243,12 @@ pub fn read(
             let (scope_change, abusive, escalation) =
                 classify_marks(kind_marks, tag_marks, priority_marks);
             let newest_first = seen.active.then_some(file_index);
-            let client = client_of(&row, client, email, registry, newest_first);
+            let named = client_of(&row, client, email, registry, newest_first);
             report.saw_date(created);
-            report.saw_client(client);
+            report.saw_client(named, row.line, || {
+                super::reader::unmatched_naming(row.text(client), row.text(email))
+            });
+            let client = named;
             let ticket = Ticket {
                 client,
                 created,

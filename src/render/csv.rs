@@ -8,7 +8,8 @@ use super::safe;
 use super::{cents, round_to};
 use crate::report::Report;
 
-const HEADERS: &[&str] = &[
+/// The header row, which `discover` also knows a saved report by.
+pub const HEADERS: &[&str] = &[
     "rank",
     "client",
     "key",

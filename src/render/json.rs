@@ -163,6 +163,7 @@ struct ClientJson<'a> {
     late_invoices: u64,
     late_share: Option<f64>,
     avg_days_late: Option<f64>,
+    avg_days_late_over_late: Option<f64>,
     outstanding: Money,
     current: Money,
     d1_30: Money,
@@ -270,6 +271,7 @@ fn client(c: &ClientReport) -> ClientJson<'_> {
         late_invoices: m.late_invoices,
         late_share: ratio(m.late_share),
         avg_days_late: days(m.avg_days_late),
+        avg_days_late_over_late: days(m.avg_days_late_over_late),
         outstanding: Money(m.outstanding),
         current: Money(m.current),
         d1_30: Money(m.d1_30),
@@ -570,6 +572,10 @@ fn write_client(out: &mut Vec<u8>, c: &ClientReport) -> serde_json::Result<()> {
         client.field(client_field!("avg_days_late")),
         &days(m.avg_days_late),
     )?;
+    serde_json::to_writer(
+        client.field(client_field!("avg_days_late_over_late")),
+        &days(m.avg_days_late_over_late),
+    )?;
     for (key, value) in [
         (client_field!("outstanding"), m.outstanding),
         (client_field!("current"), m.current),
@@ -838,6 +844,7 @@ mod tests {
                 late_invoices: count / 2,
                 late_share: ratio.map(|r| r / 3.0),
                 avg_days_late: ratio.map(|r| r * 100.0),
+                avg_days_late_over_late: ratio.map(|r| r * 250.0),
                 outstanding: money,
                 current: Decimal::MIN,
                 d1_30: Decimal::new(5, 2),

@@ -124,11 +124,17 @@ pub fn summary(report: &Report) -> Vec<(&'static str, String)> {
             "Whale curve",
             match whale.peak_share {
                 Some(peak) => format!(
-                    "profit peaks at {:.0}% of the total after the top {} client(s); the other {} erode {}",
-                    peak * 100.0,
-                    whale.peak_clients,
-                    whale.eroding_clients,
-                    grouped(-whale.eroded)
+                    "profit peaks at {} of the total after the top {}; {}",
+                    peak_percent(peak),
+                    match whale.peak_clients {
+                        1 => "client".to_string(),
+                        n => format!("{n} clients"),
+                    },
+                    match whale.eroding_clients {
+                        0 => "no client after them erodes it".to_string(),
+                        1 => format!("the other client erodes {}", grouped(-whale.eroded)),
+                        n => format!("the other {n} erode {}", grouped(-whale.eroded)),
+                    }
                 ),
                 None => "total profit is not positive".to_string(),
             },
@@ -234,6 +240,26 @@ pub fn overdue_cell(report: &Report, metrics: &crate::aggregate::ClientMetrics) 
     } else {
         "n/a".to_string()
     }
+}
+
+/// The whale curve's peak as a share of total profit: whole percents,
+/// unless that would print a peak above (or below) the total as "100%".
+pub fn peak_percent(share: f64) -> String {
+    let percent = share * 100.0;
+    let mut decimals = 0;
+    loop {
+        let text = format!("{percent:.decimals$}");
+        let reads_as_total = text.parse::<f64>() == Ok(100.0);
+        if !reads_as_total || share == 1.0 || decimals >= 4 {
+            return format!("{text}%");
+        }
+        decimals += 1;
+    }
+}
+
+/// The word for `count` things: "1 invoice", "2 invoices".
+pub fn plural<'a>(count: u64, one: &'a str, many: &'a str) -> &'a str {
+    if count == 1 { one } else { many }
 }
 
 /// Did a guard hold any client at restructure (the footnote's cue)?
@@ -364,6 +390,29 @@ mod tests {
                 "{value:?}"
             );
         }
+    }
+
+    #[test]
+    fn a_peak_above_the_total_never_reads_as_100_percent() {
+        // 1.0045 of the total: "100.4%" (100.45 is just under in binary).
+        assert_eq!(peak_percent(1.0045), "100.4%");
+        assert_eq!(peak_percent(1.02), "102%");
+        assert_eq!(peak_percent(1.0), "100%");
+        assert_eq!(peak_percent(0.9996), "99.96%");
+        assert_eq!(peak_percent(1.35), "135%");
+    }
+
+    #[test]
+    fn plurals() {
+        assert_eq!(
+            format!("1 {}", plural(1, "invoice", "invoices")),
+            "1 invoice"
+        );
+        assert_eq!(
+            format!("0 {}", plural(0, "invoice", "invoices")),
+            "0 invoices"
+        );
+        assert_eq!(format!("2 {}", plural(2, "day", "days")), "2 days");
     }
 
     #[test]

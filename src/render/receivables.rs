@@ -68,11 +68,12 @@ pub fn render(report: &ReceivablesReport, format: Format, style: Style) -> anyho
 
 fn title(report: &ReceivablesReport) -> String {
     format!(
-        "clientfit receivables — as of {} (period {} to {}, {} days{})",
+        "clientfit receivables — as of {} (period {} to {}, {} {}{})",
         report.period.as_of,
         report.period.from,
         report.period.to,
         report.period.days,
+        super::plural(report.period.days.unsigned_abs(), "day", "days"),
         report
             .currency
             .as_deref()

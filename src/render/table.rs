@@ -177,8 +177,12 @@ pub fn render(report: &Report, style: Style) -> String {
     line(
         &mut out,
         &format!(
-            "clientfit — {} to {} (as of {}, {} days)",
-            report.period.from, report.period.to, report.period.as_of, report.period.days
+            "clientfit — {} to {} (as of {}, {} {})",
+            report.period.from,
+            report.period.to,
+            report.period.as_of,
+            report.period.days,
+            super::plural(report.period.days.unsigned_abs(), "day", "days")
         ),
     );
     out.push_str(&table);
