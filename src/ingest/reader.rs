@@ -1167,6 +1167,12 @@ impl RowBlock {
                 break;
             }
             match file.next(record) {
+                // Rows held at once stay few when they are long: a long
+                // row ends the rows read ahead.
+                Ok(true) if record.text_len() > super::scan::LONG_RECORD => {
+                    self.ahead_filled = self.ahead_filled.saturating_add(1);
+                    break;
+                }
                 Ok(true) => self.ahead_filled = self.ahead_filled.saturating_add(1),
                 Ok(false) => self.ended = true,
                 Err(err) => {

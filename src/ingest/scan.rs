@@ -66,7 +66,26 @@ impl Record {
     pub fn byte(&self) -> u64 {
         self.byte
     }
+
+    /// How many bytes its cells hold, quotes and line end taken away.
+    pub fn text_len(&self) -> usize {
+        self.text.len()
+    }
+
+    /// Hold `text`. A record that once held a very long row (up to the
+    /// limit of `LIMITS`) gives that memory back for a short one, so that
+    /// records kept for reuse do not each keep a long row's room.
+    fn set_text(&mut self, text: &str) {
+        if self.text.capacity() > LONG_RECORD && text.len() <= LONG_RECORD {
+            self.text = String::with_capacity(LONG_RECORD);
+        }
+        self.text.clear();
+        self.text.push_str(text);
+    }
 }
+
+/// A record longer than this is a long one: see `Record::set_text`.
+pub const LONG_RECORD: usize = 1024 * 1024;
 
 /// What stopped a scan.
 #[derive(Debug)]
@@ -228,9 +247,9 @@ impl Scanner {
         self
     }
 
-    /// Other limits than [`LIMITS`] (tests).
-    #[cfg(test)]
-    fn with_limits(mut self, limits: Limits) -> Scanner {
+    /// Other limits than [`LIMITS`] (tests and fuzzing, where small ones
+    /// are reached by small inputs).
+    pub fn with_limits(mut self, limits: Limits) -> Scanner {
         self.limits = limits;
         self
     }
@@ -386,8 +405,7 @@ impl Scanner {
             if self.next_bad < self.byte.saturating_add(consumed as u64) {
                 return Err(self.bad_row(consumed, 1));
             }
-            record.text.clear();
-            record.text.push_str(line);
+            record.set_text(line);
             record.line = self.line;
             record.byte = self.byte;
             self.advance(consumed, 1);
@@ -531,8 +549,7 @@ impl Scanner {
             let output = self.quoted_output.get(..written).unwrap_or_default();
             let text =
                 std::str::from_utf8(output).map_err(|_| ScanError::Utf8 { line: self.line })?;
-            record.text.clear();
-            record.text.push_str(text);
+            record.set_text(text);
             record.cells.clear();
             let mut cell_start = 0;
             for end in self.quoted_ends.get(..ends).unwrap_or_default() {
@@ -1288,6 +1305,66 @@ mod tests {
                 ],
                 "read {most} at a time"
             );
+        }
+    }
+
+    proptest::proptest! {
+        /// Any bytes, under small limits, with bad bytes ending the whole
+        /// scan or only their row (what the `scan` fuzz target checks):
+        /// lines go forward, no record passes a limit, and after a quote
+        /// never closed nothing comes.
+        #[test]
+        fn any_bytes_scan_to_an_end_within_the_limits(
+            text in proptest::collection::vec(
+                proptest::sample::select(vec![b'a', b',', b'"', b'\n', b'\r', 0xC3, 0xA9, 0xFF, b' ']),
+                0..400,
+            ),
+            lenient in proptest::bool::ANY,
+            most in 1usize..17,
+        ) {
+            let limits = Limits { row_bytes: 64, cell_bytes: 16, columns: 6 };
+            let length = text.len() as u64;
+            let input = Trickle { text, at: 0, most };
+            let mut scanner = Scanner::new(Box::new(input), b',', 1).with_limits(limits);
+            scanner.block = most;
+            if lenient {
+                scanner = scanner.bad_bytes_end_rows();
+            }
+            let mut record = Record::new();
+            let mut last_line = 0u64;
+            let mut ended = false;
+            for _ in 0..=length + 1 {
+                let before = scanner.position();
+                match scanner.next(&mut record) {
+                    Ok(true) => {
+                        proptest::prop_assert!(record.line() > last_line);
+                        last_line = record.line();
+                        proptest::prop_assert!(record.len() <= limits.columns);
+                        proptest::prop_assert!(record.iter().all(|cell| cell.len() <= limits.cell_bytes));
+                        proptest::prop_assert!(scanner.position() > before && scanner.position() <= length);
+                    }
+                    Err(ScanError::Utf8Row { line, .. }) => {
+                        proptest::prop_assert!(lenient && line > last_line);
+                        last_line = line;
+                    }
+                    Err(ScanError::UnclosedQuote { line, lost }) => {
+                        proptest::prop_assert!(lost.contains(&line));
+                        proptest::prop_assert!(matches!(scanner.next(&mut record), Ok(false)));
+                        ended = true;
+                        break;
+                    }
+                    Err(ScanError::Utf8 { .. }) => {
+                        proptest::prop_assert!(!lenient);
+                        ended = true;
+                        break;
+                    }
+                    Ok(false) | Err(ScanError::TooLong { .. } | ScanError::Io(_)) => {
+                        ended = true;
+                        break;
+                    }
+                }
+            }
+            proptest::prop_assert!(ended, "the scan did not end");
         }
     }
 
