@@ -75,6 +75,7 @@ impl Record {
     /// Hold `text`. A record that once held a very long row (up to the
     /// limit of `LIMITS`) gives that memory back for a short one, so that
     /// records kept for reuse do not each keep a long row's room.
+    #[inline(always)]
     fn set_text(&mut self, text: &str) {
         if self.text.capacity() > LONG_RECORD && text.len() <= LONG_RECORD {
             self.text = String::with_capacity(LONG_RECORD);
@@ -762,6 +763,10 @@ fn split_plain_line(
     let mut cell_start = 0usize;
     let mut blocks = text.chunks_exact(16);
     let mut offset = 0usize;
+    // Where to look again at quotes and the count of cells: a line has at
+    // most one cell more than bytes, so the count needs no look before
+    // `max_cells` bytes (then, once a block).
+    let mut look_at = quote_free.min(max_cells);
     for block in blocks.by_ref() {
         let Ok(block) = <&[u8; 16]>::try_from(block) else {
             break;
@@ -778,7 +783,7 @@ fn split_plain_line(
             let before = !u32::MAX.wrapping_shl(lane);
             end_cells(splits & before, offset, &mut cell_start, cells);
             cells.push((cell_start, at));
-            if cells.len() > max_cells {
+            if at >= max_cells && cells.len() > max_cells {
                 return Line::TooManyCells;
             }
             return Line::Ends(at);
@@ -787,14 +792,16 @@ fn split_plain_line(
         offset = offset.wrapping_add(16);
         // No line feed yet, and the quote is behind: the line has a quote
         // (in a file that quotes every cell, at once). Or it has more
-        // cells than allowed already (checked here, once a block, so that
-        // a line of millions of delimiters takes no memory for them).
-        if offset > quote_free || cells.len() > max_cells {
-            return if offset > quote_free {
-                Line::Quoted
-            } else {
-                Line::TooManyCells
-            };
+        // cells than allowed already (so that a line of millions of
+        // delimiters takes no memory for them).
+        if offset > look_at {
+            if offset > quote_free {
+                return Line::Quoted;
+            }
+            if cells.len() > max_cells {
+                return Line::TooManyCells;
+            }
+            look_at = offset;
         }
     }
     for (lane, byte) in blocks.remainder().iter().enumerate() {

@@ -195,7 +195,9 @@ struct Utf8Survey {
     /// Offset and value of the first byte that is not UTF-8.
     first_invalid: Option<(u64, u8)>,
     /// A valid character of more than one byte (a sign of UTF-8 that
-    /// Windows-1252 text almost never shows).
+    /// Windows-1252 text almost never shows), in the chunk of the first
+    /// bad byte or after it (what comes before is for
+    /// `prefix_has_multi_byte`; a valid file is not asked).
     multi_byte: bool,
 }
 
@@ -325,7 +327,16 @@ impl Source {
         // Survey the whole file: deciding on the first invalid byte would
         // be too late, rows before it would already be read.
         let mut raw = self.raw()?;
-        let survey = utf8_survey(&mut raw).map_err(|e| self.read_error(e))?;
+        let mut survey = utf8_survey(&mut raw).map_err(|e| self.read_error(e))?;
+        if let Some((offset, _)) = survey.first_invalid
+            && !survey.multi_byte
+        {
+            // The text before the first bad byte, which the survey did
+            // not look at for characters of more than one byte.
+            let mut before = self.raw()?.take(offset);
+            survey.multi_byte =
+                prefix_has_multi_byte(&mut before).map_err(|e| self.read_error(e))?;
+        }
         match survey.first_invalid {
             // UTF-8, or UTF-8 with a few damaged bytes: those rows are
             // errors (a Windows-1252 export almost never holds a valid
@@ -537,7 +548,12 @@ fn utf8_survey(reader: &mut dyn Read) -> io::Result<Utf8Survey> {
                 Err(err) => (err.valid_up_to(), Some(err.error_len())),
             };
             let (good, rest) = chunk.split_at(valid.min(chunk.len()));
-            survey.multi_byte = survey.multi_byte || !good.is_ascii();
+            // Only asked once a bad byte is found (a valid file is read
+            // once, as fast as it can be): what came before that is
+            // looked at again then (`prefix_has_multi_byte`).
+            if survey.first_invalid.is_some() || error.is_some() {
+                survey.multi_byte = survey.multi_byte || !good.is_ascii();
+            }
             match error {
                 None => {
                     offset = offset.saturating_add(chunk.len() as u64);
@@ -568,6 +584,26 @@ fn utf8_survey(reader: &mut dyn Read) -> io::Result<Utf8Survey> {
         }
         if read == 0 {
             return Ok(survey);
+        }
+    }
+}
+
+/// Whether `reader`, valid UTF-8 to its end but for a character cut off
+/// there, holds a character of more than one byte.
+fn prefix_has_multi_byte(reader: &mut dyn Read) -> io::Result<bool> {
+    let mut block = vec![0u8; 64 * 1024];
+    loop {
+        match reader.read(&mut block) {
+            Ok(0) => return Ok(false),
+            // A byte over 0x7F in valid UTF-8 belongs to such a character
+            // (the last may be cut off by the block's end, or the text's).
+            Ok(read) => {
+                if !block.get(..read).unwrap_or_default().is_ascii() {
+                    return Ok(true);
+                }
+            }
+            Err(err) if err.kind() == io::ErrorKind::Interrupted => continue,
+            Err(err) => return Err(err),
         }
     }
 }
@@ -711,6 +747,17 @@ mod tests {
         let source = Source::open(file.path(), EncodingSetting::Auto, None).unwrap();
         assert_eq!(source.encoding, TextEncoding::Utf8);
         assert_eq!(first_bad_row(&source), Some(2));
+        // Or far before it, in an earlier block of the survey: Müller on
+        // line 2, 30,000 rows, the bad byte on line 30,003.
+        let mut text = "client,amount\nMüller,5\n".as_bytes().to_vec();
+        for _ in 0..30_000 {
+            text.extend_from_slice(b"Acme,12.50\n");
+        }
+        text.extend_from_slice(b"Bad\xFF,1\n");
+        let file = write(&text);
+        let source = Source::open(file.path(), EncodingSetting::Auto, None).unwrap();
+        assert_eq!(source.encoding, TextEncoding::Utf8);
+        assert_eq!(first_bad_row(&source), Some(30_003));
     }
 
     #[test]
@@ -753,13 +800,7 @@ mod tests {
         text.push('é');
         text.push('\n');
         let mut cursor = io::Cursor::new(text.into_bytes());
-        assert_eq!(
-            utf8_survey(&mut cursor).unwrap(),
-            Utf8Survey {
-                first_invalid: None,
-                multi_byte: true
-            }
-        );
+        assert_eq!(utf8_survey(&mut cursor).unwrap().first_invalid, None);
     }
 
     #[test]
