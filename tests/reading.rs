@@ -623,7 +623,7 @@ fn a_row_longer_than_32_mib_is_an_error_naming_the_open_quote() {
         &[
             "invoices.csv:2:",
             "longer than 32 MiB",
-            "quote opened on line 2 is not closed",
+            "quote opened on line 2 is still open 32 MiB on",
         ],
     );
 }

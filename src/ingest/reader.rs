@@ -832,8 +832,9 @@ fn scan_error(path: &Path, err: ScanError, line_shift: u64) -> InputError {
             let (problem, hint) = match quote_line {
                 Some(quote) => (
                     format!(
-                        "{problem}: a quote opened on line {} is not closed within it",
-                        quote.saturating_add(line_shift)
+                        "{problem}: a quote opened on line {} is still open {} on",
+                        quote.saturating_add(line_shift),
+                        size_name(limit)
                     ),
                     "a cell probably lacks its closing quote: close it, or export the file again",
                 ),
@@ -1117,6 +1118,10 @@ pub struct RowBlock {
     /// The file said it had no more rows: it is not asked again (a part
     /// of a cut file would read on past its end).
     ended: bool,
+    /// A row longer than `LONG_RECORD` was read: the records read ahead
+    /// into give their room back the next this many times (its record is
+    /// read into again on the second).
+    held_long: u8,
 }
 
 impl Default for RowBlock {
@@ -1139,6 +1144,7 @@ impl RowBlock {
             ahead_filled: 0,
             pending: None,
             ended: false,
+            held_long: 0,
         }
     }
 
@@ -1162,6 +1168,12 @@ impl RowBlock {
 
     fn read_ahead(&mut self, file: &mut CsvFile) {
         self.ahead_filled = 0;
+        if self.held_long > 0 {
+            self.held_long = self.held_long.saturating_sub(1);
+            for record in &mut self.ahead {
+                record.forget_long_row();
+            }
+        }
         for record in self.ahead.iter_mut() {
             if self.ended {
                 break;
@@ -1171,6 +1183,7 @@ impl RowBlock {
                 // row ends the rows read ahead.
                 Ok(true) if record.text_len() > super::scan::LONG_RECORD => {
                     self.ahead_filled = self.ahead_filled.saturating_add(1);
+                    self.held_long = 2;
                     break;
                 }
                 Ok(true) => self.ahead_filled = self.ahead_filled.saturating_add(1),

@@ -72,20 +72,21 @@ impl Record {
         self.text.len()
     }
 
-    /// Hold `text`. A record that once held a very long row (up to the
-    /// limit of `LIMITS`) gives that memory back for a short one, so that
-    /// records kept for reuse do not each keep a long row's room.
-    #[inline(always)]
     fn set_text(&mut self, text: &str) {
-        if self.text.capacity() > LONG_RECORD && text.len() <= LONG_RECORD {
-            self.text = String::with_capacity(LONG_RECORD);
-        }
         self.text.clear();
         self.text.push_str(text);
     }
+
+    /// Give back the room of a long row held once (up to the limit of
+    /// `LIMITS`), so that records kept for reuse do not each keep it.
+    pub fn forget_long_row(&mut self) {
+        if self.text.capacity() > LONG_RECORD {
+            self.text = String::new();
+        }
+    }
 }
 
-/// A record longer than this is a long one: see `Record::set_text`.
+/// A record longer than this is a long one: see `RowBlock`.
 pub const LONG_RECORD: usize = 1024 * 1024;
 
 /// What stopped a scan.
@@ -267,7 +268,7 @@ impl Scanner {
         bytes.drain(..self.start.min(bytes.len()));
         self.start = 0;
         // Text kept is UTF-8 already: only what comes after is checked.
-        let mut checked = bytes.len();
+        let kept = bytes.len();
         bytes.append(&mut self.undecided);
         // A block, or as much as is kept when a record is longer than that
         // (so a long record is read in doubling steps, not block by block),
@@ -284,6 +285,17 @@ impl Scanner {
             .read_to_end(&mut bytes)
             .map_err(ScanError::Io)?;
         self.at_end_of_input = read < wanted;
+        // Nearly always all UTF-8: checked once, as the text is made.
+        let mut bytes = match String::from_utf8(bytes) {
+            Ok(text) => {
+                self.text = text;
+                self.next_quote = find_quote(&self.text, 0);
+                return Ok(());
+            }
+            Err(err) => err.into_bytes(),
+        };
+        // Text kept is UTF-8 already: only what comes after is checked.
+        let mut checked = kept;
         self.text = loop {
             match std::str::from_utf8(bytes.get(checked..).unwrap_or_default()) {
                 Ok(_) => break String::from_utf8(bytes).unwrap_or_default(),
