@@ -624,10 +624,7 @@ impl CsvFile {
         }
         let mut samples: Vec<Vec<String>> = vec![Vec::new(); columns.len()];
         for _ in 0..rows {
-            if !look_ahead
-                .next(&mut record)
-                .map_err(|err| scan_error(&self.path, err, 0))?
-            {
+            if !look_ahead_next(&mut look_ahead, &mut record, &self.path)? {
                 break;
             }
             for (sample, column) in samples.iter_mut().zip(columns) {
@@ -668,15 +665,7 @@ impl CsvFile {
                 .next(&mut record)
                 .map_err(|err| scan_error(&self.path, err, 0))?;
         }
-        // A bad row is for the reading to report (or skip); the look-ahead
-        // goes past it, and stops at a quote never closed.
-        let mut next = |record: &mut Record| loop {
-            match look_ahead.next(record) {
-                Err(ScanError::Utf8Row { .. }) => continue,
-                Err(ScanError::UnclosedQuote { .. }) => return Ok(false),
-                other => return other.map_err(|err| scan_error(&self.path, err, 0)),
-            }
-        };
+        let mut next = |record: &mut Record| look_ahead_next(&mut look_ahead, record, &self.path);
         // Per column: first line proving each order, first ambiguous line.
         let mut proofs: Vec<(Option<u64>, Option<u64>, Option<u64>)> =
             vec![(None, None, None); columns.len()];
@@ -786,6 +775,23 @@ impl CsvFile {
 
     pub fn date_order(&self, column: usize) -> Option<DateOrder> {
         self.date_orders.get(column).copied().flatten()
+    }
+}
+
+/// The next record for a reader that looks ahead of the reading: a bad
+/// row is for the reading to report (or skip), so it goes past it, and
+/// stops at a quote never closed.
+fn look_ahead_next(
+    scanner: &mut Scanner,
+    record: &mut Record,
+    path: &Path,
+) -> Result<bool, InputError> {
+    loop {
+        match scanner.next(record) {
+            Err(ScanError::Utf8Row { .. }) => continue,
+            Err(ScanError::UnclosedQuote { .. }) => return Ok(false),
+            other => return other.map_err(|err| scan_error(path, err, 0)),
+        }
     }
 }
 
