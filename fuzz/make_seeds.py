@@ -7,7 +7,9 @@ Writes fuzz/corpus/<target>/<sha1 of content>, one input per file (existing
 files are kept, so it can be re-run over a corpus the fuzzer has grown):
 
 - ingest_{invoices,tickets,meetings,clients}: whole CSV files of that kind
-  from fixtures/{demo,small,bad,exports};
+  from fixtures/{demo,small,bad,exports,adversarial};
+- scan: the same files, each behind the two bytes that choose the
+  delimiter, the reading of bad bytes and the size of reads;
 - money, date, duration: distinct cell values of the amount, date and
   duration columns of those CSVs, plus the literals of the parsers' unit
   tests (src/ingest/{money,date,duration}.rs);
@@ -48,6 +50,8 @@ HOSTILE_TEXTS = [
     "=HYPERLINK(\"http://evil.example\")",
     "\\|\\\\|`*_[x](y)",
 ]
+# Whole files only: quotes never closed, damaged bytes, odd layouts.
+WHOLE_FILES_ONLY = [ROOT / "fixtures" / "adversarial"]
 PER_PARSER = 400  # at most this many values per parser target
 
 # Files whose name says no kind (their kind comes from the header).
@@ -128,10 +132,18 @@ def write(target: str, data: bytes):
 
 def main():
     values = {"money": set(), "date": set(), "duration": set(), "headers": set()}
-    csvs = sorted(p for d in FIXTURES for p in d.rglob("*.csv"))
+    for path in sorted(p for d in WHOLE_FILES_ONLY for p in d.rglob("*.csv") if p.is_file()):
+        raw = path.read_bytes()
+        write(f"ingest_{kind_of(path)}", raw)
+        write("scan", bytes([0, 15]) + raw)
+        write("scan", bytes([4, 0]) + raw)
+    csvs = sorted(p for d in FIXTURES for p in d.rglob("*.csv") if p.is_file())
     for path in csvs:
         raw = path.read_bytes()
         write(f"ingest_{kind_of(path)}", raw)
+        # The first two bytes: delimiter ',' (';' for a file that uses it)
+        # and bad bytes ending their row, reads of 16 bytes.
+        write("scan", bytes([4 | (1 if raw.count(b";") > raw.count(b",") else 0), 15]) + raw)
         rows = rows_of(decode(raw))
         if not rows:
             continue

@@ -282,6 +282,13 @@ fn describe(out: &mut String, report: &FileReport) {
             String::new()
         }
     );
+    if report.in_memory {
+        let _ = writeln!(
+            out,
+            "  read        once, into memory: not a regular file (at most {})",
+            crate::ingest::source::bytes_name(crate::ingest::source::in_memory_limit())
+        );
+    }
     for note in &report.notes {
         let _ = writeln!(out, "  note        {}", safe::terminal(note));
     }

@@ -413,13 +413,19 @@ fn ragged_rows_are_errors_with_line_and_field_counts() {
         &["invoices.csv:3:", "2 fields", "header row has 3", "hint:"],
     );
     // A quote opened on line 3 and never closed swallows the rest of the
-    // file into one field: reported at line 3, with the quoting hint.
+    // file (lines 3 and 4) into one field: reported at line 3, as a quote
+    // never closed, with the hint.
     let quote = report_in(&adversarial("unclosed-quote"), "json", &[]);
     assert_fails(
         "unclosed quote",
         &quote,
         1,
-        &["invoices.csv:3:", "header row has 3", "quoted"],
+        &[
+            "invoices.csv:3:",
+            "never closed",
+            "2 lines, 3 to 4",
+            "hint:",
+        ],
     );
     // --skip-bad-rows skips the ragged row and says which line.
     let skipped = report_in(
@@ -1110,25 +1116,29 @@ fn input_path_that_is_a_directory() {
     let out = exec(cmd);
     assert_fails("--invoices DIR", &out, 1, &[fake_text, "is a directory"]);
 
-    // In a data directory it is not a *.csv file, so it is skipped; with
-    // no other invoices file that is the usage error "no invoices file".
-    // (It could say that invoices.csv is a directory.)
+    // In a data directory too: an entry named like a CSV file that is
+    // not one is an error naming it, never skipped without a word.
     let out = report_in(dir.path(), "json", &[]);
     assert_fails(
         "data dir whose invoices.csv is a directory",
         &out,
-        2,
-        &["no invoices file found", "hint:"],
+        1,
+        &[fake_text, "is a directory", "hint:"],
     );
 
-    // Beside a real invoices file the directory is ignored.
+    // Beside a real invoices file as well: its rows might be the ones
+    // that were meant.
     write(
         &dir.path().join("invoices-2026.csv"),
         "client,issued,amount\nAcme,2026-10-01,100.00\n",
     );
     let out = report_in(dir.path(), "json", &[]);
-    assert_ok("directory beside a real invoices file", &out);
-    assert_eq!(names(&out.json()), ["Acme"]);
+    assert_fails(
+        "directory beside a real invoices file",
+        &out,
+        1,
+        &[fake_text, "is a directory"],
+    );
 }
 
 /// `setpriv` to drop to `nobody`, when running as root (where chmod 000

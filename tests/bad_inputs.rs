@@ -207,6 +207,18 @@ const CASES: &[Case] = &[
         also: &[":3:", "2 fields", "3"],
         ..case("ragged-row-short", INV, None)
     },
+    // Line 2 opens a quote in its last cell that is never closed: the
+    // four lines to the end of the file would be lost in it.
+    Case {
+        also: &[":2:", "never closed", "4 lines, 2 to 5"],
+        ..case("unclosed-quote-last-column", INV, None)
+    },
+    // UTF-8 ("Café Müller GmbH") but for one byte 0xFF on line 5: an error
+    // at that row, not the whole file read as Windows-1252.
+    Case {
+        also: &[":5:", "0xFF", "--skip-bad-rows"],
+        ..case("encoding-damaged-utf8", INV, None)
+    },
     // Whole files.
     case("empty-file", INV, None),
     // Line 3 holds a Latin-1 "é"; clientfit.toml: encoding = "utf-8".

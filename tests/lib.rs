@@ -23,6 +23,7 @@ mod notes;
 mod outputs;
 mod parallel;
 mod properties;
+mod reading;
 mod receivables;
 mod samples;
 mod scripting;

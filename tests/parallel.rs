@@ -387,14 +387,13 @@ fn a_file_found_not_to_be_utf8_while_cut_is_read_again_as_windows_1252() {
         .unwrap_or_else(|| panic!("no Café Noir in {json}"));
     assert_eq!(cafe["tickets"], 1);
 
-    // Strictly UTF-8: the error of the check made before reading, which
-    // names the byte (the record scanner's own error does not).
+    // Strictly UTF-8: the bad byte is an error of its row, which names it.
     std::fs::write(dir.path().join("clientfit.toml"), "encoding = \"utf-8\"\n").unwrap();
     let (code, _, stderr) = run(dir.path(), true, &[]);
     assert_eq!(code, Some(1), "{stderr}");
     assert!(stderr.contains("tickets.csv:4202:"), "{stderr}");
     assert!(
-        stderr.contains("is not valid UTF-8 text (byte 0xE9)"),
+        stderr.contains("is not valid UTF-8 text on this line (byte 0xE9)"),
         "{stderr}"
     );
 }

@@ -1,7 +1,10 @@
 //! Which files to read and what kind each is.
 //!
 //! A directory contributes its `*.csv` files (not recursive, in name order)
-//! and its `clientfit.toml`. A file's kind comes from an explicit flag, else
+//! and its `clientfit.toml`. An entry named `*.csv` that is not a regular
+//! file that can be read (a dangling symlink, a symlink loop, a directory,
+//! a pipe, a device) is an error naming it: skipping it would leave its
+//! rows out of every figure without a word. A file's kind comes from an explicit flag, else
 //! its name (`invoice`, `ticket`, `meeting`, `client`), else its header row.
 
 use std::collections::BTreeMap;
@@ -51,16 +54,21 @@ pub fn collect(paths: &[PathBuf]) -> anyhow::Result<Collected> {
         let metadata = std::fs::metadata(path)
             .map_err(|err| InputError::file(path, format!("cannot be read: {err}")))?;
         if metadata.is_dir() {
-            let mut found: Vec<PathBuf> = std::fs::read_dir(path)
+            let mut found: Vec<PathBuf> = Vec::new();
+            for entry in std::fs::read_dir(path)
                 .map_err(|err| InputError::file(path, format!("cannot be listed: {err}")))?
-                .filter_map(Result::ok)
-                .map(|entry| entry.path())
-                .filter(|p| {
-                    p.extension()
-                        .is_some_and(|ext| ext.eq_ignore_ascii_case("csv"))
-                        && p.is_file()
-                })
-                .collect();
+            {
+                let entry = entry
+                    .map_err(|err| InputError::file(path, format!("cannot be listed: {err}")))?;
+                let entry = entry.path();
+                if entry
+                    .extension()
+                    .is_some_and(|ext| ext.eq_ignore_ascii_case("csv"))
+                {
+                    check_entry(&entry)?;
+                    found.push(entry);
+                }
+            }
             found.sort();
             collected.files.extend(found);
             let config = path.join(CONFIG_FILE_NAME);
@@ -108,6 +116,10 @@ const REPORT_CSV_START: [&str; 9] = [
 /// left for the reader to report.
 pub fn own_output(path: &Path) -> Option<&'static str> {
     use std::io::Read as _;
+    // A pipe or device can be read once only: its bytes are for the reader.
+    if !std::fs::metadata(path).is_ok_and(|m| m.is_file()) {
+        return None;
+    }
     let mut start = Vec::with_capacity(4096);
     std::fs::File::open(path)
         .ok()?
@@ -153,6 +165,57 @@ fn own_output_from(start: &[u8]) -> Option<&'static str> {
         return Some("table output");
     }
     None
+}
+
+/// An entry of a data directory named like a CSV file: it must be a
+/// regular file (through any symlinks) that can be opened.
+fn check_entry(entry: &Path) -> Result<(), InputError> {
+    let hint = "move it out of the directory (or name the files to read one by one)";
+    let metadata = std::fs::metadata(entry).map_err(|err| {
+        let link = std::fs::symlink_metadata(entry).is_ok_and(|m| m.file_type().is_symlink());
+        let what = if link {
+            "is a symlink that leads to no file"
+        } else {
+            "cannot be read"
+        };
+        InputError::file(entry, format!("{what}: {err}")).hint(hint)
+    })?;
+    if metadata.is_dir() {
+        return Err(InputError::file(entry, "is a directory, not a CSV file").hint(hint));
+    }
+    if !metadata.is_file() {
+        return Err(InputError::file(
+            entry,
+            format!(
+                "is {}, not a regular CSV file",
+                special_file_name(&metadata)
+            ),
+        )
+        .hint(hint));
+    }
+    std::fs::File::open(entry)
+        .map(drop)
+        .map_err(|err| InputError::file(entry, format!("cannot be opened: {err}")).hint(hint))
+}
+
+/// What a file that is neither a regular file nor a directory is.
+fn special_file_name(metadata: &std::fs::Metadata) -> &'static str {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        let kind = metadata.file_type();
+        if kind.is_fifo() {
+            return "a named pipe";
+        }
+        if kind.is_char_device() || kind.is_block_device() {
+            return "a device";
+        }
+        if kind.is_socket() {
+            return "a socket";
+        }
+    }
+    let _ = metadata;
+    "a special file"
 }
 
 /// The kind a file name announces, if exactly one.
@@ -209,6 +272,19 @@ pub fn classify(
             true
         }
     };
+    if explicit
+        .files
+        .iter()
+        .filter(|(_, path)| is_stdin(path))
+        .count()
+        > 1
+    {
+        return Err(UsageError(
+            "standard input can be read once: give `-` to one of --invoices, --tickets, --meetings or --clients"
+                .into(),
+        )
+        .into());
+    }
     for (kind, path) in &explicit.files {
         if is_stdin(path) || remember(path) {
             files.push(InputFile {

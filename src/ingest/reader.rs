@@ -19,6 +19,16 @@ use crate::error::InputError;
 /// How many rows may come before the header (report-style exports).
 pub const HEADER_SEARCH_ROWS: usize = 20;
 
+/// The longest header row read, in bytes: far more than any export's
+/// (100,000 columns of ten letters), and a row longer than this is not
+/// turned into column names at all.
+pub const HEADER_BYTES: usize = 1024 * 1024;
+
+/// The most rows an open quote may swallow and still be skipped, one bad
+/// row each, with `--skip-bad-rows`; past that the file is broken, not a
+/// few of its rows.
+pub const SKIPPABLE_LOST_ROWS: usize = 1000;
+
 /// `-` means standard input.
 pub fn is_stdin(path: &Path) -> bool {
     path.as_os_str() == "-"
@@ -35,6 +45,9 @@ pub struct FileReport {
     pub error: Option<InputError>,
     pub encoding: &'static str,
     pub delimiter: u8,
+    /// Not a regular file (standard input, a pipe): read once into
+    /// memory, up to `source::in_memory_limit`.
+    pub in_memory: bool,
     pub decimal: Option<DecimalSeparator>,
     pub header_line: u64,
     /// Rows before the header (title lines of report-style exports).
@@ -288,6 +301,9 @@ pub struct CsvFile {
     /// Where this reader tells the other reading threads how far it has
     /// come (see `Tally`).
     pub tally: Option<Tally>,
+    /// Lines lost inside a quote never closed, after the one it opened
+    /// on (see `next_block`: with `--skip-bad-rows` each counts as a row).
+    swallowed: Vec<u64>,
 }
 
 /// How much a reading thread has read, in work (bytes × the kind's work
@@ -332,7 +348,104 @@ pub enum Part {
 
 /// Records of the whole text of `source`.
 fn scanner(source: &Source) -> Result<Scanner, InputError> {
-    Ok(Scanner::new(source.text()?, source.delimiter, 1))
+    Ok(scanner_of(source, source.text()?, 1))
+}
+
+/// Records of `text`, part of `source`, starting on `line`.
+fn scanner_of(source: &Source, text: Box<dyn std::io::Read>, line: u64) -> Scanner {
+    let scanner = Scanner::new(text, source.delimiter, line);
+    if source.bad_bytes_are_row_errors() {
+        scanner.bad_bytes_end_rows()
+    } else {
+        scanner
+    }
+}
+
+/// What the header search found with one delimiter.
+struct HeaderSearch {
+    /// The header: the first row that `is_header` holds for, else the
+    /// first row; with its line and how many rows came before it.
+    headers: Headers,
+    line: u64,
+    index: usize,
+    /// Whether `is_header` held (else the first row stands in).
+    matched: bool,
+    /// Positioned after the header row.
+    scanner: Scanner,
+}
+
+/// Look for the header among the first rows of `source`, split with its
+/// delimiter.
+fn search_header(
+    source: &Source,
+    is_header: &impl Fn(&Headers) -> bool,
+) -> Result<HeaderSearch, InputError> {
+    let path = &source.path;
+    let mut reader = scanner(source)?;
+    let mut record = Record::new();
+    // The first row (it stands in if no row is a header) and how many
+    // rows were read.
+    let mut first: Option<(Option<Headers>, u64)> = None;
+    let mut rows = 0usize;
+    while rows < HEADER_SEARCH_ROWS {
+        if !reader
+            .next(&mut record)
+            .map_err(|err| scan_error(path, err, 0))?
+        {
+            break;
+        }
+        rows = rows.saturating_add(1);
+        let line = record.line();
+        // A row too long for a header is never made into one (it may be
+        // a long title, or the data of a file with no header).
+        let headers = (record_bytes(&record) <= HEADER_BYTES)
+            .then(|| Headers::new(record.iter().map(|h| cell(h).to_string()).collect()));
+        if let Some(headers) = headers.as_ref().filter(|headers| is_header(headers)) {
+            return Ok(HeaderSearch {
+                headers: headers.clone(),
+                line,
+                index: rows.saturating_sub(1),
+                matched: true,
+                scanner: reader,
+            });
+        }
+        if first.is_none() {
+            first = Some((headers, line));
+        }
+    }
+    match first {
+        None => Err(InputError::file(path, "is empty: expected a header row")
+            .hint("export the file again with its column headers")),
+        Some((None, line)) => Err(InputError::file(
+            path,
+            format!(
+                "the first row is longer than {}, too long for a header row, and no row after it is the header",
+                super::scan::size_name(HEADER_BYTES)
+            ),
+        )
+        .at(line)
+        .of_whole_file()
+        .hint("check that the file is a CSV export with its column headers")),
+        Some((Some(headers), line)) => {
+            // Start over after the first row.
+            let mut reader = scanner(source)?;
+            reader
+                .next(&mut record)
+                .map_err(|err| scan_error(path, err, 0))?;
+            Ok(HeaderSearch {
+                headers,
+                line,
+                index: 0,
+                matched: false,
+                scanner: reader,
+            })
+        }
+    }
+}
+
+/// The bytes of a record's cells (its text, less quotes and line end).
+fn record_bytes(record: &Record) -> usize {
+    record.iter().map(str::len).sum()
 }
 
 /// A cell as written, without a carriage return at its end (the scanner
@@ -345,54 +458,44 @@ impl CsvFile {
     /// Open a file and find its header: the first of the first 20 rows for
     /// which `is_header` holds, else the first row (whose missing columns
     /// the kind's reader will then name).
+    ///
+    /// A sniffed delimiter comes from the file's first line, which may be
+    /// a title above the header ("Invoices; October"): when no row is a
+    /// header split with it, the header row decides, as the delimiter
+    /// with which a row is a header (the earliest such row; on a tie, in
+    /// the order of `DELIMITERS`).
     pub fn open(
         source: &Source,
         decimal: Option<DecimalSeparator>,
         is_header: impl Fn(&Headers) -> bool,
     ) -> Result<CsvFile, InputError> {
         let path = source.path.clone();
-        let mut reader = scanner(source)?;
-        let mut record = Record::new();
-        let mut candidates: Vec<(Headers, u64)> = Vec::new();
-        while candidates.len() < HEADER_SEARCH_ROWS {
-            if !reader
-                .next(&mut record)
-                .map_err(|err| scan_error(&path, err, 0))?
-            {
-                break;
-            }
-            let line = record.line();
-            candidates.push((
-                Headers::new(record.iter().map(|h| cell(h).to_string()).collect()),
-                line,
-            ));
-            if candidates
-                .last()
-                .is_some_and(|(headers, _)| is_header(headers))
-            {
-                break;
+        let mut search = search_header(source, &is_header)?;
+        let mut source = source.clone();
+        if !search.matched && source.delimiter_sniffed {
+            for delimiter in super::source::DELIMITERS {
+                if delimiter == source.delimiter {
+                    continue;
+                }
+                let other = source.with_delimiter(delimiter);
+                // Split with a delimiter that is not the file's, a row may
+                // be too long or too wide: that delimiter is not it.
+                let Ok(found) = search_header(&other, &is_header) else {
+                    continue;
+                };
+                if found.matched && (!search.matched || found.index < search.index) {
+                    search = found;
+                    source = other;
+                }
             }
         }
-        let header_index = match candidates
-            .iter()
-            .position(|(headers, _)| is_header(headers))
-        {
-            Some(index) => index,
-            None if candidates.is_empty() => {
-                return Err(InputError::file(&path, "is empty: expected a header row")
-                    .hint("export the file again with its column headers"));
-            }
-            None => 0,
-        };
-        // The header was the last row read unless none matched; then start
-        // over after the first row.
-        if candidates.len().checked_sub(1) != Some(header_index) {
-            reader = scanner(source)?;
-            reader
-                .next(&mut record)
-                .map_err(|err| scan_error(&path, err, 0))?;
-        }
-        let (headers, header_line) = candidates.swap_remove(header_index);
+        let HeaderSearch {
+            headers,
+            line: header_line,
+            index: header_index,
+            scanner: reader,
+            ..
+        } = search;
         let decimal = decimal.unwrap_or(if source.delimiter == b';' {
             DecimalSeparator::Comma
         } else {
@@ -406,7 +509,7 @@ impl CsvFile {
             header_line,
             header_index,
             decimal,
-            source: source.clone(),
+            source,
             scanner: reader,
             progress: None,
             rows: 0,
@@ -414,7 +517,18 @@ impl CsvFile {
             split_confirmed: false,
             line_shift: 0,
             tally: None,
+            swallowed: Vec::new(),
         })
+    }
+
+    /// The delimiter the file is read with (the header row's).
+    pub fn delimiter(&self) -> u8 {
+        self.source.delimiter
+    }
+
+    /// Whether the file is not a regular file, read once into memory.
+    pub fn in_memory(&self) -> bool {
+        self.source.in_memory()
     }
 
     /// Read only one part of the file (call after the header and date
@@ -425,7 +539,7 @@ impl CsvFile {
                 self.stop_at = Some(at.saturating_sub(self.source.text_start()));
             }
             Part::Tail { at, line } => {
-                self.scanner = Scanner::new(self.source.part_from(at)?, self.source.delimiter, 1);
+                self.scanner = scanner_of(&self.source, self.source.part_from(at)?, 1);
                 self.line_shift = line.saturating_sub(1);
             }
         }
@@ -444,6 +558,7 @@ impl CsvFile {
             kind: Some(kind),
             encoding: self.source.encoding.name(),
             delimiter: self.source.delimiter,
+            in_memory: self.source.in_memory(),
             decimal: Some(self.decimal),
             header_line: self.header_line,
             preamble_rows: self.header_index as u64,
@@ -456,11 +571,21 @@ impl CsvFile {
     /// field count differs from the header are errors, not guesses.
     pub fn next(&mut self, record: &mut Record) -> Result<bool, InputError> {
         loop {
-            if !self
-                .scanner
-                .next(record)
-                .map_err(|err| scan_error(&self.path, err, self.line_shift))?
-            {
+            let more = match self.scanner.next(record) {
+                Ok(more) => more,
+                Err(ScanError::UnclosedQuote { line, lost }) => {
+                    let opened = line.saturating_add(self.line_shift);
+                    let lost: Vec<u64> = lost
+                        .into_iter()
+                        .map(|lost| lost.saturating_add(self.line_shift))
+                        .collect();
+                    let error = unclosed_quote_error(&self.path, opened, &lost);
+                    self.swallowed = lost.into_iter().filter(|lost| *lost != opened).collect();
+                    return Err(error);
+                }
+                Err(err) => return Err(scan_error(&self.path, err, self.line_shift)),
+            };
+            if !more {
                 if let Some(tally) = &mut self.tally {
                     tally.reached(self.scanner.position());
                 }
@@ -532,10 +657,7 @@ impl CsvFile {
         }
         let mut samples: Vec<Vec<String>> = vec![Vec::new(); columns.len()];
         for _ in 0..rows {
-            if !look_ahead
-                .next(&mut record)
-                .map_err(|err| scan_error(&self.path, err, 0))?
-            {
+            if !look_ahead_next(&mut look_ahead, &mut record, &self.path)? {
                 break;
             }
             for (sample, column) in samples.iter_mut().zip(columns) {
@@ -576,15 +698,13 @@ impl CsvFile {
                 .next(&mut record)
                 .map_err(|err| scan_error(&self.path, err, 0))?;
         }
+        let mut next = |record: &mut Record| look_ahead_next(&mut look_ahead, record, &self.path);
         // Per column: first line proving each order, first ambiguous line.
         let mut proofs: Vec<(Option<u64>, Option<u64>, Option<u64>)> =
             vec![(None, None, None); columns.len()];
         let mut rows = 0usize;
         let mut numeric_seen = false;
-        while look_ahead
-            .next(&mut record)
-            .map_err(|err| scan_error(&self.path, err, 0))?
-        {
+        while next(&mut record)? {
             // Only ever compared with 1000, so saturating changes nothing.
             rows = rows.saturating_add(1);
             // Files with ISO dates show it at once: stop looking early.
@@ -675,12 +795,15 @@ impl CsvFile {
             return String::new();
         };
         let mut record = Record::new();
-        while let Ok(true) = reader.next(&mut record) {
-            if record.line() == line {
-                return cell(record.get(column).unwrap_or("")).to_string();
+        loop {
+            match reader.next(&mut record) {
+                Ok(true) if record.line() == line => {
+                    return cell(record.get(column).unwrap_or("")).to_string();
+                }
+                Ok(true) | Err(ScanError::Utf8Row { .. }) => {}
+                Ok(false) | Err(_) => return String::new(),
             }
         }
-        String::new()
     }
 
     pub fn date_order(&self, column: usize) -> Option<DateOrder> {
@@ -688,13 +811,107 @@ impl CsvFile {
     }
 }
 
+/// The next record for a reader that looks ahead of the reading: a bad
+/// row is for the reading to report (or skip), so it goes past it, and
+/// stops at a quote never closed.
+fn look_ahead_next(
+    scanner: &mut Scanner,
+    record: &mut Record,
+    path: &Path,
+) -> Result<bool, InputError> {
+    loop {
+        match scanner.next(record) {
+            Err(ScanError::Utf8Row { .. }) => continue,
+            Err(ScanError::UnclosedQuote { .. }) => return Ok(false),
+            other => return other.map_err(|err| scan_error(path, err, 0)),
+        }
+    }
+}
+
 fn scan_error(path: &Path, err: ScanError, line_shift: u64) -> InputError {
+    use super::scan::{Limited, size_name};
     match err {
         ScanError::Utf8 { line } => InputError::file(path, "is not valid UTF-8 text")
             .at(line.saturating_add(line_shift))
             .of_whole_file()
             .hint("save it as UTF-8, or set encoding = \"windows-1252\" in clientfit.toml"),
+        ScanError::Utf8Row { line, byte } => InputError::file(
+            path,
+            format!("is not valid UTF-8 text on this line (byte 0x{byte:02X}), in a file read as UTF-8"),
+        )
+        .at(line.saturating_add(line_shift))
+        .hint("the row is damaged: correct it and save the file as UTF-8, or pass --skip-bad-rows to leave the row out (if the whole file is Windows-1252, set encoding = \"windows-1252\" in clientfit.toml)"),
+        ScanError::UnclosedQuote { line, lost } => {
+            let lost: Vec<u64> = lost
+                .into_iter()
+                .map(|lost| lost.saturating_add(line_shift))
+                .collect();
+            unclosed_quote_error(path, line.saturating_add(line_shift), &lost)
+        }
+        ScanError::TooLong {
+            line,
+            what,
+            limit,
+            quote_line,
+        } => {
+            let problem = match what {
+                Limited::Row => format!(
+                    "the row starting on this line is longer than {}, the most clientfit reads in one row",
+                    size_name(limit)
+                ),
+                Limited::Cell(column) => format!(
+                    "cell {} of this row is longer than {}, the most clientfit reads in one cell",
+                    column.saturating_add(1),
+                    size_name(limit)
+                ),
+                Limited::Columns => format!(
+                    "this row has more than {limit} cells, the most clientfit reads in one row"
+                ),
+            };
+            let (problem, hint) = match quote_line {
+                Some(quote) => (
+                    format!(
+                        "{problem}: a quote opened on line {} is still open {} on",
+                        quote.saturating_add(line_shift),
+                        size_name(limit)
+                    ),
+                    "a cell probably lacks its closing quote: close it, or export the file again",
+                ),
+                None => (
+                    problem,
+                    "this is not an export clientfit can read as it is: check the file (and its delimiter), or export it again",
+                ),
+            };
+            InputError::file(path, problem)
+                .at(line.saturating_add(line_shift))
+                .of_whole_file()
+                .hint(hint)
+        }
         ScanError::Io(io) => InputError::file(path, format!("cannot be read: {io}")),
+    }
+}
+
+/// The error for a quote opened on line `opened` and never closed, which
+/// took the lines `lost` with it (those not blank, its own among them).
+fn unclosed_quote_error(path: &Path, opened: u64, lost: &[u64]) -> InputError {
+    let problem = match (lost.first(), lost.last()) {
+        (Some(first), Some(last)) if lost.len() > 1 => format!(
+            "a quote opened on this line is never closed: the cell runs to the end of the file and swallows {} lines, {first} to {last}, that would be rows",
+            lost.len()
+        ),
+        _ => {
+            "a quote opened on this line is never closed: the file ends inside the cell".to_string()
+        }
+    };
+    let error = InputError::file(path, problem).at(opened).hint(
+        "the export was probably cut off, or a cell lacks its closing quote: export the file again, or close the quote",
+    );
+    // Skipped, each line counts as a bad row; too many, and it is the
+    // file that is broken.
+    if lost.len() > SKIPPABLE_LOST_ROWS {
+        error.of_whole_file()
+    } else {
+        error
     }
 }
 
@@ -940,6 +1157,10 @@ pub struct RowBlock {
     /// The file said it had no more rows: it is not asked again (a part
     /// of a cut file would read on past its end).
     ended: bool,
+    /// A row longer than `LONG_RECORD` was read: the records read ahead
+    /// into give their room back the next this many times (its record is
+    /// read into again on the second).
+    held_long: u8,
 }
 
 impl Default for RowBlock {
@@ -962,6 +1183,7 @@ impl RowBlock {
             ahead_filled: 0,
             pending: None,
             ended: false,
+            held_long: 0,
         }
     }
 
@@ -985,11 +1207,24 @@ impl RowBlock {
 
     fn read_ahead(&mut self, file: &mut CsvFile) {
         self.ahead_filled = 0;
+        if self.held_long > 0 {
+            self.held_long = self.held_long.saturating_sub(1);
+            for record in &mut self.ahead {
+                record.forget_long_row();
+            }
+        }
         for record in self.ahead.iter_mut() {
             if self.ended {
                 break;
             }
             match file.next(record) {
+                // Rows held at once stay few when they are long: a long
+                // row ends the rows read ahead.
+                Ok(true) if record.text_len() > super::scan::LONG_RECORD => {
+                    self.ahead_filled = self.ahead_filled.saturating_add(1);
+                    self.held_long = 2;
+                    break;
+                }
                 Ok(true) => self.ahead_filled = self.ahead_filled.saturating_add(1),
                 Ok(false) => self.ended = true,
                 Err(err) => {
@@ -1028,7 +1263,17 @@ pub fn next_block(
             // Not an encoding error: the scanner cannot read past it, and
             // would hand it on again and again.
             Some(err) if skip_bad_rows && err.line.is_some() && !err.whole_file => {
-                report.bad_rows.push(err)
+                // A quote never closed lost the rows after its own too.
+                let opened = err.line.unwrap_or_default();
+                let swallowed = std::mem::take(&mut file.swallowed);
+                report.bad_rows.push(err);
+                report.bad_rows.extend(swallowed.into_iter().map(|line| {
+                    InputError::file(
+                        &file.path,
+                        format!("is inside the quote opened on line {opened}, never closed"),
+                    )
+                    .at(line)
+                }));
             }
             Some(err) => return Err(err),
             None if block.ended => return Ok(false),

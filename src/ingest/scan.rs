@@ -15,7 +15,12 @@
 //! - lines are counted exactly: a record after blank lines, or after a
 //!   quoted cell with line breaks, is named by the line it starts on;
 //! - files whose lines end in a carriage return alone read through
-//!   [`CrToLf`], which makes those line feeds first.
+//!   [`CrToLf`], which makes those line feeds first;
+//! - a quote still open at the end of the text is an error at the line
+//!   where it opened (`csv` ends the cell there, and the rows it
+//!   swallowed are silently gone);
+//! - a row, a cell and the number of cells are capped ([`Limits`]), so
+//!   that memory stays within a small multiple of the longest row allowed.
 
 use std::io::{self, Read};
 
@@ -61,17 +66,103 @@ impl Record {
     pub fn byte(&self) -> u64 {
         self.byte
     }
+
+    /// How many bytes its cells hold, quotes and line end taken away.
+    pub fn text_len(&self) -> usize {
+        self.text.len()
+    }
+
+    fn set_text(&mut self, text: &str) {
+        self.text.clear();
+        self.text.push_str(text);
+    }
+
+    /// Give back the room of a long row held once (up to the limit of
+    /// `LIMITS`), so that records kept for reuse do not each keep it.
+    pub fn forget_long_row(&mut self) {
+        if self.text.capacity() > LONG_RECORD {
+            self.text = String::new();
+        }
+    }
 }
+
+/// A record longer than this is a long one: see `RowBlock`.
+pub const LONG_RECORD: usize = 1024 * 1024;
 
 /// What stopped a scan.
 #[derive(Debug)]
 pub enum ScanError {
     /// The record on this line is not UTF-8 (text that was decoded from
     /// another encoding always is; a UTF-8 file changed while being read).
+    /// The scan cannot go on.
     Utf8 {
         line: u64,
     },
+    /// The record on this line holds `byte`, which is not UTF-8, in a file
+    /// that is UTF-8 elsewhere ([`Scanner::bad_bytes_end_rows`]). The
+    /// record has been read past: the scan can go on.
+    Utf8Row {
+        line: u64,
+        byte: u8,
+    },
+    /// A quote opened on `line` is still open at the end of the text.
+    /// `lost` lists the lines that are not blank from the record's start
+    /// to the end (the rows the open cell swallowed); the scan is over.
+    UnclosedQuote {
+        line: u64,
+        lost: Vec<u64>,
+    },
+    /// A record or one of its cells is longer than its limit, or has more
+    /// cells than allowed. `quote_line`: an open quote that may be why.
+    TooLong {
+        line: u64,
+        what: Limited,
+        limit: usize,
+        quote_line: Option<u64>,
+    },
     Io(io::Error),
+}
+
+/// What a [`Limits`] entry caps.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Limited {
+    Row,
+    /// The cell in this column (0-based).
+    Cell(usize),
+    Columns,
+}
+
+/// The most a record may hold. No real export comes near them: a
+/// spreadsheet cell holds at most 32,767 characters and a sheet 16,384
+/// columns. They keep a damaged or hostile file (a header of millions of
+/// commas, a quote opened near the top of a large file) from taking
+/// memory without bound.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    pub row_bytes: usize,
+    pub cell_bytes: usize,
+    pub columns: usize,
+}
+
+pub const LIMITS: Limits = Limits {
+    row_bytes: 32 * 1024 * 1024,
+    cell_bytes: 16 * 1024 * 1024,
+    columns: 100_000,
+};
+
+/// A size in bytes as a person would say it ("32 MiB").
+pub fn size_name(bytes: usize) -> String {
+    const MIB: usize = 1024 * 1024;
+    const GIB: usize = 1024 * MIB;
+    if bytes >= GIB && bytes.is_multiple_of(GIB) {
+        format!("{} GiB", bytes / GIB)
+    } else if bytes >= MIB && bytes.is_multiple_of(MIB) {
+        format!("{} MiB", bytes / MIB)
+    } else if bytes >= 1024 && bytes.is_multiple_of(1024) {
+        format!("{} KiB", bytes / 1024)
+    } else {
+        format!("{bytes} bytes")
+    }
 }
 
 /// Records from a stream of UTF-8 text whose lines end in `\n` or `\r\n`.
@@ -103,10 +194,22 @@ pub struct Scanner {
     quoted_ends: Vec<usize>,
     /// How many bytes to read at a time (`BLOCK`; tests make it small).
     block: usize,
+    limits: Limits,
+    /// Bytes that are not UTF-8 end only the record they are in (the file
+    /// is UTF-8 elsewhere): each is kept in `text` as `PLACEHOLDER`, with
+    /// its offset and value in `bad`, in order; `next_bad` is the offset
+    /// of the first (`u64::MAX` when there is none), compared with each
+    /// record's end.
+    bad_bytes_end_rows: bool,
+    bad: std::collections::VecDeque<(u64, u8)>,
+    next_bad: u64,
 }
 
 const QUOTE: u8 = b'"';
 const BLOCK: usize = 256 * 1024;
+/// Stands in for a byte that is not UTF-8 (one byte for one, so offsets
+/// stay those of the file); the record it is in is never handed out.
+const PLACEHOLDER: u8 = 0x1A;
 
 impl Scanner {
     /// Read `input`, whose first byte is on line `line`.
@@ -130,7 +233,27 @@ impl Scanner {
             quoted_output: vec![0; 1024],
             quoted_ends: vec![0; 64],
             block: BLOCK,
+            limits: LIMITS,
+            bad_bytes_end_rows: false,
+            bad: std::collections::VecDeque::new(),
+            next_bad: u64::MAX,
         }
+    }
+
+    /// Bytes that are not UTF-8 make the record they are in an error
+    /// ([`ScanError::Utf8Row`]) and the scan goes on after it: for a file
+    /// known to be UTF-8 apart from them. (Without this, the first one
+    /// ends the scan.)
+    pub fn bad_bytes_end_rows(mut self) -> Scanner {
+        self.bad_bytes_end_rows = true;
+        self
+    }
+
+    /// Other limits than [`LIMITS`] (tests and fuzzing, where small ones
+    /// are reached by small inputs).
+    pub fn with_limits(mut self, limits: Limits) -> Scanner {
+        self.limits = limits;
+        self
     }
 
     /// Drop the text already read and read a block more after the rest,
@@ -144,29 +267,80 @@ impl Scanner {
         let mut bytes = std::mem::take(&mut self.text).into_bytes();
         bytes.drain(..self.start.min(bytes.len()));
         self.start = 0;
+        // Text kept is UTF-8 already: only what comes after is checked.
+        let kept = bytes.len();
         bytes.append(&mut self.undecided);
         // A block, or as much as is kept when a record is longer than that
-        // (so a long record is read in doubling steps, not block by block);
-        // fewer bytes than asked for means the input has ended.
-        let wanted = self.block.max(bytes.len()).max(1);
+        // (so a long record is read in doubling steps, not block by block),
+        // but never much more than the longest row allowed; fewer bytes
+        // than asked for means the input has ended.
+        let room = self
+            .limits
+            .row_bytes
+            .saturating_add(self.block)
+            .saturating_sub(bytes.len());
+        let wanted = self.block.max(bytes.len()).min(room).max(1);
         let read = (&mut self.input)
             .take(wanted as u64)
             .read_to_end(&mut bytes)
             .map_err(ScanError::Io)?;
         self.at_end_of_input = read < wanted;
-        self.text = match String::from_utf8(bytes) {
-            Ok(text) => text,
-            Err(err) => {
-                let utf8 = err.utf8_error();
-                let mut bytes = err.into_bytes();
-                let rest = bytes.split_off(utf8.valid_up_to());
-                match utf8.error_len() {
-                    // A character cut by the end of this block.
-                    None if !self.at_end_of_input => self.undecided = rest,
-                    _ => self.invalid = true,
+        // Nearly always all UTF-8: checked once, as the text is made.
+        let mut bytes = match String::from_utf8(bytes) {
+            Ok(text) => {
+                self.text = text;
+                self.next_quote = find_quote(&self.text, 0);
+                return Ok(());
+            }
+            Err(err) => err.into_bytes(),
+        };
+        // Text kept is UTF-8 already: only what comes after is checked.
+        let mut checked = kept;
+        self.text = loop {
+            match std::str::from_utf8(bytes.get(checked..).unwrap_or_default()) {
+                Ok(_) => break String::from_utf8(bytes).unwrap_or_default(),
+                Err(utf8) => {
+                    let at = checked.saturating_add(utf8.valid_up_to());
+                    match utf8.error_len() {
+                        Some(length) if self.bad_bytes_end_rows => {
+                            // Each byte of the bad sequence stands as one
+                            // placeholder, noted with its file offset.
+                            let end = at.saturating_add(length);
+                            for offset in at..end {
+                                if let Some(byte) = bytes.get_mut(offset) {
+                                    let place = self.byte.saturating_add(offset as u64);
+                                    self.bad.push_back((place, *byte));
+                                    *byte = PLACEHOLDER;
+                                }
+                            }
+                            self.next_bad = self.bad.front().map_or(u64::MAX, |bad| bad.0);
+                            checked = end;
+                            continue;
+                        }
+                        // A character cut by the end of this block.
+                        None if !self.at_end_of_input => {
+                            self.undecided = bytes.split_off(at);
+                        }
+                        None if self.bad_bytes_end_rows => {
+                            // Cut by the end of the text: bad bytes too.
+                            for offset in at..bytes.len() {
+                                if let Some(byte) = bytes.get_mut(offset) {
+                                    let place = self.byte.saturating_add(offset as u64);
+                                    self.bad.push_back((place, *byte));
+                                    *byte = PLACEHOLDER;
+                                }
+                            }
+                            self.next_bad = self.bad.front().map_or(u64::MAX, |bad| bad.0);
+                            continue;
+                        }
+                        _ => {
+                            self.invalid = true;
+                            bytes.truncate(at);
+                        }
+                    }
+                    // Cannot fail: cut where the text stops being UTF-8.
+                    break String::from_utf8(bytes).unwrap_or_default();
                 }
-                // Cannot fail: cut where the text stops being UTF-8.
-                String::from_utf8(bytes).unwrap_or_default()
             }
         };
         self.next_quote = find_quote(&self.text, 0);
@@ -200,6 +374,7 @@ impl Scanner {
                     unread.as_bytes(),
                     self.delimiter,
                     quote_free,
+                    self.limits.columns,
                     &mut record.cells,
                 )
             } else {
@@ -208,6 +383,10 @@ impl Scanner {
             let (length, ends_line) = match found {
                 Line::Quoted => return self.next_quoted(record),
                 Line::Ends(at) => (at, true),
+                Line::TooManyCells => return Err(self.too_long(Limited::Columns, None)),
+                Line::Unfinished if unread.len() > self.limits.row_bytes => {
+                    return Err(self.too_long(Limited::Row, None));
+                }
                 Line::Unfinished if !self.at_end_of_input && !self.invalid => {
                     self.fill()?;
                     continue;
@@ -233,12 +412,67 @@ impl Scanner {
                 self.advance(consumed, 1);
                 continue;
             }
-            record.text.clear();
-            record.text.push_str(line);
+            if line.len() > self.limits.cell_bytes {
+                self.check_length(line.len(), &record.cells)?;
+            }
+            if self.next_bad < self.byte.saturating_add(consumed as u64) {
+                return Err(self.bad_row(consumed, 1));
+            }
+            record.set_text(line);
             record.line = self.line;
             record.byte = self.byte;
             self.advance(consumed, 1);
             return Ok(true);
+        }
+    }
+
+    /// The error for a record at `start` over a limit.
+    fn too_long(&self, what: Limited, quote_line: Option<u64>) -> ScanError {
+        let limit = match what {
+            Limited::Row => self.limits.row_bytes,
+            Limited::Cell(_) => self.limits.cell_bytes,
+            Limited::Columns => self.limits.columns,
+        };
+        ScanError::TooLong {
+            line: self.line,
+            what,
+            limit,
+            quote_line,
+        }
+    }
+
+    /// A record of `length` bytes, with these cells (offsets into it), at
+    /// `start`: an error if it or a cell is longer than allowed.
+    fn check_length(&self, length: usize, cells: &[(usize, usize)]) -> Result<(), ScanError> {
+        if length > self.limits.row_bytes {
+            return Err(self.too_long(Limited::Row, None));
+        }
+        match cells
+            .iter()
+            .position(|(start, end)| end.saturating_sub(*start) > self.limits.cell_bytes)
+        {
+            Some(column) => Err(self.too_long(Limited::Cell(column), None)),
+            None => Ok(()),
+        }
+    }
+
+    /// Step past the record at `start` (`consumed` bytes, `lines` line
+    /// ends), which holds a byte that is not UTF-8, and say so.
+    fn bad_row(&mut self, consumed: usize, lines: u64) -> ScanError {
+        let end = self.byte.saturating_add(consumed as u64);
+        let mut first = None;
+        while let Some(&(at, byte)) = self.bad.front()
+            && at < end
+        {
+            first = first.or(Some(byte));
+            self.bad.pop_front();
+        }
+        self.next_bad = self.bad.front().map_or(u64::MAX, |bad| bad.0);
+        let line = self.line;
+        self.advance(consumed, lines);
+        ScanError::Utf8Row {
+            line,
+            byte: first.unwrap_or(PLACEHOLDER),
         }
     }
 
@@ -253,6 +487,14 @@ impl Scanner {
                 self.quoted
                     .read_record(unread, &mut self.quoted_output, &mut self.quoted_ends);
             let (result, read, written, ends) = match result {
+                // The record goes on past the longest allowed.
+                csv_core::ReadRecordResult::InputEmpty
+                    if !self.at_end_of_input && unread.len() > self.limits.row_bytes =>
+                {
+                    let quote_line = unclosed_quote(unread, self.delimiter)
+                        .map(|open| self.line_within(unread, open));
+                    return Err(self.too_long(Limited::Row, quote_line));
+                }
                 // The record may go on past the text at hand.
                 csv_core::ReadRecordResult::InputEmpty if !self.at_end_of_input => {
                     self.fill()?;
@@ -262,16 +504,24 @@ impl Scanner {
                     return Err(ScanError::Utf8 { line: self.line });
                 }
                 csv_core::ReadRecordResult::InputEmpty => {
-                    // All text is in: tell csv_core that it has ended.
+                    // All text is in. A quote still open swallowed it all:
+                    // csv_core would end the cell here without a word.
+                    if let Some(open) = unclosed_quote(unread, self.delimiter) {
+                        return Err(self.unclosed(open));
+                    }
+                    // Tell csv_core that the text has ended.
                     let (more_result, _, more_written, more_ends) = self.quoted.read_record(
                         &[],
                         self.quoted_output.get_mut(written..).unwrap_or_default(),
                         self.quoted_ends.get_mut(ends..).unwrap_or_default(),
                     );
                     match more_result {
-                        csv_core::ReadRecordResult::OutputFull
-                        | csv_core::ReadRecordResult::OutputEndsFull => {
-                            self.grow_quoted_room();
+                        csv_core::ReadRecordResult::OutputFull => {
+                            self.grow_quoted_output();
+                            continue;
+                        }
+                        csv_core::ReadRecordResult::OutputEndsFull => {
+                            self.grow_quoted_ends()?;
                             continue;
                         }
                         _ => (
@@ -282,9 +532,12 @@ impl Scanner {
                         ),
                     }
                 }
-                csv_core::ReadRecordResult::OutputFull
-                | csv_core::ReadRecordResult::OutputEndsFull => {
-                    self.grow_quoted_room();
+                csv_core::ReadRecordResult::OutputFull => {
+                    self.grow_quoted_output();
+                    continue;
+                }
+                csv_core::ReadRecordResult::OutputEndsFull => {
+                    self.grow_quoted_ends()?;
                     continue;
                 }
                 _ => (result, read, written, ends),
@@ -298,13 +551,18 @@ impl Scanner {
                 Some((b'\n', body)) if memchr::memchr(b'\n', body).is_none() => 1,
                 _ => memchr::memchr_iter(b'\n', raw).count() as u64,
             };
+            if ends > self.limits.columns {
+                return Err(self.too_long(Limited::Columns, None));
+            }
             // A record that ends at the end of the text without a line feed
             // still starts a line of its own.
+            if self.next_bad < self.byte.saturating_add(read as u64) {
+                return Err(self.bad_row(read, lines.max(1)));
+            }
             let output = self.quoted_output.get(..written).unwrap_or_default();
             let text =
                 std::str::from_utf8(output).map_err(|_| ScanError::Utf8 { line: self.line })?;
-            record.text.clear();
-            record.text.push_str(text);
+            record.set_text(text);
             record.cells.clear();
             let mut cell_start = 0;
             for end in self.quoted_ends.get(..ends).unwrap_or_default() {
@@ -319,6 +577,9 @@ impl Scanner {
             {
                 last.1 = last.1.saturating_sub(1);
             }
+            if record.text.len() > self.limits.cell_bytes {
+                self.check_length(record.text.len(), &record.cells)?;
+            }
             record.line = self.line;
             record.byte = self.byte;
             self.advance(read, lines.max(1));
@@ -326,11 +587,84 @@ impl Scanner {
         }
     }
 
-    fn grow_quoted_room(&mut self) {
+    fn grow_quoted_output(&mut self) {
         let output = self.quoted_output.len().saturating_mul(2);
         self.quoted_output.resize(output, 0);
+    }
+
+    /// Room for twice the cells, unless that many are past the limit.
+    fn grow_quoted_ends(&mut self) -> Result<(), ScanError> {
+        if self.quoted_ends.len() > self.limits.columns {
+            return Err(self.too_long(Limited::Columns, None));
+        }
         let ends = self.quoted_ends.len().saturating_mul(2);
         self.quoted_ends.resize(ends, 0);
+        Ok(())
+    }
+
+    /// The line of `unread[at]`, `unread` starting at `start`.
+    fn line_within(&self, unread: &[u8], at: usize) -> u64 {
+        let before = unread.get(..at).unwrap_or_default();
+        self.line
+            .saturating_add(memchr::memchr_iter(b'\n', before).count() as u64)
+    }
+
+    /// The error for the rest of the text, inside a quote opened `open`
+    /// bytes after `start`; the scan is over.
+    fn unclosed(&mut self, open: usize) -> ScanError {
+        let text = std::mem::take(&mut self.text);
+        let unread = text.as_bytes().get(self.start..).unwrap_or_default();
+        let line = self.line_within(unread, open);
+        let mut lost = Vec::new();
+        for (number, text) in (self.line..).zip(unread.split(|byte| *byte == b'\n')) {
+            if !text.is_empty() && text != b"\r" {
+                lost.push(number);
+            }
+        }
+        let lines = memchr::memchr_iter(b'\n', unread).count() as u64;
+        let length = unread.len();
+        self.start = 0;
+        self.byte = self.byte.saturating_add(length as u64);
+        self.line = self.line.saturating_add(lines);
+        self.next_quote = 0;
+        self.bad.clear();
+        self.next_bad = u64::MAX;
+        ScanError::UnclosedQuote { line, lost }
+    }
+}
+
+/// Where the quote is that opens the cell still open at the end of
+/// `record` (a record's text from its start), if one is: read as csv_core
+/// reads it (a quote opens a cell only at its start; two quotes in a
+/// quoted cell are one quote; a quote then anything but a delimiter or a
+/// line end goes on as an unquoted cell).
+fn unclosed_quote(record: &[u8], delimiter: u8) -> Option<usize> {
+    #[derive(Clone, Copy)]
+    enum State {
+        CellStart,
+        Unquoted,
+        Quoted(usize),
+        QuoteInQuoted(usize),
+    }
+    let mut state = State::CellStart;
+    for (at, &byte) in record.iter().enumerate() {
+        state = match state {
+            State::CellStart if byte == QUOTE => State::Quoted(at),
+            State::CellStart | State::Unquoted | State::QuoteInQuoted(_)
+                if byte == delimiter || byte == b'\n' =>
+            {
+                State::CellStart
+            }
+            State::CellStart | State::Unquoted => State::Unquoted,
+            State::Quoted(open) if byte == QUOTE => State::QuoteInQuoted(open),
+            State::Quoted(open) => State::Quoted(open),
+            State::QuoteInQuoted(open) if byte == QUOTE => State::Quoted(open),
+            State::QuoteInQuoted(_) => State::Unquoted,
+        };
+    }
+    match state {
+        State::Quoted(open) => Some(open),
+        _ => None,
     }
 }
 
@@ -343,6 +677,8 @@ enum Line {
     Quoted,
     /// No line feed or quote in the text at hand.
     Unfinished,
+    /// More cells than allowed before the line's end.
+    TooManyCells,
 }
 
 /// 0x80 in each byte of `word` equal to the byte `pattern` repeats, 0 in
@@ -426,17 +762,23 @@ fn find_quote(text: &str, from: usize) -> usize {
 /// end: sixteen bytes at a time, each compared with the line feed and the
 /// delimiter at once. The first `quote_free` bytes of `text` are known to
 /// hold no quote (quotes are rare, and found once per block). `cells` gets
-/// (start, end) of each cell of a finished line without quotes.
+/// (start, end) of each cell of a finished line without quotes; past
+/// `max_cells` cells, the line is given up.
 fn split_plain_line(
     text: &[u8],
     delimiter: u8,
     quote_free: usize,
+    max_cells: usize,
     cells: &mut Vec<(usize, usize)>,
 ) -> Line {
     // Offsets stay below the text's length, so no addition here wraps.
     let mut cell_start = 0usize;
     let mut blocks = text.chunks_exact(16);
     let mut offset = 0usize;
+    // Where to look again at quotes and the count of cells: a line has at
+    // most one cell more than bytes, so the count needs no look before
+    // `max_cells` bytes (then, once a block).
+    let mut look_at = quote_free.min(max_cells);
     for block in blocks.by_ref() {
         let Ok(block) = <&[u8; 16]>::try_from(block) else {
             break;
@@ -453,14 +795,25 @@ fn split_plain_line(
             let before = !u32::MAX.wrapping_shl(lane);
             end_cells(splits & before, offset, &mut cell_start, cells);
             cells.push((cell_start, at));
+            if at >= max_cells && cells.len() > max_cells {
+                return Line::TooManyCells;
+            }
             return Line::Ends(at);
         }
         end_cells(splits, offset, &mut cell_start, cells);
         offset = offset.wrapping_add(16);
         // No line feed yet, and the quote is behind: the line has a quote
-        // (in a file that quotes every cell, at once).
-        if offset > quote_free {
-            return Line::Quoted;
+        // (in a file that quotes every cell, at once). Or it has more
+        // cells than allowed already (so that a line of millions of
+        // delimiters takes no memory for them).
+        if offset > look_at {
+            if offset > quote_free {
+                return Line::Quoted;
+            }
+            if cells.len() > max_cells {
+                return Line::TooManyCells;
+            }
+            look_at = offset;
         }
     }
     for (lane, byte) in blocks.remainder().iter().enumerate() {
@@ -470,6 +823,9 @@ fn split_plain_line(
                 return Line::Quoted;
             }
             cells.push((cell_start, at));
+            if cells.len() > max_cells {
+                return Line::TooManyCells;
+            }
             return Line::Ends(at);
         }
         if *byte == delimiter {
@@ -483,6 +839,9 @@ fn split_plain_line(
     // The text ends inside the line: at the end of the input, that is the
     // line's end.
     cells.push((cell_start, text.len()));
+    if cells.len() > max_cells {
+        return Line::TooManyCells;
+    }
     Line::Unfinished
 }
 
@@ -572,9 +931,23 @@ mod tests {
         scan_in_reads(text, delimiter, usize::MAX)
     }
 
+    type Scanned = Vec<(u64, u64, Vec<String>)>;
+
     /// Records of `text` read in blocks of `block` bytes, from a reader
-    /// that hands out `block` bytes a read at most.
-    fn scan_in_reads(text: &[u8], delimiter: u8, block: usize) -> Vec<(u64, u64, Vec<String>)> {
+    /// that hands out `block` bytes a read at most (up to a quote never
+    /// closed).
+    fn scan_in_reads(text: &[u8], delimiter: u8, block: usize) -> Scanned {
+        scan_to_the_end(text, delimiter, block).0
+    }
+
+    /// `scan_in_reads`, and the line and lost lines of a quote never
+    /// closed, if the text ends inside one, with where the record that
+    /// holds it starts.
+    fn scan_to_the_end(
+        text: &[u8],
+        delimiter: u8,
+        block: usize,
+    ) -> (Scanned, Option<(u64, Vec<u64>, usize)>) {
         let input = Trickle {
             text: text.to_vec(),
             at: 0,
@@ -584,14 +957,23 @@ mod tests {
         scanner.block = block;
         let mut record = Record::new();
         let mut records = Vec::new();
-        while scanner.next(&mut record).unwrap() {
-            records.push((
-                record.line(),
-                record.byte(),
-                record.iter().map(str::to_string).collect(),
-            ));
+        loop {
+            let before = scanner.position() as usize;
+            match scanner.next(&mut record) {
+                Ok(true) => records.push((
+                    record.line(),
+                    record.byte(),
+                    record.iter().map(str::to_string).collect(),
+                )),
+                Ok(false) => return (records, None),
+                Err(ScanError::UnclosedQuote { line, lost }) => {
+                    // The scan is over: nothing comes after.
+                    assert!(!scanner.next(&mut record).unwrap());
+                    return (records, Some((line, lost, before)));
+                }
+                Err(err) => panic!("{err:?}"),
+            }
         }
-        records
     }
 
     /// Records with a cell that is not empty: the tool skips the others
@@ -670,13 +1052,17 @@ mod tests {
             } else {
                 b','
             };
-            let ours: Vec<Vec<String>> = scan_all(sample, delimiter)
-                .into_iter()
-                .map(|(_, _, cells)| cells)
-                .collect();
+            let (ours, unclosed) = scan_to_the_end(sample, delimiter, usize::MAX);
+            let ours: Vec<Vec<String>> = ours.into_iter().map(|(_, _, cells)| cells).collect();
+            let mut theirs = csv_cells(sample, delimiter);
+            // csv ends a quote never closed at the end of the text, and
+            // hands out what it swallowed as a record: here, an error.
+            if unclosed.is_some() {
+                theirs.pop();
+            }
             assert_eq!(
                 with_text(ours),
-                with_text(csv_cells(sample, delimiter)),
+                with_text(theirs),
                 "{:?}",
                 String::from_utf8_lossy(sample)
             );
@@ -697,9 +1083,24 @@ mod tests {
             most in proptest::sample::select(vec![1usize, 2, 3, 7, 64, usize::MAX]),
         ) {
             let text = pieces.concat();
-            let ours = scan_in_reads(text.as_bytes(), delimiter, most);
+            let (ours, unclosed) = scan_to_the_end(text.as_bytes(), delimiter, most);
             let cells: Vec<Vec<String>> = ours.iter().map(|(_, _, cells)| cells.clone()).collect();
-            proptest::prop_assert_eq!(with_text(cells), with_text(csv_cells(text.as_bytes(), delimiter)));
+            let mut theirs = csv_cells(text.as_bytes(), delimiter);
+            // A quote never closed: csv's last record is what it swallowed,
+            // and closing the quote (a quote and a line feed at the end)
+            // makes it a record that csv ends there too.
+            if let Some((line, lost, start)) = &unclosed {
+                let swallowed = theirs.pop();
+                proptest::prop_assert!(lost.contains(line));
+                let mut closed = text.as_bytes()[*start..].to_vec();
+                closed.extend_from_slice(b"\"\n");
+                let (again, still_open) = scan_to_the_end(&closed, delimiter, most);
+                proptest::prop_assert!(still_open.is_none());
+                proptest::prop_assert_eq!(again.len(), 1);
+                // The same cells, but for the closing quote's.
+                proptest::prop_assert_eq!(again[0].2.len(), swallowed.map_or(0, |cells| cells.len()));
+            }
+            proptest::prop_assert_eq!(with_text(cells), with_text(theirs));
             for (line, byte, _) in &ours {
                 let before = &text.as_bytes()[..*byte as usize];
                 let line_feeds = before.iter().filter(|b| **b == b'\n').count() as u64;
@@ -768,6 +1169,221 @@ mod tests {
                     "{text:?} read {most} at a time: {result:?}"
                 );
             }
+        }
+    }
+
+    #[test]
+    fn a_quote_never_closed_is_an_error_at_its_line_with_the_lines_it_took() {
+        // Line 2 opens a quote in its last cell; lines 3 to 5 are rows it
+        // swallows (line 4 blank, so no row). Read whole and a byte at a time.
+        let text =
+            b"client,amount,note\nAcme,100.00,\"Web work\nBeta,200.00,Design\n\nGamma,300.00,x\n";
+        for most in [1, 5, usize::MAX] {
+            let (records, unclosed) = scan_to_the_end(text, b',', most);
+            assert_eq!(records.len(), 1, "read {most} at a time");
+            assert_eq!(
+                unclosed.map(|(line, lost, _)| (line, lost)),
+                Some((2, vec![2, 3, 5]))
+            );
+        }
+        // A cut-off export: the last row ends inside a quoted cell with a
+        // line break; the quote opened on line 3, in a row of line 2.
+        let (records, unclosed) =
+            scan_to_the_end(b"a,b\nx,\"ok\nstill\",\"cut\noff", b',', usize::MAX);
+        assert_eq!(records.len(), 1);
+        assert_eq!(
+            unclosed.map(|(line, lost, _)| (line, lost)),
+            Some((3, vec![2, 3, 4]))
+        );
+        // Quotes that close, doubled quotes and a quote inside a cell are fine.
+        for closed in [&b"a,\"x\"\"y\"\n"[..], b"a,b\"c\n", b"\"a\"", b"a,\"\"\"\""] {
+            assert_eq!(unclosed_quote(closed, b','), None, "{closed:?}");
+        }
+        assert_eq!(unclosed_quote(b"a,\"\"\"", b','), Some(2));
+        assert_eq!(unclosed_quote(b"a;\"b,c", b';'), Some(2));
+    }
+
+    /// Records of `text` under `limits`, up to the first error.
+    fn scan_limited(text: &[u8], limits: Limits, block: usize) -> (usize, Option<ScanError>) {
+        let input = Trickle {
+            text: text.to_vec(),
+            at: 0,
+            most: block,
+        };
+        let mut scanner = Scanner::new(Box::new(input), b',', 1).with_limits(limits);
+        scanner.block = block;
+        let mut record = Record::new();
+        let mut count = 0;
+        loop {
+            match scanner.next(&mut record) {
+                Ok(true) => count += 1,
+                Ok(false) => return (count, None),
+                Err(err) => return (count, Some(err)),
+            }
+        }
+    }
+
+    #[test]
+    fn rows_cells_and_columns_over_their_limits_are_errors_at_their_line() {
+        let limits = Limits {
+            row_bytes: 40,
+            cell_bytes: 10,
+            columns: 5,
+        };
+        let what = |text: &[u8], block| match scan_limited(text, limits, block) {
+            (
+                rows,
+                Some(ScanError::TooLong {
+                    line,
+                    what,
+                    limit,
+                    quote_line,
+                }),
+            ) => Some((rows, line, what, limit, quote_line)),
+            (_, other) => panic!("{other:?}"),
+        };
+        for block in [3, 16, 1024] {
+            // Exactly at each limit: read. Five cells of ten bytes with
+            // four commas is 54 bytes, past 40; so 40 bytes in five cells.
+            let at_limits = b"aaaaaaaaaa,bbbbbbbbbb,cccccccccc,dddddd,e\n";
+            assert_eq!(at_limits.len(), 42);
+            let fits = b"aaaaaaaaaa,bbbbbbbbbb,cccccccccc,ddddd,e\n";
+            assert_eq!(scan_limited(fits, limits, block).0, 1);
+            assert_eq!(what(at_limits, block), Some((0, 1, Limited::Row, 40, None)));
+            // An eleven-byte cell, the second of line 3.
+            assert_eq!(
+                what(b"a\nb\nc,ccccccccccc\n", block),
+                Some((2, 3, Limited::Cell(1), 10, None))
+            );
+            // Six cells; and a line of commas, plain or quoted.
+            assert_eq!(
+                what(b"a,b,c,d,e,f\n", block),
+                Some((0, 1, Limited::Columns, 5, None))
+            );
+            assert_eq!(
+                what(b",,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,", block),
+                Some((0, 1, Limited::Columns, 5, None))
+            );
+            assert_eq!(
+                what(b"\"a\",,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,\n", block),
+                Some((0, 1, Limited::Columns, 5, None))
+            );
+            // A quote opened on line 2 and never closed in a long text.
+            let mut open = b"a\nb,\"c\n".to_vec();
+            open.extend(std::iter::repeat_n(b'x', 5000));
+            assert_eq!(what(&open, block), Some((1, 2, Limited::Row, 40, Some(2))));
+            // A quoted cell too long, closed.
+            assert_eq!(
+                what(b"\"aaaaaaaaaaaa\",b\n", block),
+                Some((0, 1, Limited::Cell(0), 10, None))
+            );
+        }
+    }
+
+    #[test]
+    fn bad_bytes_end_only_their_row_when_asked() {
+        // Line 3 holds a Latin-1 "é" (0xE9), line 5 a quoted cell with 0xFF
+        // and a line break; the rows around them read.
+        let text =
+            b"id,name\n1,Caf\xC3\xA9\n2,Caf\xE9\n3,ok\n4,\"a\xFF\nb\"\n5,M\xC3\xBCller\n6,\xC3";
+        for most in [1, 2, 7, usize::MAX] {
+            let input = Trickle {
+                text: text.to_vec(),
+                at: 0,
+                most,
+            };
+            let mut scanner = Scanner::new(Box::new(input), b',', 1).bad_bytes_end_rows();
+            scanner.block = most;
+            let mut record = Record::new();
+            let mut seen = Vec::new();
+            loop {
+                match scanner.next(&mut record) {
+                    Ok(true) => seen.push(format!(
+                        "{}:{}",
+                        record.line(),
+                        record.iter().collect::<Vec<_>>().join("|")
+                    )),
+                    Ok(false) => break,
+                    Err(ScanError::Utf8Row { line, byte }) => {
+                        seen.push(format!("{line}:bad {byte:02X}"))
+                    }
+                    Err(err) => panic!("{err:?}"),
+                }
+            }
+            assert_eq!(
+                seen,
+                [
+                    "1:id|name",
+                    "2:1|Café",
+                    "3:bad E9",
+                    "4:3|ok",
+                    "5:bad FF",
+                    "7:5|Müller",
+                    // A character cut off by the end of the text.
+                    "8:bad C3",
+                ],
+                "read {most} at a time"
+            );
+        }
+    }
+
+    proptest::proptest! {
+        /// Any bytes, under small limits, with bad bytes ending the whole
+        /// scan or only their row (what the `scan` fuzz target checks):
+        /// lines go forward, no record passes a limit, and after a quote
+        /// never closed nothing comes.
+        #[test]
+        fn any_bytes_scan_to_an_end_within_the_limits(
+            text in proptest::collection::vec(
+                proptest::sample::select(vec![b'a', b',', b'"', b'\n', b'\r', 0xC3, 0xA9, 0xFF, b' ']),
+                0..400,
+            ),
+            lenient in proptest::bool::ANY,
+            most in 1usize..17,
+        ) {
+            let limits = Limits { row_bytes: 64, cell_bytes: 16, columns: 6 };
+            let length = text.len() as u64;
+            let input = Trickle { text, at: 0, most };
+            let mut scanner = Scanner::new(Box::new(input), b',', 1).with_limits(limits);
+            scanner.block = most;
+            if lenient {
+                scanner = scanner.bad_bytes_end_rows();
+            }
+            let mut record = Record::new();
+            let mut last_line = 0u64;
+            let mut ended = false;
+            for _ in 0..=length + 1 {
+                let before = scanner.position();
+                match scanner.next(&mut record) {
+                    Ok(true) => {
+                        proptest::prop_assert!(record.line() > last_line);
+                        last_line = record.line();
+                        proptest::prop_assert!(record.len() <= limits.columns);
+                        proptest::prop_assert!(record.iter().all(|cell| cell.len() <= limits.cell_bytes));
+                        proptest::prop_assert!(scanner.position() > before && scanner.position() <= length);
+                    }
+                    Err(ScanError::Utf8Row { line, .. }) => {
+                        proptest::prop_assert!(lenient && line > last_line);
+                        last_line = line;
+                    }
+                    Err(ScanError::UnclosedQuote { line, lost }) => {
+                        proptest::prop_assert!(lost.contains(&line));
+                        proptest::prop_assert!(matches!(scanner.next(&mut record), Ok(false)));
+                        ended = true;
+                        break;
+                    }
+                    Err(ScanError::Utf8 { .. }) => {
+                        proptest::prop_assert!(!lenient);
+                        ended = true;
+                        break;
+                    }
+                    Ok(false) | Err(ScanError::TooLong { .. } | ScanError::Io(_)) => {
+                        ended = true;
+                        break;
+                    }
+                }
+            }
+            proptest::prop_assert!(ended, "the scan did not end");
         }
     }
 

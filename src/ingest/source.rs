@@ -1,14 +1,20 @@
 //! Bytes → text: which encoding a file is in and which delimiter it uses.
 //!
 //! UTF-8 (with or without a byte-order mark) and UTF-16 with a BOM are read
-//! as they are; a file that is not valid UTF-8 is read as Windows-1252 (the
-//! usual Excel "CSV" on Windows) with one warning, unless config says
-//! `encoding = "utf-8"`, which makes it an error. The delimiter is sniffed
-//! from the first line among `,` `;` tab and `|` unless config sets it.
+//! as they are. A file with bytes that are not UTF-8 is read as
+//! Windows-1252 (the usual Excel "CSV" on Windows) with one warning when
+//! it holds no valid multi-byte UTF-8 character at all; when it does (or
+//! config says `encoding = "utf-8"`), it is UTF-8 with a few damaged bytes,
+//! and each row holding one is an error at its line (re-decoding the whole
+//! file would silently change every accented name). The delimiter is
+//! sniffed from the first line among `,` `;` tab and `|` unless config
+//! sets it (the header search checks it against the header row).
 //!
 //! A source can be read more than once (header detection and the day/month
-//! order of dates look ahead), so it re-opens its file each time; standard
-//! input is read into memory once.
+//! order of dates look ahead), so a regular file is re-opened each time.
+//! Anything else (standard input, a pipe, a device) can be read only once:
+//! it is read into memory the first time it is opened, up to
+//! [`IN_MEMORY_LIMIT`], and every later opening in the run reads that copy.
 
 use std::fs::File;
 use std::io::{self, BufRead, BufReader, Read};
@@ -73,6 +79,89 @@ enum Bytes {
     Memory(Arc<Vec<u8>>),
 }
 
+/// The bytes of an input that is not a regular file, shared by readers.
+#[derive(Debug, Clone)]
+struct Shared(Arc<Vec<u8>>);
+
+impl AsRef<[u8]> for Shared {
+    fn as_ref(&self) -> &[u8] {
+        self.0.as_slice()
+    }
+}
+
+/// The most clientfit reads from an input that is not a regular file
+/// (standard input, a pipe, a device): it has to be held in memory. A
+/// file on disk is read as it goes and has no such limit.
+pub const IN_MEMORY_LIMIT: u64 = 1024 * 1024 * 1024;
+
+/// `IN_MEMORY_LIMIT`, or `CLIENTFIT_IN_MEMORY_LIMIT` bytes (tests use a
+/// small one rather than pipe a gigabyte).
+pub fn in_memory_limit() -> u64 {
+    std::env::var("CLIENTFIT_IN_MEMORY_LIMIT")
+        .ok()
+        .and_then(|text| text.parse().ok())
+        .unwrap_or(IN_MEMORY_LIMIT)
+}
+
+/// A number of bytes as a person would say it ("1 GiB").
+pub fn bytes_name(bytes: u64) -> String {
+    usize::try_from(bytes).map_or_else(|_| format!("{bytes} bytes"), super::scan::size_name)
+}
+
+/// Inputs that are not regular files, read once in this run: by path, the
+/// bytes (or why they could not be read).
+type ReadOnce = std::collections::HashMap<PathBuf, Result<Arc<Vec<u8>>, InputError>>;
+
+fn read_once_cache() -> &'static std::sync::Mutex<ReadOnce> {
+    static CACHE: std::sync::OnceLock<std::sync::Mutex<ReadOnce>> = std::sync::OnceLock::new();
+    CACHE.get_or_init(Default::default)
+}
+
+/// The bytes of `path`, which is not a regular file: read the first time
+/// it is asked for, up to the limit; the same bytes every time after.
+fn read_once(path: &Path) -> Result<Arc<Vec<u8>>, InputError> {
+    // A poisoned lock only means another reading thread panicked; the
+    // map itself is whole.
+    let mut cache = read_once_cache()
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    if let Some(read) = cache.get(path) {
+        return read.clone();
+    }
+    let limit = in_memory_limit();
+    let mut buffer = Vec::new();
+    let result = if super::reader::is_stdin(path) {
+        io::stdin()
+            .lock()
+            .take(limit.saturating_add(1))
+            .read_to_end(&mut buffer)
+    } else {
+        File::open(path)
+            .and_then(|file| file.take(limit.saturating_add(1)).read_to_end(&mut buffer))
+    };
+    let read = match result {
+        Err(err) => Err(InputError::file(path, format!("cannot be read: {err}"))),
+        Ok(_) if buffer.len() as u64 > limit => Err(InputError::file(
+            path,
+            format!(
+                "holds more than {}, the most clientfit reads from standard input, a pipe or a device (it has to keep such input in memory)",
+                bytes_name(limit)
+            ),
+        )
+        .hint("save the export to a file and name that file: a file on disk is read as it goes, with no such limit")),
+        Ok(_) => Ok(Arc::new(buffer)),
+    };
+    cache.insert(path.to_path_buf(), read.clone());
+    read
+}
+
+/// Whether `path` is read once into memory: standard input, or anything
+/// that is not a regular file (a pipe, `/dev/stdin`, a device).
+pub fn is_read_once(path: &Path) -> bool {
+    super::reader::is_stdin(path)
+        || std::fs::metadata(path).is_ok_and(|metadata| !metadata.is_file() && !metadata.is_dir())
+}
+
 /// A file whose encoding and delimiter are known.
 #[derive(Debug, Clone)]
 pub struct Source {
@@ -85,6 +174,12 @@ pub struct Source {
     /// Lines end in a carriage return alone (old Mac exports), not in a
     /// line feed with or without one.
     pub cr_only: bool,
+    /// The delimiter was sniffed, not set in config: the header search
+    /// may find that the header row says otherwise.
+    pub delimiter_sniffed: bool,
+    /// Every byte was checked to be UTF-8 before reading (or config says
+    /// the file is UTF-8): a byte that is not is damage to its row only.
+    bad_bytes_are_row_errors: bool,
 }
 
 fn open_file(path: &Path) -> Result<File, InputError> {
@@ -92,6 +187,18 @@ fn open_file(path: &Path) -> Result<File, InputError> {
         return Err(InputError::file(path, "is a directory, not a CSV file"));
     }
     File::open(path).map_err(|err| InputError::file(path, format!("cannot be opened: {err}")))
+}
+
+/// What a first pass over a file's bytes found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+struct Utf8Survey {
+    /// Offset and value of the first byte that is not UTF-8.
+    first_invalid: Option<(u64, u8)>,
+    /// A valid character of more than one byte (a sign of UTF-8 that
+    /// Windows-1252 text almost never shows), in the chunk of the first
+    /// bad byte or after it (what comes before is for
+    /// `prefix_has_multi_byte`; a valid file is not asked).
+    multi_byte: bool,
 }
 
 impl Source {
@@ -123,13 +230,8 @@ impl Source {
         delimiter: Option<u8>,
         verify_utf8: bool,
     ) -> Result<Source, InputError> {
-        let bytes = if super::reader::is_stdin(path) {
-            let mut buffer = Vec::new();
-            io::stdin()
-                .lock()
-                .read_to_end(&mut buffer)
-                .map_err(|err| InputError::file(path, format!("cannot be read: {err}")))?;
-            Bytes::Memory(Arc::new(buffer))
+        let bytes = if is_read_once(path) {
+            Bytes::Memory(read_once(path)?)
         } else {
             open_file(path)?;
             Bytes::File(path.to_path_buf())
@@ -141,6 +243,8 @@ impl Source {
             delimiter: b',',
             warning: None,
             cr_only: false,
+            delimiter_sniffed: delimiter.is_none(),
+            bad_bytes_are_row_errors: false,
         };
         source.encoding = source.detect_encoding(encoding, verify_utf8)?;
         // The delimiter and the line ends are judged from the same start of
@@ -151,10 +255,29 @@ impl Source {
         Ok(source)
     }
 
+    /// Whether this input is held in memory (it is not a regular file).
+    pub fn in_memory(&self) -> bool {
+        matches!(self.bytes, Bytes::Memory(_))
+    }
+
+    /// Whether a byte that is not UTF-8 is an error of its row only (see
+    /// `Scanner::bad_bytes_end_rows`), not of the whole file.
+    pub fn bad_bytes_are_row_errors(&self) -> bool {
+        self.bad_bytes_are_row_errors
+    }
+
+    /// The same source with another delimiter (the header row's).
+    pub fn with_delimiter(&self, delimiter: u8) -> Source {
+        Source {
+            delimiter,
+            ..self.clone()
+        }
+    }
+
     fn raw(&self) -> Result<Box<dyn Read>, InputError> {
         Ok(match &self.bytes {
             Bytes::File(path) => Box::new(BufReader::with_capacity(256 * 1024, open_file(path)?)),
-            Bytes::Memory(bytes) => Box::new(io::Cursor::new(Arc::clone(bytes).to_vec())),
+            Bytes::Memory(bytes) => Box::new(io::Cursor::new(Shared(Arc::clone(bytes)))),
         })
     }
 
@@ -179,6 +302,8 @@ impl Source {
         }
         let start = start.get(..filled).unwrap_or(&start);
         if start.starts_with(&[0xEF, 0xBB, 0xBF]) {
+            // The mark says UTF-8: a byte that is not is damage.
+            self.bad_bytes_are_row_errors = true;
             return Ok(TextEncoding::Utf8Bom);
         }
         if start.starts_with(&[0xFF, 0xFE]) {
@@ -193,25 +318,33 @@ impl Source {
         if !verify_utf8 && matches!(self.bytes, Bytes::File(_)) {
             return Ok(TextEncoding::Utf8);
         }
-        // Validate the whole file: deciding on the first invalid byte
-        // would be too late, rows before it would already be read.
+        // From here on every byte is checked (or config says UTF-8).
+        self.bad_bytes_are_row_errors = true;
+        if setting == EncodingSetting::Utf8 {
+            // Bytes that are not UTF-8 are errors at their rows.
+            return Ok(TextEncoding::Utf8);
+        }
+        // Survey the whole file: deciding on the first invalid byte would
+        // be too late, rows before it would already be read.
         let mut raw = self.raw()?;
-        let first_invalid = match first_invalid_utf8(&mut raw).map_err(|e| self.read_error(e))? {
-            None => None,
-            Some((offset, byte)) => {
-                let line = line_at(&mut self.raw()?, offset).map_err(|e| self.read_error(e))?;
-                Some((line, byte))
-            }
-        };
-        match first_invalid {
+        let mut survey = utf8_survey(&mut raw).map_err(|e| self.read_error(e))?;
+        if let Some((offset, _)) = survey.first_invalid
+            && !survey.multi_byte
+        {
+            // The text before the first bad byte, which the survey did
+            // not look at for characters of more than one byte.
+            let mut before = self.raw()?.take(offset);
+            survey.multi_byte =
+                prefix_has_multi_byte(&mut before).map_err(|e| self.read_error(e))?;
+        }
+        match survey.first_invalid {
+            // UTF-8, or UTF-8 with a few damaged bytes: those rows are
+            // errors (a Windows-1252 export almost never holds a valid
+            // multi-byte UTF-8 character).
             None => Ok(TextEncoding::Utf8),
-            Some((line, byte)) if setting == EncodingSetting::Utf8 => Err(InputError::file(
-                &self.path,
-                format!("is not valid UTF-8 text (byte 0x{byte:02X})"),
-            )
-            .at(line)
-            .hint("save it as UTF-8, or set encoding = \"windows-1252\" (or \"auto\") in clientfit.toml")),
-            Some((line, _)) => {
+            Some(_) if survey.multi_byte => Ok(TextEncoding::Utf8),
+            Some((offset, _)) => {
+                let line = line_at(&mut self.raw()?, offset).map_err(|e| self.read_error(e))?;
                 self.warning = Some(format!(
                     "{} is not valid UTF-8 (first at line {line}); read as Windows-1252",
                     self.path.display()
@@ -297,10 +430,8 @@ impl Source {
     /// anything else decoded; lines that end in a carriage return alone
     /// end in a line feed.
     pub fn text(&self) -> Result<Box<dyn Read>, InputError> {
-        let text: Box<dyn Read> = match (&self.bytes, self.encoding) {
-            (Bytes::File(_), TextEncoding::Utf8 | TextEncoding::Utf8Bom) => {
-                self.part_from(self.text_start())?
-            }
+        let text: Box<dyn Read> = match self.encoding {
+            TextEncoding::Utf8 | TextEncoding::Utf8Bom => self.part_from(self.text_start())?,
             _ => self.reader()?,
         };
         Ok(if self.cr_only {
@@ -310,11 +441,16 @@ impl Source {
         })
     }
 
-    /// The text of the file from byte `offset` on (a `split_point`).
+    /// The bytes of the file from byte `offset` on (a `split_point`).
     pub fn part_from(&self, offset: u64) -> Result<Box<dyn Read>, InputError> {
         use std::io::Seek;
-        let Bytes::File(path) = &self.bytes else {
-            return Err(InputError::file(&self.path, "cannot be read in parts"));
+        let path = match &self.bytes {
+            Bytes::File(path) => path,
+            Bytes::Memory(bytes) => {
+                let mut cursor = io::Cursor::new(Shared(Arc::clone(bytes)));
+                cursor.set_position(offset);
+                return Ok(Box::new(cursor));
+            }
         };
         let mut file = open_file(path)?;
         if offset > 0 {
@@ -388,9 +524,12 @@ fn line_ends_in_cr_only(text: &[u8]) -> bool {
     false
 }
 
-/// The byte offset and value of the first byte that is not UTF-8, if any.
-/// (Lines are counted only when there is one: see `line_at`.)
-fn first_invalid_utf8(reader: &mut dyn Read) -> io::Result<Option<(u64, u8)>> {
+/// Whether the bytes `reader` gives are UTF-8, and if not, whether they
+/// hold any valid multi-byte character: read until both are known (a
+/// valid file is read to its end). (Lines are counted only when there is
+/// an invalid byte: see `line_at`.)
+fn utf8_survey(reader: &mut dyn Read) -> io::Result<Utf8Survey> {
+    let mut survey = Utf8Survey::default();
     let mut buffer = vec![0u8; 256 * 1024];
     let mut carried = 0usize;
     let mut offset = 0u64;
@@ -400,31 +539,71 @@ fn first_invalid_utf8(reader: &mut dyn Read) -> io::Result<Option<(u64, u8)>> {
         // at most the free space, so `filled` never passes the buffer.
         let read = reader.read(buffer.get_mut(carried..).unwrap_or_default())?;
         let filled = carried.saturating_add(read).min(buffer.len());
-        let chunk = buffer.get(..filled).unwrap_or_default();
-        match std::str::from_utf8(chunk) {
-            Ok(_) => {
-                offset = offset.saturating_add(chunk.len() as u64);
-                carried = 0;
+        let mut chunk = buffer.get(..filled).unwrap_or_default();
+        carried = 0;
+        // Each valid stretch of the chunk, then the bad bytes after it.
+        loop {
+            let (valid, error) = match std::str::from_utf8(chunk) {
+                Ok(_) => (chunk.len(), None),
+                Err(err) => (err.valid_up_to(), Some(err.error_len())),
+            };
+            let (good, rest) = chunk.split_at(valid.min(chunk.len()));
+            // Only asked once a bad byte is found (a valid file is read
+            // once, as fast as it can be): what came before that is
+            // looked at again then (`prefix_has_multi_byte`).
+            if survey.first_invalid.is_some() || error.is_some() {
+                survey.multi_byte = survey.multi_byte || !good.is_ascii();
             }
-            Err(err) => {
-                let valid = err.valid_up_to();
-                // `valid` is within the chunk, and a byte follows it.
-                let rest = chunk.get(valid..).unwrap_or_default();
-                offset = offset.saturating_add(valid as u64);
-                if let Some(&byte) = rest.first()
-                    && (err.error_len().is_some() || read == 0)
-                {
-                    // A real invalid sequence (or a truncated one at the end).
-                    return Ok(Some((offset, byte)));
+            match error {
+                None => {
+                    offset = offset.saturating_add(chunk.len() as u64);
+                    break;
                 }
-                // An incomplete character at the end of the chunk: keep it
-                // for the next read.
-                carried = rest.len();
-                buffer.copy_within(valid..filled, 0);
+                // An incomplete character at the end of the chunk: kept
+                // for the next read (unless the input has ended).
+                Some(None) if read > 0 => {
+                    offset = offset.saturating_add(valid as u64);
+                    carried = rest.len();
+                    let start = filled.saturating_sub(carried);
+                    buffer.copy_within(start..filled, 0);
+                    break;
+                }
+                Some(length) => {
+                    offset = offset.saturating_add(valid as u64);
+                    if survey.first_invalid.is_none() {
+                        survey.first_invalid = rest.first().map(|byte| (offset, *byte));
+                    }
+                    let length = length.unwrap_or(rest.len()).max(1);
+                    offset = offset.saturating_add(length as u64);
+                    chunk = rest.get(length..).unwrap_or_default();
+                }
             }
         }
+        if survey.first_invalid.is_some() && survey.multi_byte {
+            return Ok(survey);
+        }
         if read == 0 {
-            return Ok(None);
+            return Ok(survey);
+        }
+    }
+}
+
+/// Whether `reader`, valid UTF-8 to its end but for a character cut off
+/// there, holds a character of more than one byte.
+fn prefix_has_multi_byte(reader: &mut dyn Read) -> io::Result<bool> {
+    let mut block = vec![0u8; 64 * 1024];
+    loop {
+        match reader.read(&mut block) {
+            Ok(0) => return Ok(false),
+            // A byte over 0x7F in valid UTF-8 belongs to such a character
+            // (the last may be cut off by the block's end, or the text's).
+            Ok(read) => {
+                if !block.get(..read).unwrap_or_default().is_ascii() {
+                    return Ok(true);
+                }
+            }
+            Err(err) if err.kind() == io::ErrorKind::Interrupted => continue,
+            Err(err) => return Err(err),
         }
     }
 }
@@ -499,6 +678,23 @@ mod tests {
         assert_eq!(decoded(&source), "client\tamount\nMüller\t5\n");
     }
 
+    /// The line of the first row the scanner finds a bad byte in.
+    fn first_bad_row(source: &Source) -> Option<u64> {
+        use super::super::scan::{Record, ScanError, Scanner};
+        assert!(source.bad_bytes_are_row_errors());
+        let mut scanner =
+            Scanner::new(source.text().unwrap(), source.delimiter, 1).bad_bytes_end_rows();
+        let mut record = Record::new();
+        loop {
+            match scanner.next(&mut record) {
+                Ok(true) => {}
+                Ok(false) => return None,
+                Err(ScanError::Utf8Row { line, .. }) => return Some(line),
+                Err(err) => panic!("{err:?}"),
+            }
+        }
+    }
+
     #[test]
     fn windows_1252_is_a_fallback_with_a_warning_or_an_error_when_strict() {
         // "Müller" in Windows-1252: ü = 0xFC, invalid as UTF-8, on line 2.
@@ -513,9 +709,10 @@ mod tests {
                 .contains("first at line 2")
         );
         assert_eq!(decoded(&source), "client,amount\nMüller,5\n");
-        let err = Source::open(file.path(), EncodingSetting::Utf8, None).unwrap_err();
-        assert_eq!(err.line, Some(2));
-        assert!(err.to_string().contains("not valid UTF-8"), "{err}");
+        // Said to be UTF-8: the row with the bad byte is the error.
+        let source = Source::open(file.path(), EncodingSetting::Utf8, None).unwrap();
+        assert_eq!(source.encoding, TextEncoding::Utf8);
+        assert_eq!(first_bad_row(&source), Some(2));
 
         // Far into the file, past the blocks the line count reads: a header
         // and 100,000 rows of 11 bytes, then the bad byte on line 100,002.
@@ -525,8 +722,76 @@ mod tests {
         }
         text.extend_from_slice(b"M\xFCller,5\n");
         let file = write(&text);
-        let err = Source::open(file.path(), EncodingSetting::Utf8, None).unwrap_err();
-        assert_eq!(err.line, Some(100_002));
+        let source = Source::open(file.path(), EncodingSetting::Utf8, None).unwrap();
+        assert_eq!(first_bad_row(&source), Some(100_002));
+    }
+
+    #[test]
+    fn a_utf8_file_with_a_few_bad_bytes_stays_utf8() {
+        // "Café Müller" in UTF-8 on lines 2 and 4, a Latin-1 0xFF on line 3:
+        // read as UTF-8 (no Windows-1252 warning), line 3 the bad row.
+        let file = write(b"client,amount\nCaf\xC3\xA9 M\xC3\xBCller,5\nBad\xFF Byte,1\nCaf\xC3\xA9 M\xC3\xBCller,7\n");
+        let source = Source::open(file.path(), EncodingSetting::Auto, None).unwrap();
+        assert_eq!(
+            (source.encoding, source.warning.as_deref()),
+            (TextEncoding::Utf8, None)
+        );
+        assert_eq!(first_bad_row(&source), Some(3));
+        // The valid character may come after the bad byte, far after.
+        let mut text = b"client,amount\nBad\xFF,1\n".to_vec();
+        for _ in 0..30_000 {
+            text.extend_from_slice(b"Acme,12.50\n");
+        }
+        text.extend_from_slice("Müller,5\n".as_bytes());
+        let file = write(&text);
+        let source = Source::open(file.path(), EncodingSetting::Auto, None).unwrap();
+        assert_eq!(source.encoding, TextEncoding::Utf8);
+        assert_eq!(first_bad_row(&source), Some(2));
+        // Or far before it, in an earlier block of the survey: Müller on
+        // line 2, 30,000 rows, the bad byte on line 30,003.
+        let mut text = "client,amount\nMüller,5\n".as_bytes().to_vec();
+        for _ in 0..30_000 {
+            text.extend_from_slice(b"Acme,12.50\n");
+        }
+        text.extend_from_slice(b"Bad\xFF,1\n");
+        let file = write(&text);
+        let source = Source::open(file.path(), EncodingSetting::Auto, None).unwrap();
+        assert_eq!(source.encoding, TextEncoding::Utf8);
+        assert_eq!(first_bad_row(&source), Some(30_003));
+    }
+
+    #[test]
+    fn the_survey_finds_the_first_bad_byte_and_any_multi_byte_character() {
+        let survey = |bytes: &[u8]| utf8_survey(&mut io::Cursor::new(bytes.to_vec())).unwrap();
+        assert_eq!(
+            survey(b"plain"),
+            Utf8Survey {
+                first_invalid: None,
+                multi_byte: false
+            }
+        );
+        assert_eq!(
+            survey(b"M\xFCller \xE9t\xE9"),
+            Utf8Survey {
+                first_invalid: Some((1, 0xFC)),
+                multi_byte: false
+            }
+        );
+        assert_eq!(
+            survey(b"a\xFFb\xC3\xA9"),
+            Utf8Survey {
+                first_invalid: Some((1, 0xFF)),
+                multi_byte: true
+            }
+        );
+        // A character cut off at the end is a bad byte, not a character.
+        assert_eq!(
+            survey(b"ab\xC3"),
+            Utf8Survey {
+                first_invalid: Some((2, 0xC3)),
+                multi_byte: false
+            }
+        );
     }
 
     #[test]
@@ -535,7 +800,7 @@ mod tests {
         text.push('é');
         text.push('\n');
         let mut cursor = io::Cursor::new(text.into_bytes());
-        assert_eq!(first_invalid_utf8(&mut cursor).unwrap(), None);
+        assert_eq!(utf8_survey(&mut cursor).unwrap().first_invalid, None);
     }
 
     #[test]
