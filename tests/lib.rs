@@ -26,6 +26,7 @@ mod properties;
 mod receivables;
 mod samples;
 mod scripting;
+mod settings;
 mod trust;
 mod unchanged;
 mod usage;
