@@ -131,11 +131,12 @@ pub fn run(settings: &CheckSettings) -> anyhow::Result<CheckOutcome> {
             "\nunmatched: {unmatched_tickets} ticket(s) and {unmatched_meetings} meeting(s) name no client and no email domain from clients.csv"
         );
     }
-    for warning in ingested
-        .warnings
-        .iter()
-        .filter(|w| w.contains("Windows-1252"))
-    {
+    for warning in ingested.warnings.iter().filter(|w| {
+        w.contains("Windows-1252")
+            || w.contains("shared a ticket id")
+            || w.contains("time entries of")
+            || w.contains("merged ticket(s)")
+    }) {
         let _ = writeln!(out, "\nwarning: {}", safe::terminal_text(warning));
     }
     // What report will leave out or cannot know, file by file.
@@ -285,6 +286,12 @@ fn describe(out: &mut String, report: &FileReport) {
     }
     if report.replaced > 0 {
         rows.push_str(&format!(", {} replaced by a later file", report.replaced));
+    }
+    if report.merged_rows > 0 {
+        rows.push_str(&format!(
+            ", {} sharing a ticket id merged into {} ticket(s)",
+            report.merged_rows, report.merged_tickets
+        ));
     }
     if report.unmatched > 0 {
         rows.push_str(&format!(", {} naming no client", report.unmatched));

@@ -43,7 +43,7 @@ pub struct Config {
     pub markers: Markers,
     pub clients: ClientSettings,
     pub invoices: InvoiceSettings,
-    pub tickets: KindSettings,
+    pub tickets: TicketSettings,
     pub meetings: KindSettings,
     pub aging: Aging,
     /// Replacements for lists of the built-in playbook.
@@ -92,7 +92,7 @@ impl Default for Config {
             markers: Markers::default(),
             clients: ClientSettings::default(),
             invoices: InvoiceSettings::default(),
-            tickets: KindSettings::default(),
+            tickets: TicketSettings::default(),
             meetings: KindSettings::default(),
             aging: Aging::default(),
             playbook: crate::playbook::Playbook::default(),
@@ -305,6 +305,17 @@ pub enum DiscountApplied {
     /// The amount is what was invoiced: the discount is
     /// amount × rate / (1 − rate).
     After,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct TicketSettings {
+    /// Rows that share a ticket id within one file are time entries of one
+    /// ticket, their minutes added up (otherwise they are updates of it,
+    /// and its last row carries its state).
+    pub lines: bool,
+    pub columns: BTreeMap<String, String>,
+    pub status: BTreeMap<String, String>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]

@@ -41,6 +41,10 @@ impl Sink for Evidence {
             self.meetings.push(meeting.clone());
         }
     }
+
+    fn forget_tickets(&mut self) {
+        self.tickets.clear();
+    }
 }
 
 /// Find the client a user means: its key, an alias, or a unique prefix.

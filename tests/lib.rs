@@ -24,6 +24,7 @@ mod outputs;
 mod parallel;
 mod properties;
 mod receivables;
+mod repeated_tickets;
 mod samples;
 mod scripting;
 mod settings;
