@@ -56,6 +56,11 @@ pub fn run(settings: &CheckSettings) -> anyhow::Result<CheckOutcome> {
     let mut out = String::new();
     let mut problems = Vec::new();
     let _ = writeln!(out, "clientfit check — {} file(s)", ingested.reports.len());
+    let _ = writeln!(
+        out,
+        "config: {}",
+        crate::render::safe::terminal(&settings.config.provenance())
+    );
     for report in &ingested.reports {
         describe(&mut out, report);
         if let Some(err) = &report.error {

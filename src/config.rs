@@ -52,8 +52,63 @@ pub struct Config {
     #[serde(serialize_with = "decimal_map")]
     pub fx: BTreeMap<String, Decimal>,
     /// The file this was loaded from: an input too, so `--output` refuses it.
-    #[serde(skip)]
+    /// Written into JSON `settings` as `config_file` (null: the defaults).
+    #[serde(
+        skip_deserializing,
+        rename = "config_file",
+        serialize_with = "lossy_path"
+    )]
     pub source: Option<std::path::PathBuf>,
+    /// How the file was found.
+    #[serde(skip_deserializing, rename = "config_from")]
+    pub origin: ConfigOrigin,
+}
+
+/// Where the settings came from: named in every output.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ConfigOrigin {
+    /// No config file: the built-in defaults.
+    #[default]
+    BuiltInDefaults,
+    /// `--config FILE`.
+    Flag,
+    /// The `clientfit.toml` of a data directory given.
+    DataDirectory,
+    /// The `clientfit.toml` beside the files named.
+    BesideFiles,
+    /// The `clientfit.toml` of the current directory.
+    CurrentDirectory,
+}
+
+impl Config {
+    /// Which settings were used, for the head of every output:
+    /// `demo/clientfit.toml (in the data directory)`, or the defaults.
+    pub fn provenance(&self) -> String {
+        let Some(path) = &self.source else {
+            return "built-in defaults (no clientfit.toml found; clientfit init writes one)"
+                .to_string();
+        };
+        let how = match self.origin {
+            ConfigOrigin::Flag => "--config",
+            ConfigOrigin::DataDirectory => "in the data directory",
+            ConfigOrigin::BesideFiles => "beside the files named",
+            ConfigOrigin::CurrentDirectory => "in the current directory",
+            ConfigOrigin::BuiltInDefaults => "loaded",
+        };
+        format!("{} ({how})", path.display())
+    }
+}
+
+/// A path as text, whatever bytes it holds.
+fn lossy_path<S: serde::Serializer>(
+    path: &Option<std::path::PathBuf>,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    match path {
+        Some(path) => serializer.serialize_str(&path.to_string_lossy()),
+        None => serializer.serialize_none(),
+    }
 }
 
 /// Write a map of decimals as numbers, as the other rates are.
@@ -98,6 +153,7 @@ impl Default for Config {
             playbook: crate::playbook::Playbook::default(),
             fx: BTreeMap::new(),
             source: None,
+            origin: ConfigOrigin::BuiltInDefaults,
         }
     }
 }

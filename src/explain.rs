@@ -253,6 +253,11 @@ fn render(
         report.period.to,
         report.period.as_of
     );
+    let _ = writeln!(
+        out,
+        "config: {}",
+        safe::terminal(&report.config.provenance())
+    );
     if let Some(owner) = &client.owner {
         let segment = client.segment.as_deref().map(safe::terminal);
         let _ = writeln!(

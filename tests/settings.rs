@@ -93,3 +93,222 @@ fn values_at_the_ends_of_a_range_are_accepted() {
         assert_eq!(out.code, 0, "{toml}: {}", out.stderr);
     }
 }
+
+/// `clientfit ARGS` run from `fixtures/<dir>`.
+fn run_from(dir: &str, args: &[&str]) -> Outcome {
+    let output = clientfit()
+        .current_dir(fixture(dir))
+        .args(args)
+        .output()
+        .unwrap();
+    Outcome {
+        code: output.status.code().unwrap(),
+        stdout: String::from_utf8(output.stdout).unwrap(),
+        stderr: String::from_utf8(output.stderr).unwrap(),
+    }
+}
+
+#[test]
+fn the_config_beside_the_files_named_is_read() {
+    // small/discovery/configured: Acme 1000.00 invoiced, one 60-minute
+    // ticket; its clientfit.toml sets as_of = 2026-10-31 and
+    // support_hourly = 100. Support cost 60 / 60 × 100 = 100.00 (with the
+    // built-in 60/h and as-of today, 2026-11-23: 60.00).
+    for args in [
+        &["report", "invoices.csv", "tickets.csv", "--format", "json"][..],
+        &[
+            "report",
+            "--invoices",
+            "invoices.csv",
+            "--tickets",
+            "tickets.csv",
+            "--format",
+            "json",
+        ],
+    ] {
+        let out = run_from("small/discovery/configured", args);
+        assert_eq!(out.code, 0, "{}", out.stderr);
+        let doc = parse(&out.stdout);
+        assert_eq!(doc["as_of"], "2026-10-31", "{args:?}");
+        assert_money(client(&doc, "Acme"), "support_cost", "100.00");
+        assert_eq!(doc["settings"]["config_file"], "clientfit.toml");
+        assert_eq!(doc["settings"]["config_from"], "beside-files");
+    }
+    // Named with their folder, from elsewhere.
+    let out = run_from(
+        "small/discovery",
+        &[
+            "report",
+            "configured/invoices.csv",
+            "configured/tickets.csv",
+        ],
+    );
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(
+        out.stdout
+            .contains("config: configured/clientfit.toml (beside the files named)"),
+        "{}",
+        out.stdout
+    );
+}
+
+#[test]
+fn without_one_beside_the_files_the_current_directory_s_is_read() {
+    // small/settings/current-directory: clientfit.toml (as_of 2026-10-31,
+    // support_hourly 120) and exports/ (Acme 1000.00, a 30-minute ticket,
+    // no clientfit.toml). 30 / 60 × 120 = 60.00 (built-in 60/h: 30.00).
+    let out = run_from(
+        "small/settings/current-directory",
+        &[
+            "report",
+            "exports/invoices.csv",
+            "exports/tickets.csv",
+            "--format",
+            "json",
+        ],
+    );
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let doc = parse(&out.stdout);
+    assert_eq!(doc["as_of"], "2026-10-31");
+    assert_money(client(&doc, "Acme"), "support_cost", "60.00");
+    assert_eq!(doc["settings"]["config_file"], "clientfit.toml");
+    assert_eq!(doc["settings"]["config_from"], "current-directory");
+
+    // A data directory given brings its own clientfit.toml, or none: the
+    // built-in defaults, said in every output.
+    let out = run_from(
+        "small/settings/current-directory",
+        &[
+            "report",
+            "exports",
+            "--as-of",
+            "2026-10-31",
+            "--format",
+            "json",
+        ],
+    );
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let doc = parse(&out.stdout);
+    assert_money(client(&doc, "Acme"), "support_cost", "30.00");
+    assert_eq!(doc["settings"]["config_file"], serde_json::Value::Null);
+    assert_eq!(doc["settings"]["config_from"], "built-in-defaults");
+    let defaults = "built-in defaults (no clientfit.toml found; clientfit init writes one)";
+    for (format, prefix) in [
+        ("table", "config: "),
+        ("markdown", "Config: "),
+        ("html", "Config: "),
+    ] {
+        let out = run_from(
+            "small/settings/current-directory",
+            &[
+                "report",
+                "exports",
+                "--as-of",
+                "2026-10-31",
+                "--format",
+                format,
+            ],
+        );
+        assert_eq!(out.code, 0, "{}", out.stderr);
+        assert!(
+            out.stdout.contains(&format!("{prefix}{defaults}")),
+            "{format}: {}",
+            out.stdout
+        );
+    }
+    // CSV has no head: the line goes to stderr.
+    let out = run_from(
+        "small/settings/current-directory",
+        &[
+            "report",
+            "exports",
+            "--as-of",
+            "2026-10-31",
+            "--format",
+            "csv",
+        ],
+    );
+    assert!(
+        out.stderr.contains(&format!("config: {defaults}")),
+        "{}",
+        out.stderr
+    );
+    assert!(!out.stdout.contains("config"), "{}", out.stdout);
+    let out = run_from("small/settings/current-directory", &["check", "exports"]);
+    assert!(
+        out.stdout.contains(&format!("config: {defaults}")),
+        "{}",
+        out.stdout
+    );
+    let out = run_from(
+        "small/settings/current-directory",
+        &["check", "exports/invoices.csv"],
+    );
+    assert!(
+        out.stdout
+            .contains("config: clientfit.toml (in the current directory)"),
+        "{}",
+        out.stdout
+    );
+}
+
+#[test]
+fn files_beside_different_configs_are_an_error_naming_both() {
+    let root = tempfile::tempdir().unwrap();
+    for (folder, rate) in [("a", "100"), ("b", "200")] {
+        let dir = root.path().join(folder);
+        std::fs::create_dir(&dir).unwrap();
+        std::fs::write(
+            dir.join("invoices.csv"),
+            "client,issued,amount\nAcme,2026-10-01,100.00\n",
+        )
+        .unwrap();
+        std::fs::write(
+            dir.join("clientfit.toml"),
+            format!("[rates]\nsupport_hourly = {rate}\n"),
+        )
+        .unwrap();
+    }
+    let run_here = |args: &[&str]| {
+        let output = clientfit()
+            .current_dir(root.path())
+            .args(args)
+            .output()
+            .unwrap();
+        (
+            output.status.code().unwrap(),
+            String::from_utf8(output.stderr).unwrap(),
+        )
+    };
+    let (code, stderr) = run_here(&["report", "a/invoices.csv", "--invoices", "b/invoices.csv"]);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(
+        stderr.contains("two different config files apply to the files given: a/clientfit.toml and b/clientfit.toml; choose one with --config"),
+        "{stderr}"
+    );
+    // The same settings in both: no question which.
+    std::fs::copy(
+        root.path().join("a/clientfit.toml"),
+        root.path().join("b/clientfit.toml"),
+    )
+    .unwrap();
+    let (code, stderr) = run_here(&[
+        "report",
+        "a/invoices.csv",
+        "b/invoices.csv",
+        "--as-of",
+        "2026-10-31",
+    ]);
+    assert_eq!(code, 0, "{stderr}");
+    // --config settles it.
+    let (code, stderr) = run_here(&[
+        "report",
+        "a",
+        "b",
+        "--config",
+        "a/clientfit.toml",
+        "--as-of",
+        "2026-10-31",
+    ]);
+    assert_eq!(code, 0, "{stderr}");
+}

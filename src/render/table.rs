@@ -181,6 +181,10 @@ pub fn render(report: &Report, style: Style) -> String {
             report.period.from, report.period.to, report.period.as_of, report.period.days
         ),
     );
+    line(
+        &mut out,
+        &format!("config: {}", safe::terminal(&report.config.provenance())),
+    );
     out.push_str(&table);
     out.push('\n');
     if let Some(note) = fit::hidden_note(&hidden) {
