@@ -593,6 +593,51 @@ mod tests {
         assert_eq!(ticket.minutes, rust_decimal::Decimal::from(20));
     }
 
+    proptest::proptest! {
+        /// Whatever the rows: one ticket per distinct id, in the order the
+        /// ids first came; time entries keep every minute given (and the
+        /// default for a ticket with none); updates keep one row's.
+        #[test]
+        fn one_ticket_per_id_and_no_minute_lost(
+            rows in proptest::collection::vec(
+                (0u8..6, 0u32..3, 1u32..28, proptest::option::of(0i64..500), proptest::bool::ANY),
+                1..60,
+            ),
+            lines in proptest::bool::ANY,
+        ) {
+            let mut merging = Merging::default();
+            let mut first_seen: Vec<u8> = Vec::new();
+            let mut given: std::collections::BTreeMap<u8, Vec<i64>> = Default::default();
+            for (line, (id, client, day, minutes, escalation)) in rows.iter().enumerate() {
+                if !first_seen.contains(id) {
+                    first_seen.push(*id);
+                }
+                given.entry(*id).or_default().extend(*minutes);
+                let one = row(*client, *day, *minutes, *escalation, line as u64 + 2);
+                merging.add(&format!("T-{id}"), one, lines).unwrap();
+            }
+            let mut report = FileReport::default();
+            let mut sink = Kept(Vec::new());
+            merging.finish(rust_decimal::Decimal::from(20), &mut report, &mut sink);
+            proptest::prop_assert_eq!(sink.0.len(), first_seen.len());
+            for (ticket, id) in sink.0.iter().zip(&first_seen) {
+                let minutes = &given[id];
+                let expected = match (lines, minutes.last()) {
+                    (_, None) => 20,
+                    (true, Some(_)) => minutes.iter().sum(),
+                    (false, Some(last)) => *last,
+                };
+                proptest::prop_assert_eq!(ticket.minutes, rust_decimal::Decimal::from(expected));
+            }
+            // Every row but those of single-row tickets was merged.
+            let singles = first_seen
+                .iter()
+                .filter(|id| rows.iter().filter(|r| r.0 == **id).count() == 1)
+                .count() as u64;
+            proptest::prop_assert_eq!(report.merged_rows, rows.len() as u64 - singles);
+        }
+    }
+
     #[test]
     fn a_ticket_of_one_row_is_no_merge() {
         let (ticket, report) = merged(vec![row(1, 5, None, false, 2)], false);
