@@ -492,8 +492,8 @@ impl InputArgs {
         {
             return Err(UsageError(format!(
                 "two different config files apply to the files given: {} and {}; choose one with --config (or make them the same)",
-                first.display(),
-                other.display()
+                crate::render::safe::terminal(&first.display().to_string()),
+                crate::render::safe::terminal(&other.display().to_string())
             ))
             .into());
         }
