@@ -236,6 +236,8 @@ pub struct Activity {
     earliest_invoice: Option<NaiveDate>,
     /// Invoices streamed in.
     pub invoices_streamed: u64,
+    /// `overflow` was noted by a ticket.
+    ticket_overflowed: bool,
 }
 
 impl Activity {
@@ -251,6 +253,7 @@ impl Activity {
             invoice_totals: Vec::new(),
             earliest_invoice: None,
             invoices_streamed: 0,
+            ticket_overflowed: false,
         }
     }
 
@@ -404,6 +407,19 @@ impl Sink for Activity {
         self.overflow = None;
     }
 
+    fn forget_tickets(&mut self) {
+        // Tickets are read after invoices and before meetings: the totals
+        // so far, the earliest day and the unmatched count are theirs. An
+        // overflow noted by a ticket is forgotten; one by an invoice stays.
+        self.per_client = Vec::new();
+        self.earliest = None;
+        self.unmatched_tickets = 0;
+        if self.ticket_overflowed {
+            self.overflow = None;
+            self.ticket_overflowed = false;
+        }
+    }
+
     fn ticket(&mut self, ticket: &Ticket) {
         self.seen(ticket.created);
         if !self.bounds.contains(ticket.created) {
@@ -420,8 +436,9 @@ impl Sink for Activity {
         count(&mut totals.scope_changes, u64::from(ticket.scope_change));
         count(&mut totals.escalations, u64::from(ticket.escalation));
         count(&mut totals.abusive_tickets, u64::from(ticket.abusive));
-        if !add(&mut totals.ticket_minutes, ticket.minutes) {
-            self.overflow = self.overflow.or(Some(ticket.origin));
+        if !add(&mut totals.ticket_minutes, ticket.minutes) && self.overflow.is_none() {
+            self.overflow = Some(ticket.origin);
+            self.ticket_overflowed = true;
         }
     }
 

@@ -67,6 +67,11 @@ pub fn run(settings: &CheckSettings) -> anyhow::Result<CheckOutcome> {
     for skipped in &collected.own_outputs {
         let _ = writeln!(out, "warning: {}", safe::terminal(skipped));
     }
+    let _ = writeln!(
+        out,
+        "config: {}",
+        crate::render::safe::terminal(&settings.config.provenance())
+    );
     for report in &ingested.reports {
         describe(&mut out, report);
         if let Some(err) = &report.error {
@@ -163,11 +168,12 @@ pub fn run(settings: &CheckSettings) -> anyhow::Result<CheckOutcome> {
             }
         }
     }
-    for warning in ingested
-        .warnings
-        .iter()
-        .filter(|w| w.contains("Windows-1252"))
-    {
+    for warning in ingested.warnings.iter().filter(|w| {
+        w.contains("Windows-1252")
+            || w.contains("shared a ticket id")
+            || w.contains("time entries of")
+            || w.contains("merged ticket(s)")
+    }) {
         let _ = writeln!(out, "\nwarning: {}", safe::terminal_text(warning));
     }
     // What report will leave out or cannot know, file by file.
@@ -334,6 +340,12 @@ fn describe(out: &mut String, report: &FileReport) {
     }
     if report.replaced > 0 {
         rows.push_str(&format!(", {} replaced by a later file", report.replaced));
+    }
+    if report.merged_rows > 0 {
+        rows.push_str(&format!(
+            ", {} sharing a ticket id merged into {} ticket(s)",
+            report.merged_rows, report.merged_tickets
+        ));
     }
     if report.unmatched > 0 {
         rows.push_str(&format!(", {} naming no client", report.unmatched));

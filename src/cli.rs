@@ -2,14 +2,14 @@
 //! downstream reads clap.
 
 use std::io::{IsTerminal, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use anyhow::Context;
 use chrono::NaiveDate;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::assess::Verdict;
-use crate::config::Config;
+use crate::config::{Config, ConfigOrigin};
 use crate::error::{Outcome, UsageError};
 use crate::ingest::columns::Kind;
 use crate::ingest::date::DateOrder;
@@ -290,7 +290,7 @@ pub struct InputArgs {
     /// The clients master list (repeatable)
     #[arg(long = "clients", value_name = "FILE")]
     pub clients: Vec<PathBuf>,
-    /// Config file [default: clientfit.toml in the data directory]
+    /// Config file [default: clientfit.toml in the data directory, else beside the files named, else in the current directory]
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
     /// Day/month order of numeric dates like 03/04/2026
@@ -408,35 +408,18 @@ impl InputArgs {
         }
     }
 
-    /// Load the config: `--config`, else the one clientfit.toml of the data
-    /// directories; flags then override its values.
+    /// Load the config (see `find_config`); flags then override its values.
     fn config(&self, paths: &[PathBuf]) -> anyhow::Result<Config> {
-        let path = match &self.config {
-            Some(path) => Some(path.clone()),
-            None => {
-                let found: Vec<PathBuf> = paths
-                    .iter()
-                    .filter(|p| p.is_dir())
-                    .map(|p| p.join(crate::config::CONFIG_FILE_NAME))
-                    .filter(|p| p.is_file())
-                    .collect();
-                match found.as_slice() {
-                    [] => None,
-                    [one] => Some(one.clone()),
-                    several => {
-                        let names: Vec<String> =
-                            several.iter().map(|p| p.display().to_string()).collect();
-                        return Err(UsageError(format!(
-                            "several data directories have a clientfit.toml ({}); choose one with --config",
-                            names.join(", ")
-                        ))
-                        .into());
-                    }
-                }
-            }
+        let found = match &self.config {
+            Some(path) => Some((path.clone(), ConfigOrigin::Flag)),
+            None => self.find_config(paths)?,
         };
-        let mut config = match path {
-            Some(path) => Config::load(&path)?,
+        let mut config = match found {
+            Some((path, origin)) => {
+                let mut config = Config::load(&path)?;
+                config.origin = origin;
+                config
+            }
             None => Config::default(),
         };
         if let Some(order) = self.date_order {
@@ -451,6 +434,70 @@ impl InputArgs {
             config.currency = Some(code.to_ascii_uppercase());
         }
         Ok(config)
+    }
+}
+
+impl InputArgs {
+    /// With no `--config`: the `clientfit.toml` of each data directory
+    /// given and the one beside each file named (by path or by flag); if
+    /// they are several, they must be the same file or say the same, else
+    /// it is an error naming them. With none of those and no directory
+    /// given, the one in the current directory.
+    fn find_config(&self, paths: &[PathBuf]) -> anyhow::Result<Option<(PathBuf, ConfigOrigin)>> {
+        let name = crate::config::CONFIG_FILE_NAME;
+        let named_files = paths
+            .iter()
+            .filter(|p| !p.is_dir())
+            .chain(&self.invoices)
+            .chain(&self.tickets)
+            .chain(&self.meetings)
+            .chain(&self.clients)
+            .filter(|p| !crate::ingest::reader::is_stdin(p));
+        let beside = named_files.map(|file| {
+            let folder = file.parent().unwrap_or(Path::new(""));
+            (folder.join(name), ConfigOrigin::BesideFiles)
+        });
+        let mut found: Vec<(PathBuf, ConfigOrigin)> = Vec::new();
+        for (candidate, origin) in paths
+            .iter()
+            .filter(|p| p.is_dir())
+            .map(|dir| (dir.join(name), ConfigOrigin::DataDirectory))
+            .chain(beside)
+        {
+            if !candidate.is_file() {
+                continue;
+            }
+            let same = |(known, _): &(PathBuf, ConfigOrigin)| {
+                *known == candidate
+                    || matches!(
+                        (known.canonicalize(), candidate.canonicalize()),
+                        (Ok(a), Ok(b)) if a == b
+                    )
+            };
+            if !found.iter().any(same) {
+                found.push((candidate, origin));
+            }
+        }
+        let Some((first, origin)) = found.first().cloned() else {
+            let directory_given = paths.iter().any(|p| p.is_dir());
+            let here = PathBuf::from(name);
+            return Ok((!directory_given && here.is_file())
+                .then_some((here, ConfigOrigin::CurrentDirectory)));
+        };
+        let text = |path: &Path| std::fs::read(path).ok();
+        if let Some((other, _)) = found
+            .iter()
+            .skip(1)
+            .find(|(other, _)| text(other) != text(&first))
+        {
+            return Err(UsageError(format!(
+                "two different config files apply to the files given: {} and {}; choose one with --config (or make them the same)",
+                crate::render::safe::terminal(&first.display().to_string()),
+                crate::render::safe::terminal(&other.display().to_string())
+            ))
+            .into());
+        }
+        Ok(Some((first, origin)))
     }
 }
 
@@ -601,6 +648,16 @@ fn write_report(
         for warning in &report.warnings {
             writeln!(stderr, "warning: {}", crate::render::safe::message(warning))
                 .context("writing warnings")?;
+        }
+        // CSV has no head to name the settings in (a line above the
+        // header row would break every reader of it): they go to stderr.
+        if settings.format == Format::Csv {
+            writeln!(
+                stderr,
+                "config: {}",
+                crate::render::safe::terminal(&settings.config.provenance())
+            )
+            .context("writing warnings")?;
         }
     }
     let render = |out: &mut dyn Write| {

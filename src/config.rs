@@ -43,7 +43,7 @@ pub struct Config {
     pub markers: Markers,
     pub clients: ClientSettings,
     pub invoices: InvoiceSettings,
-    pub tickets: KindSettings,
+    pub tickets: TicketSettings,
     pub meetings: KindSettings,
     pub aging: Aging,
     /// Replacements for lists of the built-in playbook.
@@ -52,8 +52,63 @@ pub struct Config {
     #[serde(serialize_with = "decimal_map")]
     pub fx: BTreeMap<String, Decimal>,
     /// The file this was loaded from: an input too, so `--output` refuses it.
-    #[serde(skip)]
+    /// Written into JSON `settings` as `config_file` (null: the defaults).
+    #[serde(
+        skip_deserializing,
+        rename = "config_file",
+        serialize_with = "lossy_path"
+    )]
     pub source: Option<std::path::PathBuf>,
+    /// How the file was found.
+    #[serde(skip_deserializing, rename = "config_from")]
+    pub origin: ConfigOrigin,
+}
+
+/// Where the settings came from: named in every output.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ConfigOrigin {
+    /// No config file: the built-in defaults.
+    #[default]
+    BuiltInDefaults,
+    /// `--config FILE`.
+    Flag,
+    /// The `clientfit.toml` of a data directory given.
+    DataDirectory,
+    /// The `clientfit.toml` beside the files named.
+    BesideFiles,
+    /// The `clientfit.toml` of the current directory.
+    CurrentDirectory,
+}
+
+impl Config {
+    /// Which settings were used, for the head of every output:
+    /// `demo/clientfit.toml (in the data directory)`, or the defaults.
+    pub fn provenance(&self) -> String {
+        let Some(path) = &self.source else {
+            return "built-in defaults (no clientfit.toml found; clientfit init writes one)"
+                .to_string();
+        };
+        let how = match self.origin {
+            ConfigOrigin::Flag => "--config",
+            ConfigOrigin::DataDirectory => "in the data directory",
+            ConfigOrigin::BesideFiles => "beside the files named",
+            ConfigOrigin::CurrentDirectory => "in the current directory",
+            ConfigOrigin::BuiltInDefaults => "loaded",
+        };
+        format!("{} ({how})", path.display())
+    }
+}
+
+/// A path as text, whatever bytes it holds.
+fn lossy_path<S: serde::Serializer>(
+    path: &Option<std::path::PathBuf>,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    match path {
+        Some(path) => serializer.serialize_str(&path.to_string_lossy()),
+        None => serializer.serialize_none(),
+    }
 }
 
 /// Write a map of decimals as numbers, as the other rates are.
@@ -92,12 +147,13 @@ impl Default for Config {
             markers: Markers::default(),
             clients: ClientSettings::default(),
             invoices: InvoiceSettings::default(),
-            tickets: KindSettings::default(),
+            tickets: TicketSettings::default(),
             meetings: KindSettings::default(),
             aging: Aging::default(),
             playbook: crate::playbook::Playbook::default(),
             fx: BTreeMap::new(),
             source: None,
+            origin: ConfigOrigin::BuiltInDefaults,
         }
     }
 }
@@ -309,6 +365,17 @@ pub enum DiscountApplied {
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
+pub struct TicketSettings {
+    /// Rows that share a ticket id within one file are time entries of one
+    /// ticket, their minutes added up (otherwise they are updates of it,
+    /// and its last row carries its state).
+    pub lines: bool,
+    pub columns: BTreeMap<String, String>,
+    pub status: BTreeMap<String, String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
 pub struct KindSettings {
     pub columns: BTreeMap<String, String>,
     pub status: BTreeMap<String, String>,
@@ -400,39 +467,8 @@ impl Config {
     }
 
     fn validate(&self) -> anyhow::Result<()> {
-        let rates = &self.rates;
-        for (name, value) in [
-            ("rates.support_hourly", rates.support_hourly),
-            ("rates.meeting_hourly", rates.meeting_hourly),
-            ("rates.late_invoice_cost", rates.late_invoice_cost),
-            ("rates.delivery_cost_share", rates.delivery_cost_share),
-            ("default_ticket_minutes", self.default_ticket_minutes),
-            ("default_meeting_minutes", self.default_meeting_minutes),
-        ] {
-            if value.is_sign_negative() && !value.is_zero() {
-                anyhow::bail!("{name} = {value} must not be negative");
-            }
-        }
-        if rates.delivery_cost_share > Decimal::ONE {
-            anyhow::bail!(
-                "rates.delivery_cost_share = {} is a share of revenue and must be between 0 and 1",
-                rates.delivery_cost_share
-            );
-        }
-        let t = &self.thresholds;
-        for (name, value) in [
-            ("thresholds.min_margin", t.min_margin),
-            ("thresholds.late_payer_share", t.late_payer_share),
-            ("thresholds.ticket_heavy_ratio", t.ticket_heavy_ratio),
-            ("thresholds.no_show_rate", t.no_show_rate),
-            ("thresholds.scope_creep_per_month", t.scope_creep_per_month),
-            ("thresholds.discount_share", t.discount_share),
-            ("thresholds.concentration_share", t.concentration_share),
-            ("thresholds.fire_overdue_share", t.fire_overdue_share),
-        ] {
-            if !value.is_finite() || value < 0.0 {
-                anyhow::bail!("{name} = {value} must be a number of at least 0");
-            }
+        for (key, value, range) in self.numeric_settings() {
+            range.check(key, value)?;
         }
         for (code, rate) in &self.fx {
             crate::ingest::money::check_currency_code(code).map_err(|problem| {
@@ -444,37 +480,16 @@ impl Config {
                 );
             }
         }
-        for (name, value) in [
-            ("rates.support_hourly", rates.support_hourly),
-            ("rates.meeting_hourly", rates.meeting_hourly),
-            ("rates.late_invoice_cost", rates.late_invoice_cost),
-        ] {
-            // Bounded so that no product of a rate and a bounded quantity can
-            // leave Decimal's exact range.
-            if value > Decimal::from(1_000_000_000) {
-                anyhow::bail!("{name} = {value} is implausibly large (over 10^9)");
-            }
-        }
-        if self.payment_terms_days > 3650 {
-            anyhow::bail!(
-                "payment_terms_days = {} is more than ten years",
-                self.payment_terms_days
-            );
-        }
-        if self.default_ticket_minutes > crate::ingest::duration::MAX_MINUTES
-            || self.default_meeting_minutes > crate::ingest::duration::MAX_MINUTES
-        {
-            anyhow::bail!("default minutes are implausibly large");
-        }
         self.delimiter_byte()?;
         let edges = &self.aging.edges;
         if edges.is_empty()
             || edges.len() > 12
             || edges[0] == 0
             || edges.windows(2).any(|w| w[0] >= w[1])
+            || edges.iter().any(|edge| *edge > MAX_DAYS)
         {
             anyhow::bail!(
-                "[aging] edges = {edges:?} must be 1 to 12 increasing numbers of days past due, such as [30, 60, 90]"
+                "[aging] edges = {edges:?} must be 1 to 12 increasing numbers of days past due (1 to {MAX_DAYS}), such as [30, 60, 90]"
             );
         }
         if let Some(code) = &self.currency {
@@ -483,6 +498,228 @@ impl Config {
             })?;
         }
         Ok(())
+    }
+}
+
+/// The most days any day-count setting may hold: ten years.
+const MAX_DAYS: u32 = 3650;
+
+/// A numeric setting's value, as written.
+#[derive(Debug, Clone, Copy)]
+enum Number {
+    Decimal(Decimal),
+    Float(f64),
+    Count(u32),
+}
+
+impl Number {
+    /// The value exactly, or `None` for a float that is not finite.
+    fn exact(self) -> Option<Decimal> {
+        match self {
+            Number::Decimal(value) => Some(value),
+            Number::Float(value) => Decimal::from_f64_retain(value),
+            Number::Count(value) => Some(Decimal::from(value)),
+        }
+    }
+}
+
+impl std::fmt::Display for Number {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Number::Decimal(value) => write!(f, "{value}"),
+            Number::Float(value) => write!(f, "{value}"),
+            Number::Count(value) => write!(f, "{value}"),
+        }
+    }
+}
+
+/// What a numeric setting means, and so the values it may hold.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Range {
+    /// A share, rate or margin: a fraction from 0 to 1, where a
+    /// percentage written as such (15 for 15%) is the likely mistake.
+    Share,
+    /// Money per hour or per invoice, in the base currency. The bound
+    /// keeps every product of a rate and a bounded quantity inside
+    /// Decimal's exact range.
+    Money,
+    /// Minutes of one ticket or meeting, as `MAX_MINUTES` bounds a cell.
+    Minutes,
+    /// How many times one share is another.
+    Times,
+    /// Events per 30 days.
+    PerMonth,
+    /// Days.
+    Days,
+    /// A number of tickets, invoices or meetings.
+    Count,
+    /// A number of warning flags: more than there are would never fire.
+    WarnFlags,
+}
+
+impl Range {
+    fn bounds(self) -> (Decimal, Decimal) {
+        match self {
+            Range::Share => (Decimal::ZERO, Decimal::ONE),
+            Range::Money => (Decimal::ZERO, Decimal::from(1_000_000_000)),
+            Range::Minutes => (Decimal::ZERO, crate::ingest::duration::MAX_MINUTES),
+            Range::Times => (Decimal::ZERO, Decimal::from(100)),
+            Range::PerMonth => (Decimal::ZERO, Decimal::from(1000)),
+            Range::Days => (Decimal::ZERO, Decimal::from(MAX_DAYS)),
+            Range::Count => (Decimal::ZERO, Decimal::from(1_000_000)),
+            Range::WarnFlags => {
+                let warn_flags = crate::assess::FlagId::ALL
+                    .iter()
+                    .filter(|flag| flag.severity() == crate::assess::Severity::Warn)
+                    .count();
+                (Decimal::ZERO, Decimal::from(warn_flags))
+            }
+        }
+    }
+
+    fn meaning(self) -> &'static str {
+        match self {
+            Range::Share => "a fraction",
+            Range::Money => "an amount in the base currency",
+            Range::Minutes => "a number of minutes",
+            Range::Times => "a number of times",
+            Range::PerMonth => "a number per 30 days",
+            Range::Days => "a number of days",
+            Range::Count => "a count",
+            Range::WarnFlags => "a number of warning flags",
+        }
+    }
+
+    /// An error naming the key, the value, the range and, for a share
+    /// written as a percentage, the value meant.
+    fn check(self, key: &str, value: Number) -> anyhow::Result<()> {
+        let (low, high) = self.bounds();
+        if value
+            .exact()
+            .is_some_and(|exact| low <= exact && exact <= high)
+        {
+            return Ok(());
+        }
+        let hint = match (self, value.exact()) {
+            (Range::Share, Some(exact))
+                if exact > Decimal::ONE && exact <= Decimal::ONE_HUNDRED =>
+            {
+                let fraction = (exact / Decimal::ONE_HUNDRED).normalize();
+                format!(" (write {fraction} for {}%)", exact.normalize())
+            }
+            (Range::Share, _) => " (write 0.15 for 15%)".to_string(),
+            _ => String::new(),
+        };
+        anyhow::bail!(
+            "{key} = {value} is out of range: expected {} from {low} to {high}{hint}",
+            self.meaning()
+        )
+    }
+}
+
+impl Config {
+    /// Every numeric setting with its range. Counts and day numbers are
+    /// unsigned, so TOML already refuses negative ones.
+    fn numeric_settings(&self) -> Vec<(&'static str, Number, Range)> {
+        use Number::{Count, Decimal as Dec, Float};
+        let (r, t) = (&self.rates, &self.thresholds);
+        vec![
+            (
+                "payment_terms_days",
+                Count(self.payment_terms_days),
+                Range::Days,
+            ),
+            (
+                "default_ticket_minutes",
+                Dec(self.default_ticket_minutes),
+                Range::Minutes,
+            ),
+            (
+                "default_meeting_minutes",
+                Dec(self.default_meeting_minutes),
+                Range::Minutes,
+            ),
+            ("rates.support_hourly", Dec(r.support_hourly), Range::Money),
+            ("rates.meeting_hourly", Dec(r.meeting_hourly), Range::Money),
+            (
+                "rates.late_invoice_cost",
+                Dec(r.late_invoice_cost),
+                Range::Money,
+            ),
+            (
+                "rates.delivery_cost_share",
+                Dec(r.delivery_cost_share),
+                Range::Share,
+            ),
+            ("thresholds.min_margin", Float(t.min_margin), Range::Share),
+            (
+                "thresholds.late_payer_min_invoices",
+                Count(t.late_payer_min_invoices),
+                Range::Count,
+            ),
+            (
+                "thresholds.late_payer_share",
+                Float(t.late_payer_share),
+                Range::Share,
+            ),
+            (
+                "thresholds.ticket_heavy_min_tickets",
+                Count(t.ticket_heavy_min_tickets),
+                Range::Count,
+            ),
+            (
+                "thresholds.ticket_heavy_ratio",
+                Float(t.ticket_heavy_ratio),
+                Range::Times,
+            ),
+            ("thresholds.no_show_min", Count(t.no_show_min), Range::Count),
+            (
+                "thresholds.no_show_rate",
+                Float(t.no_show_rate),
+                Range::Share,
+            ),
+            (
+                "thresholds.scope_creep_min",
+                Count(t.scope_creep_min),
+                Range::Count,
+            ),
+            (
+                "thresholds.scope_creep_per_month",
+                Float(t.scope_creep_per_month),
+                Range::PerMonth,
+            ),
+            (
+                "thresholds.escalations_min",
+                Count(t.escalations_min),
+                Range::Count,
+            ),
+            ("thresholds.abusive_min", Count(t.abusive_min), Range::Count),
+            (
+                "thresholds.discount_share",
+                Float(t.discount_share),
+                Range::Share,
+            ),
+            (
+                "thresholds.concentration_share",
+                Float(t.concentration_share),
+                Range::Share,
+            ),
+            (
+                "thresholds.fire_overdue_share",
+                Float(t.fire_overdue_share),
+                Range::Share,
+            ),
+            (
+                "thresholds.fire_unprofitable_warn_flags",
+                Count(t.fire_unprofitable_warn_flags),
+                Range::WarnFlags,
+            ),
+            (
+                "thresholds.refer_thin_margin_warn_flags",
+                Count(t.refer_thin_margin_warn_flags),
+                Range::WarnFlags,
+            ),
+        ]
     }
 }
 
@@ -655,6 +892,8 @@ mod tests {
             .keys()
             .map(String::as_str)
             .filter(|k| !sections.contains(k))
+            // Written into JSON settings to say where they came from; never read.
+            .filter(|k| !["config_file", "config_from"].contains(k))
             .collect();
         top.sort_unstable();
         let mut listed = TOP_LEVEL_KEYS.to_vec();
@@ -796,6 +1035,51 @@ mod tests {
         let text = format!("{err:#}");
         assert!(text.len() < 1_000, "{} bytes", text.len());
         assert!(text.contains("currency = \"XXXX"), "{text}");
+    }
+
+    #[test]
+    fn every_number_of_the_defaults_file_has_a_range() {
+        // Walk defaults.toml: every number outside a list (the aging edges
+        // and [fx] are checked on their own) must be range-checked.
+        fn numbers(prefix: &str, table: &toml::Table, out: &mut Vec<String>) {
+            for (key, value) in table {
+                let name = if prefix.is_empty() {
+                    key.clone()
+                } else {
+                    format!("{prefix}.{key}")
+                };
+                match value {
+                    toml::Value::Integer(_) | toml::Value::Float(_) => out.push(name),
+                    toml::Value::Table(inner) => numbers(&name, inner, out),
+                    _ => {}
+                }
+            }
+        }
+        let table: toml::Table = toml::from_str(DEFAULTS_TOML).unwrap();
+        let mut documented = Vec::new();
+        numbers("", &table, &mut documented);
+        let checked: Vec<&str> = Config::default()
+            .numeric_settings()
+            .iter()
+            .map(|(key, _, _)| *key)
+            .collect();
+        assert!(documented.len() >= 20, "{documented:?}");
+        for key in &documented {
+            assert!(checked.contains(&key.as_str()), "{key} has no range");
+        }
+    }
+
+    #[test]
+    fn shares_written_as_percentages_name_the_fraction_meant() {
+        let err = Config::parse("[thresholds]\nlate_payer_share = 30\n").unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "thresholds.late_payer_share = 30 is out of range: expected a fraction from 0 to 1 (write 0.3 for 30%)"
+        );
+        let err = Config::parse("[rates]\ndelivery_cost_share = 1.5\n").unwrap_err();
+        assert!(err.to_string().contains("(write 0.015 for 1.5%)"), "{err}");
+        assert!(Config::parse("[thresholds]\nno_show_rate = 1\n").is_ok());
+        assert!(Config::parse("[thresholds]\nmin_margin = inf\n").is_err());
     }
 
     #[test]

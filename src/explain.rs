@@ -41,6 +41,10 @@ impl Sink for Evidence {
             self.meetings.push(meeting.clone());
         }
     }
+
+    fn forget_tickets(&mut self) {
+        self.tickets.clear();
+    }
 }
 
 /// Find the client a user means: its key, an alias, or a unique prefix.
@@ -248,6 +252,11 @@ fn render(
         report.period.from,
         report.period.to,
         report.period.as_of
+    );
+    let _ = writeln!(
+        out,
+        "config: {}",
+        safe::terminal(&report.config.provenance())
     );
     if let Some(owner) = &client.owner {
         let segment = client.segment.as_deref().map(safe::terminal);

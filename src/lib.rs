@@ -154,7 +154,7 @@ pub fn run_receivables(
     let view = receivables::build(
         &ingested,
         &aggregated,
-        &settings.config.aging.edges,
+        &settings.config,
         settings.selection.owner.as_deref(),
         settings.selection.top,
     );

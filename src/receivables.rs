@@ -54,6 +54,9 @@ pub struct ReceivablesReport {
     /// The longest any invoice is past due at as-of (0 when none is).
     pub max_days_past_due: i64,
     pub warnings: Vec<String>,
+    /// Which settings were used (`Config::provenance`), and the file.
+    pub config: String,
+    pub config_file: Option<String>,
 }
 
 impl ReceivablesReport {
@@ -146,10 +149,11 @@ fn settle(row: &mut Receivable, days: i64) {
 pub fn build(
     ingested: &Ingested,
     aggregated: &Aggregated,
-    edges: &[u32],
+    config: &crate::config::Config,
     owner: Option<&str>,
     top: Option<usize>,
 ) -> ReceivablesReport {
+    let edges = &config.aging.edges;
     let period = aggregated.period;
     let as_of = period.as_of;
     let opening_day = period
@@ -282,6 +286,11 @@ pub fn build(
         total,
         max_days_past_due,
         warnings: ingested.warnings.clone(),
+        config: config.provenance(),
+        config_file: config
+            .source
+            .as_ref()
+            .map(|path| path.to_string_lossy().into_owned()),
     }
 }
 

@@ -3,7 +3,7 @@
 
 use std::collections::BTreeSet;
 
-use crate::util::{self, fixture, portable, run};
+use crate::util::{self, fixture, portable, run, run_in_fixtures};
 
 fn demo_json(args: &[&str]) -> serde_json::Value {
     util::report("demo", args)
@@ -104,12 +104,8 @@ fn json_is_byte_identical_across_runs() {
 fn table_snapshot() {
     let out = util::clientfit()
         .env("COLUMNS", "140")
-        .args([
-            "report",
-            fixture("demo").to_str().unwrap(),
-            "--sort",
-            "risk",
-        ])
+        .current_dir(fixture(""))
+        .args(["report", "demo", "--sort", "risk"])
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(0));
@@ -123,7 +119,8 @@ fn table_snapshot() {
 fn narrow_table_snapshot() {
     let out = util::clientfit()
         .env("COLUMNS", "80")
-        .args(["report", fixture("demo").to_str().unwrap(), "--top", "5"])
+        .current_dir(fixture(""))
+        .args(["report", "demo", "--top", "5"])
         .output()
         .unwrap();
     let stdout = String::from_utf8(out.stdout).unwrap();
@@ -136,14 +133,7 @@ fn narrow_table_snapshot() {
 
 #[test]
 fn json_snapshot() {
-    let out = run([
-        "report",
-        fixture("demo").to_str().unwrap(),
-        "--format",
-        "json",
-        "--top",
-        "3",
-    ]);
+    let out = run_in_fixtures(["report", "demo", "--format", "json", "--top", "3"]);
     insta::assert_snapshot!("demo_json_top3", portable(&out.stdout));
 }
 

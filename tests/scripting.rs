@@ -234,15 +234,8 @@ fn as_of_today_uses_the_injectable_clock() {
 
 #[test]
 fn markdown_report_snapshot() {
-    let out = run([
-        "report",
-        &demo(),
-        "--format",
-        "markdown",
-        "--sort",
-        "risk",
-        "--top",
-        "8",
+    let out = run_in_fixtures([
+        "report", "demo", "--format", "markdown", "--sort", "risk", "--top", "8",
     ]);
     assert_eq!(out.code, 0);
     insta::assert_snapshot!("demo_markdown_risk_top8", portable(&out.stdout));

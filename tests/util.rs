@@ -63,6 +63,26 @@ where
     }
 }
 
+/// `run`, from `fixtures/`: paths (and so the config file every output
+/// names) are relative to it, the same on every machine.
+pub fn run_in_fixtures<I, S>(args: I) -> Outcome
+where
+    I: IntoIterator<Item = S>,
+    S: Into<OsString>,
+{
+    let args: Vec<OsString> = args.into_iter().map(Into::into).collect();
+    let output = clientfit()
+        .current_dir(fixture(""))
+        .args(&args)
+        .output()
+        .expect("clientfit can be started");
+    Outcome {
+        code: output.status.code().expect("an exit code"),
+        stdout: String::from_utf8(output.stdout).expect("stdout is UTF-8"),
+        stderr: String::from_utf8(output.stderr).expect("stderr is UTF-8"),
+    }
+}
+
 /// `clientfit report fixtures/<dir> --format json ARGS...`, whatever the exit code.
 pub fn report_run(dir: &str, args: &[&str]) -> Outcome {
     let mut all: Vec<OsString> = vec![

@@ -63,6 +63,11 @@ pub trait Sink {
     /// Forget every invoice received: the invoice files are read again.
     fn forget_invoices(&mut self) {}
 
+    /// Forget every ticket received: the ticket files are read again, to
+    /// merge rows that share a ticket id (see `tickets::Repeats`). Only
+    /// invoices have been received before them.
+    fn forget_tickets(&mut self);
+
     /// This record is about to be received: start fetching what it will
     /// update (see `crate::prefetch`). Changes nothing.
     fn prefetch_ticket(&self, _ticket: &Ticket) {}
@@ -171,7 +176,9 @@ pub fn ingest<S: Sink + Send>(
     let delimiter = config.delimiter_byte()?;
     let progress = progress_bar(files, options.progress);
     let markers = tickets::MarkerSet::new(&config.markers);
+    let ticket_ids = hashbrown::DefaultHashBuilder::default();
     let reader = GroupReader {
+        ticket_ids: &ticket_ids,
         files,
         config,
         delimiter,
@@ -236,7 +243,18 @@ pub fn ingest<S: Sink + Send>(
             } else {
                 first
             };
-            merge(&groups, &jobs, results, sink, &mut reports)?
+            let mut results = results;
+            if tickets_repeat(&groups, &jobs, &mut results) {
+                // Rows of one ticket file share an id: read everything on
+                // this thread, which merges them (`read_tickets`). Such
+                // files are event logs, rarely large.
+                drop(results);
+                let mut all = reader.read(&groups, registry, Some(&mut *sink), None)?;
+                all.place(&mut reports);
+                (all.book, all.registry)
+            } else {
+                merge(&groups, &jobs, results, sink, &mut reports)?
+            }
         }
     };
     if let Some(progress) = &progress {
@@ -254,7 +272,7 @@ pub fn ingest<S: Sink + Send>(
         }
     }
     let files_read: Vec<FileReport> = reports.into_iter().flatten().collect();
-    let warnings = warnings_of(&files_read, options.as_of);
+    let warnings = warnings_of(&files_read, options.as_of, config.tickets.lines);
     let discounts_left_out = files_read.iter().any(|r| r.discounts.look_like_rates());
     let currency = match convert_currencies(&mut book, config, files) {
         Ok(currency) => currency,
@@ -282,6 +300,34 @@ pub fn ingest<S: Sink + Send>(
         error: None,
         discounts_left_out,
     })
+}
+
+/// Whether rows of one ticket file share an id, over every segment that
+/// counts: the parts of a cut file were read by different jobs, and a
+/// repeat across the cut is seen by neither alone.
+fn tickets_repeat<S>(groups: &[Kind], jobs: &[Job], results: &mut [JobDone<S>]) -> bool {
+    // On an error, `merge` reports it.
+    let Ok(counted) = counted(groups, jobs, results) else {
+        return false;
+    };
+    let mut read: Vec<repeats::IdHashes> = counted
+        .into_iter()
+        .filter_map(|(job, segment)| {
+            results
+                .get_mut(job)?
+                .segments
+                .get_mut(segment)?
+                .ticket_ids
+                .take()
+        })
+        .collect();
+    let Some(mut all) = read.pop() else {
+        return false;
+    };
+    for hashes in read {
+        all.absorb(hashes);
+    }
+    !all.repeated().is_empty()
 }
 
 /// The segments that count, as (job, segment), in reading order: every
@@ -897,6 +943,8 @@ struct SegmentDone<S> {
     fork: S,
     /// Per input file: its report, if this segment read it.
     reports: Vec<Option<FileReport>>,
+    /// Tickets: the hashes of the ids read.
+    ticket_ids: Option<repeats::IdHashes>,
     /// The first part of a cut file ended where the second starts.
     split_confirmed: bool,
     /// How many clients the job's registry held after this segment.
@@ -1017,6 +1065,9 @@ struct Group {
     /// Reading as one of several jobs: how far they all are, and which
     /// job this is.
     balance: Option<(std::sync::Arc<Balance>, usize)>,
+    /// Reading as one of several jobs: the ticket id hashes read (see
+    /// `ingest`, which judges them).
+    ticket_ids: Option<repeats::IdHashes>,
 }
 
 impl Group {
@@ -1051,6 +1102,8 @@ struct GroupReader<'a> {
     /// before reading, to decide the encoding), else with
     /// `Source::open_unverified`.
     verify_utf8: bool,
+    /// Hashes ticket ids, the same on every thread (`tickets::Repeats`).
+    ticket_ids: &'a hashbrown::DefaultHashBuilder,
 }
 
 type SplitSource = Result<(Source, Option<(u64, u64)>), error::InputError>;
@@ -1080,6 +1133,7 @@ impl<'a> GroupReader<'a> {
             reports: vec![None; self.files.len()],
             split_confirmed: false,
             balance: None,
+            ticket_ids: None,
         };
         self.read_into(kinds, &mut group, sink, split)?;
         Ok(group)
@@ -1100,6 +1154,7 @@ impl<'a> GroupReader<'a> {
             reports: Vec::new(),
             split_confirmed: false,
             balance: Some(balance),
+            ticket_ids: None,
         };
         let mut segments = Vec::new();
         let mut failed = (forks.len() != job.segments.len())
@@ -1130,6 +1185,7 @@ impl<'a> GroupReader<'a> {
                 }
                 segments.push(SegmentDone {
                     fork,
+                    ticket_ids: group.ticket_ids.take(),
                     reports: std::mem::take(&mut group.reports),
                     split_confirmed: group.split_confirmed,
                     clients_end: group.registry.len(),
@@ -1162,6 +1218,10 @@ impl<'a> GroupReader<'a> {
                 Some(sink) => &mut **sink,
                 None => &mut no_sink,
             };
+            if kind == Kind::Tickets {
+                self.read_tickets(group, sink, split)?;
+                continue;
+            }
             let streaming = kind == Kind::Invoices
                 && has_sink
                 && self.options.stream_invoices
@@ -1194,6 +1254,46 @@ impl<'a> GroupReader<'a> {
             self.read_kind(kind, group, &mut seen_tickets, sink, None)?;
         }
         Ok(())
+    }
+
+    /// Read the ticket files, streaming every row; if rows of one file
+    /// share an id, forget them and read the files again, merging those
+    /// rows (see `tickets::Repeats`). As one of several jobs, only the id
+    /// hashes are kept: a file cut between jobs has repeats that neither
+    /// part sees, so `ingest` judges them all together.
+    fn read_tickets(
+        &self,
+        group: &mut Group,
+        sink: &mut dyn Sink,
+        split: Option<Split>,
+    ) -> anyhow::Result<()> {
+        let mut seen = tickets::SeenTickets::collecting(self.ticket_ids.clone());
+        let first = self.read_kind(Kind::Tickets, group, &mut seen, sink, split);
+        let hashes = seen.take_hashes();
+        if group.balance.is_some() {
+            group.ticket_ids = Some(hashes);
+            return first;
+        }
+        first?;
+        let repeated = hashes.repeated();
+        if repeated.is_empty() {
+            return Ok(());
+        }
+        sink.forget_tickets();
+        for (slot, file) in group.reports.iter_mut().zip(self.files) {
+            if file.kind == Kind::Tickets {
+                *slot = None;
+            }
+        }
+        let mut seen = tickets::SeenTickets {
+            repeats: tickets::Repeats::Merge {
+                repeated,
+                lines: self.config.tickets.lines,
+            },
+            hasher: self.ticket_ids.clone(),
+            ..tickets::SeenTickets::default()
+        };
+        self.read_kind(Kind::Tickets, group, &mut seen, sink, split)
     }
 
     /// Read the files of one kind into `group`, in input order (tickets:
@@ -1267,6 +1367,7 @@ struct NoSink;
 impl Sink for NoSink {
     fn ticket(&mut self, _: &Ticket) {}
     fn meeting(&mut self, _: &Meeting) {}
+    fn forget_tickets(&mut self) {}
 }
 
 /// A sink that hands records on in batches. Each record updates the totals
@@ -1335,6 +1436,13 @@ impl Sink for Batched<'_> {
         if self.invoices.len() >= Self::SIZE {
             self.flush();
         }
+    }
+
+    /// Held tickets are forgotten with the rest.
+    fn forget_tickets(&mut self) {
+        self.tickets.clear();
+        self.flush();
+        self.sink.forget_tickets();
     }
 
     /// Held invoices are forgotten with the rest; held tickets and
@@ -1498,7 +1606,12 @@ fn read_one(
 }
 
 /// What reading the files found that a user should hear about, in file order.
-fn warnings_of(reports: &[FileReport], as_of: Option<chrono::NaiveDate>) -> Vec<String> {
+/// `ticket_lines`: `[tickets] lines = true`.
+fn warnings_of(
+    reports: &[FileReport],
+    as_of: Option<chrono::NaiveDate>,
+    ticket_lines: bool,
+) -> Vec<String> {
     let mut warnings = Vec::new();
     for report in reports {
         let name = report.path.display();
@@ -1512,6 +1625,25 @@ fn warnings_of(reports: &[FileReport], as_of: Option<chrono::NaiveDate>) -> Vec<
                 "{name}: {} {} an invoice or ticket id again; the copy in the later file was used",
                 report.replaced,
                 plural(report.replaced, "row carried", "rows carried")
+            ));
+        }
+        if report.merged_rows > 0 {
+            warnings.push(if ticket_lines {
+                format!(
+                    "{name}: {} rows were time entries of {} ticket(s) (the same ticket id); their minutes were added up ([tickets] lines = true)",
+                    report.merged_rows, report.merged_tickets
+                )
+            } else {
+                format!(
+                    "{name}: {} rows shared a ticket id and were merged into {} ticket(s), as updates of each: its last row gave its client, minutes, type, tags and priority, its earliest row its created date; if the rows are separate time entries, set `[tickets] lines = true` to add their minutes up",
+                    report.merged_rows, report.merged_tickets
+                )
+            });
+        }
+        if report.merged_client_changes > 0 {
+            warnings.push(format!(
+                "{name}: {} merged ticket(s) named another client on an earlier row than on their last; the last row's client was used",
+                report.merged_client_changes
             ));
         }
         if report.section_rows > 0 {
@@ -1747,6 +1879,9 @@ mod tests {
         }
         fn forget_invoices(&mut self) {
             self.0.push(('f', 0));
+        }
+        fn forget_tickets(&mut self) {
+            self.0.push(('g', 0));
         }
     }
 
@@ -2140,7 +2275,9 @@ mod tests {
         ];
         let config = Config::default();
         let markers = tickets::MarkerSet::new(&config.markers);
+        let ticket_ids = hashbrown::DefaultHashBuilder::default();
         let reader = GroupReader {
+            ticket_ids: &ticket_ids,
             files: &files,
             config: &config,
             delimiter: None,

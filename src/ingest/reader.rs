@@ -65,6 +65,12 @@ pub struct FileReport {
     pub bad_rows: Vec<InputError>,
     /// Rows replaced by a later copy (same invoice or ticket id).
     pub replaced: u64,
+    /// Ticket rows that shared their id with another row of this file, and
+    /// the tickets they were merged into (see `tickets::Repeats`).
+    pub merged_rows: u64,
+    pub merged_tickets: u64,
+    /// Merged tickets whose rows named more than one client.
+    pub merged_client_changes: u64,
     pub first_date: Option<NaiveDate>,
     pub last_date: Option<NaiveDate>,
     pub currencies: BTreeSet<String>,
@@ -161,6 +167,11 @@ impl FileReport {
         self.section_lines.extend(tail.section_lines);
         self.section_lines.truncate(SECTION_LINES_KEPT);
         self.replaced = self.replaced.saturating_add(tail.replaced);
+        self.merged_rows = self.merged_rows.saturating_add(tail.merged_rows);
+        self.merged_tickets = self.merged_tickets.saturating_add(tail.merged_tickets);
+        self.merged_client_changes = self
+            .merged_client_changes
+            .saturating_add(tail.merged_client_changes);
         self.unmatched = self.unmatched.saturating_add(tail.unmatched);
         // The tail's rows come after this part's.
         let room = UNMATCHED_ROWS_KEPT.saturating_sub(self.unmatched_rows.len());

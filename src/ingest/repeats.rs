@@ -1,4 +1,5 @@
-//! Which invoice id hashes occur more than once (see `store::Streaming`).
+//! Which invoice or ticket id hashes occur more than once (see
+//! `store::Streaming` and `tickets::Repeats`).
 //!
 //! With millions of invoices, sorting every hash to find the equal
 //! neighbours took a tenth of a second at the end of reading them (5
@@ -32,6 +33,18 @@ impl IdHashes {
             self.bucket_batch();
         }
         self.batch.push(hash);
+    }
+
+    /// Add every hash of `other` (read by another thread).
+    pub fn absorb(&mut self, other: IdHashes) {
+        for hash in other.batch {
+            self.push(hash);
+        }
+        for bucket in other.buckets {
+            for hash in bucket {
+                self.push(hash);
+            }
+        }
     }
 
     fn bucket_batch(&mut self) {

@@ -9,6 +9,7 @@ use super::reader::{CsvFile, FileReport, Row, RowBlock, count_row, keep, next_bl
 use super::records::{Origin, Ticket};
 use crate::config::{Config, Markers};
 use crate::error::InputError;
+use std::hash::BuildHasher;
 
 const SCOPE_CHANGE: u8 = 1;
 const ABUSE: u8 = 2;
@@ -147,11 +148,176 @@ pub fn client_of(
 }
 
 /// Ticket ids already read from later files (several ticket files are
-/// read newest first, so a newer copy of a ticket wins).
-#[derive(Debug, Default)]
+/// read newest first, so a newer copy of a ticket wins), and what is done
+/// with ids repeated within one file.
+#[derive(Default)]
 pub struct SeenTickets {
     pub ids: std::collections::HashSet<String>,
     pub active: bool,
+    pub repeats: Repeats,
+    /// Hashes (file, id) for `repeats`; the same for every thread.
+    pub hasher: hashbrown::DefaultHashBuilder,
+}
+
+/// Rows that share a ticket id within one file are one ticket (an event
+/// log, a re-export, or time entries). Whether an id repeats is known only
+/// at the end, and tickets stream into the sink as they are read, so the
+/// first pass streams every row and keeps a hash of each (file, id); only
+/// if two are equal are the ticket files read again, holding back the rows
+/// with those hashes and merging them at the end of their file. A hash
+/// collision costs the second pass, never a wrong figure: rows are merged
+/// only when their ids are equal.
+#[derive(Default)]
+pub enum Repeats {
+    /// Ids are not looked at.
+    #[default]
+    Off,
+    /// Every row streams; the hashes of their (file, id) are kept.
+    Collect(super::repeats::IdHashes),
+    /// Rows with these hashes are merged; `lines`: their minutes added up
+    /// (`[tickets] lines = true`).
+    Merge {
+        repeated: hashbrown::HashSet<u64>,
+        lines: bool,
+    },
+}
+
+impl SeenTickets {
+    /// For a first pass: keep the id hashes.
+    pub fn collecting(hasher: hashbrown::DefaultHashBuilder) -> SeenTickets {
+        SeenTickets {
+            repeats: Repeats::Collect(super::repeats::IdHashes::default()),
+            hasher,
+            ..SeenTickets::default()
+        }
+    }
+
+    /// The id hashes kept by a first pass.
+    pub fn take_hashes(&mut self) -> super::repeats::IdHashes {
+        match std::mem::take(&mut self.repeats) {
+            Repeats::Collect(hashes) => hashes,
+            _ => super::repeats::IdHashes::default(),
+        }
+    }
+}
+
+/// The tickets of one file whose rows are being merged, in the order
+/// their ids first came.
+#[derive(Default)]
+struct Merging {
+    by_id: hashbrown::HashMap<String, usize>,
+    held: Vec<Held>,
+}
+
+/// One ticket made of several rows so far.
+struct Held {
+    ticket: Ticket,
+    /// The last minutes given (or with `lines`, their sum); `None` while
+    /// every row left them blank.
+    minutes: Option<rust_decimal::Decimal>,
+    rows: u64,
+    /// An earlier row named another client than a later one.
+    client_changed: bool,
+    /// What the last row named instead of a known client, while no row
+    /// names one (for the unmatched warning's locations).
+    unmatched_naming: Option<String>,
+}
+
+/// What one row says about its ticket.
+struct RowTicket {
+    ticket: Ticket,
+    minutes: Option<rust_decimal::Decimal>,
+    /// What the row named instead of a known client, when it named none.
+    unmatched_naming: Option<String>,
+}
+
+impl Merging {
+    /// Take in one row. The last row carries the ticket's state: its client
+    /// (the last that names one), minutes (the last given), and what its
+    /// type, tags and priority mark; the created date is the earliest of
+    /// the rows. With `lines` the rows are time entries: minutes add up
+    /// and a mark on any row marks the ticket.
+    fn add(&mut self, id: &str, row: RowTicket, lines: bool) -> Result<(), ()> {
+        let RowTicket {
+            ticket,
+            minutes,
+            unmatched_naming,
+        } = row;
+        let Some(held) = self
+            .by_id
+            .get(id)
+            .copied()
+            .and_then(|index| self.held.get_mut(index))
+        else {
+            self.by_id.insert(id.to_string(), self.held.len());
+            self.held.push(Held {
+                ticket,
+                minutes,
+                rows: 1,
+                client_changed: false,
+                unmatched_naming,
+            });
+            return Ok(());
+        };
+        held.rows = held.rows.saturating_add(1);
+        if unmatched_naming.is_some() {
+            held.unmatched_naming = unmatched_naming;
+        }
+        let merged = &mut held.ticket;
+        merged.created = merged.created.min(ticket.created);
+        if let Some(client) = ticket.client {
+            held.client_changed |= merged.client.is_some_and(|before| before != client);
+            merged.client = Some(client);
+        }
+        merged.origin = ticket.origin;
+        if lines {
+            held.minutes = match (held.minutes, minutes) {
+                (Some(sum), Some(more)) => Some(sum.checked_add(more).ok_or(())?),
+                (sum, more) => sum.or(more),
+            };
+            merged.scope_change |= ticket.scope_change;
+            merged.abusive |= ticket.abusive;
+            merged.escalation |= ticket.escalation;
+        } else {
+            if minutes.is_some() {
+                held.minutes = minutes;
+            }
+            merged.scope_change = ticket.scope_change;
+            merged.abusive = ticket.abusive;
+            merged.escalation = ticket.escalation;
+        }
+        Ok(())
+    }
+
+    /// Hand every merged ticket to the sink, counting the merges.
+    fn finish(
+        self,
+        default_minutes: rust_decimal::Decimal,
+        report: &mut FileReport,
+        sink: &mut dyn Sink,
+    ) {
+        for held in self.held {
+            let mut ticket = held.ticket;
+            ticket.minutes = held.minutes.unwrap_or(default_minutes);
+            if held.rows > 1 {
+                count_rows(&mut report.merged_rows, held.rows);
+                count_row(&mut report.merged_tickets);
+                if held.client_changed {
+                    count_row(&mut report.merged_client_changes);
+                }
+            }
+            let naming = held.unmatched_naming;
+            report.saw_client(ticket.client, ticket.origin.line, || {
+                naming.unwrap_or_default()
+            });
+            sink.ticket(&ticket);
+        }
+    }
+}
+
+/// `count_row`, by several.
+fn count_rows(total: &mut u64, rows: u64) {
+    *total = total.saturating_add(rows);
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -177,6 +343,10 @@ pub fn read(
     }
     let created = resolver.require("created")?.index;
     let ticket_id = resolver.index("ticket_id");
+    let ticket_id_header = ticket_id
+        .and_then(|index| file.headers.raw.get(index))
+        .cloned()
+        .unwrap_or_default();
     let minutes = resolver.find("minutes");
     let unit = match &minutes {
         Some(found) if is_seconds_column(&found.matched, &file.headers.raw) => {
@@ -201,6 +371,7 @@ pub fn read(
     // A totals row has neither; a ticket row has at least its date.
     let anchors: Vec<usize> = [Some(created), ticket_id].into_iter().flatten().collect();
     let mut ids_here = Vec::new();
+    let mut merging = Merging::default();
     let (mut kind_memo, mut priority_memo) = (MarksMemo::default(), MarksMemo::default());
     let mut tags_memo = MarksMemo::default();
     let mut block = RowBlock::new();
@@ -220,13 +391,12 @@ pub fn read(
                 }
                 ids_here.push(id.to_string());
             }
-            let parsed = (|| -> Result<(chrono::NaiveDate, rust_decimal::Decimal), InputError> {
-                let created = row.required_date(created)?;
-                let minutes = row
-                    .minutes(minutes, unit)?
-                    .unwrap_or(config.default_ticket_minutes);
-                Ok((created, minutes))
-            })();
+            let parsed =
+                (|| -> Result<(chrono::NaiveDate, Option<rust_decimal::Decimal>), InputError> {
+                    let created = row.required_date(created)?;
+                    let minutes = row.minutes(minutes, unit)?;
+                    Ok((created, minutes))
+                })();
             let Some((created, minutes)) = keep(parsed, report, skip_bad_rows)? else {
                 continue;
             };
@@ -245,14 +415,25 @@ pub fn read(
             let newest_first = seen.active.then_some(file_index);
             let named = client_of(&row, client, email, registry, newest_first);
             report.saw_date(created);
-            report.saw_client(named, row.line, || {
-                super::reader::unmatched_naming(row.text(client), row.text(email))
-            });
-            let client = named;
-            let ticket = Ticket {
-                client,
+            let unmatched_naming =
+                || super::reader::unmatched_naming(row.text(client), row.text(email));
+            let held = !id.is_empty()
+                && match &mut seen.repeats {
+                    Repeats::Off => false,
+                    Repeats::Collect(hashes) => {
+                        // Only the rows kept: a row replaced by a later
+                        // file's copy is no repeat.
+                        hashes.push(seen.hasher.hash_one((file_index, id.as_bytes())));
+                        false
+                    }
+                    Repeats::Merge { repeated, .. } => {
+                        repeated.contains(&seen.hasher.hash_one((file_index, id.as_bytes())))
+                    }
+                };
+            let mut ticket = Ticket {
+                client: named,
                 created,
-                minutes,
+                minutes: config.default_ticket_minutes,
                 scope_change,
                 abusive,
                 escalation,
@@ -261,9 +442,37 @@ pub fn read(
                     line: row.line,
                 },
             };
+            if held {
+                let lines = matches!(seen.repeats, Repeats::Merge { lines: true, .. });
+                merging
+                    .add(
+                        id,
+                        RowTicket {
+                            ticket,
+                            minutes,
+                            unmatched_naming: named.is_none().then(unmatched_naming),
+                        },
+                        lines,
+                    )
+                    .map_err(|()| {
+                        InputError::file(
+                            &file.path,
+                            "adds up to more minutes than clientfit can hold",
+                        )
+                        .at(row.line)
+                        .value(id)
+                        .column(ticket_id_header.clone())
+                    })?;
+                continue;
+            }
+            if let Some(minutes) = minutes {
+                ticket.minutes = minutes;
+            }
+            report.saw_client(named, row.line, unmatched_naming);
             sink.ticket(&ticket);
         }
     }
+    merging.finish(config.default_ticket_minutes, report, sink);
     seen.ids.extend(ids_here);
     Ok(())
 }
@@ -321,6 +530,146 @@ mod tests {
             0,
             "the free text marks something"
         );
+    }
+
+    fn row(client: u32, day: u32, minutes: Option<i64>, escalation: bool, line: u64) -> RowTicket {
+        RowTicket {
+            ticket: Ticket {
+                client: Some(ClientId(client)),
+                created: chrono::NaiveDate::from_ymd_opt(2026, 10, day).unwrap(),
+                minutes: rust_decimal::Decimal::ZERO,
+                scope_change: false,
+                abusive: false,
+                escalation,
+                origin: Origin { file: 0, line },
+            },
+            minutes: minutes.map(rust_decimal::Decimal::from),
+            unmatched_naming: None,
+        }
+    }
+
+    /// Merge rows (all of one id) and return the ticket and its count.
+    fn merged(rows: Vec<RowTicket>, lines: bool) -> (Ticket, FileReport) {
+        let mut merging = Merging::default();
+        for one in rows {
+            merging.add("T-1", one, lines).unwrap();
+        }
+        let mut report = FileReport::default();
+        let mut sink = Kept(Vec::new());
+        merging.finish(rust_decimal::Decimal::from(20), &mut report, &mut sink);
+        assert_eq!(sink.0.len(), 1);
+        (sink.0.remove(0), report)
+    }
+
+    struct Kept(Vec<Ticket>);
+
+    impl Sink for Kept {
+        fn ticket(&mut self, ticket: &Ticket) {
+            self.0.push(ticket.clone());
+        }
+        fn meeting(&mut self, _: &crate::ingest::records::Meeting) {}
+        fn forget_tickets(&mut self) {}
+    }
+
+    #[test]
+    fn updates_take_the_last_state_and_the_earliest_date() {
+        // Rows in file order: escalated with 25 min on 10-05, then 40 min
+        // dated 10-02 by client 2, then blank minutes (the 40 stays).
+        let (ticket, report) = merged(
+            vec![
+                row(1, 5, Some(25), true, 2),
+                row(2, 2, Some(40), false, 3),
+                row(2, 7, None, false, 4),
+            ],
+            false,
+        );
+        assert_eq!(ticket.minutes, rust_decimal::Decimal::from(40));
+        assert!(!ticket.escalation);
+        assert_eq!(ticket.client, Some(ClientId(2)));
+        assert_eq!(ticket.created.to_string(), "2026-10-02");
+        assert_eq!(ticket.origin.line, 4);
+        assert_eq!(
+            (
+                report.merged_rows,
+                report.merged_tickets,
+                report.merged_client_changes
+            ),
+            (3, 1, 1)
+        );
+    }
+
+    #[test]
+    fn time_entries_add_up_and_any_mark_counts() {
+        // 25 + 40 + blank = 65; escalated on the first entry only.
+        let (ticket, report) = merged(
+            vec![
+                row(1, 5, Some(25), true, 2),
+                row(1, 6, Some(40), false, 3),
+                row(1, 7, None, false, 4),
+            ],
+            true,
+        );
+        assert_eq!(ticket.minutes, rust_decimal::Decimal::from(65));
+        assert!(ticket.escalation);
+        assert_eq!(report.merged_client_changes, 0);
+        // No entry gives minutes: the default.
+        let (ticket, _) = merged(
+            vec![row(1, 5, None, false, 2), row(1, 6, None, false, 3)],
+            true,
+        );
+        assert_eq!(ticket.minutes, rust_decimal::Decimal::from(20));
+    }
+
+    proptest::proptest! {
+        /// Whatever the rows: one ticket per distinct id, in the order the
+        /// ids first came; time entries keep every minute given (and the
+        /// default for a ticket with none); updates keep one row's.
+        #[test]
+        fn one_ticket_per_id_and_no_minute_lost(
+            rows in proptest::collection::vec(
+                (0u8..6, 0u32..3, 1u32..28, proptest::option::of(0i64..500), proptest::bool::ANY),
+                1..60,
+            ),
+            lines in proptest::bool::ANY,
+        ) {
+            let mut merging = Merging::default();
+            let mut first_seen: Vec<u8> = Vec::new();
+            let mut given: std::collections::BTreeMap<u8, Vec<i64>> = Default::default();
+            for (line, (id, client, day, minutes, escalation)) in rows.iter().enumerate() {
+                if !first_seen.contains(id) {
+                    first_seen.push(*id);
+                }
+                given.entry(*id).or_default().extend(*minutes);
+                let one = row(*client, *day, *minutes, *escalation, line as u64 + 2);
+                merging.add(&format!("T-{id}"), one, lines).unwrap();
+            }
+            let mut report = FileReport::default();
+            let mut sink = Kept(Vec::new());
+            merging.finish(rust_decimal::Decimal::from(20), &mut report, &mut sink);
+            proptest::prop_assert_eq!(sink.0.len(), first_seen.len());
+            for (ticket, id) in sink.0.iter().zip(&first_seen) {
+                let minutes = &given[id];
+                let expected = match (lines, minutes.last()) {
+                    (_, None) => 20,
+                    (true, Some(_)) => minutes.iter().sum(),
+                    (false, Some(last)) => *last,
+                };
+                proptest::prop_assert_eq!(ticket.minutes, rust_decimal::Decimal::from(expected));
+            }
+            // Every row but those of single-row tickets was merged.
+            let singles = first_seen
+                .iter()
+                .filter(|id| rows.iter().filter(|r| r.0 == **id).count() == 1)
+                .count() as u64;
+            proptest::prop_assert_eq!(report.merged_rows, rows.len() as u64 - singles);
+        }
+    }
+
+    #[test]
+    fn a_ticket_of_one_row_is_no_merge() {
+        let (ticket, report) = merged(vec![row(1, 5, None, false, 2)], false);
+        assert_eq!(ticket.minutes, rust_decimal::Decimal::from(20));
+        assert_eq!((report.merged_rows, report.merged_tickets), (0, 0));
     }
 
     fn tags(cell: &str) -> [&str; 1] {

@@ -591,12 +591,14 @@ ul.notes {{ padding-left: 1.2rem; }} li.warning {{ color: #922b21; }}
 </style></head><body>
 <h1>clientfit — which clients to keep, restructure, refer or fire</h1>
 <p class="meta">Period {from} to {to} ({days} {day_word}), as of {as_of}{currency_note}</p>
+<p class="meta">Config: {config}</p>
 "#,
         from = report.period.from,
         to = report.period.to,
         days = report.period.days,
         day_word = super::plural(report.period.days.unsigned_abs(), "day", "days"),
         as_of = report.period.as_of,
+        config = safe::html(&report.config.provenance()),
         currency_note = if currency.is_empty() {
             String::new()
         } else {

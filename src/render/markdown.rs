@@ -14,6 +14,10 @@ pub fn render(report: &Report) -> String {
         "## clientfit — {} to {} (as of {})\n\n",
         report.period.from, report.period.to, report.period.as_of
     );
+    out.push_str(&format!(
+        "Config: {}\n\n",
+        safe::markdown(&report.config.provenance())
+    ));
     out.push_str("| # | client | revenue | cost to serve | profit | margin | overdue | late % | tickets | no-shows | scope chg | flags | verdict |\n");
     out.push_str("|--:|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|---|---|\n");
     for client in report.shown() {

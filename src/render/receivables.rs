@@ -154,6 +154,10 @@ fn table(report: &ReceivablesReport, style: Style) -> String {
     let line = |out: &mut String, text: &str| out.push_str(&fit::wrap_footer(text, width));
     let mut out = String::new();
     line(&mut out, &title(report));
+    line(
+        &mut out,
+        &format!("config: {}", safe::terminal(&report.config)),
+    );
     out.push_str(&fit::render(&columns, &rows, &layout, false, |_, _| None));
     out.push('\n');
     if let Some(note) = fit::hidden_note(&fit::hidden(&columns, &layout)) {
@@ -174,7 +178,10 @@ fn html(report: &ReceivablesReport) -> String {
     let escape = safe::html;
     let headers = headers(report);
     let text_column = |index: usize| index == 0 || index == report.edges.len() + 5;
-    let mut body = String::from("<div class=\"scroll\"><table><thead><tr>");
+    let mut body = format!(
+        "<p class=\"meta\">Config: {}</p>\n<div class=\"scroll\"><table><thead><tr>",
+        safe::html(&report.config)
+    );
     for (index, header) in headers.iter().enumerate() {
         let class = if text_column(index) {
             ""
@@ -208,7 +215,12 @@ fn html(report: &ReceivablesReport) -> String {
 
 fn markdown(report: &ReceivablesReport) -> String {
     let headers = headers(report);
-    let mut out = format!("## {}\n\n| {} |\n|", title(report), headers.join(" | "));
+    let mut out = format!(
+        "## {}\n\nConfig: {}\n\n| {} |\n|",
+        title(report),
+        safe::markdown(&report.config),
+        headers.join(" | ")
+    );
     for index in 0..headers.len() {
         out.push_str(if index == 0 { "---|" } else { "--:|" });
     }
@@ -392,6 +404,7 @@ fn json(report: &ReceivablesReport) -> anyhow::Result<String> {
         "as_of": report.period.as_of.to_string(),
         "currency": report.currency,
         "aging_edges": report.edges,
+        "config_file": report.config_file,
         "clients": report.shown().map(|row| row_json(row, &labels)).collect::<Vec<_>>(),
         "total": row_json(&report.total, &labels),
         "warnings": report.warnings,

@@ -185,6 +185,10 @@ pub fn render(report: &Report, style: Style) -> String {
             super::plural(report.period.days.unsigned_abs(), "day", "days")
         ),
     );
+    line(
+        &mut out,
+        &format!("config: {}", safe::terminal(&report.config.provenance())),
+    );
     out.push_str(&table);
     out.push('\n');
     if let Some(note) = fit::hidden_note(&hidden) {
