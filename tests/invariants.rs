@@ -166,7 +166,10 @@ fn invoice_row() -> impl Strategy<Value = InvoiceRow> {
             3 => Just("open"),
             1 => Just("uncollectible"),
         ],
-        proptest::option::weighted(0.2, 0i64..=300_000),
+        // Discounts of 1.01 and up: a file whose every discount is a
+        // fraction of one reads as rates (and is left out with a warning),
+        // which scaling the money by 10 would then turn back into money.
+        proptest::option::weighted(0.2, 101i64..=300_000),
     )
         .prop_map(
             |(client, issued, terms, paid_after, cents, status, discount)| InvoiceRow {

@@ -453,3 +453,20 @@ fn the_assumptions_are_said_in_every_format() {
         }
     }
 }
+
+// A void invoice says nothing of what the discount column holds. Acme's
+// one counted invoice is 1.00 with a discount of 0.01: no amount above 1
+// among the invoices that count, so nothing suggests rates and the 0.01 is
+// money. The void V1 of 50.00 must not tip the column into "rates".
+#[test]
+fn a_void_invoice_does_not_turn_discounts_into_rates() {
+    let doc = report("trust/small-discount-and-void", &["--as-of", "2026-10-31"]);
+    let acme = client(&doc, "Acme");
+    assert_money(acme, "revenue", "1.00");
+    assert_money(acme, "discounts", "0.01");
+    assert!(
+        !warnings(&doc).contains("look like rates"),
+        "{}",
+        warnings(&doc)
+    );
+}

@@ -153,7 +153,9 @@ pub fn read(
             if status_later {
                 count_row(&mut report.status_after_as_of);
             }
-            if watch_discounts {
+            // Void and draft invoices say nothing of what the column holds:
+            // adding one must not turn the discounts into rates.
+            if watch_discounts && invoice.counts() {
                 report.discounts.saw(invoice.amount, invoice.discount);
             }
             report.saw_date(invoice.issued);
