@@ -658,6 +658,28 @@ fn write_report(
                 crate::render::safe::terminal(&settings.config.provenance())
             )
             .context("writing warnings")?;
+            // Its empty `delivery_cost` cells say the cost is unknown; the
+            // sentence that says what to set goes beside the config line.
+            // Rows left out by --owner, --verdict or --top: the other
+            // formats say so under their table.
+            for note in report.notes() {
+                if let crate::report::Note::Showing { .. } = note {
+                    writeln!(
+                        stderr,
+                        "note: {}",
+                        crate::render::safe::message(&note.text())
+                    )
+                    .context("writing warnings")?;
+                }
+            }
+            for assumption in report.assumptions() {
+                writeln!(
+                    stderr,
+                    "note: {}",
+                    crate::render::safe::message(&assumption)
+                )
+                .context("writing warnings")?;
+            }
         }
     }
     let render = |out: &mut dyn Write| {

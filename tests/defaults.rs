@@ -67,7 +67,15 @@ fn an_unknown_delivery_cost_is_said_in_every_format() {
     // CSV has no footer: the delivery cost it does not know is empty, as
     // every undefined figure is, while profit is still revenue − cost to
     // serve. Massive Dynamic: 522,071.82 − 2,106.00 = 519,965.82.
-    let csv = report_in(dir.path(), "csv").stdout;
+    let csv_run = report_in(dir.path(), "csv");
+    // Its sentence goes to stderr, beside the config line (a line above
+    // the header row would break CSV readers).
+    assert!(
+        csv_run.stderr.contains(&format!("note: {NOTE}")),
+        "{}",
+        csv_run.stderr
+    );
+    let csv = csv_run.stdout;
     let header: Vec<&str> = csv.lines().next().unwrap().split(',').collect();
     let column = |name: &str| header.iter().position(|h| *h == name).unwrap();
     let first: Vec<&str> = csv.lines().nth(1).unwrap().split(',').collect();
@@ -108,7 +116,9 @@ fn a_delivery_cost_share_set_even_to_zero_silences_the_note_and_changes_no_figur
         let out = report_in(zero.path(), format);
         assert!(!out.stdout.contains(NOTE), "{format}:\n{}", out.stdout);
     }
-    let csv = report_in(zero.path(), "csv").stdout;
+    let csv_run = report_in(zero.path(), "csv");
+    assert!(!csv_run.stderr.contains(NOTE), "{}", csv_run.stderr);
+    let csv = csv_run.stdout;
     assert!(
         csv.lines()
             .nth(1)
@@ -154,4 +164,25 @@ fn config_slips_name_the_line_and_the_fix() {
         out.stderr
     );
     assert!(out.stdout.is_empty());
+}
+
+/// CSV rows are all a script sees: a selection says on stderr how many of
+/// the listed clients it kept (the demo lists 32; `--top 3` keeps 3).
+#[test]
+fn a_csv_selection_says_how_many_rows_it_kept() {
+    let out = run([
+        "report",
+        fixture("demo").to_str().unwrap(),
+        "--format",
+        "csv",
+        "--top",
+        "3",
+    ]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert_eq!(out.stdout.lines().count(), 1 + 3, "{}", out.stdout);
+    assert!(
+        out.stderr.contains("note: Showing 3 of 32 clients"),
+        "{}",
+        out.stderr
+    );
 }
