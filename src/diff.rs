@@ -47,6 +47,8 @@ struct Snapshot {
     notes: Vec<String>,
     as_of: String,
     period: PeriodJson,
+    /// The settings the report was made with, as its JSON gives them.
+    settings: Value,
     clients: BTreeMap<String, ClientState>,
 }
 
@@ -205,8 +207,58 @@ fn load(path: &Path) -> anyhow::Result<Snapshot> {
             .collect(),
         as_of,
         period: PeriodJson { from, to },
+        settings: document["settings"].clone(),
         clients,
     })
+}
+
+/// The settings that differ between two snapshots, by name (`rates`,
+/// `thresholds.min_margin`, …): one level into each section is enough to
+/// say where to look.
+fn settings_changed(old: &Value, new: &Value) -> Vec<String> {
+    let (Some(old), Some(new)) = (old.as_object(), new.as_object()) else {
+        return if old == new {
+            Vec::new()
+        } else {
+            vec!["settings".to_string()]
+        };
+    };
+    // Where the settings came from, and the as-of each report was pinned
+    // to, differ from month to month without changing how figures are
+    // made: not named.
+    const NOT_COMPARED: [&str; 3] = ["as_of", "config_file", "config_from"];
+    let mut keys: Vec<&String> = old
+        .keys()
+        .chain(new.keys())
+        .filter(|key| !NOT_COMPARED.contains(&key.as_str()))
+        .collect();
+    keys.sort();
+    keys.dedup();
+    let mut changed = Vec::new();
+    for key in keys {
+        let (before, after) = (&old.get(key), &new.get(key));
+        if before == after {
+            continue;
+        }
+        match (
+            before.and_then(Value::as_object),
+            after.and_then(Value::as_object),
+        ) {
+            (Some(b), Some(a)) => {
+                let mut inner: Vec<&String> = b.keys().chain(a.keys()).collect();
+                inner.sort();
+                inner.dedup();
+                changed.extend(
+                    inner
+                        .into_iter()
+                        .filter(|k| b.get(*k) != a.get(*k))
+                        .map(|k| format!("{key}.{k}")),
+                );
+            }
+            _ => changed.push(key.clone()),
+        }
+    }
+    changed
 }
 
 #[derive(Debug, Serialize)]
@@ -352,6 +404,27 @@ pub fn compare(old_path: &Path, new_path: &Path) -> anyhow::Result<Diff> {
         if !notes.contains(&line) {
             notes.push(line);
         }
+    }
+    // Figures that moved because the settings did, or snapshots given the
+    // wrong way round, read as clients that changed: say so first.
+    let changed = settings_changed(&old.settings, &new.settings);
+    if !changed.is_empty() {
+        notes.insert(
+            0,
+            format!(
+                "the snapshots were made with different settings ({}): some moves come from the settings, not from the clients",
+                changed.join(", ")
+            ),
+        );
+    }
+    if old.as_of > new.as_of {
+        notes.insert(
+            0,
+            format!(
+                "the older snapshot is as of {}, after the newer one ({}): are OLD and NEW the right way round?",
+                old.as_of, new.as_of
+            ),
+        );
     }
     Ok(Diff {
         notes,

@@ -404,3 +404,52 @@ fn the_json_gives_each_as_of_as_a_date_and_its_period_apart() {
         text.stdout
     );
 }
+
+/// Two snapshots made with different settings, or given the wrong way
+/// round, move figures that no client moved: the diff says so first.
+#[test]
+fn different_settings_and_reversed_snapshots_are_named() {
+    let dir = tempfile::tempdir().expect("a temp dir");
+    let (september, october) = snapshots(dir.path());
+    let config = dir.path().join("dearer.toml");
+    std::fs::write(&config, "[rates]\nsupport_hourly = 90\n").unwrap();
+    let dearer = dir.path().join("2026-09-dearer.json");
+    let out = run([
+        "report".into(),
+        fixture("diff/2026-09").into_os_string(),
+        "--format".into(),
+        "json".into(),
+        "--period".into(),
+        "2026-09".into(),
+        "--as-of".into(),
+        "2026-09-30".into(),
+        "--config".into(),
+        config.into_os_string(),
+        "--output".into(),
+        dearer.clone().into_os_string(),
+    ]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let notes = |doc: &Value| doc["diff"]["notes"].to_string();
+    let doc = diff_json(&september, &dearer);
+    assert!(
+        notes(&doc).contains("different settings (")
+            && notes(&doc).contains("rates.support_hourly"),
+        "{}",
+        notes(&doc)
+    );
+    let doc = diff_json(&october, &september);
+    assert!(
+        notes(&doc)
+            .contains("the older snapshot is as of 2026-10-31, after the newer one (2026-09-30)"),
+        "{}",
+        notes(&doc)
+    );
+    // The same settings, in order: neither note.
+    let doc = diff_json(&september, &october);
+    assert!(
+        !notes(&doc).contains("different settings"),
+        "{}",
+        notes(&doc)
+    );
+    assert!(!notes(&doc).contains("right way round"), "{}", notes(&doc));
+}
