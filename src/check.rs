@@ -227,16 +227,23 @@ fn kind_sum(reports: &[FileReport], kind: Kind, value: fn(&FileReport) -> u64) -
 /// at most a third of the longer key's letters differ, or one key is the
 /// start of the other ("acme" and "acme holdings").
 pub(crate) fn closest<'a>(key: &str, candidates: &[(&str, &'a str)]) -> Option<&'a str> {
+    let key_length = key.chars().count();
     candidates
         .iter()
-        .map(|(candidate, name)| {
-            let distance = strsim::levenshtein(key, candidate);
-            let longer = key.chars().count().max(candidate.chars().count());
+        .filter_map(|(candidate, name)| {
+            let length = candidate.chars().count();
+            let longer = key_length.max(length);
             let prefix = !key.is_empty()
                 && !candidate.is_empty()
                 && (candidate.starts_with(&format!("{key} "))
                     || key.starts_with(&format!("{candidate} ")));
-            (distance, longer, prefix, *name)
+            // The distance is at least the difference in length: a key
+            // that far off cannot be close, and is not worth measuring.
+            if !prefix && key_length.abs_diff(length) * 3 > longer {
+                return None;
+            }
+            let distance = strsim::levenshtein(key, candidate);
+            Some((distance, longer, prefix, *name))
         })
         .filter(|(distance, longer, prefix, _)| {
             *prefix || (*distance > 0 && distance * 3 <= *longer)

@@ -322,8 +322,13 @@ pub fn build(
         judge(&mut clients);
     }
     if let Some(unbilled) = &unbilled {
+        let names: Vec<(&str, &str)> = unbilled
+            .names
+            .iter()
+            .map(|(key, name)| (key.as_str(), name.as_str()))
+            .collect();
         for client in clients.iter_mut().filter(|c| unbilled_work(&c.metrics)) {
-            unbilled.explain(client);
+            unbilled.explain(client, &names);
         }
     }
     crate::phase("report: judged");
@@ -392,8 +397,19 @@ fn unbilled_work(metrics: &ClientMetrics) -> bool {
 /// and names for the closest-name suggestion `check` also makes.
 struct Unbilled {
     invoiced_ever: std::collections::BTreeSet<u32>,
+    /// Invoice clients' keys and names for the closest-name search; empty
+    /// when that search would cost too much (see `NAME_SEARCH_BUDGET`).
     names: Vec<(String, String)>,
+    /// Were names compared (or was there nothing to compare with)?
+    searched: bool,
 }
+
+/// The most name comparisons (clients without an invoice × clients with
+/// one) the closest-name search may make: a ticket export of a hundred
+/// thousand clients against invoices for a thousand would otherwise take
+/// minutes. Past it, the reason names the three causes without a guess
+/// and `check` lists close names.
+const NAME_SEARCH_BUDGET: usize = 2_000_000;
 
 impl Unbilled {
     fn gather(
@@ -414,32 +430,36 @@ impl Unbilled {
             Clients::Copied => ingested.registry.clients().get(id as usize),
             Clients::Taken(infos) => infos.get(id as usize),
         };
-        let names = invoiced_ever
-            .iter()
-            .filter_map(|id| info(*id).map(|i| (i.key.clone(), i.name.clone())))
-            .collect();
+        let unbilled = metrics.iter().filter(|m| unbilled_work(m)).count();
+        let names = if unbilled.saturating_mul(invoiced_ever.len()) <= NAME_SEARCH_BUDGET {
+            invoiced_ever
+                .iter()
+                .filter_map(|id| info(*id).map(|i| (i.key.clone(), i.name.clone())))
+                .collect()
+        } else {
+            Vec::new()
+        };
+        let searched = !names.is_empty() || invoiced_ever.is_empty();
         Some(Unbilled {
             invoiced_ever,
             names,
+            searched,
         })
     }
 
     /// Say first what the client most likely is, and drop the referral
     /// advice about price and budget, which a missing invoice says nothing about.
-    fn explain(&self, client: &mut ClientReport) {
-        let names: Vec<(&str, &str)> = self
-            .names
-            .iter()
-            .map(|(key, name)| (key.as_str(), name.as_str()))
-            .collect();
+    fn explain(&self, client: &mut ClientReport, names: &[(&str, &str)]) {
         let id = client.metrics.client.0;
-        let why = if let Some(close) = crate::check::closest(&client.key, &names) {
+        let why = if let Some(close) = crate::check::closest(&client.key, names) {
             format!(
                 "no invoice in the period under this name: most likely a name that did not match — the invoices name {close:?}; if that is this client, add {:?} as an alias of it in clients.csv",
                 client.name
             )
         } else if self.invoiced_ever.contains(&id) {
             "no invoice in the period, though it has invoices at other dates: most likely unbilled work (bill the tickets and meetings of the period), or the period's invoices are in an export not given".to_string()
+        } else if !self.searched {
+            "no invoice under this name: a missing invoices export, unbilled work, or a name that did not match (too many clients to compare names here: `clientfit check` lists close names)".to_string()
         } else {
             "no invoice at all under this name: most likely a missing invoices export (or work never billed); its revenue of 0 makes any loss here unreliable".to_string()
         };
