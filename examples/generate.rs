@@ -6,14 +6,18 @@
 //!     cargo run --release --example generate -- 1000 50000 100000 20000 DIR [SEED]
 //!       (clients, invoices, tickets, meetings)
 //!     cargo run --release --example generate -- small DIR --rows-times 4
+//!     cargo run --release --example generate -- large DIR --shape realistic
+//!     cargo run --release --example generate -- tickets-only DIR --shape realistic
+//!
+//! `--shape plain` (the default) or `realistic`: see `clientfit::synthetic::Shape`.
 
 use std::path::Path;
 use std::process::ExitCode;
 
-use clientfit::synthetic::{DEFAULT_SEED, Size, write};
+use clientfit::synthetic::{DEFAULT_SEED, Shape, Size};
 
-const USAGE: &str = "usage: generate small|medium|large DIR [SEED] [--rows-times N]
-       generate CLIENTS INVOICES TICKETS MEETINGS DIR [SEED] [--rows-times N]";
+const USAGE: &str = "usage: generate small|medium|large|tickets-only DIR [SEED] [--rows-times N] [--shape plain|realistic]
+       generate CLIENTS INVOICES TICKETS MEETINGS DIR [SEED] [--rows-times N] [--shape plain|realistic]";
 
 fn number(text: &str) -> Result<u64, String> {
     text.parse()
@@ -25,6 +29,12 @@ fn run(mut args: Vec<String>) -> Result<(), String> {
     if let Some(at) = args.iter().position(|a| a == "--rows-times") {
         let value = args.get(at + 1).ok_or(USAGE)?;
         factor = number(value)?;
+        args.drain(at..at + 2);
+    }
+    let mut shape = Shape::Plain;
+    if let Some(at) = args.iter().position(|a| a == "--shape") {
+        let value = args.get(at + 1).ok_or(USAGE)?;
+        shape = Shape::named(value).ok_or_else(|| format!("unknown shape {value:?}\n{USAGE}"))?;
         args.drain(at..at + 2);
     }
     let (size, rest) = match args.as_slice() {
@@ -45,7 +55,9 @@ fn run(mut args: Vec<String>) -> Result<(), String> {
         [dir, seed] => (dir, number(seed)?),
         _ => return Err(USAGE.to_string()),
     };
-    write(Path::new(dir), size.rows_times(factor), seed).map_err(|err| format!("{dir}: {err}"))
+    shape
+        .write(Path::new(dir), size.rows_times(factor), seed)
+        .map_err(|err| format!("{dir}: {err}"))
 }
 
 fn main() -> ExitCode {

@@ -3,6 +3,11 @@
 //! invoices, credit notes, void and uncollectible ones, blank ticket
 //! minutes, and three currencies with `[fx]` rates. Not part of the
 //! tool's interface.
+//!
+//! Two shapes of file: the plain one (`write`: no quoted cells, attendees
+//! as a number, a status on some invoices) and the one real helpdesk,
+//! calendar and billing exports have (`write_realistic`: quoted tag lists,
+//! attendee names, paid amounts and a status on every invoice).
 
 use std::fs::File;
 use std::io::{BufWriter, Write};
@@ -83,11 +88,21 @@ impl Size {
         meetings: 2_000_000,
     };
 
+    /// LARGE's clients and tickets with a token invoices file (the report
+    /// needs one) and no meetings: one big file of one kind.
+    pub const TICKETS_ONLY: Size = Size {
+        clients: 100_000,
+        invoices: 1_000,
+        tickets: 10_000_000,
+        meetings: 0,
+    };
+
     pub fn named(name: &str) -> Option<Size> {
         match name {
             "small" => Some(Size::SMALL),
             "medium" => Some(Size::MEDIUM),
             "large" => Some(Size::LARGE),
+            "tickets-only" => Some(Size::TICKETS_ONLY),
             _ => None,
         }
     }
@@ -105,6 +120,33 @@ impl Size {
 
 /// The seed used when none is given.
 pub const DEFAULT_SEED: u64 = 20261031;
+
+/// The shape of the files written: which columns, and how their cells look.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Shape {
+    /// `write`: the shape the benchmark figures were first taken on.
+    Plain,
+    /// `write_realistic`: quoted multi-value cells and name lists.
+    Realistic,
+}
+
+impl Shape {
+    pub fn named(name: &str) -> Option<Shape> {
+        match name {
+            "plain" => Some(Shape::Plain),
+            "realistic" => Some(Shape::Realistic),
+            _ => None,
+        }
+    }
+
+    /// Write a data set of this shape into `dir`.
+    pub fn write(self, dir: &Path, size: Size, seed: u64) -> std::io::Result<()> {
+        match self {
+            Shape::Plain => write(dir, size, seed),
+            Shape::Realistic => write_realistic(dir, size, seed),
+        }
+    }
+}
 
 /// Write invoices.csv, tickets.csv, meetings.csv and clientfit.toml into `dir`.
 pub fn write(dir: &Path, size: Size, seed: u64) -> std::io::Result<()> {
@@ -221,6 +263,211 @@ pub fn write(dir: &Path, size: Size, seed: u64) -> std::io::Result<()> {
         )?;
     }
     out.flush()?;
+
+    std::fs::write(
+        dir.join("clientfit.toml"),
+        format!(
+            "as_of = \"{}\"\ncurrency = \"USD\"\n\n[fx]\nEUR = 1.08\nGBP = 1.27\n",
+            date(days - 1)
+        ),
+    )?;
+    Ok(())
+}
+
+/// `cents` as a plain amount: `1234.05`, `-12.30`.
+fn money(cents: i64) -> String {
+    let sign = if cents < 0 { "-" } else { "" };
+    let cents = cents.unsigned_abs();
+    format!("{sign}{}.{:02}", cents / 100, cents % 100)
+}
+
+/// Ticket tags: a vocabulary of a prime number of words, so that stepping
+/// through it from any start by any step below its length never repeats a
+/// word within one cell.
+const TAGS: [&str; 13] = [
+    "billing",
+    "api",
+    "export",
+    "login",
+    "bug",
+    "feature",
+    "mobile",
+    "sso",
+    "onboarding",
+    "performance",
+    "integration",
+    "question",
+    "reporting",
+];
+
+/// Our people, listed by name in meetings (a prime number of them, as for
+/// the tags); two are not ASCII, as names are not.
+const PEOPLE: [&str; 11] = [
+    "Ana Silva",
+    "Bo Chen",
+    "Carla Diaz",
+    "Dev Patel",
+    "Emma Jones",
+    "Femi Adeyemi",
+    "Grace Kim",
+    "Hugo Martin",
+    "Inês Costa",
+    "Jon Berg",
+    "Zoë Dubois",
+];
+
+/// `count` distinct words of `words`, from a random start by a random step.
+fn distinct<'a>(rng: &mut Rng, words: &[&'a str], count: usize) -> Vec<&'a str> {
+    let length = words.len() as u64;
+    let start = rng.below(length);
+    let step = 1 + rng.below(length - 1);
+    (0..count as u64)
+        .map(|index| words[((start + index * step) % length) as usize])
+        .collect()
+}
+
+/// Write the realistic shape into `dir`: invoices.csv with a paid amount
+/// and a status on every row (`paid`, `open`, `partially paid`, `void`,
+/// `uncollectible`), tickets.csv whose tags are a quoted list
+/// (`"billing,api,export"`) and whose creation has a time to the second,
+/// meetings.csv whose attendees are names (`Ana Silva; Bo Chen`; the file
+/// is left out when `size.meetings` is 0), and clientfit.toml.
+pub fn write_realistic(dir: &Path, size: Size, seed: u64) -> std::io::Result<()> {
+    let Size {
+        clients,
+        invoices,
+        tickets,
+        meetings,
+    } = size;
+    std::fs::create_dir_all(dir)?;
+    let mut rng = Rng(seed.max(1));
+    // Two years of data, as-of at the end of the second.
+    let days = 730u64;
+    let client = |index: u64| format!("Client {index:06} Ltd");
+
+    let mut out = BufWriter::with_capacity(1 << 20, File::create(dir.join("invoices.csv"))?);
+    writeln!(
+        out,
+        "invoice_id,client,issued,due,paid,amount,paid_amount,currency,status"
+    )?;
+    for id in 0..invoices {
+        let who = rng.below(clients);
+        let issued = rng.below(days - 10);
+        let terms = [14, 30, 30, 45][rng.below(4) as usize];
+        let due = issued + terms;
+        let currency = ["USD", "USD", "USD", "USD", "EUR", "GBP"][rng.below(6) as usize];
+        let cents = 5_000 + rng.below(2_000_000) as i64;
+        // A share of the amount, for partial payments.
+        let part = cents * rng.below(100) as i64 / 100;
+        let (amount, paid, paid_amount, status) = if rng.chance(2) {
+            // A credit note, settled when issued.
+            (-cents / 10, Some(issued), -cents / 10, "paid")
+        } else if rng.chance(1) {
+            (cents, None, 0, "void")
+        } else if rng.chance(1) {
+            (
+                cents,
+                None,
+                if rng.chance(50) { 0 } else { part },
+                "uncollectible",
+            )
+        } else {
+            // Most pay on time, some late, some not yet.
+            let paid = match rng.below(100) {
+                0..=69 => Some(issued + rng.below(terms + 1)),
+                70..=89 => Some(due + 1 + rng.below(90)),
+                _ => None,
+            }
+            .filter(|day| *day < days);
+            match paid {
+                Some(_) => (cents, paid, cents, "paid"),
+                None if rng.chance(40) => (cents, None, part, "partially paid"),
+                None => (cents, None, 0, "open"),
+            }
+        };
+        writeln!(
+            out,
+            "INV-{id:07},{},{},{},{},{},{},{currency},{status}",
+            client(who),
+            date(issued),
+            date(due),
+            paid.map(date).unwrap_or_default(),
+            money(amount),
+            money(paid_amount),
+        )?;
+    }
+    out.flush()?;
+
+    let mut out = BufWriter::with_capacity(1 << 20, File::create(dir.join("tickets.csv"))?);
+    writeln!(out, "ticket_id,client,created,minutes,type,tags,priority")?;
+    for id in 0..tickets {
+        let who = rng.below(clients);
+        let second = rng.below(86_400);
+        let minutes = if rng.chance(10) {
+            String::new()
+        } else {
+            (5 + rng.below(120)).to_string()
+        };
+        let kind = match rng.below(100) {
+            0..=2 => "Change Request",
+            3..=49 => "Incident",
+            50..=79 => "Question",
+            _ => "Problem",
+        };
+        let count =
+            [0, 0, 0, 1, 1, 1, 1, 1, 1, 2, 2, 2, 2, 2, 3, 3, 3, 3, 4, 4][rng.below(20) as usize];
+        let mut tags = distinct(&mut rng, &TAGS, count);
+        match rng.below(200) {
+            0..=5 => tags.push("change_request"),
+            6..=8 => tags.push("escalated"),
+            9 => tags.push("abusive"),
+            _ => {}
+        }
+        let tags = match tags.len() {
+            0 | 1 => tags.concat(),
+            _ => format!("\"{}\"", tags.join(",")),
+        };
+        let priority = ["low", "normal", "normal", "high", "urgent"][rng.below(5) as usize];
+        writeln!(
+            out,
+            "T-{id:07},{},{} {:02}:{:02}:{:02},{minutes},{kind},{tags},{priority}",
+            client(who),
+            date(rng.below(days)),
+            second / 3600,
+            second / 60 % 60,
+            second % 60,
+        )?;
+    }
+    out.flush()?;
+
+    if meetings > 0 {
+        let mut out = BufWriter::with_capacity(1 << 20, File::create(dir.join("meetings.csv"))?);
+        writeln!(out, "client,date,minutes,status,attendees")?;
+        for _ in 0..meetings {
+            let who = rng.below(clients);
+            let status = [
+                "attended",
+                "attended",
+                "attended",
+                "attended",
+                "no-show",
+                "cancelled",
+                "rescheduled",
+            ][rng.below(7) as usize];
+            let count = [1, 1, 1, 1, 2, 2, 2, 3, 3, 4][rng.below(10) as usize];
+            writeln!(
+                out,
+                "{},{} {:02}:{},{},{status},{}",
+                client(who),
+                date(rng.below(days)),
+                8 + rng.below(10),
+                ["00", "30"][rng.below(2) as usize],
+                [30, 45, 60][rng.below(3) as usize],
+                distinct(&mut rng, &PEOPLE, count).join("; ")
+            )?;
+        }
+        out.flush()?;
+    }
 
     std::fs::write(
         dir.join("clientfit.toml"),
