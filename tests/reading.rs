@@ -201,6 +201,30 @@ fn a_quote_never_closed_in_tickets_flags_nobody_with_another_clients_tag() {
 
 /// The first-column fixture (a quote opened on line 3 of 4): skipped, it
 /// is two rows lost (lines 3 and 4), where one was said before.
+/// A quote left open and closed by the next quoted cell of another row
+/// (`"billing` on line 2, `"vip"` on line 4): the csv reading takes lines
+/// 2–4 as one row, so Beta's abusive ticket became the text of Acme's
+/// tags and Acme was flagged, while Beta had no ticket. An error at the
+/// line the quote opened, in `report` and in `check`.
+#[test]
+fn a_quote_closed_late_by_another_row_is_an_error_at_its_line() {
+    let dir = adversarial("quote-closed-late");
+    let out = report_dir(&dir, &[]);
+    assert_fails(
+        "quote closed late",
+        &out,
+        1,
+        &["tickets.csv:2:", "only closes on line 4", "closing quote"],
+    );
+    let check = check_dir(&dir);
+    assert_eq!(check.code, 1, "{}", check.stdout);
+    assert!(
+        check.stdout.contains("only closes on line 4"),
+        "{}",
+        check.stdout
+    );
+}
+
 #[test]
 fn skipping_a_quote_never_closed_counts_every_row_it_took() {
     let out = report_dir(&adversarial("unclosed-quote"), &["--skip-bad-rows"]);

@@ -82,6 +82,10 @@ fuzz_target!(|data: &[u8]| {
                 assert!(!lenient, "bad bytes end only their row");
                 return;
             }
+            Err(ScanError::QuoteClosedLate { line, closed_on }) => {
+                assert!(closed_on > line && line > last_line);
+                return;
+            }
             Err(ScanError::TooLong { .. } | ScanError::Io(_)) => return,
         }
     }

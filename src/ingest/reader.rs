@@ -833,7 +833,9 @@ fn look_ahead_next(
     loop {
         match scanner.next(record) {
             Err(ScanError::Utf8Row { .. }) => continue,
-            Err(ScanError::UnclosedQuote { .. }) => return Ok(false),
+            Err(ScanError::UnclosedQuote { .. } | ScanError::QuoteClosedLate { .. }) => {
+                return Ok(false);
+            }
             other => return other.map_err(|err| scan_error(path, err, 0)),
         }
     }
@@ -859,6 +861,16 @@ fn scan_error(path: &Path, err: ScanError, line_shift: u64) -> InputError {
                 .collect();
             unclosed_quote_error(path, line.saturating_add(line_shift), &lost)
         }
+        ScanError::QuoteClosedLate { line, closed_on } => InputError::file(
+            path,
+            format!(
+                "a quote opened on this line runs over line breaks and only closes on line {}, with text right after it: the rows between were read as the text of one cell",
+                closed_on.saturating_add(line_shift)
+            ),
+        )
+        .at(line.saturating_add(line_shift))
+        .of_whole_file()
+        .hint("a cell probably lacks its closing quote (a cut or hand-edited export): close it, or export the file again"),
         ScanError::TooLong {
             line,
             what,

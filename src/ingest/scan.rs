@@ -112,6 +112,15 @@ pub enum ScanError {
         line: u64,
         lost: Vec<u64>,
     },
+    /// A quoted cell opened on `line` runs over line breaks and closes on
+    /// `closed_on` with text right after its closing quote: a quote left
+    /// open, closed by the next quoted cell of another row, so that the
+    /// rows between were read as one cell's text. The reading stops: the
+    /// file cannot be read as it stands.
+    QuoteClosedLate {
+        line: u64,
+        closed_on: u64,
+    },
     /// A record or one of its cells is longer than its limit, or has more
     /// cells than allowed. `quote_line`: an open quote that may be why.
     TooLong {
@@ -551,6 +560,18 @@ impl Scanner {
                 Some((b'\n', body)) if memchr::memchr(b'\n', body).is_none() => 1,
                 _ => memchr::memchr_iter(b'\n', raw).count() as u64,
             };
+            if lines > 1
+                && let Some(close) = quote_closed_late(raw, self.delimiter)
+            {
+                let before = raw.get(..close).unwrap_or_default();
+                let closed_on = self
+                    .line
+                    .saturating_add(memchr::memchr_iter(b'\n', before).count() as u64);
+                return Err(ScanError::QuoteClosedLate {
+                    line: self.line,
+                    closed_on,
+                });
+            }
             if ends > self.limits.columns {
                 return Err(self.too_long(Limited::Columns, None));
             }
@@ -631,6 +652,43 @@ impl Scanner {
         self.next_bad = u64::MAX;
         ScanError::UnclosedQuote { line, lost }
     }
+}
+
+/// Where a quoted cell that holds a line break is closed by a quote with
+/// text right after it (`…,"vip"` closing a quote opened rows before):
+/// the offset of that closing quote. A well-formed export closes a quoted
+/// cell just before a delimiter or a line end; after a line break inside
+/// the cell, anything else means the cell took in rows it should not have.
+fn quote_closed_late(record: &[u8], delimiter: u8) -> Option<usize> {
+    #[derive(Clone, Copy)]
+    enum State {
+        CellStart,
+        Unquoted,
+        /// Inside a quoted cell; has it passed a line break?
+        Quoted(bool),
+        /// A quote inside a quoted cell, at this offset: a doubled quote
+        /// or the cell's end.
+        QuoteInQuoted(bool, usize),
+    }
+    let mut state = State::CellStart;
+    for (at, &byte) in record.iter().enumerate() {
+        state = match state {
+            State::CellStart if byte == QUOTE => State::Quoted(false),
+            State::CellStart | State::Unquoted if byte == delimiter || byte == b'\n' => {
+                State::CellStart
+            }
+            State::CellStart | State::Unquoted => State::Unquoted,
+            State::Quoted(broken) if byte == QUOTE => State::QuoteInQuoted(broken, at),
+            State::Quoted(broken) => State::Quoted(broken || byte == b'\n'),
+            State::QuoteInQuoted(broken, _) if byte == QUOTE => State::Quoted(broken),
+            State::QuoteInQuoted(..) if byte == delimiter || byte == b'\n' || byte == b'\r' => {
+                State::CellStart
+            }
+            State::QuoteInQuoted(true, close) => return Some(close),
+            State::QuoteInQuoted(false, _) => State::Unquoted,
+        };
+    }
+    None
 }
 
 /// Where the quote is that opens the cell still open at the end of
@@ -931,6 +989,21 @@ mod tests {
         scan_in_reads(text, delimiter, usize::MAX)
     }
 
+    #[test]
+    fn a_quoted_cell_over_line_breaks_must_close_before_a_delimiter() {
+        // Opened on the first line, closed two lines on with `vip"` after.
+        let text = b"a,\"open\nb,c\nd,\"vip\"\n";
+        assert_eq!(quote_closed_late(text, b','), Some(text.len() - 6));
+        // A line break inside a well-closed cell, and text after a quote
+        // on one line (as csv reads it), are no such thing.
+        assert_eq!(quote_closed_late(b"a,\"two\nlines\",c\n", b','), None);
+        assert_eq!(quote_closed_late(b"a,\"x\"y,c\n", b','), None);
+        assert_eq!(
+            quote_closed_late(b"a,\"say \"\"hi\"\"\nok\"\r\n", b','),
+            None
+        );
+    }
+
     type Scanned = Vec<(u64, u64, Vec<String>)>;
 
     /// Records of `text` read in blocks of `block` bytes, from a reader
@@ -948,6 +1021,17 @@ mod tests {
         delimiter: u8,
         block: usize,
     ) -> (Scanned, Option<(u64, Vec<u64>, usize)>) {
+        let (records, unclosed, _) = scan_until_stopped(text, delimiter, block);
+        (records, unclosed)
+    }
+
+    /// `scan_to_the_end`, also saying whether the scan stopped at a
+    /// quoted cell closed late (the records before it are returned).
+    fn scan_until_stopped(
+        text: &[u8],
+        delimiter: u8,
+        block: usize,
+    ) -> (Scanned, Option<(u64, Vec<u64>, usize)>, bool) {
         let input = Trickle {
             text: text.to_vec(),
             at: 0,
@@ -965,11 +1049,15 @@ mod tests {
                     record.byte(),
                     record.iter().map(str::to_string).collect(),
                 )),
-                Ok(false) => return (records, None),
+                Ok(false) => return (records, None, false),
                 Err(ScanError::UnclosedQuote { line, lost }) => {
                     // The scan is over: nothing comes after.
                     assert!(!scanner.next(&mut record).unwrap());
-                    return (records, Some((line, lost, before)));
+                    return (records, Some((line, lost, before)), false);
+                }
+                Err(ScanError::QuoteClosedLate { line, closed_on }) => {
+                    assert!(closed_on > line);
+                    return (records, None, true);
                 }
                 Err(err) => panic!("{err:?}"),
             }
@@ -1083,9 +1171,18 @@ mod tests {
             most in proptest::sample::select(vec![1usize, 2, 3, 7, 64, usize::MAX]),
         ) {
             let text = pieces.concat();
-            let (ours, unclosed) = scan_to_the_end(text.as_bytes(), delimiter, most);
+            let (ours, unclosed, closed_late) = scan_until_stopped(text.as_bytes(), delimiter, most);
             let cells: Vec<Vec<String>> = ours.iter().map(|(_, _, cells)| cells.clone()).collect();
             let mut theirs = csv_cells(text.as_bytes(), delimiter);
+            // A quoted cell over line breaks closed with text after its
+            // quote stops the scan: what came before reads as csv reads it.
+            if closed_late {
+                let ours = with_text(cells);
+                let theirs = with_text(theirs);
+                proptest::prop_assert!(ours.len() <= theirs.len());
+                proptest::prop_assert_eq!(&ours[..], &theirs[..ours.len()]);
+                return Ok(());
+            }
             // A quote never closed: csv's last record is what it swallowed,
             // and closing the quote (a quote and a line feed at the end)
             // makes it a record that csv ends there too.
@@ -1374,6 +1471,11 @@ mod tests {
                     }
                     Err(ScanError::Utf8 { .. }) => {
                         proptest::prop_assert!(!lenient);
+                        ended = true;
+                        break;
+                    }
+                    Err(ScanError::QuoteClosedLate { line, closed_on }) => {
+                        proptest::prop_assert!(closed_on > line && line > last_line);
                         ended = true;
                         break;
                     }
