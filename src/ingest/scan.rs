@@ -1006,6 +1006,9 @@ mod tests {
 
     type Scanned = Vec<(u64, u64, Vec<String>)>;
 
+    /// A quote never closed: its line, the lines lost, where its record starts.
+    type Unclosed = (u64, Vec<u64>, usize);
+
     /// Records of `text` read in blocks of `block` bytes, from a reader
     /// that hands out `block` bytes a read at most (up to a quote never
     /// closed).
@@ -1016,11 +1019,7 @@ mod tests {
     /// `scan_in_reads`, and the line and lost lines of a quote never
     /// closed, if the text ends inside one, with where the record that
     /// holds it starts.
-    fn scan_to_the_end(
-        text: &[u8],
-        delimiter: u8,
-        block: usize,
-    ) -> (Scanned, Option<(u64, Vec<u64>, usize)>) {
+    fn scan_to_the_end(text: &[u8], delimiter: u8, block: usize) -> (Scanned, Option<Unclosed>) {
         let (records, unclosed, _) = scan_until_stopped(text, delimiter, block);
         (records, unclosed)
     }
@@ -1031,7 +1030,7 @@ mod tests {
         text: &[u8],
         delimiter: u8,
         block: usize,
-    ) -> (Scanned, Option<(u64, Vec<u64>, usize)>, bool) {
+    ) -> (Scanned, Option<Unclosed>, bool) {
         let input = Trickle {
             text: text.to_vec(),
             at: 0,
