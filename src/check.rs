@@ -398,7 +398,12 @@ fn describe(out: &mut String, report: &FileReport) {
                 "  payments    unknown: no paid date, paid amount, balance or status column (lateness and receivables leave these invoices out)"
             );
         }
-        if report.discounts.look_like_rates() {
+        if report.discounts.percent_header {
+            let _ = writeln!(
+                out,
+                "  discounts   percentages by their header: left out unless [invoices] discount is set"
+            );
+        } else if report.discounts.look_like_rates() {
             let _ = writeln!(
                 out,
                 "  discounts   all between 0 and 1: rates, not money? left out unless [invoices] discount is set"

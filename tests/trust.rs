@@ -505,3 +505,28 @@ fn many_clients_without_invoices_are_not_compared_name_by_name() {
         "{first}"
     );
 }
+
+// A discount column whose header says percentages (`Discount (%)`, found
+// as the discount because headers are matched without punctuation): Acme
+// has 20 and 0, Beta 10. Summed as money they were discounts of 20.00
+// and 10.00. Left out, with the warning that says how to read them.
+#[test]
+fn a_discount_column_headed_as_percentages_is_not_summed_as_money() {
+    let doc = report("trust/discount-percent-header", &["--as-of", "2026-10-31"]);
+    // Acme 80.00 + 500.00 = 580.00; Beta 2000.00; no discounts at all.
+    let acme = client(&doc, "Acme");
+    assert_money(acme, "revenue", "580.00");
+    assert_money(acme, "discounts", "0.00");
+    assert_money(client(&doc, "Beta"), "discounts", "0.00");
+    assert!(
+        warnings(&doc).contains("header says it holds percentages"),
+        "{}",
+        warnings(&doc)
+    );
+    let out = check("trust/discount-percent-header");
+    assert!(
+        out.stdout.contains("percentages by their header"),
+        "{}",
+        out.stdout
+    );
+}

@@ -91,6 +91,14 @@ pub fn read(
     if columns.discount.is_none() {
         report.mapping.retain(|(field, _)| *field != "discount");
     }
+    // Headers are matched without their punctuation, so `Discount (%)`
+    // is found as the discount: its header, not its values, says what it
+    // holds.
+    report.discounts.percent_header = watch_discounts
+        && report
+            .mapping
+            .iter()
+            .any(|(field, header)| *field == "discount" && says_percent(header));
     let custom_status = status::custom_map(
         &config.invoices.status,
         "invoices",
@@ -717,6 +725,16 @@ fn dollar_code(config: &Config) -> String {
         }
         _ => "USD".to_string(),
     }
+}
+
+/// Does a column header say it holds percentages (`%`, `percent`, `pct`)?
+fn says_percent(header: &str) -> bool {
+    let lower = header.to_lowercase();
+    lower.contains('%')
+        || lower.contains("percent")
+        || lower
+            .split(|c: char| !c.is_alphanumeric())
+            .any(|word| word == "pct")
 }
 
 #[cfg(test)]

@@ -1705,7 +1705,11 @@ pub fn invoice_notes(report: &FileReport, as_of: Option<chrono::NaiveDate>) -> V
             "{name}: no column says whether or when its invoices were paid (paid date, paid amount, balance or status), so lateness and receivables cannot be known for them: they are left out of late invoices, overdue and outstanding, and late-payer and seriously-overdue are not judged on them; export one of those columns, or map it under [invoices.columns]"
         ));
     }
-    if report.discounts.look_like_rates() {
+    if report.discounts.percent_header {
+        notes.push(format!(
+            "{name}: its discount column's header says it holds percentages, not money, so discounts are left out of the report; to read them as rates, write them as fractions (0.2 for 20%) and set discount = \"rate\" and discount_applied = \"before\" or \"after\" under [invoices] in clientfit.toml; to read no discounts, map discount = \"\" under [invoices.columns]"
+        ));
+    } else if report.discounts.look_like_rates() {
         notes.push(format!(
             "{name}: every discount lies between 0 and 1 while the amounts do not: they look like rates (0.2 for 20%), not money, so discounts are left out of the report; if they are rates, set discount = \"rate\" and discount_applied = \"before\" or \"after\" (is the amount before or after the discount?) under [invoices] in clientfit.toml; if they are money, set discount = \"amount\"; to read no discounts, map discount = \"\" under [invoices.columns]"
         ));

@@ -105,6 +105,9 @@ pub struct DiscountsSeen {
     pub above_one: bool,
     /// An amount above 1 (or below −1).
     pub amount_above_one: bool,
+    /// The column's header says it holds percentages (`Discount (%)`,
+    /// `Discount Percent`): whatever its values, they are not money.
+    pub percent_header: bool,
 }
 
 impl DiscountsSeen {
@@ -127,13 +130,14 @@ impl DiscountsSeen {
     /// Every discount between 0 and 1 and some amount above 1: a column
     /// of rates (0.2 for 20%), which summed as money would be nonsense.
     pub fn look_like_rates(&self) -> bool {
-        self.any && !self.above_one && self.amount_above_one
+        self.percent_header || (self.any && !self.above_one && self.amount_above_one)
     }
 
     fn absorb(&mut self, other: DiscountsSeen) {
         self.any |= other.any;
         self.above_one |= other.above_one;
         self.amount_above_one |= other.amount_above_one;
+        self.percent_header |= other.percent_header;
     }
 }
 
