@@ -551,7 +551,8 @@ enum Range {
     PerMonth,
     /// Days.
     Days,
-    /// A number of tickets, invoices or meetings.
+    /// The fewest tickets, invoices or meetings a flag needs: at least
+    /// one, since 0 would raise the flag on every client, with none.
     Count,
     /// A number of warning flags: more than there are would never fire.
     WarnFlags,
@@ -566,7 +567,7 @@ impl Range {
             Range::Times => (Decimal::ZERO, Decimal::from(100)),
             Range::PerMonth => (Decimal::ZERO, Decimal::from(1000)),
             Range::Days => (Decimal::ZERO, Decimal::from(MAX_DAYS)),
-            Range::Count => (Decimal::ZERO, Decimal::from(1_000_000)),
+            Range::Count => (Decimal::ONE, Decimal::from(1_000_000)),
             Range::WarnFlags => {
                 let warn_flags = crate::assess::FlagId::ALL
                     .iter()
@@ -585,7 +586,7 @@ impl Range {
             Range::Times => "a number of times",
             Range::PerMonth => "a number per 30 days",
             Range::Days => "a number of days",
-            Range::Count => "a count",
+            Range::Count => "a count (0 would raise the flag on every client)",
             Range::WarnFlags => "a number of warning flags",
         }
     }

@@ -60,6 +60,7 @@ fn every_numeric_setting_is_checked_against_its_range() {
         "[thresholds]\nticket_heavy_ratio = -2\n",
         "[thresholds]\nscope_creep_per_month = 5000\n",
         "[thresholds]\nlate_payer_min_invoices = 2000000\n",
+        "[thresholds]\nabusive_min = 0\n",
         "[thresholds]\nfire_unprofitable_warn_flags = 40\n",
         "[thresholds]\nmin_margin = nan\n",
         "[rates]\ndelivery_cost_share = 40\n",
