@@ -167,6 +167,30 @@ fn invoices_with_no_payment_column_make_no_one_overdue() {
         assert!(!out.stdout.contains("outstanding 0.00"), "{format}");
     }
 
+    // CSV leaves lateness and receivables empty, as the tables' n/a:
+    // unknown, not 0.00. Revenue is known: Acme 3 × 1000.00.
+    let out = run([
+        "report".into(),
+        fixture("trust/no-payment-columns").into_os_string(),
+        "--format".into(),
+        "csv".into(),
+        "--as-of".into(),
+        "2026-10-31".into(),
+    ]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let mut lines = out.stdout.lines();
+    let header: Vec<&str> = lines.next().unwrap().split(',').collect();
+    let acme: Vec<&str> = lines
+        .find(|line| line.contains(",Acme,"))
+        .unwrap()
+        .split(',')
+        .collect();
+    let cell = |name: &str| acme[header.iter().position(|h| *h == name).unwrap()];
+    assert_eq!(cell("revenue"), "3000.00");
+    for unknown in ["outstanding", "overdue", "d90_plus", "late_invoices", "dso"] {
+        assert_eq!(cell(unknown), "", "{unknown}");
+    }
+
     // check: the file's payments line and the warning, still OK to run.
     let out = check("trust/no-payment-columns");
     assert_eq!(out.code, 0, "{}", out.stdout);

@@ -1,7 +1,8 @@
 //! `--format csv`: one row per shown client, snake_case headers, plain
 //! numbers (money with two decimals, ratios as fractions), empty for
 //! undefined figures (`delivery_cost` while `[rates] delivery_cost_share`
-//! is unset: the cost is unknown, and profit leaves it out). Text that a spreadsheet would run as a formula is
+//! is unset: the cost is unknown, and profit leaves it out; lateness and
+//! receivables when no invoices file says what was paid). Text that a spreadsheet would run as a formula is
 //! prefixed with `'`.
 
 use super::safe;
@@ -88,6 +89,18 @@ pub fn render(report: &Report) -> anyhow::Result<String> {
             })
             .unwrap_or_default();
         let money = |v| cents(v).to_string();
+        // When no invoices file says what was paid, lateness and
+        // receivables are unknown: empty, as the tables' `n/a`, not 0.00.
+        let known = report.payments_known;
+        let paid_money = |v| if known { money(v) } else { String::new() };
+        let paid_count = |v: u64| if known { v.to_string() } else { String::new() };
+        let paid_ratio = |v, places| {
+            if known {
+                optional(v, places)
+            } else {
+                String::new()
+            }
+        };
         let record: Vec<String> = vec![
             c.rank.to_string(),
             safe::csv(&c.name),
@@ -121,18 +134,18 @@ pub fn render(report: &Report) -> anyhow::Result<String> {
                 2,
             )
             .to_string(),
-            m.invoices_due.to_string(),
-            m.late_invoices.to_string(),
-            optional(m.late_share, 4),
-            optional(m.avg_days_late, 1),
-            money(m.outstanding),
-            money(m.current),
-            money(m.d1_30),
-            money(m.d31_60),
-            money(m.d61_90),
-            money(m.d90_plus),
-            money(m.overdue),
-            optional(m.dso, 1),
+            paid_count(m.invoices_due),
+            paid_count(m.late_invoices),
+            paid_ratio(m.late_share, 4),
+            paid_ratio(m.avg_days_late, 1),
+            paid_money(m.outstanding),
+            paid_money(m.current),
+            paid_money(m.d1_30),
+            paid_money(m.d31_60),
+            paid_money(m.d61_90),
+            paid_money(m.d90_plus),
+            paid_money(m.overdue),
+            paid_ratio(m.dso, 1),
             m.tickets.to_string(),
             round_to(
                 super::ratio_of(m.ticket_minutes, rust_decimal::Decimal::ONE),
