@@ -1190,11 +1190,16 @@ mod tests {
                 proptest::prop_assert!(lost.contains(line));
                 let mut closed = text.as_bytes()[*start..].to_vec();
                 closed.extend_from_slice(b"\"\n");
-                let (again, still_open) = scan_to_the_end(&closed, delimiter, most);
+                let (again, still_open, late) = scan_until_stopped(&closed, delimiter, most);
                 proptest::prop_assert!(still_open.is_none());
-                proptest::prop_assert_eq!(again.len(), 1);
-                // The same cells, but for the closing quote's.
-                proptest::prop_assert_eq!(again[0].2.len(), swallowed.map_or(0, |cells| cells.len()));
+                // Closed, the record may still be one whose quoted cell
+                // over a line break has text after its quote (`"\n"a;`):
+                // an error of its own, with no record to compare.
+                if !late {
+                    proptest::prop_assert_eq!(again.len(), 1);
+                    // The same cells, but for the closing quote's.
+                    proptest::prop_assert_eq!(again[0].2.len(), swallowed.map_or(0, |cells| cells.len()));
+                }
             }
             proptest::prop_assert_eq!(with_text(cells), with_text(theirs));
             for (line, byte, _) in &ours {
