@@ -554,3 +554,32 @@ fn a_discount_column_headed_as_percentages_is_not_summed_as_money() {
         out.stdout
     );
 }
+
+// A calendar export mapped by its German headers (`Beginnt am`, `Endet
+// am`: dates with no time of day, the times in columns not mapped). No
+// row says how long its meeting was, so each counts the default 30
+// minutes: 2 × 30 min × 1 attendee × 90/h = 90.00. That assumption is
+// said, where it used to pass without a word.
+#[test]
+fn meetings_with_no_duration_say_they_were_counted_at_the_default() {
+    let doc = report("trust/meetings-no-duration", &["--as-of", "2026-10-31"]);
+    assert_money(client(&doc, "Acme"), "meeting_cost", "90.00");
+    assert!(
+        warnings(&doc).contains(
+            "2 meetings had no duration and no end time of day: each was counted as 30 minutes"
+        ),
+        "{}",
+        warnings(&doc)
+    );
+    let out = run([
+        "report".into(),
+        fixture("trust/meetings-no-duration").into_os_string(),
+        "--as-of".into(),
+        "2026-10-31".into(),
+    ]);
+    assert!(
+        out.stdout.contains("counted as 30 minutes"),
+        "{}",
+        out.stdout
+    );
+}

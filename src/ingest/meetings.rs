@@ -6,7 +6,7 @@ use super::Sink;
 use super::columns::{Kind, Resolver};
 use super::duration::DurationUnit;
 use super::identity::Registry;
-use super::reader::{CsvFile, FileReport, Row, RowBlock, keep, next_block};
+use super::reader::{CsvFile, FileReport, Row, RowBlock, count_row, keep, next_block};
 use super::records::{Meeting, Origin};
 use super::status::{self, MeetingStatus};
 use super::tickets::client_of;
@@ -79,11 +79,17 @@ pub fn read(
                 canceled,
                 no_show,
                 (&custom_status, &mut statuses),
-                config,
             );
             let Some((day, minutes, status, attendees)) = keep(parsed, report, skip_bad_rows)?
             else {
                 continue;
+            };
+            let minutes = match minutes {
+                Some(minutes) => minutes,
+                None => {
+                    count_row(&mut report.default_minutes_meetings);
+                    config.default_meeting_minutes
+                }
             };
             let named = client_of(&row, client, email, registry, None);
             report.saw_date(day);
@@ -143,8 +149,7 @@ fn parse_row(
     canceled: Option<usize>,
     no_show: Option<usize>,
     (custom_status, statuses): (&[(String, MeetingStatus)], &mut status::Memo<MeetingStatus>),
-    config: &Config,
-) -> Result<(chrono::NaiveDate, Decimal, MeetingStatus, u32), InputError> {
+) -> Result<(chrono::NaiveDate, Option<Decimal>, MeetingStatus, u32), InputError> {
     let (day, start_time) = moment(row, date, times.start)?
         .ok_or_else(|| row.error(date, "is empty, but this column is required"))?;
     let status = match status_column {
@@ -180,7 +185,7 @@ fn parse_row(
         }
     };
     let minutes = match row.minutes(minutes, DurationUnit::Minutes)? {
-        Some(minutes) => minutes,
+        Some(minutes) => Some(minutes),
         None => match (
             start_time,
             end.map(|column| (column, moment(row, column, times.end))),
@@ -196,10 +201,11 @@ fn parse_row(
                 if minutes > 24 * 60 {
                     return Err(row.error(column, "is more than a day after the meeting's start"));
                 }
-                Decimal::from(minutes)
+                Some(Decimal::from(minutes))
             }
             (_, Some((_, Err(err)))) => return Err(err),
-            _ => config.default_meeting_minutes,
+            // Nothing says how long: the caller counts the default in.
+            _ => None,
         },
     };
     let attendees = match attendees {

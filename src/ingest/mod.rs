@@ -272,7 +272,7 @@ pub fn ingest<S: Sink + Send>(
         }
     }
     let files_read: Vec<FileReport> = reports.into_iter().flatten().collect();
-    let warnings = warnings_of(&files_read, options.as_of, config.tickets.lines);
+    let warnings = warnings_of(&files_read, options.as_of, config);
     let discounts_left_out = files_read.iter().any(|r| r.discounts.look_like_rates());
     let currency = match convert_currencies(&mut book, config, files) {
         Ok(currency) => currency,
@@ -1606,12 +1606,12 @@ fn read_one(
 }
 
 /// What reading the files found that a user should hear about, in file order.
-/// `ticket_lines`: `[tickets] lines = true`.
 fn warnings_of(
     reports: &[FileReport],
     as_of: Option<chrono::NaiveDate>,
-    ticket_lines: bool,
+    config: &Config,
 ) -> Vec<String> {
+    let ticket_lines = config.tickets.lines;
     let mut warnings = Vec::new();
     for report in reports {
         let name = report.path.display();
@@ -1639,6 +1639,14 @@ fn warnings_of(
                     report.merged_rows, report.merged_tickets
                 )
             });
+        }
+        if report.default_minutes_meetings > 0 {
+            warnings.push(format!(
+                "{name}: {} {} no duration and no end time of day: each was counted as {} minutes (default_meeting_minutes); map a duration, or the times of day of start and end, under [meetings.columns]",
+                report.default_minutes_meetings,
+                plural(report.default_minutes_meetings, "meeting had", "meetings had"),
+                config.default_meeting_minutes
+            ));
         }
         if report.merged_client_changes > 0 {
             warnings.push(format!(

@@ -68,6 +68,9 @@ pub struct FileReport {
     /// Ticket rows that shared their id with another row of this file, and
     /// the tickets they were merged into (see `tickets::Repeats`).
     pub merged_rows: u64,
+    /// Meetings with no duration and no end time of day, counted as
+    /// `default_meeting_minutes`: an assumption every output states.
+    pub default_minutes_meetings: u64,
     pub merged_tickets: u64,
     /// Merged tickets whose rows named more than one client.
     pub merged_client_changes: u64,
@@ -172,6 +175,9 @@ impl FileReport {
         self.section_lines.truncate(SECTION_LINES_KEPT);
         self.replaced = self.replaced.saturating_add(tail.replaced);
         self.merged_rows = self.merged_rows.saturating_add(tail.merged_rows);
+        self.default_minutes_meetings = self
+            .default_minutes_meetings
+            .saturating_add(tail.default_minutes_meetings);
         self.merged_tickets = self.merged_tickets.saturating_add(tail.merged_tickets);
         self.merged_client_changes = self
             .merged_client_changes
