@@ -152,7 +152,7 @@ impl Assessment {
     }
 }
 
-use crate::render::plural;
+use crate::wording::plural;
 
 fn percent(value: f64) -> String {
     percent_with(value, 1)

@@ -22,8 +22,10 @@ pub mod prefetch;
 pub mod receivables;
 pub mod render;
 pub mod report;
+pub mod safe;
 #[doc(hidden)]
 pub mod synthetic;
+pub mod wording;
 
 use std::path::PathBuf;
 

@@ -43,7 +43,7 @@ use rust_decimal::Decimal;
 
 use crate::config::Config;
 use crate::error;
-use crate::render::plural;
+use crate::wording::plural;
 use columns::Kind;
 use discover::InputFile;
 use identity::Registry;
@@ -1559,7 +1559,7 @@ fn read_one(
         // The spinner is on the terminal: a file's name is untrusted text.
         progress.set_message(format!(
             "reading {}",
-            crate::render::safe::terminal(&input.path.display().to_string())
+            crate::safe::terminal(&input.path.display().to_string())
         ));
         progress.set_position(0);
         file.progress = Some(progress.clone());

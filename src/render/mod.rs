@@ -7,7 +7,8 @@ pub mod json;
 pub mod markdown;
 pub mod page;
 pub mod receivables;
-pub mod safe;
+pub use crate::safe;
+pub use crate::wording::plural;
 pub mod table;
 
 use rust_decimal::prelude::ToPrimitive;
@@ -257,11 +258,6 @@ pub fn peak_percent(share: f64) -> String {
     }
 }
 
-/// The word for `count` things: "1 invoice", "2 invoices".
-pub fn plural<'a>(count: u64, one: &'a str, many: &'a str) -> &'a str {
-    if count == 1 { one } else { many }
-}
-
 /// Did a guard hold any client at restructure (the footnote's cue)?
 pub fn any_guard_held(report: &Report) -> bool {
     report.clients.iter().any(|c| {
@@ -400,19 +396,6 @@ mod tests {
         assert_eq!(peak_percent(1.0), "100%");
         assert_eq!(peak_percent(0.9996), "99.96%");
         assert_eq!(peak_percent(1.35), "135%");
-    }
-
-    #[test]
-    fn plurals() {
-        assert_eq!(
-            format!("1 {}", plural(1, "invoice", "invoices")),
-            "1 invoice"
-        );
-        assert_eq!(
-            format!("0 {}", plural(0, "invoice", "invoices")),
-            "0 invoices"
-        );
-        assert_eq!(format!("2 {}", plural(2, "day", "days")), "2 days");
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! Untrusted text, made safe for where it is shown: one function per
 //! target, used by every renderer for every text that came from a file, a
-//! file's name, a config or a snapshot.
+//! file's name, a config or a snapshot. It imports nothing of the crate,
+//! so input warnings and errors use it as the renderers do.
 //!
 //! - [`terminal`] / [`terminal_text`]: control characters (and so every
 //!   ANSI escape sequence: colours, OSC 8 links, window titles) and the
