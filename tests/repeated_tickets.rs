@@ -130,12 +130,12 @@ fn time_entries_add_their_minutes_up() {
     );
 }
 
-/// `report DIR --format json` on `threads` reading threads, letting even
-/// small ticket files be cut in two.
+/// `report DIR --format json` on `threads` reading threads, cutting even
+/// small ticket files into chunks.
 fn report_on_threads(dir: &Path, threads: &str, extra: &[&str]) -> (String, String) {
     let output = clientfit()
         .env("CLIENTFIT_READING_THREADS", threads)
-        .env("CLIENTFIT_SPLIT_MIN_BYTES", "1")
+        .env("CLIENTFIT_CHUNK_BYTES", "512")
         .env("CLIENTFIT_PHASES", "1")
         .arg("report")
         .arg(dir)
@@ -196,11 +196,10 @@ fn a_ticket_file_cut_between_two_threads_still_merges_across_the_cut() {
         expected[id % 5] += minutes;
     }
     let (whole, _) = report_on_threads(dir.path(), "1", &[]);
-    for cut_at in ["0.2", "0.5", "0.8"] {
+    for chunk_bytes in ["100", "10000", "40000"] {
         let output = clientfit()
             .env("CLIENTFIT_READING_THREADS", "2")
-            .env("CLIENTFIT_SPLIT_MIN_BYTES", "1")
-            .env("CLIENTFIT_CUT_AT", cut_at)
+            .env("CLIENTFIT_CHUNK_BYTES", chunk_bytes)
             .env("CLIENTFIT_PHASES", "1")
             .arg("report")
             .arg(dir.path())
@@ -211,11 +210,11 @@ fn a_ticket_file_cut_between_two_threads_still_merges_across_the_cut() {
         let stderr = String::from_utf8(output.stderr).unwrap();
         assert_eq!(output.status.code(), Some(0), "{stderr}");
         assert!(
-            stderr.contains("tickets (second part)"),
-            "the ticket file was not cut at {cut_at}:\n{stderr}"
+            stderr.contains("read a chunk of tickets from line"),
+            "the ticket file was not cut in chunks of {chunk_bytes} bytes:\n{stderr}"
         );
         let cut = String::from_utf8(output.stdout).unwrap();
-        assert_eq!(cut, whole, "cut at {cut_at}");
+        assert_eq!(cut, whole, "chunks of {chunk_bytes} bytes");
     }
     let doc = parse(&whole);
     for (c, minutes) in expected.iter().enumerate() {

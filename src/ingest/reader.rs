@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
+use super::chunks;
 use super::columns::{Headers, Kind};
 use super::date::{DateOrder, DayMemo, OrderEvidence, order_evidence};
 use super::duration::{DurationUnit, parse_minutes};
@@ -28,6 +29,9 @@ pub const HEADER_BYTES: usize = 1024 * 1024;
 /// row each, with `--skip-bad-rows`; past that the file is broken, not a
 /// few of its rows.
 pub const SKIPPABLE_LOST_ROWS: usize = 1000;
+
+/// Rows between updates of the progress display.
+const PROGRESS_ROWS: u64 = 16_384;
 
 /// `-` means standard input.
 pub fn is_stdin(path: &Path) -> bool {
@@ -311,61 +315,37 @@ pub struct CsvFile {
     /// A spinner on stderr for large inputs on a terminal.
     pub progress: Option<indicatif::ProgressBar>,
     rows: u64,
-    /// Reading the first part of a file cut in two: stop at the record
-    /// that starts at this offset of the text.
+    /// Reading one chunk of a file: stop at the record that starts at
+    /// this offset of the text being scanned.
     stop_at: Option<u64>,
-    /// Whether a record started exactly at `stop_at`, so that the second
-    /// part, read from there, is exactly the rest of the file.
-    pub split_confirmed: bool,
-    /// Lines before the part this reader reads (0 but for a second part).
+    /// Whether a record started exactly at `stop_at`, so that the next
+    /// chunk, read from there, is exactly the rest of the file.
+    pub ended_at_cut: bool,
+    /// Lines before the part this reader reads (0 but for a later chunk).
     line_shift: u64,
-    /// Where this reader tells the other reading threads how far it has
-    /// come (see `Tally`).
-    pub tally: Option<Tally>,
-    /// Lines lost inside a quote never closed, after the one it opened
-    /// on (see `next_block`: with `--skip-bad-rows` each counts as a row).
+    /// The day/month orders settled for this file, shared by the readers
+    /// of its chunks (settling may read the whole file).
+    pub settled: Option<std::sync::Arc<std::sync::OnceLock<Settled>>>,
     swallowed: Vec<u64>,
 }
 
-/// How much a reading thread has read, in work (bytes × the kind's work
-/// per byte), added to as it goes: another thread reads it to decide
-/// where to cut a file both will read (`ingest::Balance`).
-#[derive(Debug)]
-pub struct Tally {
-    done: std::sync::Arc<std::sync::atomic::AtomicU64>,
-    per_byte: u64,
-    /// Bytes of this file already added.
-    counted: u64,
+/// The part of a file one reader reads (see `chunks`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Part {
+    /// Where it starts: the byte of the file and its line; `None` for
+    /// the first chunk, which starts after the header row.
+    pub from: Option<chunks::Cut>,
+    /// Up to the record that starts at this byte of the file; `None`
+    /// for the last chunk.
+    pub to: Option<u64>,
 }
 
-impl Tally {
-    pub fn new(done: std::sync::Arc<std::sync::atomic::AtomicU64>, per_byte: u64) -> Tally {
-        Tally {
-            done,
-            per_byte,
-            counted: 0,
-        }
-    }
-
-    /// Add what lies between the last position added and `position`.
-    fn reached(&mut self, position: u64) {
-        let more = position.saturating_sub(self.counted);
-        self.counted = self.counted.max(position);
-        self.done.fetch_add(
-            more.saturating_mul(self.per_byte),
-            std::sync::atomic::Ordering::Relaxed,
-        );
-    }
-}
-
-/// One of the two parts of a file cut at a `Source::split_point`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Part {
-    /// From the start up to the record that starts at byte `at`.
-    Head { at: u64 },
-    /// From byte `at`, which starts line `line`, to the end.
-    Tail { at: u64, line: u64 },
-}
+/// What settling the day/month orders of a file's columns found: per
+/// column, its order and why; or the error.
+pub type Settled = (
+    Vec<usize>,
+    Result<Vec<(usize, DateOrder, &'static str)>, InputError>,
+);
 
 /// Records of the whole text of `source`.
 fn scanner(source: &Source) -> Result<Scanner, InputError> {
@@ -535,9 +515,9 @@ impl CsvFile {
             progress: None,
             rows: 0,
             stop_at: None,
-            split_confirmed: false,
+            ended_at_cut: false,
             line_shift: 0,
-            tally: None,
+            settled: None,
             swallowed: Vec::new(),
         })
     }
@@ -555,16 +535,24 @@ impl CsvFile {
     /// Read only one part of the file (call after the header and date
     /// orders are settled, which look at the file from its start).
     pub fn read_part(&mut self, part: Part) -> Result<(), InputError> {
-        match part {
-            Part::Head { at } => {
-                self.stop_at = Some(at.saturating_sub(self.source.text_start()));
+        let base = match part.from {
+            Some(cut) => {
+                self.scanner = scanner_of(&self.source, self.source.part_from(cut.at)?, 1);
+                self.line_shift = cut.line.saturating_sub(1);
+                cut.at
             }
-            Part::Tail { at, line } => {
-                self.scanner = scanner_of(&self.source, self.source.part_from(at)?, 1);
-                self.line_shift = line.saturating_sub(1);
-            }
-        }
+            None => self.source.text_start(),
+        };
+        self.stop_at = part.to.map(|to| to.saturating_sub(base));
         Ok(())
+    }
+
+    /// Where the data rows start: the byte of the file after the header
+    /// row (and any rows before it).
+    pub fn data_start(&self) -> u64 {
+        self.scanner
+            .position()
+            .saturating_add(self.source.text_start())
     }
 
     /// A line number as the whole file counts it.
@@ -607,25 +595,17 @@ impl CsvFile {
                 Err(err) => return Err(scan_error(&self.path, err, self.line_shift)),
             };
             if !more {
-                if let Some(tally) = &mut self.tally {
-                    tally.reached(self.scanner.position());
-                }
                 return Ok(false);
             }
             if let Some(stop) = self.stop_at {
                 let start = record.byte();
                 if start >= stop {
                     // Past the cut: it was at a record's start, and the
-                    // second part has the rest; or it fell inside a record
-                    // (a quoted line break), and this part reads on.
+                    // next chunk has the rest; or it fell inside a record,
+                    // and the run is read again on one thread.
                     self.stop_at = None;
-                    if start == stop {
-                        self.split_confirmed = true;
-                        if let Some(tally) = &mut self.tally {
-                            tally.reached(start);
-                        }
-                        return Ok(false);
-                    }
+                    self.ended_at_cut = start == stop;
+                    return Ok(false);
                 }
             }
             // A row of only empty cells (a spreadsheet's trailing ",,,,") is no row.
@@ -634,17 +614,11 @@ impl CsvFile {
             }
             // Cannot saturate: one per row read, and 2^64 rows cannot be read.
             self.rows = self.rows.saturating_add(1);
-            // Often enough that another thread sees this one's progress
-            // to within a fraction of a percent of a large file.
-            if self.rows.is_multiple_of(4096)
-                && let Some(tally) = &mut self.tally
-            {
-                tally.reached(record.byte());
-            }
-            if self.rows.is_multiple_of(16_384)
+            if self.rows.is_multiple_of(PROGRESS_ROWS)
                 && let Some(progress) = &self.progress
             {
-                progress.set_position(self.rows);
+                // Several chunks may be read at once: each adds its rows.
+                progress.inc(PROGRESS_ROWS);
             }
             if record.len() != self.headers.raw.len() {
                 let line = self.line(record.line());
@@ -712,6 +686,35 @@ impl CsvFile {
             }
             return Ok(());
         }
+        // The chunks of a file settle it once, for all of them.
+        let settled = match self.settled.clone() {
+            Some(shared) => {
+                let (for_columns, outcome) =
+                    shared.get_or_init(|| (columns.to_vec(), self.find_date_orders(columns)));
+                if for_columns.as_slice() == columns {
+                    outcome.clone()
+                } else {
+                    self.find_date_orders(columns)
+                }
+            }
+            None => self.find_date_orders(columns),
+        }?;
+        for (column, order, why) in settled {
+            if let Some(slot) = self.date_orders.get_mut(column) {
+                *slot = Some(order);
+            }
+            let header = self.headers.raw.get(column).cloned().unwrap_or_default();
+            report.date_orders.push((header, order, why));
+        }
+        Ok(())
+    }
+
+    /// The day/month order each of `columns` proves, with why (see
+    /// `settle_date_orders`); columns with no numeric dates are left out.
+    fn find_date_orders(
+        &self,
+        columns: &[usize],
+    ) -> Result<Vec<(usize, DateOrder, &'static str)>, InputError> {
         let mut look_ahead = scanner(&self.source)?;
         let mut record = Record::new();
         for _ in 0..=self.header_index {
@@ -748,6 +751,7 @@ impl CsvFile {
             // Columns of the header, so never the empty fallback.
             self.headers.raw.get(column).map_or("", String::as_str)
         };
+        let mut settled = Vec::new();
         for (column, proof) in columns.iter().zip(&proofs) {
             let header = header_of(*column).to_string();
             let value_at = |line: u64| self.value_on_line(*column, line);
@@ -802,12 +806,9 @@ impl CsvFile {
                 }
                 (None, None, None) => continue,
             };
-            if let Some(slot) = self.date_orders.get_mut(*column) {
-                *slot = Some(order);
-            }
-            report.date_orders.push((header, order, why));
+            settled.push((*column, order, why));
         }
-        Ok(())
+        Ok(settled)
     }
 
     /// The cell of a column on a physical line (for error messages only).
@@ -1478,7 +1479,7 @@ mod tests {
             let row = Row::new(&record, &file);
             rows.push((row.line, record.iter().map(str::to_string).collect()));
         }
-        (rows, file.split_confirmed)
+        (rows, file.ended_at_cut)
     }
 
     type Rows = Vec<(u64, Vec<String>)>;
@@ -1519,47 +1520,6 @@ mod tests {
     }
 
     #[test]
-    fn a_tally_counts_the_work_read_as_reading_goes() {
-        // A header of 11 bytes ("id,minutes\n"), then 10,000 rows of
-        // "T-nnnnn,5\n" (10 bytes each): 100,011 bytes in all.
-        let mut text = String::from("id,minutes\n");
-        for i in 0..10_000 {
-            text.push_str(&format!("T-{i:05},5\n"));
-        }
-        let (_file, source) = source_of(text.as_bytes());
-        let done = std::sync::Arc::new(std::sync::atomic::AtomicU64::new(0));
-        let tallied = || done.load(std::sync::atomic::Ordering::Relaxed);
-        let mut csv = CsvFile::open(&source, None, |_| true).unwrap();
-        csv.tally = Some(Tally::new(done.clone(), 7));
-        let mut record = Record::new();
-        for _ in 0..4095 {
-            assert!(csv.next(&mut record).unwrap());
-        }
-        assert_eq!(tallied(), 0);
-        // The 4,096th row starts after the header and 4,095 rows: 11 +
-        // 40,950 bytes, each worth 7.
-        assert!(csv.next(&mut record).unwrap());
-        assert_eq!(tallied(), (11 + 40_950) * 7);
-        while csv.next(&mut record).unwrap() {}
-        assert_eq!(tallied(), 100_011 * 7);
-        // The first part of the file cut before row 5,001 (at 11 + 50,000
-        // bytes): up to there, the 4,096th row's start on the way.
-        let done_head = std::sync::Arc::new(std::sync::atomic::AtomicU64::new(0));
-        let mut head = CsvFile::open(&source, None, |_| true).unwrap();
-        head.read_part(Part::Head { at: 50_011 }).unwrap();
-        head.tally = Some(Tally::new(done_head.clone(), 3));
-        let mut rows = 0;
-        while head.next(&mut record).unwrap() {
-            rows += 1;
-        }
-        assert_eq!(rows, 5_000);
-        assert_eq!(
-            done_head.load(std::sync::atomic::Ordering::Relaxed),
-            50_011 * 3
-        );
-    }
-
-    #[test]
     fn blocks_of_rows_come_in_order_with_their_errors_between() {
         // 40 rows; rows 9 and 30 (lines 10 and 31) have a cell too many.
         let mut text = String::from("id,minutes\n");
@@ -1583,10 +1543,11 @@ mod tests {
     }
 
     #[test]
-    fn a_file_cut_anywhere_reads_as_the_whole_file() {
-        // Quoted cells with line breaks, a blank line, CRLF endings: a
-        // cut may fall inside a record, and then the first part must read
-        // on to the end (and the second part's rows must not count).
+    fn a_file_cut_into_chunks_reads_as_the_whole_file() {
+        // Quoted cells with line breaks, doubled quotes, blank lines, CRLF
+        // endings: every cut must fall between records, and the chunks
+        // read one after another must give the whole file's records with
+        // the whole file's line numbers.
         let mut text = String::from("id,note,minutes\r\n");
         for i in 0..60 {
             match i % 7 {
@@ -1602,34 +1563,37 @@ mod tests {
                 Vec::new()
             };
             bytes.extend_from_slice(text.as_bytes());
-            let (_file, source) = source_of(&bytes);
+            let (file, source) = source_of(&bytes);
             let (whole, _) = records(&source, None);
             assert_eq!(whole.len(), 60);
-            let (mut confirmed, mut cuts) = (0, 0);
-            for percent in 0..=100 {
-                let Some((at, line)) = source.split_point(f64::from(percent) / 100.0) else {
-                    continue;
-                };
-                cuts += 1;
-                let (mut head, cut_here) = records(&source, Some(Part::Head { at }));
-                // Read in blocks, a part ends where read one at a time.
-                let (mut in_blocks, _) = records_in_blocks(&source, Some(Part::Head { at }), false);
-                assert_eq!(in_blocks, head, "head to byte {at}, in blocks");
-                if cut_here {
-                    confirmed += 1;
-                    let (tail, _) = records(&source, Some(Part::Tail { at, line }));
-                    in_blocks
-                        .extend(records_in_blocks(&source, Some(Part::Tail { at, line }), false).0);
-                    head.extend(tail);
-                    assert_eq!(in_blocks, head, "cut at byte {at}, in blocks");
+            let data_start = CsvFile::open(&source, None, |_| true).unwrap().data_start();
+            for chunk in [1, 7, 20, 64, 333, 1000] {
+                let cuts = chunks::find(
+                    file.path(),
+                    source.text_start(),
+                    data_start,
+                    bytes.len() as u64,
+                    chunk,
+                )
+                .unwrap();
+                assert!(!cuts.is_empty());
+                let mut read = Vec::new();
+                let mut from = None;
+                for cut in cuts.iter().copied().map(Some).chain([None]) {
+                    let part = Part {
+                        from,
+                        to: cut.map(|cut| cut.at),
+                    };
+                    let (rows, ended_at_cut) = records(&source, Some(part));
+                    // Read in blocks, a chunk ends where read one at a time.
+                    let (in_blocks, _) = records_in_blocks(&source, Some(part), false);
+                    assert_eq!(in_blocks, rows, "chunk {part:?}, in blocks");
+                    assert_eq!(ended_at_cut, cut.is_some(), "chunk {part:?}");
+                    read.extend(rows);
+                    from = cut;
                 }
-                assert_eq!(head, whole, "cut at byte {at} (line {line}), BOM {bom}");
+                assert_eq!(read, whole, "chunks of {chunk} bytes, BOM {bom}");
             }
-            // Most cuts fall between records; some inside quoted cells.
-            assert!(
-                confirmed > 50 && confirmed < cuts,
-                "{confirmed} of {cuts} cuts confirmed"
-            );
         }
     }
 

@@ -36,13 +36,18 @@ impl IdHashes {
     }
 
     /// Add every hash of `other` (read by another thread).
-    pub fn absorb(&mut self, other: IdHashes) {
-        for hash in other.batch {
-            self.push(hash);
+    pub fn absorb(&mut self, mut other: IdHashes) {
+        if self.buckets.is_empty() && self.batch.is_empty() {
+            *self = other;
+            return;
         }
-        for bucket in other.buckets {
-            for hash in bucket {
-                self.push(hash);
+        self.bucket_batch();
+        other.bucket_batch();
+        for (bucket, more) in self.buckets.iter_mut().zip(other.buckets) {
+            if bucket.is_empty() {
+                *bucket = more;
+            } else {
+                bucket.extend(more);
             }
         }
     }

@@ -17,7 +17,7 @@
 //! [`IN_MEMORY_LIMIT`], and every later opening in the run reads that copy.
 
 use std::fs::File;
-use std::io::{self, BufRead, BufReader, Read};
+use std::io::{self, BufReader, Read};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -373,56 +373,16 @@ impl Source {
         Ok(Box::new(builder.build(raw)))
     }
 
-    /// Where to cut this file in two for two threads: the start of a line
-    /// near `fraction` of its bytes, and that line's number. `None` unless
-    /// it is a UTF-8 file on disk (bytes are text, so a byte offset is a
-    /// place in the text) with such a line. Whether the line really starts
-    /// a record (it might be inside a quoted cell) is for the reader of
-    /// the first part to tell.
-    pub fn split_point(&self, fraction: f64) -> Option<(u64, u64)> {
-        if !matches!(self.encoding, TextEncoding::Utf8 | TextEncoding::Utf8Bom) {
+    /// The file's size, if it can be cut into chunks read apart: a
+    /// regular file in UTF-8 whose lines end in line feeds.
+    pub fn size_if_cuttable(&self) -> Option<u64> {
+        if !matches!(self.encoding, TextEncoding::Utf8 | TextEncoding::Utf8Bom) || self.cr_only {
             return None;
         }
         let Bytes::File(path) = &self.bytes else {
             return None;
         };
-        let size = std::fs::metadata(path).ok()?.len();
-        let target = (size as f64 * fraction.clamp(0.0, 1.0)) as u64;
-        let mut reader = BufReader::with_capacity(256 * 1024, File::open(path).ok()?);
-        let mut line = 1u64;
-        let mut offset = 0u64;
-        let mut after_newline = false;
-        loop {
-            let buffer = reader.fill_buf().ok()?;
-            if buffer.is_empty() {
-                return None;
-            }
-            // Whole buffers before the target: count their lines only.
-            let length = buffer.len() as u64;
-            if offset.saturating_add(length) < target {
-                line = line.saturating_add(bytecount(buffer));
-                after_newline = buffer.last() == Some(&b'\n');
-                offset = offset.saturating_add(length);
-                let consumed = buffer.len();
-                reader.consume(consumed);
-                continue;
-            }
-            let mut consumed = 0usize;
-            for byte in buffer {
-                // A line that starts at or after the target, and is not
-                // blank (a blank line is not a record: no record would
-                // start exactly there).
-                if after_newline && offset >= target && *byte != b'\n' && *byte != b'\r' {
-                    return (offset < size).then_some((offset, line));
-                }
-                after_newline = *byte == b'\n';
-                // Cannot saturate: at most the file's size.
-                line = line.saturating_add(u64::from(after_newline));
-                offset = offset.saturating_add(1);
-                consumed = consumed.saturating_add(1);
-            }
-            reader.consume(consumed);
-        }
+        Some(std::fs::metadata(path).ok()?.len())
     }
 
     /// The text for the record scanner: a UTF-8 file as it is on disk
@@ -441,7 +401,7 @@ impl Source {
         })
     }
 
-    /// The bytes of the file from byte `offset` on (a `split_point`).
+    /// The bytes of the file from byte `offset` on (a chunk's start).
     pub fn part_from(&self, offset: u64) -> Result<Box<dyn Read>, InputError> {
         use std::io::Seek;
         let path = match &self.bytes {

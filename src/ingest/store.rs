@@ -201,6 +201,61 @@ impl InvoiceStore {
         self.streaming = Streaming::Collect(super::repeats::IdHashes::default());
     }
 
+    /// `stream`, hashing ids with `hasher`: stores that read chunks of
+    /// the same files must hash alike for `absorb` to find repeats.
+    pub fn stream_with(&mut self, hasher: hashbrown::DefaultHashBuilder) {
+        self.hasher = hasher;
+        self.stream();
+    }
+
+    /// Take in what the store of the next part of the reading found, as
+    /// if this one had read on: `false` when both hold invoices, which
+    /// only one reader in order can combine (the caller then reads on
+    /// one thread). Stores that stream every invoice combine: their
+    /// currencies in the order first seen, the first problem of each kind,
+    /// the id hashes.
+    pub fn absorb(&mut self, later: InvoiceStore) -> bool {
+        let empty = |store: &InvoiceStore| {
+            store.records.is_empty()
+                && store.currencies.is_empty()
+                && matches!(store.streaming, Streaming::Off)
+                && store.deferred.is_none()
+                && store.streamed_out_of_range.is_none()
+        };
+        if empty(&later) {
+            return true;
+        }
+        if empty(self) {
+            *self = later;
+            return true;
+        }
+        if !self.records.is_empty() || !later.records.is_empty() {
+            return false;
+        }
+        match (&mut self.streaming, later.streaming) {
+            (Streaming::Collect(hashes), Streaming::Collect(more)) => hashes.absorb(more),
+            (_, Streaming::Off) => {}
+            _ => return false,
+        }
+        for (code, origin) in later.currencies.into_iter().zip(later.first_seen) {
+            if self.currencies.contains(&code) {
+                continue;
+            }
+            if self.currencies.len() >= MAX_CURRENCIES {
+                return false;
+            }
+            self.currencies.push(code);
+            self.rates.push(Decimal::ONE);
+            self.first_seen.push(origin);
+        }
+        self.large |= later.large;
+        self.streamed_out_of_range = self.streamed_out_of_range.or(later.streamed_out_of_range);
+        if self.deferred.is_none() {
+            self.deferred = later.deferred;
+        }
+        true
+    }
+
     /// Whether every invoice streams, to find which ids repeat.
     pub fn is_collecting(&self) -> bool {
         matches!(self.streaming, Streaming::Collect(_))

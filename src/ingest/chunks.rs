@@ -1,0 +1,214 @@
+//! Where to cut a large file into chunks that threads can read apart.
+//!
+//! A cut must fall where a record starts, never inside a quoted cell that
+//! holds a line break. In a well-formed CSV file every quote character
+//! either opens or closes a quoted cell or is one of a doubled pair inside
+//! one, so whether a byte lies inside quotes is the parity of the quotes
+//! before it. The file is first counted in ranges, in parallel: line
+//! breaks (for the line number each chunk starts on) and quotes (for the
+//! parity). Each cut is then the first line start, outside quotes, at or
+//! after its nominal place.
+//!
+//! A file whose quotes do not pair up (a stray `"` inside an unquoted
+//! cell) may get a cut inside a record. The reader of the chunk before a
+//! cut checks that its last record ends exactly there (`CsvFile`'s part
+//! reading); if not, the whole run is read again on one thread.
+
+use std::io::{Read, Seek, SeekFrom};
+use std::path::Path;
+
+use rayon::prelude::*;
+
+/// A place to cut: a record starts at byte `at` (of the file), on `line`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Cut {
+    pub at: u64,
+    pub line: u64,
+}
+
+/// Bytes read at a time while counting.
+const BLOCK: usize = 1024 * 1024;
+
+/// Line breaks and quote characters in `range` of a file.
+#[derive(Debug, Clone, Copy, Default)]
+struct Counts {
+    lines: u64,
+    quotes: u64,
+}
+
+fn count(path: &Path, start: u64, end: u64) -> std::io::Result<Counts> {
+    let mut file = std::fs::File::open(path)?;
+    file.seek(SeekFrom::Start(start))?;
+    let mut left = end.saturating_sub(start);
+    let mut buffer = vec![0u8; BLOCK];
+    let mut counts = Counts::default();
+    while left > 0 {
+        let want = usize::try_from(left).unwrap_or(BLOCK).min(BLOCK);
+        let Some(slot) = buffer.get_mut(..want) else {
+            break;
+        };
+        let read = file.read(slot)?;
+        let Some(bytes) = slot.get(..read) else {
+            break;
+        };
+        if bytes.is_empty() {
+            break;
+        }
+        counts.lines = counts
+            .lines
+            .saturating_add(memchr::memchr_iter(b'\n', bytes).count() as u64);
+        counts.quotes = counts
+            .quotes
+            .saturating_add(memchr::memchr_iter(b'"', bytes).count() as u64);
+        left = left.saturating_sub(read as u64);
+    }
+    Ok(counts)
+}
+
+/// The first record start at or after `from`, which is inside quotes or
+/// not as `quoted` says and on line `line`: a byte after a line break
+/// outside quotes that is neither a line break nor a carriage return (a
+/// blank line starts no record). `None` when the file ends first.
+fn next_record_start(
+    path: &Path,
+    from: u64,
+    mut quoted: bool,
+    mut line: u64,
+) -> std::io::Result<Option<Cut>> {
+    let mut file = std::fs::File::open(path)?;
+    file.seek(SeekFrom::Start(from))?;
+    let mut reader = std::io::BufReader::with_capacity(64 * 1024, file);
+    let mut position = from;
+    let mut after_break = false;
+    let mut byte = [0u8; 1];
+    loop {
+        if reader.read(&mut byte)? == 0 {
+            return Ok(None);
+        }
+        let [current] = byte;
+        if after_break && current != b'\n' && current != b'\r' {
+            return Ok(Some(Cut { at: position, line }));
+        }
+        after_break = false;
+        match current {
+            b'"' => quoted = !quoted,
+            b'\n' => {
+                line = line.saturating_add(1);
+                after_break = !quoted;
+            }
+            _ => {}
+        }
+        position = position.saturating_add(1);
+    }
+}
+
+/// Cuts that leave chunks of about `chunk_bytes` after `data_start` (the
+/// first byte after the header row) in the file at `path`, whose text
+/// starts at `text_start` (after a byte-order mark) and ends at `size`.
+/// Increasing; none at all for a file that needs no cut.
+pub fn find(
+    path: &Path,
+    text_start: u64,
+    data_start: u64,
+    size: u64,
+    chunk_bytes: u64,
+) -> std::io::Result<Vec<Cut>> {
+    let chunk_bytes = chunk_bytes.max(1);
+    if size.saturating_sub(data_start) <= chunk_bytes {
+        return Ok(Vec::new());
+    }
+    // Nominal places, and the ranges between them counted in parallel.
+    let mut places = vec![text_start];
+    let mut place = data_start.saturating_add(chunk_bytes);
+    while place < size {
+        places.push(place);
+        place = place.saturating_add(chunk_bytes);
+    }
+    let ranges: Vec<(u64, u64)> = places
+        .iter()
+        .copied()
+        .zip(places.iter().copied().skip(1))
+        .collect();
+    let counts: Vec<Counts> = ranges
+        .par_iter()
+        .map(|(start, end)| count(path, *start, *end))
+        .collect::<std::io::Result<_>>()?;
+    let mut cuts: Vec<Cut> = Vec::with_capacity(counts.len());
+    let mut before = Counts::default();
+    for ((_, end), counts) in ranges.iter().zip(&counts) {
+        before.lines = before.lines.saturating_add(counts.lines);
+        before.quotes = before.quotes.saturating_add(counts.quotes);
+        // A cut may run past the next nominal place (a long record).
+        if cuts.last().is_some_and(|last| last.at >= *end) {
+            continue;
+        }
+        let quoted = before.quotes % 2 == 1;
+        let Some(cut) = next_record_start(path, *end, quoted, before.lines.saturating_add(1))?
+        else {
+            break;
+        };
+        if cuts.last().is_none_or(|last| cut.at > last.at) {
+            cuts.push(cut);
+        }
+    }
+    Ok(cuts)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cuts_of(text: &[u8], text_start: u64, data_start: u64, chunk: u64) -> Vec<Cut> {
+        let file = tempfile::NamedTempFile::new().unwrap();
+        std::fs::write(file.path(), text).unwrap();
+        find(
+            file.path(),
+            text_start,
+            data_start,
+            text.len() as u64,
+            chunk,
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn cuts_fall_on_record_starts_outside_quotes() {
+        // Header "a,b\n" (bytes 0-3, line 1), then rows of 6 bytes,
+        // "1,xx\r\n" on line 2 from byte 4, "2,xx" on line 3 from 10, "3,xx"
+        // on line 4 from 16, "4,xx" on line 5 from 22.
+        let text = b"a,b\n1,xx\r\n2,xx\r\n3,xx\r\n4,xx\r\n";
+        // Chunks of 8 bytes after byte 4: nominal places 12 and 20; the
+        // next record starts are 16 and 22.
+        assert_eq!(
+            cuts_of(text, 0, 4, 8),
+            [Cut { at: 16, line: 4 }, Cut { at: 22, line: 5 }]
+        );
+        // Small enough for one chunk: no cut.
+        assert!(cuts_of(text, 0, 4, 100).is_empty());
+    }
+
+    #[test]
+    fn a_line_break_inside_quotes_is_no_place_to_cut() {
+        // "id,note\n" is 8 bytes (line 1); the first row's quoted note
+        // spans lines 2 to 4 and ends at byte 25; row "2,x" starts at 26
+        // on line 5.
+        let text = b"id,note\n1,\"one\ntwo\nthree\"\n2,x\n3,y\n";
+        assert_eq!(text[26], b'2');
+        // A nominal place at 8 + 5 = 13, inside the quotes: the cut
+        // waits for the line break after the closing quote.
+        assert_eq!(cuts_of(text, 0, 8, 5)[0], Cut { at: 26, line: 5 });
+        // Doubled quotes inside a cell keep the parity.
+        let text = b"id,note\n1,\"a \"\"b\"\"\nc\"\n2,x\n3,y\n";
+        let at = text.iter().position(|b| *b == b'2').unwrap() as u64;
+        assert_eq!(cuts_of(text, 0, 8, 5)[0], Cut { at, line: 4 });
+    }
+
+    #[test]
+    fn blank_lines_start_no_record_and_lines_still_count() {
+        // A byte-order mark (bytes 0-2), "h\n" (header, line 1), "a\n"
+        // (line 2), two blank lines (3 and 4, bytes 7 and 8), "b\n" on
+        // line 5 at byte 9. The nominal place 5 + 2 = 7 is a blank line.
+        let text = b"\xEF\xBB\xBFh\na\n\n\nb\nc\n";
+        assert_eq!(cuts_of(text, 3, 5, 2)[0], Cut { at: 9, line: 5 });
+    }
+}
