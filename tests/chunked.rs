@@ -18,7 +18,7 @@
 //! with or without a BOM, with LF or CRLF line ends, with blank lines
 //! between rows, with or without a final line end, and sometimes (tickets
 //! and meetings) in Windows-1252, which is read whole, never cut. About one
-//! export in four gets bad rows: an impossible date, too few or too many
+//! export in five gets bad rows: an impossible date, too few or too many
 //! fields, or a quote opened near the end of a file and never closed.
 //!
 //! Each export is read by `report --format json`, `report --skip-bad-rows`,
@@ -578,36 +578,43 @@ struct Export {
     tickets: Vec<(Layout, Vec<Ticket>)>,
     meetings: (Layout, Vec<Meeting>),
     master: Option<(Layout, Vec<MasterEntry>)>,
+    /// Rows may repeat ids (`repeated`, `replaces`); else every id is
+    /// written once.
+    repeated_ids: bool,
     bad: Vec<BadRow>,
+}
+
+/// One file made by `file`, sometimes two.
+fn one_or_two<S: Strategy>(file: impl Fn() -> S) -> impl Strategy<Value = Vec<S::Value>> {
+    (file(), proptest::option::weighted(0.25, file()))
+        .prop_map(|(first, second)| std::iter::once(first).chain(second).collect())
 }
 
 fn export() -> impl Strategy<Value = Export> {
     (
-        proptest::collection::vec(
-            (layout(0.0), proptest::collection::vec(invoice(), 1..25)),
-            1..=2,
-        ),
-        proptest::collection::vec(
-            (layout(0.15), proptest::collection::vec(ticket(), 0..30)),
-            1..=2,
-        ),
+        one_or_two(|| (layout(0.0), proptest::collection::vec(invoice(), 1..25))),
+        one_or_two(|| (layout(0.15), proptest::collection::vec(ticket(), 0..30))),
         (layout(0.15), proptest::collection::vec(meeting(), 0..20)),
         proptest::option::weighted(
             0.3,
             (layout(0.0), proptest::collection::vec(master_entry(), 1..5)),
         ),
+        proptest::bool::weighted(0.3),
         prop_oneof![
-            3 => Just(Vec::new()),
+            4 => Just(Vec::new()),
             1 => proptest::collection::vec(bad_row(), 1..=2),
         ],
     )
-        .prop_map(|(invoices, tickets, meetings, master, bad)| Export {
-            invoices,
-            tickets,
-            meetings,
-            master,
-            bad,
-        })
+        .prop_map(
+            |(invoices, tickets, meetings, master, repeated_ids, bad)| Export {
+                invoices,
+                tickets,
+                meetings,
+                master,
+                repeated_ids,
+                bad,
+            },
+        )
 }
 
 /// A file being written: its records (each with the blank lines after it).
@@ -704,7 +711,7 @@ fn write_export(dir: &Path, export: &Export) {
         let mut repeats = Vec::new();
         for (i, invoice) in invoices.iter().enumerate() {
             let id = match &invoice.replaces {
-                Some(index) if f > 0 && !first_ids.is_empty() => {
+                Some(index) if export.repeated_ids && f > 0 && !first_ids.is_empty() => {
                     first_ids[index.index(first_ids.len())].clone()
                 }
                 _ => format!("INV-{f}{i:02}"),
@@ -720,7 +727,7 @@ fn write_export(dir: &Path, export: &Export) {
                 invoice.record(&id, &invoice.note.cell()),
                 invoice.blank_lines,
             );
-            if invoice.repeated {
+            if export.repeated_ids && invoice.repeated {
                 repeats.push(invoice.record(&id, "\"copy\nof the row\""));
             }
             ids.push(id);
@@ -744,7 +751,7 @@ fn write_export(dir: &Path, export: &Export) {
         let mut repeats = Vec::new();
         for (i, ticket) in tickets.iter().enumerate() {
             let id = match &ticket.replaces {
-                Some(index) if f > 0 && !first_ids.is_empty() => {
+                Some(index) if export.repeated_ids && f > 0 && !first_ids.is_empty() => {
                     first_ids[index.index(first_ids.len())].clone()
                 }
                 _ => format!("T-{f}{i:02}"),
@@ -753,7 +760,7 @@ fn write_export(dir: &Path, export: &Export) {
                 ticket.record(&id, ticket.minutes, &ticket.subject.cell()),
                 ticket.blank_lines,
             );
-            if let Some(minutes) = ticket.repeated {
+            if let (true, Some(minutes)) = (export.repeated_ids, ticket.repeated) {
                 repeats.push(ticket.record(&id, minutes, "closed"));
             }
             ids.push(id);
@@ -926,12 +933,21 @@ fn write_invoices(dir: &Path) {
     .unwrap();
 }
 
-/// 40 tickets of Acme Ltd, each four lines long: its subject is quoted over
-/// four lines, the second of which reads like a ticket row of six fields
-/// and the third starts with a doubled quote. Every line start inside a
-/// cell looks like a record's start; only the quotes tell. Odd tickets
-/// break the lines of their subject with CRLF, even ones with LF.
-/// `bad_minutes` writes `lots` as the minutes of the last ticket.
+/// 40 tickets of Acme Ltd, each two lines long: its subject is quoted
+/// from the end of the first line to the end of the second, and holds a
+/// line break and then a decoy, a ticket row of Globex:
+///
+/// ```text
+/// T-1,Acme Ltd,2026-04-02,5,Incident,"
+/// T-101,Globex,2026-03-01,90,Change request,"
+/// ```
+///
+/// Read from the start of a second line, the file is as well formed as read
+/// from the start: the decoys become the rows and the real rows their
+/// quoted subjects. Only the count of quotes from the start of the file
+/// tells which lines start records. Odd tickets break the subject with
+/// CRLF, even ones with LF. `bad_minutes` writes `lots` as the minutes of
+/// the last ticket.
 fn write_multi_line_tickets(dir: &Path, bad_minutes: bool) {
     let mut text = String::from("ticket_id,client,created,minutes,type,subject\n");
     for i in 1..=40 {
@@ -941,16 +957,11 @@ fn write_multi_line_tickets(dir: &Path, bad_minutes: bool) {
             (i % 7 * 5).to_string()
         };
         let line_break = if i % 2 == 1 { "\r\n" } else { "\n" };
-        let subject = [
-            format!("printer {i}"),
-            format!("T-{},Acme Ltd,2026-03-01,10,Incident,not a row", 100 + i),
-            "\"\"quoted\"\", with, commas".to_string(),
-            "end\"".to_string(),
-        ]
-        .join(line_break);
         text.push_str(&format!(
-            "T-{i},Acme Ltd,2026-04-{:02},{minutes},Incident,\"{subject}\n",
-            1 + i % 28
+            "T-{i},Acme Ltd,2026-04-{:02},{minutes},Incident,\"{line_break}\
+             T-{},Globex,2026-03-01,90,Change request,\"\n",
+            1 + i % 28,
+            100 + i
         ));
     }
     std::fs::write(dir.join("tickets.csv"), text).unwrap();
@@ -963,17 +974,19 @@ fn cells_full_of_line_breaks_are_never_cut() {
     write_multi_line_tickets(dir.path(), false);
     let out = same_for_every_chunk_size(dir.path(), REPORT);
     assert_eq!(out.code, 0, "{}", out.stderr);
-    // 40 tickets, not 40 + 40 rows read from inside the subjects.
+    // 40 tickets of Acme Ltd and no decoy read as a ticket: Globex, which
+    // only the decoys name, is no client.
     let doc = crate::util::parse(&out.stdout);
     crate::util::assert_count(crate::util::client(&doc, "Acme Ltd"), "tickets", 40);
+    assert_eq!(crate::util::names(&doc), ["Acme Ltd"]);
 
-    // Ticket i starts on line 2 + 4 × (i − 1): the header is line 1 and
-    // each ticket takes four lines. Ticket 40 starts on 2 + 4 × 39 = 158.
+    // Ticket i starts on line 2 + 2 × (i − 1): the header is line 1 and
+    // each ticket takes two lines. Ticket 40 starts on 2 + 2 × 39 = 80.
     write_multi_line_tickets(dir.path(), true);
     let out = same_for_every_chunk_size(dir.path(), REPORT);
     assert_eq!(out.code, 1, "{}", out.stdout);
     assert!(
-        out.stderr.contains("tickets.csv:158:") && out.stderr.contains("\"lots\""),
+        out.stderr.contains("tickets.csv:80:") && out.stderr.contains("\"lots\""),
         "{}",
         out.stderr
     );
