@@ -4,6 +4,7 @@
 
 mod adversarial;
 mod bad_inputs;
+mod chunked;
 mod columns;
 mod commands;
 mod defaults;
