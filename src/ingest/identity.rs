@@ -56,6 +56,107 @@ pub struct Registry {
     /// Where each clients.csv entry was listed (file and line), to name
     /// the other file when two lists hold the same client.
     master_places: HashMap<ClientId, (std::path::PathBuf, u64)>,
+    /// Reading one chunk among several at once: ids come from there.
+    shared: Option<std::sync::Arc<SharedIds>>,
+    /// Reading one chunk: the clients met, beyond those of clients.csv,
+    /// in the order first met, and where each is (by id).
+    met: Vec<Met>,
+    met_at: Vec<u32>,
+}
+
+/// A client first met by the reader of one chunk.
+#[derive(Debug, Clone)]
+pub struct Met {
+    pub id: ClientId,
+    /// Its spelling where first met.
+    pub name: String,
+    /// Where that was, for files read newest first (see `resolve_at`).
+    pub named_at: Option<(u32, u64)>,
+}
+
+/// Client ids for the readers of chunks read at the same time. The clients
+/// of clients.csv keep their ids; every other key gets the next id when
+/// any reader first meets it, so ids here follow no order: `Registry::
+/// settle` gives each its place by the order the chunks were met in, as
+/// one reader would have. Each spelling is turned into its key once, by
+/// whichever reader meets it first.
+#[derive(Debug)]
+pub struct SharedIds {
+    base: Registry,
+    hasher: hashbrown::DefaultHashBuilder,
+    spellings: Vec<std::sync::Mutex<HashMap<Box<str>, ClientId>>>,
+    /// Key → id, and the key of each id after the base's.
+    keys: std::sync::Mutex<(HashMap<String, ClientId>, Vec<String>)>,
+}
+
+/// Shards of the spelling table: readers rarely wait on one another.
+const SPELLING_SHARDS: usize = 64;
+
+impl SharedIds {
+    /// Ids for chunks read after `base` (the clients of clients.csv).
+    pub fn new(base: &Registry) -> SharedIds {
+        SharedIds {
+            base: base.clone(),
+            hasher: hashbrown::DefaultHashBuilder::default(),
+            spellings: (0..SPELLING_SHARDS)
+                .map(|_| std::sync::Mutex::new(HashMap::new()))
+                .collect(),
+            keys: std::sync::Mutex::new((HashMap::new(), Vec::new())),
+        }
+    }
+
+    /// The id of the client a name refers to; `None` for a name with no
+    /// letters or digits.
+    fn id_of(&self, name: &str) -> Option<ClientId> {
+        let shard_of = (self.hasher.hash_one(name) % SPELLING_SHARDS as u64) as usize;
+        let shard = self.spellings.get(shard_of)?;
+        if let Some(id) = shard.lock().ok()?.get(name) {
+            return Some(*id);
+        }
+        let key = self.base.key(name);
+        if key.is_empty() {
+            return None;
+        }
+        let id = match self.base.by_key.get(&key) {
+            Some(id) => *id,
+            None => {
+                let mut keys = self.keys.lock().ok()?;
+                let (by_key, of_id) = &mut *keys;
+                match by_key.get(&key) {
+                    Some(id) => *id,
+                    None => {
+                        let id = ClientId(u32::try_from(
+                            self.base.clients.len().saturating_add(of_id.len()),
+                        )
+                        .ok()?);
+                        by_key.insert(key.clone(), id);
+                        of_id.push(key);
+                        id
+                    }
+                }
+            }
+        };
+        shard.lock().ok()?.insert(name.into(), id);
+        Some(id)
+    }
+
+    /// How many ids have been given out, the base's included.
+    pub fn len(&self) -> usize {
+        let given = self.keys.lock().map_or(0, |keys| keys.1.len());
+        self.base.clients.len().saturating_add(given)
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The key of an id given out after the base's.
+    fn key_of(&self, id: ClientId) -> Option<String> {
+        let keys = self.keys.lock().ok()?;
+        keys.1
+            .get(id.index().checked_sub(self.base.clients.len())?)
+            .cloned()
+    }
 }
 
 impl Registry {
@@ -192,6 +293,11 @@ impl Registry {
         if let Some(id) = self.by_spelling.get(name) {
             return Some(id);
         }
+        if self.shared.is_some() {
+            let id = self.shared_id(name)?;
+            self.meet(id, name, None);
+            return Some(id);
+        }
         let key = self.key(name);
         if key.is_empty() {
             return None;
@@ -210,6 +316,118 @@ impl Registry {
         };
         self.by_spelling.insert(name, id);
         Some(id)
+    }
+
+    /// A registry for reading one chunk among several: ids from `shared`.
+    pub fn sharing(shared: &std::sync::Arc<SharedIds>) -> Registry {
+        Registry {
+            legal_forms: shared.base.legal_forms.clone(),
+            shared: Some(std::sync::Arc::clone(shared)),
+            ..Registry::default()
+        }
+    }
+
+    /// Reading one chunk: the clients met beyond the base, in order.
+    pub fn take_met(&mut self) -> Vec<Met> {
+        self.met_at = Vec::new();
+        std::mem::take(&mut self.met)
+    }
+
+    /// A name's id from the shared ids, remembered for its spelling.
+    fn shared_id(&mut self, name: &str) -> Option<ClientId> {
+        let id = self.shared.as_ref()?.id_of(name)?;
+        self.by_spelling.insert(name, id);
+        Some(id)
+    }
+
+    /// A client met reading one chunk: noted the first time.
+    fn meet(&mut self, id: ClientId, name: &str, at: Option<(u32, u64)>) {
+        let Some(shared) = &self.shared else {
+            return;
+        };
+        let Some(beyond) = id.index().checked_sub(shared.base.clients.len()) else {
+            return;
+        };
+        if self.met_at.len() <= beyond {
+            self.met_at.resize(beyond.saturating_add(1), u32::MAX);
+        }
+        match self.met_at.get(beyond).copied() {
+            Some(u32::MAX) => {
+                if let Some(slot) = self.met_at.get_mut(beyond) {
+                    *slot = self.met.len() as u32;
+                }
+                self.met.push(Met {
+                    id,
+                    name: name.trim().to_string(),
+                    named_at: at,
+                });
+            }
+            Some(index) => {
+                if let Some(met) = self.met.get_mut(index as usize)
+                    && let (Some(named), Some(at)) = (met.named_at, at)
+                    && at < named
+                {
+                    met.name = name.trim().to_string();
+                    met.named_at = Some(at);
+                }
+            }
+            None => {}
+        }
+    }
+
+    /// The registry of the whole reading, from the clients of clients.csv
+    /// (this registry) and those the chunks met, in reading order (`met`,
+    /// each chunk's in the order it met them): each id of `shared` mapped
+    /// to its place here.
+    pub fn settle(&mut self, shared: &SharedIds, met: Vec<Met>) -> Vec<ClientId> {
+        // Ids no chunk met carry no totals: any place will do.
+        let mut ids = vec![ClientId(0); shared.len()];
+        for (slot, id) in ids.iter_mut().zip(0..self.clients.len() as u32) {
+            *slot = ClientId(id);
+        }
+        for met in met {
+            let Some(key) = shared.key_of(met.id) else {
+                continue;
+            };
+            let before = self.clients.len();
+            let id = self.resolve_key(key, &met.name);
+            if self.clients.len() > before
+                && let Some(info) = self.clients.get_mut(id.index())
+            {
+                info.named_at = met.named_at;
+            } else if let (Some(info), Some(at)) = (self.clients.get_mut(id.index()), met.named_at)
+                && info.named_at.is_some_and(|named| at < named)
+            {
+                info.name = met.name;
+                info.named_at = Some(at);
+            }
+            if let Some(slot) = ids.get_mut(met.id.index()) {
+                *slot = id;
+            }
+        }
+        ids
+    }
+
+    /// The client with this key, added with this name when new.
+    fn resolve_key(&mut self, key: String, name: &str) -> ClientId {
+        match self.by_key.get(&key) {
+            Some(id) => *id,
+            None => {
+                let id = self.push(ClientInfo {
+                    key: key.clone(),
+                    name: name.to_string(),
+                    ..ClientInfo::default()
+                });
+                self.by_key.insert(key, id);
+                id
+            }
+        }
+    }
+
+    /// Forget the spellings resolved so far (a cache): a registry that has
+    /// read its part is only merged from then on, by key.
+    pub fn forget_spellings(&mut self) {
+        self.by_spelling = SpellingCache::default();
     }
 
     /// Keep only the clients: a registry filled on another thread is only
@@ -282,6 +500,14 @@ impl Registry {
     /// `resolve`, for files read newest first: keeps as the display name
     /// the spelling that comes first in file order (`at` = file, line).
     pub fn resolve_at(&mut self, name: &str, at: (u32, u64)) -> Option<ClientId> {
+        if self.shared.is_some() {
+            let id = match self.by_spelling.get(name) {
+                Some(id) => id,
+                None => self.shared_id(name)?,
+            };
+            self.meet(id, name, Some(at));
+            return Some(id);
+        }
         let before = self.clients.len();
         let id = self.resolve(name)?;
         let created = self.clients.len() > before;
@@ -303,6 +529,9 @@ impl Registry {
 
     /// The client an email address belongs to, through clients.csv `domains`.
     pub fn by_email(&self, email: &str) -> Option<ClientId> {
+        if let Some(shared) = &self.shared {
+            return shared.base.by_email(email);
+        }
         let (_, domain) = email.trim().rsplit_once('@')?;
         let domain = domain.trim().trim_end_matches('>').to_lowercase();
         self.by_domain.get(&domain).copied()

@@ -206,10 +206,7 @@ pub fn ingest<S: Sink + Send>(
     };
     let (book, registry) = match in_parallel {
         Some(read) => {
-            let ids: Vec<identity::ClientId> = (0..read.registry.len() as u32)
-                .map(identity::ClientId)
-                .collect();
-            sink.absorb(read.fork, &ids);
+            sink.absorb(read.totals, &read.ids);
             for (file, report) in read.reports {
                 if let Some(slot) = reports.get_mut(file) {
                     *slot = Some(report);

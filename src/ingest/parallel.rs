@@ -5,10 +5,14 @@
 //! Merging in that order is what keeps the result that of one thread:
 //! client ids are given in the order clients are first met, a client's
 //! name is its first spelling, file reports list their skipped rows in
-//! line order. A chunk's reader starts from the clients of `clients.csv`
-//! and meets the rest in its own order; merging two neighbouring chunks
-//! takes the second one's new clients into the first one's registry,
-//! which is exactly what reading them one after the other would do.
+//! line order. While reading, every chunk's reader takes ids from one
+//! shared table (`identity::SharedIds`: each spelling normalised once,
+//! whichever reader meets it first) and notes the clients it meets in
+//! its own order; at the end those lists, in chunk order, settle each
+//! client's id and name as one reader would have (`Registry::settle`).
+//! Totals are sums, which do not depend on order: each chunk's are added
+//! to one total as soon as it is read, so a thread holds one chunk's
+//! totals at a time.
 //!
 //! Some rules join rows far apart, and a chunk cannot apply them alone:
 //! rows of one file that share a ticket id, invoice rows that share an id
@@ -26,7 +30,7 @@
 use rayon::prelude::*;
 
 use super::columns::Kind;
-use super::identity::{ClientId, Registry};
+use super::identity::{ClientId, Met, Registry, SharedIds};
 use super::reader::{CsvFile, FileReport, Part};
 use super::source::Source;
 use super::{FilePart, Group, GroupReader, Sink, chunks, discover, invoices, repeats, tickets};
@@ -76,14 +80,14 @@ enum Piece {
     File { index: usize, part: FilePart },
 }
 
-/// What one or more neighbouring pieces read.
-pub struct Partial<S> {
-    pub registry: Registry,
-    pub fork: S,
-    pub book: invoices::InvoiceBook,
+/// What one or more neighbouring pieces read, totals aside.
+struct Partial {
+    book: invoices::InvoiceBook,
     /// Per file read, in reading order: its report (the chunks of a file
     /// merged into one).
-    pub reports: Vec<(usize, FileReport)>,
+    reports: Vec<(usize, FileReport)>,
+    /// The clients met beyond those of clients.csv, in reading order.
+    met: Vec<Met>,
     ticket_ids: repeats::IdHashes,
     /// The last piece was a chunk with a cut after it: whether its last
     /// record ended there.
@@ -92,21 +96,31 @@ pub struct Partial<S> {
     read_again: bool,
 }
 
-/// Read the invoice, ticket and meeting files on `threads` threads into
-/// partial totals, merged in reading order; `None` when they must be read
-/// on one thread instead. `registry` holds the clients of `clients.csv`.
+/// What reading on several threads gives: as `GroupReader::read` on one.
+pub struct Read<S> {
+    pub registry: Registry,
+    /// The totals of every chunk; client `i` here is `ids[i]` in `registry`.
+    pub totals: S,
+    pub ids: Vec<ClientId>,
+    pub book: invoices::InvoiceBook,
+    /// Per file read, in input order of the kinds: its report (client ids
+    /// settled).
+    pub reports: Vec<(usize, FileReport)>,
+}
+
+/// Read the invoice, ticket and meeting files on `threads` threads; `None`
+/// when they must be read on one thread instead. `registry` holds the
+/// clients of `clients.csv`.
 pub fn read<S: Sink + Send>(
     reader: &GroupReader,
     registry: &Registry,
     sink: &S,
     threads: usize,
-) -> anyhow::Result<Option<Partial<S>>> {
+) -> anyhow::Result<Option<Read<S>>> {
     if sink.fork().is_none() {
         return Ok(None);
     }
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(threads)
-        .build()?;
+    let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build()?;
     // Files are opened without a pass of their own to check that they are
     // UTF-8: the scanner checks every byte it reads, and a file that is
     // not fails, which reads everything again with that check.
@@ -116,49 +130,52 @@ pub fn read<S: Sink + Send>(
         // Every invoice is kept: the book is filled in order by one reader.
         whole.push(Kind::Invoices);
     }
-    if reader
-        .files
-        .iter()
-        .filter(|f| f.kind == Kind::Tickets)
-        .count()
-        > 1
-    {
+    if reader.files.iter().filter(|f| f.kind == Kind::Tickets).count() > 1 {
         whole.push(Kind::Tickets);
     }
+    let shared = std::sync::Arc::new(SharedIds::new(registry));
     let plan = pool.install(|| plan(&reader, threads, &whole));
-    let mut read = run(&reader, &pool, &plan, registry, sink);
+    let mut read = run(&reader, &pool, &plan, &shared, sink);
     crate::phase("read in chunks");
     // Ids on more than one row: read those kinds whole, and the rest again.
-    let repeated = |read: &mut Partial<S>| -> Vec<Kind> {
-        let mut kinds = Vec::new();
-        if read.book.repeated_ids().is_some() {
-            kinds.push(Kind::Invoices);
+    if let Some((partial, _)) = read.as_mut().filter(|(partial, _)| !partial.read_again) {
+        let mut more = Vec::new();
+        if partial.book.repeated_ids().is_some() {
+            more.push(Kind::Invoices);
         }
-        if !std::mem::take(&mut read.ticket_ids).repeated().is_empty() {
-            kinds.push(Kind::Tickets);
+        if !std::mem::take(&mut partial.ticket_ids).repeated().is_empty() {
+            more.push(Kind::Tickets);
         }
-        kinds
-    };
-    if let Some(first) = read.as_mut().filter(|read| !read.read_again) {
-        let more = repeated(first);
         if !more.is_empty() {
             drop(read.take());
             whole.extend(more);
             let plan = pool.install(|| self::plan(&reader, threads, &whole));
-            read = run(&reader, &pool, &plan, registry, sink);
+            read = run(&reader, &pool, &plan, &shared, sink);
             crate::phase("read again, kinds with repeated ids whole");
         }
     }
-    let Some(mut read) = read.filter(|read| !read.read_again) else {
+    let Some((mut partial, totals)) = read.filter(|(partial, _)| !partial.read_again) else {
         return Ok(None);
     };
-    if read.book.is_collecting() && read.book.repeated_ids().is_some() {
+    if partial.book.is_collecting() && partial.book.repeated_ids().is_some() {
         return Ok(None);
     }
-    if read.book.take_deferred().is_some() {
+    if partial.book.take_deferred().is_some() {
         return Ok(None);
     }
-    Ok(Some(read))
+    let mut registry = registry.clone();
+    let ids = registry.settle(&shared, partial.met);
+    partial.book.map_clients(&ids);
+    for (_, report) in &mut partial.reports {
+        report.clients = report.clients.mapped(&ids);
+    }
+    Ok(Some(Read {
+        registry,
+        totals,
+        ids,
+        book: partial.book,
+        reports: partial.reports,
+    }))
 }
 
 /// The pieces to read, in reading order: invoices, tickets, meetings,
@@ -250,55 +267,64 @@ fn cut(reader: &GroupReader, index: usize, chunk_bytes: u64) -> Vec<FilePart> {
     parts
 }
 
-/// Read the pieces on the pool and merge what they read, in order.
+/// Read the pieces on the pool: what they read merged in order, and
+/// their totals added up.
 fn run<S: Sink + Send>(
     reader: &GroupReader,
     pool: &rayon::ThreadPool,
     plan: &[Piece],
-    registry: &Registry,
+    shared: &std::sync::Arc<SharedIds>,
     sink: &S,
-) -> Option<Partial<S>> {
+) -> Option<(Partial, S)> {
     let forks: Vec<S> = plan.iter().map(|_| sink.fork()).collect::<Option<_>>()?;
-    let base = registry.len();
-    pool.install(|| {
+    let totals = std::sync::Mutex::new(sink.fork()?);
+    let partials: Vec<Partial> = pool.install(|| {
         plan.par_iter()
             .zip(forks)
-            .map(|(piece, fork)| read_piece(reader, piece, registry.clone(), fork))
-            .reduce_with(|first, second| merge(first, second, base))
-    })
+            .map(|(piece, fork)| {
+                let (partial, fork) = read_piece(reader, piece, Registry::sharing(shared), fork);
+                // Sums: added in any order, as soon as read.
+                let ids: Vec<ClientId> = (0..shared.len() as u32).map(ClientId).collect();
+                if let Ok(mut totals) = totals.lock() {
+                    totals.absorb(fork, &ids);
+                }
+                partial
+            })
+            .collect()
+    });
+    let merged = partials.into_iter().reduce(merge)?;
+    Some((merged, totals.into_inner().ok()?))
 }
 
-/// Read one piece, starting from the clients of `clients.csv`.
+/// Read one piece with ids from the shared table.
 fn read_piece<S: Sink>(
     reader: &GroupReader,
     piece: &Piece,
     registry: Registry,
     mut fork: S,
-) -> Partial<S> {
+) -> (Partial, S) {
     let mut group = Group {
         registry,
         book: invoices::InvoiceBook::default(),
         reports: vec![None; reader.files.len()],
     };
     let partial = |group: Group,
-                   fork: S,
                    read_again: bool,
                    ended_at_cut: Option<bool>,
                    ticket_ids: repeats::IdHashes| {
         let Group {
-            registry,
+            mut registry,
             book,
             reports,
         } = group;
         Partial {
-            registry,
-            fork,
             book,
             reports: reports
                 .into_iter()
                 .enumerate()
                 .filter_map(|(index, report)| Some((index, report?)))
                 .collect(),
+            met: registry.take_met(),
             ticket_ids,
             ended_at_cut,
             read_again,
@@ -307,13 +333,8 @@ fn read_piece<S: Sink>(
     match piece {
         Piece::Kind(kind) => {
             let result = reader.read_into(&[*kind], &mut group, Some(&mut fork));
-            partial(
-                group,
-                fork,
-                result.is_err(),
-                None,
-                repeats::IdHashes::default(),
-            )
+            let done = partial(group, result.is_err(), None, repeats::IdHashes::default());
+            (done, fork)
         }
         Piece::File { index, part } => {
             let kind = reader.files.get(*index).map(|file| file.kind);
@@ -339,53 +360,27 @@ fn read_piece<S: Sink>(
                     part.from.map_or(1, |cut| cut.line)
                 ));
             }
-            partial(
-                group,
-                fork,
-                result.is_err(),
-                ended_at_cut,
-                seen.take_hashes(),
-            )
+            let done = partial(group, result.is_err(), ended_at_cut, seen.take_hashes());
+            (done, fork)
         }
     }
 }
 
 /// What `first` and then `second`, the pieces right after it, read: as
-/// if one reader had read both. Both registries started with the same
-/// `base` clients (those of clients.csv).
-fn merge<S: Sink>(mut first: Partial<S>, second: Partial<S>, base: usize) -> Partial<S> {
+/// if one reader had read both.
+fn merge(mut first: Partial, second: Partial) -> Partial {
     if first.read_again || second.read_again || first.ended_at_cut == Some(false) {
         first.read_again = true;
         return first;
     }
-    // The second's clients after the base are taken in, in the order it
-    // met them.
-    let mut ids: Vec<ClientId> = (0..base as u32).map(ClientId).collect();
-    ids.extend(
-        second
-            .registry
-            .clients()
-            .iter()
-            .skip(base)
-            .map(|info| first.registry.absorb_one(info)),
-    );
-    let identity = ids
-        .iter()
-        .enumerate()
-        .all(|(index, id)| id.index() == index);
-    // Only the first piece keeps invoices (its ids are final); ids in any
-    // later book would need mapping.
-    if !second.book.is_empty() && !identity {
-        first.read_again = true;
-        return first;
-    }
+    // Only one reader keeps invoices, in order: that of the invoices read
+    // whole, which comes first.
     if !first.book.absorb(second.book) {
         first.read_again = true;
         return first;
     }
-    first.fork.absorb(second.fork, &ids);
-    for (index, mut report) in second.reports {
-        report.clients = report.clients.mapped(&ids);
+    first.met.extend(second.met);
+    for (index, report) in second.reports {
         match first.reports.last_mut() {
             // The next chunk of the same file.
             Some((last, earlier)) if *last == index => earlier.absorb_part(report),

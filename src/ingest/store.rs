@@ -256,6 +256,16 @@ impl InvoiceStore {
         true
     }
 
+    /// Give every stored invoice's client its id in `ids` (client `i` is
+    /// `ids[i]`), once the reading's ids are settled.
+    pub fn map_clients(&mut self, ids: &[ClientId]) {
+        for packed in &mut self.records {
+            if let Some(id) = ids.get(packed.client as usize) {
+                packed.client = id.0;
+            }
+        }
+    }
+
     /// Whether every invoice streams, to find which ids repeat.
     pub fn is_collecting(&self) -> bool {
         matches!(self.streaming, Streaming::Collect(_))
