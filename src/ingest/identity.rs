@@ -89,7 +89,8 @@ pub struct SharedIds {
     keys: std::sync::Mutex<(HashMap<String, ClientId>, Vec<String>)>,
 }
 
-/// Shards of the spelling table: readers rarely wait on one another.
+/// Shards of the spelling table, picked by the low byte of a hash (a
+/// power of two up to 256): readers rarely wait on one another.
 const SPELLING_SHARDS: usize = 64;
 
 impl SharedIds {
@@ -108,7 +109,8 @@ impl SharedIds {
     /// The id of the client a name refers to; `None` for a name with no
     /// letters or digits.
     fn id_of(&self, name: &str) -> Option<ClientId> {
-        let shard_of = (self.hasher.hash_one(name) % SPELLING_SHARDS as u64) as usize;
+        let shard_of =
+            usize::from(self.hasher.hash_one(name).to_le_bytes()[0]) & (SPELLING_SHARDS - 1);
         let shard = self.spellings.get(shard_of)?;
         if let Some(id) = shard.lock().ok()?.get(name) {
             return Some(*id);
@@ -125,10 +127,10 @@ impl SharedIds {
                 match by_key.get(&key) {
                     Some(id) => *id,
                     None => {
-                        let id = ClientId(u32::try_from(
-                            self.base.clients.len().saturating_add(of_id.len()),
-                        )
-                        .ok()?);
+                        let id = ClientId(
+                            u32::try_from(self.base.clients.len().saturating_add(of_id.len()))
+                                .ok()?,
+                        );
                         by_key.insert(key.clone(), id);
                         of_id.push(key);
                         id

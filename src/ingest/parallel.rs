@@ -27,8 +27,6 @@
 //! the file's quotes do not pair up) makes `read` return `None`, and the
 //! caller reads everything again on one thread.
 
-use rayon::prelude::*;
-
 use super::columns::Kind;
 use super::identity::{ClientId, Met, Registry, SharedIds};
 use super::reader::{CsvFile, FileReport, Part};
@@ -86,8 +84,12 @@ struct Partial {
     /// Per file read, in reading order: its report (the chunks of a file
     /// merged into one).
     reports: Vec<(usize, FileReport)>,
-    /// The clients met beyond those of clients.csv, in reading order.
+    /// The clients met beyond those of clients.csv, in reading order,
+    /// each once (`met_ids`: those in it, a bit per id).
     met: Vec<Met>,
+    met_ids: Vec<u64>,
+    /// Kinds found to carry an id on more than one row.
+    repeated: Vec<Kind>,
     ticket_ids: repeats::IdHashes,
     /// The last piece was a chunk with a cut after it: whether its last
     /// record ended there.
@@ -120,7 +122,9 @@ pub fn read<S: Sink + Send>(
     if sink.fork().is_none() {
         return Ok(None);
     }
-    let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build()?;
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build()?;
     // Files are opened without a pass of their own to check that they are
     // UTF-8: the scanner checks every byte it reads, and a file that is
     // not fails, which reads everything again with that check.
@@ -130,7 +134,13 @@ pub fn read<S: Sink + Send>(
         // Every invoice is kept: the book is filled in order by one reader.
         whole.push(Kind::Invoices);
     }
-    if reader.files.iter().filter(|f| f.kind == Kind::Tickets).count() > 1 {
+    if reader
+        .files
+        .iter()
+        .filter(|f| f.kind == Kind::Tickets)
+        .count()
+        > 1
+    {
         whole.push(Kind::Tickets);
     }
     let shared = std::sync::Arc::new(SharedIds::new(registry));
@@ -138,29 +148,19 @@ pub fn read<S: Sink + Send>(
     let mut read = run(&reader, &pool, &plan, &shared, sink);
     crate::phase("read in chunks");
     // Ids on more than one row: read those kinds whole, and the rest again.
-    if let Some((partial, _)) = read.as_mut().filter(|(partial, _)| !partial.read_again) {
-        let mut more = Vec::new();
-        if partial.book.repeated_ids().is_some() {
-            more.push(Kind::Invoices);
-        }
-        if !std::mem::take(&mut partial.ticket_ids).repeated().is_empty() {
-            more.push(Kind::Tickets);
-        }
-        if !more.is_empty() {
-            drop(read.take());
-            whole.extend(more);
-            let plan = pool.install(|| self::plan(&reader, threads, &whole));
-            read = run(&reader, &pool, &plan, &shared, sink);
-            crate::phase("read again, kinds with repeated ids whole");
-        }
+    if let Some((partial, _)) = read.as_mut().filter(|(partial, _)| !partial.read_again)
+        && !partial.repeated.is_empty()
+    {
+        whole.append(&mut partial.repeated);
+        drop(read.take());
+        let plan = pool.install(|| self::plan(&reader, threads, &whole));
+        read = run(&reader, &pool, &plan, &shared, sink);
+        crate::phase("read again, kinds with repeated ids whole");
     }
     let Some((mut partial, totals)) = read.filter(|(partial, _)| !partial.read_again) else {
         return Ok(None);
     };
-    if partial.book.is_collecting() && partial.book.repeated_ids().is_some() {
-        return Ok(None);
-    }
-    if partial.book.take_deferred().is_some() {
+    if !partial.repeated.is_empty() || partial.book.take_deferred().is_some() {
         return Ok(None);
     }
     let mut registry = registry.clone();
@@ -267,8 +267,8 @@ fn cut(reader: &GroupReader, index: usize, chunk_bytes: u64) -> Vec<FilePart> {
     parts
 }
 
-/// Read the pieces on the pool: what they read merged in order, and
-/// their totals added up.
+/// Read the pieces on the pool: what they read merged in order as they
+/// finish, and their totals added up.
 fn run<S: Sink + Send>(
     reader: &GroupReader,
     pool: &rayon::ThreadPool,
@@ -278,22 +278,70 @@ fn run<S: Sink + Send>(
 ) -> Option<(Partial, S)> {
     let forks: Vec<S> = plan.iter().map(|_| sink.fork()).collect::<Option<_>>()?;
     let totals = std::sync::Mutex::new(sink.fork()?);
-    let partials: Vec<Partial> = pool.install(|| {
-        plan.par_iter()
-            .zip(forks)
-            .map(|(piece, fork)| {
+    let kinds: Vec<Option<Kind>> = plan.iter().map(|piece| piece.kind(reader)).collect();
+    let (sender, finished) = std::sync::mpsc::channel::<(usize, Partial)>();
+    let mut merged: Option<Partial> = None;
+    pool.in_place_scope_fifo(|scope| {
+        // Spawned in order and taken in order: pieces finish about in
+        // order, and few wait to be merged.
+        for (index, (piece, fork)) in plan.iter().zip(forks).enumerate() {
+            let (sender, totals) = (sender.clone(), &totals);
+            scope.spawn_fifo(move |_| {
                 let (partial, fork) = read_piece(reader, piece, Registry::sharing(shared), fork);
                 // Sums: added in any order, as soon as read.
                 let ids: Vec<ClientId> = (0..shared.len() as u32).map(ClientId).collect();
                 if let Ok(mut totals) = totals.lock() {
                     totals.absorb(fork, &ids);
                 }
-                partial
-            })
-            .collect()
+                let _ = sender.send((index, partial));
+            });
+        }
+        drop(sender);
+        let mut waiting = std::collections::BTreeMap::new();
+        let mut next = 0usize;
+        for (index, partial) in finished.iter() {
+            waiting.insert(index, partial);
+            while let Some(partial) = waiting.remove(&next) {
+                let mut done = match merged.take() {
+                    Some(earlier) => merge(earlier, partial),
+                    None => partial,
+                };
+                next = next.saturating_add(1);
+                // The last piece of a kind: its ids are all in, and their
+                // hashes need not wait for the other kinds.
+                let kind = kinds.get(next.saturating_sub(1)).copied().flatten();
+                if kind != kinds.get(next).copied().flatten() {
+                    done.judge_repeats(kind);
+                }
+                merged = Some(done);
+            }
+        }
     });
-    let merged = partials.into_iter().reduce(merge)?;
-    Some((merged, totals.into_inner().ok()?))
+    Some((merged?, totals.into_inner().ok()?))
+}
+
+impl Piece {
+    fn kind(&self, reader: &GroupReader) -> Option<Kind> {
+        match self {
+            Piece::Kind(kind) => Some(*kind),
+            Piece::File { index, .. } => reader.files.get(*index).map(|file| file.kind),
+        }
+    }
+}
+
+impl Partial {
+    /// Every piece of `kind` is merged: whether its ids repeat, and the
+    /// hashes freed.
+    fn judge_repeats(&mut self, kind: Option<Kind>) {
+        let repeated = match kind {
+            Some(Kind::Invoices) => self.book.repeated_ids().is_some(),
+            Some(Kind::Tickets) => !std::mem::take(&mut self.ticket_ids).repeated().is_empty(),
+            _ => false,
+        };
+        if let (true, Some(kind)) = (repeated, kind) {
+            self.repeated.push(kind);
+        }
+    }
 }
 
 /// Read one piece with ids from the shared table.
@@ -325,6 +373,8 @@ fn read_piece<S: Sink>(
                 .filter_map(|(index, report)| Some((index, report?)))
                 .collect(),
             met: registry.take_met(),
+            met_ids: Vec::new(),
+            repeated: Vec::new(),
             ticket_ids,
             ended_at_cut,
             read_again,
@@ -366,6 +416,21 @@ fn read_piece<S: Sink>(
     }
 }
 
+/// Set the bit of `id`; whether it was clear.
+fn mark(bits: &mut Vec<u64>, id: ClientId) -> bool {
+    let (word, bit) = (id.index() / 64, id.index() % 64);
+    if bits.len() <= word {
+        bits.resize(word.saturating_add(1), 0);
+    }
+    match bits.get_mut(word) {
+        Some(slot) if *slot & (1 << bit) == 0 => {
+            *slot |= 1 << bit;
+            true
+        }
+        _ => false,
+    }
+}
+
 /// What `first` and then `second`, the pieces right after it, read: as
 /// if one reader had read both.
 fn merge(mut first: Partial, second: Partial) -> Partial {
@@ -379,7 +444,20 @@ fn merge(mut first: Partial, second: Partial) -> Partial {
         first.read_again = true;
         return first;
     }
-    first.met.extend(second.met);
+    // A client met in both pieces is placed where the first met it: its
+    // name too, as only one piece reads files newest first (several
+    // ticket files), so no later piece can name it from an earlier row.
+    if first.met_ids.is_empty() {
+        for met in &first.met {
+            mark(&mut first.met_ids, met.id);
+        }
+    }
+    for met in second.met {
+        if mark(&mut first.met_ids, met.id) {
+            first.met.push(met);
+        }
+    }
+    first.repeated.extend(second.repeated);
     for (index, report) in second.reports {
         match first.reports.last_mut() {
             // The next chunk of the same file.
