@@ -82,11 +82,20 @@ pub struct Met {
 /// whichever reader meets it first.
 #[derive(Debug)]
 pub struct SharedIds {
+    /// Tells this reading's ids from another's (see `THREAD_SPELLINGS`).
+    reading: u64,
     base: Registry,
     hasher: hashbrown::DefaultHashBuilder,
     spellings: Vec<std::sync::Mutex<HashMap<Box<str>, ClientId>>>,
     /// Key → id, and the key of each id after the base's.
     keys: std::sync::Mutex<(HashMap<String, ClientId>, Vec<String>)>,
+}
+
+thread_local! {
+    /// The spellings a reading thread resolved to the ids of one reading
+    /// (`SharedIds::reading`), kept from one chunk to the next.
+    static THREAD_SPELLINGS: std::cell::RefCell<Option<(u64, SpellingCache)>> =
+        const { std::cell::RefCell::new(None) };
 }
 
 /// Shards of the spelling table, picked by the low byte of a hash (a
@@ -96,7 +105,9 @@ const SPELLING_SHARDS: usize = 64;
 impl SharedIds {
     /// Ids for chunks read after `base` (the clients of clients.csv).
     pub fn new(base: &Registry) -> SharedIds {
+        static READINGS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
         SharedIds {
+            reading: READINGS.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
             base: base.clone(),
             hasher: hashbrown::DefaultHashBuilder::default(),
             spellings: (0..SPELLING_SHARDS)
@@ -292,12 +303,17 @@ impl Registry {
     /// The client a name refers to, creating it (with this spelling as its
     /// display name) when it is new. `None` for a name with no letters or digits.
     pub fn resolve(&mut self, name: &str) -> Option<ClientId> {
-        if let Some(id) = self.by_spelling.get(name) {
+        if self.shared.is_some() {
+            // The spellings outlive the chunk (see `sharing`): a client
+            // known here may not have been met in this chunk yet.
+            let id = match self.by_spelling.get(name) {
+                Some(id) => id,
+                None => self.shared_id(name)?,
+            };
+            self.meet(id, name, None);
             return Some(id);
         }
-        if self.shared.is_some() {
-            let id = self.shared_id(name)?;
-            self.meet(id, name, None);
+        if let Some(id) = self.by_spelling.get(name) {
             return Some(id);
         }
         let key = self.key(name);
@@ -321,8 +337,22 @@ impl Registry {
     }
 
     /// A registry for reading one chunk among several: ids from `shared`.
+    ///
+    /// Each reading thread keeps the spellings it has resolved from one
+    /// chunk to the next of the same reading (they are ids of `shared`),
+    /// so a chunk looks up in the shared table only the spellings its
+    /// thread has not met before; `take_met` hands them back.
     pub fn sharing(shared: &std::sync::Arc<SharedIds>) -> Registry {
+        // A thread's first chunk meets about as many clients as the
+        // chunks before it met in all: room for them at once.
+        let clients = shared.len();
+        let kept = THREAD_SPELLINGS
+            .with(|kept| kept.borrow_mut().take())
+            .filter(|(reading, _)| *reading == shared.reading)
+            .map(|(_, spellings)| spellings);
         Registry {
+            by_spelling: kept.unwrap_or_else(|| SpellingCache::with_room(clients)),
+            met: Vec::with_capacity(clients),
             legal_forms: shared.base.legal_forms.clone(),
             shared: Some(std::sync::Arc::clone(shared)),
             ..Registry::default()
@@ -331,6 +361,11 @@ impl Registry {
 
     /// Reading one chunk: the clients met beyond the base, in order.
     pub fn take_met(&mut self) -> Vec<Met> {
+        if let Some(shared) = &self.shared {
+            let spellings = std::mem::take(&mut self.by_spelling);
+            let reading = shared.reading;
+            THREAD_SPELLINGS.with(|kept| *kept.borrow_mut() = Some((reading, spellings)));
+        }
         self.met_at = Vec::new();
         std::mem::take(&mut self.met)
     }
@@ -364,7 +399,10 @@ impl Registry {
                     named_at: at,
                 });
             }
-            Some(index) => {
+            // Met before: only a row read newest first can rename it
+            // (and `met`, one entry per client, is left alone otherwise:
+            // most rows come here).
+            Some(index) if at.is_some() => {
                 if let Some(met) = self.met.get_mut(index as usize)
                     && let (Some(named), Some(at)) = (met.named_at, at)
                     && at < named
@@ -373,7 +411,7 @@ impl Registry {
                     met.named_at = Some(at);
                 }
             }
-            None => {}
+            Some(_) | None => {}
         }
     }
 
@@ -424,12 +462,6 @@ impl Registry {
                 id
             }
         }
-    }
-
-    /// Forget the spellings resolved so far (a cache): a registry that has
-    /// read its part is only merged from then on, by key.
-    pub fn forget_spellings(&mut self) {
-        self.by_spelling = SpellingCache::default();
     }
 
     /// Keep only the clients: a registry filled on another thread is only
@@ -590,6 +622,22 @@ struct SpellingCache {
     /// Random per cache (from the standard random state), so no file can
     /// choose spellings that all collide.
     seeds: [u64; 4],
+}
+
+impl SpellingCache {
+    /// A cache with room for about `spellings` without growing.
+    fn with_room(spellings: usize) -> SpellingCache {
+        let mut cache = SpellingCache::default();
+        if spellings > 0 {
+            let size = spellings
+                .saturating_mul(2)
+                .checked_next_power_of_two()
+                .unwrap_or(0)
+                .max(64);
+            cache.slots = vec![UNUSED_SLOT; size];
+        }
+        cache
+    }
 }
 
 impl Default for SpellingCache {
