@@ -5,6 +5,9 @@
 //! they are kept, except that `report` streams those whose id no other row
 //! carries (`IngestOptions::stream_invoices`, `store::Streaming`): memory
 //! then grows with clients and repeated invoice ids, not with rows.
+//!
+//! On several threads, files are read in chunks (`parallel`, `chunks`),
+//! with the same result as reading them one after another here.
 
 // What reads untrusted files must not panic on them: no unwrap or expect,
 // no indexing that can be out of bounds, no arithmetic that can overflow.
@@ -76,9 +79,11 @@ pub trait Sink {
     fn prefetch_meeting(&self, _meeting: &Meeting) {}
     fn prefetch_invoice(&self, _invoice: &Invoice) {}
 
-    /// An empty sink of the same kind for another thread, or `None` to
-    /// read every file on this one. A fork sees client ids of its own
-    /// thread's registry; `absorb` maps them back.
+    /// An empty sink of the same kind for reading one chunk on another
+    /// thread, or `None` to read every file on this one. Its totals must
+    /// be sums that `absorb` can add in any order: chunks finish in no
+    /// set order. A fork sees client ids of the reading's shared table;
+    /// `absorb` maps them to their settled ids.
     fn fork(&self) -> Option<Self>
     where
         Self: Sized,
