@@ -25,6 +25,9 @@ pub struct IdHashes {
     batch: Vec<u64>,
     /// Empty until the first batch; then `BUCKETS` buckets.
     buckets: Vec<Vec<u64>>,
+    /// The buckets of other readers' hashes, taken in as they were (see
+    /// `absorb`): judged together with these, never copied into them.
+    others: Vec<Vec<Vec<u64>>>,
 }
 
 impl IdHashes {
@@ -35,24 +38,23 @@ impl IdHashes {
         self.batch.push(hash);
     }
 
-    /// Add every hash of `other` (read by another thread).
+    /// Add every hash of `other` (read by another thread). Its buckets are
+    /// kept as they are, without the room they had to grow into.
     pub fn absorb(&mut self, mut other: IdHashes) {
-        if self.buckets.is_empty() && self.batch.is_empty() {
-            *self = other;
-            return;
-        }
-        self.bucket_batch();
         other.bucket_batch();
-        for (bucket, more) in self.buckets.iter_mut().zip(other.buckets) {
-            if bucket.is_empty() {
-                *bucket = more;
-            } else {
-                bucket.extend(more);
-            }
+        for bucket in &mut other.buckets {
+            bucket.shrink_to_fit();
         }
+        if !other.buckets.is_empty() {
+            self.others.push(other.buckets);
+        }
+        self.others.append(&mut other.others);
     }
 
     fn bucket_batch(&mut self) {
+        if self.batch.is_empty() {
+            return;
+        }
         if self.buckets.is_empty() {
             self.buckets = (0..BUCKETS).map(|_| Vec::new()).collect();
         }
@@ -67,12 +69,20 @@ impl IdHashes {
     /// back as soon as it is checked.
     pub fn repeated(mut self) -> hashbrown::HashSet<u64> {
         self.bucket_batch();
+        let mut sources = self.others;
+        if !self.buckets.is_empty() {
+            sources.push(self.buckets);
+        }
         let mut repeated = hashbrown::HashSet::new();
         let mut table: Vec<u64> = Vec::new();
-        for bucket in self.buckets {
+        for index in 0..BUCKETS {
+            let bucket: Vec<Vec<u64>> = sources
+                .iter_mut()
+                .filter_map(|buckets| buckets.get_mut(index).map(std::mem::take))
+                .collect();
+            let length = bucket.iter().map(Vec::len).sum::<usize>();
             // At most half full: a probe ends after a slot or two.
-            let slots = bucket
-                .len()
+            let slots = length
                 .saturating_mul(2)
                 .checked_next_power_of_two()
                 .unwrap_or(usize::MAX)
@@ -81,7 +91,7 @@ impl IdHashes {
             table.resize(slots, FREE);
             let mask = slots.wrapping_sub(1);
             let mut free_seen = false;
-            for hash in bucket {
+            for hash in bucket.into_iter().flatten() {
                 if hash == FREE {
                     if free_seen {
                         repeated.insert(hash);
@@ -162,6 +172,27 @@ mod tests {
         assert_eq!(repeated_of(&hashes), vec![16]);
     }
 
+    #[test]
+    fn repeats_across_hashes_taken_in_from_other_readers() {
+        // Three readers: a repeat within the second, one between the first
+        // and the third, and a hash each of them has once (7 three times).
+        let reader = |hashes: &[u64]| {
+            let mut ids = IdHashes::default();
+            for hash in hashes {
+                ids.push(*hash);
+            }
+            ids
+        };
+        let mut all = reader(&[1, 7, 9 << 56]);
+        all.absorb(reader(&[2, 2, 7]));
+        let mut third = reader(&[9 << 56, 7]);
+        third.absorb(IdHashes::default());
+        all.absorb(third);
+        let mut repeated: Vec<u64> = all.repeated().into_iter().collect();
+        repeated.sort_unstable();
+        assert_eq!(repeated, vec![2, 7, 9 << 56]);
+    }
+
     proptest! {
         #[test]
         fn same_as_counting(hashes in proptest::collection::vec(
@@ -179,7 +210,23 @@ mod tests {
                 .filter(|(_, count)| *count > 1)
                 .map(|(hash, _)| hash)
                 .collect();
-            prop_assert_eq!(repeated_of(&hashes), expected);
+            prop_assert_eq!(repeated_of(&hashes), expected.clone());
+            // Read in three parts by three readers, taken in one by one.
+            let (a, rest) = hashes.split_at(hashes.len() / 3);
+            let (b, c) = rest.split_at(rest.len() / 2);
+            let mut parts = [a, b, c].map(|part| {
+                let mut ids = IdHashes::default();
+                for hash in part {
+                    ids.push(*hash);
+                }
+                ids
+            });
+            let mut all = std::mem::take(&mut parts[0]);
+            all.absorb(std::mem::take(&mut parts[1]));
+            all.absorb(std::mem::take(&mut parts[2]));
+            let mut repeated: Vec<u64> = all.repeated().into_iter().collect();
+            repeated.sort_unstable();
+            prop_assert_eq!(repeated, expected);
         }
     }
 }
