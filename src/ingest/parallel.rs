@@ -276,23 +276,48 @@ fn run<S: Sink + Send>(
     shared: &std::sync::Arc<SharedIds>,
     sink: &S,
 ) -> Option<(Partial, S)> {
-    let forks: Vec<S> = plan.iter().map(|_| sink.fork()).collect::<Option<_>>()?;
-    let totals = std::sync::Mutex::new(sink.fork()?);
+    // One total per thread, kept from chunk to chunk (sums, added in any
+    // order), and added up at the end.
+    let totals: Vec<std::sync::Mutex<S>> = (0..pool.current_num_threads())
+        .map(|_| sink.fork().map(std::sync::Mutex::new))
+        .collect::<Option<_>>()?;
+    let own_totals: Vec<Option<S>> = plan
+        .iter()
+        .map(|piece| match piece {
+            Piece::Kind(_) => sink.fork(),
+            Piece::File { .. } => None,
+        })
+        .collect();
     let kinds: Vec<Option<Kind>> = plan.iter().map(|piece| piece.kind(reader)).collect();
     let (sender, finished) = std::sync::mpsc::channel::<(usize, Partial)>();
     let mut merged: Option<Partial> = None;
     pool.in_place_scope_fifo(|scope| {
         // Spawned in order and taken in order: pieces finish about in
         // order, and few wait to be merged.
-        for (index, (piece, fork)) in plan.iter().zip(forks).enumerate() {
+        for (index, (piece, own)) in plan.iter().zip(own_totals).enumerate() {
             let (sender, totals) = (sender.clone(), &totals);
             scope.spawn_fifo(move |_| {
-                let (partial, fork) = read_piece(reader, piece, Registry::sharing(shared), fork);
-                // Sums: added in any order, as soon as read.
-                let ids: Vec<ClientId> = (0..shared.len() as u32).map(ClientId).collect();
-                if let Ok(mut totals) = totals.lock() {
-                    totals.absorb(fork, &ids);
-                }
+                let thread = rayon::current_thread_index().and_then(|at| totals.get(at));
+                let partial = match (thread.map(|total| total.lock()), piece) {
+                    // A chunk only adds to the totals.
+                    (Some(Ok(mut total)), Piece::File { .. }) => {
+                        read_piece(reader, piece, Registry::sharing(shared), &mut *total)
+                    }
+                    // Reading a kind whole may forget what it read so far
+                    // (and read it again): into totals of its own.
+                    (Some(Ok(mut total)), Piece::Kind(_)) => match own {
+                        Some(mut fork) => {
+                            let partial =
+                                read_piece(reader, piece, Registry::sharing(shared), &mut fork);
+                            let ids: Vec<ClientId> =
+                                (0..shared.len() as u32).map(ClientId).collect();
+                            total.absorb(fork, &ids);
+                            partial
+                        }
+                        None => Partial::failed(),
+                    },
+                    _ => Partial::failed(),
+                };
                 let _ = sender.send((index, partial));
             });
         }
@@ -317,7 +342,13 @@ fn run<S: Sink + Send>(
             }
         }
     });
-    Some((merged?, totals.into_inner().ok()?))
+    let mut threads = totals.into_iter().filter_map(|total| total.into_inner().ok());
+    let mut all = threads.next()?;
+    let ids: Vec<ClientId> = (0..shared.len() as u32).map(ClientId).collect();
+    for total in threads {
+        all.absorb(total, &ids);
+    }
+    Some((merged?, all))
 }
 
 impl Piece {
@@ -330,6 +361,20 @@ impl Piece {
 }
 
 impl Partial {
+    /// A piece that could not be read here: read everything on one thread.
+    fn failed() -> Partial {
+        Partial {
+            book: invoices::InvoiceBook::default(),
+            reports: Vec::new(),
+            met: Vec::new(),
+            met_ids: Vec::new(),
+            repeated: Vec::new(),
+            ticket_ids: repeats::IdHashes::default(),
+            ended_at_cut: None,
+            read_again: true,
+        }
+    }
+
     /// Every piece of `kind` is merged: whether its ids repeat, and the
     /// hashes freed.
     fn judge_repeats(&mut self, kind: Option<Kind>) {
@@ -349,8 +394,8 @@ fn read_piece<S: Sink>(
     reader: &GroupReader,
     piece: &Piece,
     registry: Registry,
-    mut fork: S,
-) -> (Partial, S) {
+    fork: &mut S,
+) -> Partial {
     let mut group = Group {
         registry,
         book: invoices::InvoiceBook::default(),
@@ -382,9 +427,8 @@ fn read_piece<S: Sink>(
     };
     match piece {
         Piece::Kind(kind) => {
-            let result = reader.read_into(&[*kind], &mut group, Some(&mut fork));
-            let done = partial(group, result.is_err(), None, repeats::IdHashes::default());
-            (done, fork)
+            let result = reader.read_into(&[*kind], &mut group, Some(fork));
+            partial(group, result.is_err(), None, repeats::IdHashes::default())
         }
         Piece::File { index, part } => {
             let kind = reader.files.get(*index).map(|file| file.kind);
@@ -395,7 +439,7 @@ fn read_piece<S: Sink>(
             if kind == Some(Kind::Invoices) {
                 group.book.stream_with(reader.ticket_ids.clone());
             }
-            let (report, result) = reader.read_file(*index, &mut group, &mut seen, &mut fork, part);
+            let (report, result) = reader.read_file(*index, &mut group, &mut seen, fork, part);
             if let Some(slot) = group.reports.get_mut(*index) {
                 *slot = Some(report);
             }
@@ -410,8 +454,7 @@ fn read_piece<S: Sink>(
                     part.from.map_or(1, |cut| cut.line)
                 ));
             }
-            let done = partial(group, result.is_err(), ended_at_cut, seen.take_hashes());
-            (done, fork)
+            partial(group, result.is_err(), ended_at_cut, seen.take_hashes())
         }
     }
 }
