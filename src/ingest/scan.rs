@@ -5,8 +5,11 @@
 //! block; a line without a quote is then found and split in one pass that
 //! compares sixteen bytes at a time with the line feed and the delimiter
 //! (with SSE2 on x86-64, else eight at a time in plain integers), so no
-//! byte is looked at one by one. A line with a quote is handed to
-//! `csv_core`, the parser under the
+//! byte is looked at one by one. A line with a quote whose quoted cells
+//! are plain (a quote opens the cell, the next one closes it just before
+//! a delimiter or the line end: a quoted list of tags, a name with a
+//! comma) is split in the same way, with the quote compared too. Any other
+//! record with a quote is handed to `csv_core`, the parser under the
 //! `csv` crate, so quoted cells (delimiters and line breaks inside, doubled
 //! quotes, a quote in the middle of a cell) read exactly as `csv` reads
 //! them. The records are the same as `csv` with a line-feed terminator,
