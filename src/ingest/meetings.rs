@@ -240,7 +240,7 @@ pub fn parse_attendees(text: &str) -> Result<u32, &'static str> {
             .filter(|count| *count <= 100_000)
             .ok_or("is too many attendees");
     }
-    if text.parse::<Decimal>().is_ok() {
+    if could_be_a_number(text) && text.parse::<Decimal>().is_ok() {
         return Err("is not a whole number of attendees");
     }
     Ok(text
@@ -248,6 +248,16 @@ pub fn parse_attendees(text: &str) -> Result<u32, &'static str> {
         .filter(|name| !name.trim().is_empty())
         .count()
         .max(1) as u32)
+}
+
+/// Whether every byte of `text` is one a number can be written with
+/// (digits, point, sign, `_` and the `e` of `1e3`): a list of names has
+/// others, and is not tried as a number (which, for names with an `e`,
+/// tries scientific notation too, at the cost of an error message made
+/// and dropped on every row).
+fn could_be_a_number(text: &str) -> bool {
+    text.bytes()
+        .all(|byte| matches!(byte, b'0'..=b'9' | b'.' | b'_' | b'+' | b'-' | b'e' | b'E'))
 }
 
 #[cfg(test)]
@@ -263,5 +273,28 @@ mod tests {
         assert_eq!(parse_attendees("Dana, Lee, Kim"), Ok(3));
         assert!(parse_attendees("-2").is_err());
         assert!(parse_attendees("2.5").is_err());
+        // Names with an `e` are names, scientific notation a number.
+        assert_eq!(parse_attendees("Ana Silva; Jon Berg; Hugo Martin"), Ok(3));
+        assert_eq!(parse_attendees("Lee"), Ok(1));
+        assert_eq!(
+            parse_attendees("1e3"),
+            Err("is not a whole number of attendees")
+        );
+        assert_eq!(
+            parse_attendees("+2.0"),
+            Err("is not a whole number of attendees")
+        );
+    }
+
+    proptest::proptest! {
+        /// Text that is not tried as a number is never one.
+        #[test]
+        fn text_not_tried_as_a_number_is_none(
+            text in "[0-9eE._+ a-z;,-]{0,10}",
+        ) {
+            if !could_be_a_number(&text) {
+                proptest::prop_assert!(text.parse::<Decimal>().is_err());
+            }
+        }
     }
 }

@@ -1,6 +1,7 @@
 //! What a column's cell texts were judged to be, remembered per text:
-//! status, type, priority and tag columns repeat a handful of values over
-//! millions of rows.
+//! status, type and priority columns repeat a handful of values over
+//! millions of rows ([`TextMemo`]), tag lists a few thousand combinations
+//! ([`TextTable`]).
 
 /// Up to `CAPACITY` distinct texts and what each was judged to be. Texts
 /// beyond those are judged each time; once most lookups miss (a column of
@@ -24,8 +25,10 @@ impl<T, const CAPACITY: usize> Default for TextMemo<T, CAPACITY> {
 
 /// A remembered text, with its first sixteen bytes (zero-padded) as two
 /// words: comparing them and the length settles nearly every lookup
-/// without a call to `memcmp`. (That call, from comparing strings, took a
-/// sixth of a ticket file's time with glibc's AVX-512 variants.)
+/// without a call to `memcmp`, and the rest of a longer text (a list of
+/// tags) is compared a word at a time too. (That call, from comparing
+/// strings, took a sixth of a ticket file's time with glibc's AVX-512
+/// variants.)
 struct Remembered<T> {
     head: [u64; 2],
     text: Box<str>,
@@ -45,7 +48,8 @@ impl<T> Remembered<T> {
     fn is(&self, head: [u64; 2], text: &str) -> bool {
         self.head == head
             && self.text.len() == text.len()
-            && (text.len() <= 16 || self.text.as_bytes().get(16..) == text.as_bytes().get(16..))
+            && (text.len() <= 16
+                || super::words::same_from(self.text.as_bytes(), text.as_bytes(), 16))
     }
 }
 
@@ -74,6 +78,72 @@ impl<T: Copy, const CAPACITY: usize> TextMemo<T, CAPACITY> {
     }
 
     /// Whether the memo stopped searching (most lookups missed).
+    #[cfg(test)]
+    pub fn gave_up(&self) -> bool {
+        self.misses > self.hits
+    }
+}
+
+/// Up to `CAPACITY` distinct texts and what each was judged to be, found
+/// by their hash: for a column of thousands of values (lists of tags, in
+/// their combinations), too many to compare one by one. Texts beyond
+/// those are judged each time; once most lookups miss (a column of free
+/// text), the table stops searching.
+pub struct TextTable<T, const CAPACITY: usize> {
+    table: hashbrown::HashTable<Hashed<T>>,
+    hasher: hashbrown::DefaultHashBuilder,
+    misses: u32,
+    hits: u32,
+}
+
+/// A remembered text with its hash, so that the table grows without
+/// hashing its texts again.
+struct Hashed<T> {
+    hash: u64,
+    remembered: Remembered<T>,
+}
+
+impl<T, const CAPACITY: usize> Default for TextTable<T, CAPACITY> {
+    fn default() -> Self {
+        TextTable {
+            table: hashbrown::HashTable::new(),
+            hasher: hashbrown::DefaultHashBuilder::default(),
+            misses: 0,
+            hits: 0,
+        }
+    }
+}
+
+impl<T: Copy, const CAPACITY: usize> TextTable<T, CAPACITY> {
+    /// What `text` is, remembered or else from `judge`.
+    pub fn get(&mut self, text: &str, judge: impl FnOnce(&str) -> T) -> T {
+        if self.misses > 1024 && self.misses > self.hits {
+            return judge(text);
+        }
+        let hash = std::hash::BuildHasher::hash_one(&self.hasher, text.as_bytes());
+        let head = head_words(text);
+        if let Some(seen) = self.table.find(hash, |seen| {
+            seen.hash == hash && seen.remembered.is(head, text)
+        }) {
+            self.hits = self.hits.saturating_add(1);
+            return seen.remembered.value;
+        }
+        let value = judge(text);
+        if self.table.len() < CAPACITY {
+            let remembered = Remembered {
+                head,
+                text: text.into(),
+                value,
+            };
+            self.table
+                .insert_unique(hash, Hashed { hash, remembered }, |seen| seen.hash);
+        } else {
+            self.misses = self.misses.saturating_add(1);
+        }
+        value
+    }
+
+    /// Whether the table stopped searching (most lookups missed).
     #[cfg(test)]
     pub fn gave_up(&self) -> bool {
         self.misses > self.hits
@@ -121,6 +191,49 @@ mod tests {
             }
         }
         assert!(!memo.gave_up());
+    }
+
+    #[test]
+    fn a_table_tells_texts_apart_by_every_byte_and_their_length() {
+        let mut texts: Vec<String> = [
+            "",
+            "billing",
+            "billing\0",
+            "BILLING",
+            "billing,api,export",
+            "billing,api,exports",
+            "billing;api,export",
+            "Ticket follow-up; abuse",
+            "Ticket follow-up: amuse",
+        ]
+        .map(String::from)
+        .to_vec();
+        // More than the table holds: the last are judged each time.
+        texts.extend((0..100).map(|n| format!("tag{n},other")));
+        let mut table: TextTable<(usize, u32), 64> = TextTable::default();
+        for round in 0..3 {
+            for text in &texts {
+                assert_eq!(
+                    table.get(text, judged),
+                    judged(text),
+                    "{text:?}, round {round}"
+                );
+            }
+        }
+        // 109 texts, 64 remembered: 45 missed in each of three rounds,
+        // 64 found in each of the last two.
+        assert_eq!((table.misses, table.hits), (3 * 45, 2 * 64));
+    }
+
+    #[test]
+    fn a_table_of_free_text_beyond_capacity_gives_up() {
+        let free: Vec<String> = (0..3000).map(|n| format!("note {n}")).collect();
+        let mut table: TextTable<(usize, u32), 4> = TextTable::default();
+        for text in &free {
+            assert_eq!(table.get(text, judged), judged(text));
+        }
+        assert!(table.gave_up(), "the table stops searching free text");
+        assert_eq!(table.get("note 1", judged), judged("note 1"));
     }
 
     #[test]

@@ -5,8 +5,11 @@
 //! block; a line without a quote is then found and split in one pass that
 //! compares sixteen bytes at a time with the line feed and the delimiter
 //! (with SSE2 on x86-64, else eight at a time in plain integers), so no
-//! byte is looked at one by one. A line with a quote is handed to
-//! `csv_core`, the parser under the
+//! byte is looked at one by one. A line with a quote whose quoted cells
+//! are plain (a quote opens the cell, the next one closes it just before
+//! a delimiter or the line end: a quoted list of tags, a name with a
+//! comma) is split in the same way, with the quote compared too. Any other
+//! record with a quote is handed to `csv_core`, the parser under the
 //! `csv` crate, so quoted cells (delimiters and line breaks inside, doubled
 //! quotes, a quote in the middle of a cell) read exactly as `csv` reads
 //! them. The records are the same as `csv` with a line-feed terminator,
@@ -390,7 +393,12 @@ impl Scanner {
                 Line::Quoted
             };
             let (length, ends_line) = match found {
-                Line::Quoted => return self.next_quoted(record),
+                Line::Quoted => {
+                    if self.next_one_line_quoted(record)? {
+                        return Ok(true);
+                    }
+                    return self.next_quoted(record);
+                }
                 Line::Ends(at) => (at, true),
                 Line::TooManyCells => return Err(self.too_long(Limited::Columns, None)),
                 Line::Unfinished if unread.len() > self.limits.row_bytes => {
@@ -483,6 +491,50 @@ impl Scanner {
             line,
             byte: first.unwrap_or(PLACEHOLDER),
         }
+    }
+
+    /// The record at `start`, which has a quote on its first line, when
+    /// it is that line alone and reads plainly ([`split_quoted_line`]), as
+    /// nearly every record with a quote in an export does (a quoted list
+    /// of tags, a name with a comma): read here, with the cells csv_core
+    /// would give, without running its state machine over every byte and
+    /// checking its output as UTF-8 again. `false`, and nothing read, for
+    /// any other record: `next_quoted` reads it.
+    fn next_one_line_quoted(&mut self, record: &mut Record) -> Result<bool, ScanError> {
+        if !self.delimiter.is_ascii() {
+            return Ok(false);
+        }
+        let unread = self.text.get(self.start..).unwrap_or_default();
+        // A line within every limit (and not a long record), so that no
+        // limit decides differently on the text kept here, which still
+        // holds its quotes and delimiters.
+        let most = self
+            .limits
+            .cell_bytes
+            .min(self.limits.row_bytes)
+            .min(LONG_RECORD);
+        record.cells.clear();
+        let Some(length) = split_quoted_line(
+            unread.as_bytes(),
+            self.delimiter,
+            most,
+            self.limits.columns,
+            &mut record.cells,
+        ) else {
+            return Ok(false);
+        };
+        let Some(line) = unread.get(..length) else {
+            return Ok(false);
+        };
+        let consumed = length.saturating_add(1);
+        if self.next_bad < self.byte.saturating_add(consumed as u64) {
+            return Err(self.bad_row(consumed, 1));
+        }
+        record.set_text(line);
+        record.line = self.line;
+        record.byte = self.byte;
+        self.advance(consumed, 1);
+        Ok(true)
     }
 
     /// The record at `start`, which has a quote on its first line: parsed
@@ -726,6 +778,125 @@ fn unclosed_quote(record: &[u8], delimiter: u8) -> Option<usize> {
     }
 }
 
+/// The first line of `text` and its cells as csv_core reads them, when
+/// every quoted cell is plain: its quote opens the cell, the next quote
+/// closes it, and a delimiter or the line's end comes right after; and no
+/// unquoted cell holds a quote. `cells` gets each cell's start and end in
+/// `text`, inside its quotes; the line's length (to its line feed) is
+/// returned. `None` (and `cells` to be ignored) for any other line: one
+/// whose quote runs on past its end, with a doubled quote or text after
+/// a closing quote, a blank line, one with no line feed in `text`, one
+/// longer than `most_bytes` or of more than `max_cells` cells.
+///
+/// Sixteen bytes are compared at a time with the line feed, the delimiter
+/// and the quote; only the bytes that are one of them are looked at.
+///
+/// The last cell loses a `\r` at its end, as in csv_core's records here:
+/// csv_core keeps a `\r` after a closing quote as text of the cell (`"x"\r`
+/// is `x\r`), and the scanner then drops it as the line end's.
+fn split_quoted_line(
+    text: &[u8],
+    delimiter: u8,
+    most_bytes: usize,
+    max_cells: usize,
+    cells: &mut Vec<(usize, usize)>,
+) -> Option<usize> {
+    // Offsets stay below the text's length, so no addition here wraps.
+    let mut cell_start = 0usize;
+    // The opening quote of the cell while inside it; the text inside the
+    // quotes once they are closed.
+    let mut open: Option<usize> = None;
+    let mut closed: Option<(usize, usize)> = None;
+    let mut blocks = text.chunks_exact(16);
+    let mut offset = 0usize;
+    loop {
+        // The last bytes, fewer than sixteen, padded; the padding's lanes
+        // are left out of every mask.
+        let (block, lanes) = match blocks.next() {
+            Some(block) => (<[u8; 16]>::try_from(block).ok()?, u32::MAX),
+            None => {
+                let rest = blocks.remainder();
+                if rest.is_empty() {
+                    return None;
+                }
+                let mut padded = [0u8; 16];
+                padded.get_mut(..rest.len())?.copy_from_slice(rest);
+                (padded, !u32::MAX.wrapping_shl(rest.len() as u32))
+            }
+        };
+        let (line_feeds, delimiters) = line_feeds_and_delimiters(&block, delimiter);
+        let (line_feeds, delimiters) = (line_feeds & lanes, delimiters & lanes);
+        let quotes = quotes_in(&block) & lanes;
+        let mut events = line_feeds | delimiters | quotes;
+        while events != 0 {
+            let lane = events.trailing_zeros();
+            events &= events.wrapping_sub(1);
+            let bit = 1u32.wrapping_shl(lane);
+            let at = offset.wrapping_add(lane as usize);
+            if let Some(opened) = open {
+                if quotes & bit != 0 {
+                    // The closing quote: a delimiter or the line's end next.
+                    let next = text.get(at.wrapping_add(1)).copied();
+                    let ends = next == Some(delimiter)
+                        || next == Some(b'\n')
+                        || (next == Some(b'\r') && text.get(at.wrapping_add(2)) == Some(&b'\n'));
+                    if !ends {
+                        return None;
+                    }
+                    open = None;
+                    closed = Some((opened.wrapping_add(1), at));
+                } else if line_feeds & bit != 0 {
+                    return None;
+                }
+                // A delimiter inside quotes is text.
+                continue;
+            }
+            if quotes & bit != 0 {
+                if at != cell_start {
+                    return None;
+                }
+                open = Some(at);
+                continue;
+            }
+            // A delimiter or the line feed ends the cell.
+            if cells.len() >= max_cells {
+                return None;
+            }
+            if delimiters & bit != 0 {
+                cells.push(closed.take().unwrap_or((cell_start, at)));
+                cell_start = at.wrapping_add(1);
+                continue;
+            }
+            if at == 0 || at > most_bytes || (at == 1 && text.first() == Some(&b'\r')) {
+                return None;
+            }
+            let last = match closed {
+                // csv_core's cell is the quoted text and this `\r`, which
+                // the scanner drops: the quoted text as it stands.
+                Some((start, end)) if at == end.wrapping_add(2) => (start, end),
+                Some(cell) => without_carriage_return(text, cell),
+                None => without_carriage_return(text, (cell_start, at)),
+            };
+            cells.push(last);
+            return Some(at);
+        }
+        offset = offset.wrapping_add(16);
+        // The padded last bytes held no line feed, or the line is too long.
+        if lanes != u32::MAX || offset > most_bytes.saturating_add(16) {
+            return None;
+        }
+    }
+}
+
+/// A cell of `text`, less the `\r` at its end if it has one.
+fn without_carriage_return(text: &[u8], (start, end): (usize, usize)) -> (usize, usize) {
+    if end > start && text.get(end.wrapping_sub(1)) == Some(&b'\r') {
+        (start, end.wrapping_sub(1))
+    } else {
+        (start, end)
+    }
+}
+
 /// What the start of the unread text holds.
 #[derive(Debug, PartialEq, Eq)]
 enum Line {
@@ -774,6 +945,41 @@ fn line_feeds_and_delimiters(bytes: &[u8; 16], delimiter: u8) -> (u32, u32) {
 )))]
 fn line_feeds_and_delimiters(bytes: &[u8; 16], delimiter: u8) -> (u32, u32) {
     line_feeds_and_delimiters_by_words(bytes, delimiter)
+}
+
+/// Bit `i` set for each byte `i` of `bytes` that is a quote: with SSE2,
+/// as `line_feeds_and_delimiters`.
+#[cfg(all(
+    any(target_arch = "x86", target_arch = "x86_64"),
+    target_feature = "sse2"
+))]
+fn quotes_in(bytes: &[u8; 16]) -> u32 {
+    use safe_arch::{
+        cmp_eq_mask_i8_m128i, load_unaligned_m128i, move_mask_i8_m128i, set_splat_i8_m128i,
+    };
+    let equal = cmp_eq_mask_i8_m128i(load_unaligned_m128i(bytes), set_splat_i8_m128i(QUOTE as i8));
+    // One bit per lane of 16: only the low 16 bits can be set.
+    move_mask_i8_m128i(equal) as u32
+}
+
+#[cfg(not(all(
+    any(target_arch = "x86", target_arch = "x86_64"),
+    target_feature = "sse2"
+)))]
+fn quotes_in(bytes: &[u8; 16]) -> u32 {
+    quotes_in_by_words(bytes)
+}
+
+/// `quotes_in` in plain integers: the delimiter mask of the quote.
+#[cfg_attr(
+    all(
+        any(target_arch = "x86", target_arch = "x86_64"),
+        target_feature = "sse2"
+    ),
+    allow(dead_code)
+)]
+fn quotes_in_by_words(bytes: &[u8; 16]) -> u32 {
+    line_feeds_and_delimiters_by_words(bytes, QUOTE).1
 }
 
 /// `line_feeds_and_delimiters` eight bytes at a time, in plain integers
@@ -1210,6 +1416,115 @@ mod tests {
         }
     }
 
+    /// The cells `split_quoted_line` makes of `line`, as texts; `None`
+    /// when it leaves the line to csv_core.
+    /// The same whether the line ends the text or more follows (its line
+    /// feed in the last sixteen bytes or not).
+    fn split_quoted(line: &str, max_cells: usize) -> Option<Vec<&str>> {
+        let split = |text: String| {
+            let mut cells = Vec::new();
+            let length =
+                split_quoted_line(text.as_bytes(), b',', usize::MAX, max_cells, &mut cells)?;
+            assert_eq!(length, line.len());
+            Some(cells)
+        };
+        let cells = split(format!("{line}\n"));
+        assert_eq!(
+            cells,
+            split(format!("{line}\n\"next\",line,of,sixteen,bytes\n"))
+        );
+        // Without its line feed, the line may go on: never split.
+        assert_eq!(
+            split_quoted_line(
+                line.as_bytes(),
+                b',',
+                usize::MAX,
+                max_cells,
+                &mut Vec::new()
+            ),
+            None
+        );
+        Some(
+            cells?
+                .iter()
+                .map(|(start, end)| &line[*start..*end])
+                .collect(),
+        )
+    }
+
+    #[test]
+    fn plain_quoted_lines_split_into_the_text_inside_their_quotes() {
+        let split = |line| split_quoted(line, 100);
+        assert_eq!(
+            split("T-1,\"billing,api,export\",high"),
+            Some(vec!["T-1", "billing,api,export", "high"])
+        );
+        assert_eq!(split("\"a\",,\"\""), Some(vec!["a", "", ""]));
+        assert_eq!(split("\"a\","), Some(vec!["a", ""]));
+        assert_eq!(
+            split("x,\"\u{e9}t\u{e9}\""),
+            Some(vec!["x", "\u{e9}t\u{e9}"])
+        );
+        // A line end's `\r`, after the quote or inside it, is dropped once:
+        // csv_core reads `"x"\r` as `x\r`, `"x\r"` as `x\r`, and
+        // `"x\r"\r` as `x\r\r`, and the scanner drops one `\r`.
+        assert_eq!(split("a,\"x\"\r"), Some(vec!["a", "x"]));
+        assert_eq!(split("a,\"x\r\""), Some(vec!["a", "x"]));
+        assert_eq!(split("a,\"x\r\"\r"), Some(vec!["a", "x\r"]));
+        assert_eq!(split("\"x\",b\r"), Some(vec!["x", "b"]));
+        // Three cells: within a limit of three, past one of two.
+        assert_eq!(split_quoted("\"a\",b,c", 3), Some(vec!["a", "b", "c"]));
+        assert_eq!(split_quoted("\"a\",b,c", 2), None);
+        // Eight bytes: within a limit of eight, past one of seven.
+        let line = b"\"a\",bcde\n";
+        let length = |most| split_quoted_line(line, b',', most, 100, &mut Vec::new());
+        assert_eq!((length(8), length(7)), (Some(8), None));
+        // Quoted cells across blocks of sixteen bytes.
+        let long = "\"0123456789abcdef,0123456789\",x,\"0123456789abcdef\"";
+        assert_eq!(
+            split(long),
+            Some(vec!["0123456789abcdef,0123456789", "x", "0123456789abcdef"])
+        );
+        // Left to csv_core: a doubled quote, text after a closing quote, a
+        // quote inside an unquoted cell, a quote still open at the line's
+        // end, a `\r` after a closing quote but before the line's end,
+        // and blank lines.
+        for line in [
+            "\"say \"\"hi\"\"\",b",
+            "\"\"\"\"",
+            "\"abc\"def,g",
+            "a,b\"c,\"d\"",
+            "a,\"open",
+            "\"",
+            "\"x\"\r,b",
+            "\"x\"\r\r",
+            "",
+            "\r",
+        ] {
+            assert_eq!(split(line), None, "{line:?}");
+        }
+    }
+
+    proptest::proptest! {
+        /// Whenever `split_quoted_line` reads a line, its cells are those
+        /// csv reads (as the scanner hands them out, without the line
+        /// end's `\r`).
+        #[test]
+        fn plain_quoted_lines_read_as_the_csv_crate_reads_them(
+            pieces in proptest::collection::vec(
+                proptest::sample::select(vec!["a", "bc", ",", "\"", "\"\"", "\r", " ", "\u{e9}", ",\"", "\",", "\"x,y\""]),
+                1..24,
+            ),
+        ) {
+            let line = pieces.concat();
+            if let Some(ours) = split_quoted(&line, usize::MAX) {
+                let theirs = csv_cells(format!("{line}\n").as_bytes(), b',');
+                proptest::prop_assert_eq!(theirs.len(), 1);
+                proptest::prop_assert_eq!(&ours, &theirs[0]);
+            }
+        }
+    }
+
     proptest::proptest! {
         /// The masks of line feeds and delimiters are those bytes, on
         /// every processor: the SSE2 version (on x86-64) and the plain one.
@@ -1224,6 +1539,8 @@ mod tests {
             let expected = (mask(b'\n'), mask(delimiter));
             proptest::prop_assert_eq!(line_feeds_and_delimiters(&bytes, delimiter), expected);
             proptest::prop_assert_eq!(line_feeds_and_delimiters_by_words(&bytes, delimiter), expected);
+            proptest::prop_assert_eq!(quotes_in(&bytes), mask(b'"'));
+            proptest::prop_assert_eq!(quotes_in_by_words(&bytes), mask(b'"'));
         }
     }
 

@@ -118,8 +118,12 @@ fn classify_marks(kind_marks: u8, tags: u8, priority_marks: u8) -> (bool, bool, 
     (scope_change, abusive, escalation)
 }
 
-/// Marks remembered per cell text, for the type, priority and tag columns.
+/// Marks remembered per cell text, for the type and priority columns.
 type MarksMemo = super::memo::TextMemo<u8, 16>;
+
+/// Marks remembered per cell text for a tag column, whose lists of tags
+/// come in thousands of combinations.
+type TagsMemo = super::memo::TextTable<u8, 4096>;
 
 /// A ticket's or meeting's client: the client cell, else the email's domain
 /// through clients.csv `domains`; `None` when neither names one.
@@ -373,7 +377,7 @@ pub fn read(
     let mut ids_here = Vec::new();
     let mut merging = Merging::default();
     let (mut kind_memo, mut priority_memo) = (MarksMemo::default(), MarksMemo::default());
-    let mut tags_memo = MarksMemo::default();
+    let mut tags_memo = TagsMemo::default();
     let mut block = RowBlock::new();
     while next_block(file, &mut block, report, skip_bad_rows)? {
         registry.prefetch(block.ahead_cells(file, client));

@@ -33,6 +33,24 @@ pub fn padded_word(bytes: &[u8], start: usize) -> u64 {
     }
 }
 
+/// Whether `a` and `b`, of the same length, hold the same bytes from
+/// `start` on: a word at a time when they are short (the rest of a cell
+/// text after its first words), else by `==`.
+pub fn same_from(a: &[u8], b: &[u8], start: usize) -> bool {
+    const SHORT: usize = 64;
+    if a.len() != b.len() {
+        return false;
+    }
+    if a.len() > SHORT {
+        return a.get(start..) == b.get(start..);
+    }
+    // Each word read from the whole text, so that the last is its last
+    // eight bytes shifted (not a short slice read a byte at a time).
+    (start..a.len())
+        .step_by(8)
+        .all(|at| padded_word(a, at) == padded_word(b, at))
+}
+
 /// The value of 1 to 9 ASCII digits (`None` for anything else), folded a
 /// digit at a time: `str::parse` is generic over signs, radixes and
 /// overflow, and cost several times as much for the usual `45` or `2`.
@@ -80,6 +98,31 @@ mod tests {
                 (1..=9).contains(&text.len()) && text.bytes().all(|b| b.is_ascii_digit())
             });
             assert_eq!(small_whole(text.as_bytes()), expected, "{text:?}");
+        }
+    }
+
+    #[test]
+    fn the_same_bytes_from_a_start_are_every_byte_after_it() {
+        let text: Vec<u8> = (1..=80u8).collect();
+        for length in 0..=80 {
+            let bytes = &text[..length];
+            for start in [0, 8, 16, 17] {
+                assert!(same_from(bytes, &text[..length], start));
+                // One byte changed: a difference from `start` on only.
+                for at in 0..length {
+                    let mut other = bytes.to_vec();
+                    other[at] = 0;
+                    assert_eq!(
+                        same_from(bytes, &other, start),
+                        at < start,
+                        "length {length}, from {start}, changed at {at}"
+                    );
+                }
+            }
+            // Texts of other lengths are never the same.
+            let mut longer = bytes.to_vec();
+            longer.push(0);
+            assert!(!same_from(bytes, &longer, 0));
         }
     }
 
