@@ -4,10 +4,12 @@
 //! holds a line break. In a well-formed CSV file every quote character
 //! either opens or closes a quoted cell or is one of a doubled pair inside
 //! one, so whether a byte lies inside quotes is the parity of the quotes
-//! before it. The file is first counted in ranges, in parallel: line
+//! before it. The file is counted in ranges between nominal places: line
 //! breaks (for the line number each chunk starts on) and quotes (for the
 //! parity). Each cut is then the first line start, outside quotes, at or
-//! after its nominal place.
+//! after its nominal place. Ranges are counted when a chunk first needs
+//! them, each once, by whichever reading thread gets there first: the
+//! first chunks start reading while the later ranges are still to count.
 //!
 //! A file whose quotes do not pair up (a stray `"` inside an unquoted
 //! cell) may get a cut inside a record. The reader of the chunk before a
@@ -16,8 +18,6 @@
 
 use std::io::{Read, Seek, SeekFrom};
 use std::path::Path;
-
-use rayon::prelude::*;
 
 /// A place to cut: a record starts at byte `at` (of the file), on `line`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -102,6 +102,128 @@ fn next_record_start(
     }
 }
 
+/// How a file is cut into chunks of about `chunk_bytes` after
+/// `data_start` (the first byte after the header row): nominal places,
+/// with the ranges between them counted and the cuts found on demand.
+#[derive(Debug)]
+pub struct Cutting {
+    path: std::path::PathBuf,
+    /// The text's start (after a byte-order mark), then the nominal places.
+    places: Vec<u64>,
+    /// Per range between two places (or the last place and the end).
+    counts: Vec<std::sync::OnceLock<Option<Counts>>>,
+    /// Per nominal place after the first: its cut, `None` when no record
+    /// starts after it (or the file could not be read).
+    cuts: Vec<std::sync::OnceLock<Option<Cut>>>,
+    /// The counts before each place so far, added up once.
+    before: std::sync::Mutex<Vec<Counts>>,
+}
+
+/// Where a chunk starts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Start {
+    /// After the header row: the first chunk.
+    Header,
+    At(Cut),
+}
+
+impl Cutting {
+    /// The cutting of a file whose text starts at `text_start` and ends
+    /// at `size`; `None` when one chunk holds it all.
+    pub fn new(
+        path: &Path,
+        text_start: u64,
+        data_start: u64,
+        size: u64,
+        chunk_bytes: u64,
+    ) -> Option<Cutting> {
+        let chunk_bytes = chunk_bytes.max(1);
+        if size.saturating_sub(data_start) <= chunk_bytes {
+            return None;
+        }
+        let mut places = vec![text_start];
+        let mut place = data_start.saturating_add(chunk_bytes);
+        while place < size {
+            places.push(place);
+            place = place.saturating_add(chunk_bytes);
+        }
+        let ranges = places.len().saturating_sub(1);
+        Some(Cutting {
+            path: path.to_path_buf(),
+            places,
+            counts: (0..ranges).map(|_| std::sync::OnceLock::new()).collect(),
+            cuts: (0..ranges).map(|_| std::sync::OnceLock::new()).collect(),
+            before: std::sync::Mutex::new(vec![Counts::default()]),
+        })
+    }
+
+    /// How many chunks: one more than the nominal places.
+    pub fn chunks(&self) -> usize {
+        self.places.len()
+    }
+
+    /// The line breaks and quotes of range `index`, counted once.
+    fn counts(&self, index: usize) -> Option<Counts> {
+        let cell = self.counts.get(index)?;
+        *cell.get_or_init(|| {
+            let start = *self.places.get(index)?;
+            let end = *self.places.get(index.saturating_add(1))?;
+            count(&self.path, start, end).ok()
+        })
+    }
+
+    /// The line breaks and quotes before nominal place `index`: the ranges
+    /// before it counted (outside the lock) and added up in order.
+    fn before(&self, index: usize) -> Option<Counts> {
+        let known = self.before.lock().ok()?.len();
+        let more: Vec<Counts> = (known.saturating_sub(1)..index)
+            .map(|range| self.counts(range))
+            .collect::<Option<_>>()?;
+        let mut before = self.before.lock().ok()?;
+        for (range, counts) in (known.saturating_sub(1)..index).zip(more) {
+            // Another thread may have added some meanwhile.
+            if range.saturating_add(1) < before.len() {
+                continue;
+            }
+            let last = before.last().copied().unwrap_or_default();
+            before.push(Counts {
+                lines: last.lines.saturating_add(counts.lines),
+                quotes: last.quotes.saturating_add(counts.quotes),
+            });
+        }
+        before.get(index).copied()
+    }
+
+    /// The cut at nominal place `index` (1 for the first after the text's
+    /// start); `None` when no record starts after it.
+    fn cut(&self, index: usize) -> Option<Cut> {
+        let cell = self.cuts.get(index.checked_sub(1)?)?;
+        *cell.get_or_init(|| {
+            let before = self.before(index)?;
+            let place = *self.places.get(index)?;
+            let quoted = before.quotes % 2 == 1;
+            next_record_start(&self.path, place, quoted, before.lines.saturating_add(1))
+                .ok()
+                .flatten()
+        })
+    }
+
+    /// The bytes chunk `index` reads: from its start up to the cut after
+    /// it (`None`: to the end). `None` for a chunk with nothing to read
+    /// (a record longer than a chunk runs past its places).
+    pub fn part(&self, index: usize) -> Option<(Start, Option<u64>)> {
+        let start = match index {
+            0 => Start::Header,
+            _ => Start::At(self.cut(index)?),
+        };
+        let end = self.cut(index.saturating_add(1)).map(|cut| cut.at);
+        match (start, end) {
+            (Start::At(from), Some(to)) if to <= from.at => None,
+            _ => Some((start, end)),
+        }
+    }
+}
+
 /// Cuts that leave chunks of about `chunk_bytes` after `data_start` (the
 /// first byte after the header row) in the file at `path`, whose text
 /// starts at `text_start` (after a byte-order mark) and ends at `size`.
@@ -113,41 +235,14 @@ pub fn find(
     size: u64,
     chunk_bytes: u64,
 ) -> std::io::Result<Vec<Cut>> {
-    let chunk_bytes = chunk_bytes.max(1);
-    if size.saturating_sub(data_start) <= chunk_bytes {
+    let Some(cutting) = Cutting::new(path, text_start, data_start, size, chunk_bytes) else {
         return Ok(Vec::new());
-    }
-    // Nominal places, and the ranges between them counted in parallel.
-    let mut places = vec![text_start];
-    let mut place = data_start.saturating_add(chunk_bytes);
-    while place < size {
-        places.push(place);
-        place = place.saturating_add(chunk_bytes);
-    }
-    let ranges: Vec<(u64, u64)> = places
-        .iter()
-        .copied()
-        .zip(places.iter().copied().skip(1))
-        .collect();
-    let counts: Vec<Counts> = ranges
-        .par_iter()
-        .map(|(start, end)| count(path, *start, *end))
-        .collect::<std::io::Result<_>>()?;
-    let mut cuts: Vec<Cut> = Vec::with_capacity(counts.len());
-    let mut before = Counts::default();
-    for ((_, end), counts) in ranges.iter().zip(&counts) {
-        before.lines = before.lines.saturating_add(counts.lines);
-        before.quotes = before.quotes.saturating_add(counts.quotes);
-        // A cut may run past the next nominal place (a long record).
-        if cuts.last().is_some_and(|last| last.at >= *end) {
-            continue;
-        }
-        let quoted = before.quotes % 2 == 1;
-        let Some(cut) = next_record_start(path, *end, quoted, before.lines.saturating_add(1))?
-        else {
-            break;
-        };
-        if cuts.last().is_none_or(|last| cut.at > last.at) {
+    };
+    let mut cuts: Vec<Cut> = Vec::new();
+    for index in 1..cutting.chunks() {
+        if let Some(cut) = cutting.cut(index)
+            && cuts.last().is_none_or(|last| cut.at > last.at)
+        {
             cuts.push(cut);
         }
     }

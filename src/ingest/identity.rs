@@ -61,7 +61,12 @@ pub struct Registry {
     /// Reading one chunk: the clients met, beyond those of clients.csv,
     /// in the order first met, and where each is (by id).
     met: Vec<Met>,
-    met_at: Vec<u32>,
+    met_bits: Vec<u64>,
+    /// Where in `met` the clients met with a place (files read newest
+    /// first) are, to rename them from an earlier row.
+    met_at: HashMap<ClientId, usize>,
+    /// Reading one chunk: how many clients of clients.csv come first.
+    base_len: usize,
 }
 
 /// A client first met by the reader of one chunk.
@@ -353,6 +358,7 @@ impl Registry {
         Registry {
             by_spelling: kept.unwrap_or_else(|| SpellingCache::with_room(clients)),
             met: Vec::with_capacity(clients),
+            base_len: shared.base.clients.len(),
             legal_forms: shared.base.legal_forms.clone(),
             shared: Some(std::sync::Arc::clone(shared)),
             ..Registry::default()
@@ -366,7 +372,8 @@ impl Registry {
             let reading = shared.reading;
             THREAD_SPELLINGS.with(|kept| *kept.borrow_mut() = Some((reading, spellings)));
         }
-        self.met_at = Vec::new();
+        self.met_at = HashMap::new();
+        self.met_bits = Vec::new();
         std::mem::take(&mut self.met)
     }
 
@@ -379,39 +386,38 @@ impl Registry {
 
     /// A client met reading one chunk: noted the first time.
     fn meet(&mut self, id: ClientId, name: &str, at: Option<(u32, u64)>) {
-        let Some(shared) = &self.shared else {
+        let Some(beyond) = id.index().checked_sub(self.base_len) else {
             return;
         };
-        let Some(beyond) = id.index().checked_sub(shared.base.clients.len()) else {
-            return;
-        };
-        if self.met_at.len() <= beyond {
-            self.met_at.resize(beyond.saturating_add(1), u32::MAX);
+        // A bit per client says whether it was met: a lookup on every row
+        // that stays in the cache, where the index of each would not.
+        let (word, bit) = (beyond / 64, 1u64 << (beyond % 64));
+        if self.met_bits.len() <= word {
+            self.met_bits.resize(word.saturating_add(1), 0);
         }
-        match self.met_at.get(beyond).copied() {
-            Some(u32::MAX) => {
-                if let Some(slot) = self.met_at.get_mut(beyond) {
-                    *slot = self.met.len() as u32;
-                }
-                self.met.push(Met {
-                    id,
-                    name: name.trim().to_string(),
-                    named_at: at,
-                });
+        let Some(bits) = self.met_bits.get_mut(word) else {
+            return;
+        };
+        if *bits & bit == 0 {
+            *bits |= bit;
+            if at.is_some() {
+                self.met_at.insert(id, self.met.len());
             }
-            // Met before: only a row read newest first can rename it
-            // (and `met`, one entry per client, is left alone otherwise:
-            // most rows come here).
-            Some(index) if at.is_some() => {
-                if let Some(met) = self.met.get_mut(index as usize)
-                    && let (Some(named), Some(at)) = (met.named_at, at)
-                    && at < named
-                {
-                    met.name = name.trim().to_string();
-                    met.named_at = Some(at);
-                }
-            }
-            Some(_) | None => {}
+            self.met.push(Met {
+                id,
+                name: name.trim().to_string(),
+                named_at: at,
+            });
+            return;
+        }
+        // Met before: only a row read newest first can rename it.
+        if let Some(at) = at
+            && let Some(index) = self.met_at.get(&id).copied()
+            && let Some(met) = self.met.get_mut(index)
+            && met.named_at.is_some_and(|named| at < named)
+        {
+            met.name = name.trim().to_string();
+            met.named_at = Some(at);
         }
     }
 

@@ -74,8 +74,13 @@ enum Piece {
     /// Every file of a kind, one after the other (their rows depend on
     /// each other).
     Kind(Kind),
-    /// One file, or one chunk of it.
-    File { index: usize, part: FilePart },
+    /// One file, or one chunk of it (`chunk`: the file's cutting and
+    /// which chunk), with what its chunks share.
+    File {
+        index: usize,
+        chunk: Option<(std::sync::Arc<chunks::Cutting>, usize)>,
+        settled: Option<std::sync::Arc<std::sync::OnceLock<super::reader::Settled>>>,
+    },
 }
 
 /// What one or more neighbouring pieces read, totals aside.
@@ -145,6 +150,7 @@ pub fn read<S: Sink + Send>(
     }
     let shared = std::sync::Arc::new(SharedIds::new(registry));
     let plan = pool.install(|| plan(&reader, threads, &whole));
+    crate::phase("cut into chunks");
     let mut read = run(&reader, &pool, &plan, &shared, sink);
     crate::phase("read in chunks");
     // Ids on more than one row: read those kinds whole, and the rest again.
@@ -205,66 +211,53 @@ fn plan(reader: &GroupReader, threads: usize, whole: &[Kind]) -> Vec<Piece> {
             continue;
         }
         for (index, _) in of_kind {
-            let parts = cut(reader, index, chunk_bytes);
-            pieces.extend(parts.into_iter().map(|part| Piece::File { index, part }));
+            match cut(reader, index, chunk_bytes) {
+                Some(cutting) => {
+                    let cutting = std::sync::Arc::new(cutting);
+                    let settled = Some(std::sync::Arc::new(std::sync::OnceLock::new()));
+                    pieces.extend((0..cutting.chunks()).map(|chunk| Piece::File {
+                        index,
+                        chunk: Some((cutting.clone(), chunk)),
+                        settled: settled.clone(),
+                    }));
+                }
+                None => pieces.push(Piece::File {
+                    index,
+                    chunk: None,
+                    settled: None,
+                }),
+            }
         }
     }
     pieces
 }
 
-/// The chunks of a file: one for the whole file unless it is a regular
-/// UTF-8 file larger than a chunk.
-fn cut(reader: &GroupReader, index: usize, chunk_bytes: u64) -> Vec<FilePart> {
-    let whole = vec![FilePart::default()];
-    let Some(input) = reader.files.get(index) else {
-        return whole;
-    };
-    let Ok(source) = Source::open_unverified(&input.path, reader.config.encoding, reader.delimiter)
-    else {
-        return whole;
-    };
-    let Some(size) = source.size_if_cuttable() else {
-        return whole;
-    };
+/// How a file is cut into chunks, unless it is read whole: it is not a
+/// regular UTF-8 file larger than a chunk.
+fn cut(reader: &GroupReader, index: usize, chunk_bytes: u64) -> Option<chunks::Cutting> {
+    let input = reader.files.get(index)?;
+    let source =
+        Source::open_unverified(&input.path, reader.config.encoding, reader.delimiter).ok()?;
+    let size = source.size_if_cuttable()?;
     if size <= chunk_bytes {
-        return whole;
+        return None;
     }
     // Chunks of one size for the file, rather than a short one at its end.
     let chunk_bytes = size
         .checked_div(size.div_ceil(chunk_bytes))
         .unwrap_or(chunk_bytes);
     let mapping = discover::mapping_for(reader.config, input.kind);
-    let Ok(file) = CsvFile::open(&source, reader.config.decimal, |headers| {
+    let file = CsvFile::open(&source, reader.config.decimal, |headers| {
         super::columns::satisfies(input.kind, headers, mapping)
-    }) else {
-        return whole;
-    };
-    let Ok(cuts) = chunks::find(
+    })
+    .ok()?;
+    chunks::Cutting::new(
         &input.path,
         source.text_start(),
         file.data_start(),
         size,
         chunk_bytes,
-    ) else {
-        return whole;
-    };
-    if cuts.is_empty() {
-        return whole;
-    }
-    let settled = Some(std::sync::Arc::new(std::sync::OnceLock::new()));
-    let mut parts = Vec::with_capacity(cuts.len().saturating_add(1));
-    let mut from = None;
-    for cut in cuts.iter().copied().map(Some).chain([None]) {
-        parts.push(FilePart {
-            part: Some(Part {
-                from,
-                to: cut.map(|cut| cut.at),
-            }),
-            settled: settled.clone(),
-        });
-        from = cut;
-    }
-    parts
+    )
 }
 
 /// Read the pieces on the pool: what they read merged in order as they
@@ -342,7 +335,9 @@ fn run<S: Sink + Send>(
             }
         }
     });
-    let mut threads = totals.into_iter().filter_map(|total| total.into_inner().ok());
+    let mut threads = totals
+        .into_iter()
+        .filter_map(|total| total.into_inner().ok());
     let mut all = threads.next()?;
     let ids: Vec<ClientId> = (0..shared.len() as u32).map(ClientId).collect();
     for total in threads {
@@ -430,7 +425,29 @@ fn read_piece<S: Sink>(
             let result = reader.read_into(&[*kind], &mut group, Some(fork));
             partial(group, result.is_err(), None, repeats::IdHashes::default())
         }
-        Piece::File { index, part } => {
+        Piece::File {
+            index,
+            chunk,
+            settled,
+        } => {
+            let part = match chunk {
+                None => FilePart::default(),
+                Some((cutting, chunk)) => match cutting.part(*chunk) {
+                    Some((start, to)) => FilePart {
+                        part: Some(Part {
+                            from: match start {
+                                chunks::Start::Header => None,
+                                chunks::Start::At(cut) => Some(cut),
+                            },
+                            to,
+                        }),
+                        settled: settled.clone(),
+                    },
+                    // Nothing to read: a record ran past the chunk.
+                    None => return partial(group, false, None, repeats::IdHashes::default()),
+                },
+            };
+            let part = &part;
             let kind = reader.files.get(*index).map(|file| file.kind);
             let mut seen = match kind {
                 Some(Kind::Tickets) => tickets::SeenTickets::collecting(reader.ticket_ids.clone()),
