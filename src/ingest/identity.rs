@@ -470,15 +470,7 @@ impl Registry {
         }
     }
 
-    /// Keep only the clients: a registry filled on another thread is only
-    /// read by `absorb` from then on, and its lookup tables (each spelling
-    /// and key again, for every client) need not wait for that.
-    pub fn keep_clients_only(&mut self) {
-        drop(self.take_lookups());
-    }
-
-    /// The lookup tables, taken out as `keep_clients_only` drops them: to
-    /// drop elsewhere (with 100,000 clients, freeing every key one by one
+    /// The lookup tables, taken out to drop elsewhere (with 100,000 clients, freeing every key one by one
     /// takes some milliseconds).
     pub fn take_lookups(&mut self) -> impl Send + use<> {
         (
@@ -496,45 +488,6 @@ impl Registry {
         let lookups = self.take_lookups();
         let _ = std::thread::Builder::new().spawn(move || drop(lookups));
         std::mem::take(&mut self.clients)
-    }
-
-    /// Take in the clients of a registry copied from this one and filled
-    /// on another thread: each of its clients is one of ours with the same
-    /// key, or is added, in its order. Returns where each of its ids went.
-    pub fn absorb(&mut self, other: &Registry) -> Vec<ClientId> {
-        other
-            .clients
-            .iter()
-            .map(|info| self.absorb_one(info))
-            .collect()
-    }
-
-    /// Take in one client of a registry copied from this one: ours with
-    /// the same key, or added.
-    pub fn absorb_one(&mut self, info: &ClientInfo) -> ClientId {
-        match self.by_key.get(&info.key) {
-            Some(id) => *id,
-            None => {
-                let id = self.push(info.clone());
-                self.by_key.insert(info.key.clone(), id);
-                id
-            }
-        }
-    }
-
-    /// Leave only the first `len` clients; returns the others, in order,
-    /// for `absorb_one` to take in again later. Their keys go, and so do
-    /// the spellings remembered (some would name clients no longer here).
-    pub fn split_off(&mut self, len: usize) -> Vec<ClientInfo> {
-        if len >= self.clients.len() {
-            return Vec::new();
-        }
-        let later = self.clients.split_off(len);
-        for info in &later {
-            self.by_key.remove(&info.key);
-        }
-        self.by_spelling = SpellingCache::default();
-        later
     }
 
     /// `resolve`, for files read newest first: keeps as the display name
