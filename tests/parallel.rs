@@ -233,9 +233,8 @@ fn assert_whole_and_cut_fail_at(dir: &Path, place: &str) {
     assert_eq!(messages(&cut_err), messages(&whole_err));
 }
 
-/// The planner may cut a meeting file instead (as it does LARGE's): here
-/// the meetings are most of the input, so they are cut, and the report is
-/// the same as reading them whole, notes over several lines included.
+/// Meeting files are cut into chunks too: the report is the same as
+/// reading them whole, notes over several lines included.
 #[test]
 fn a_cut_meeting_file_reports_exactly_as_the_whole_file() {
     let dir = tempfile::tempdir().unwrap();
@@ -265,18 +264,10 @@ fn a_cut_meeting_file_reports_exactly_as_the_whole_file() {
     assert_eq!(sum_over_clients(&cut, "scheduled"), 3000);
 }
 
-/// Files are read without a pass of their own to check that they are
-/// UTF-8; a file that turns out not to be is read again, whole, as
-/// Windows-1252 (or, with `encoding = "utf-8"`, stops the run), exactly as
-/// if it had been checked first. Here the only byte that is not UTF-8 is
-/// on the last line of a ticket file cut in two, so the second part finds
-/// it after both parts have read most of their rows.
-/// A cut file's parts are read on two workers, each with the kinds it
-/// shares a registry with: the part that comes first in the file follows
-/// the invoices, the other precedes the meetings. Clients spelled
-/// differently across the parts and the meetings, or first met in a part,
-/// are named as when read one file after another: by their first spelling
-/// in reading order (invoices, tickets, meetings).
+/// Clients spelled differently across the chunks and the meetings, or
+/// first met in a later chunk, are named as when read one file after
+/// another: by their first spelling in reading order (invoices, tickets,
+/// meetings), whichever thread met them first.
 #[test]
 fn names_across_cut_parts_are_those_of_reading_in_order() {
     let dir = tempfile::tempdir().unwrap();
@@ -323,6 +314,12 @@ fn names_across_cut_parts_are_those_of_reading_in_order() {
     assert_eq!(names, ["Yotta Co", "ZETA CO", "xeno co"]);
 }
 
+/// Files are read without a pass of their own to check that they are
+/// UTF-8; a file that turns out not to be is read again, whole, as
+/// Windows-1252 (or, with `encoding = "utf-8"`, stops the run), exactly as
+/// if it had been checked first. Here the only byte that is not UTF-8 is
+/// on the last line of a ticket file read in chunks, so the last chunk
+/// finds it after the others have read their rows.
 #[test]
 fn a_file_found_not_to_be_utf8_while_cut_is_read_again_as_windows_1252() {
     let dir = tempfile::tempdir().unwrap();

@@ -169,7 +169,7 @@ pub fn unmatched_naming(client: &str, email: &str) -> String {
 }
 
 impl FileReport {
-    /// Add what reading the second part of the same file found (what is
+    /// Add what reading the next chunk of the same file found (what is
     /// about the whole file, its header and encoding, is already here).
     pub fn absorb_part(&mut self, tail: FileReport) {
         // Cannot saturate: counts of rows read.
@@ -636,7 +636,7 @@ impl CsvFile {
     /// The first non-empty values of `columns` (at most `per_column` each)
     /// in the first `rows` data rows, trimmed: enough to tell what a
     /// column holds, read with a second reader so the rows are still to
-    /// be read, and the same for every part of a file cut in two.
+    /// be read, and the same for every chunk of a file.
     pub fn sample_values(
         &self,
         columns: &[usize],
