@@ -22,21 +22,15 @@ pub struct Money(pub Decimal);
 
 impl Serialize for Money {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        // How serde_json (with `arbitrary_precision`) writes a number given
-        // as text: its `Number` serializes itself this way, and so does
-        // rust_decimal's helper, after formatting the Decimal and parsing
-        // the text back into a `Number`. If serde_json ever changed this,
-        // money would come out as an object, and every JSON test would
-        // fail. (The clients' many figures do not come here: `write_client`
-        // writes the same text directly.)
-        const NUMBER: &str = "$serde_json::private::Number";
-        let mut number = serializer.serialize_struct(NUMBER, 1)?;
+        // With `arbitrary_precision`, a `serde_json::Number` parsed from
+        // text keeps that text, so the cents come out exactly as written
+        // (`1234.50`, not `1234.5`). (The clients' many figures do not
+        // come here: `write_client` writes the same text directly.)
         with_cents_text(self.0, |text| {
             let text = std::str::from_utf8(text).map_err(serde::ser::Error::custom)?;
-            number.serialize_field(NUMBER, text)
-        })?;
-        number.end()
+            let number: serde_json::Number = text.parse().map_err(serde::ser::Error::custom)?;
+            number.serialize(serializer)
+        })
     }
 }
 
