@@ -159,7 +159,7 @@ pub fn run_receivables(
         &settings.config,
         settings.selection.owner.as_deref(),
         settings.selection.top,
-    );
+    )?;
     Ok((view, files))
 }
 /// With `CLIENTFIT_PHASES` set, print to stderr how long the run has taken

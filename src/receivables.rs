@@ -127,22 +127,39 @@ fn empty(name: &str, key: &str, owner: Option<String>, buckets: usize) -> Receiv
 }
 
 /// Fill in the ratios from the sums (shared by clients and the total).
-fn settle(row: &mut Receivable, days: i64) {
-    row.overdue = row.outstanding - row.buckets[0];
+fn settle(row: &mut Receivable, days: i64) -> anyhow::Result<()> {
+    let current = row.buckets.first().copied().unwrap_or_default();
+    row.overdue = row.outstanding.checked_sub(current).ok_or_else(overflow)?;
     let positive = row.revenue > Decimal::ZERO;
     row.dso = positive.then(|| ratio_of(row.outstanding, row.revenue) * days as f64);
-    row.best_possible_dso = positive.then(|| ratio_of(row.buckets[0], row.revenue) * days as f64);
+    row.best_possible_dso = positive.then(|| ratio_of(current, row.revenue) * days as f64);
     row.average_days_delinquent = match (row.dso, row.best_possible_dso) {
         (Some(dso), Some(best)) => Some(dso - best),
         _ => None,
     };
-    let denominator = row.opening_ar + row.credit_sales - row.buckets[0];
-    row.collection_effectiveness = (denominator > Decimal::ZERO).then(|| {
-        ratio_of(
-            row.opening_ar + row.credit_sales - row.outstanding,
-            denominator,
-        ) * 100.0
-    });
+    let billed = row
+        .opening_ar
+        .checked_add(row.credit_sales)
+        .ok_or_else(overflow)?;
+    let denominator = billed.checked_sub(current).ok_or_else(overflow)?;
+    let collected = billed.checked_sub(row.outstanding).ok_or_else(overflow)?;
+    row.collection_effectiveness =
+        (denominator > Decimal::ZERO).then(|| ratio_of(collected, denominator) * 100.0);
+    Ok(())
+}
+
+/// Sums past what a `Decimal` holds: only absurd amounts at absurd
+/// exchange rates get there, and a rounded total would be a wrong one.
+fn overflow() -> anyhow::Error {
+    anyhow::anyhow!(
+        "the receivables add up to more than clientfit counts exactly (about 7.9 × 10^28); check the amounts, and the exchange rates under [fx] in clientfit.toml"
+    )
+}
+
+/// `sum += value`, or the overflow error.
+fn add(sum: &mut Decimal, value: Decimal) -> anyhow::Result<()> {
+    *sum = sum.checked_add(value).ok_or_else(overflow)?;
+    Ok(())
 }
 
 /// Build the view from what ingest and aggregation produced.
@@ -152,7 +169,7 @@ pub fn build(
     config: &crate::config::Config,
     owner: Option<&str>,
     top: Option<usize>,
-) -> ReceivablesReport {
+) -> anyhow::Result<ReceivablesReport> {
     let edges = &config.aging.edges;
     let period = aggregated.period;
     let as_of = period.as_of;
@@ -169,12 +186,14 @@ pub fn build(
         .collect();
     let mut max_days_past_due = 0i64;
     for invoice in ingested.invoices.iter().filter(receivable) {
-        let row = &mut rows[invoice.client.index()];
+        let row = rows
+            .get_mut(invoice.client.index())
+            .ok_or_else(|| anyhow::anyhow!("an invoice names a client the registry lacks"))?;
         if invoice.issued >= period.from && invoice.issued <= period.to {
-            row.credit_sales += invoice.amount;
+            add(&mut row.credit_sales, invoice.amount)?;
         }
         if invoice.issued <= opening_day && period.from > NaiveDate::MIN {
-            row.opening_ar += invoice.owed_at(opening_day);
+            add(&mut row.opening_ar, invoice.owed_at(opening_day))?;
         }
         if invoice.issued > as_of {
             continue;
@@ -184,8 +203,10 @@ pub fn build(
             continue;
         }
         let days = (as_of - invoice.due).num_days();
-        row.outstanding += owed;
-        row.buckets[bucket_index(days, edges)] += owed;
+        add(&mut row.outstanding, owed)?;
+        if let Some(bucket) = row.buckets.get_mut(bucket_index(days, edges)) {
+            add(bucket, owed)?;
+        }
         if days > 0 {
             max_days_past_due = max_days_past_due.max(days);
             let older = row
@@ -217,16 +238,16 @@ pub fn build(
         if row.outstanding.is_zero() && row.opening_ar.is_zero() && row.credit_sales.is_zero() {
             continue;
         }
-        settle(&mut row, period.days);
-        total.outstanding += row.outstanding;
+        settle(&mut row, period.days)?;
+        add(&mut total.outstanding, row.outstanding)?;
         for (sum, value) in total.buckets.iter_mut().zip(&row.buckets) {
-            *sum += value;
+            add(sum, *value)?;
         }
-        total.revenue += row.revenue;
-        total.opening_ar += row.opening_ar;
-        total.credit_sales += row.credit_sales;
-        total.invoices_due += row.invoices_due;
-        total.late_invoices += row.late_invoices;
+        add(&mut total.revenue, row.revenue)?;
+        add(&mut total.opening_ar, row.opening_ar)?;
+        add(&mut total.credit_sales, row.credit_sales)?;
+        total.invoices_due = total.invoices_due.saturating_add(row.invoices_due);
+        total.late_invoices = total.late_invoices.saturating_add(row.late_invoices);
         if let Some((id, days)) = &row.oldest_overdue
             && total
                 .oldest_overdue
@@ -237,7 +258,7 @@ pub fn build(
         }
         listed.push(row);
     }
-    settle(&mut total, period.days);
+    settle(&mut total, period.days)?;
     // The total's average days late weighs every invoice due, as a
     // client's does (on-time ones count 0 days).
     let (mut weighted, mut due_amount) = (Decimal::ZERO, Decimal::ZERO);
@@ -250,8 +271,12 @@ pub fn build(
             continue;
         }
         if let Some(days) = crate::aggregate::days_late(&invoice, as_of) {
-            due_amount += invoice.amount;
-            weighted += invoice.amount * Decimal::from(days);
+            add(&mut due_amount, invoice.amount)?;
+            let late = invoice
+                .amount
+                .checked_mul(Decimal::from(days))
+                .ok_or_else(overflow)?;
+            add(&mut weighted, late)?;
         }
     }
     total.avg_days_late = (due_amount > Decimal::ZERO).then(|| ratio_of(weighted, due_amount));
@@ -259,17 +284,18 @@ pub fn build(
         (total.invoices_due > 0).then(|| total.late_invoices as f64 / total.invoices_due as f64);
     // Risk first: most in the oldest bucket, then most overdue, then name.
     listed.sort_by(|a, b| {
-        b.buckets[bucket_count - 1]
-            .cmp(&a.buckets[bucket_count - 1])
+        b.buckets
+            .last()
+            .cmp(&a.buckets.last())
             .then_with(|| b.overdue.cmp(&a.overdue))
             .then_with(|| a.key.cmp(&b.key))
     });
     let owner = owner.map(|o| o.trim().to_lowercase());
     let mut shown: Vec<usize> = (0..listed.len())
         .filter(|i| match &owner {
-            Some(owner) => listed[*i]
-                .owner
-                .as_ref()
+            Some(owner) => listed
+                .get(*i)
+                .and_then(|row| row.owner.as_ref())
                 .is_some_and(|o| o.trim().to_lowercase() == *owner),
             None => true,
         })
@@ -277,7 +303,7 @@ pub fn build(
     if let Some(top) = top {
         shown.truncate(top);
     }
-    ReceivablesReport {
+    Ok(ReceivablesReport {
         period,
         currency: ingested.currency.clone(),
         edges: edges.to_vec(),
@@ -291,12 +317,45 @@ pub fn build(
             .source
             .as_ref()
             .map(|path| path.to_string_lossy().into_owned()),
-    }
+    })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn sums_past_the_decimal_range_are_an_error_not_a_panic() {
+        let mut sum = Decimal::MAX;
+        assert!(add(&mut sum, Decimal::ONE).is_err());
+        assert_eq!(sum, Decimal::MAX, "a failed sum leaves the total as it was");
+        let mut sum = Decimal::ONE;
+        add(&mut sum, Decimal::TWO).unwrap();
+        assert_eq!(sum, Decimal::from(3));
+        // Opening AR + credit sales past the range: the ratios cannot be
+        // worked out, and settling says so.
+        let mut row = empty("Acme", "acme", None, 3);
+        row.opening_ar = Decimal::MAX;
+        row.credit_sales = Decimal::MAX;
+        let err = settle(&mut row, 30).unwrap_err().to_string();
+        assert!(err.contains("more than clientfit counts exactly"), "{err}");
+        // In range: 100 billed, 40 outstanding of which 10 current, over
+        // 30 days with revenue 100: DSO 40 / 100 × 30 = 12, overdue 30,
+        // collection effectiveness (100 − 40) / (100 − 10) × 100 = 66.67.
+        let mut row = empty("Acme", "acme", None, 3);
+        row.credit_sales = Decimal::from(100);
+        row.revenue = Decimal::from(100);
+        row.outstanding = Decimal::from(40);
+        row.buckets[0] = Decimal::from(10);
+        settle(&mut row, 30).unwrap();
+        assert_eq!(row.overdue, Decimal::from(30));
+        assert_eq!(row.dso, Some(12.0));
+        let effectiveness = row.collection_effectiveness.unwrap();
+        assert!(
+            (effectiveness - 6000.0 / 90.0).abs() < 1e-9,
+            "{effectiveness}"
+        );
+    }
 
     #[test]
     fn buckets_at_their_edges() {
