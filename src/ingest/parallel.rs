@@ -1,6 +1,6 @@
 //! Reading on several threads: every file cut into chunks at record
-//! boundaries (`chunks`), the chunks read by a pool of threads, each into
-//! partial totals of its own, merged in file-and-chunk order.
+//! boundaries (`chunks`), the chunks read by a pool of threads, and what
+//! they read merged in file-and-chunk order.
 //!
 //! Merging in that order is what keeps the result that of one thread:
 //! client ids are given in the order clients are first met, a client's
@@ -10,9 +10,9 @@
 //! whichever reader meets it first) and notes the clients it meets in
 //! its own order; at the end those lists, in chunk order, settle each
 //! client's id and name as one reader would have (`Registry::settle`).
-//! Totals are sums, which do not depend on order: each chunk's are added
-//! to one total as soon as it is read, so a thread holds one chunk's
-//! totals at a time.
+//! Totals are sums, which do not depend on order: each thread adds every
+//! chunk it reads to one total of its own, and the threads' totals are
+//! added up at the end.
 //!
 //! Some rules join rows far apart, and a chunk cannot apply them alone:
 //! rows of one file that share a ticket id, invoice rows that share an id
@@ -46,9 +46,9 @@ pub fn reading_threads() -> usize {
 }
 
 /// Chunks per thread: enough that a thread that finishes early finds
-/// work left, few enough that what each chunk builds for itself (a
-/// registry of the clients it meets, their names normalised once per
-/// chunk, and totals for each) stays a small cost.
+/// work left, few enough that what each chunk builds for itself (the
+/// list of clients it meets with their spellings, its file report, the
+/// opening of its file) stays a small cost.
 const CHUNKS_PER_THREAD: u64 = 2;
 const MIN_CHUNK_BYTES: u64 = 4 * 1024 * 1024;
 
