@@ -8,18 +8,42 @@
 /// free text), the memo stops searching.
 pub struct TextMemo<T, const CAPACITY: usize> {
     seen: Vec<Remembered<T>>,
-    /// Texts not remembered and judged again, and texts found here.
-    misses: u32,
-    hits: u32,
+    lookups: Lookups,
 }
 
 impl<T, const CAPACITY: usize> Default for TextMemo<T, CAPACITY> {
     fn default() -> Self {
         TextMemo {
             seen: Vec::new(),
-            misses: 0,
-            hits: 0,
+            lookups: Lookups::default(),
         }
+    }
+}
+
+/// How lookups went: texts found, and texts not remembered (judged again).
+/// Once most miss, a column of free text, searching is not worth it.
+#[derive(Default)]
+struct Lookups {
+    hits: u32,
+    misses: u32,
+}
+
+impl Lookups {
+    fn worth_searching(&self) -> bool {
+        self.misses <= 1024 || self.misses <= self.hits
+    }
+
+    fn hit(&mut self) {
+        self.hits = self.hits.saturating_add(1);
+    }
+
+    fn miss(&mut self) {
+        self.misses = self.misses.saturating_add(1);
+    }
+
+    #[cfg(test)]
+    fn gave_up(&self) -> bool {
+        self.misses > self.hits
     }
 }
 
@@ -56,12 +80,12 @@ impl<T> Remembered<T> {
 impl<T: Copy, const CAPACITY: usize> TextMemo<T, CAPACITY> {
     /// What `text` is, remembered or else from `judge`.
     pub fn get(&mut self, text: &str, judge: impl FnOnce(&str) -> T) -> T {
-        if self.misses > 1024 && self.misses > self.hits {
+        if !self.lookups.worth_searching() {
             return judge(text);
         }
         let head = head_words(text);
         if let Some(seen) = self.seen.iter().find(|seen| seen.is(head, text)) {
-            self.hits = self.hits.saturating_add(1);
+            self.lookups.hit();
             return seen.value;
         }
         let value = judge(text);
@@ -72,7 +96,7 @@ impl<T: Copy, const CAPACITY: usize> TextMemo<T, CAPACITY> {
                 value,
             });
         } else {
-            self.misses = self.misses.saturating_add(1);
+            self.lookups.miss();
         }
         value
     }
@@ -80,7 +104,7 @@ impl<T: Copy, const CAPACITY: usize> TextMemo<T, CAPACITY> {
     /// Whether the memo stopped searching (most lookups missed).
     #[cfg(test)]
     pub fn gave_up(&self) -> bool {
-        self.misses > self.hits
+        self.lookups.gave_up()
     }
 }
 
@@ -92,8 +116,7 @@ impl<T: Copy, const CAPACITY: usize> TextMemo<T, CAPACITY> {
 pub struct TextTable<T, const CAPACITY: usize> {
     table: hashbrown::HashTable<Hashed<T>>,
     hasher: hashbrown::DefaultHashBuilder,
-    misses: u32,
-    hits: u32,
+    lookups: Lookups,
 }
 
 /// A remembered text with its hash, so that the table grows without
@@ -108,8 +131,7 @@ impl<T, const CAPACITY: usize> Default for TextTable<T, CAPACITY> {
         TextTable {
             table: hashbrown::HashTable::new(),
             hasher: hashbrown::DefaultHashBuilder::default(),
-            misses: 0,
-            hits: 0,
+            lookups: Lookups::default(),
         }
     }
 }
@@ -117,7 +139,7 @@ impl<T, const CAPACITY: usize> Default for TextTable<T, CAPACITY> {
 impl<T: Copy, const CAPACITY: usize> TextTable<T, CAPACITY> {
     /// What `text` is, remembered or else from `judge`.
     pub fn get(&mut self, text: &str, judge: impl FnOnce(&str) -> T) -> T {
-        if self.misses > 1024 && self.misses > self.hits {
+        if !self.lookups.worth_searching() {
             return judge(text);
         }
         let hash = std::hash::BuildHasher::hash_one(&self.hasher, text.as_bytes());
@@ -125,7 +147,7 @@ impl<T: Copy, const CAPACITY: usize> TextTable<T, CAPACITY> {
         if let Some(seen) = self.table.find(hash, |seen| {
             seen.hash == hash && seen.remembered.is(head, text)
         }) {
-            self.hits = self.hits.saturating_add(1);
+            self.lookups.hit();
             return seen.remembered.value;
         }
         let value = judge(text);
@@ -138,7 +160,7 @@ impl<T: Copy, const CAPACITY: usize> TextTable<T, CAPACITY> {
             self.table
                 .insert_unique(hash, Hashed { hash, remembered }, |seen| seen.hash);
         } else {
-            self.misses = self.misses.saturating_add(1);
+            self.lookups.miss();
         }
         value
     }
@@ -146,7 +168,7 @@ impl<T: Copy, const CAPACITY: usize> TextTable<T, CAPACITY> {
     /// Whether the table stopped searching (most lookups missed).
     #[cfg(test)]
     pub fn gave_up(&self) -> bool {
-        self.misses > self.hits
+        self.lookups.gave_up()
     }
 }
 
@@ -222,7 +244,7 @@ mod tests {
         }
         // 109 texts, 64 remembered: 45 missed in each of three rounds,
         // 64 found in each of the last two.
-        assert_eq!((table.misses, table.hits), (3 * 45, 2 * 64));
+        assert_eq!((table.lookups.misses, table.lookups.hits), (3 * 45, 2 * 64));
     }
 
     #[test]
