@@ -149,7 +149,7 @@ pub fn read<S: Sink + Send>(
         whole.push(Kind::Tickets);
     }
     let shared = std::sync::Arc::new(SharedIds::new(registry));
-    let plan = pool.install(|| plan(&reader, threads, &whole));
+    let plan = plan(&reader, threads, &whole);
     crate::phase("cut into chunks");
     let mut read = run(&reader, &pool, &plan, &shared, sink);
     crate::phase("read in chunks");
@@ -159,7 +159,7 @@ pub fn read<S: Sink + Send>(
     {
         whole.append(&mut partial.repeated);
         drop(read.take());
-        let plan = pool.install(|| self::plan(&reader, threads, &whole));
+        let plan = self::plan(&reader, threads, &whole);
         read = run(&reader, &pool, &plan, &shared, sink);
         crate::phase("read again, kinds with repeated ids whole");
     }
