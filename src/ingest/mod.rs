@@ -399,7 +399,7 @@ impl<'a> GroupReader<'a> {
     fn read_tickets(&self, group: &mut Group, sink: &mut dyn Sink) -> anyhow::Result<()> {
         let mut seen = tickets::SeenTickets::collecting(self.ticket_ids.clone());
         self.read_kind(Kind::Tickets, group, &mut seen, sink)?;
-        let repeated = seen.take_hashes().repeated();
+        let repeated = seen.take_ids().repeated();
         if repeated.is_empty() {
             return Ok(());
         }

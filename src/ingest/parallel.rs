@@ -95,7 +95,7 @@ struct Partial {
     met_ids: Vec<u64>,
     /// Kinds found to carry an id on more than one row.
     repeated: Vec<Kind>,
-    ticket_ids: repeats::IdHashes,
+    ticket_ids: repeats::SeenIds,
     /// The last piece was a chunk with a cut after it: whether its last
     /// record ended there.
     ended_at_cut: Option<bool>,
@@ -364,7 +364,7 @@ impl Partial {
             met: Vec::new(),
             met_ids: Vec::new(),
             repeated: Vec::new(),
-            ticket_ids: repeats::IdHashes::default(),
+            ticket_ids: repeats::SeenIds::default(),
             ended_at_cut: None,
             read_again: true,
         }
@@ -399,7 +399,7 @@ fn read_piece<S: Sink>(
     let partial = |group: Group,
                    read_again: bool,
                    ended_at_cut: Option<bool>,
-                   ticket_ids: repeats::IdHashes| {
+                   ticket_ids: repeats::SeenIds| {
         let Group {
             mut registry,
             book,
@@ -423,7 +423,7 @@ fn read_piece<S: Sink>(
     match piece {
         Piece::Kind(kind) => {
             let result = reader.read_into(&[*kind], &mut group, Some(fork));
-            partial(group, result.is_err(), None, repeats::IdHashes::default())
+            partial(group, result.is_err(), None, repeats::SeenIds::default())
         }
         Piece::File {
             index,
@@ -444,7 +444,7 @@ fn read_piece<S: Sink>(
                         settled: settled.clone(),
                     },
                     // Nothing to read: a record ran past the chunk.
-                    None => return partial(group, false, None, repeats::IdHashes::default()),
+                    None => return partial(group, false, None, repeats::SeenIds::default()),
                 },
             };
             let part = &part;
@@ -471,7 +471,7 @@ fn read_piece<S: Sink>(
                     part.from.map_or(1, |cut| cut.line)
                 ));
             }
-            partial(group, result.is_err(), ended_at_cut, seen.take_hashes())
+            partial(group, result.is_err(), ended_at_cut, seen.take_ids())
         }
     }
 }

@@ -148,7 +148,7 @@ enum Streaming {
     #[default]
     Off,
     /// Every invoice streams; the hashes of their ids are kept.
-    Collect(super::repeats::IdHashes),
+    Collect(super::repeats::SeenIds),
     /// Invoices with these id hashes are stored; the rest stream.
     Repeated(hashbrown::HashSet<u64>),
 }
@@ -196,9 +196,10 @@ impl InvoiceStore {
     }
 
     /// Stream invoices whose ids no other row carries (see `Streaming`).
-    /// The hashes grow as needed, in buckets (`repeats::IdHashes`).
+    /// The ids are kept as `repeats::SeenIds`.
     pub fn stream(&mut self) {
-        self.streaming = Streaming::Collect(super::repeats::IdHashes::default());
+        self.streaming =
+            Streaming::Collect(super::repeats::SeenIds::new(self.hasher.clone(), false));
     }
 
     /// `stream`, hashing ids with `hasher`: stores that read chunks of
@@ -291,9 +292,9 @@ impl InvoiceStore {
     pub fn streams(&mut self, id: &str) -> bool {
         match &mut self.streaming {
             Streaming::Off => false,
-            Streaming::Collect(hashes) => {
+            Streaming::Collect(ids) => {
                 if !id.is_empty() {
-                    hashes.push(self.hasher.hash_one(id.as_bytes()));
+                    ids.push(0, id.as_bytes());
                 }
                 true
             }

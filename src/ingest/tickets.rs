@@ -177,7 +177,7 @@ pub enum Repeats {
     #[default]
     Off,
     /// Every row streams; the hashes of their (file, id) are kept.
-    Collect(super::repeats::IdHashes),
+    Collect(super::repeats::SeenIds),
     /// Rows with these hashes are merged; `lines`: their minutes added up
     /// (`[tickets] lines = true`).
     Merge {
@@ -190,17 +190,17 @@ impl SeenTickets {
     /// For a first pass: keep the id hashes.
     pub fn collecting(hasher: hashbrown::DefaultHashBuilder) -> SeenTickets {
         SeenTickets {
-            repeats: Repeats::Collect(super::repeats::IdHashes::default()),
+            repeats: Repeats::Collect(super::repeats::SeenIds::new(hasher.clone(), true)),
             hasher,
             ..SeenTickets::default()
         }
     }
 
     /// The id hashes kept by a first pass.
-    pub fn take_hashes(&mut self) -> super::repeats::IdHashes {
+    pub fn take_ids(&mut self) -> super::repeats::SeenIds {
         match std::mem::take(&mut self.repeats) {
-            Repeats::Collect(hashes) => hashes,
-            _ => super::repeats::IdHashes::default(),
+            Repeats::Collect(ids) => ids,
+            _ => super::repeats::SeenIds::new(self.hasher.clone(), true),
         }
     }
 }
@@ -424,10 +424,10 @@ pub fn read(
             let held = !id.is_empty()
                 && match &mut seen.repeats {
                     Repeats::Off => false,
-                    Repeats::Collect(hashes) => {
+                    Repeats::Collect(ids) => {
                         // Only the rows kept: a row replaced by a later
                         // file's copy is no repeat.
-                        hashes.push(seen.hasher.hash_one((file_index, id.as_bytes())));
+                        ids.push(file_index, id.as_bytes());
                         false
                     }
                     Repeats::Merge { repeated, .. } => {
