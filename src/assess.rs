@@ -199,7 +199,7 @@ impl std::fmt::Display for Money {
     /// With thousands separators, as every other amount a reader sees:
     /// `-1,234,567.50`. Grouped on the stack, with no String made.
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        crate::render::json::with_cents_text(self.0, |text| {
+        crate::numbers::with_cents_text(self.0, |text| {
             let (sign, digits) = match text.split_first() {
                 Some((b'-', rest)) => (&b"-"[..], rest),
                 _ => (&b""[..], text),
@@ -421,7 +421,7 @@ fn raise_flags(m: &ClientMetrics, period: &Period, t: &Thresholds, flags: &mut V
         if m.discounts >= threshold {
             let (share, threshold) = if before_discounts > Decimal::ZERO {
                 percents(
-                    crate::render::ratio_of(m.discounts, before_discounts),
+                    crate::numbers::ratio_of(m.discounts, before_discounts),
                     t.discount_share,
                 )
             } else {
@@ -441,7 +441,7 @@ fn raise_flags(m: &ClientMetrics, period: &Period, t: &Thresholds, flags: &mut V
                     "; revenue leaves out {} written off, and of all {} invoiced before discounts they are {}",
                     money(m.bad_debt),
                     money(invoiced),
-                    percent(crate::render::ratio_of(m.discounts, invoiced)),
+                    percent(crate::numbers::ratio_of(m.discounts, invoiced)),
                 )));
             }
             raise(FlagId::DiscountHeavy, detail);
@@ -510,7 +510,7 @@ pub fn assess(
         } else {
             {
                 let (measured, threshold) = percents(
-                    crate::render::ratio_of(m.d90_plus, m.revenue),
+                    crate::numbers::ratio_of(m.d90_plus, m.revenue),
                     t.fire_overdue_share,
                 );
                 exact(format_args!(
@@ -662,7 +662,7 @@ mod tests {
             ] {
                 proptest::prop_assert_eq!(
                     money(value).to_string(),
-                    crate::render::grouped(value)
+                    crate::numbers::grouped(value)
                 );
             }
         }

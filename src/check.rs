@@ -17,7 +17,8 @@ use crate::ingest::reader::FileReport;
 use crate::ingest::source::delimiter_name;
 use crate::ingest::{self, IngestOptions};
 use crate::period::Bounds;
-use crate::render::{plural, safe};
+use crate::safe;
+use crate::wording::plural;
 
 /// What `check` needs.
 #[derive(Debug, Clone)]
@@ -70,7 +71,7 @@ pub fn run(settings: &CheckSettings) -> anyhow::Result<CheckOutcome> {
     let _ = writeln!(
         out,
         "config: {}",
-        crate::render::safe::terminal(&settings.config.provenance())
+        crate::safe::terminal(&settings.config.provenance())
     );
     for report in &ingested.reports {
         describe(&mut out, report);

@@ -492,8 +492,8 @@ impl InputArgs {
         {
             return Err(UsageError(format!(
                 "two different config files apply to the files given: {} and {}; choose one with --config (or make them the same)",
-                crate::render::safe::terminal(&first.display().to_string()),
-                crate::render::safe::terminal(&other.display().to_string())
+                crate::safe::terminal(&first.display().to_string()),
+                crate::safe::terminal(&other.display().to_string())
             ))
             .into());
         }
@@ -622,7 +622,7 @@ fn write_out(
 ) -> anyhow::Result<()> {
     if !settings.quiet {
         for warning in warnings {
-            writeln!(stderr, "warning: {}", crate::render::safe::message(warning))
+            writeln!(stderr, "warning: {}", crate::safe::message(warning))
                 .context("writing warnings")?;
         }
     }
@@ -646,7 +646,7 @@ fn write_report(
 ) -> anyhow::Result<()> {
     if !settings.quiet {
         for warning in &report.warnings {
-            writeln!(stderr, "warning: {}", crate::render::safe::message(warning))
+            writeln!(stderr, "warning: {}", crate::safe::message(warning))
                 .context("writing warnings")?;
         }
         // CSV has no head to name the settings in (a line above the
@@ -655,7 +655,7 @@ fn write_report(
             writeln!(
                 stderr,
                 "config: {}",
-                crate::render::safe::terminal(&settings.config.provenance())
+                crate::safe::terminal(&settings.config.provenance())
             )
             .context("writing warnings")?;
             // Its empty `delivery_cost` cells say the cost is unknown; the
@@ -664,21 +664,13 @@ fn write_report(
             // formats say so under their table.
             for note in report.notes() {
                 if let crate::report::Note::Showing { .. } = note {
-                    writeln!(
-                        stderr,
-                        "note: {}",
-                        crate::render::safe::message(&note.text())
-                    )
-                    .context("writing warnings")?;
+                    writeln!(stderr, "note: {}", crate::safe::message(&note.text()))
+                        .context("writing warnings")?;
                 }
             }
             for assumption in report.assumptions() {
-                writeln!(
-                    stderr,
-                    "note: {}",
-                    crate::render::safe::message(&assumption)
-                )
-                .context("writing warnings")?;
+                writeln!(stderr, "note: {}", crate::safe::message(&assumption))
+                    .context("writing warnings")?;
             }
         }
     }
@@ -704,7 +696,7 @@ impl Command {
                 let settings = args.resolve()?;
                 let (report, files) = crate::run_report(&settings)?;
                 write_report(&report, &settings, &files, stdout, stderr)?;
-                crate::phase("written");
+                crate::trace::phase("written");
                 let failed = settings
                     .fail_on
                     .is_some_and(|verdict| report.any_shown_at_least(verdict));
@@ -730,7 +722,7 @@ impl Command {
                 let outcome = crate::check::run(&settings)?;
                 // File names, headers and messages from the files.
                 stdout
-                    .write_all(crate::render::safe::message(&outcome.text).as_bytes())
+                    .write_all(crate::safe::message(&outcome.text).as_bytes())
                     .and_then(|()| stdout.flush())
                     .context("writing the check")?;
                 if outcome.ok {
@@ -797,7 +789,7 @@ impl Command {
                 if args.format != crate::diff::DiffFormat::Json {
                     // Names and flags from the snapshots, escaped where
                     // written; the whole text once more.
-                    text = crate::render::safe::terminal_text(&text);
+                    text = crate::safe::terminal_text(&text);
                 }
                 stdout
                     .write_all(text.as_bytes())
@@ -826,7 +818,7 @@ impl Command {
                     std::fs::create_dir_all(dir).with_context(|| {
                         format!(
                             "cannot create {}",
-                            crate::render::safe::terminal(&dir.display().to_string())
+                            crate::safe::terminal(&dir.display().to_string())
                         )
                     })?;
                     let pages = std::iter::once(None).chain(MAN_PAGES.iter().map(|n| Some(*n)));
@@ -840,7 +832,7 @@ impl Command {
                         writeln!(
                             stdout,
                             "wrote {}",
-                            crate::render::safe::terminal(&path.display().to_string())
+                            crate::safe::terminal(&path.display().to_string())
                         )
                         .context("writing to stdout")?;
                     }
@@ -872,7 +864,7 @@ impl Command {
                 std::fs::create_dir_all(&dir).with_context(|| {
                     format!(
                         "cannot create {}",
-                        crate::render::safe::terminal(&dir.display().to_string())
+                        crate::safe::terminal(&dir.display().to_string())
                     )
                 })?;
                 crate::output::write_atomically(
@@ -883,7 +875,7 @@ impl Command {
                 writeln!(
                     stdout,
                     "wrote {}",
-                    crate::render::safe::terminal(&path.display().to_string())
+                    crate::safe::terminal(&path.display().to_string())
                 )
                 .context("writing to stdout")?;
                 Ok(Outcome::Done)

@@ -12,8 +12,9 @@ use serde::Serialize;
 use serde_json::Value;
 
 use crate::assess::{FlagId, Verdict};
+use crate::numbers::grouped;
 use crate::render::json::{Money, SCHEMA_VERSION};
-use crate::render::{grouped, safe};
+use crate::safe;
 
 /// The formats `diff` writes: its moves are lists, not one table, so there
 /// is no csv.
@@ -72,7 +73,7 @@ fn bad_field(name: &str, field: &str, value: &Value, problem: &str) -> anyhow::E
     let shown = value.to_string();
     anyhow::anyhow!(
         "{name}: {field} = {} {problem}; diff compares snapshots written by `clientfit report --format json`",
-        crate::render::safe::cut(&shown, crate::render::safe::MESSAGE_VALUE_CHARS)
+        crate::safe::cut(&shown, crate::safe::MESSAGE_VALUE_CHARS)
     )
 }
 
@@ -501,7 +502,7 @@ pub fn render(diff: &Diff, format: DiffFormat) -> anyhow::Result<String> {
 
 /// The same sections as the text, as one self-contained HTML page.
 fn html(diff: &Diff) -> String {
-    use crate::render::safe::html as escape;
+    use crate::safe::html as escape;
     let mut body = String::new();
     let list = |body: &mut String, title: &str, items: Vec<String>| {
         body.push_str(&format!("<h2>{}</h2>\n<ul>", escape(title)));

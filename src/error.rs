@@ -181,7 +181,7 @@ pub fn quote(text: &str) -> String {
         match ch {
             '"' => out.push_str("\\\""),
             '\\' => out.push_str("\\\\"),
-            c if crate::render::safe::is_hazard(c) => out.extend(c.escape_default()),
+            c if crate::safe::is_hazard(c) => out.extend(c.escape_default()),
             c => out.push(c),
         }
     }

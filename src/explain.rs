@@ -15,8 +15,10 @@ use crate::ingest::identity::ClientId;
 use crate::ingest::records::{Invoice, Meeting, Ticket};
 use crate::ingest::status::{InvoiceStatus, MeetingStatus};
 use crate::ingest::{self, Sink};
-use crate::render::{grouped, plural, safe};
+use crate::numbers::grouped;
 use crate::report::{self, ClientReport, Report, median};
+use crate::safe;
+use crate::wording::plural;
 
 /// How many evidence rows to show per flag.
 const EVIDENCE_ROWS: usize = 5;
@@ -318,7 +320,7 @@ fn render(
         money(m.support_cost),
         m.tickets,
         plural(m.tickets, "ticket", "tickets"),
-        crate::render::ratio_of(m.ticket_minutes, Decimal::from(60)),
+        crate::numbers::ratio_of(m.ticket_minutes, Decimal::from(60)),
         rates.support_hourly
     );
     let _ = writeln!(
@@ -386,11 +388,11 @@ fn render(
             "hours_to_serve",
             format!(
                 "{:.1}",
-                crate::render::ratio_of(m.hours_to_serve, Decimal::ONE)
+                crate::numbers::ratio_of(m.hours_to_serve, Decimal::ONE)
             ),
             format!(
                 "{:.1}",
-                crate::render::ratio_of(
+                crate::numbers::ratio_of(
                     median(all.iter().map(|m| m.hours_to_serve).collect()),
                     Decimal::ONE
                 )
@@ -582,7 +584,7 @@ fn render(
             FlagId::Unprofitable | FlagId::ThinMargin => {}
             FlagId::TicketHeavy => {
                 for t in &evidence.tickets {
-                    let minutes = crate::render::ratio_of(t.minutes, Decimal::ONE);
+                    let minutes = crate::numbers::ratio_of(t.minutes, Decimal::ONE);
                     lines.push((
                         minutes as i64,
                         format!(

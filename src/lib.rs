@@ -15,6 +15,7 @@ pub mod error;
 pub mod explain;
 pub mod fixed;
 pub mod ingest;
+pub mod numbers;
 pub mod output;
 pub mod period;
 pub mod playbook;
@@ -25,6 +26,7 @@ pub mod report;
 pub mod safe;
 #[doc(hidden)]
 pub mod synthetic;
+pub mod trace;
 pub mod wording;
 
 use std::path::PathBuf;
@@ -64,7 +66,7 @@ pub fn read_inputs(
         settings.config.as_of,
         settings.today,
     )?;
-    phase("start");
+    crate::trace::phase("start");
     let mut activity = aggregate::Activity::new(bounds);
     let options = ingest::IngestOptions {
         skip_bad_rows: settings.skip_bad_rows,
@@ -101,9 +103,9 @@ pub fn read_inputs(
             "no invoice counts: every invoice read is a draft, void, deleted or cancelled, so no client has revenue; export the issued invoices, or map the status words in [invoices.status] if they mean something else".to_string(),
         );
     }
-    phase("ingested");
+    crate::trace::phase("ingested");
     let aggregated = aggregate::aggregate(&ingested, activity, bounds, &settings.config)?;
-    phase("aggregated");
+    crate::trace::phase("aggregated");
     // Everything read is an input that --output must never overwrite,
     // the config file included.
     let inputs = files
@@ -136,7 +138,7 @@ pub fn run_report(settings: &ReportSettings) -> anyhow::Result<(report::Report, 
         &settings.config,
         &settings.selection,
     );
-    phase("report");
+    crate::trace::phase("report");
     Ok((report, files))
 }
 
@@ -161,31 +163,4 @@ pub fn run_receivables(
         settings.selection.top,
     )?;
     Ok((view, files))
-}
-/// With `CLIENTFIT_PHASES` set, print to stderr how long the run has taken
-/// and how much memory it holds at the end of each stage (for the
-/// benchmark's "where the time goes"; never in normal output).
-pub fn phase(label: &str) {
-    use std::sync::OnceLock;
-    static START: OnceLock<Option<std::time::Instant>> = OnceLock::new();
-    let Some(start) = START
-        .get_or_init(|| std::env::var_os("CLIENTFIT_PHASES").map(|_| std::time::Instant::now()))
-    else {
-        return;
-    };
-    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
-    let kib = |key: &str| {
-        status
-            .lines()
-            .find_map(|line| line.strip_prefix(key))
-            .and_then(|rest| rest.split_whitespace().next())
-            .unwrap_or("?")
-            .to_string()
-    };
-    eprintln!(
-        "phase {label:<10} {:8.3} s  rss {:>8} KiB  peak {:>8} KiB",
-        start.elapsed().as_secs_f64(),
-        kib("VmRSS:"),
-        kib("VmHWM:")
-    );
 }

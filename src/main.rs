@@ -23,10 +23,7 @@ fn main() -> ExitCode {
             if failure != Failure::BrokenPipe {
                 // File names and values in the message are untrusted, and
                 // a value may be megabytes long.
-                eprintln!(
-                    "error: {}",
-                    clientfit::render::safe::message(&format!("{err:#}"))
-                );
+                eprintln!("error: {}", clientfit::safe::message(&format!("{err:#}")));
             }
             ExitCode::from(failure.exit_code())
         }

@@ -19,7 +19,7 @@ use std::path::{Path, PathBuf};
 use anyhow::Context;
 
 use crate::error::UsageError;
-use crate::render::safe::terminal;
+use crate::safe::terminal;
 
 /// How many symbolic links are followed before giving up (Linux's own
 /// limit for one path).

@@ -12,7 +12,7 @@ use crate::aggregate::{Aggregated, ClientMetrics, Period};
 use crate::ingest::Ingested;
 use crate::ingest::records::Invoice;
 use crate::ingest::status::InvoiceStatus;
-use crate::render::ratio_of;
+use crate::numbers::ratio_of;
 
 /// One row of the receivables view (a client, or the total).
 #[derive(Debug, Clone, PartialEq)]

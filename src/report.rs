@@ -283,7 +283,7 @@ pub fn build(
         clients.extend(metrics.drain(rest..).rev().map(&mut make));
         metrics.shrink_to_fit();
     }
-    crate::phase("report: clients listed");
+    crate::trace::phase("report: clients listed");
     // The medians take the metrics alone, so each client's quadrant is
     // placed while it is judged.
     let medians = quadrant_medians(&clients);
@@ -331,9 +331,9 @@ pub fn build(
             unbilled.explain(client, &names);
         }
     }
-    crate::phase("report: judged");
+    crate::trace::phase("report: judged");
     sort(&mut clients, selection.sort);
-    crate::phase("report: sorted");
+    crate::trace::phase("report: sorted");
     for (index, client) in clients.iter_mut().enumerate() {
         client.rank = index + 1;
     }
@@ -348,7 +348,7 @@ pub fn build(
     );
     portfolio.unmatched_located = locate_unmatched(ingested, &aggregated.unmatched_rows);
     let shown = select(&clients, selection);
-    crate::phase("report: portfolio");
+    crate::trace::phase("report: portfolio");
     let mut warnings = ingested.warnings.clone();
     if portfolio.unmatched_tickets > 0 || portfolio.unmatched_meetings > 0 {
         warnings.push(format!(
@@ -499,7 +499,7 @@ fn locate_unmatched(ingested: &Ingested, rows: &[Origin]) -> Vec<String> {
 /// "1 ticket and 0 meetings": how many tickets and meetings in the period
 /// name no known client.
 pub fn unmatched_counts(p: &Portfolio) -> String {
-    use crate::render::plural;
+    use crate::wording::plural;
     format!(
         "{} {} and {} {}",
         p.unmatched_tickets,
@@ -681,16 +681,13 @@ pub fn check_owner<'a>(
     }
     known.sort_by_key(|o| o.to_lowercase());
     known.dedup_by(|a, b| a.to_lowercase() == b.to_lowercase());
-    let wanted = crate::render::safe::terminal(wanted);
+    let wanted = crate::safe::terminal(wanted);
     Err(crate::error::UsageError(if known.is_empty() {
         format!(
             "--owner {wanted:?}: no client has an owner (owners come from the owner column of clients.csv)"
         )
     } else {
-        let names: Vec<String> = known
-            .iter()
-            .map(|o| crate::render::safe::terminal(o))
-            .collect();
+        let names: Vec<String> = known.iter().map(|o| crate::safe::terminal(o)).collect();
         format!(
             "--owner {wanted:?}: no client has this owner; the owners are {}",
             names.join(", ")
@@ -831,7 +828,7 @@ pub fn pareto(clients: &[ClientReport]) -> Pareto {
             values.sort_by(|a, b| b.cmp(a));
             values.iter().take(top_clients).sum()
         });
-        Some(crate::render::ratio_of(top, total))
+        Some(crate::numbers::ratio_of(top, total))
     };
     Pareto {
         top_clients: top_clients.min(clients.len()),
@@ -940,7 +937,7 @@ pub fn whale_curve(clients: &[ClientReport]) -> WhaleCurve {
     WhaleCurve {
         peak,
         peak_clients,
-        peak_share: (total > Decimal::ZERO).then(|| crate::render::ratio_of(peak, total)),
+        peak_share: (total > Decimal::ZERO).then(|| crate::numbers::ratio_of(peak, total)),
         eroding_clients: points.len() - peak_clients,
         eroded: total - peak,
         points,
@@ -1259,7 +1256,7 @@ mod tests {
                 }
                 values.sort_by(|a, b| b.cmp(a));
                 let top: Decimal = values.iter().take(top_clients).sum();
-                Some(crate::render::ratio_of(top, total))
+                Some(crate::numbers::ratio_of(top, total))
             };
             let got = pareto(&reports);
             proptest::prop_assert_eq!(

@@ -78,7 +78,7 @@ fn the_report_fits_80_120_and_200_columns_dropping_the_least_important() {
             }
             // Every figure whole.
             let revenue = money(client, "revenue");
-            let grouped = clientfit::render::grouped(revenue.parse().unwrap());
+            let grouped = clientfit::numbers::grouped(revenue.parse().unwrap());
             assert!(words.contains(&grouped.as_str()), "{grouped} at {width}");
             if width >= 120 {
                 for flag in flag_ids(client) {

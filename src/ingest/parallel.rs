@@ -150,9 +150,9 @@ pub fn read<S: Sink + Send>(
     }
     let shared = std::sync::Arc::new(SharedIds::new(registry));
     let plan = plan(&reader, threads, &whole);
-    crate::phase("cut into chunks");
+    crate::trace::phase("cut into chunks");
     let mut read = run(&reader, &pool, &plan, &shared, sink);
-    crate::phase("read in chunks");
+    crate::trace::phase("read in chunks");
     // Ids on more than one row: read those kinds whole, and the rest again.
     if let Some((partial, _)) = read.as_mut().filter(|(partial, _)| !partial.read_again)
         && !partial.repeated.is_empty()
@@ -161,7 +161,7 @@ pub fn read<S: Sink + Send>(
         drop(read.take());
         let plan = self::plan(&reader, threads, &whole);
         read = run(&reader, &pool, &plan, &shared, sink);
-        crate::phase("read again, kinds with repeated ids whole");
+        crate::trace::phase("read again, kinds with repeated ids whole");
     }
     let Some((mut partial, totals)) = read.filter(|(partial, _)| !partial.read_again) else {
         return Ok(None);
@@ -465,7 +465,7 @@ fn read_piece<S: Sink>(
                 .and_then(|part| part.to)
                 .map(|_| matches!(result, Ok(true)));
             if let (Some(kind), Some(part)) = (kind, part.part) {
-                crate::phase(&format!(
+                crate::trace::phase(&format!(
                     "read a chunk of {} from line {}",
                     kind.name(),
                     part.from.map_or(1, |cut| cut.line)

@@ -5,9 +5,9 @@
 //! receivables when no invoices file says what was paid). Text that a spreadsheet would run as a formula is
 //! prefixed with `'`.
 
-use super::safe;
-use super::{cents, round_to};
+use crate::numbers::{cents, round_to};
 use crate::report::Report;
+use crate::safe;
 
 /// The header row, which `discover` also knows a saved report by.
 pub const HEADERS: &[&str] = &[
@@ -130,7 +130,7 @@ pub fn render(report: &Report) -> anyhow::Result<String> {
             optional(m.margin, 4),
             m.effective_hourly.map(money).unwrap_or_default(),
             round_to(
-                super::ratio_of(m.hours_to_serve, rust_decimal::Decimal::ONE),
+                crate::numbers::ratio_of(m.hours_to_serve, rust_decimal::Decimal::ONE),
                 2,
             )
             .to_string(),
@@ -148,7 +148,7 @@ pub fn render(report: &Report) -> anyhow::Result<String> {
             paid_ratio(m.dso, 1),
             m.tickets.to_string(),
             round_to(
-                super::ratio_of(m.ticket_minutes, rust_decimal::Decimal::ONE),
+                crate::numbers::ratio_of(m.ticket_minutes, rust_decimal::Decimal::ONE),
                 2,
             )
             .to_string(),

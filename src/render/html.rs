@@ -7,9 +7,10 @@ use std::fmt::Write as _;
 
 use rust_decimal::Decimal;
 
-use super::{grouped, ratio_of, safe};
 use crate::assess::Verdict;
+use crate::numbers::{grouped, ratio_of};
 use crate::report::{Quadrant, Report};
+use crate::safe;
 
 fn verdict_color(verdict: Verdict) -> &'static str {
     match verdict {
@@ -596,7 +597,7 @@ ul.notes {{ padding-left: 1.2rem; }} li.warning {{ color: #922b21; }}
         from = report.period.from,
         to = report.period.to,
         days = report.period.days,
-        day_word = super::plural(report.period.days.unsigned_abs(), "day", "days"),
+        day_word = crate::wording::plural(report.period.days.unsigned_abs(), "day", "days"),
         as_of = report.period.as_of,
         config = safe::html(&report.config.provenance()),
         currency_note = if currency.is_empty() {

@@ -8,9 +8,9 @@ use std::io::Write;
 use rust_decimal::Decimal;
 use serde::Serialize;
 
-use super::{cents, round_to};
 #[cfg(test)]
 use crate::assess::{Flag, Guard, Verdict};
+use crate::numbers::{CENTS_TEXT, cents, round_to, with_cents_text, write_cents};
 use crate::report::{ClientReport, Report};
 
 /// Version of the JSON layout; `diff` refuses snapshots of another one.
@@ -32,65 +32,6 @@ impl Serialize for Money {
             number.serialize(serializer)
         })
     }
-}
-
-/// `value` rounded to cents (`cents`), as the text of the number handed to
-/// `use_text` (ASCII, e.g. `-1234.50`): written on the stack, except for
-/// amounts too large for that.
-pub(crate) fn with_cents_text<R>(value: Decimal, use_text: impl FnOnce(&[u8]) -> R) -> R {
-    let rounded = cents(value);
-    let mut buffer = [0u8; CENTS_TEXT];
-    match two_decimals(rounded, &mut buffer) {
-        Some(text) => use_text(text),
-        // Beyond 10^26 cents cannot be rescaled to two places.
-        None => use_text(rounded.to_string().as_bytes()),
-    }
-}
-
-/// Room for an amount of 64-bit cents: a sign, at most 18 whole digits
-/// (1.8 × 10^17 units), a point and two digits.
-const CENTS_TEXT: usize = 24;
-
-/// `value` as `Decimal::to_string` writes it when its scale is 2, e.g.
-/// `-1234.50`, `0.05`, written into `buffer` with no formatting machinery
-/// and no allocation; `None` at another scale or beyond 1.8 × 10^17 cents.
-fn two_decimals(value: Decimal, buffer: &mut [u8; CENTS_TEXT]) -> Option<&[u8]> {
-    if value.scale() != 2 {
-        return None;
-    }
-    let mantissa = value.mantissa();
-    let magnitude = u64::try_from(mantissa.unsigned_abs()).ok()?;
-    let length = write_cents(buffer, mantissa < 0, magnitude);
-    buffer.get(..length)
-}
-
-/// Write `magnitude` cents (`-` first when `negative`) from the start of
-/// `buffer`, digit by digit; the text's length. No slice of unknown
-/// length is copied: with glibc's AVX-512 variants the `memcpy` calls that
-/// makes (three for each of some twenty amounts a client) cost more than
-/// the rest of writing an amount.
-fn write_cents(buffer: &mut [u8; CENTS_TEXT], negative: bool, magnitude: u64) -> usize {
-    let whole = magnitude / 100;
-    let mut digits = 1;
-    let mut rest = whole / 10;
-    while rest > 0 {
-        digits += 1;
-        rest /= 10;
-    }
-    let sign = usize::from(negative);
-    if negative {
-        buffer[0] = b'-';
-    }
-    let mut rest = whole;
-    for at in (sign..sign + digits).rev() {
-        buffer[at] = b'0' + (rest % 10) as u8;
-        rest /= 10;
-    }
-    let point = sign + digits;
-    buffer[point] = b'.';
-    buffer[point + 1] = b'0' + (magnitude % 100 / 10) as u8;
-    buffer[point + 2] = b'0' + (magnitude % 10) as u8;
-    point + 3
 }
 
 fn ratio(value: Option<f64>) -> Option<f64> {
@@ -231,7 +172,7 @@ struct ParetoJson {
 }
 
 fn quantity(value: Decimal) -> f64 {
-    round_to(super::ratio_of(value, Decimal::ONE), 2)
+    round_to(crate::numbers::ratio_of(value, Decimal::ONE), 2)
 }
 
 #[cfg(test)]
@@ -1005,7 +946,7 @@ mod tests {
                 continue;
             };
             let mut buffer = [0u8; CENTS_TEXT];
-            if let Some(text) = two_decimals(rounded, &mut buffer) {
+            if let Some(text) = crate::numbers::two_decimals(rounded, &mut buffer) {
                 assert_eq!(
                     std::str::from_utf8(text).unwrap(),
                     rounded.to_string(),

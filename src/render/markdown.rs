@@ -1,9 +1,9 @@
 //! `--format markdown`: the table as GitHub-flavoured markdown, for pasting
 //! into documents, with the footer as a list.
 
-use super::grouped;
-use super::safe;
+use crate::numbers::grouped;
 use crate::report::Report;
+use crate::safe;
 
 fn percent(value: Option<f64>) -> String {
     value.map_or_else(|| "–".to_string(), |v| format!("{:.0}%", v * 100.0))

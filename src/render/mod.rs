@@ -7,14 +7,13 @@ pub mod json;
 pub mod markdown;
 pub mod page;
 pub mod receivables;
-pub use crate::safe;
-pub use crate::wording::plural;
 pub mod table;
 
-use rust_decimal::prelude::ToPrimitive;
-use rust_decimal::{Decimal, RoundingStrategy};
+use rust_decimal::Decimal;
 
+use crate::numbers::{grouped, ratio_of};
 use crate::report::{Note, Report};
+use crate::safe;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Format {
@@ -268,125 +267,9 @@ pub fn any_guard_held(report: &Report) -> bool {
     })
 }
 
-/// Money rounded half-even to cents, with exactly two decimals.
-pub fn cents(value: Decimal) -> Decimal {
-    // Sums of cents are cents already, and zeros and whole amounts need only
-    // places added: rounding would give the same, at some cost for every
-    // figure of every client.
-    if value.is_zero() {
-        // "-0.00" reads as a loss that is not there.
-        return Decimal::new(0, 2);
-    }
-    match value.scale() {
-        2 => value,
-        // Fewer places: only zeros to add, exactly.
-        0 | 1 => {
-            let mut more_places = value;
-            more_places.rescale(2);
-            more_places
-        }
-        _ => cents_by_rounding(value),
-    }
-}
-
-/// `cents` without its shortcut.
-fn cents_by_rounding(value: Decimal) -> Decimal {
-    let mut rounded = value.round_dp_with_strategy(2, RoundingStrategy::MidpointNearestEven);
-    rounded.rescale(2);
-    // "-0.00" reads as a loss that is not there.
-    if rounded.is_zero() {
-        rounded.set_sign_positive(true);
-    }
-    rounded
-}
-
-/// An exact quotient as `f64`, for shares and averages.
-pub fn ratio_of(numerator: Decimal, denominator: Decimal) -> f64 {
-    if denominator.is_zero() {
-        return 0.0;
-    }
-    numerator
-        .checked_div(denominator)
-        .and_then(|q| q.to_f64())
-        .unwrap_or(0.0)
-}
-
-/// Round a ratio for output so tiny float noise never shows.
-pub fn round_to(value: f64, decimals: i32) -> f64 {
-    let factor = 10f64.powi(decimals);
-    let rounded = (value * factor).round() / factor;
-    if rounded == 0.0 { 0.0 } else { rounded }
-}
-
-/// `1234567.5` → `1,234,567.50`.
-pub fn grouped(value: Decimal) -> String {
-    let text = cents(value).to_string();
-    let (sign, digits) = match text.strip_prefix('-') {
-        Some(rest) => ("-", rest),
-        None => ("", text.as_str()),
-    };
-    let (integer, fraction) = digits.split_once('.').unwrap_or((digits, "00"));
-    let mut out = String::with_capacity(text.len() + integer.len() / 3);
-    for (index, ch) in integer.chars().enumerate() {
-        if index > 0 && (integer.len() - index) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(ch);
-    }
-    format!("{sign}{out}.{fraction}")
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::str::FromStr;
-
-    #[test]
-    fn cents_round_half_to_even() {
-        assert_eq!(
-            cents(Decimal::from_str("2.345").unwrap()).to_string(),
-            "2.34"
-        );
-        assert_eq!(
-            cents(Decimal::from_str("2.355").unwrap()).to_string(),
-            "2.36"
-        );
-        assert_eq!(cents(Decimal::from_str("7").unwrap()).to_string(), "7.00");
-        assert_eq!(
-            cents(Decimal::from_str("-0.001").unwrap()).to_string(),
-            "0.00"
-        );
-    }
-
-    #[test]
-    fn cents_already_are_their_own_rounding() {
-        let mut values = vec![Decimal::ZERO, Decimal::NEGATIVE_ONE];
-        for mantissa in [
-            1i128,
-            -1,
-            5,
-            99,
-            12_345,
-            -12_345,
-            (1 << 95) - 1,
-            -(1 << 95) + 1,
-        ] {
-            for scale in [0, 1, 2, 3, 28] {
-                values.push(Decimal::from_i128_with_scale(mantissa, scale));
-            }
-        }
-        let mut negative_zero = Decimal::new(0, 2);
-        negative_zero.set_sign_negative(true);
-        values.push(negative_zero);
-        for value in values {
-            let (fast, slow) = (cents(value), cents_by_rounding(value));
-            assert_eq!(
-                (fast.to_string(), fast.scale(), fast.is_sign_negative()),
-                (slow.to_string(), slow.scale(), slow.is_sign_negative()),
-                "{value:?}"
-            );
-        }
-    }
 
     #[test]
     fn a_peak_above_the_total_never_reads_as_100_percent() {
@@ -396,15 +279,5 @@ mod tests {
         assert_eq!(peak_percent(1.0), "100%");
         assert_eq!(peak_percent(0.9996), "99.96%");
         assert_eq!(peak_percent(1.35), "135%");
-    }
-
-    #[test]
-    fn grouping_thousands() {
-        assert_eq!(
-            grouped(Decimal::from_str("1234567.5").unwrap()),
-            "1,234,567.50"
-        );
-        assert_eq!(grouped(Decimal::from_str("-999.999").unwrap()), "-1,000.00");
-        assert_eq!(grouped(Decimal::from_str("12").unwrap()), "12.00");
     }
 }

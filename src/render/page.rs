@@ -2,7 +2,7 @@
 //! self-contained file, no network, no scripts, readable on a narrow
 //! window and in print. The caller escapes every text it puts in `body`.
 
-use super::safe::html as escape;
+use crate::safe::html as escape;
 
 /// A whole HTML document around `body`, titled `title` (escaped here).
 pub fn document(title: &str, body: &str) -> String {

@@ -4,8 +4,10 @@ use serde::Serialize;
 
 use super::fit::{self, Column};
 use super::json::Money;
-use super::{Format, Style, Width, cents, grouped, round_to, safe};
+use super::{Format, Style, Width};
+use crate::numbers::{cents, grouped, round_to};
 use crate::receivables::{Receivable, ReceivablesReport};
+use crate::safe;
 
 fn days(value: Option<f64>) -> String {
     value.map_or_else(|| "–".to_string(), |v| format!("{v:.1}"))
@@ -73,7 +75,7 @@ fn title(report: &ReceivablesReport) -> String {
         report.period.from,
         report.period.to,
         report.period.days,
-        super::plural(report.period.days.unsigned_abs(), "day", "days"),
+        crate::wording::plural(report.period.days.unsigned_abs(), "day", "days"),
         report
             .currency
             .as_deref()

@@ -4,7 +4,9 @@
 use comfy_table::Color;
 
 use super::fit::{self, Column};
-use super::{Style, Width, grouped, safe};
+use super::{Style, Width};
+use crate::numbers::grouped;
+use crate::safe;
 
 /// The most of a client name a table row shows: names are untrusted text,
 /// and one of megabytes would swamp the terminal (and overflows the
@@ -99,7 +101,7 @@ pub fn sparkline(points: &[rust_decimal::Decimal], width: usize) -> String {
     }
     let values: Vec<f64> = points
         .iter()
-        .map(|p| super::ratio_of(*p, rust_decimal::Decimal::ONE))
+        .map(|p| crate::numbers::ratio_of(*p, rust_decimal::Decimal::ONE))
         .collect();
     let low = values.iter().copied().fold(0.0f64, f64::min);
     let high = values.iter().copied().fold(0.0f64, f64::max);
@@ -182,7 +184,7 @@ pub fn render(report: &Report, style: Style) -> String {
             report.period.to,
             report.period.as_of,
             report.period.days,
-            super::plural(report.period.days.unsigned_abs(), "day", "days")
+            crate::wording::plural(report.period.days.unsigned_abs(), "day", "days")
         ),
     );
     line(

@@ -1,0 +1,33 @@
+//! Where a run's time and memory go: with `CLIENTFIT_PHASES` set, each
+//! stage's end is printed to stderr (for the benchmark; never in normal
+//! output).
+//!
+//! Must not import any other module of the crate: every layer calls it.
+
+/// With `CLIENTFIT_PHASES` set, print to stderr how long the run has taken
+/// and how much memory it holds at the end of each stage (for the
+/// benchmark's "where the time goes"; never in normal output).
+pub fn phase(label: &str) {
+    use std::sync::OnceLock;
+    static START: OnceLock<Option<std::time::Instant>> = OnceLock::new();
+    let Some(start) = START
+        .get_or_init(|| std::env::var_os("CLIENTFIT_PHASES").map(|_| std::time::Instant::now()))
+    else {
+        return;
+    };
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    let kib = |key: &str| {
+        status
+            .lines()
+            .find_map(|line| line.strip_prefix(key))
+            .and_then(|rest| rest.split_whitespace().next())
+            .unwrap_or("?")
+            .to_string()
+    };
+    eprintln!(
+        "phase {label:<10} {:8.3} s  rss {:>8} KiB  peak {:>8} KiB",
+        start.elapsed().as_secs_f64(),
+        kib("VmRSS:"),
+        kib("VmHWM:")
+    );
+}
