@@ -322,8 +322,8 @@ fn describe(out: &mut String, report: &FileReport) {
     }
     for (column, order, why) in &report.date_orders {
         let order = match order {
-            crate::ingest::date::DateOrder::Dmy => "day/month/year",
-            crate::ingest::date::DateOrder::Mdy => "month/day/year",
+            crate::config::DateOrder::Dmy => "day/month/year",
+            crate::config::DateOrder::Mdy => "month/day/year",
         };
         let _ = writeln!(
             out,

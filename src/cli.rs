@@ -9,10 +9,10 @@ use chrono::NaiveDate;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::assess::Verdict;
+use crate::config::DateOrder;
 use crate::config::{Config, ConfigOrigin};
 use crate::error::{Outcome, UsageError};
 use crate::ingest::columns::Kind;
-use crate::ingest::date::DateOrder;
 use crate::ingest::discover::ExplicitFiles;
 use crate::period::{PeriodRequest, parse_day, parse_period};
 use crate::render::{Format, Style, Width};

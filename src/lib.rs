@@ -18,12 +18,12 @@ pub mod ingest;
 pub mod numbers;
 pub mod output;
 pub mod period;
-pub mod playbook;
 pub mod prefetch;
 pub mod receivables;
 pub mod render;
 pub mod report;
 pub mod safe;
+pub mod settings;
 #[doc(hidden)]
 pub mod synthetic;
 pub mod trace;

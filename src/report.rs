@@ -295,7 +295,7 @@ pub fn build(
         // same lines pass those cache lines back and forth (judging
         // 100,000 clients took 77-86 ms with one shared playbook, 68-84 ms
         // with one per thread).
-        let playbook = crate::playbook::Playbook::with_overrides(&config.playbook);
+        let playbook = crate::assess::playbook::Playbook::with_overrides(&config.playbook);
         for client in part {
             client.quadrant = quadrant_of(&client.metrics, medians);
             client.assessment = assess(

@@ -23,3 +23,24 @@ mod tests {
         assert_eq!(format!("2 {}", plural(2, "day", "days")), "2 days");
     }
 }
+
+/// `; did you mean "paid_amount"?` for a name close to one of `known`
+/// (also when the words are in another order: `amount_paid`).
+pub fn did_you_mean(name: &str, known: &[&str]) -> String {
+    let sorted = |text: &str| {
+        let mut words: Vec<&str> = text.split(['_', '-', ' ']).collect();
+        words.sort_unstable();
+        words.join("_")
+    };
+    known
+        .iter()
+        .map(|candidate| {
+            let direct = strsim::normalized_levenshtein(name, candidate);
+            let reordered = strsim::normalized_levenshtein(&sorted(name), &sorted(candidate));
+            (direct.max(reordered), *candidate)
+        })
+        .filter(|(score, _)| *score >= 0.6)
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, candidate)| format!("; did you mean {candidate:?}?"))
+        .unwrap_or_default()
+}

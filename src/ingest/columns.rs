@@ -353,11 +353,12 @@ fn sibling(normalized: &str, from: &str, to: &str) -> Option<String> {
 pub fn sample_fits(
     values: &[String],
     kind: ValueKind,
-    decimal: super::money::DecimalSeparator,
+    decimal: crate::config::DecimalSeparator,
     custom_status: &BTreeMap<String, String>,
 ) -> bool {
-    use super::date::{DateOrder, DateProblem, parse_date};
+    use super::date::{DateProblem, parse_date};
     use super::status;
+    use crate::config::DateOrder;
     let custom: Vec<String> = custom_status.keys().map(|k| status::normalize(k)).collect();
     let custom_word = |text: &str| custom.contains(&status::normalize(text));
     values.is_empty()
@@ -443,7 +444,7 @@ impl Resolution {
                     let amounts = value_kind == ValueKind::Date
                         && kind == Kind::Invoices
                         && values.iter().all(|v| {
-                            super::money::parse_money(v, super::money::DecimalSeparator::Dot)
+                            super::money::parse_money(v, crate::config::DecimalSeparator::Dot)
                                 .is_ok()
                         });
                     let other = if amounts {
@@ -1130,7 +1131,7 @@ mod tests {
 
     #[test]
     fn samples_are_judged_by_whether_any_value_fits() {
-        use super::super::money::DecimalSeparator::Dot;
+        use crate::config::DecimalSeparator::Dot;
         let none = BTreeMap::new();
         let values = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
         let state = values(&["Kentucky", "Ohio"]);

@@ -6,27 +6,8 @@
 //! `03/Oct/26 9:41 AM`) and numeric day/month dates (`03/10/2026`,
 //! `3.10.26`), whose order is never guessed: it must be given.
 
+use crate::config::DateOrder;
 use chrono::NaiveDate;
-use serde::{Deserialize, Serialize};
-
-/// The order of day and month in numeric dates.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum DateOrder {
-    /// Day first: 03/10/2026 is 3 October.
-    Dmy,
-    /// Month first: 03/10/2026 is 10 March.
-    Mdy,
-}
-
-impl DateOrder {
-    pub fn name(self) -> &'static str {
-        match self {
-            DateOrder::Dmy => "dmy",
-            DateOrder::Mdy => "mdy",
-        }
-    }
-}
 
 /// Why a text is not a date; phrased to follow the quoted value.
 #[derive(Debug, Clone, PartialEq, Eq)]

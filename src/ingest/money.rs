@@ -5,25 +5,8 @@
 //! `decimal`), never guessed per value: a value whose digit grouping only
 //! makes sense with the other separator is an error.
 
+use crate::config::DecimalSeparator;
 use rust_decimal::Decimal;
-use serde::{Deserialize, Serialize};
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub enum DecimalSeparator {
-    #[serde(rename = ".")]
-    Dot,
-    #[serde(rename = ",")]
-    Comma,
-}
-
-impl DecimalSeparator {
-    pub fn char(self) -> char {
-        match self {
-            DecimalSeparator::Dot => '.',
-            DecimalSeparator::Comma => ',',
-        }
-    }
-}
 
 /// Largest magnitude accepted for one amount (a quadrillion). Keeping single
 /// values this small keeps every sum and product clientfit computes far inside

@@ -10,11 +10,13 @@ use rust_decimal::Decimal;
 
 use super::chunks;
 use super::columns::{Headers, Kind};
-use super::date::{DateOrder, DayMemo, OrderEvidence, order_evidence};
+use super::date::{DayMemo, OrderEvidence, order_evidence};
 use super::duration::{DurationUnit, parse_minutes};
-use super::money::{DecimalSeparator, Money, parse_money};
+use super::money::{Money, parse_money};
 use super::scan::{Record, ScanError, Scanner};
 use super::source::Source;
+use crate::config::DateOrder;
+use crate::config::DecimalSeparator;
 use crate::error::InputError;
 
 /// How many rows may come before the header (report-style exports).
@@ -1458,12 +1460,7 @@ mod tests {
     fn source_of(bytes: &[u8]) -> (tempfile::NamedTempFile, Source) {
         let file = tempfile::NamedTempFile::new().unwrap();
         std::fs::write(file.path(), bytes).unwrap();
-        let source = Source::open(
-            file.path(),
-            super::super::source::EncodingSetting::Auto,
-            None,
-        )
-        .unwrap();
+        let source = Source::open(file.path(), crate::config::EncodingSetting::Auto, None).unwrap();
         (file, source)
     }
 

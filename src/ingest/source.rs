@@ -16,30 +16,15 @@
 //! it is read into memory the first time it is opened, up to
 //! [`IN_MEMORY_LIMIT`], and every later opening in the run reads that copy.
 
+use crate::config::EncodingSetting;
 use std::fs::File;
 use std::io::{self, BufReader, Read};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use encoding_rs_io::DecodeReaderBytesBuilder;
-use serde::{Deserialize, Serialize};
 
 use crate::error::InputError;
-
-/// What config asks of encodings.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum EncodingSetting {
-    /// BOM, else UTF-8 if valid, else Windows-1252 with a warning.
-    #[default]
-    Auto,
-    /// UTF-8 only: anything else is an error.
-    #[serde(rename = "utf-8")]
-    Utf8,
-    /// Always Windows-1252.
-    #[serde(rename = "windows-1252")]
-    Windows1252,
-}
 
 /// The encoding a file turned out to have.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

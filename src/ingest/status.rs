@@ -190,7 +190,7 @@ pub fn custom_map<T: Copy>(
             let status = parse(to).ok_or_else(|| {
                 anyhow::anyhow!(
                     "[{section}.status] {from:?} = {to:?}: {to:?} is not a status clientfit knows; use one of {allowed}{}",
-                    crate::config::did_you_mean(to, &allowed.split(", ").collect::<Vec<_>>())
+                    crate::wording::did_you_mean(to, &allowed.split(", ").collect::<Vec<_>>())
                 )
             })?;
             Ok((normalize(from), status))

@@ -1,6 +1,8 @@
 //! Stage 3: metrics → red flags, guards and a verdict with its reasons and
 //! playbook (SPEC §5–§6).
 
+pub mod playbook;
+
 use rust_decimal::Decimal;
 use serde::Serialize;
 
@@ -478,7 +480,7 @@ pub fn assess(
     strategic: bool,
     period: &Period,
     t: &Thresholds,
-    playbook: &crate::playbook::Playbook,
+    playbook: &crate::assess::playbook::Playbook,
 ) -> Assessment {
     let flags = flags(m, period, t);
     let has = |id: FlagId| flags.iter().any(|f| f.id == id);

@@ -41,7 +41,7 @@ fn builtin() -> &'static Playbook {
 
 impl Playbook {
     /// The built-in playbook with the user's lists laid over it.
-    pub fn with_overrides(overrides: &Playbook) -> Playbook {
+    pub fn with_overrides(overrides: &crate::config::PlaybookLists) -> Playbook {
         let mut playbook = builtin().clone();
         playbook.verdict.extend(overrides.verdict.clone());
         playbook.flag.extend(overrides.flag.clone());
@@ -69,31 +69,33 @@ impl Playbook {
         playbook.shared_flag = shared_flag;
         playbook
     }
+}
 
-    /// Check the user's keys name real verdicts and flags.
-    pub fn check_keys(&self) -> anyhow::Result<()> {
-        let verdicts = ["fire", "refer", "restructure", "keep", "guarded"];
-        for key in self.verdict.keys() {
-            if !verdicts.contains(&key.as_str()) {
-                anyhow::bail!(
-                    "[playbook.verdict] {key:?} is not one of {}",
-                    verdicts.join(", ")
-                );
-            }
+/// Check the user's keys name real verdicts and flags.
+pub fn check_keys(lists: &crate::config::PlaybookLists) -> anyhow::Result<()> {
+    let verdicts = ["fire", "refer", "restructure", "keep", "guarded"];
+    for key in lists.verdict.keys() {
+        if !verdicts.contains(&key.as_str()) {
+            anyhow::bail!(
+                "[playbook.verdict] {key:?} is not one of {}",
+                verdicts.join(", ")
+            );
         }
-        let flags: Vec<&str> = FlagId::ALL.iter().map(|f| f.name()).collect();
-        for key in self.flag.keys().chain(self.refer.keys()) {
-            if !flags.contains(&key.as_str()) {
-                anyhow::bail!(
-                    "[playbook] {key:?} is not a flag{}; flags: {}",
-                    crate::config::did_you_mean(key, &flags),
-                    flags.join(", ")
-                );
-            }
-        }
-        Ok(())
     }
+    let flags: Vec<&str> = FlagId::ALL.iter().map(|f| f.name()).collect();
+    for key in lists.flag.keys().chain(lists.refer.keys()) {
+        if !flags.contains(&key.as_str()) {
+            anyhow::bail!(
+                "[playbook] {key:?} is not a flag{}; flags: {}",
+                crate::wording::did_you_mean(key, &flags),
+                flags.join(", ")
+            );
+        }
+    }
+    Ok(())
+}
 
+impl Playbook {
     fn lines<'a>(
         table: &'a BTreeMap<String, Vec<Arc<str>>>,
         key: &str,
@@ -165,8 +167,8 @@ mod tests {
 
     #[test]
     fn the_builtin_playbook_parses_and_covers_every_verdict_and_flag() {
-        let playbook: Playbook = toml::from_str(PLAYBOOK_TOML).unwrap();
-        playbook.check_keys().unwrap();
+        let playbook: crate::config::PlaybookLists = toml::from_str(PLAYBOOK_TOML).unwrap();
+        check_keys(&playbook).unwrap();
         for verdict in Verdict::ALL {
             assert!(
                 !playbook.verdict[verdict.name()].is_empty(),
@@ -181,17 +183,17 @@ mod tests {
 
     #[test]
     fn user_lists_replace_builtin_ones() {
-        let mut overrides = Playbook::default();
+        let mut overrides = crate::config::PlaybookLists::default();
         overrides
             .flag
             .insert("late-payer".into(), vec!["Call them".into()]);
         let playbook = Playbook::with_overrides(&overrides);
         assert_eq!(playbook.flag["late-payer"], vec!["Call them".to_string()]);
         assert!(!playbook.flag["no-shows"].is_empty());
-        let mut bad = Playbook::default();
+        let mut bad = crate::config::PlaybookLists::default();
         bad.flag.insert("late-payers".into(), vec![]);
         assert!(
-            bad.check_keys()
+            check_keys(&bad)
                 .unwrap_err()
                 .to_string()
                 .contains("did you mean \"late-payer\"")

@@ -1,0 +1,465 @@
+//! Settings: one typed struct with defaults, loaded from `clientfit.toml`.
+//!
+//! The defaults live twice by necessity — in `Default` impls, and in the
+//! commented `defaults.toml` that documents them — and a test keeps the two
+//! identical, so the documentation cannot drift from the behaviour.
+
+use std::collections::BTreeMap;
+
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+
+/// The order of day and month in numeric dates.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum DateOrder {
+    /// Day first: 03/10/2026 is 3 October.
+    Dmy,
+    /// Month first: 03/10/2026 is 10 March.
+    Mdy,
+}
+
+impl DateOrder {
+    pub fn name(self) -> &'static str {
+        match self {
+            DateOrder::Dmy => "dmy",
+            DateOrder::Mdy => "mdy",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum DecimalSeparator {
+    #[serde(rename = ".")]
+    Dot,
+    #[serde(rename = ",")]
+    Comma,
+}
+
+impl DecimalSeparator {
+    pub fn char(self) -> char {
+        match self {
+            DecimalSeparator::Dot => '.',
+            DecimalSeparator::Comma => ',',
+        }
+    }
+}
+
+/// What config asks of encodings.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum EncodingSetting {
+    /// BOM, else UTF-8 if valid, else Windows-1252 with a warning.
+    #[default]
+    Auto,
+    /// UTF-8 only: anything else is an error.
+    #[serde(rename = "utf-8")]
+    Utf8,
+    /// Always Windows-1252.
+    #[serde(rename = "windows-1252")]
+    Windows1252,
+}
+
+/// The commented defaults file, also what `clientfit init` writes.
+pub const DEFAULTS_TOML: &str = include_str!("defaults.toml");
+
+/// The name of the config file looked for in data directories.
+pub const CONFIG_FILE_NAME: &str = "clientfit.toml";
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Config {
+    pub as_of: Option<NaiveDate>,
+    pub currency: Option<String>,
+    pub payment_terms_days: u32,
+    #[serde(with = "rust_decimal::serde::arbitrary_precision")]
+    pub default_ticket_minutes: Decimal,
+    #[serde(with = "rust_decimal::serde::arbitrary_precision")]
+    pub default_meeting_minutes: Decimal,
+    pub date_order: Option<DateOrder>,
+    /// Unset: `.`, except `,` in `;`-delimited files.
+    pub decimal: Option<DecimalSeparator>,
+    pub encoding: EncodingSetting,
+    /// One character, or "tab". Unset: sniffed per file.
+    pub delimiter: Option<String>,
+    pub rates: Rates,
+    pub thresholds: Thresholds,
+    pub markers: Markers,
+    pub clients: ClientSettings,
+    pub invoices: InvoiceSettings,
+    pub tickets: TicketSettings,
+    pub meetings: KindSettings,
+    pub aging: Aging,
+    /// Replacements for lists of the built-in playbook.
+    pub playbook: PlaybookLists,
+    /// Exchange rates to the base currency: `EUR = 1.08` means 1 EUR = 1.08 base.
+    #[serde(serialize_with = "decimal_map")]
+    pub fx: BTreeMap<String, Decimal>,
+    /// The file this was loaded from: an input too, so `--output` refuses it.
+    /// Written into JSON `settings` as `config_file` (null: the defaults).
+    #[serde(
+        skip_deserializing,
+        rename = "config_file",
+        serialize_with = "lossy_path"
+    )]
+    pub source: Option<std::path::PathBuf>,
+    /// How the file was found.
+    #[serde(skip_deserializing, rename = "config_from")]
+    pub origin: ConfigOrigin,
+}
+
+/// Where the settings came from: named in every output.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ConfigOrigin {
+    /// No config file: the built-in defaults.
+    #[default]
+    BuiltInDefaults,
+    /// `--config FILE`.
+    Flag,
+    /// The `clientfit.toml` of a data directory given.
+    DataDirectory,
+    /// The `clientfit.toml` beside the files named.
+    BesideFiles,
+    /// The `clientfit.toml` of the current directory.
+    CurrentDirectory,
+}
+
+impl Config {
+    /// Which settings were used, for the head of every output:
+    /// `demo/clientfit.toml (in the data directory)`, or the defaults.
+    pub fn provenance(&self) -> String {
+        let Some(path) = &self.source else {
+            return "built-in defaults (no clientfit.toml found; clientfit init writes one)"
+                .to_string();
+        };
+        let how = match self.origin {
+            ConfigOrigin::Flag => "--config",
+            ConfigOrigin::DataDirectory => "in the data directory",
+            ConfigOrigin::BesideFiles => "beside the files named",
+            ConfigOrigin::CurrentDirectory => "in the current directory",
+            ConfigOrigin::BuiltInDefaults => "loaded",
+        };
+        format!("{} ({how})", path.display())
+    }
+}
+
+/// A path as text, whatever bytes it holds.
+fn lossy_path<S: serde::Serializer>(
+    path: &Option<std::path::PathBuf>,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    match path {
+        Some(path) => serializer.serialize_str(&path.to_string_lossy()),
+        None => serializer.serialize_none(),
+    }
+}
+
+/// Write a map of decimals as numbers, as the other rates are.
+fn decimal_map<S: serde::Serializer>(
+    map: &BTreeMap<String, Decimal>,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    use serde::ser::SerializeMap;
+    struct Number<'a>(&'a Decimal);
+    impl Serialize for Number<'_> {
+        fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            rust_decimal::serde::arbitrary_precision::serialize(self.0, serializer)
+        }
+    }
+    let mut out = serializer.serialize_map(Some(map.len()))?;
+    for (code, rate) in map {
+        out.serialize_entry(code, &Number(rate))?;
+    }
+    out.end()
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            as_of: None,
+            currency: None,
+            payment_terms_days: 30,
+            default_ticket_minutes: Decimal::from(20),
+            default_meeting_minutes: Decimal::from(30),
+            date_order: None,
+            decimal: None,
+            encoding: EncodingSetting::Auto,
+            delimiter: None,
+            rates: Rates::default(),
+            thresholds: Thresholds::default(),
+            markers: Markers::default(),
+            clients: ClientSettings::default(),
+            invoices: InvoiceSettings::default(),
+            tickets: TicketSettings::default(),
+            meetings: KindSettings::default(),
+            aging: Aging::default(),
+            playbook: PlaybookLists::default(),
+            fx: BTreeMap::new(),
+            source: None,
+            origin: ConfigOrigin::BuiltInDefaults,
+        }
+    }
+}
+
+/// Aging buckets of `clientfit receivables`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Aging {
+    /// Upper edges in days past due: [30, 60, 90] gives current, 1-30,
+    /// 31-60, 61-90 and 91+.
+    pub edges: Vec<u32>,
+}
+
+impl Default for Aging {
+    fn default() -> Self {
+        Aging {
+            edges: vec![30, 60, 90],
+        }
+    }
+}
+
+/// Cost rates, in the base currency.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Rates {
+    #[serde(with = "rust_decimal::serde::arbitrary_precision")]
+    pub support_hourly: Decimal,
+    #[serde(with = "rust_decimal::serde::arbitrary_precision")]
+    pub meeting_hourly: Decimal,
+    #[serde(with = "rust_decimal::serde::arbitrary_precision")]
+    pub late_invoice_cost: Decimal,
+    #[serde(with = "rust_decimal::serde::arbitrary_precision")]
+    pub delivery_cost_share: Decimal,
+    /// Whether the config set `delivery_cost_share` (0 included): until it
+    /// does, the cost of the work itself is unknown, not zero, and every
+    /// output says that profit leaves it out.
+    #[serde(skip)]
+    pub delivery_cost_known: bool,
+}
+
+/// Said in every output while the delivery cost is unknown.
+pub const DELIVERY_COST_UNKNOWN: &str = "profit leaves out delivery cost: set `[rates] delivery_cost_share` (0.4 = the work costs 40% of revenue)";
+
+impl Default for Rates {
+    fn default() -> Self {
+        Rates {
+            support_hourly: Decimal::from(60),
+            meeting_hourly: Decimal::from(90),
+            late_invoice_cost: Decimal::from(15),
+            delivery_cost_share: Decimal::ZERO,
+            delivery_cost_known: false,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Thresholds {
+    pub min_margin: f64,
+    pub late_payer_min_invoices: u32,
+    pub late_payer_share: f64,
+    pub ticket_heavy_min_tickets: u32,
+    pub ticket_heavy_ratio: f64,
+    pub no_show_min: u32,
+    pub no_show_rate: f64,
+    pub scope_creep_min: u32,
+    pub scope_creep_per_month: f64,
+    pub escalations_min: u32,
+    pub abusive_min: u32,
+    pub discount_share: f64,
+    pub concentration_share: f64,
+    pub fire_overdue_share: f64,
+    pub fire_unprofitable_warn_flags: u32,
+    pub refer_thin_margin_warn_flags: u32,
+}
+
+impl Default for Thresholds {
+    fn default() -> Self {
+        Thresholds {
+            min_margin: 0.15,
+            late_payer_min_invoices: 2,
+            late_payer_share: 0.30,
+            ticket_heavy_min_tickets: 5,
+            ticket_heavy_ratio: 2.0,
+            no_show_min: 2,
+            no_show_rate: 0.25,
+            scope_creep_min: 2,
+            scope_creep_per_month: 1.0,
+            escalations_min: 2,
+            abusive_min: 1,
+            discount_share: 0.20,
+            concentration_share: 0.15,
+            fire_overdue_share: 0.25,
+            fire_unprofitable_warn_flags: 2,
+            refer_thin_margin_warn_flags: 2,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Markers {
+    pub scope_change: Vec<String>,
+    pub abuse: Vec<String>,
+    pub escalation: Vec<String>,
+}
+
+fn strings(items: &[&str]) -> Vec<String> {
+    items.iter().map(|s| s.to_string()).collect()
+}
+
+impl Default for Markers {
+    fn default() -> Self {
+        Markers {
+            scope_change: strings(&[
+                "change request",
+                "change_request",
+                "scope change",
+                "scope_change",
+                "new requirement",
+            ]),
+            abuse: strings(&["abusive", "abuse", "harassment", "threat"]),
+            escalation: strings(&["escalated", "escalation", "executive"]),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ClientSettings {
+    pub legal_forms: Vec<String>,
+    /// Header mappings for clients.csv.
+    pub columns: BTreeMap<String, String>,
+}
+
+impl Default for ClientSettings {
+    fn default() -> Self {
+        ClientSettings {
+            legal_forms: strings(&[
+                "inc",
+                "llc",
+                "ltd",
+                "limited",
+                "gmbh",
+                "ag",
+                "sa",
+                "sas",
+                "sarl",
+                "bv",
+                "nv",
+                "oy",
+                "ab",
+                "as",
+                "plc",
+                "corp",
+                "corporation",
+                "co",
+                "company",
+                "pty",
+                "srl",
+                "kft",
+                "ooo",
+                "spa",
+            ]),
+            columns: BTreeMap::new(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct InvoiceSettings {
+    pub lines: bool,
+    /// What the discount column holds. Unset: amounts, unless every
+    /// discount of a file lies between 0 and 1 while its amounts do not;
+    /// then they look like rates and discounts are left out, with a warning.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub discount: Option<DiscountKind>,
+    /// Whether the amount column is the price before the discount or what
+    /// was invoiced after it. Needed with `discount = "rate"`; unset for
+    /// amounts: after (exports give the total invoiced).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub discount_applied: Option<DiscountApplied>,
+    pub columns: BTreeMap<String, String>,
+    pub status: BTreeMap<String, String>,
+}
+
+/// What an invoice's discount column holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum DiscountKind {
+    /// Money off the invoice, in its currency.
+    Amount,
+    /// A share of the invoice between 0 and 1 (0.2 for 20%).
+    Rate,
+}
+
+/// Whether an invoice's amount is before or after its discount rate.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum DiscountApplied {
+    /// The amount is the list price: the discount is amount × rate, and
+    /// what was invoiced is the amount less it.
+    Before,
+    /// The amount is what was invoiced: the discount is
+    /// amount × rate / (1 − rate).
+    After,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct TicketSettings {
+    /// Rows that share a ticket id within one file are time entries of one
+    /// ticket, their minutes added up (otherwise they are updates of it,
+    /// and its last row carries its state).
+    pub lines: bool,
+    pub columns: BTreeMap<String, String>,
+    pub status: BTreeMap<String, String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct KindSettings {
+    pub columns: BTreeMap<String, String>,
+    pub status: BTreeMap<String, String>,
+}
+
+impl Config {
+    /// The configured delimiter as a byte, if any.
+    pub fn delimiter_byte(&self) -> anyhow::Result<Option<u8>> {
+        let Some(text) = &self.delimiter else {
+            return Ok(None);
+        };
+        match text.as_str() {
+            "tab" | "\t" => Ok(Some(b'\t')),
+            // A line break or another control character would split every
+            // row, or none, where no one can see it.
+            one if one.chars().any(|c| c.is_control()) => anyhow::bail!(
+                "delimiter = {} is a control character (a line break ends a row; it cannot separate columns); use \",\", \";\", \"|\" or \"tab\"",
+                crate::error::quote(one)
+            ),
+            one if one.len() == 1
+                && one.is_ascii()
+                && !one.chars().any(|c| c.is_alphanumeric() || c == '"') =>
+            {
+                Ok(Some(one.as_bytes()[0]))
+            }
+            _ => anyhow::bail!(
+                "delimiter = {} must be one character such as \",\", \";\" or \"|\", or \"tab\"",
+                crate::error::quote(text)
+            ),
+        }
+    }
+}
+
+/// `[playbook]`: lists that replace those of the built-in playbook, per
+/// verdict, per flag, and the provider to refer to per flag.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct PlaybookLists {
+    pub verdict: BTreeMap<String, Vec<String>>,
+    pub flag: BTreeMap<String, Vec<String>>,
+    pub refer: BTreeMap<String, String>,
+}
