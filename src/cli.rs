@@ -1,22 +1,11 @@
 //! Command-line arguments, resolved once into plain settings: nothing
 //! downstream reads clap.
 
-use std::io::{IsTerminal, Write};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
-use anyhow::Context;
-use chrono::NaiveDate;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::assess::Verdict;
-use crate::config::DateOrder;
-use crate::config::{Config, ConfigOrigin};
-use crate::error::{Outcome, UsageError};
-use crate::ingest::columns::Kind;
-use crate::ingest::discover::ExplicitFiles;
-use crate::period::{PeriodRequest, parse_day, parse_period};
-use crate::render::{Format, Style, Width};
-use crate::report::{Selection, SortKey};
 
 const EXAMPLES: &str = "\
 EXAMPLES:
@@ -77,7 +66,7 @@ EXAMPLES:
     clientfit man --dir ~/.local/share/man/man1   # install all pages for `man clientfit-report`";
 
 /// The subcommands with a page of their own (`clientfit-NAME(1)`).
-const MAN_PAGES: [&str; 8] = [
+pub const MAN_PAGES: [&str; 8] = [
     "report",
     "check",
     "init",
@@ -96,40 +85,6 @@ pub struct ManArgs {
     /// Write every page (clientfit.1 and clientfit-SUBCOMMAND.1) into DIR instead
     #[arg(long, value_name = "DIR")]
     pub dir: Option<PathBuf>,
-}
-
-/// The command tree as the man pages see it: built (so subcommands carry
-/// their `clientfit-NAME` display names), without the `help` subcommand.
-fn man_command() -> clap::Command {
-    let mut command = <Cli as clap::CommandFactory>::command().disable_help_subcommand(true);
-    command.build();
-    command
-}
-
-/// One page as roff: the main one, or a subcommand's.
-fn man_page(command: &clap::Command, subcommand: Option<&str>) -> anyhow::Result<Vec<u8>> {
-    let page = match subcommand {
-        None => command.clone(),
-        Some(name) => command
-            .find_subcommand(name)
-            .cloned()
-            .ok_or_else(|| UsageError(format!("no subcommand {name:?}")))?,
-    };
-    let mut buffer = Vec::new();
-    clap_mangen::Man::new(page)
-        .render(&mut buffer)
-        .context("rendering the man page")?;
-    if subcommand.is_none() {
-        // Where the options of each subcommand are.
-        buffer.extend_from_slice(b".SH \"SEE ALSO\"\n");
-        let pages: Vec<String> = MAN_PAGES
-            .iter()
-            .map(|name| format!("\\fBclientfit\\-{name}\\fR(1)"))
-            .collect();
-        buffer.extend_from_slice(pages.join(", ").as_bytes());
-        buffer.push(b'\n');
-    }
-    Ok(buffer)
 }
 
 const RECEIVABLES_EXAMPLES: &str = "\
@@ -152,7 +107,7 @@ pub struct ReceivablesArgs {
     pub when: PeriodArgs,
     /// Output format
     #[arg(long, value_enum, default_value = "table")]
-    pub format: Format,
+    pub format: FormatArg,
     /// Write the output to FILE (atomically) instead of standard output
     #[arg(long, short = 'o', value_name = "FILE")]
     pub output: Option<PathBuf>,
@@ -188,7 +143,7 @@ pub struct DiffArgs {
     pub new: PathBuf,
     /// Output format
     #[arg(long, value_enum, default_value = "table")]
-    pub format: crate::diff::DiffFormat,
+    pub format: DiffFormatArg,
     /// Exit with code 3 when a client moved to this verdict or a worse one (new clients included)
     #[arg(long, value_enum, value_name = "VERDICT")]
     pub fail_on_move_to: Option<FailOn>,
@@ -335,13 +290,13 @@ pub struct ReportArgs {
     pub when: PeriodArgs,
     /// Output format
     #[arg(long, value_enum, default_value = "table")]
-    pub format: Format,
+    pub format: FormatArg,
     /// Write the output to FILE (atomically) instead of standard output
     #[arg(long, short = 'o', value_name = "FILE")]
     pub output: Option<PathBuf>,
     /// Row order
     #[arg(long, value_enum, default_value = "profit")]
-    pub sort: SortKey,
+    pub sort: SortArg,
     /// Show only clients with this verdict (repeatable)
     #[arg(long, value_enum)]
     pub verdict: Vec<VerdictArg>,
@@ -362,524 +317,47 @@ pub struct ReportArgs {
     pub quiet: bool,
 }
 
-/// Everything `report` needs, resolved from arguments, config and environment.
-#[derive(Debug, Clone)]
-pub struct ReportSettings {
-    pub paths: Vec<PathBuf>,
-    pub explicit: ExplicitFiles,
-    pub config: Config,
-    pub period: PeriodRequest,
-    pub as_of: Option<NaiveDate>,
-    pub today: NaiveDate,
-    pub selection: Selection,
-    pub format: Format,
-    pub style: Style,
-    pub output: Option<PathBuf>,
-    pub fail_on: Option<Verdict>,
-    pub quiet: bool,
-    pub skip_bad_rows: bool,
-    /// Show progress on stderr for large inputs (stderr is a terminal, not quiet).
-    pub progress: bool,
+/// `--format` of `report`, `receivables` and `explain`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FormatArg {
+    /// A table for people (default on a terminal).
+    Table,
+    /// One row per client, for spreadsheets.
+    Csv,
+    /// Everything, for scripts.
+    Json,
+    /// A GitHub-flavoured markdown table, for documents.
+    Markdown,
+    /// One self-contained HTML file with charts.
+    Html,
 }
 
-impl InputArgs {
-    fn explicit(&self) -> ExplicitFiles {
-        let mut files = Vec::new();
-        for (kind, paths) in [
-            (Kind::Clients, &self.clients),
-            (Kind::Invoices, &self.invoices),
-            (Kind::Tickets, &self.tickets),
-            (Kind::Meetings, &self.meetings),
-        ] {
-            files.extend(paths.iter().map(|p| (kind, p.clone())));
-        }
-        ExplicitFiles { files }
-    }
-
-    fn paths(&self) -> Vec<PathBuf> {
-        let has_explicit = !(self.invoices.is_empty()
-            && self.tickets.is_empty()
-            && self.meetings.is_empty()
-            && self.clients.is_empty());
-        if self.paths.is_empty() && !has_explicit {
-            vec![PathBuf::from(".")]
-        } else {
-            self.paths.clone()
-        }
-    }
-
-    /// Load the config (see `find_config`); flags then override its values.
-    fn config(&self, paths: &[PathBuf]) -> anyhow::Result<Config> {
-        let found = match &self.config {
-            Some(path) => Some((path.clone(), ConfigOrigin::Flag)),
-            None => self.find_config(paths)?,
-        };
-        let mut config = match found {
-            Some((path, origin)) => {
-                let mut config = Config::load(&path)?;
-                config.origin = origin;
-                config
-            }
-            None => Config::default(),
-        };
-        if let Some(order) = self.date_order {
-            config.date_order = Some(match order {
-                DateOrderArg::Dmy => DateOrder::Dmy,
-                DateOrderArg::Mdy => DateOrder::Mdy,
-            });
-        }
-        if let Some(code) = &self.currency {
-            crate::ingest::money::check_currency_code(code)
-                .map_err(|problem| UsageError(format!("--currency {code:?} {problem}")))?;
-            config.currency = Some(code.to_ascii_uppercase());
-        }
-        Ok(config)
-    }
+/// `--sort` of `report`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, ValueEnum)]
+pub enum SortArg {
+    /// Profit, highest first.
+    #[default]
+    Profit,
+    /// Margin, highest first; clients without revenue last.
+    Margin,
+    /// Revenue, highest first.
+    Revenue,
+    /// Worst verdict first, then most severe flags, then lowest profit.
+    Risk,
+    /// Client name, A to Z.
+    Name,
 }
 
-impl InputArgs {
-    /// With no `--config`: the `clientfit.toml` of each data directory
-    /// given and the one beside each file named (by path or by flag); if
-    /// they are several, they must be the same file or say the same, else
-    /// it is an error naming them. With none of those and no directory
-    /// given, the one in the current directory.
-    fn find_config(&self, paths: &[PathBuf]) -> anyhow::Result<Option<(PathBuf, ConfigOrigin)>> {
-        let name = crate::config::CONFIG_FILE_NAME;
-        let named_files = paths
-            .iter()
-            .filter(|p| !p.is_dir())
-            .chain(&self.invoices)
-            .chain(&self.tickets)
-            .chain(&self.meetings)
-            .chain(&self.clients)
-            .filter(|p| !crate::ingest::reader::is_stdin(p));
-        let beside = named_files.map(|file| {
-            let folder = file.parent().unwrap_or(Path::new(""));
-            (folder.join(name), ConfigOrigin::BesideFiles)
-        });
-        let mut found: Vec<(PathBuf, ConfigOrigin)> = Vec::new();
-        for (candidate, origin) in paths
-            .iter()
-            .filter(|p| p.is_dir())
-            .map(|dir| (dir.join(name), ConfigOrigin::DataDirectory))
-            .chain(beside)
-        {
-            if !candidate.is_file() {
-                continue;
-            }
-            let same = |(known, _): &(PathBuf, ConfigOrigin)| {
-                *known == candidate
-                    || matches!(
-                        (known.canonicalize(), candidate.canonicalize()),
-                        (Ok(a), Ok(b)) if a == b
-                    )
-            };
-            if !found.iter().any(same) {
-                found.push((candidate, origin));
-            }
-        }
-        let Some((first, origin)) = found.first().cloned() else {
-            let directory_given = paths.iter().any(|p| p.is_dir());
-            let here = PathBuf::from(name);
-            return Ok((!directory_given && here.is_file())
-                .then_some((here, ConfigOrigin::CurrentDirectory)));
-        };
-        let text = |path: &Path| std::fs::read(path).ok();
-        if let Some((other, _)) = found
-            .iter()
-            .skip(1)
-            .find(|(other, _)| text(other) != text(&first))
-        {
-            return Err(UsageError(format!(
-                "two different config files apply to the files given: {} and {}; choose one with --config (or make them the same)",
-                crate::safe::terminal(&first.display().to_string()),
-                crate::safe::terminal(&other.display().to_string())
-            ))
-            .into());
-        }
-        Ok(Some((first, origin)))
-    }
-}
-
-impl PeriodArgs {
-    fn period(&self) -> Result<PeriodRequest, UsageError> {
-        if let Some(text) = &self.period {
-            return parse_period(text);
-        }
-        let day = |flag: &str, text: &Option<String>| -> Result<Option<NaiveDate>, UsageError> {
-            text.as_deref()
-                .map(|t| parse_day(t).map_err(|err| UsageError(format!("--{flag}: {err}"))))
-                .transpose()
-        };
-        let from = day("from", &self.from)?;
-        let to = day("to", &self.to)?;
-        if let (Some(from), Some(to)) = (from, to)
-            && to < from
-        {
-            return Err(UsageError(format!("--to {to} is before --from {from}")));
-        }
-        Ok(PeriodRequest {
-            from,
-            to,
-            relative: None,
-        })
-    }
-}
-
-/// `-o -`: standard output, as `-` is standard input for an input.
-fn is_dash(path: &std::path::Path) -> bool {
-    path.as_os_str() == "-"
-}
-
-fn env_is_set(name: &str) -> bool {
-    std::env::var_os(name).is_some_and(|v| !v.is_empty())
-}
-
-/// Colour only on a terminal, without NO_COLOR, and not on a dumb terminal.
-pub fn use_color(choice: ColorChoice, is_terminal: bool) -> bool {
-    match choice {
-        ColorChoice::Always => true,
-        ColorChoice::Never => false,
-        ColorChoice::Auto => {
-            is_terminal
-                && !env_is_set("NO_COLOR")
-                && std::env::var("TERM").map_or(true, |t| t != "dumb")
-        }
-    }
-}
-
-/// The width to fit: `COLUMNS` when set, else the terminal's, else none.
-fn width(is_terminal: bool) -> Width {
-    match std::env::var("COLUMNS")
-        .ok()
-        .and_then(|c| c.trim().parse::<u16>().ok())
-    {
-        Some(columns) if columns > 0 => Width::Fixed(columns),
-        _ if is_terminal => Width::Terminal,
-        _ => Width::Unlimited,
-    }
-}
-
-impl ReportArgs {
-    pub fn resolve(&self) -> anyhow::Result<ReportSettings> {
-        let paths = self.input.paths();
-        let config = self.input.config(&paths)?;
-        let as_of = self
-            .when
-            .as_of
-            .as_deref()
-            .map(|t| {
-                if t.eq_ignore_ascii_case("today") {
-                    crate::period::today()
-                } else {
-                    parse_day(t).map_err(|err| UsageError(format!("--as-of: {err}")))
-                }
-            })
-            .transpose()?;
-        let writes_to_terminal =
-            self.output.as_deref().is_none_or(is_dash) && std::io::stdout().is_terminal();
-        Ok(ReportSettings {
-            explicit: self.input.explicit(),
-            paths,
-            period: self.when.period()?,
-            as_of,
-            today: crate::period::today()?,
-            config,
-            selection: Selection {
-                sort: self.sort,
-                verdicts: self.verdict.iter().map(|v| Verdict::from(*v)).collect(),
-                owner: self.owner.clone(),
-                top: self.top,
-            },
-            format: self.format,
-            style: Style {
-                color: use_color(self.color, writes_to_terminal),
-                width: width(writes_to_terminal),
-                terminal: writes_to_terminal,
-            },
-            output: self.output.clone().filter(|path| !is_dash(path)),
-            fail_on: self.fail_on.map(|f| match f {
-                FailOn::Fire => Verdict::Fire,
-                FailOn::Refer => Verdict::Refer,
-                FailOn::Restructure => Verdict::Restructure,
-            }),
-            quiet: self.quiet,
-            skip_bad_rows: self.input.skip_bad_rows,
-            progress: !self.quiet && std::io::stderr().is_terminal(),
-        })
-    }
-}
-
-/// Print warnings (unless quiet), then the output to stdout or, atomically,
-/// to `--output`.
-fn write_out(
-    text: &str,
-    warnings: &[String],
-    settings: &ReportSettings,
-    inputs: &[PathBuf],
-    stdout: &mut dyn Write,
-    stderr: &mut dyn Write,
-) -> anyhow::Result<()> {
-    if !settings.quiet {
-        for warning in warnings {
-            writeln!(stderr, "warning: {}", crate::safe::message(warning))
-                .context("writing warnings")?;
-        }
-    }
-    match &settings.output {
-        Some(path) => crate::output::write_atomically(path, text.as_bytes(), inputs),
-        None => stdout
-            .write_all(text.as_bytes())
-            .and_then(|()| stdout.flush())
-            .context("writing the output"),
-    }
-}
-
-/// The report's warnings on stderr, then the report itself, streamed to
-/// `--output` (atomically) or stdout.
-fn write_report(
-    report: &crate::report::Report,
-    settings: &ReportSettings,
-    inputs: &[PathBuf],
-    stdout: &mut dyn Write,
-    stderr: &mut dyn Write,
-) -> anyhow::Result<()> {
-    if !settings.quiet {
-        for warning in &report.warnings {
-            writeln!(stderr, "warning: {}", crate::safe::message(warning))
-                .context("writing warnings")?;
-        }
-        // CSV has no head to name the settings in (a line above the
-        // header row would break every reader of it): they go to stderr.
-        if settings.format == Format::Csv {
-            writeln!(
-                stderr,
-                "config: {}",
-                crate::safe::terminal(&settings.config.provenance())
-            )
-            .context("writing warnings")?;
-            // Its empty `delivery_cost` cells say the cost is unknown; the
-            // sentence that says what to set goes beside the config line.
-            // Rows left out by --owner, --verdict or --top: the other
-            // formats say so under their table.
-            for note in report.notes() {
-                if let crate::report::Note::Showing { .. } = note {
-                    writeln!(stderr, "note: {}", crate::safe::message(&note.text()))
-                        .context("writing warnings")?;
-                }
-            }
-            for assumption in report.assumptions() {
-                writeln!(stderr, "note: {}", crate::safe::message(&assumption))
-                    .context("writing warnings")?;
-            }
-        }
-    }
-    let render = |out: &mut dyn Write| {
-        crate::render::render_to(report, settings.format, settings.style, out)
-    };
-    match &settings.output {
-        Some(path) => crate::output::write_atomically_with(path, inputs, render),
-        None => render(&mut *stdout)
-            .and_then(|()| Ok(stdout.flush()?))
-            .context("writing the output"),
-    }
-}
-
-impl Command {
-    pub fn execute(
-        &self,
-        stdout: &mut dyn Write,
-        stderr: &mut dyn Write,
-    ) -> anyhow::Result<Outcome> {
-        match self {
-            Command::Report(args) => {
-                let settings = args.resolve()?;
-                let (report, files) = crate::run_report(&settings)?;
-                write_report(&report, &settings, &files, stdout, stderr)?;
-                crate::trace::phase("written");
-                let failed = settings
-                    .fail_on
-                    .is_some_and(|verdict| report.any_shown_at_least(verdict));
-                // The process ends next: freeing a large report piece by
-                // piece (with 100,000 clients, millions of small strings)
-                // took a tenth of a second that the operating system does
-                // at once when the process exits.
-                std::mem::forget(report);
-                Ok(if failed {
-                    Outcome::FailOnMatched
-                } else {
-                    Outcome::Done
-                })
-            }
-            Command::Check(args) => {
-                let paths = args.input.paths();
-                let settings = crate::check::CheckSettings {
-                    config: args.input.config(&paths)?,
-                    explicit: args.input.explicit(),
-                    paths,
-                    skip_bad_rows: args.input.skip_bad_rows,
-                };
-                let outcome = crate::check::run(&settings)?;
-                // File names, headers and messages from the files.
-                stdout
-                    .write_all(crate::safe::message(&outcome.text).as_bytes())
-                    .and_then(|()| stdout.flush())
-                    .context("writing the check")?;
-                if outcome.ok {
-                    Ok(Outcome::Done)
-                } else {
-                    Err(anyhow::anyhow!(
-                        "check found problems: report would stop (see above)"
-                    ))
-                }
-            }
-            Command::Receivables(args) => {
-                let report_args = ReportArgs {
-                    input: args.input.clone(),
-                    when: args.when.clone(),
-                    format: args.format,
-                    output: args.output.clone(),
-                    sort: SortKey::Profit,
-                    verdict: Vec::new(),
-                    owner: args.owner.clone(),
-                    top: args.top,
-                    fail_on: None,
-                    color: ColorChoice::Never,
-                    quiet: args.quiet,
-                };
-                let settings = report_args.resolve()?;
-                let (view, files) = crate::run_receivables(&settings)?;
-                let text =
-                    crate::render::receivables::render(&view, settings.format, settings.style)?;
-                write_out(&text, &view.warnings, &settings, &files, stdout, stderr)?;
-                let failed = args
-                    .fail_on_overdue
-                    .is_some_and(|days| view.max_days_past_due > days);
-                Ok(if failed {
-                    Outcome::FailOnMatched
-                } else {
-                    Outcome::Done
-                })
-            }
-            Command::Explain(args) => {
-                let report_args = ReportArgs {
-                    input: args.input.clone(),
-                    when: args.when.clone(),
-                    format: Format::Table,
-                    output: None,
-                    sort: SortKey::Profit,
-                    verdict: Vec::new(),
-                    owner: None,
-                    top: None,
-                    fail_on: None,
-                    color: ColorChoice::Never,
-                    quiet: true,
-                };
-                let settings = report_args.resolve()?;
-                let text = crate::explain::run(&settings, &args.client)?;
-                stdout
-                    .write_all(text.as_bytes())
-                    .and_then(|()| stdout.flush())
-                    .context("writing the explanation")?;
-                Ok(Outcome::Done)
-            }
-            Command::Diff(args) => {
-                let diff = crate::diff::compare(&args.old, &args.new)?;
-                let mut text = crate::diff::render(&diff, args.format)?;
-                if args.format != crate::diff::DiffFormat::Json {
-                    // Names and flags from the snapshots, escaped where
-                    // written; the whole text once more.
-                    text = crate::safe::terminal_text(&text);
-                }
-                stdout
-                    .write_all(text.as_bytes())
-                    .and_then(|()| stdout.flush())
-                    .context("writing the diff")?;
-                let verdict = args.fail_on_move_to.map(Verdict::from);
-                Ok(if verdict.is_some_and(|v| diff.moved_to(v)) {
-                    Outcome::FailOnMatched
-                } else {
-                    Outcome::Done
-                })
-            }
-            Command::Completions(args) => {
-                let mut command = <Cli as clap::CommandFactory>::command();
-                let mut buffer = Vec::new();
-                clap_complete::generate(args.shell, &mut command, "clientfit", &mut buffer);
-                stdout
-                    .write_all(&buffer)
-                    .and_then(|()| stdout.flush())
-                    .context("writing completions")?;
-                Ok(Outcome::Done)
-            }
-            Command::Man(args) => {
-                let command = man_command();
-                if let Some(dir) = &args.dir {
-                    std::fs::create_dir_all(dir).with_context(|| {
-                        format!(
-                            "cannot create {}",
-                            crate::safe::terminal(&dir.display().to_string())
-                        )
-                    })?;
-                    let pages = std::iter::once(None).chain(MAN_PAGES.iter().map(|n| Some(*n)));
-                    for page in pages {
-                        let name = match page {
-                            None => "clientfit.1".to_string(),
-                            Some(sub) => format!("clientfit-{sub}.1"),
-                        };
-                        let path = dir.join(name);
-                        crate::output::write_atomically(&path, &man_page(&command, page)?, &[])?;
-                        writeln!(
-                            stdout,
-                            "wrote {}",
-                            crate::safe::terminal(&path.display().to_string())
-                        )
-                        .context("writing to stdout")?;
-                    }
-                    return Ok(Outcome::Done);
-                }
-                let buffer = man_page(&command, args.subcommand.as_deref())?;
-                stdout
-                    .write_all(&buffer)
-                    .and_then(|()| stdout.flush())
-                    .context("writing the man page")?;
-                Ok(Outcome::Done)
-            }
-            Command::Init(args) => {
-                if args.stdout {
-                    stdout
-                        .write_all(crate::config::DEFAULTS_TOML.as_bytes())
-                        .and_then(|()| stdout.flush())
-                        .context("writing clientfit.toml")?;
-                    return Ok(Outcome::Done);
-                }
-                let dir = args.dir.clone().unwrap_or_else(|| PathBuf::from("."));
-                let path = dir.join(crate::config::CONFIG_FILE_NAME);
-                if path.exists() && !args.force {
-                    anyhow::bail!(
-                        "{} already exists; use --force to overwrite it, or --stdout to see the defaults",
-                        path.display()
-                    );
-                }
-                std::fs::create_dir_all(&dir).with_context(|| {
-                    format!(
-                        "cannot create {}",
-                        crate::safe::terminal(&dir.display().to_string())
-                    )
-                })?;
-                crate::output::write_atomically(
-                    &path,
-                    crate::config::DEFAULTS_TOML.as_bytes(),
-                    &[],
-                )?;
-                writeln!(
-                    stdout,
-                    "wrote {}",
-                    crate::safe::terminal(&path.display().to_string())
-                )
-                .context("writing to stdout")?;
-                Ok(Outcome::Done)
-            }
-        }
-    }
+/// `--format` of `diff`: its moves are lists, not one table, so there is
+/// no csv.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum DiffFormatArg {
+    /// Plain text for people.
+    Table,
+    /// Everything, for scripts.
+    Json,
+    /// Markdown lists, for documents.
+    Markdown,
+    /// One self-contained HTML file.
+    Html,
 }

@@ -13,10 +13,11 @@ fn main() -> ExitCode {
         }
     };
     // stderr stays unlocked: the progress spinner writes to it from its own thread.
-    match cli
-        .command
-        .execute(&mut std::io::stdout().lock(), &mut std::io::stderr())
-    {
+    match clientfit::commands::run(
+        &cli.command,
+        &mut std::io::stdout().lock(),
+        &mut std::io::stderr(),
+    ) {
         Ok(outcome) => ExitCode::from(outcome.exit_code()),
         Err(err) => {
             let failure = Failure::of(&err);

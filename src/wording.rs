@@ -44,3 +44,32 @@ pub fn did_you_mean(name: &str, known: &[&str]) -> String {
         .map(|(_, candidate)| format!("; did you mean {candidate:?}?"))
         .unwrap_or_default()
 }
+
+/// The invoice client whose key is closest to `key`, if any is close:
+/// at most a third of the longer key's letters differ, or one key is the
+/// start of the other ("acme" and "acme holdings").
+pub fn closest<'a>(key: &str, candidates: &[(&str, &'a str)]) -> Option<&'a str> {
+    let key_length = key.chars().count();
+    candidates
+        .iter()
+        .filter_map(|(candidate, name)| {
+            let length = candidate.chars().count();
+            let longer = key_length.max(length);
+            let prefix = !key.is_empty()
+                && !candidate.is_empty()
+                && (candidate.starts_with(&format!("{key} "))
+                    || key.starts_with(&format!("{candidate} ")));
+            // The distance is at least the difference in length: a key
+            // that far off cannot be close, and is not worth measuring.
+            if !prefix && key_length.abs_diff(length) * 3 > longer {
+                return None;
+            }
+            let distance = strsim::levenshtein(key, candidate);
+            Some((distance, longer, prefix, *name))
+        })
+        .filter(|(distance, longer, prefix, _)| {
+            *prefix || (*distance > 0 && distance * 3 <= *longer)
+        })
+        .min_by(|a, b| a.0.cmp(&b.0).then_with(|| a.3.cmp(b.3)))
+        .map(|(_, _, _, name)| name)
+}

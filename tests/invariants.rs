@@ -441,7 +441,11 @@ fn report(files: &[(String, String)], config: Config) -> Report {
     for (name, text) in files {
         std::fs::write(dir.path().join(name), text).unwrap();
     }
-    match clientfit::run_report(&crate::util::library_settings(dir.path(), config, as_of())) {
+    match clientfit::commands::pipeline::run_report(&crate::util::library_settings(
+        dir.path(),
+        config,
+        as_of(),
+    )) {
         Ok((report, _)) => report,
         Err(err) => {
             let shown: Vec<String> = files
@@ -1038,8 +1042,8 @@ proptest! {
         if fixed_period {
             settings.period = clientfit::period::parse_period("2026-03-01..2026-08-31").unwrap();
         }
-        let (streamed_in, streamed, _) = clientfit::read_inputs(&settings, true).unwrap();
-        let (stored_in, stored, _) = clientfit::read_inputs(&settings, false).unwrap();
+        let (streamed_in, streamed, _) = clientfit::commands::pipeline::read_inputs(&settings, true).unwrap();
+        let (stored_in, stored, _) = clientfit::commands::pipeline::read_inputs(&settings, false).unwrap();
         // Nothing unique was kept when streaming; everything was otherwise.
         prop_assert!(streamed_in.invoices.len() <= 2 * repeats.len());
         prop_assert_eq!(stored_in.invoices.len(), export.invoices.len());
@@ -1250,7 +1254,7 @@ fn report_bytes(files: &[(String, Vec<u8>)]) -> Report {
         std::fs::write(dir.path().join(name), bytes).unwrap();
     }
     let settings = crate::util::library_settings(dir.path(), config(Rates::default()), as_of());
-    match clientfit::run_report(&settings) {
+    match clientfit::commands::pipeline::run_report(&settings) {
         Ok((report, _)) => report,
         Err(err) => panic!("report failed: {err:#}"),
     }

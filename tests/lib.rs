@@ -19,6 +19,7 @@ mod hostile;
 mod html;
 mod insights;
 mod invariants;
+mod layers;
 mod metrics;
 mod notes;
 mod outputs;

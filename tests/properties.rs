@@ -121,7 +121,7 @@ fn write_files(dir: &Path, invoices: &[InvoiceRow], tickets: &[TicketRow]) {
 fn json_report(invoices: &[InvoiceRow], tickets: &[TicketRow]) -> String {
     let dir = tempfile::tempdir().unwrap();
     write_files(dir.path(), invoices, tickets);
-    let (report, _) = clientfit::run_report(&crate::util::library_settings(
+    let (report, _) = clientfit::commands::pipeline::run_report(&crate::util::library_settings(
         dir.path(),
         Config::default(),
         NaiveDate::from_ymd_opt(2026, 10, 31).unwrap(),
@@ -160,7 +160,7 @@ proptest! {
     ) {
         let dir = tempfile::tempdir().unwrap();
         write_files(dir.path(), &invoices, &tickets);
-        let (report, _) = clientfit::run_report(&crate::util::library_settings(
+        let (report, _) = clientfit::commands::pipeline::run_report(&crate::util::library_settings(
             dir.path(),
             Config::default(),
             NaiveDate::from_ymd_opt(2026, 10, 31).unwrap(),

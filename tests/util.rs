@@ -311,9 +311,9 @@ pub fn library_settings(
     dir: &Path,
     config: clientfit::config::Config,
     as_of: chrono::NaiveDate,
-) -> clientfit::cli::ReportSettings {
+) -> clientfit::settings::ReportSettings {
     use clientfit::render::{Format, Style, Width};
-    clientfit::cli::ReportSettings {
+    clientfit::settings::ReportSettings {
         paths: vec![dir.to_path_buf()],
         explicit: clientfit::ingest::discover::ExplicitFiles::default(),
         config,

@@ -15,7 +15,7 @@ use crate::numbers::{grouped, ratio_of};
 use crate::report::{Note, Report};
 use crate::safe;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
     /// A table for people (default on a terminal).
     Table,

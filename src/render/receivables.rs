@@ -6,7 +6,7 @@ use super::fit::{self, Column};
 use super::json::Money;
 use super::{Format, Style, Width};
 use crate::numbers::{cents, grouped, round_to};
-use crate::receivables::{Receivable, ReceivablesReport};
+use crate::report::receivables::{Receivable, ReceivablesReport};
 use crate::safe;
 
 fn days(value: Option<f64>) -> String {

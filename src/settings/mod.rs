@@ -1,4 +1,295 @@
-//! Settings resolved once: the config file read and checked
-//! (`config_file`).
+//! Settings resolved once: arguments, the config file and the
+//! environment made into plain structs that the commands take. Nothing
+//! below this reads clap or the environment for a setting.
 
 pub mod config_file;
+
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+
+use chrono::NaiveDate;
+
+use crate::assess::Verdict;
+use crate::cli::{ColorChoice, DateOrderArg, FailOn, InputArgs, PeriodArgs, ReportArgs};
+use crate::config::{Config, ConfigOrigin, DateOrder};
+use crate::error::UsageError;
+use crate::ingest::columns::Kind;
+use crate::ingest::discover::ExplicitFiles;
+use crate::period::{PeriodRequest, parse_day, parse_period};
+use crate::render::{Format, Style, Width};
+use crate::report::Selection;
+
+/// Everything `report` needs, resolved from arguments, config and environment.
+#[derive(Debug, Clone)]
+pub struct ReportSettings {
+    pub paths: Vec<PathBuf>,
+    pub explicit: ExplicitFiles,
+    pub config: Config,
+    pub period: PeriodRequest,
+    pub as_of: Option<NaiveDate>,
+    pub today: NaiveDate,
+    pub selection: Selection,
+    pub format: Format,
+    pub style: Style,
+    pub output: Option<PathBuf>,
+    pub fail_on: Option<Verdict>,
+    pub quiet: bool,
+    pub skip_bad_rows: bool,
+    /// Show progress on stderr for large inputs (stderr is a terminal, not quiet).
+    pub progress: bool,
+}
+
+impl InputArgs {
+    pub fn explicit(&self) -> ExplicitFiles {
+        let mut files = Vec::new();
+        for (kind, paths) in [
+            (Kind::Clients, &self.clients),
+            (Kind::Invoices, &self.invoices),
+            (Kind::Tickets, &self.tickets),
+            (Kind::Meetings, &self.meetings),
+        ] {
+            files.extend(paths.iter().map(|p| (kind, p.clone())));
+        }
+        ExplicitFiles { files }
+    }
+
+    pub fn paths(&self) -> Vec<PathBuf> {
+        let has_explicit = !(self.invoices.is_empty()
+            && self.tickets.is_empty()
+            && self.meetings.is_empty()
+            && self.clients.is_empty());
+        if self.paths.is_empty() && !has_explicit {
+            vec![PathBuf::from(".")]
+        } else {
+            self.paths.clone()
+        }
+    }
+
+    /// Load the config (see `find_config`); flags then override its values.
+    pub fn config(&self, paths: &[PathBuf]) -> anyhow::Result<Config> {
+        let found = match &self.config {
+            Some(path) => Some((path.clone(), ConfigOrigin::Flag)),
+            None => self.find_config(paths)?,
+        };
+        let mut config = match found {
+            Some((path, origin)) => {
+                let mut config = Config::load(&path)?;
+                config.origin = origin;
+                config
+            }
+            None => Config::default(),
+        };
+        if let Some(order) = self.date_order {
+            config.date_order = Some(match order {
+                DateOrderArg::Dmy => DateOrder::Dmy,
+                DateOrderArg::Mdy => DateOrder::Mdy,
+            });
+        }
+        if let Some(code) = &self.currency {
+            crate::ingest::money::check_currency_code(code)
+                .map_err(|problem| UsageError(format!("--currency {code:?} {problem}")))?;
+            config.currency = Some(code.to_ascii_uppercase());
+        }
+        Ok(config)
+    }
+}
+
+impl InputArgs {
+    /// With no `--config`: the `clientfit.toml` of each data directory
+    /// given and the one beside each file named (by path or by flag); if
+    /// they are several, they must be the same file or say the same, else
+    /// it is an error naming them. With none of those and no directory
+    /// given, the one in the current directory.
+    fn find_config(&self, paths: &[PathBuf]) -> anyhow::Result<Option<(PathBuf, ConfigOrigin)>> {
+        let name = crate::config::CONFIG_FILE_NAME;
+        let named_files = paths
+            .iter()
+            .filter(|p| !p.is_dir())
+            .chain(&self.invoices)
+            .chain(&self.tickets)
+            .chain(&self.meetings)
+            .chain(&self.clients)
+            .filter(|p| !crate::ingest::reader::is_stdin(p));
+        let beside = named_files.map(|file| {
+            let folder = file.parent().unwrap_or(Path::new(""));
+            (folder.join(name), ConfigOrigin::BesideFiles)
+        });
+        let mut found: Vec<(PathBuf, ConfigOrigin)> = Vec::new();
+        for (candidate, origin) in paths
+            .iter()
+            .filter(|p| p.is_dir())
+            .map(|dir| (dir.join(name), ConfigOrigin::DataDirectory))
+            .chain(beside)
+        {
+            if !candidate.is_file() {
+                continue;
+            }
+            let same = |(known, _): &(PathBuf, ConfigOrigin)| {
+                *known == candidate
+                    || matches!(
+                        (known.canonicalize(), candidate.canonicalize()),
+                        (Ok(a), Ok(b)) if a == b
+                    )
+            };
+            if !found.iter().any(same) {
+                found.push((candidate, origin));
+            }
+        }
+        let Some((first, origin)) = found.first().cloned() else {
+            let directory_given = paths.iter().any(|p| p.is_dir());
+            let here = PathBuf::from(name);
+            return Ok((!directory_given && here.is_file())
+                .then_some((here, ConfigOrigin::CurrentDirectory)));
+        };
+        let text = |path: &Path| std::fs::read(path).ok();
+        if let Some((other, _)) = found
+            .iter()
+            .skip(1)
+            .find(|(other, _)| text(other) != text(&first))
+        {
+            return Err(UsageError(format!(
+                "two different config files apply to the files given: {} and {}; choose one with --config (or make them the same)",
+                crate::safe::terminal(&first.display().to_string()),
+                crate::safe::terminal(&other.display().to_string())
+            ))
+            .into());
+        }
+        Ok(Some((first, origin)))
+    }
+}
+
+impl PeriodArgs {
+    fn period(&self) -> Result<PeriodRequest, UsageError> {
+        if let Some(text) = &self.period {
+            return parse_period(text);
+        }
+        let day = |flag: &str, text: &Option<String>| -> Result<Option<NaiveDate>, UsageError> {
+            text.as_deref()
+                .map(|t| parse_day(t).map_err(|err| UsageError(format!("--{flag}: {err}"))))
+                .transpose()
+        };
+        let from = day("from", &self.from)?;
+        let to = day("to", &self.to)?;
+        if let (Some(from), Some(to)) = (from, to)
+            && to < from
+        {
+            return Err(UsageError(format!("--to {to} is before --from {from}")));
+        }
+        Ok(PeriodRequest {
+            from,
+            to,
+            relative: None,
+        })
+    }
+}
+
+/// `-o -`: standard output, as `-` is standard input for an input.
+fn is_dash(path: &std::path::Path) -> bool {
+    path.as_os_str() == "-"
+}
+
+fn env_is_set(name: &str) -> bool {
+    std::env::var_os(name).is_some_and(|v| !v.is_empty())
+}
+
+/// Colour only on a terminal, without NO_COLOR, and not on a dumb terminal.
+pub fn use_color(choice: ColorChoice, is_terminal: bool) -> bool {
+    match choice {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => {
+            is_terminal
+                && !env_is_set("NO_COLOR")
+                && std::env::var("TERM").map_or(true, |t| t != "dumb")
+        }
+    }
+}
+
+/// The width to fit: `COLUMNS` when set, else the terminal's, else none.
+fn width(is_terminal: bool) -> Width {
+    match std::env::var("COLUMNS")
+        .ok()
+        .and_then(|c| c.trim().parse::<u16>().ok())
+    {
+        Some(columns) if columns > 0 => Width::Fixed(columns),
+        _ if is_terminal => Width::Terminal,
+        _ => Width::Unlimited,
+    }
+}
+
+impl ReportArgs {
+    pub fn resolve(&self) -> anyhow::Result<ReportSettings> {
+        let paths = self.input.paths();
+        let config = self.input.config(&paths)?;
+        let as_of = self
+            .when
+            .as_of
+            .as_deref()
+            .map(|t| {
+                if t.eq_ignore_ascii_case("today") {
+                    crate::period::today()
+                } else {
+                    parse_day(t).map_err(|err| UsageError(format!("--as-of: {err}")))
+                }
+            })
+            .transpose()?;
+        let writes_to_terminal =
+            self.output.as_deref().is_none_or(is_dash) && std::io::stdout().is_terminal();
+        Ok(ReportSettings {
+            explicit: self.input.explicit(),
+            paths,
+            period: self.when.period()?,
+            as_of,
+            today: crate::period::today()?,
+            config,
+            selection: Selection {
+                sort: self.sort.into(),
+                verdicts: self.verdict.iter().map(|v| Verdict::from(*v)).collect(),
+                owner: self.owner.clone(),
+                top: self.top,
+            },
+            format: self.format.into(),
+            style: Style {
+                color: use_color(self.color, writes_to_terminal),
+                width: width(writes_to_terminal),
+                terminal: writes_to_terminal,
+            },
+            output: self.output.clone().filter(|path| !is_dash(path)),
+            fail_on: self.fail_on.map(|f| match f {
+                FailOn::Fire => Verdict::Fire,
+                FailOn::Refer => Verdict::Refer,
+                FailOn::Restructure => Verdict::Restructure,
+            }),
+            quiet: self.quiet,
+            skip_bad_rows: self.input.skip_bad_rows,
+            progress: !self.quiet && std::io::stderr().is_terminal(),
+        })
+    }
+}
+
+impl From<crate::cli::FormatArg> for Format {
+    fn from(format: crate::cli::FormatArg) -> Format {
+        use crate::cli::FormatArg;
+        match format {
+            FormatArg::Table => Format::Table,
+            FormatArg::Csv => Format::Csv,
+            FormatArg::Json => Format::Json,
+            FormatArg::Markdown => Format::Markdown,
+            FormatArg::Html => Format::Html,
+        }
+    }
+}
+
+impl From<crate::cli::SortArg> for crate::report::SortKey {
+    fn from(sort: crate::cli::SortArg) -> crate::report::SortKey {
+        use crate::cli::SortArg;
+        use crate::report::SortKey;
+        match sort {
+            SortArg::Profit => SortKey::Profit,
+            SortArg::Margin => SortKey::Margin,
+            SortArg::Revenue => SortKey::Revenue,
+            SortArg::Risk => SortKey::Risk,
+            SortArg::Name => SortKey::Name,
+        }
+    }
+}

@@ -18,7 +18,7 @@ use crate::ingest::source::delimiter_name;
 use crate::ingest::{self, IngestOptions};
 use crate::period::Bounds;
 use crate::safe;
-use crate::wording::plural;
+use crate::wording::{closest, plural};
 
 /// What `check` needs.
 #[derive(Debug, Clone)]
@@ -224,35 +224,6 @@ fn kind_sum(reports: &[FileReport], kind: Kind, value: fn(&FileReport) -> u64) -
         .sum()
 }
 
-/// The invoice client whose key is closest to `key`, if any is close:
-/// at most a third of the longer key's letters differ, or one key is the
-/// start of the other ("acme" and "acme holdings").
-pub(crate) fn closest<'a>(key: &str, candidates: &[(&str, &'a str)]) -> Option<&'a str> {
-    let key_length = key.chars().count();
-    candidates
-        .iter()
-        .filter_map(|(candidate, name)| {
-            let length = candidate.chars().count();
-            let longer = key_length.max(length);
-            let prefix = !key.is_empty()
-                && !candidate.is_empty()
-                && (candidate.starts_with(&format!("{key} "))
-                    || key.starts_with(&format!("{candidate} ")));
-            // The distance is at least the difference in length: a key
-            // that far off cannot be close, and is not worth measuring.
-            if !prefix && key_length.abs_diff(length) * 3 > longer {
-                return None;
-            }
-            let distance = strsim::levenshtein(key, candidate);
-            Some((distance, longer, prefix, *name))
-        })
-        .filter(|(distance, longer, prefix, _)| {
-            *prefix || (*distance > 0 && distance * 3 <= *longer)
-        })
-        .min_by(|a, b| a.0.cmp(&b.0).then_with(|| a.3.cmp(b.3)))
-        .map(|(_, _, _, name)| name)
-}
-
 fn describe(out: &mut String, report: &FileReport) {
     let _ = writeln!(
         out,
@@ -417,6 +388,31 @@ fn describe(out: &mut String, report: &FileReport) {
             "  error       {}",
             err.to_string().replace('\n', "\n              ")
         );
+    }
+}
+
+/// `clientfit check`: read everything as `report` would and say what was
+/// found; problems exit 1 after the whole account is printed.
+pub fn command(
+    args: &crate::cli::CheckArgs,
+    stdout: &mut dyn std::io::Write,
+) -> anyhow::Result<crate::error::Outcome> {
+    let paths = args.input.paths();
+    let settings = CheckSettings {
+        config: args.input.config(&paths)?,
+        explicit: args.input.explicit(),
+        paths,
+        skip_bad_rows: args.input.skip_bad_rows,
+    };
+    let outcome = run(&settings)?;
+    // File names, headers and messages from the files.
+    super::print(stdout, safe::message(&outcome.text).as_bytes(), "the check")?;
+    if outcome.ok {
+        Ok(crate::error::Outcome::Done)
+    } else {
+        Err(anyhow::anyhow!(
+            "check found problems: report would stop (see above)"
+        ))
     }
 }
 

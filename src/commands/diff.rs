@@ -18,7 +18,7 @@ use crate::safe;
 
 /// The formats `diff` writes: its moves are lists, not one table, so there
 /// is no csv.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum DiffFormat {
     /// Plain text for people.
     Table,
@@ -679,4 +679,32 @@ fn text(diff: &Diff, markdown: bool) -> String {
         out.push_str(&format!("Note: {}\n", safe::terminal(note)));
     }
     out
+}
+
+/// `clientfit diff OLD NEW`: what changed between two JSON reports;
+/// `--fail-on-move-to` sets the exit code.
+pub fn command(
+    args: &crate::cli::DiffArgs,
+    stdout: &mut dyn std::io::Write,
+) -> anyhow::Result<crate::error::Outcome> {
+    let format = match args.format {
+        crate::cli::DiffFormatArg::Table => DiffFormat::Table,
+        crate::cli::DiffFormatArg::Json => DiffFormat::Json,
+        crate::cli::DiffFormatArg::Markdown => DiffFormat::Markdown,
+        crate::cli::DiffFormatArg::Html => DiffFormat::Html,
+    };
+    let diff = compare(&args.old, &args.new)?;
+    let mut text = render(&diff, format)?;
+    if format != DiffFormat::Json {
+        // Names and flags from the snapshots, escaped where
+        // written; the whole text once more.
+        text = safe::terminal_text(&text);
+    }
+    super::print(stdout, text.as_bytes(), "the diff")?;
+    let verdict = args.fail_on_move_to.map(Verdict::from);
+    Ok(if verdict.is_some_and(|v| diff.moved_to(v)) {
+        crate::error::Outcome::FailOnMatched
+    } else {
+        crate::error::Outcome::Done
+    })
 }

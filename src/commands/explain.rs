@@ -10,7 +10,6 @@ use rust_decimal::Decimal;
 
 use crate::aggregate::{self, ClientMetrics};
 use crate::assess::FlagId;
-use crate::cli::ReportSettings;
 use crate::ingest::identity::ClientId;
 use crate::ingest::records::{Invoice, Meeting, Ticket};
 use crate::ingest::status::{InvoiceStatus, MeetingStatus};
@@ -18,6 +17,7 @@ use crate::ingest::{self, Sink};
 use crate::numbers::grouped;
 use crate::report::{self, ClientReport, Report, median};
 use crate::safe;
+use crate::settings::ReportSettings;
 use crate::wording::plural;
 
 /// How many evidence rows to show per flag.
@@ -117,7 +117,7 @@ fn find<'a>(
 }
 
 pub fn run(settings: &ReportSettings, query: &str) -> anyhow::Result<String> {
-    let (ingested, aggregated, _) = crate::read_inputs(settings, false)?;
+    let (ingested, aggregated, _) = super::pipeline::read_inputs(settings, false)?;
     let report = report::build(
         &ingested,
         report::Clients::Copied,
@@ -674,4 +674,29 @@ fn render(
     // once more, so that one forgotten field still cannot reach the
     // terminal raw.
     safe::terminal_text(&out)
+}
+
+/// `clientfit explain CLIENT`: how one client's figures, flags and verdict
+/// came about.
+pub fn command(
+    args: &crate::cli::ExplainArgs,
+    stdout: &mut dyn std::io::Write,
+) -> anyhow::Result<crate::error::Outcome> {
+    let report_args = crate::cli::ReportArgs {
+        input: args.input.clone(),
+        when: args.when.clone(),
+        format: crate::cli::FormatArg::Table,
+        output: None,
+        sort: crate::cli::SortArg::Profit,
+        verdict: Vec::new(),
+        owner: None,
+        top: None,
+        fail_on: None,
+        color: crate::cli::ColorChoice::Never,
+        quiet: true,
+    };
+    let settings = report_args.resolve()?;
+    let text = run(&settings, &args.client)?;
+    super::print(stdout, text.as_bytes(), "the explanation")?;
+    Ok(crate::error::Outcome::Done)
 }

@@ -1,5 +1,7 @@
 //! The one report value every renderer draws from.
 
+pub mod receivables;
+
 use rust_decimal::Decimal;
 
 use crate::aggregate::{Aggregated, ClientMetrics, Period};
@@ -9,7 +11,7 @@ use crate::ingest::Ingested;
 use crate::ingest::identity::ClientInfo;
 use crate::ingest::records::Origin;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum SortKey {
     /// Profit, highest first.
     #[default]
@@ -451,7 +453,7 @@ impl Unbilled {
     /// advice about price and budget, which a missing invoice says nothing about.
     fn explain(&self, client: &mut ClientReport, names: &[(&str, &str)]) {
         let id = client.metrics.client.0;
-        let why = if let Some(close) = crate::check::closest(&client.key, names) {
+        let why = if let Some(close) = crate::wording::closest(&client.key, names) {
             format!(
                 "no invoice in the period under this name: most likely a name that did not match — the invoices name {close:?}; if that is this client, add {:?} as an alias of it in clients.csv",
                 client.name
