@@ -596,26 +596,23 @@ impl<'a> Resolver<'a> {
         }
     }
 
-    pub fn field(&self, name: &str) -> &'static Field {
-        self.kind
-            .fields()
-            .iter()
-            .find(|field| field.name == name)
-            .unwrap_or_else(|| panic!("no field {name} for {}", self.kind.name()))
+    /// The field called `name`. Callers pass this crate's own field names;
+    /// any other name has no column, so it is reported missing.
+    fn field(&self, name: &str) -> Option<&'static Field> {
+        self.kind.fields().iter().find(|field| field.name == name)
     }
 
-    fn position_of(&self, name: &str) -> usize {
+    fn position_of(&self, name: &str) -> Option<usize> {
         self.kind
             .fields()
             .iter()
             .position(|field| field.name == name)
-            .unwrap_or_else(|| panic!("no field {name} for {}", self.kind.name()))
     }
 
     pub fn find(&self, name: &str) -> Option<Found> {
         self.resolution
             .found
-            .get(self.position_of(name))
+            .get(self.position_of(name)?)
             .cloned()
             .flatten()
     }
@@ -629,7 +626,7 @@ impl<'a> Resolver<'a> {
     pub fn time_index(&self, name: &str) -> Option<usize> {
         self.resolution
             .times
-            .get(self.position_of(name))
+            .get(self.position_of(name)?)
             .copied()
             .flatten()
     }
@@ -641,9 +638,11 @@ impl<'a> Resolver<'a> {
 
     /// The error for a required field (or one of several alternatives) absent.
     pub fn missing(&self, names: &[&str]) -> InputError {
-        // Callers name at least one field; like any name that is not a
-        // field, none at all is a bug that `field` reports.
-        let field = self.field(names.first().copied().unwrap_or_default());
+        // Callers name at least one field of this kind; the first one's
+        // aliases are the names tried.
+        let first = names.first().copied().unwrap_or_default();
+        let field = self.field(first);
+        let aliases = field.map_or(&[][..], |field| field.aliases);
         let wanted = names
             .iter()
             .map(|n| format!("{n:?}"))
@@ -667,11 +666,7 @@ impl<'a> Resolver<'a> {
                 "map {name} to the column that holds it, or remove the line to use the built-in names"
             ));
         }
-        let tried: Vec<String> = field
-            .aliases
-            .iter()
-            .map(|alias| format!("{alias:?}"))
-            .collect();
+        let tried: Vec<String> = aliases.iter().map(|alias| format!("{alias:?}")).collect();
         let mut problem = format!(
             "no column for {wanted}, which {} files need\n  found: {}\n  tried: {}",
             self.kind.name(),
@@ -689,18 +684,18 @@ impl<'a> Resolver<'a> {
         }
         InputError::file(self.path, problem)
             .at(self.header_line)
-            .hint(match self.likely_column(field) {
+            .hint(match field.and_then(|field| self.likely_column(field)) {
                 Some(header) => format!(
                     "if {} holds it, map it in clientfit.toml:\n        [{}.columns]\n        {} = {:?}",
                     crate::error::quote(&header),
                     self.kind.name(),
-                    field.name,
+                    first,
                     header
                 ),
                 None => format!(
                     "if one of the columns found holds it, map it in clientfit.toml:\n        [{}.columns]\n        {} = \"<column name>\"",
                     self.kind.name(),
-                    field.name
+                    first
                 ),
             })
     }
