@@ -65,9 +65,10 @@ pub fn grouped(value: Decimal) -> String {
         None => ("", text.as_str()),
     };
     let (integer, fraction) = digits.split_once('.').unwrap_or((digits, "00"));
-    let mut out = String::with_capacity(text.len() + integer.len() / 3);
+    let mut out = String::with_capacity(text.len().saturating_add(integer.len() / 3));
     for (index, ch) in integer.chars().enumerate() {
-        if index > 0 && (integer.len() - index) % 3 == 0 {
+        // `index` counts characters, never more than the bytes of `len`.
+        if index > 0 && integer.len().saturating_sub(index) % 3 == 0 {
             out.push(',');
         }
         out.push(ch);
@@ -111,27 +112,39 @@ pub(crate) fn two_decimals(value: Decimal, buffer: &mut [u8; CENTS_TEXT]) -> Opt
 /// makes (three for each of some twenty amounts a client) cost more than
 /// the rest of writing an amount.
 pub(crate) fn write_cents(buffer: &mut [u8; CENTS_TEXT], negative: bool, magnitude: u64) -> usize {
+    // A sign, at most 18 digits of whole units, a point and two places:
+    // every position below is inside the buffer, every sum small.
     let whole = magnitude / 100;
-    let mut digits = 1;
+    let mut digits = 1usize;
     let mut rest = whole / 10;
     while rest > 0 {
-        digits += 1;
+        digits = digits.saturating_add(1);
         rest /= 10;
     }
+    let mut put = |at: usize, byte: u8| {
+        if let Some(slot) = buffer.get_mut(at) {
+            *slot = byte;
+        }
+    };
     let sign = usize::from(negative);
     if negative {
-        buffer[0] = b'-';
+        put(0, b'-');
     }
+    let point = sign.saturating_add(digits);
     let mut rest = whole;
-    for at in (sign..sign + digits).rev() {
-        buffer[at] = b'0' + (rest % 10) as u8;
+    for at in (sign..point).rev() {
+        put(at, digit(rest));
         rest /= 10;
     }
-    let point = sign + digits;
-    buffer[point] = b'.';
-    buffer[point + 1] = b'0' + (magnitude % 100 / 10) as u8;
-    buffer[point + 2] = b'0' + (magnitude % 10) as u8;
-    point + 3
+    put(point, b'.');
+    put(point.saturating_add(1), digit(magnitude / 10));
+    put(point.saturating_add(2), digit(magnitude));
+    point.saturating_add(3)
+}
+
+/// The ASCII digit of the units of `number` (below 10: the sum stays a digit).
+fn digit(number: u64) -> u8 {
+    b'0'.saturating_add((number % 10) as u8)
 }
 
 #[cfg(test)]

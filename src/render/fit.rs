@@ -37,7 +37,8 @@ pub fn width_of(text: &str) -> usize {
 /// Each column costs its content plus two spaces of padding and a border;
 /// the table one border more.
 fn table_width(widths: impl Iterator<Item = usize>) -> usize {
-    1 + widths.map(|w| w + 3).sum::<usize>()
+    // Terminal widths: far from the end of `usize`.
+    widths.fold(1usize, |total, w| total.saturating_add(w.saturating_add(3)))
 }
 
 /// Drop the least important columns until the rest fit `width` (numbers
@@ -72,25 +73,35 @@ pub fn layout(columns: &[Column], rows: &[Vec<String>], width: Option<usize>) ->
             visible,
         };
     };
-    let needed = |visible: &[usize]| table_width(visible.iter().map(|i| narrowest[*i]));
-    let mut droppable: Vec<usize> = (0..columns.len())
-        .filter(|i| columns[*i].drop_order > 0)
+    // `visible` holds indexes of `columns`, as `narrowest` and `natural` do.
+    let narrowest_of = |visible: &[usize]| -> Vec<usize> {
+        visible
+            .iter()
+            .filter_map(|i| narrowest.get(*i).copied())
+            .collect()
+    };
+    let needed = |visible: &[usize]| table_width(narrowest_of(visible).into_iter());
+    let mut droppable: Vec<(usize, &Column)> = columns
+        .iter()
+        .enumerate()
+        .filter(|(_, column)| column.drop_order > 0)
         .collect();
-    droppable.sort_by_key(|i| columns[*i].drop_order);
-    for column in droppable {
+    droppable.sort_by_key(|(_, column)| column.drop_order);
+    for (column, _) in droppable {
         if needed(&visible) <= width {
             break;
         }
         visible.retain(|i| *i != column);
     }
-    let mut widths: Vec<usize> = visible.iter().map(|i| narrowest[*i]).collect();
+    let mut widths = narrowest_of(&visible);
     // What is left widens the text columns toward their content, first
     // column first: the client's name whole before the flags unwrap.
     let mut spare = width.saturating_sub(needed(&visible));
-    for (slot, index) in visible.iter().enumerate() {
-        let more = natural[*index].saturating_sub(widths[slot]).min(spare);
-        widths[slot] += more;
-        spare -= more;
+    for (slot, index) in widths.iter_mut().zip(&visible) {
+        let content = natural.get(*index).copied().unwrap_or(*slot);
+        let more = content.saturating_sub(*slot).min(spare);
+        *slot = slot.saturating_add(more);
+        spare = spare.saturating_sub(more);
     }
     Layout { visible, widths }
 }
@@ -101,15 +112,15 @@ pub fn cut(text: &str, max: usize) -> String {
         return text.to_string();
     }
     let mut kept = String::new();
-    let mut used = 0;
+    let mut used = 0usize;
     for ch in text.chars() {
         let width = unicode_width::UnicodeWidthChar::width(ch).unwrap_or(0);
         // Room for the mark.
-        if used + width + 1 > max {
+        if used.saturating_add(width).saturating_add(1) > max {
             break;
         }
         kept.push(ch);
-        used += width;
+        used = used.saturating_add(width);
     }
     kept.push('…');
     kept
@@ -126,7 +137,11 @@ pub fn wrap_words(text: &str, width: usize) -> Vec<String> {
         let word = cut(word, width);
         if line.is_empty() {
             line = word;
-        } else if width_of(&line) + 1 + width_of(&word) <= width {
+        } else if width_of(&line)
+            .saturating_add(1)
+            .saturating_add(width_of(&word))
+            <= width
+        {
             line.push(' ');
             line.push_str(&word);
         } else {
@@ -150,7 +165,11 @@ pub fn wrap_footer(text: &str, width: Option<usize>) -> String {
     for word in text.split(' ').filter(|w| !w.is_empty()) {
         if line.is_empty() {
             line = word.to_string();
-        } else if width_of(&line) + 1 + width_of(word) <= width {
+        } else if width_of(&line)
+            .saturating_add(1)
+            .saturating_add(width_of(word))
+            <= width
+        {
             line.push(' ');
             line.push_str(word);
         } else {
@@ -188,7 +207,8 @@ pub fn render(
         layout
             .visible
             .iter()
-            .map(|i| columns[*i].header.as_str())
+            .filter_map(|i| columns.get(*i))
+            .map(|column| column.header.as_str())
             .collect::<Vec<_>>(),
     );
     for (row_index, row) in rows.iter().enumerate() {
@@ -196,8 +216,8 @@ pub fn render(
             .visible
             .iter()
             .zip(&layout.widths)
-            .map(|(index, width)| {
-                let column = &columns[*index];
+            .filter_map(|(index, width)| Some((index, width, columns.get(*index)?)))
+            .map(|(index, width, column)| {
                 let text = row.get(*index).map_or("", String::as_str);
                 let mut cell = if column.numeric {
                     Cell::new(text).set_alignment(CellAlignment::Right)
@@ -219,9 +239,11 @@ pub fn render(
 
 /// The headers of the columns `layout` leaves out.
 pub fn hidden<'a>(columns: &'a [Column], layout: &Layout) -> Vec<&'a str> {
-    (0..columns.len())
-        .filter(|i| !layout.visible.contains(i))
-        .map(|i| columns[i].header.as_str())
+    columns
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| !layout.visible.contains(i))
+        .map(|(_, column)| column.header.as_str())
         .collect()
 }
 

@@ -141,7 +141,8 @@ fn tick_label(value: f64, decimals: usize) -> String {
     };
     let mut out = String::from(sign);
     for (index, ch) in integer.chars().enumerate() {
-        if index > 0 && (integer.len() - index) % 3 == 0 {
+        // `index` counts characters, never more than the bytes of `len`.
+        if index > 0 && integer.len().saturating_sub(index) % 3 == 0 {
             out.push(',');
         }
         out.push(ch);
@@ -163,13 +164,14 @@ fn robust_range(values: &[f64], keep: &[f64]) -> (f64, f64) {
     let mut sorted: Vec<f64> = values.iter().copied().filter(|v| v.is_finite()).collect();
     sorted.sort_by(f64::total_cmp);
     let quantile = |q: f64| -> f64 {
-        if sorted.is_empty() {
-            return 0.0;
-        }
-        let position = q * (sorted.len() - 1) as f64;
+        let position = q * sorted.len().saturating_sub(1) as f64;
         let below = position.floor() as usize;
         let above = position.ceil() as usize;
-        sorted[below] + (sorted[above] - sorted[below]) * (position - below as f64)
+        // `q` is within 0..=1, so both positions are in range when any value is.
+        match (sorted.get(below), sorted.get(above)) {
+            (Some(low), Some(high)) => low + (high - low) * (position - below as f64),
+            _ => 0.0,
+        }
     };
     let (q1, q3) = (quantile(0.25), quantile(0.75));
     let spread = q3 - q1;
@@ -707,7 +709,7 @@ fn client_rows(report: &Report, client: &crate::report::ClientReport, out: &mut 
     let _ = write!(
         out,
         "<tr class=\"why\"><td></td><td class=\"why\" colspan=\"{}\">",
-        COLUMNS.len() - 1
+        COLUMNS.len().saturating_sub(1)
     );
     for flag in &client.assessment.flags {
         let _ = write!(

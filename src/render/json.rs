@@ -361,7 +361,7 @@ fn write_clients(report: &Report, out: &mut dyn std::io::Write) -> anyhow::Resul
         return Ok(());
     }
     let render_block = |block: &[&ClientReport]| -> serde_json::Result<Vec<u8>> {
-        let mut text = Vec::with_capacity(block.len() * 3 * 1024);
+        let mut text = Vec::with_capacity(block.len().saturating_mul(3 * 1024));
         for (at, client) in block.iter().enumerate() {
             // The texts of the next clients, and the lists that point to
             // theirs, before they are needed (see `prefetch_texts`).
@@ -729,7 +729,7 @@ fn append_cents(out: &mut Vec<u8>, negative: bool, magnitude: u64) {
     let length = write_cents(&mut buffer, negative, magnitude);
     let start = out.len();
     out.extend_from_slice(&buffer);
-    out.truncate(start + length);
+    out.truncate(start.saturating_add(length));
 }
 
 #[cfg(test)]

@@ -253,7 +253,8 @@ pub fn peak_percent(share: f64) -> String {
         if !reads_as_total || share == 1.0 || decimals >= 4 {
             return format!("{text}%");
         }
-        decimals += 1;
+        // At most 4 (checked above).
+        decimals = decimals.saturating_add(1);
     }
 }
 

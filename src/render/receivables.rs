@@ -111,7 +111,7 @@ fn columns(report: &ReceivablesReport) -> Vec<Column> {
         let order = if index == last {
             0
         } else {
-            u8::try_from(7 + index).unwrap_or(u8::MAX)
+            u8::try_from(index.saturating_add(7)).unwrap_or(u8::MAX)
         };
         columns.push(number(label, order));
     }
@@ -179,7 +179,7 @@ fn html(report: &ReceivablesReport) -> String {
     use std::fmt::Write as _;
     let escape = safe::html;
     let headers = headers(report);
-    let text_column = |index: usize| index == 0 || index == report.edges.len() + 5;
+    let text_column = |index: usize| index == 0 || index == report.edges.len().saturating_add(5);
     let mut body = format!(
         "<p class=\"meta\">Config: {}</p>\n<div class=\"scroll\"><table><thead><tr>",
         safe::html(&report.config)

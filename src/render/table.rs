@@ -107,14 +107,16 @@ pub fn sparkline(points: &[rust_decimal::Decimal], width: usize) -> String {
     let high = values.iter().copied().fold(0.0f64, f64::max);
     let columns = values.len().min(width);
     (0..columns)
-        .map(|column| {
-            let index = column * values.len() / columns;
+        .filter_map(|column| {
+            // Below `values.len()`: `column` is below `columns`, at most it.
+            let index = column.saturating_mul(values.len()).checked_div(columns)?;
+            let value = values.get(index)?;
             let level = if high > low {
-                (values[index] - low) / (high - low)
+                (value - low) / (high - low)
             } else {
                 0.0
             };
-            BLOCKS[((level * 7.0).round() as usize).min(7)]
+            BLOCKS.get(((level * 7.0).round() as usize).min(7)).copied()
         })
         .collect()
 }
@@ -168,9 +170,12 @@ pub fn render(report: &Report, style: Style) -> String {
     };
     let layout = fit::layout(&columns, &rows, width);
     let verdicts: Vec<Verdict> = report.shown().map(|c| c.assessment.verdict).collect();
-    let verdict_column = columns.len() - 1;
+    let verdict_column = columns.len().saturating_sub(1);
     let table = fit::render(&columns, &rows, &layout, style.color, |row, column| {
-        (column == verdict_column).then(|| verdict_color(verdicts[row]))
+        verdicts
+            .get(row)
+            .filter(|_| column == verdict_column)
+            .map(|verdict| verdict_color(*verdict))
     });
     let hidden = fit::hidden(&columns, &layout);
 
@@ -208,16 +213,17 @@ pub fn render(report: &Report, style: Style) -> String {
         // On a wide terminal, the whale curve itself under its line.
         const CAPTION: &str = " (cumulative profit, most profitable client first)";
         const INDENT: usize = 13;
+        const LEFT_OF_CURVE: usize = INDENT + CAPTION.len();
         if label == "Whale curve"
             && style.terminal
-            && let Some(columns) = width.filter(|c| *c >= INDENT + CAPTION.len() + 20)
+            && let Some(columns) = width.filter(|c| *c >= LEFT_OF_CURVE + 20)
         {
             out.push_str(&format!(
                 "{}{}{CAPTION}\n",
                 " ".repeat(INDENT),
                 sparkline(
                     &report.portfolio.whale.points,
-                    columns - INDENT - CAPTION.len()
+                    columns.saturating_sub(LEFT_OF_CURVE)
                 )
             ));
         }
