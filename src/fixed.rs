@@ -46,6 +46,11 @@ fn rounded_units(value: f64, decimals: usize) -> Option<u64> {
     Some(units as u64)
 }
 
+/// The ASCII digit of the units of `number` (below 10: the sum stays a digit).
+fn digit(number: u64) -> u8 {
+    b'0'.saturating_add((number % 10) as u8)
+}
+
 /// Room for a sign, 15 digits, a point and 6 decimals.
 type Text = [u8; 32];
 
@@ -54,7 +59,7 @@ type Text = [u8; 32];
 fn quick_text(value: f64, decimals: usize, text: &mut Text) -> Option<usize> {
     let units = rounded_units(value, decimals)?;
     let scale = *INTEGER_POWERS.get(decimals)?;
-    let (mut whole, mut fraction) = (units / scale, units % scale);
+    let (mut whole, mut fraction) = (units.checked_div(scale)?, units.checked_rem(scale)?);
     // Written from the end backwards.
     let mut at = text.len();
     let mut put = |byte: u8| {
@@ -64,13 +69,13 @@ fn quick_text(value: f64, decimals: usize, text: &mut Text) -> Option<usize> {
     };
     if decimals > 0 {
         for _ in 0..decimals {
-            put(b'0' + (fraction % 10) as u8)?;
+            put(digit(fraction))?;
             fraction /= 10;
         }
         put(b'.')?;
     }
     loop {
-        put(b'0' + (whole % 10) as u8)?;
+        put(digit(whole))?;
         whole /= 10;
         if whole == 0 {
             break;

@@ -212,7 +212,8 @@ fn replace(
         match create_new(&temporary, old.is_some()) {
             Ok(file) => break (temporary, file),
             Err(err) if err.kind() == std::io::ErrorKind::AlreadyExists && attempt < 100 => {
-                attempt += 1;
+                // Below 100 (checked above).
+                attempt = attempt.saturating_add(1);
             }
             Err(err) => {
                 return Err(err).with_context(|| {
@@ -286,7 +287,8 @@ fn keep_permissions(file: &File, old: &Metadata) -> std::io::Result<()> {
     file.set_permissions(old.permissions())
 }
 
-#[cfg(all(test, unix))]
+#[cfg(test)]
+#[cfg(unix)]
 mod tests {
     use super::*;
     use std::os::unix::fs::PermissionsExt;

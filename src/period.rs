@@ -43,7 +43,8 @@ impl Relative {
     /// Periods still running end on their calendar end (clamped to as-of later).
     pub fn range(self, anchor: NaiveDate) -> Option<(NaiveDate, NaiveDate)> {
         let month = month_start(anchor);
-        let quarter = NaiveDate::from_ymd_opt(anchor.year(), (anchor.month0() / 3) * 3 + 1, 1)?;
+        let quarter =
+            NaiveDate::from_ymd_opt(anchor.year(), quarter_start_month(anchor.month0()), 1)?;
         let last_day = |start: NaiveDate, months: u32| {
             start
                 .checked_add_months(Months::new(months))?
@@ -128,7 +129,10 @@ fn parse_absolute(text: &str) -> Result<(NaiveDate, NaiveDate), UsageError> {
         if !(1..=4).contains(&quarter) {
             return Err(bad());
         }
-        ((quarter - 1) * 3 + 1, 3)
+        (
+            quarter_start_month(quarter.saturating_sub(1).saturating_mul(3)),
+            3,
+        )
     } else {
         if rest.len() != 2 {
             return Err(bad());
@@ -228,7 +232,17 @@ pub fn resolve(
 
 /// Days in a closed period, at least 1.
 pub fn days_in(from: NaiveDate, to: NaiveDate) -> i64 {
-    (to - from).num_days().max(0) + 1
+    // At most about 2^19 years between two dates: the sum cannot saturate.
+    to.signed_duration_since(from)
+        .num_days()
+        .max(0)
+        .saturating_add(1)
+}
+
+/// The first month (1–12) of the quarter holding zero-based month `month0`
+/// (0–11, so the arithmetic stays far from the ends of `u32`).
+fn quarter_start_month(month0: u32) -> u32 {
+    (month0 / 3).saturating_mul(3).saturating_add(1)
 }
 
 /// First day of the month of `day`.

@@ -48,7 +48,7 @@ pub fn terminal(text: &str) -> String {
     if !text.chars().any(is_hazard) {
         return text.to_string();
     }
-    let mut out = String::with_capacity(text.len() + 8);
+    let mut out = String::with_capacity(text.len().saturating_add(8));
     for c in text.chars() {
         if is_hazard(c) {
             escaped(c, &mut out);
@@ -66,7 +66,7 @@ pub fn terminal_text(text: &str) -> String {
     if !text.chars().any(hazard) {
         return text.to_string();
     }
-    let mut out = String::with_capacity(text.len() + 8);
+    let mut out = String::with_capacity(text.len().saturating_add(8));
     for c in text.chars() {
         if hazard(c) {
             escaped(c, &mut out);

@@ -61,14 +61,14 @@ pub fn closest<'a>(key: &str, candidates: &[(&str, &'a str)]) -> Option<&'a str>
                     || key.starts_with(&format!("{candidate} ")));
             // The distance is at least the difference in length: a key
             // that far off cannot be close, and is not worth measuring.
-            if !prefix && key_length.abs_diff(length) * 3 > longer {
+            if !prefix && key_length.abs_diff(length).saturating_mul(3) > longer {
                 return None;
             }
             let distance = strsim::levenshtein(key, candidate);
             Some((distance, longer, prefix, *name))
         })
         .filter(|(distance, longer, prefix, _)| {
-            *prefix || (*distance > 0 && distance * 3 <= *longer)
+            *prefix || (*distance > 0 && distance.saturating_mul(3) <= *longer)
         })
         .min_by(|a, b| a.0.cmp(&b.0).then_with(|| a.3.cmp(b.3)))
         .map(|(_, _, _, name)| name)

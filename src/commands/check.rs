@@ -101,7 +101,10 @@ pub fn run(settings: &CheckSettings) -> anyhow::Result<CheckOutcome> {
         .filter(|r| matches!(r.kind, Some(Kind::Tickets | Kind::Meetings)))
     {
         for id in report.clients.iter().filter(|id| !invoiced.contains(id)) {
-            let info = &registry.clients()[id as usize];
+            // Every id a file names is a client of the registry.
+            let Some(info) = registry.clients().get(id as usize) else {
+                continue;
+            };
             let entry = strays
                 .entry(info.key.clone())
                 .or_insert_with(|| (info.name.clone(), BTreeSet::new()));
@@ -115,10 +118,8 @@ pub fn run(settings: &CheckSettings) -> anyhow::Result<CheckOutcome> {
         );
         let invoice_names: Vec<(&str, &str)> = invoiced
             .iter()
-            .map(|id| {
-                let info = &registry.clients()[*id as usize];
-                (info.key.as_str(), info.name.as_str())
-            })
+            .filter_map(|id| registry.clients().get(*id as usize))
+            .map(|info| (info.key.as_str(), info.name.as_str()))
             .collect();
         for (key, (name, in_files)) in &strays {
             let files: Vec<&str> = in_files.iter().map(String::as_str).collect();
@@ -142,7 +143,7 @@ pub fn run(settings: &CheckSettings) -> anyhow::Result<CheckOutcome> {
     }
     let unmatched_tickets: u64 = kind_sum(&ingested.reports, Kind::Tickets, |r| r.unmatched);
     let unmatched_meetings: u64 = kind_sum(&ingested.reports, Kind::Meetings, |r| r.unmatched);
-    if unmatched_tickets + unmatched_meetings > 0 {
+    if unmatched_tickets > 0 || unmatched_meetings > 0 {
         let _ = writeln!(
             out,
             "\nunmatched: {unmatched_tickets} {} and {unmatched_meetings} {} name no client and no email domain from clients.csv (map them with clients.csv aliases or domains):",
@@ -164,7 +165,7 @@ pub fn run(settings: &CheckSettings) -> anyhow::Result<CheckOutcome> {
                     out,
                     "  {}: {} more",
                     safe::terminal(&report.path.display().to_string()),
-                    report.unmatched - listed
+                    report.unmatched.saturating_sub(listed)
                 );
             }
         }
@@ -337,16 +338,14 @@ fn describe(out: &mut String, report: &FileReport) {
             crate::error::quote(first)
         );
     }
-    if report.section_rows > report.section_lines.len() as u64 {
+    let unlisted = report
+        .section_rows
+        .saturating_sub(report.section_lines.len() as u64);
+    if unlisted > 0 {
         let _ = writeln!(
             out,
-            "              skipped: … and {} more section or total {}",
-            report.section_rows - report.section_lines.len() as u64,
-            plural(
-                report.section_rows - report.section_lines.len() as u64,
-                "row",
-                "rows"
-            )
+            "              skipped: … and {unlisted} more section or total {}",
+            plural(unlisted, "row", "rows")
         );
     }
     for bad in report.bad_rows.iter().take(10) {

@@ -444,7 +444,7 @@ impl Config {
                 && one.is_ascii()
                 && !one.chars().any(|c| c.is_alphanumeric() || c == '"') =>
             {
-                Ok(Some(one.as_bytes()[0]))
+                Ok(one.as_bytes().first().copied())
             }
             _ => anyhow::bail!(
                 "delimiter = {} must be one character such as \",\", \";\" or \"|\", or \"tab\"",

@@ -61,7 +61,7 @@ pub struct ReceivablesReport {
 
 impl ReceivablesReport {
     pub fn shown(&self) -> impl Iterator<Item = &Receivable> {
-        self.shown.iter().map(|index| &self.rows[*index])
+        self.shown.iter().filter_map(|index| self.rows.get(*index))
     }
 
     /// What every human-readable format says besides the figures.
@@ -74,12 +74,13 @@ impl ReceivablesReport {
     /// its `d90_plus`).
     pub fn bucket_labels(&self) -> Vec<String> {
         let mut labels = vec!["current".to_string()];
-        let mut low = 1;
+        // Edges are validated at most `MAX_DAYS` (config), far from `u32::MAX`.
+        let mut low = 1u32;
         for edge in &self.edges {
             labels.push(format!("{low}-{edge}"));
-            low = edge + 1;
+            low = edge.saturating_add(1);
         }
-        labels.push(format!("{}+", low - 1));
+        labels.push(format!("{}+", low.saturating_sub(1)));
         labels
     }
 }
@@ -92,7 +93,9 @@ pub fn bucket_index(days_past_due: i64, edges: &[u32]) -> usize {
     edges
         .iter()
         .position(|edge| days_past_due <= i64::from(*edge))
-        .map_or(edges.len() + 1, |index| index + 1)
+        .map_or(edges.len().saturating_add(1), |index| {
+            index.saturating_add(1)
+        })
 }
 
 /// Does an invoice count towards receivables?
@@ -177,7 +180,7 @@ pub fn build(
         .from
         .checked_sub_days(Days::new(1))
         .unwrap_or(period.from);
-    let bucket_count = edges.len() + 2;
+    let bucket_count = edges.len().saturating_add(2);
     let registry = &ingested.registry;
     let mut rows: Vec<Receivable> = registry
         .clients()
@@ -202,7 +205,7 @@ pub fn build(
         if owed <= Decimal::ZERO {
             continue;
         }
-        let days = (as_of - invoice.due).num_days();
+        let days = as_of.signed_duration_since(invoice.due).num_days();
         add(&mut row.outstanding, owed)?;
         if let Some(bucket) = row.buckets.get_mut(bucket_index(days, edges)) {
             add(bucket, owed)?;

@@ -116,8 +116,10 @@ impl Config {
         let edges = &self.aging.edges;
         if edges.is_empty()
             || edges.len() > 12
-            || edges[0] == 0
-            || edges.windows(2).any(|w| w[0] >= w[1])
+            || edges.first() == Some(&0)
+            || edges
+                .windows(2)
+                .any(|w| matches!(w, [low, high] if low >= high))
             || edges.iter().any(|edge| *edge > MAX_DAYS)
         {
             anyhow::bail!(
@@ -237,8 +239,15 @@ impl Range {
             (Range::Share, Some(exact))
                 if exact > Decimal::ONE && exact <= Decimal::ONE_HUNDRED =>
             {
-                let fraction = (exact / Decimal::ONE_HUNDRED).normalize();
-                format!(" (write {fraction} for {}%)", exact.normalize())
+                exact
+                    .checked_div(Decimal::ONE_HUNDRED)
+                    .map_or_else(String::new, |fraction| {
+                        format!(
+                            " (write {} for {}%)",
+                            fraction.normalize(),
+                            exact.normalize()
+                        )
+                    })
             }
             (Range::Share, _) => " (write 0.15 for 15%)".to_string(),
             _ => String::new(),
@@ -386,7 +395,7 @@ fn section_of(key: &str) -> Option<String> {
 fn common_slip(text: &str) -> Option<String> {
     let mut section: Option<String> = None;
     for (index, raw) in text.lines().enumerate() {
-        let number = index + 1;
+        let number = index.saturating_add(1);
         let line = raw.trim();
         if line.starts_with('[') {
             let name = line
