@@ -5,6 +5,8 @@
 //! whole error chain to the process exit code in one place.
 
 use std::fmt;
+
+use rust_decimal::Decimal;
 use std::path::{Path, PathBuf};
 
 /// A bad value or structure in an input file, located like a compiler error:
@@ -166,11 +168,38 @@ impl Failure {
     }
 }
 
+/// Amounts past what a `Decimal` holds exactly (about 7.9 × 10^28): only
+/// absurd amounts at absurd exchange rates get there, and a rounded figure
+/// would be a wrong one, so the run stops and names the amounts.
+fn amounts_out_of_range(what: &str, a: Decimal, operator: char, b: Decimal) -> anyhow::Error {
+    anyhow::anyhow!(
+        "{what}: {a} {operator} {b} is past the largest amount clientfit counts exactly (about 7.9 × 10^28); check the amounts, and the exchange rates under [fx] in clientfit.toml"
+    )
+}
+
+/// `a + b` of two amounts (`what` names the result), or the error naming them.
+pub fn add_amounts(what: &str, a: Decimal, b: Decimal) -> anyhow::Result<Decimal> {
+    a.checked_add(b)
+        .ok_or_else(|| amounts_out_of_range(what, a, '+', b))
+}
+
+/// `a − b` of two amounts, or the error naming them.
+pub fn subtract_amounts(what: &str, a: Decimal, b: Decimal) -> anyhow::Result<Decimal> {
+    a.checked_sub(b)
+        .ok_or_else(|| amounts_out_of_range(what, a, '-', b))
+}
+
+/// `a × b` of an amount and a factor, or the error naming them.
+pub fn multiply_amounts(what: &str, a: Decimal, b: Decimal) -> anyhow::Result<Decimal> {
+    a.checked_mul(b)
+        .ok_or_else(|| amounts_out_of_range(what, a, '×', b))
+}
+
 /// Quote a value for an error message, escaping anything that could disturb
 /// a terminal (control characters, ANSI escapes) so untrusted file content
 /// is shown, never executed.
 pub fn quote(text: &str) -> String {
-    let mut out = String::with_capacity(text.len() + 2);
+    let mut out = String::with_capacity(text.len().saturating_add(2));
     out.push('"');
     const LIMIT: usize = 80;
     for (count, ch) in text.chars().enumerate() {
@@ -192,6 +221,28 @@ pub fn quote(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn amounts_past_the_decimal_range_are_named_not_rounded() {
+        let max = Decimal::MAX;
+        assert_eq!(
+            add_amounts("x", Decimal::ONE, Decimal::TWO).ok(),
+            Some(Decimal::new(3, 0))
+        );
+        let message = |result: anyhow::Result<Decimal>| result.err().map(|err| err.to_string());
+        assert_eq!(
+            message(subtract_amounts("the change in profit", Decimal::MIN, Decimal::ONE)).as_deref(),
+            Some(
+                "the change in profit: -79228162514264337593543950335 - 1 is past the largest amount clientfit counts exactly (about 7.9 × 10^28); check the amounts, and the exchange rates under [fx] in clientfit.toml"
+            )
+        );
+        assert!(
+            message(multiply_amounts("the overdue threshold", max, Decimal::TWO))
+                .is_some_and(|text| text.starts_with(
+                    "the overdue threshold: 79228162514264337593543950335 × 2 is past"
+                ))
+        );
+    }
 
     #[test]
     fn input_error_reads_like_a_compiler_message() {

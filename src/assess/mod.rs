@@ -8,6 +8,7 @@ use serde::Serialize;
 
 use crate::aggregate::{ClientMetrics, Period};
 use crate::config::Thresholds;
+use crate::error::{add_amounts, multiply_amounts};
 use crate::fixed::Fixed;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -183,7 +184,7 @@ fn percents(value: f64, threshold: f64) -> (String, String) {
         if decimals >= 6 || value == threshold || pair.0 != pair.1 {
             return pair;
         }
-        decimals += 1;
+        decimals = decimals.saturating_add(1);
     }
 }
 
@@ -216,21 +217,23 @@ impl std::fmt::Display for Money {
             let mut push = |byte: u8| {
                 if let Some(slot) = grouped.get_mut(length) {
                     *slot = byte;
-                    length += 1;
+                    length = length.saturating_add(1);
                 }
             };
             sign.iter().for_each(|b| push(*b));
-            for (index, digit) in digits[..whole].iter().enumerate() {
-                if index > 0 && (whole - index) % 3 == 0 {
+            // `whole` is a position in `digits`, or its length.
+            let (integer, places) = digits.split_at_checked(whole).unwrap_or((digits, &[]));
+            for (index, digit) in integer.iter().enumerate() {
+                if index > 0 && whole.saturating_sub(index) % 3 == 0 {
                     push(b',');
                 }
                 push(*digit);
             }
-            if whole == digits.len() {
+            if places.is_empty() {
                 // Beyond 10^26 cents the amount comes without places.
                 b".00".iter().for_each(|b| push(*b));
             } else {
-                digits[whole..].iter().for_each(|b| push(*b));
+                places.iter().for_each(|b| push(*b));
             }
             let text = grouped.get(..length).ok_or(std::fmt::Error)?;
             f.pad(std::str::from_utf8(text).map_err(|_| std::fmt::Error)?)
@@ -262,7 +265,7 @@ fn exact(args: std::fmt::Arguments) -> String {
 }
 
 /// Which flags fire, each with the numbers that made it fire.
-pub fn flags(m: &ClientMetrics, period: &Period, t: &Thresholds) -> Vec<Flag> {
+pub fn flags(m: &ClientMetrics, period: &Period, t: &Thresholds) -> anyhow::Result<Vec<Flag>> {
     // Raised into a scratch list, then copied into one of exactly their
     // number (a client's flags are kept until the report is written).
     thread_local! {
@@ -271,18 +274,23 @@ pub fn flags(m: &ClientMetrics, period: &Period, t: &Thresholds) -> Vec<Flag> {
     SCRATCH.with(|scratch| match scratch.try_borrow_mut() {
         Ok(mut flags) => {
             flags.clear();
-            raise_flags(m, period, t, &mut flags);
-            flags.drain(..).collect()
+            raise_flags(m, period, t, &mut flags)?;
+            Ok(flags.drain(..).collect())
         }
         Err(_) => {
             let mut flags = Vec::new();
-            raise_flags(m, period, t, &mut flags);
-            flags
+            raise_flags(m, period, t, &mut flags)?;
+            Ok(flags)
         }
     })
 }
 
-fn raise_flags(m: &ClientMetrics, period: &Period, t: &Thresholds, flags: &mut Vec<Flag>) {
+fn raise_flags(
+    m: &ClientMetrics,
+    period: &Period,
+    t: &Thresholds,
+    flags: &mut Vec<Flag>,
+) -> anyhow::Result<()> {
     let mut raise = |id: FlagId, detail: String| {
         flags.push(Flag {
             id,
@@ -373,8 +381,8 @@ fn raise_flags(m: &ClientMetrics, period: &Period, t: &Thresholds, flags: &mut V
                 "{} {} of {} {} held or missed ({measured}, threshold {} and {threshold})",
                 m.no_shows,
                 plural(m.no_shows, "no-show", "no-shows"),
-                m.attended + m.no_shows,
-                plural(m.attended + m.no_shows, "meeting", "meetings"),
+                m.attended.saturating_add(m.no_shows),
+                plural(m.attended.saturating_add(m.no_shows), "meeting", "meetings"),
                 t.no_show_min
             ))
         });
@@ -417,9 +425,13 @@ fn raise_flags(m: &ClientMetrics, period: &Period, t: &Thresholds, flags: &mut V
             )),
         );
     }
-    let before_discounts = m.revenue + m.discounts;
     if m.discounts > Decimal::ZERO {
-        let threshold = before_discounts * decimal(t.discount_share);
+        let before_discounts = add_amounts("revenue before discounts", m.revenue, m.discounts)?;
+        let threshold = multiply_amounts(
+            "the discount threshold",
+            before_discounts,
+            decimal(t.discount_share),
+        )?;
         if m.discounts >= threshold {
             let (share, threshold) = if before_discounts > Decimal::ZERO {
                 percents(
@@ -438,7 +450,8 @@ fn raise_flags(m: &ClientMetrics, period: &Period, t: &Thresholds, flags: &mut V
             // invoice never paid can read as all of revenue: say so, with
             // the share of everything invoiced beside it.
             if m.bad_debt > Decimal::ZERO {
-                let invoiced = before_discounts + m.bad_debt;
+                let invoiced =
+                    add_amounts("invoiced before discounts", before_discounts, m.bad_debt)?;
                 detail.push_str(&exact(format_args!(
                     "; revenue leaves out {} written off, and of all {} invoiced before discounts they are {}",
                     money(m.bad_debt),
@@ -449,6 +462,7 @@ fn raise_flags(m: &ClientMetrics, period: &Period, t: &Thresholds, flags: &mut V
             raise(FlagId::DiscountHeavy, detail);
         }
     }
+    Ok(())
 }
 
 /// A threshold ratio as an exact decimal, for comparisons with money.
@@ -481,8 +495,8 @@ pub fn assess(
     period: &Period,
     t: &Thresholds,
     playbook: &crate::assess::playbook::Playbook,
-) -> Assessment {
-    let flags = flags(m, period, t);
+) -> anyhow::Result<Assessment> {
+    let flags = flags(m, period, t)?;
     let has = |id: FlagId| flags.iter().any(|f| f.id == id);
     let warn_names: Vec<&str> = flags
         .iter()
@@ -494,7 +508,13 @@ pub fn assess(
     let mut reasons = Vec::with_capacity(1);
 
     let overdue_fires = has(FlagId::SeriouslyOverdue)
-        && (m.revenue <= Decimal::ZERO || m.d90_plus >= m.revenue * decimal(t.fire_overdue_share));
+        && (m.revenue <= Decimal::ZERO
+            || m.d90_plus
+                >= multiply_amounts(
+                    "the overdue threshold",
+                    m.revenue,
+                    decimal(t.fire_overdue_share),
+                )?);
     let rule_verdict = if has(FlagId::Abusive) {
         reasons.push(
             "fire: abusive — a client who bullies your team is not worth keeping".to_string(),
@@ -612,13 +632,13 @@ pub fn assess(
     // in a large run): no spare capacity.
     // (Flags and actions come made to measure, and their texts by `exact`.)
     reasons.shrink_to_fit();
-    Assessment {
+    Ok(Assessment {
         flags,
         verdict,
         guard,
         reasons,
         actions,
-    }
+    })
 }
 
 #[cfg(test)]

@@ -13,6 +13,7 @@ use serde_json::Value;
 
 use crate::assess::{FlagId, Verdict};
 use crate::numbers::grouped;
+use crate::error::subtract_amounts;
 use crate::render::json::{Money, SCHEMA_VERSION};
 use crate::safe;
 
@@ -86,13 +87,20 @@ fn day_field(name: &str, field: &str, value: &Value) -> anyhow::Result<String> {
         .ok_or_else(|| bad_field(name, field, value, "is not a date in the form YYYY-MM-DD"))
 }
 
+/// The value at `pointer` in a snapshot, or null where it has none (as
+/// serde_json's indexing reads an absent key).
+fn at<'a>(document: &'a Value, pointer: &str) -> &'a Value {
+    const NULL: &Value = &Value::Null;
+    document.pointer(pointer).unwrap_or(NULL)
+}
+
 fn load(path: &Path) -> anyhow::Result<Snapshot> {
     let name = safe::terminal(&path.display().to_string());
     let text = std::fs::read_to_string(path).with_context(|| format!("cannot read {name}"))?;
     let document: Value = serde_json::from_str(&text).with_context(|| {
         format!("{name} is not JSON; diff compares `clientfit report --format json` snapshots")
     })?;
-    if document["tool"] != "clientfit" || document["clients"].as_array().is_none() {
+    if at(&document, "/tool") != "clientfit" || at(&document, "/clients").as_array().is_none() {
         anyhow::bail!("{name} is not a `clientfit report --format json` snapshot");
     }
     if let Some(view) = document.get("view") {
@@ -101,7 +109,7 @@ fn load(path: &Path) -> anyhow::Result<Snapshot> {
             safe::terminal(&view.to_string())
         );
     }
-    match document["schema"].as_u64() {
+    match at(&document, "/schema").as_u64() {
         Some(schema) if schema == u64::from(SCHEMA_VERSION) => {}
         other => anyhow::bail!(
             "{name} has JSON schema {}, and this clientfit ({}) reads schema {SCHEMA_VERSION}; write both snapshots with the same version to compare them",
@@ -109,11 +117,11 @@ fn load(path: &Path) -> anyhow::Result<Snapshot> {
             env!("CARGO_PKG_VERSION")
         ),
     }
-    let as_of = day_field(&name, "as_of", &document["as_of"])?;
-    let from = day_field(&name, "period.from", &document["period"]["from"])?;
-    let to = day_field(&name, "period.to", &document["period"]["to"])?;
+    let as_of = day_field(&name, "as_of", at(&document, "/as_of"))?;
+    let from = day_field(&name, "period.from", at(&document, "/period/from"))?;
+    let to = day_field(&name, "period.to", at(&document, "/period/to"))?;
     let mut clients = BTreeMap::new();
-    for (index, client) in document["clients"]
+    for (index, client) in at(&document, "/clients")
         .as_array()
         .into_iter()
         .flatten()
@@ -200,7 +208,7 @@ fn load(path: &Path) -> anyhow::Result<Snapshot> {
         }
     }
     Ok(Snapshot {
-        notes: document["notes"]
+        notes: at(&document, "/notes")
             .as_array()
             .into_iter()
             .flatten()
@@ -208,7 +216,7 @@ fn load(path: &Path) -> anyhow::Result<Snapshot> {
             .collect(),
         as_of,
         period: PeriodJson { from, to },
-        settings: document["settings"].clone(),
+        settings: at(&document, "/settings").clone(),
         clients,
     })
 }
@@ -314,21 +322,22 @@ fn movers<T: Copy + PartialEq>(
     old: &Snapshot,
     new: &Snapshot,
     figure: fn(&ClientState) -> T,
-    delta: fn(T, T) -> Decimal,
+    delta: fn(T, T) -> anyhow::Result<Decimal>,
     value: fn(T) -> Value,
-) -> Vec<Mover> {
-    let mut changed: Vec<(Decimal, &String, &ClientState, T, T)> = new
-        .clients
-        .iter()
-        .filter_map(|(key, now)| {
-            let before = old.clients.get(key)?;
-            let (a, b) = (figure(before), figure(now));
-            let change = delta(a, b);
-            (!change.is_zero()).then_some((change, key, now, a, b))
-        })
-        .collect();
+) -> anyhow::Result<Vec<Mover>> {
+    let mut changed: Vec<(Decimal, &String, &ClientState, T, T)> = Vec::new();
+    for (key, now) in &new.clients {
+        let Some(before) = old.clients.get(key) else {
+            continue;
+        };
+        let (a, b) = (figure(before), figure(now));
+        let change = delta(a, b)?;
+        if !change.is_zero() {
+            changed.push((change, key, now, a, b));
+        }
+    }
     changed.sort_by(|x, y| y.0.abs().cmp(&x.0.abs()).then_with(|| x.1.cmp(y.1)));
-    changed
+    Ok(changed
         .into_iter()
         .take(MOVERS)
         .map(|(change, key, now, a, b)| {
@@ -349,7 +358,7 @@ fn movers<T: Copy + PartialEq>(
                 change,
             }
         })
-        .collect()
+        .collect())
 }
 
 pub fn compare(old_path: &Path, new_path: &Path) -> anyhow::Result<Diff> {
@@ -436,15 +445,27 @@ pub fn compare(old_path: &Path, new_path: &Path) -> anyhow::Result<Diff> {
         moves,
         new_clients,
         gone_clients,
-        profit_movers: movers(&old, &new, |c| c.profit, |a, b| b - a, money_value),
-        overdue_movers: movers(&old, &new, |c| c.overdue, |a, b| b - a, money_value),
+        profit_movers: movers(
+            &old,
+            &new,
+            |c| c.profit,
+            |a, b| subtract_amounts("the change in profit", b, a),
+            money_value,
+        )?,
+        overdue_movers: movers(
+            &old,
+            &new,
+            |c| c.overdue,
+            |a, b| subtract_amounts("the change in overdue", b, a),
+            money_value,
+        )?,
         ticket_movers: movers(
             &old,
             &new,
             |c| c.tickets,
-            |a, b| Decimal::from(b) - Decimal::from(a),
+            |a, b| subtract_amounts("the change in tickets", Decimal::from(b), Decimal::from(a)),
             Value::from,
-        ),
+        )?,
     })
 }
 

@@ -10,6 +10,7 @@ use rust_decimal::Decimal;
 
 use crate::aggregate::{self, ClientMetrics};
 use crate::assess::FlagId;
+use crate::error::subtract_amounts;
 use crate::ingest::identity::ClientId;
 use crate::ingest::records::{Invoice, Meeting, Ticket};
 use crate::ingest::status::{InvoiceStatus, MeetingStatus};
@@ -124,7 +125,7 @@ pub fn run(settings: &ReportSettings, query: &str) -> anyhow::Result<String> {
         aggregated,
         &settings.config,
         &crate::report::Selection::default(),
-    );
+    )?;
     let client = find(&report, &ingested.registry, query)?;
     let id = client.metrics.client;
 
@@ -181,9 +182,7 @@ pub fn run(settings: &ReportSettings, query: &str) -> anyhow::Result<String> {
             paths.get(file as usize).map_or("?", String::as_str)
         )
     };
-    Ok(render(
-        &report, client, &invoices, &ids, &evidence, &at, settings,
-    ))
+    render(&report, client, &invoices, &ids, &evidence, &at, settings)
 }
 
 fn money(value: Decimal) -> String {
@@ -205,10 +204,12 @@ fn median_f64(values: Vec<f64>) -> Option<f64> {
     let mut values = values;
     values.sort_by(f64::total_cmp);
     let middle = values.len() / 2;
+    let upper = *values.get(middle)?;
     Some(if values.len() % 2 == 1 {
-        values[middle]
+        upper
     } else {
-        (values[middle - 1] + values[middle]) / 2.0
+        // An even count above zero: a value below the middle one.
+        (values.get(middle.checked_sub(1)?)? + upper) / 2.0
     })
 }
 
@@ -220,7 +221,7 @@ fn render(
     evidence: &Evidence,
     at: &dyn Fn(u32, u64) -> String,
     settings: &ReportSettings,
-) -> String {
+) -> anyhow::Result<String> {
     let m = &client.metrics;
     let a = &client.assessment;
     let all: Vec<&ClientMetrics> = report.clients.iter().map(|c| &c.metrics).collect();
@@ -249,7 +250,7 @@ fn render(
             .iter()
             .filter(|c| c.metrics.profit > m.profit)
             .count()
-            + 1,
+            .saturating_add(1),
         report.clients.len(),
         report.period.from,
         report.period.to,
@@ -528,7 +529,7 @@ fn render(
                     .iter()
                     .filter(|i| i.status != InvoiceStatus::BadDebt && i.issued <= as_of)
                 {
-                    let past_due = (as_of - i.due).num_days();
+                    let past_due = as_of.signed_duration_since(i.due).num_days();
                     let owed = i.owed_at(as_of);
                     if past_due > 90 && owed > Decimal::ZERO {
                         lines.push((
@@ -550,13 +551,14 @@ fn render(
                     .filter(|i| i.status == InvoiceStatus::BadDebt && in_period(i.issued))
                 {
                     let paid = i.paid_by(as_of).min(i.amount);
+                    let written_off = subtract_amounts("the amount written off", i.amount, paid)?;
                     lines.push((
                         0,
                         format!(
                             "invoice {} issued {}: {} written off of {}",
                             invoice_name(i),
                             i.issued,
-                            money(i.amount - paid),
+                            money(written_off),
                             money(i.amount)
                         ),
                     ));
@@ -639,7 +641,10 @@ fn render(
             .map(|(_, l)| l)
             .collect();
         if total > EVIDENCE_ROWS {
-            shown.push(format!("… and {} more", total - EVIDENCE_ROWS));
+            shown.push(format!(
+                "… and {} more",
+                total.saturating_sub(EVIDENCE_ROWS)
+            ));
         }
         sections.push((flag.id.name().to_string(), shown));
     }
@@ -673,7 +678,7 @@ fn render(
     // Every field above is escaped where it is written; the whole text
     // once more, so that one forgotten field still cannot reach the
     // terminal raw.
-    safe::terminal_text(&out)
+    Ok(safe::terminal_text(&out))
 }
 
 /// `clientfit explain CLIENT`: how one client's figures, flags and verdict

@@ -111,7 +111,7 @@ pub fn run_report(settings: &ReportSettings) -> anyhow::Result<(report::Report, 
         aggregated,
         &settings.config,
         &settings.selection,
-    );
+    )?;
     crate::trace::phase("report");
     Ok((report, files))
 }

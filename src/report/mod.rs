@@ -7,6 +7,7 @@ use rust_decimal::Decimal;
 use crate::aggregate::{Aggregated, ClientMetrics, Period};
 use crate::assess::{Assessment, Verdict, assess};
 use crate::config::Config;
+use crate::error::{add_amounts, subtract_amounts};
 use crate::ingest::Ingested;
 use crate::ingest::identity::ClientInfo;
 use crate::ingest::records::Origin;
@@ -188,7 +189,7 @@ impl Note {
 
 /// The notes of a view that shows `shown` of `of` rows and had `warnings`.
 pub fn notes(shown: usize, of: usize, warnings: &[String]) -> Vec<Note> {
-    let mut notes = Vec::with_capacity(warnings.len() + 1);
+    let mut notes = Vec::with_capacity(warnings.len().saturating_add(1));
     if shown < of {
         notes.push(Note::Showing { shown, of });
     }
@@ -198,7 +199,9 @@ pub fn notes(shown: usize, of: usize, warnings: &[String]) -> Vec<Note> {
 
 impl Report {
     pub fn shown(&self) -> impl Iterator<Item = &ClientReport> {
-        self.shown.iter().map(|index| &self.clients[*index])
+        self.shown
+            .iter()
+            .filter_map(|index| self.clients.get(*index))
     }
 
     /// What every human-readable format says besides the figures.
@@ -242,7 +245,7 @@ pub fn build(
     aggregated: Aggregated,
     config: &Config,
     selection: &Selection,
-) -> Report {
+) -> anyhow::Result<Report> {
     let period = aggregated.period;
     let unbilled = Unbilled::gather(ingested, &clients_from, &aggregated.clients);
     let mut make = |metrics: ClientMetrics| {
@@ -306,8 +309,9 @@ pub fn build(
                 &period,
                 &config.thresholds,
                 &playbook,
-            );
+            )?;
         }
+        anyhow::Ok(())
     };
     // Judging 256 clients takes a millisecond or two, far more than
     // starting a thread.
@@ -316,12 +320,19 @@ pub fn build(
         let judge = &judge;
         let part_size = clients.len().div_ceil(threads);
         std::thread::scope(|scope| {
-            for part in clients.chunks_mut(part_size) {
-                scope.spawn(move || judge(part));
-            }
-        });
+            let parts: Vec<_> = clients
+                .chunks_mut(part_size)
+                .map(|part| scope.spawn(move || judge(part)))
+                .collect();
+            // The first part's error, as one thread would meet it; a
+            // thread's panic goes on as the scope would pass it on.
+            parts.into_iter().try_for_each(|part| {
+                part.join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+            })
+        })?;
     } else {
-        judge(&mut clients);
+        judge(&mut clients)?;
     }
     if let Some(unbilled) = &unbilled {
         let names: Vec<(&str, &str)> = unbilled
@@ -337,7 +348,7 @@ pub fn build(
     sort(&mut clients, selection.sort);
     crate::trace::phase("report: sorted");
     for (index, client) in clients.iter_mut().enumerate() {
-        client.rank = index + 1;
+        client.rank = index.saturating_add(1);
     }
     // After the sort: the totals are exact sums, but a sum of amounts
     // with 28 digits rounds, and the clients' figures must add up, in the
@@ -347,7 +358,7 @@ pub fn build(
         medians,
         aggregated.unmatched_tickets,
         aggregated.unmatched_meetings,
-    );
+    )?;
     portfolio.unmatched_located = locate_unmatched(ingested, &aggregated.unmatched_rows);
     let shown = select(&clients, selection);
     crate::trace::phase("report: portfolio");
@@ -375,7 +386,7 @@ pub fn build(
             )
         })
         .collect();
-    Report {
+    Ok(Report {
         period,
         currency: ingested.currency.clone(),
         config: config.clone(),
@@ -385,7 +396,7 @@ pub fn build(
         warnings,
         payments_known,
         payments_unknown_in,
-    }
+    })
 }
 
 /// A client with tickets or meetings in the period but no invoice: its
@@ -581,13 +592,14 @@ pub fn sort(clients: &mut [ClientReport], key: SortKey) {
     // the peak with 100,000 clients).
     const DONE: usize = usize::MAX;
     for start in 0..order.len() {
-        if order[start] == DONE {
+        if order.get(start) == Some(&DONE) {
             continue;
         }
         let mut at = start;
-        loop {
+        // `order` is a permutation of the reports' places: every `at` is one.
+        while let Some(slot) = order.get_mut(at) {
             // `order[at]` is where the report that belongs at `at` is now.
-            let from = std::mem::replace(&mut order[at], DONE);
+            let from = std::mem::replace(slot, DONE);
             if from == start || from == DONE {
                 break;
             }
@@ -725,7 +737,7 @@ fn portfolio(
     medians: (Decimal, Decimal),
     unmatched_tickets: u64,
     unmatched_meetings: u64,
-) -> Portfolio {
+) -> anyhow::Result<Portfolio> {
     // The Pareto shares sort every client's revenue and profit: with many
     // clients, on a second core, while this one adds up the rest.
     let threads = std::thread::available_parallelism().map_or(1, usize::from);
@@ -740,7 +752,8 @@ fn portfolio(
     } else {
         (pareto(clients), (Totals::of(clients), whale_curve(clients)))
     };
-    Portfolio {
+    let (pareto, totals, whale) = (pareto?, totals?, whale?);
+    Ok(Portfolio {
         clients: clients.len(),
         revenue: totals.revenue,
         cost_to_serve: totals.cost_to_serve,
@@ -761,7 +774,7 @@ fn portfolio(
         unmatched_tickets,
         unmatched_meetings,
         unmatched_located: Vec::new(),
-    }
+    })
 }
 
 /// The portfolio's sums and counts, in one pass over the clients (a pass
@@ -785,58 +798,83 @@ struct Totals {
 }
 
 impl Totals {
-    fn of(clients: &[ClientReport]) -> Totals {
+    fn of(clients: &[ClientReport]) -> anyhow::Result<Totals> {
+        let add = |what: &str, total: &mut Decimal, value: Decimal| -> anyhow::Result<()> {
+            *total = add_amounts(what, *total, value)?;
+            Ok(())
+        };
         let mut totals = Totals::default();
         for client in clients {
             let m = &client.metrics;
-            totals.revenue += m.revenue;
-            totals.cost_to_serve += m.cost_to_serve;
-            totals.profit += m.profit;
-            totals.outstanding += m.outstanding;
-            totals.overdue += m.overdue;
-            totals.d90_plus += m.d90_plus;
-            totals.bad_debt += m.bad_debt;
-            totals.tickets += m.tickets;
+            add("total revenue", &mut totals.revenue, m.revenue)?;
+            add(
+                "total cost to serve",
+                &mut totals.cost_to_serve,
+                m.cost_to_serve,
+            )?;
+            add("total profit", &mut totals.profit, m.profit)?;
+            add("total outstanding", &mut totals.outstanding, m.outstanding)?;
+            add("total overdue", &mut totals.overdue, m.overdue)?;
+            add("total over 90 days", &mut totals.d90_plus, m.d90_plus)?;
+            add("total bad debt", &mut totals.bad_debt, m.bad_debt)?;
+            // One per ticket row read: 2^64 cannot be reached.
+            totals.tickets = totals.tickets.saturating_add(m.tickets);
             let verdict = Verdict::ALL
                 .iter()
                 .position(|v| *v == client.assessment.verdict);
             if let Some(count) = verdict.and_then(|at| totals.verdicts.get_mut(at)) {
-                *count += 1;
+                *count = count.saturating_add(1);
             }
             let quadrant = Quadrant::ALL.iter().position(|q| *q == client.quadrant);
             if let Some(count) = quadrant.and_then(|at| totals.quadrants.get_mut(at)) {
-                *count += 1;
+                *count = count.saturating_add(1);
             }
         }
-        totals
+        Ok(totals)
     }
 }
 
 /// The Pareto line: the top 20% of clients (rounded up) by revenue and
 /// their share of revenue; by profit and their share of profit. A share is
 /// `None` when the total is not positive (a share of a loss means nothing).
-pub fn pareto(clients: &[ClientReport]) -> Pareto {
+pub fn pareto(clients: &[ClientReport]) -> anyhow::Result<Pareto> {
     let top_clients = clients.len().div_ceil(5).max(1);
-    let share = |mut values: Vec<Decimal>| -> Option<f64> {
-        let total: Decimal = values.iter().sum();
+    let share = |what: &str, mut values: Vec<Decimal>| -> anyhow::Result<Option<f64>> {
+        let total = sum_amounts(what, &values)?;
         if total <= Decimal::ZERO {
-            return None;
+            return Ok(None);
         }
         // The top values are picked by selection on the values as
         // integers at their largest scale, when they all fit, and only
         // they are put in order (sorting 100,000 Decimals twice was the
         // longest part of the portfolio).
-        let top = top_sum(&values, top_clients).unwrap_or_else(|| {
-            values.sort_by(|a, b| b.cmp(a));
-            values.iter().take(top_clients).sum()
-        });
-        Some(crate::numbers::ratio_of(top, total))
+        let top = match top_sum(&values, top_clients) {
+            Some(top) => top?,
+            None => {
+                values.sort_by(|a, b| b.cmp(a));
+                sum_amounts(what, values.get(..top_clients).unwrap_or(&values))?
+            }
+        };
+        Ok(Some(crate::numbers::ratio_of(top, total)))
     };
-    Pareto {
+    Ok(Pareto {
         top_clients: top_clients.min(clients.len()),
-        revenue_share: share(clients.iter().map(|c| c.metrics.revenue).collect()),
-        profit_share: share(clients.iter().map(|c| c.metrics.profit).collect()),
-    }
+        revenue_share: share(
+            "total revenue",
+            clients.iter().map(|c| c.metrics.revenue).collect(),
+        )?,
+        profit_share: share(
+            "total profit",
+            clients.iter().map(|c| c.metrics.profit).collect(),
+        )?,
+    })
+}
+
+/// The sum of `values` in their order, or the error naming the amounts.
+fn sum_amounts(what: &str, values: &[Decimal]) -> anyhow::Result<Decimal> {
+    values
+        .iter()
+        .try_fold(Decimal::ZERO, |sum, value| add_amounts(what, sum, *value))
 }
 
 /// The sum of the `count` largest values, added as a stable sort from the
@@ -844,7 +882,7 @@ pub fn pareto(clients: &[ClientReport]) -> Pareto {
 /// the Decimal sum is the same to the last digit and scale; `None` when
 /// they share no scale as integers (the caller sorts). Only the top ones
 /// are put in order, after picking them by selection.
-fn top_sum(values: &[Decimal], count: usize) -> Option<Decimal> {
+fn top_sum(values: &[Decimal], count: usize) -> Option<anyhow::Result<Decimal>> {
     let scaled = at_common_scale(values.iter().copied())?;
     let mut places: Vec<(i128, usize)> = scaled.into_iter().zip(0..).collect();
     // Largest first, then first met: a total order, the stable sort's.
@@ -857,7 +895,13 @@ fn top_sum(values: &[Decimal], count: usize) -> Option<Decimal> {
     }
     let top = places.get_mut(..count)?;
     top.sort_unstable_by(by_size);
-    Some(top.iter().filter_map(|(_, at)| values.get(*at)).sum())
+    Some(
+        top.iter()
+            .filter_map(|(_, at)| values.get(*at))
+            .try_fold(Decimal::ZERO, |sum, value| {
+                add_amounts("the top clients' total", sum, *value)
+            }),
+    )
 }
 
 /// The median of exact values (the mean of the middle two for an even count).
@@ -875,7 +919,22 @@ pub fn median(mut values: Vec<Decimal>) -> Decimal {
     } else {
         // The largest of the lower half is the other middle value.
         let lower = below.iter().max().copied().unwrap_or(*upper);
-        (lower + *upper) / Decimal::TWO
+        midpoint(lower, *upper)
+    }
+}
+
+/// Halfway between two amounts. A sum past the range needs both of one
+/// sign: then their difference is in range, and the lower plus half of it
+/// lies between the two (rounded in the last digit, where a Decimal that
+/// large has no room for the half). Halving cannot overflow.
+#[allow(clippy::arithmetic_side_effects)]
+fn midpoint(a: Decimal, b: Decimal) -> Decimal {
+    match a.checked_add(b) {
+        Some(sum) => sum / Decimal::TWO,
+        None => {
+            let (low, high) = (a.min(b), a.max(b));
+            low + (high - low) / Decimal::TWO
+        }
     }
 }
 
@@ -896,7 +955,7 @@ fn quadrant_of(m: &ClientMetrics, (median_profit, median_hours): (Decimal, Decim
 }
 
 /// Cumulative profit, most profitable first (ties by key), its peak and the tail.
-pub fn whale_curve(clients: &[ClientReport]) -> WhaleCurve {
+pub fn whale_curve(clients: &[ClientReport]) -> anyhow::Result<WhaleCurve> {
     // Sorted on the profits laid side by side, as integers at their
     // largest scale when they all fit (as `sort` does): comparing Decimals
     // in the reports themselves was a cache miss and a rescale each time.
@@ -921,7 +980,11 @@ pub fn whale_curve(clients: &[ClientReport]) -> WhaleCurve {
     let mut points = Vec::with_capacity(ordered.len());
     let mut running = Decimal::ZERO;
     for client in &ordered {
-        running += client.metrics.profit;
+        running = add_amounts(
+            "the whale curve's running profit",
+            running,
+            client.metrics.profit,
+        )?;
         points.push(running);
     }
     // The first highest point: clients after it only take profit away.
@@ -929,21 +992,22 @@ pub fn whale_curve(clients: &[ClientReport]) -> WhaleCurve {
         (0usize, Decimal::ZERO),
         |(best_at, best), (index, value)| {
             if *value > best {
-                (index + 1, *value)
+                (index.saturating_add(1), *value)
             } else {
                 (best_at, best)
             }
         },
     );
     let total = running;
-    WhaleCurve {
+    Ok(WhaleCurve {
         peak,
         peak_clients,
         peak_share: (total > Decimal::ZERO).then(|| crate::numbers::ratio_of(peak, total)),
-        eroding_clients: points.len() - peak_clients,
-        eroded: total - peak,
+        // The peak is one of the points.
+        eroding_clients: points.len().saturating_sub(peak_clients),
+        eroded: subtract_amounts("the whale curve's eroded profit", total, peak)?,
         points,
-    }
+    })
 }
 
 #[cfg(test)]
@@ -978,6 +1042,46 @@ mod tests {
                 .collect();
             proptest::prop_assert_eq!(median(values.clone()), median_by_sorting(values));
         }
+    }
+
+    #[test]
+    fn the_median_of_amounts_whose_sum_leaves_the_range_is_between_them() {
+        let max = Decimal::MAX;
+        assert_eq!(median(vec![max, max]), max);
+        // MAX − 2 and MAX: halfway is MAX − 1, exactly.
+        assert_eq!(median(vec![max - Decimal::TWO, max]), max - Decimal::ONE);
+        assert_eq!(median(vec![Decimal::MIN, Decimal::MIN]), Decimal::MIN);
+    }
+
+    #[test]
+    fn portfolio_sums_past_the_decimal_range_are_an_error_naming_them() {
+        let mut clients: Vec<ClientReport> = (0..2u8)
+            .map(|at| client((1, 1, None, 0, 0, at, at), usize::from(at) + 1))
+            .collect();
+        for client in &mut clients {
+            client.metrics.revenue = Decimal::MAX;
+        }
+        let err = portfolio(&clients, (Decimal::ZERO, Decimal::ZERO), 0, 0)
+            .err()
+            .map(|err| err.to_string());
+        assert_eq!(
+            err.as_deref(),
+            Some(
+                "total revenue: 79228162514264337593543950335 + 79228162514264337593543950335 is past the largest amount clientfit counts exactly (about 7.9 × 10^28); check the amounts, and the exchange rates under [fx] in clientfit.toml"
+            )
+        );
+        // The whale curve runs through profits: past the range there too.
+        for client in &mut clients {
+            client.metrics.revenue = Decimal::ONE;
+            client.metrics.profit = Decimal::MAX;
+        }
+        let err = whale_curve(&clients).err().map(|err| err.to_string());
+        assert!(
+            err.as_deref().is_some_and(|text| text.starts_with(
+                "the whale curve's running profit: 79228162514264337593543950335 + 79228162514264337593543950335 is past"
+            )),
+            "{err:?}"
+        );
     }
 
     fn client(
@@ -1122,7 +1226,7 @@ mod tests {
                 })
                 .collect();
             let medians = (Decimal::ONE, Decimal::TWO);
-            let got = portfolio(&clients, medians, 3, 4);
+            let got = portfolio(&clients, medians, 3, 4).unwrap();
             let sum = |f: fn(&ClientMetrics) -> Decimal| {
                 clients.iter().map(|c| f(&c.metrics)).sum::<Decimal>()
             };
@@ -1151,8 +1255,8 @@ mod tests {
             }
             assert_eq!(got.verdicts.len(), Verdict::ALL.len());
             assert_eq!(got.quadrants.counts.len(), Quadrant::ALL.len());
-            assert_eq!(got.pareto, pareto(&clients));
-            assert_eq!(got.whale.points, whale_curve(&clients).points);
+            assert_eq!(got.pareto, pareto(&clients).unwrap());
+            assert_eq!(got.whale.points, whale_curve(&clients).unwrap().points);
             assert_eq!((got.unmatched_tickets, got.unmatched_meetings), (3, 4));
         }
     }
@@ -1260,7 +1364,7 @@ mod tests {
                 let top: Decimal = values.iter().take(top_clients).sum();
                 Some(crate::numbers::ratio_of(top, total))
             };
-            let got = pareto(&reports);
+            let got = pareto(&reports).unwrap();
             proptest::prop_assert_eq!(
                 got.revenue_share,
                 by_sorting(reports.iter().map(|c| c.metrics.revenue).collect())
@@ -1292,7 +1396,7 @@ mod tests {
                     running
                 })
                 .collect();
-            let got = whale_curve(&reports).points;
+            let got = whale_curve(&reports).unwrap().points;
             proptest::prop_assert_eq!(&got, &expected);
             // Equal values may differ in scale: the text must match too.
             let texts = |points: &[Decimal]| points.iter().map(|p| p.to_string()).collect::<Vec<_>>();

@@ -117,9 +117,13 @@ fn render_every_human_format(
         width: Width::Fixed(100),
         terminal: false,
     };
-    let receivables =
-        clientfit::receivables::build(ingested, &aggregated, &config.aging.edges, None, Some(3));
-    let report = clientfit::report::build(
+    // Sums past the decimal range are an error, not a report: nothing to render.
+    let Ok(receivables) =
+        clientfit::receivables::build(ingested, &aggregated, config, None, Some(3))
+    else {
+        return;
+    };
+    let Ok(report) = clientfit::report::build(
         ingested,
         clientfit::report::Clients::Copied,
         aggregated,
@@ -128,7 +132,9 @@ fn render_every_human_format(
             top: Some(3),
             ..Default::default()
         },
-    );
+    ) else {
+        return;
+    };
     for format in [Format::Table, Format::Markdown, Format::Html] {
         for text in [
             clientfit::render::render(&report, format, style),
