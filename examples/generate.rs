@@ -27,15 +27,16 @@ fn number(text: &str) -> Result<u64, String> {
 fn run(mut args: Vec<String>) -> Result<(), String> {
     let mut factor = 1;
     if let Some(at) = args.iter().position(|a| a == "--rows-times") {
-        let value = args.get(at + 1).ok_or(USAGE)?;
+        // `at` indexes `args`: the sums stay far from the end of `usize`.
+        let value = args.get(at.saturating_add(1)).ok_or(USAGE)?;
         factor = number(value)?;
-        args.drain(at..at + 2);
+        args.drain(at..at.saturating_add(2));
     }
     let mut shape = Shape::Plain;
     if let Some(at) = args.iter().position(|a| a == "--shape") {
-        let value = args.get(at + 1).ok_or(USAGE)?;
+        let value = args.get(at.saturating_add(1)).ok_or(USAGE)?;
         shape = Shape::named(value).ok_or_else(|| format!("unknown shape {value:?}\n{USAGE}"))?;
-        args.drain(at..at + 2);
+        args.drain(at..at.saturating_add(2));
     }
     let (size, rest) = match args.as_slice() {
         [name, rest @ ..] if Size::named(name).is_some() => (Size::named(name).ok_or(USAGE)?, rest),
