@@ -2,6 +2,17 @@
 //! fixtures (every expected number computed by hand from the SPEC), the
 //! demo data set with snapshots, and property tests through the library.
 
+// Tests build their own inputs and assert by panicking: the no-panic lints
+// of Cargo.toml are for the program (helpers here are not `#[test]`s, so
+// clippy.toml's test exemptions do not reach them).
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::arithmetic_side_effects,
+    clippy::panic
+)]
+
 mod adversarial;
 mod bad_inputs;
 mod chunked;
