@@ -1,10 +1,10 @@
-//! The escaping functions of `render::safe` over arbitrary UTF-8: no
+//! The escaping functions of `safe` over arbitrary UTF-8: no
 //! control character or bidirectional mark survives a terminal, markdown
 //! or HTML rendering, a markdown cell cannot end its cell or row, HTML
 //! gets no markup, and a message line stays short.
 #![no_main]
 
-use clientfit::render::safe;
+use clientfit::safe;
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|text: &str| {

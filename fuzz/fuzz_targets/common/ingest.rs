@@ -111,7 +111,8 @@ fn render_every_human_format(
     aggregated: clientfit::aggregate::Aggregated,
     config: &Config,
 ) {
-    use clientfit::render::{Format, Style, Width, safe};
+    use clientfit::render::{Format, Style, Width};
+    use clientfit::safe;
     let style = Style {
         color: false,
         width: Width::Fixed(100),
