@@ -9,11 +9,6 @@
 //! calendar and billing exports have (`write_realistic`: quoted tag lists,
 //! attendee names, paid amounts and a status on every invoice).
 
-// Test data from the generator's own constants, for benchmarks and tests;
-// the program never runs it on a user's files, which the no-panic lints
-// are for. Its picks index constant tables by a draw below their length.
-#![allow(clippy::indexing_slicing, clippy::arithmetic_side_effects)]
-
 use std::fs::File;
 use std::io::{BufWriter, Write};
 use std::path::Path;
@@ -31,7 +26,15 @@ impl Rng {
     }
 
     fn below(&mut self, n: u64) -> u64 {
-        self.next() % n.max(1)
+        // Never by zero: `max(1)`.
+        self.next().checked_rem(n.max(1)).unwrap_or(0)
+    }
+
+    /// One of `items`, drawn evenly.
+    #[allow(clippy::indexing_slicing)] // `below(N)` is below the table's length, N > 0
+    fn pick<T: Copy, const N: usize>(&mut self, items: &[T; N]) -> T {
+        const { assert!(N > 0) };
+        items[self.below(N as u64) as usize]
     }
 
     fn chance(&mut self, percent: u64) -> bool {
@@ -43,7 +46,7 @@ impl Rng {
 fn date(day: u64) -> String {
     const MONTHS: [u64; 12] = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
     let mut remaining = day;
-    let mut year = 2024;
+    let mut year = 2024i32;
     loop {
         let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0);
         let length = if leap { 366 } else { 365 };
@@ -51,13 +54,18 @@ fn date(day: u64) -> String {
             for (index, days) in MONTHS.iter().enumerate() {
                 let days = if index == 1 && leap { 29 } else { *days };
                 if remaining < days {
-                    return format!("{year}-{:02}-{:02}", index + 1, remaining + 1);
+                    return format!(
+                        "{year}-{:02}-{:02}",
+                        index.saturating_add(1),
+                        remaining.saturating_add(1)
+                    );
                 }
-                remaining -= days;
+                remaining = remaining.saturating_sub(days);
             }
         }
-        remaining -= length;
-        year += 1;
+        // At least a year's days remain (checked above); the years are few.
+        remaining = remaining.saturating_sub(length);
+        year = year.saturating_add(1);
     }
 }
 
@@ -175,10 +183,10 @@ pub fn write(dir: &Path, size: Size, seed: u64) -> std::io::Result<()> {
     for id in 0..invoices {
         let who = rng.below(clients);
         let issued = rng.below(days - 10);
-        let terms = [14, 30, 30, 45][rng.below(4) as usize];
-        let due = issued + terms;
-        let currency = ["USD", "USD", "USD", "USD", "EUR", "GBP"][rng.below(6) as usize];
-        let cents = 5_000 + rng.below(2_000_000);
+        let terms = rng.pick(&[14, 30, 30, 45]);
+        let due = issued.saturating_add(terms);
+        let currency = rng.pick(&["USD", "USD", "USD", "USD", "EUR", "GBP"]);
+        let cents = rng.below(2_000_000).saturating_add(5_000);
         let (amount, status) = if rng.chance(2) {
             (format!("-{}.{:02}", cents / 1000, cents % 100), "paid")
         } else if rng.chance(1) {
@@ -193,13 +201,13 @@ pub fn write(dir: &Path, size: Size, seed: u64) -> std::io::Result<()> {
         };
         // Most pay on time, some late, some not yet.
         let paid = match rng.below(100) {
-            0..=69 => Some(issued + rng.below(terms + 1)),
-            70..=89 => Some(due + 1 + rng.below(90)),
+            0..=69 => Some(issued.saturating_add(rng.below(terms.saturating_add(1)))),
+            70..=89 => Some(due.saturating_add(1).saturating_add(rng.below(90))),
             _ => None,
         }
         .filter(|day| *day < days && status != "uncollectible" && status != "void");
         let discount = if rng.chance(5) {
-            format!("{}.00", 10 + rng.below(500))
+            format!("{}.00", rng.below(500).saturating_add(10))
         } else {
             String::new()
         };
@@ -221,7 +229,7 @@ pub fn write(dir: &Path, size: Size, seed: u64) -> std::io::Result<()> {
         let minutes = if rng.chance(10) {
             String::new()
         } else {
-            (5 + rng.below(120)).to_string()
+            rng.below(120).saturating_add(5).to_string()
         };
         let tags = match rng.below(200) {
             0..=5 => "change_request",
@@ -235,7 +243,7 @@ pub fn write(dir: &Path, size: Size, seed: u64) -> std::io::Result<()> {
         } else {
             "Incident"
         };
-        let priority = ["low", "normal", "normal", "high"][rng.below(4) as usize];
+        let priority = rng.pick(&["low", "normal", "normal", "high"]);
         writeln!(
             out,
             "T-{id},{},{} 10:00,{minutes},{kind},{tags},{priority}",
@@ -249,7 +257,7 @@ pub fn write(dir: &Path, size: Size, seed: u64) -> std::io::Result<()> {
     writeln!(out, "client,date,minutes,status,attendees")?;
     for _ in 0..meetings {
         let who = rng.below(clients);
-        let status = [
+        let status = rng.pick(&[
             "attended",
             "attended",
             "attended",
@@ -257,14 +265,14 @@ pub fn write(dir: &Path, size: Size, seed: u64) -> std::io::Result<()> {
             "no-show",
             "cancelled",
             "rescheduled",
-        ][rng.below(7) as usize];
+        ]);
         writeln!(
             out,
             "{},{} 14:00,{},{status},{}",
             client(who),
             date(rng.below(days)),
-            [30, 45, 60][rng.below(3) as usize],
-            1 + rng.below(3)
+            rng.pick(&[30, 45, 60]),
+            rng.below(3).saturating_add(1)
         )?;
     }
     out.flush()?;
@@ -325,9 +333,15 @@ const PEOPLE: [&str; 11] = [
 fn distinct<'a>(rng: &mut Rng, words: &[&'a str], count: usize) -> Vec<&'a str> {
     let length = words.len() as u64;
     let start = rng.below(length);
-    let step = 1 + rng.below(length - 1);
+    let step = rng.below(length.saturating_sub(1)).saturating_add(1);
+    // Each position is taken modulo the length: always a word.
     (0..count as u64)
-        .map(|index| words[((start + index * step) % length) as usize])
+        .filter_map(|index| {
+            let at = start
+                .wrapping_add(index.wrapping_mul(step))
+                .checked_rem(length)?;
+            words.get(at as usize).copied()
+        })
         .collect()
 }
 
@@ -358,15 +372,16 @@ pub fn write_realistic(dir: &Path, size: Size, seed: u64) -> std::io::Result<()>
     for id in 0..invoices {
         let who = rng.below(clients);
         let issued = rng.below(days - 10);
-        let terms = [14, 30, 30, 45][rng.below(4) as usize];
-        let due = issued + terms;
-        let currency = ["USD", "USD", "USD", "USD", "EUR", "GBP"][rng.below(6) as usize];
-        let cents = 5_000 + rng.below(2_000_000) as i64;
+        let terms = rng.pick(&[14, 30, 30, 45]);
+        let due = issued.saturating_add(terms);
+        let currency = rng.pick(&["USD", "USD", "USD", "USD", "EUR", "GBP"]);
+        let cents = (rng.below(2_000_000) as i64).saturating_add(5_000);
         // A share of the amount, for partial payments.
-        let part = cents * rng.below(100) as i64 / 100;
+        let part = cents.saturating_mul(rng.below(100) as i64) / 100;
         let (amount, paid, paid_amount, status) = if rng.chance(2) {
             // A credit note, settled when issued.
-            (-cents / 10, Some(issued), -cents / 10, "paid")
+            let credit = (cents / 10).saturating_neg();
+            (credit, Some(issued), credit, "paid")
         } else if rng.chance(1) {
             (cents, None, 0, "void")
         } else if rng.chance(1) {
@@ -379,8 +394,8 @@ pub fn write_realistic(dir: &Path, size: Size, seed: u64) -> std::io::Result<()>
         } else {
             // Most pay on time, some late, some not yet.
             let paid = match rng.below(100) {
-                0..=69 => Some(issued + rng.below(terms + 1)),
-                70..=89 => Some(due + 1 + rng.below(90)),
+                0..=69 => Some(issued.saturating_add(rng.below(terms.saturating_add(1)))),
+                70..=89 => Some(due.saturating_add(1).saturating_add(rng.below(90))),
                 _ => None,
             }
             .filter(|day| *day < days);
@@ -411,7 +426,7 @@ pub fn write_realistic(dir: &Path, size: Size, seed: u64) -> std::io::Result<()>
         let minutes = if rng.chance(10) {
             String::new()
         } else {
-            (5 + rng.below(120)).to_string()
+            rng.below(120).saturating_add(5).to_string()
         };
         let kind = match rng.below(100) {
             0..=2 => "Change Request",
@@ -419,8 +434,7 @@ pub fn write_realistic(dir: &Path, size: Size, seed: u64) -> std::io::Result<()>
             50..=79 => "Question",
             _ => "Problem",
         };
-        let count =
-            [0, 0, 0, 1, 1, 1, 1, 1, 1, 2, 2, 2, 2, 2, 3, 3, 3, 3, 4, 4][rng.below(20) as usize];
+        let count = rng.pick(&[0, 0, 0, 1, 1, 1, 1, 1, 1, 2, 2, 2, 2, 2, 3, 3, 3, 3, 4, 4]);
         let mut tags = distinct(&mut rng, &TAGS, count);
         match rng.below(200) {
             0..=5 => tags.push("change_request"),
@@ -432,7 +446,7 @@ pub fn write_realistic(dir: &Path, size: Size, seed: u64) -> std::io::Result<()>
             0 | 1 => tags.concat(),
             _ => format!("\"{}\"", tags.join(",")),
         };
-        let priority = ["low", "normal", "normal", "high", "urgent"][rng.below(5) as usize];
+        let priority = rng.pick(&["low", "normal", "normal", "high", "urgent"]);
         writeln!(
             out,
             "T-{id:07},{},{} {:02}:{:02}:{:02},{minutes},{kind},{tags},{priority}",
@@ -450,7 +464,7 @@ pub fn write_realistic(dir: &Path, size: Size, seed: u64) -> std::io::Result<()>
         writeln!(out, "client,date,minutes,status,attendees")?;
         for _ in 0..meetings {
             let who = rng.below(clients);
-            let status = [
+            let status = rng.pick(&[
                 "attended",
                 "attended",
                 "attended",
@@ -458,16 +472,16 @@ pub fn write_realistic(dir: &Path, size: Size, seed: u64) -> std::io::Result<()>
                 "no-show",
                 "cancelled",
                 "rescheduled",
-            ][rng.below(7) as usize];
-            let count = [1, 1, 1, 1, 2, 2, 2, 3, 3, 4][rng.below(10) as usize];
+            ]);
+            let count = rng.pick(&[1, 1, 1, 1, 2, 2, 2, 3, 3, 4]);
             writeln!(
                 out,
                 "{},{} {:02}:{},{},{status},{}",
                 client(who),
                 date(rng.below(days)),
-                8 + rng.below(10),
-                ["00", "30"][rng.below(2) as usize],
-                [30, 45, 60][rng.below(3) as usize],
+                rng.below(10).saturating_add(8),
+                rng.pick(&["00", "30"]),
+                rng.pick(&[30, 45, 60]),
                 distinct(&mut rng, &PEOPLE, count).join("; ")
             )?;
         }
