@@ -545,7 +545,7 @@ const COLUMNS: [(&str, bool); 12] = [
     ("scope chg", true),
 ];
 
-pub fn render(report: &Report) -> String {
+pub fn render(report: &Report) -> anyhow::Result<String> {
     let p = &report.portfolio;
     let currency = report.currency.as_deref().unwrap_or("");
     let mut out = String::new();
@@ -638,19 +638,37 @@ ul.notes {{ padding-left: 1.2rem; }} li.warning {{ color: #922b21; }}
         .collect();
     bars(&mut out, "Clients per verdict", &verdict_items);
     out.push_str("</figure>\n<figure><figcaption>Receivables aging</figcaption>");
-    let sum = |f: fn(&crate::aggregate::ClientMetrics) -> Decimal| {
-        report
-            .clients
-            .iter()
-            .map(|c| f(&c.metrics))
-            .sum::<Decimal>()
+    let sum = |what: &str, f: fn(&crate::aggregate::ClientMetrics) -> Decimal| {
+        report.clients.iter().try_fold(Decimal::ZERO, |sum, c| {
+            crate::error::add_amounts(what, sum, f(&c.metrics))
+        })
     };
     let aging: Vec<(String, Decimal, &str)> = vec![
-        ("current".to_string(), sum(|m| m.current), "#1e8449"),
-        ("1-30".to_string(), sum(|m| m.d1_30), "#b7950b"),
-        ("31-60".to_string(), sum(|m| m.d31_60), "#ca6f1e"),
-        ("61-90".to_string(), sum(|m| m.d61_90), "#ba4a00"),
-        ("90+".to_string(), sum(|m| m.d90_plus), "#922b21"),
+        (
+            "current".to_string(),
+            sum("total current", |m| m.current)?,
+            "#1e8449",
+        ),
+        (
+            "1-30".to_string(),
+            sum("total 1-30 days overdue", |m| m.d1_30)?,
+            "#b7950b",
+        ),
+        (
+            "31-60".to_string(),
+            sum("total 31-60 days overdue", |m| m.d31_60)?,
+            "#ca6f1e",
+        ),
+        (
+            "61-90".to_string(),
+            sum("total 61-90 days overdue", |m| m.d61_90)?,
+            "#ba4a00",
+        ),
+        (
+            "90+".to_string(),
+            sum("total over 90 days overdue", |m| m.d90_plus)?,
+            "#922b21",
+        ),
     ];
     let aging_items: Vec<(String, f64, &str, String)> = aging
         .into_iter()
@@ -677,7 +695,7 @@ ul.notes {{ padding-left: 1.2rem; }} li.warning {{ color: #922b21; }}
     out.push_str("Written by clientfit ");
     out.push_str(env!("CARGO_PKG_VERSION"));
     out.push_str(".</p>\n</body></html>\n");
-    out
+    Ok(out)
 }
 
 /// A client's figures, and under them its flags and the reasons for its

@@ -70,7 +70,7 @@ pub fn render(report: &Report, format: Format, style: Style) -> anyhow::Result<S
         Format::Csv => csv::render(report),
         Format::Json => json::render(report),
         Format::Markdown => Ok(markdown::render(report)),
-        Format::Html => Ok(html::render(report)),
+        Format::Html => html::render(report),
     }
 }
 
