@@ -231,16 +231,22 @@ mod tests {
         );
         let message = |result: anyhow::Result<Decimal>| result.err().map(|err| err.to_string());
         assert_eq!(
-            message(subtract_amounts("the change in profit", Decimal::MIN, Decimal::ONE)).as_deref(),
+            message(subtract_amounts(
+                "the change in profit",
+                Decimal::MIN,
+                Decimal::ONE
+            ))
+            .as_deref(),
             Some(
                 "the change in profit: -79228162514264337593543950335 - 1 is past the largest amount clientfit counts exactly (about 7.9 × 10^28); check the amounts, and the exchange rates under [fx] in clientfit.toml"
             )
         );
         assert!(
-            message(multiply_amounts("the overdue threshold", max, Decimal::TWO))
-                .is_some_and(|text| text.starts_with(
+            message(multiply_amounts("the overdue threshold", max, Decimal::TWO)).is_some_and(
+                |text| text.starts_with(
                     "the overdue threshold: 79228162514264337593543950335 × 2 is past"
-                ))
+                )
+            )
         );
     }
 

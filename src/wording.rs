@@ -6,24 +6,6 @@ pub fn plural<'a>(count: u64, one: &'a str, many: &'a str) -> &'a str {
     if count == 1 { one } else { many }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn plurals() {
-        assert_eq!(
-            format!("1 {}", plural(1, "invoice", "invoices")),
-            "1 invoice"
-        );
-        assert_eq!(
-            format!("0 {}", plural(0, "invoice", "invoices")),
-            "0 invoices"
-        );
-        assert_eq!(format!("2 {}", plural(2, "day", "days")), "2 days");
-    }
-}
-
 /// `; did you mean "paid_amount"?` for a name close to one of `known`
 /// (also when the words are in another order: `amount_paid`).
 pub fn did_you_mean(name: &str, known: &[&str]) -> String {
@@ -72,4 +54,22 @@ pub fn closest<'a>(key: &str, candidates: &[(&str, &'a str)]) -> Option<&'a str>
         })
         .min_by(|a, b| a.0.cmp(&b.0).then_with(|| a.3.cmp(b.3)))
         .map(|(_, _, _, name)| name)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn plurals() {
+        assert_eq!(
+            format!("1 {}", plural(1, "invoice", "invoices")),
+            "1 invoice"
+        );
+        assert_eq!(
+            format!("0 {}", plural(0, "invoice", "invoices")),
+            "0 invoices"
+        );
+        assert_eq!(format!("2 {}", plural(2, "day", "days")), "2 days");
+    }
 }

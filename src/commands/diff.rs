@@ -12,8 +12,8 @@ use serde::Serialize;
 use serde_json::Value;
 
 use crate::assess::{FlagId, Verdict};
-use crate::numbers::grouped;
 use crate::error::subtract_amounts;
+use crate::numbers::grouped;
 use crate::render::json::{Money, SCHEMA_VERSION};
 use crate::safe;
 
