@@ -120,7 +120,7 @@ fn render_every_human_format(
     };
     // Sums past the decimal range are an error, not a report: nothing to render.
     let Ok(receivables) =
-        clientfit::receivables::build(ingested, &aggregated, config, None, Some(3))
+        clientfit::report::receivables::build(ingested, &aggregated, config, None, Some(3))
     else {
         return;
     };
