@@ -1,7 +1,8 @@
 //! `parse_date_time` (no order, day first, month first) and `order_evidence`.
 #![no_main]
 
-use clientfit::ingest::date::{DateOrder, OrderEvidence, order_evidence, parse_date_time};
+use clientfit::config::DateOrder;
+use clientfit::ingest::date::{OrderEvidence, order_evidence, parse_date_time};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|text: &str| {

@@ -1,9 +1,8 @@
 //! `parse_money` over arbitrary UTF-8, with both decimal separators.
 #![no_main]
 
-use clientfit::ingest::money::{
-    CurrencyMark, DecimalSeparator, MAX_AMOUNT, check_currency_code, parse_money,
-};
+use clientfit::config::DecimalSeparator;
+use clientfit::ingest::money::{CurrencyMark, MAX_AMOUNT, check_currency_code, parse_money};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|text: &str| {
