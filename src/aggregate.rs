@@ -131,22 +131,22 @@ fn slot<T: Default>(sums: &mut Vec<T>, client: ClientId) -> &mut T {
 /// (`realloc`), and the copies left behind kept 25 MB more resident.
 #[derive(Debug, Clone, Default, PartialEq)]
 #[repr(C)]
-pub struct ActivityTotals {
-    pub tickets: u64,
-    pub scope_changes: u64,
-    pub escalations: u64,
-    pub abusive_tickets: u64,
-    pub ticket_minutes: Decimal,
+pub(crate) struct ActivityTotals {
+    pub(crate) tickets: u64,
+    pub(crate) scope_changes: u64,
+    pub(crate) escalations: u64,
+    pub(crate) abusive_tickets: u64,
+    pub(crate) ticket_minutes: Decimal,
     /// Any ticket or meeting in the period.
-    pub active: bool,
+    pub(crate) active: bool,
     /// Σ minutes × attendees of attended meetings.
-    pub attended_person_minutes: Decimal,
+    pub(crate) attended_person_minutes: Decimal,
     /// Σ minutes × attendees of no-shows.
-    pub no_show_person_minutes: Decimal,
-    pub scheduled: u64,
-    pub attended: u64,
-    pub no_shows: u64,
-    pub cancelled: u64,
+    pub(crate) no_show_person_minutes: Decimal,
+    pub(crate) scheduled: u64,
+    pub(crate) attended: u64,
+    pub(crate) no_shows: u64,
+    pub(crate) cancelled: u64,
 }
 
 impl ActivityTotals {
@@ -189,7 +189,7 @@ impl ActivityTotals {
 }
 
 /// How many rows naming no client are located in the report's warning.
-pub const UNMATCHED_LISTED: usize = 5;
+pub(crate) const UNMATCHED_LISTED: usize = 5;
 
 /// Keep `origin` among the first `UNMATCHED_LISTED` unmatched rows, in
 /// file and line order (parts of a file are read in parallel and folded
@@ -208,22 +208,22 @@ fn note_unmatched(first: &mut Vec<Origin>, origin: Origin) {
 #[derive(Debug)]
 pub struct Activity {
     bounds: Bounds,
-    pub per_client: Vec<ActivityTotals>,
-    pub unmatched_tickets: u64,
-    pub unmatched_meetings: u64,
+    pub(crate) per_client: Vec<ActivityTotals>,
+    pub(crate) unmatched_tickets: u64,
+    pub(crate) unmatched_meetings: u64,
     /// The first few of those rows (by file and line), to say where they are.
-    pub unmatched_rows: Vec<Origin>,
+    pub(crate) unmatched_rows: Vec<Origin>,
     /// Earliest ticket or meeting date seen (the default period's start).
-    pub earliest: Option<NaiveDate>,
+    pub(crate) earliest: Option<NaiveDate>,
     /// The first ticket, meeting or invoice whose figures overflowed its
     /// client's sum (a sink cannot return an error; `aggregate` reports it).
-    pub overflow: Option<Origin>,
+    pub(crate) overflow: Option<Origin>,
     /// Sums of the invoices streamed in (see `IngestOptions::stream_invoices`).
     invoice_totals: Vec<InvoiceTotals>,
     /// Earliest issue date of a streamed invoice that counts.
     earliest_invoice: Option<NaiveDate>,
     /// Invoices streamed in.
-    pub invoices_streamed: u64,
+    pub(crate) invoices_streamed: u64,
     /// `overflow` was noted by a ticket.
     ticket_overflowed: bool,
 }
@@ -247,7 +247,7 @@ impl Activity {
 
     /// Invoices were streamed in, and not one of them counts (every one
     /// draft, void, deleted or cancelled).
-    pub fn no_streamed_invoice_counts(&self) -> bool {
+    pub(crate) fn no_streamed_invoice_counts(&self) -> bool {
         self.invoices_streamed > 0 && self.earliest_invoice.is_none()
     }
 
@@ -476,7 +476,7 @@ impl Sink for Activity {
 pub struct ClientMetrics {
     pub client: ClientId,
     /// Whether any invoice (or credit note) was issued to it in the period.
-    pub invoiced: bool,
+    pub(crate) invoiced: bool,
     pub revenue: Decimal,
     pub bad_debt: Decimal,
     pub discounts: Decimal,
@@ -496,7 +496,7 @@ pub struct ClientMetrics {
     pub late_share: Option<f64>,
     pub avg_days_late: Option<f64>,
     /// The same mean over the late invoices alone (on-time ones left out).
-    pub avg_days_late_over_late: Option<f64>,
+    pub(crate) avg_days_late_over_late: Option<f64>,
     pub outstanding: Decimal,
     pub current: Decimal,
     pub d1_30: Decimal,
@@ -522,10 +522,10 @@ pub struct ClientMetrics {
 /// The settled period.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Period {
-    pub from: NaiveDate,
-    pub to: NaiveDate,
-    pub as_of: NaiveDate,
-    pub days: i64,
+    pub(crate) from: NaiveDate,
+    pub(crate) to: NaiveDate,
+    pub(crate) as_of: NaiveDate,
+    pub(crate) days: i64,
 }
 
 /// Everything aggregation yields.
@@ -534,10 +534,10 @@ pub struct Aggregated {
     pub period: Period,
     /// Listed clients, in registry order.
     pub clients: Vec<ClientMetrics>,
-    pub unmatched_tickets: u64,
-    pub unmatched_meetings: u64,
+    pub(crate) unmatched_tickets: u64,
+    pub(crate) unmatched_meetings: u64,
     /// Where the first few of them are (`UNMATCHED_LISTED`).
-    pub unmatched_rows: Vec<Origin>,
+    pub(crate) unmatched_rows: Vec<Origin>,
 }
 
 /// From this many clients on, their metrics are worked out on every core
@@ -927,7 +927,10 @@ fn add_invoice(
 /// Days late of an invoice that fell due by as-of, or `None` when its
 /// payment day is unknown (nothing owed, but no `paid` date: a `paid`
 /// status or a zero balance without a date cannot say whether it was late).
-pub fn days_late(invoice: &crate::ingest::records::Invoice, as_of: NaiveDate) -> Option<i64> {
+pub(crate) fn days_late(
+    invoice: &crate::ingest::records::Invoice,
+    as_of: NaiveDate,
+) -> Option<i64> {
     match invoice.paid {
         Some(paid) if paid <= as_of => Some(days_between(paid, invoice.due).max(0)),
         // Paid after as-of: unpaid at as-of.

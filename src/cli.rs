@@ -66,7 +66,7 @@ EXAMPLES:
     clientfit man --dir ~/.local/share/man/man1   # install all pages for `man clientfit-report`";
 
 /// The subcommands with a page of their own (`clientfit-NAME(1)`).
-pub const MAN_PAGES: [&str; 8] = [
+pub(crate) const MAN_PAGES: [&str; 8] = [
     "report",
     "check",
     "init",
@@ -81,10 +81,10 @@ pub const MAN_PAGES: [&str; 8] = [
 pub struct ManArgs {
     /// The subcommand whose page to print [default: the main page]
     #[arg(value_parser = MAN_PAGES, conflicts_with = "dir")]
-    pub subcommand: Option<String>,
+    pub(crate) subcommand: Option<String>,
     /// Write every page (clientfit.1 and clientfit-SUBCOMMAND.1) into DIR instead
     #[arg(long, value_name = "DIR")]
-    pub dir: Option<PathBuf>,
+    pub(crate) dir: Option<PathBuf>,
 }
 
 const RECEIVABLES_EXAMPLES: &str = "\
@@ -102,58 +102,58 @@ EXAMPLES:
 #[derive(Debug, Args)]
 pub struct ReceivablesArgs {
     #[command(flatten)]
-    pub input: InputArgs,
+    pub(crate) input: InputArgs,
     #[command(flatten)]
-    pub when: PeriodArgs,
+    pub(crate) when: PeriodArgs,
     /// Output format
     #[arg(long, value_enum, default_value = "table")]
-    pub format: FormatArg,
+    pub(crate) format: FormatArg,
     /// Write the output to FILE (atomically) instead of standard output
     #[arg(long, short = 'o', value_name = "FILE")]
-    pub output: Option<PathBuf>,
+    pub(crate) output: Option<PathBuf>,
     /// Show only clients of this account manager (clients.csv owner)
     #[arg(long, value_name = "NAME")]
-    pub owner: Option<String>,
+    pub(crate) owner: Option<String>,
     /// Show only the first N rows
     #[arg(long, value_name = "N")]
-    pub top: Option<usize>,
+    pub(crate) top: Option<usize>,
     /// Exit with code 3 when any invoice is overdue by more than DAYS
     #[arg(long, value_name = "DAYS")]
-    pub fail_on_overdue: Option<i64>,
+    pub(crate) fail_on_overdue: Option<i64>,
     /// No warnings or progress on standard error (the output itself is still written, and errors still print)
     #[arg(long, short)]
-    pub quiet: bool,
+    pub(crate) quiet: bool,
 }
 
 #[derive(Debug, Args)]
 pub struct ExplainArgs {
     /// The client: its name, an alias, or the start of its name
-    pub client: String,
+    pub(crate) client: String,
     #[command(flatten)]
-    pub input: InputArgs,
+    pub(crate) input: InputArgs,
     #[command(flatten)]
-    pub when: PeriodArgs,
+    pub(crate) when: PeriodArgs,
 }
 
 #[derive(Debug, Args)]
 pub struct DiffArgs {
     /// The older snapshot
-    pub old: PathBuf,
+    pub(crate) old: PathBuf,
     /// The newer snapshot
-    pub new: PathBuf,
+    pub(crate) new: PathBuf,
     /// Output format
     #[arg(long, value_enum, default_value = "table")]
-    pub format: DiffFormatArg,
+    pub(crate) format: DiffFormatArg,
     /// Exit with code 3 when a client moved to this verdict or a worse one (new clients included)
     #[arg(long, value_enum, value_name = "VERDICT")]
-    pub fail_on_move_to: Option<FailOn>,
+    pub(crate) fail_on_move_to: Option<FailOn>,
 }
 
 #[derive(Debug, Args)]
 pub struct CompletionsArgs {
     /// The shell
     #[arg(value_enum)]
-    pub shell: clap_complete::Shell,
+    pub(crate) shell: clap_complete::Shell,
 }
 
 const CHECK_EXAMPLES: &str = "\
@@ -170,30 +170,30 @@ EXAMPLES:
 #[derive(Debug, Args)]
 pub struct CheckArgs {
     #[command(flatten)]
-    pub input: InputArgs,
+    pub(crate) input: InputArgs,
 }
 
 #[derive(Debug, Args)]
 pub struct InitArgs {
     /// Directory to write clientfit.toml into [default: .]
-    pub dir: Option<PathBuf>,
+    pub(crate) dir: Option<PathBuf>,
     /// Overwrite an existing clientfit.toml
     #[arg(long)]
-    pub force: bool,
+    pub(crate) force: bool,
     /// Print the file instead of writing it
     #[arg(long, conflicts_with_all = ["dir", "force"])]
-    pub stdout: bool,
+    pub(crate) stdout: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum ColorChoice {
+pub(crate) enum ColorChoice {
     Auto,
     Always,
     Never,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum VerdictArg {
+pub(crate) enum VerdictArg {
     Fire,
     Refer,
     Restructure,
@@ -222,7 +222,7 @@ impl From<VerdictArg> for Verdict {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum FailOn {
+pub(crate) enum FailOn {
     Fire,
     Refer,
     Restructure,
@@ -230,54 +230,54 @@ pub enum FailOn {
 
 /// Options about which data to read and how to read it.
 #[derive(Debug, Clone, Args)]
-pub struct InputArgs {
+pub(crate) struct InputArgs {
     /// Files or directories of CSV exports (a directory gives its *.csv and clientfit.toml) [default: .]
-    pub paths: Vec<PathBuf>,
+    pub(crate) paths: Vec<PathBuf>,
     /// An invoices file (repeatable; `-` for standard input)
     #[arg(long = "invoices", value_name = "FILE")]
-    pub invoices: Vec<PathBuf>,
+    pub(crate) invoices: Vec<PathBuf>,
     /// A tickets file (repeatable)
     #[arg(long = "tickets", value_name = "FILE")]
-    pub tickets: Vec<PathBuf>,
+    pub(crate) tickets: Vec<PathBuf>,
     /// A meetings file (repeatable)
     #[arg(long = "meetings", value_name = "FILE")]
-    pub meetings: Vec<PathBuf>,
+    pub(crate) meetings: Vec<PathBuf>,
     /// The clients master list (repeatable)
     #[arg(long = "clients", value_name = "FILE")]
-    pub clients: Vec<PathBuf>,
+    pub(crate) clients: Vec<PathBuf>,
     /// Config file [default: clientfit.toml in the data directory, else beside the files named, else in the current directory]
     #[arg(long, value_name = "FILE")]
-    pub config: Option<PathBuf>,
+    pub(crate) config: Option<PathBuf>,
     /// Day/month order of numeric dates like 03/04/2026
     #[arg(long, value_enum, value_name = "ORDER")]
-    pub date_order: Option<DateOrderArg>,
+    pub(crate) date_order: Option<DateOrderArg>,
     /// Base currency (ISO code) [default: config currency, else the only one seen]
     #[arg(long, value_name = "CODE")]
-    pub currency: Option<String>,
+    pub(crate) currency: Option<String>,
     /// Skip rows with bad values (listed on stderr and in JSON warnings) instead of stopping
     #[arg(long)]
-    pub skip_bad_rows: bool,
+    pub(crate) skip_bad_rows: bool,
 }
 
 /// Options about the period and the as-of day.
 #[derive(Debug, Clone, Args)]
-pub struct PeriodArgs {
+pub(crate) struct PeriodArgs {
     /// Period: 2026-10, 2026-Q3, 2026, 2026-10-01..2026-12-31, this-month, last-month, this-quarter, last-quarter, ytd or last-12-months [default: earliest event to as-of]
     #[arg(long, value_name = "P")]
-    pub period: Option<String>,
+    pub(crate) period: Option<String>,
     /// First day of the period (inclusive), YYYY-MM-DD
     #[arg(long, value_name = "DATE", conflicts_with = "period")]
-    pub from: Option<String>,
+    pub(crate) from: Option<String>,
     /// Last day of the period (inclusive), YYYY-MM-DD
     #[arg(long, value_name = "DATE", conflicts_with = "period")]
-    pub to: Option<String>,
+    pub(crate) to: Option<String>,
     /// The day the books are looked at, YYYY-MM-DD or `today` [default: config as_of, else period end if past, else today]
     #[arg(long, value_name = "DATE")]
-    pub as_of: Option<String>,
+    pub(crate) as_of: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum DateOrderArg {
+pub(crate) enum DateOrderArg {
     Dmy,
     Mdy,
 }
@@ -285,41 +285,41 @@ pub enum DateOrderArg {
 #[derive(Debug, Args)]
 pub struct ReportArgs {
     #[command(flatten)]
-    pub input: InputArgs,
+    pub(crate) input: InputArgs,
     #[command(flatten)]
-    pub when: PeriodArgs,
+    pub(crate) when: PeriodArgs,
     /// Output format
     #[arg(long, value_enum, default_value = "table")]
-    pub format: FormatArg,
+    pub(crate) format: FormatArg,
     /// Write the output to FILE (atomically) instead of standard output
     #[arg(long, short = 'o', value_name = "FILE")]
-    pub output: Option<PathBuf>,
+    pub(crate) output: Option<PathBuf>,
     /// Row order
     #[arg(long, value_enum, default_value = "profit")]
-    pub sort: SortArg,
+    pub(crate) sort: SortArg,
     /// Show only clients with this verdict (repeatable)
     #[arg(long, value_enum)]
-    pub verdict: Vec<VerdictArg>,
+    pub(crate) verdict: Vec<VerdictArg>,
     /// Show only clients of this account manager (clients.csv owner)
     #[arg(long, value_name = "NAME")]
-    pub owner: Option<String>,
+    pub(crate) owner: Option<String>,
     /// Show only the first N rows
     #[arg(long, value_name = "N")]
-    pub top: Option<usize>,
+    pub(crate) top: Option<usize>,
     /// Exit with code 3 when a shown client has this verdict or a worse one
     #[arg(long, value_enum, value_name = "VERDICT")]
-    pub fail_on: Option<FailOn>,
+    pub(crate) fail_on: Option<FailOn>,
     /// Colour the verdicts
     #[arg(long, value_enum, default_value = "auto")]
-    pub color: ColorChoice,
+    pub(crate) color: ColorChoice,
     /// No warnings or progress on standard error (the output itself is still written, and errors still print)
     #[arg(long, short)]
-    pub quiet: bool,
+    pub(crate) quiet: bool,
 }
 
 /// `--format` of `report`, `receivables` and `explain`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum FormatArg {
+pub(crate) enum FormatArg {
     /// A table for people (default on a terminal).
     Table,
     /// One row per client, for spreadsheets.
@@ -334,7 +334,7 @@ pub enum FormatArg {
 
 /// `--sort` of `report`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, ValueEnum)]
-pub enum SortArg {
+pub(crate) enum SortArg {
     /// Profit, highest first.
     #[default]
     Profit,
@@ -351,7 +351,7 @@ pub enum SortArg {
 /// `--format` of `diff`: its moves are lists, not one table, so there is
 /// no csv.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum DiffFormatArg {
+pub(crate) enum DiffFormatArg {
     /// Plain text for people.
     Table,
     /// Everything, for scripts.

@@ -18,18 +18,18 @@ pub struct InputError(Box<Location>);
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Location {
-    pub file: PathBuf,
+    pub(crate) file: PathBuf,
     /// 1-based physical line number of the record (`None` for file-level problems).
-    pub line: Option<u64>,
-    pub column: Option<String>,
-    pub value: Option<String>,
+    pub(crate) line: Option<u64>,
+    pub(crate) column: Option<String>,
+    pub(crate) value: Option<String>,
     /// What is wrong, phrased to follow the value: "is not a date".
-    pub problem: String,
+    pub(crate) problem: String,
     /// How to fix it, when there is something the user can do.
-    pub hint: Option<String>,
+    pub(crate) hint: Option<String>,
     /// A problem of the whole file found at a line (its encoding): it is
     /// never skipped as one bad row, since the rows after it cannot be read.
-    pub whole_file: bool,
+    pub(crate) whole_file: bool,
 }
 
 impl std::ops::Deref for InputError {
@@ -41,7 +41,7 @@ impl std::ops::Deref for InputError {
 }
 
 impl InputError {
-    pub fn file(file: &Path, problem: impl Into<String>) -> Self {
+    pub(crate) fn file(file: &Path, problem: impl Into<String>) -> Self {
         InputError(Box::new(Location {
             file: file.to_path_buf(),
             line: None,
@@ -54,27 +54,27 @@ impl InputError {
     }
 
     /// Mark the problem as one of the whole file, though found at a line.
-    pub fn of_whole_file(mut self) -> Self {
+    pub(crate) fn of_whole_file(mut self) -> Self {
         self.0.whole_file = true;
         self
     }
 
-    pub fn at(mut self, line: u64) -> Self {
+    pub(crate) fn at(mut self, line: u64) -> Self {
         self.0.line = Some(line);
         self
     }
 
-    pub fn column(mut self, column: impl Into<String>) -> Self {
+    pub(crate) fn column(mut self, column: impl Into<String>) -> Self {
         self.0.column = Some(column.into());
         self
     }
 
-    pub fn value(mut self, value: impl Into<String>) -> Self {
+    pub(crate) fn value(mut self, value: impl Into<String>) -> Self {
         self.0.value = Some(value.into());
         self
     }
 
-    pub fn hint(mut self, hint: impl Into<String>) -> Self {
+    pub(crate) fn hint(mut self, hint: impl Into<String>) -> Self {
         self.0.hint = Some(hint.into());
         self
     }
@@ -178,19 +178,19 @@ fn amounts_out_of_range(what: &str, a: Decimal, operator: char, b: Decimal) -> a
 }
 
 /// `a + b` of two amounts (`what` names the result), or the error naming them.
-pub fn add_amounts(what: &str, a: Decimal, b: Decimal) -> anyhow::Result<Decimal> {
+pub(crate) fn add_amounts(what: &str, a: Decimal, b: Decimal) -> anyhow::Result<Decimal> {
     a.checked_add(b)
         .ok_or_else(|| amounts_out_of_range(what, a, '+', b))
 }
 
 /// `a − b` of two amounts, or the error naming them.
-pub fn subtract_amounts(what: &str, a: Decimal, b: Decimal) -> anyhow::Result<Decimal> {
+pub(crate) fn subtract_amounts(what: &str, a: Decimal, b: Decimal) -> anyhow::Result<Decimal> {
     a.checked_sub(b)
         .ok_or_else(|| amounts_out_of_range(what, a, '-', b))
 }
 
 /// `a × b` of an amount and a factor, or the error naming them.
-pub fn multiply_amounts(what: &str, a: Decimal, b: Decimal) -> anyhow::Result<Decimal> {
+pub(crate) fn multiply_amounts(what: &str, a: Decimal, b: Decimal) -> anyhow::Result<Decimal> {
     a.checked_mul(b)
         .ok_or_else(|| amounts_out_of_range(what, a, '×', b))
 }
@@ -198,7 +198,7 @@ pub fn multiply_amounts(what: &str, a: Decimal, b: Decimal) -> anyhow::Result<De
 /// Quote a value for an error message, escaping anything that could disturb
 /// a terminal (control characters, ANSI escapes) so untrusted file content
 /// is shown, never executed.
-pub fn quote(text: &str) -> String {
+pub(crate) fn quote(text: &str) -> String {
     let mut out = String::with_capacity(text.len().saturating_add(2));
     out.push('"');
     const LIMIT: usize = 80;

@@ -14,7 +14,7 @@ use std::fmt;
 
 /// `value` written with `decimals` decimals, rounded as `{:.N}` rounds.
 #[derive(Debug, Clone, Copy)]
-pub struct Fixed(pub f64, pub usize);
+pub(crate) struct Fixed(pub f64, pub usize);
 
 /// Powers of ten as `f64` literals, each exact.
 const POWERS: [f64; 7] = [1.0, 10.0, 100.0, 1e3, 1e4, 1e5, 1e6];
@@ -98,7 +98,7 @@ impl Fixed {
     }
 
     /// Append the text to `out`.
-    pub fn push_to(self, out: &mut String) {
+    pub(crate) fn push_to(self, out: &mut String) {
         let mut text: Text = [0; 32];
         match self.quick(&mut text) {
             Some(quick) => out.push_str(quick),

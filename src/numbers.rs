@@ -8,7 +8,7 @@ use rust_decimal::prelude::ToPrimitive;
 use rust_decimal::{Decimal, RoundingStrategy};
 
 /// Money rounded half-even to cents, with exactly two decimals.
-pub fn cents(value: Decimal) -> Decimal {
+pub(crate) fn cents(value: Decimal) -> Decimal {
     // Sums of cents are cents already, and zeros and whole amounts need only
     // places added: rounding would give the same, at some cost for every
     // figure of every client.
@@ -40,7 +40,7 @@ fn cents_by_rounding(value: Decimal) -> Decimal {
 }
 
 /// An exact quotient as `f64`, for shares and averages.
-pub fn ratio_of(numerator: Decimal, denominator: Decimal) -> f64 {
+pub(crate) fn ratio_of(numerator: Decimal, denominator: Decimal) -> f64 {
     if denominator.is_zero() {
         return 0.0;
     }
@@ -51,7 +51,7 @@ pub fn ratio_of(numerator: Decimal, denominator: Decimal) -> f64 {
 }
 
 /// Round a ratio for output so tiny float noise never shows.
-pub fn round_to(value: f64, decimals: i32) -> f64 {
+pub(crate) fn round_to(value: f64, decimals: i32) -> f64 {
     let factor = 10f64.powi(decimals);
     let rounded = (value * factor).round() / factor;
     if rounded == 0.0 { 0.0 } else { rounded }

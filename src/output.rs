@@ -26,7 +26,11 @@ use crate::safe::terminal;
 const MAX_LINKS: usize = 40;
 
 /// Write `bytes` to `path`; see the module documentation.
-pub fn write_atomically(path: &Path, bytes: &[u8], inputs: &[PathBuf]) -> anyhow::Result<()> {
+pub(crate) fn write_atomically(
+    path: &Path,
+    bytes: &[u8],
+    inputs: &[PathBuf],
+) -> anyhow::Result<()> {
     write_atomically_with(path, inputs, |file| Ok(file.write_all(bytes)?))
 }
 
@@ -157,7 +161,7 @@ fn refuse_inputs(path: &Path, target: &Path, inputs: &[PathBuf]) -> anyhow::Resu
 
 /// `write_atomically`, with the content written by `write` (which may
 /// stream it): an error from `write` leaves the old file in place.
-pub fn write_atomically_with(
+pub(crate) fn write_atomically_with(
     path: &Path,
     inputs: &[PathBuf],
     write: impl FnOnce(&mut dyn Write) -> anyhow::Result<()>,

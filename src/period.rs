@@ -8,14 +8,14 @@ use crate::error::UsageError;
 /// and a relative period is settled against as-of.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct PeriodRequest {
-    pub from: Option<NaiveDate>,
-    pub to: Option<NaiveDate>,
-    pub relative: Option<Relative>,
+    pub(crate) from: Option<NaiveDate>,
+    pub(crate) to: Option<NaiveDate>,
+    pub(crate) relative: Option<Relative>,
 }
 
 /// Periods named relative to as-of.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Relative {
+pub(crate) enum Relative {
     ThisMonth,
     LastMonth,
     ThisQuarter,
@@ -41,7 +41,7 @@ impl Relative {
 
     /// The days this period covers when the books are looked at on `anchor`.
     /// Periods still running end on their calendar end (clamped to as-of later).
-    pub fn range(self, anchor: NaiveDate) -> Option<(NaiveDate, NaiveDate)> {
+    pub(crate) fn range(self, anchor: NaiveDate) -> Option<(NaiveDate, NaiveDate)> {
         let month = month_start(anchor);
         let quarter =
             NaiveDate::from_ymd_opt(anchor.year(), quarter_start_month(anchor.month0()), 1)?;
@@ -149,7 +149,7 @@ fn parse_absolute(text: &str) -> Result<(NaiveDate, NaiveDate), UsageError> {
 }
 
 /// A day given on the command line or in config: ISO `YYYY-MM-DD`.
-pub fn parse_day(text: &str) -> Result<NaiveDate, UsageError> {
+pub(crate) fn parse_day(text: &str) -> Result<NaiveDate, UsageError> {
     let trimmed = text.trim();
     NaiveDate::parse_from_str(trimmed, "%Y-%m-%d").map_err(|_| {
         let shaped = trimmed.len() == 10
@@ -172,7 +172,7 @@ pub fn parse_day(text: &str) -> Result<NaiveDate, UsageError> {
 }
 
 /// Today, or `CLIENTFIT_TODAY` when set (tests and reproducible runs).
-pub fn today() -> Result<NaiveDate, UsageError> {
+pub(crate) fn today() -> Result<NaiveDate, UsageError> {
     match std::env::var("CLIENTFIT_TODAY") {
         Ok(text) => parse_day(&text).map_err(|err| UsageError(format!("CLIENTFIT_TODAY: {err}"))),
         Err(_) => Ok(chrono::Local::now().date_naive()),
@@ -183,13 +183,13 @@ pub fn today() -> Result<NaiveDate, UsageError> {
 /// (nothing after as-of has happened yet).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Bounds {
-    pub from: Option<NaiveDate>,
-    pub to: NaiveDate,
-    pub as_of: NaiveDate,
+    pub(crate) from: Option<NaiveDate>,
+    pub(crate) to: NaiveDate,
+    pub(crate) as_of: NaiveDate,
 }
 
 impl Bounds {
-    pub fn contains(&self, day: NaiveDate) -> bool {
+    pub(crate) fn contains(&self, day: NaiveDate) -> bool {
         day <= self.to && self.from.is_none_or(|from| day >= from)
     }
 }
@@ -231,7 +231,7 @@ pub fn resolve(
 }
 
 /// Days in a closed period, at least 1.
-pub fn days_in(from: NaiveDate, to: NaiveDate) -> i64 {
+pub(crate) fn days_in(from: NaiveDate, to: NaiveDate) -> i64 {
     // At most about 2^19 years between two dates: the sum cannot saturate.
     to.signed_duration_since(from)
         .num_days()
@@ -246,7 +246,7 @@ fn quarter_start_month(month0: u32) -> u32 {
 }
 
 /// First day of the month of `day`.
-pub fn month_start(day: NaiveDate) -> NaiveDate {
+pub(crate) fn month_start(day: NaiveDate) -> NaiveDate {
     day.with_day(1).unwrap_or(day)
 }
 

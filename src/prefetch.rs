@@ -10,7 +10,7 @@
 /// Start fetching the cache line holding `value` (a hint: it changes no
 /// result, and does nothing on processors without SSE).
 #[inline(always)]
-pub fn prefetch<T>(value: &T) {
+pub(crate) fn prefetch<T>(value: &T) {
     #[cfg(all(
         any(target_arch = "x86", target_arch = "x86_64"),
         target_feature = "sse"
@@ -28,6 +28,6 @@ pub fn prefetch<T>(value: &T) {
 const WORTH_FROM_BYTES: usize = 512 * 1024;
 
 /// Whether entries of `table` are worth prefetching (see `WORTH_FROM_BYTES`).
-pub fn worth_it<T>(table: &[T]) -> bool {
+pub(crate) fn worth_it<T>(table: &[T]) -> bool {
     std::mem::size_of_val(table) >= WORTH_FROM_BYTES
 }

@@ -125,13 +125,13 @@ pub fn csv(text: &str) -> String {
 }
 
 /// The most characters of one value a message quotes.
-pub const MESSAGE_VALUE_CHARS: usize = 80;
+pub(crate) const MESSAGE_VALUE_CHARS: usize = 80;
 
 /// The most characters of one line of an error or warning.
 pub const MESSAGE_LINE_CHARS: usize = 2000;
 
 /// `text` cut to `max` characters, the cut said with "… (N characters)".
-pub fn cut(text: &str, max: usize) -> std::borrow::Cow<'_, str> {
+pub(crate) fn cut(text: &str, max: usize) -> std::borrow::Cow<'_, str> {
     match text.char_indices().nth(max) {
         None => std::borrow::Cow::Borrowed(text),
         Some((end, _)) => std::borrow::Cow::Owned(format!(

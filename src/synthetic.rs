@@ -80,7 +80,7 @@ pub struct Size {
 
 impl Size {
     /// 1k clients, 50k invoices, 100k tickets, 20k meetings (11 MB).
-    pub const SMALL: Size = Size {
+    pub(crate) const SMALL: Size = Size {
         clients: 1_000,
         invoices: 50_000,
         tickets: 100_000,
@@ -94,7 +94,7 @@ impl Size {
         meetings: 2_000,
     };
     /// 100k clients, 5M invoices, 10M tickets, 2M meetings (1.1 GB).
-    pub const LARGE: Size = Size {
+    pub(crate) const LARGE: Size = Size {
         clients: 100_000,
         invoices: 5_000_000,
         tickets: 10_000_000,
@@ -103,7 +103,7 @@ impl Size {
 
     /// LARGE's clients and tickets with a token invoices file (the report
     /// needs one) and no meetings: one big file of one kind.
-    pub const TICKETS_ONLY: Size = Size {
+    pub(crate) const TICKETS_ONLY: Size = Size {
         clients: 100_000,
         invoices: 1_000,
         tickets: 10_000_000,
@@ -351,7 +351,7 @@ fn distinct<'a>(rng: &mut Rng, words: &[&'a str], count: usize) -> Vec<&'a str> 
 /// (`"billing,api,export"`) and whose creation has a time to the second,
 /// meetings.csv whose attendees are names (`Ana Silva; Bo Chen`; the file
 /// is left out when `size.meetings` is 0), and clientfit.toml.
-pub fn write_realistic(dir: &Path, size: Size, seed: u64) -> std::io::Result<()> {
+pub(crate) fn write_realistic(dir: &Path, size: Size, seed: u64) -> std::io::Result<()> {
     let Size {
         clients,
         invoices,

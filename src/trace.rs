@@ -7,7 +7,7 @@
 /// With `CLIENTFIT_PHASES` set, print to stderr how long the run has taken
 /// and how much memory it holds at the end of each stage (for the
 /// benchmark's "where the time goes"; never in normal output).
-pub fn phase(label: &str) {
+pub(crate) fn phase(label: &str) {
     use std::sync::OnceLock;
     static START: OnceLock<Option<std::time::Instant>> = OnceLock::new();
     let Some(start) = START

@@ -2,13 +2,13 @@
 //! warnings, flag details, rendered text). Imports nothing of the crate.
 
 /// The word for `count` things: "1 invoice", "2 invoices".
-pub fn plural<'a>(count: u64, one: &'a str, many: &'a str) -> &'a str {
+pub(crate) fn plural<'a>(count: u64, one: &'a str, many: &'a str) -> &'a str {
     if count == 1 { one } else { many }
 }
 
 /// `; did you mean "paid_amount"?` for a name close to one of `known`
 /// (also when the words are in another order: `amount_paid`).
-pub fn did_you_mean(name: &str, known: &[&str]) -> String {
+pub(crate) fn did_you_mean(name: &str, known: &[&str]) -> String {
     let sorted = |text: &str| {
         let mut words: Vec<&str> = text.split(['_', '-', ' ']).collect();
         words.sort_unstable();
@@ -30,7 +30,7 @@ pub fn did_you_mean(name: &str, known: &[&str]) -> String {
 /// The invoice client whose key is closest to `key`, if any is close:
 /// at most a third of the longer key's letters differ, or one key is the
 /// start of the other ("acme" and "acme holdings").
-pub fn closest<'a>(key: &str, candidates: &[(&str, &'a str)]) -> Option<&'a str> {
+pub(crate) fn closest<'a>(key: &str, candidates: &[(&str, &'a str)]) -> Option<&'a str> {
     let key_length = key.chars().count();
     candidates
         .iter()

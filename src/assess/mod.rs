@@ -1,7 +1,7 @@
 //! Stage 3: metrics → red flags, guards and a verdict with its reasons and
 //! playbook (SPEC §5–§6).
 
-pub mod playbook;
+pub(crate) mod playbook;
 
 use rust_decimal::Decimal;
 use serde::Serialize;
@@ -29,14 +29,14 @@ pub enum Verdict {
 }
 
 impl Verdict {
-    pub const ALL: [Verdict; 4] = [
+    pub(crate) const ALL: [Verdict; 4] = [
         Verdict::Fire,
         Verdict::Refer,
         Verdict::Restructure,
         Verdict::Keep,
     ];
 
-    pub fn name(self) -> &'static str {
+    pub(crate) fn name(self) -> &'static str {
         match self {
             Verdict::Fire => "fire",
             Verdict::Refer => "refer",
@@ -46,7 +46,7 @@ impl Verdict {
     }
 
     /// Is this verdict at least as bad as `other`?
-    pub fn at_least_as_bad_as(self, other: Verdict) -> bool {
+    pub(crate) fn at_least_as_bad_as(self, other: Verdict) -> bool {
         self <= other
     }
 }
@@ -69,7 +69,7 @@ pub enum FlagId {
 }
 
 impl FlagId {
-    pub const ALL: [FlagId; 11] = [
+    pub(crate) const ALL: [FlagId; 11] = [
         FlagId::Unprofitable,
         FlagId::ThinMargin,
         FlagId::LatePayer,
@@ -83,7 +83,7 @@ impl FlagId {
         FlagId::DiscountHeavy,
     ];
 
-    pub fn name(self) -> &'static str {
+    pub(crate) fn name(self) -> &'static str {
         match self {
             FlagId::Unprofitable => "unprofitable",
             FlagId::ThinMargin => "thin-margin",
@@ -99,7 +99,7 @@ impl FlagId {
         }
     }
 
-    pub fn severity(self) -> Severity {
+    pub(crate) fn severity(self) -> Severity {
         match self {
             FlagId::Unprofitable | FlagId::SeriouslyOverdue | FlagId::BadDebt | FlagId::Abusive => {
                 Severity::Severe
@@ -114,12 +114,12 @@ pub struct Flag {
     pub id: FlagId,
     pub severity: Severity,
     /// The measured numbers against the threshold.
-    pub detail: String,
+    pub(crate) detail: String,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
-pub enum GuardId {
+pub(crate) enum GuardId {
     Strategic,
     Concentration,
 }
@@ -127,9 +127,9 @@ pub enum GuardId {
 /// Guards that apply to a client, and the verdict they prevented if any.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Guard {
-    pub ids: Vec<GuardId>,
+    pub(crate) ids: Vec<GuardId>,
     /// The verdict the rules gave before the guard held it at restructure.
-    pub held_from: Option<Verdict>,
+    pub(crate) held_from: Option<Verdict>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -143,11 +143,11 @@ pub struct Assessment {
 }
 
 impl Assessment {
-    pub fn has(&self, id: FlagId) -> bool {
+    pub(crate) fn has(&self, id: FlagId) -> bool {
         self.flags.iter().any(|flag| flag.id == id)
     }
 
-    pub fn severe_flags(&self) -> usize {
+    pub(crate) fn severe_flags(&self) -> usize {
         self.flags
             .iter()
             .filter(|f| f.severity == Severity::Severe)
@@ -265,7 +265,11 @@ fn exact(args: std::fmt::Arguments) -> String {
 }
 
 /// Which flags fire, each with the numbers that made it fire.
-pub fn flags(m: &ClientMetrics, period: &Period, t: &Thresholds) -> anyhow::Result<Vec<Flag>> {
+pub(crate) fn flags(
+    m: &ClientMetrics,
+    period: &Period,
+    t: &Thresholds,
+) -> anyhow::Result<Vec<Flag>> {
     // Raised into a scratch list, then copied into one of exactly their
     // number (a client's flags are kept until the report is written).
     thread_local! {
@@ -489,7 +493,7 @@ fn decimal(value: f64) -> Decimal {
 }
 
 /// Apply the verdict rules of §6, then the guards.
-pub fn assess(
+pub(crate) fn assess(
     m: &ClientMetrics,
     strategic: bool,
     period: &Period,

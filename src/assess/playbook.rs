@@ -12,15 +12,15 @@ use serde::{Deserialize, Serialize};
 use crate::assess::{Flag, FlagId, Guard, Verdict};
 
 /// The compiled-in playbook text.
-pub const PLAYBOOK_TOML: &str = include_str!("playbook.toml");
+pub(crate) const PLAYBOOK_TOML: &str = include_str!("playbook.toml");
 
 /// Playbook text: per verdict, per flag, and the provider to refer to.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
-pub struct Playbook {
-    pub verdict: BTreeMap<String, Vec<String>>,
-    pub flag: BTreeMap<String, Vec<String>>,
-    pub refer: BTreeMap<String, String>,
+pub(crate) struct Playbook {
+    pub(crate) verdict: BTreeMap<String, Vec<String>>,
+    pub(crate) flag: BTreeMap<String, Vec<String>>,
+    pub(crate) refer: BTreeMap<String, String>,
     /// `verdict` and `flag` with every line made once, shared by the
     /// clients it applies to: a hundred thousand clients with a dozen
     /// actions each would otherwise hold a hundred megabytes of copies of
@@ -41,7 +41,7 @@ fn builtin() -> &'static Playbook {
 
 impl Playbook {
     /// The built-in playbook with the user's lists laid over it.
-    pub fn with_overrides(overrides: &crate::config::PlaybookLists) -> Playbook {
+    pub(crate) fn with_overrides(overrides: &crate::config::PlaybookLists) -> Playbook {
         let mut playbook = builtin().clone();
         playbook.verdict.extend(overrides.verdict.clone());
         playbook.flag.extend(overrides.flag.clone());
@@ -72,7 +72,7 @@ impl Playbook {
 }
 
 /// Check the user's keys name real verdicts and flags.
-pub fn check_keys(lists: &crate::config::PlaybookLists) -> anyhow::Result<()> {
+pub(crate) fn check_keys(lists: &crate::config::PlaybookLists) -> anyhow::Result<()> {
     let verdicts = ["fire", "refer", "restructure", "keep", "guarded"];
     for key in lists.verdict.keys() {
         if !verdicts.contains(&key.as_str()) {
@@ -105,7 +105,7 @@ impl Playbook {
 
     /// The actions for one client: the verdict's lines (a referral names
     /// the kind of provider that would fit), the guard's, then each flag's.
-    pub fn actions(
+    pub(crate) fn actions(
         &self,
         verdict: Verdict,
         flags: &[Flag],

@@ -22,20 +22,20 @@ use crate::wording::{closest, plural};
 
 /// What `check` needs.
 #[derive(Debug, Clone)]
-pub struct CheckSettings {
-    pub paths: Vec<PathBuf>,
-    pub explicit: ExplicitFiles,
-    pub config: Config,
-    pub skip_bad_rows: bool,
+pub(crate) struct CheckSettings {
+    pub(crate) paths: Vec<PathBuf>,
+    pub(crate) explicit: ExplicitFiles,
+    pub(crate) config: Config,
+    pub(crate) skip_bad_rows: bool,
 }
 
 /// The text to print, and whether `report` would run.
-pub struct CheckOutcome {
-    pub text: String,
-    pub ok: bool,
+pub(crate) struct CheckOutcome {
+    pub(crate) text: String,
+    pub(crate) ok: bool,
 }
 
-pub fn run(settings: &CheckSettings) -> anyhow::Result<CheckOutcome> {
+pub(crate) fn run(settings: &CheckSettings) -> anyhow::Result<CheckOutcome> {
     let collected = discover::collect(&settings.paths)?;
     let files = discover::classify(&collected, &settings.explicit, &settings.config)?;
     // Everything counts: no period, nothing is "after as-of".
@@ -392,7 +392,7 @@ fn describe(out: &mut String, report: &FileReport) {
 
 /// `clientfit check`: read everything as `report` would and say what was
 /// found; problems exit 1 after the whole account is printed.
-pub fn command(
+pub(crate) fn command(
     args: &crate::cli::CheckArgs,
     stdout: &mut dyn std::io::Write,
 ) -> anyhow::Result<crate::error::Outcome> {

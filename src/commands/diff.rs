@@ -20,7 +20,7 @@ use crate::safe;
 /// The formats `diff` writes: its moves are lists, not one table, so there
 /// is no csv.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum DiffFormat {
+pub(crate) enum DiffFormat {
     /// Plain text for people.
     Table,
     /// Everything, for scripts.
@@ -35,12 +35,12 @@ pub enum DiffFormat {
 const MOVERS: usize = 5;
 
 #[derive(Debug, Clone)]
-pub struct DiffSettings {
-    pub old: PathBuf,
-    pub new: PathBuf,
-    pub format: DiffFormat,
+pub(crate) struct DiffSettings {
+    pub(crate) old: PathBuf,
+    pub(crate) new: PathBuf,
+    pub(crate) format: DiffFormat,
     /// Exit 3 when a client moved to this verdict or a worse one.
-    pub fail_on_move_to: Option<Verdict>,
+    pub(crate) fail_on_move_to: Option<Verdict>,
 }
 
 #[derive(Debug, Clone)]
@@ -271,47 +271,47 @@ fn settings_changed(old: &Value, new: &Value) -> Vec<String> {
 }
 
 #[derive(Debug, Serialize)]
-pub struct Move {
-    pub client: String,
-    pub key: String,
+pub(crate) struct Move {
+    pub(crate) client: String,
+    pub(crate) key: String,
     /// `None` for a new client.
-    pub from: Option<Verdict>,
-    pub to: Verdict,
-    pub flags_appeared: Vec<String>,
-    pub flags_cleared: Vec<String>,
+    pub(crate) from: Option<Verdict>,
+    pub(crate) to: Verdict,
+    pub(crate) flags_appeared: Vec<String>,
+    pub(crate) flags_cleared: Vec<String>,
 }
 
 #[derive(Debug, Serialize)]
-pub struct Mover {
-    pub client: String,
-    pub key: String,
-    pub old: Value,
-    pub new: Value,
-    pub change: Value,
+pub(crate) struct Mover {
+    pub(crate) client: String,
+    pub(crate) key: String,
+    pub(crate) old: Value,
+    pub(crate) new: Value,
+    pub(crate) change: Value,
 }
 
 /// A report's period, as its JSON gives it.
 #[derive(Debug, Clone, Serialize)]
-pub struct PeriodJson {
-    pub from: String,
-    pub to: String,
+pub(crate) struct PeriodJson {
+    pub(crate) from: String,
+    pub(crate) to: String,
 }
 
 #[derive(Debug, Serialize)]
-pub struct Diff {
+pub(crate) struct Diff {
     /// What the snapshots' figures assumed, and which snapshot did.
-    pub notes: Vec<String>,
+    pub(crate) notes: Vec<String>,
     /// Each report's as-of date, and its period beside it.
-    pub old_as_of: String,
-    pub new_as_of: String,
-    pub old_period: PeriodJson,
-    pub new_period: PeriodJson,
-    pub moves: Vec<Move>,
-    pub new_clients: Vec<Move>,
-    pub gone_clients: Vec<Move>,
-    pub profit_movers: Vec<Mover>,
-    pub overdue_movers: Vec<Mover>,
-    pub ticket_movers: Vec<Mover>,
+    pub(crate) old_as_of: String,
+    pub(crate) new_as_of: String,
+    pub(crate) old_period: PeriodJson,
+    pub(crate) new_period: PeriodJson,
+    pub(crate) moves: Vec<Move>,
+    pub(crate) new_clients: Vec<Move>,
+    pub(crate) gone_clients: Vec<Move>,
+    pub(crate) profit_movers: Vec<Mover>,
+    pub(crate) overdue_movers: Vec<Mover>,
+    pub(crate) ticket_movers: Vec<Mover>,
 }
 
 fn money_value(value: Decimal) -> Value {
@@ -361,7 +361,7 @@ fn movers<T: Copy + PartialEq>(
         .collect())
 }
 
-pub fn compare(old_path: &Path, new_path: &Path) -> anyhow::Result<Diff> {
+pub(crate) fn compare(old_path: &Path, new_path: &Path) -> anyhow::Result<Diff> {
     let old = load(old_path)?;
     let new = load(new_path)?;
     let mut moves = Vec::new();
@@ -472,7 +472,7 @@ pub fn compare(old_path: &Path, new_path: &Path) -> anyhow::Result<Diff> {
 impl Diff {
     /// Did a client move to `verdict` or a worse one (a new client counts
     /// as moving from nowhere)?
-    pub fn moved_to(&self, verdict: Verdict) -> bool {
+    pub(crate) fn moved_to(&self, verdict: Verdict) -> bool {
         self.moves
             .iter()
             .chain(&self.new_clients)
@@ -502,7 +502,7 @@ fn show_value(value: &Value) -> String {
     }
 }
 
-pub fn render(diff: &Diff, format: DiffFormat) -> anyhow::Result<String> {
+pub(crate) fn render(diff: &Diff, format: DiffFormat) -> anyhow::Result<String> {
     match format {
         DiffFormat::Json => {
             let mut text = serde_json::to_string_pretty(&serde_json::json!({
@@ -704,7 +704,7 @@ fn text(diff: &Diff, markdown: bool) -> String {
 
 /// `clientfit diff OLD NEW`: what changed between two JSON reports;
 /// `--fail-on-move-to` sets the exit code.
-pub fn command(
+pub(crate) fn command(
     args: &crate::cli::DiffArgs,
     stdout: &mut dyn std::io::Write,
 ) -> anyhow::Result<crate::error::Outcome> {

@@ -8,7 +8,10 @@ use anyhow::Context;
 use crate::cli::{Cli, CompletionsArgs, MAN_PAGES, ManArgs};
 use crate::error::{Outcome, UsageError};
 
-pub fn completions(args: &CompletionsArgs, stdout: &mut dyn Write) -> anyhow::Result<Outcome> {
+pub(crate) fn completions(
+    args: &CompletionsArgs,
+    stdout: &mut dyn Write,
+) -> anyhow::Result<Outcome> {
     let mut command = <Cli as clap::CommandFactory>::command();
     let mut buffer = Vec::new();
     clap_complete::generate(args.shell, &mut command, "clientfit", &mut buffer);
@@ -16,7 +19,7 @@ pub fn completions(args: &CompletionsArgs, stdout: &mut dyn Write) -> anyhow::Re
     Ok(Outcome::Done)
 }
 
-pub fn man(args: &ManArgs, stdout: &mut dyn Write) -> anyhow::Result<Outcome> {
+pub(crate) fn man(args: &ManArgs, stdout: &mut dyn Write) -> anyhow::Result<Outcome> {
     let command = man_command();
     if let Some(dir) = &args.dir {
         std::fs::create_dir_all(dir).with_context(|| {

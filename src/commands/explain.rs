@@ -117,7 +117,7 @@ fn find<'a>(
     }
 }
 
-pub fn run(settings: &ReportSettings, query: &str) -> anyhow::Result<String> {
+pub(crate) fn run(settings: &ReportSettings, query: &str) -> anyhow::Result<String> {
     let (ingested, aggregated, _) = super::pipeline::read_inputs(settings, false)?;
     let report = report::build(
         &ingested,
@@ -683,7 +683,7 @@ fn render(
 
 /// `clientfit explain CLIENT`: how one client's figures, flags and verdict
 /// came about.
-pub fn command(
+pub(crate) fn command(
     args: &crate::cli::ExplainArgs,
     stdout: &mut dyn std::io::Write,
 ) -> anyhow::Result<crate::error::Outcome> {

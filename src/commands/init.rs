@@ -9,7 +9,7 @@ use anyhow::Context;
 use crate::cli::InitArgs;
 use crate::error::Outcome;
 
-pub fn run(args: &InitArgs, stdout: &mut dyn Write) -> anyhow::Result<Outcome> {
+pub(crate) fn run(args: &InitArgs, stdout: &mut dyn Write) -> anyhow::Result<Outcome> {
     if args.stdout {
         super::print(
             stdout,

@@ -3,14 +3,14 @@
 //! Each takes its settings, runs the pipeline (`pipeline`) and writes what
 //! a renderer made of the values.
 
-pub mod check;
-pub mod diff;
-pub mod docs;
-pub mod explain;
-pub mod init;
+pub(crate) mod check;
+pub(crate) mod diff;
+pub(crate) mod docs;
+pub(crate) mod explain;
+pub(crate) mod init;
 pub mod pipeline;
-pub mod receivables;
-pub mod report;
+pub(crate) mod receivables;
+pub(crate) mod report;
 
 use std::io::Write;
 

@@ -117,7 +117,7 @@ pub fn run_report(settings: &ReportSettings) -> anyhow::Result<(report::Report, 
 }
 
 /// Run the receivables view.
-pub fn run_receivables(
+pub(crate) fn run_receivables(
     settings: &ReportSettings,
 ) -> anyhow::Result<(report::receivables::ReceivablesReport, Vec<PathBuf>)> {
     let (ingested, aggregated, files) = read_inputs(settings, false)?;

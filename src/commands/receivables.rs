@@ -6,7 +6,7 @@ use std::io::Write;
 use crate::cli::{ColorChoice, ReceivablesArgs, ReportArgs, SortArg};
 use crate::error::Outcome;
 
-pub fn run(
+pub(crate) fn run(
     args: &ReceivablesArgs,
     stdout: &mut dyn Write,
     stderr: &mut dyn Write,

@@ -11,7 +11,7 @@ use crate::error::Outcome;
 use crate::render::Format;
 use crate::settings::ReportSettings;
 
-pub fn run(
+pub(crate) fn run(
     args: &ReportArgs,
     stdout: &mut dyn Write,
     stderr: &mut dyn Write,

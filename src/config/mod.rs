@@ -21,7 +21,7 @@ pub enum DateOrder {
 }
 
 impl DateOrder {
-    pub fn name(self) -> &'static str {
+    pub(crate) fn name(self) -> &'static str {
         match self {
             DateOrder::Dmy => "dmy",
             DateOrder::Mdy => "mdy",
@@ -38,7 +38,7 @@ pub enum DecimalSeparator {
 }
 
 impl DecimalSeparator {
-    pub fn char(self) -> char {
+    pub(crate) fn char(self) -> char {
         match self {
             DecimalSeparator::Dot => '.',
             DecimalSeparator::Comma => ',',
@@ -65,7 +65,7 @@ pub enum EncodingSetting {
 pub const DEFAULTS_TOML: &str = include_str!("defaults.toml");
 
 /// The name of the config file looked for in data directories.
-pub const CONFIG_FILE_NAME: &str = "clientfit.toml";
+pub(crate) const CONFIG_FILE_NAME: &str = "clientfit.toml";
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
@@ -129,7 +129,7 @@ pub enum ConfigOrigin {
 impl Config {
     /// Which settings were used, for the head of every output:
     /// `demo/clientfit.toml (in the data directory)`, or the defaults.
-    pub fn provenance(&self) -> String {
+    pub(crate) fn provenance(&self) -> String {
         let Some(path) = &self.source else {
             return "built-in defaults (no clientfit.toml found; clientfit init writes one)"
                 .to_string();
@@ -209,7 +209,7 @@ impl Default for Config {
 pub struct Aging {
     /// Upper edges in days past due: [30, 60, 90] gives current, 1-30,
     /// 31-60, 61-90 and 91+.
-    pub edges: Vec<u32>,
+    pub(crate) edges: Vec<u32>,
 }
 
 impl Default for Aging {
@@ -240,7 +240,7 @@ pub struct Rates {
 }
 
 /// Said in every output while the delivery cost is unknown.
-pub const DELIVERY_COST_UNKNOWN: &str = "profit leaves out delivery cost: set `[rates] delivery_cost_share` (0.4 = the work costs 40% of revenue)";
+pub(crate) const DELIVERY_COST_UNKNOWN: &str = "profit leaves out delivery cost: set `[rates] delivery_cost_share` (0.4 = the work costs 40% of revenue)";
 
 impl Default for Rates {
     fn default() -> Self {
@@ -257,22 +257,22 @@ impl Default for Rates {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct Thresholds {
-    pub min_margin: f64,
-    pub late_payer_min_invoices: u32,
-    pub late_payer_share: f64,
-    pub ticket_heavy_min_tickets: u32,
-    pub ticket_heavy_ratio: f64,
-    pub no_show_min: u32,
-    pub no_show_rate: f64,
-    pub scope_creep_min: u32,
-    pub scope_creep_per_month: f64,
-    pub escalations_min: u32,
-    pub abusive_min: u32,
-    pub discount_share: f64,
-    pub concentration_share: f64,
-    pub fire_overdue_share: f64,
-    pub fire_unprofitable_warn_flags: u32,
-    pub refer_thin_margin_warn_flags: u32,
+    pub(crate) min_margin: f64,
+    pub(crate) late_payer_min_invoices: u32,
+    pub(crate) late_payer_share: f64,
+    pub(crate) ticket_heavy_min_tickets: u32,
+    pub(crate) ticket_heavy_ratio: f64,
+    pub(crate) no_show_min: u32,
+    pub(crate) no_show_rate: f64,
+    pub(crate) scope_creep_min: u32,
+    pub(crate) scope_creep_per_month: f64,
+    pub(crate) escalations_min: u32,
+    pub(crate) abusive_min: u32,
+    pub(crate) discount_share: f64,
+    pub(crate) concentration_share: f64,
+    pub(crate) fire_overdue_share: f64,
+    pub(crate) fire_unprofitable_warn_flags: u32,
+    pub(crate) refer_thin_margin_warn_flags: u32,
 }
 
 impl Default for Thresholds {
@@ -301,9 +301,9 @@ impl Default for Thresholds {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct Markers {
-    pub scope_change: Vec<String>,
-    pub abuse: Vec<String>,
-    pub escalation: Vec<String>,
+    pub(crate) scope_change: Vec<String>,
+    pub(crate) abuse: Vec<String>,
+    pub(crate) escalation: Vec<String>,
 }
 
 fn strings(items: &[&str]) -> Vec<String> {
@@ -329,9 +329,9 @@ impl Default for Markers {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct ClientSettings {
-    pub legal_forms: Vec<String>,
+    pub(crate) legal_forms: Vec<String>,
     /// Header mappings for clients.csv.
-    pub columns: BTreeMap<String, String>,
+    pub(crate) columns: BTreeMap<String, String>,
 }
 
 impl Default for ClientSettings {
@@ -376,20 +376,20 @@ pub struct InvoiceSettings {
     /// discount of a file lies between 0 and 1 while its amounts do not;
     /// then they look like rates and discounts are left out, with a warning.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub discount: Option<DiscountKind>,
+    pub(crate) discount: Option<DiscountKind>,
     /// Whether the amount column is the price before the discount or what
     /// was invoiced after it. Needed with `discount = "rate"`; unset for
     /// amounts: after (exports give the total invoiced).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub discount_applied: Option<DiscountApplied>,
-    pub columns: BTreeMap<String, String>,
-    pub status: BTreeMap<String, String>,
+    pub(crate) discount_applied: Option<DiscountApplied>,
+    pub(crate) columns: BTreeMap<String, String>,
+    pub(crate) status: BTreeMap<String, String>,
 }
 
 /// What an invoice's discount column holds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
-pub enum DiscountKind {
+pub(crate) enum DiscountKind {
     /// Money off the invoice, in its currency.
     Amount,
     /// A share of the invoice between 0 and 1 (0.2 for 20%).
@@ -399,7 +399,7 @@ pub enum DiscountKind {
 /// Whether an invoice's amount is before or after its discount rate.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
-pub enum DiscountApplied {
+pub(crate) enum DiscountApplied {
     /// The amount is the list price: the discount is amount × rate, and
     /// what was invoiced is the amount less it.
     Before,
@@ -414,21 +414,21 @@ pub struct TicketSettings {
     /// Rows that share a ticket id within one file are time entries of one
     /// ticket, their minutes added up (otherwise they are updates of it,
     /// and its last row carries its state).
-    pub lines: bool,
-    pub columns: BTreeMap<String, String>,
-    pub status: BTreeMap<String, String>,
+    pub(crate) lines: bool,
+    pub(crate) columns: BTreeMap<String, String>,
+    pub(crate) status: BTreeMap<String, String>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct KindSettings {
-    pub columns: BTreeMap<String, String>,
-    pub status: BTreeMap<String, String>,
+    pub(crate) columns: BTreeMap<String, String>,
+    pub(crate) status: BTreeMap<String, String>,
 }
 
 impl Config {
     /// The configured delimiter as a byte, if any.
-    pub fn delimiter_byte(&self) -> anyhow::Result<Option<u8>> {
+    pub(crate) fn delimiter_byte(&self) -> anyhow::Result<Option<u8>> {
         let Some(text) = &self.delimiter else {
             return Ok(None);
         };
@@ -459,7 +459,7 @@ impl Config {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct PlaybookLists {
-    pub verdict: BTreeMap<String, Vec<String>>,
-    pub flag: BTreeMap<String, Vec<String>>,
-    pub refer: BTreeMap<String, String>,
+    pub(crate) verdict: BTreeMap<String, Vec<String>>,
+    pub(crate) flag: BTreeMap<String, Vec<String>>,
+    pub(crate) refer: BTreeMap<String, String>,
 }

@@ -21,9 +21,9 @@ use std::path::Path;
 
 /// A place to cut: a record starts at byte `at` (of the file), on `line`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Cut {
-    pub at: u64,
-    pub line: u64,
+pub(crate) struct Cut {
+    pub(crate) at: u64,
+    pub(crate) line: u64,
 }
 
 /// Bytes read at a time while counting.
@@ -106,7 +106,7 @@ fn next_record_start(
 /// `data_start` (the first byte after the header row): nominal places,
 /// with the ranges between them counted and the cuts found on demand.
 #[derive(Debug)]
-pub struct Cutting {
+pub(crate) struct Cutting {
     path: std::path::PathBuf,
     /// The text's start (after a byte-order mark), then the nominal places.
     places: Vec<u64>,
@@ -121,7 +121,7 @@ pub struct Cutting {
 
 /// Where a chunk starts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Start {
+pub(crate) enum Start {
     /// After the header row: the first chunk.
     Header,
     At(Cut),
@@ -130,7 +130,7 @@ pub enum Start {
 impl Cutting {
     /// The cutting of a file whose text starts at `text_start` and ends
     /// at `size`; `None` when one chunk holds it all.
-    pub fn new(
+    pub(crate) fn new(
         path: &Path,
         text_start: u64,
         data_start: u64,
@@ -158,7 +158,7 @@ impl Cutting {
     }
 
     /// How many chunks: one more than the nominal places.
-    pub fn chunks(&self) -> usize {
+    pub(crate) fn chunks(&self) -> usize {
         self.places.len()
     }
 
@@ -211,7 +211,7 @@ impl Cutting {
     /// The bytes chunk `index` reads: from its start up to the cut after
     /// it (`None`: to the end). `None` for a chunk with nothing to read
     /// (a record longer than a chunk runs past its places).
-    pub fn part(&self, index: usize) -> Option<(Start, Option<u64>)> {
+    pub(crate) fn part(&self, index: usize) -> Option<(Start, Option<u64>)> {
         let start = match index {
             0 => Start::Header,
             _ => Start::At(self.cut(index)?),
@@ -230,7 +230,7 @@ impl Cutting {
 /// Increasing; none at all for a file that needs no cut. (Reading finds
 /// them one by one, as chunks need them: this is for tests.)
 #[cfg(test)]
-pub fn find(
+pub(crate) fn find(
     path: &Path,
     text_start: u64,
     data_start: u64,

@@ -16,7 +16,7 @@ fn list(text: &str) -> Vec<String> {
         .collect()
 }
 
-pub fn read(
+pub(crate) fn read(
     file: &mut CsvFile,
     config: &Config,
     registry: &mut Registry,

@@ -46,7 +46,7 @@ impl Kind {
 #[derive(Debug)]
 pub struct Field {
     pub name: &'static str,
-    pub aliases: &'static [&'static str],
+    pub(crate) aliases: &'static [&'static str],
 }
 
 /// Each field's own name is its first alias, unless written `name (later)`:
@@ -66,7 +66,7 @@ macro_rules! fields {
 
 /// Invoice fields. `amount` lists invoice-level totals before line-level
 /// columns (see `LINE_AMOUNT_HEADERS`), so an export with both uses the total.
-pub static INVOICE_FIELDS: &[Field] = fields![
+pub(crate) static INVOICE_FIELDS: &[Field] = fields![
     "client" => ["client name", "customer name", "contact name", "contactname", "customer full name",
                  "customer", "company", "company name", "account name", "organization", "contact"],
     "invoice_id" => ["invoice id", "invoice number", "invoicenumber", "invoice no", "invoice #",
@@ -97,7 +97,7 @@ pub static INVOICE_FIELDS: &[Field] = fields![
 
 /// Amount headers that hold one line of an invoice: rows sharing an
 /// invoice id are then summed rather than required to agree.
-pub const LINE_AMOUNT_HEADERS: &[&str] = &[
+pub(crate) const LINE_AMOUNT_HEADERS: &[&str] = &[
     "line total",
     "line amount",
     "lineamount",
@@ -105,7 +105,7 @@ pub const LINE_AMOUNT_HEADERS: &[&str] = &[
     "line subtotal",
 ];
 
-pub static TICKET_FIELDS: &[Field] = fields![
+pub(crate) static TICKET_FIELDS: &[Field] = fields![
     "client" => ["organization", "organisation", "organization name", "company", "company name",
                  "customer", "customer name", "client name", "account", "account name",
                  "custom field (organizations)", "organizations"],
@@ -125,7 +125,7 @@ pub static TICKET_FIELDS: &[Field] = fields![
     "priority" => ["ticket priority", "urgency", "severity"],
 ];
 
-pub static MEETING_FIELDS: &[Field] = fields![
+pub(crate) static MEETING_FIELDS: &[Field] = fields![
     "client" => ["associated company", "company", "company name", "organization", "account",
                  "account name", "customer", "customer name", "client name"],
     "date" => ["start", "start time", "start date & time", "start date", "meeting start time",
@@ -139,7 +139,7 @@ pub static MEETING_FIELDS: &[Field] = fields![
     "attendees" => ["our attendees", "team attendees", "participants", "attendee count"],
 ];
 
-pub static CLIENT_FIELDS: &[Field] = fields![
+pub(crate) static CLIENT_FIELDS: &[Field] = fields![
     "client" => ["client name", "name", "company", "company name", "customer", "customer name", "account"],
     "aliases" => ["alias", "also known as", "aka"],
     "domains" => ["domain", "email domains", "email domain"],
@@ -149,7 +149,7 @@ pub static CLIENT_FIELDS: &[Field] = fields![
 ];
 
 /// Reduce a header to letters and digits, lower-cased, so spellings meet.
-pub fn normalize_header(header: &str) -> String {
+pub(crate) fn normalize_header(header: &str) -> String {
     header
         .trim_start_matches('\u{feff}')
         .chars()
@@ -172,7 +172,7 @@ pub struct Found {
     /// The header as written in the file.
     pub header: String,
     /// The alias (or user mapping) that matched, normalised.
-    pub matched: String,
+    pub(crate) matched: String,
 }
 
 impl Headers {
@@ -204,7 +204,7 @@ impl Headers {
     /// header is present, else the first built-in alias present; `field =
     /// ""` finds none. (Reading a file resolves its fields with `Resolver`,
     /// which refuses a mapped header the file lacks.)
-    pub fn find(&self, field: &Field, mapping: &BTreeMap<String, String>) -> Option<Found> {
+    pub(crate) fn find(&self, field: &Field, mapping: &BTreeMap<String, String>) -> Option<Found> {
         let mapped = mapping.get(field.name).map(String::as_str);
         if mapped.is_some_and(|header| header.trim().is_empty()) {
             return None;
@@ -243,7 +243,7 @@ impl Headers {
 
 /// What a loose alias's column must hold to be read as its field.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ValueKind {
+pub(crate) enum ValueKind {
     Date,
     Money,
     InvoiceStatus,
@@ -271,7 +271,7 @@ impl ValueKind {
 /// values can be told apart from other columns' (dates, amounts, status
 /// words, yes/no, durations). Every other alias is an exact vendor name
 /// and is read as it is; adding one stays a line in the tables above.
-pub static LOOSE_ALIASES: &[(Kind, &str, ValueKind, &[&str])] = &[
+pub(crate) static LOOSE_ALIASES: &[(Kind, &str, ValueKind, &[&str])] = &[
     // A US state, or an app's sync state.
     (
         Kind::Invoices,
@@ -350,7 +350,7 @@ fn sibling(normalized: &str, from: &str, to: &str) -> Option<String> {
 
 /// Whether a sample of a column's values is of `kind` at all: at least one
 /// value is. An empty sample proves nothing, so it passes.
-pub fn sample_fits(
+pub(crate) fn sample_fits(
     values: &[String],
     kind: ValueKind,
     decimal: crate::config::DecimalSeparator,
@@ -381,14 +381,14 @@ pub fn sample_fits(
 
 /// Where every field of one file is, decided once for the whole header.
 #[derive(Debug, Clone, Default)]
-pub struct Resolution {
+pub(crate) struct Resolution {
     /// Per field of the kind, in its order.
     found: Vec<Option<Found>>,
     /// Per field: the column holding its time of day, when separate.
     times: Vec<Option<usize>>,
     /// Columns a loose alias found and left unread, said in `check` and
     /// with the report's warnings.
-    pub notes: Vec<String>,
+    pub(crate) notes: Vec<String>,
 }
 
 impl Resolution {
@@ -397,7 +397,7 @@ impl Resolution {
     /// alias finds that no field has taken. A column found by a loose
     /// alias is taken only when `fits` says its values are of the field's
     /// kind; otherwise the search goes on and a note says why it was not.
-    pub fn resolve(
+    pub(crate) fn resolve(
         kind: Kind,
         headers: &Headers,
         mapping: &BTreeMap<String, String>,
@@ -521,13 +521,13 @@ impl Resolution {
 
 /// Resolves one file's fields, remembering the file for error messages.
 pub struct Resolver<'a> {
-    pub kind: Kind,
-    pub path: &'a Path,
-    pub headers: &'a Headers,
-    pub mapping: &'a BTreeMap<String, String>,
+    pub(crate) kind: Kind,
+    pub(crate) path: &'a Path,
+    pub(crate) headers: &'a Headers,
+    pub(crate) mapping: &'a BTreeMap<String, String>,
     /// Physical line of the header row.
-    pub header_line: u64,
-    pub resolution: Resolution,
+    pub(crate) header_line: u64,
+    pub(crate) resolution: Resolution,
 }
 
 /// Data rows looked at to tell what a loose alias's column holds, and the
@@ -540,7 +540,7 @@ impl<'a> Resolver<'a> {
     /// Resolve the fields of an open file, after checking the user's
     /// mapping against its header; a loose alias's column is judged on
     /// the values of the first rows.
-    pub fn new(
+    pub(crate) fn new(
         kind: Kind,
         file: &'a super::reader::CsvFile,
         config: &'a crate::config::Config,
@@ -623,7 +623,7 @@ impl<'a> Resolver<'a> {
 
     /// The column holding the time of day of date field `name`, when the
     /// export writes it apart (`Start Time` beside `Start Date`).
-    pub fn time_index(&self, name: &str) -> Option<usize> {
+    pub(crate) fn time_index(&self, name: &str) -> Option<usize> {
         self.resolution
             .times
             .get(self.position_of(name)?)
@@ -637,7 +637,7 @@ impl<'a> Resolver<'a> {
     }
 
     /// The error for a required field (or one of several alternatives) absent.
-    pub fn missing(&self, names: &[&str]) -> InputError {
+    pub(crate) fn missing(&self, names: &[&str]) -> InputError {
         // Callers name at least one field of this kind; the first one's
         // aliases are the names tried.
         let first = names.first().copied().unwrap_or_default();
@@ -883,7 +883,7 @@ impl<'a> Resolver<'a> {
 }
 
 /// Required fields per kind, as alternatives: each inner list needs one.
-pub fn required(kind: Kind) -> &'static [&'static [&'static str]] {
+pub(crate) fn required(kind: Kind) -> &'static [&'static [&'static str]] {
     match kind {
         Kind::Invoices => &[&["client"], &["issued"], &["amount"]],
         Kind::Tickets => &[&["client", "email"], &["created"]],

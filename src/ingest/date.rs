@@ -119,7 +119,7 @@ fn time_after_date(text: &str) -> Option<chrono::NaiveTime> {
 /// a few hundred days over millions of rows, and finding one here costs a
 /// fraction of reading its digits and making a `NaiveDate` again. One per
 /// file being read; what it gives is always what `parse_date` gives.
-pub struct DayMemo {
+pub(crate) struct DayMemo {
     /// `YYYY-MM-` and `DD` as read from the text, and the day they name.
     /// A slot never used holds bytes 0xFF, which no UTF-8 text has, so no
     /// cell can match it (zeros would: a cell of ten NUL characters).
@@ -143,7 +143,7 @@ impl DayMemo {
     const SLOTS: usize = 4096;
 
     /// `parse_date`, remembering ISO dates.
-    pub fn parse_date(
+    pub(crate) fn parse_date(
         &self,
         text: &str,
         order: Option<DateOrder>,
@@ -153,7 +153,7 @@ impl DayMemo {
 
     /// `parse_date_time`, remembering ISO dates. The time after an ISO
     /// date is read from what follows its ten bytes, not found again.
-    pub fn parse_date_time(
+    pub(crate) fn parse_date_time(
         &self,
         text: &str,
         order: Option<DateOrder>,
@@ -256,7 +256,7 @@ fn iso_ymd(bytes: &[u8]) -> Option<(Ymd, &[u8])> {
 /// A cell of a time column beside a date column (`Start Time` beside
 /// `Start Date`): `14:30`, `2:30 PM`, `14:30:00`, or a date and time of
 /// which the time is taken.
-pub fn parse_time_cell(text: &str) -> Option<chrono::NaiveTime> {
+pub(crate) fn parse_time_cell(text: &str) -> Option<chrono::NaiveTime> {
     let text = text.trim();
     if !text.starts_with(|c: char| c.is_ascii_digit()) {
         return None;
@@ -299,7 +299,7 @@ fn time_of_day(text: &str) -> Option<chrono::NaiveTime> {
 }
 
 /// Parse one date. `order` settles numeric day/month dates.
-pub fn parse_date(text: &str, order: Option<DateOrder>) -> Result<NaiveDate, DateProblem> {
+pub(crate) fn parse_date(text: &str, order: Option<DateOrder>) -> Result<NaiveDate, DateProblem> {
     let text = super::reader::trim(text);
     let bytes = text.as_bytes();
     // ISO `YYYY-MM-DD`, maybe with a time: most exports, on every row. The

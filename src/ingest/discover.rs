@@ -26,22 +26,22 @@ pub struct InputFile {
 /// Files given with `--invoices F` and friends.
 #[derive(Debug, Clone, Default)]
 pub struct ExplicitFiles {
-    pub files: Vec<(Kind, PathBuf)>,
+    pub(crate) files: Vec<(Kind, PathBuf)>,
 }
 
 /// Collect the CSV files and config files named by `paths`.
 #[derive(Debug, Clone, Default)]
-pub struct Collected {
+pub(crate) struct Collected {
     /// Files whose kind is still to be decided, in order.
-    pub files: Vec<PathBuf>,
+    pub(crate) files: Vec<PathBuf>,
     /// `clientfit.toml` files found in the directories given.
-    pub configs: Vec<PathBuf>,
+    pub(crate) configs: Vec<PathBuf>,
     /// Files left out because clientfit wrote them (a report saved into
     /// the data folder), each with the warning that says so.
-    pub own_outputs: Vec<String>,
+    pub(crate) own_outputs: Vec<String>,
 }
 
-pub fn collect(paths: &[PathBuf]) -> anyhow::Result<Collected> {
+pub(crate) fn collect(paths: &[PathBuf]) -> anyhow::Result<Collected> {
     let mut collected = Collected::default();
     for path in paths {
         if is_stdin(path) {
@@ -114,7 +114,7 @@ const REPORT_CSV_START: [&str; 9] = [
 /// report or receivables CSV by their header rows, or another format saved
 /// under a `.csv` name by how clientfit begins it. Anything unreadable is
 /// left for the reader to report.
-pub fn own_output(path: &Path) -> Option<&'static str> {
+pub(crate) fn own_output(path: &Path) -> Option<&'static str> {
     use std::io::Read as _;
     // A pipe or device can be read once only: its bytes are for the reader.
     if !std::fs::metadata(path).is_ok_and(|m| m.is_file()) {
@@ -219,7 +219,7 @@ fn special_file_name(metadata: &std::fs::Metadata) -> &'static str {
 }
 
 /// The kind a file name announces, if exactly one.
-pub fn kind_from_name(path: &Path) -> Option<Kind> {
+pub(crate) fn kind_from_name(path: &Path) -> Option<Kind> {
     let name = path.file_name()?.to_string_lossy().to_lowercase();
     let named: Vec<Kind> = [
         (Kind::Invoices, "invoice"),
@@ -237,7 +237,7 @@ pub fn kind_from_name(path: &Path) -> Option<Kind> {
     }
 }
 
-pub fn mapping_for(config: &Config, kind: Kind) -> &BTreeMap<String, String> {
+pub(crate) fn mapping_for(config: &Config, kind: Kind) -> &BTreeMap<String, String> {
     match kind {
         Kind::Invoices => &config.invoices.columns,
         Kind::Tickets => &config.tickets.columns,
@@ -247,7 +247,7 @@ pub fn mapping_for(config: &Config, kind: Kind) -> &BTreeMap<String, String> {
 }
 
 /// The kind a header row proves, if exactly one.
-pub fn kind_from_headers(headers: &Headers, config: &Config) -> Vec<Kind> {
+pub(crate) fn kind_from_headers(headers: &Headers, config: &Config) -> Vec<Kind> {
     Kind::ALL
         .into_iter()
         .filter(|kind| satisfies(*kind, headers, mapping_for(config, *kind)))
@@ -256,7 +256,7 @@ pub fn kind_from_headers(headers: &Headers, config: &Config) -> Vec<Kind> {
 
 /// Decide every file's kind; explicit files first in their order, then the
 /// collected ones. A file named twice is read once.
-pub fn classify(
+pub(crate) fn classify(
     collected: &Collected,
     explicit: &ExplicitFiles,
     config: &Config,

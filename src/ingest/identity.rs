@@ -13,39 +13,39 @@ use std::hash::BuildHasher;
 pub struct ClientId(pub u32);
 
 impl ClientId {
-    pub fn index(self) -> usize {
+    pub(crate) fn index(self) -> usize {
         self.0 as usize
     }
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ClientInfo {
-    pub key: String,
-    pub name: String,
-    pub strategic: bool,
-    pub owner: Option<String>,
-    pub segment: Option<String>,
+    pub(crate) key: String,
+    pub(crate) name: String,
+    pub(crate) strategic: bool,
+    pub(crate) owner: Option<String>,
+    pub(crate) segment: Option<String>,
     /// Listed in clients.csv.
-    pub in_master: bool,
+    pub(crate) in_master: bool,
     /// Where `name` was read, for clients named by files read newest
     /// first (several ticket files): an earlier spelling replaces it, so
     /// the name is the first spelling in file order, as everywhere else.
-    pub named_at: Option<(u32, u64)>,
+    pub(crate) named_at: Option<(u32, u64)>,
 }
 
 /// What a master-list row adds.
 #[derive(Debug, Clone, Default)]
-pub struct MasterEntry {
-    pub name: String,
-    pub aliases: Vec<String>,
-    pub domains: Vec<String>,
-    pub strategic: bool,
-    pub owner: Option<String>,
-    pub segment: Option<String>,
+pub(crate) struct MasterEntry {
+    pub(crate) name: String,
+    pub(crate) aliases: Vec<String>,
+    pub(crate) domains: Vec<String>,
+    pub(crate) strategic: bool,
+    pub(crate) owner: Option<String>,
+    pub(crate) segment: Option<String>,
 }
 
 #[derive(Debug, Default, Clone)]
-pub struct Registry {
+pub(crate) struct Registry {
     legal_forms: HashSet<String>,
     by_key: HashMap<String, ClientId>,
     by_domain: HashMap<String, ClientId>,
@@ -71,12 +71,12 @@ pub struct Registry {
 
 /// A client first met by the reader of one chunk.
 #[derive(Debug, Clone)]
-pub struct Met {
-    pub id: ClientId,
+pub(crate) struct Met {
+    pub(crate) id: ClientId,
     /// Its spelling where first met.
-    pub name: String,
+    pub(crate) name: String,
     /// Where that was, for files read newest first (see `resolve_at`).
-    pub named_at: Option<(u32, u64)>,
+    pub(crate) named_at: Option<(u32, u64)>,
 }
 
 /// Client ids for the readers of chunks read at the same time. The clients
@@ -86,7 +86,7 @@ pub struct Met {
 /// one reader would have. Each spelling is turned into its key once, by
 /// whichever reader meets it first.
 #[derive(Debug)]
-pub struct SharedIds {
+pub(crate) struct SharedIds {
     /// Tells this reading's ids from another's (see `THREAD_SPELLINGS`).
     reading: u64,
     base: Registry,
@@ -109,7 +109,7 @@ const SPELLING_SHARDS: usize = 64;
 
 impl SharedIds {
     /// Ids for chunks read after `base` (the clients of clients.csv).
-    pub fn new(base: &Registry) -> SharedIds {
+    pub(crate) fn new(base: &Registry) -> SharedIds {
         static READINGS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
         SharedIds {
             reading: READINGS.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
@@ -159,12 +159,12 @@ impl SharedIds {
     }
 
     /// How many ids have been given out, the base's included.
-    pub fn len(&self) -> usize {
+    pub(crate) fn len(&self) -> usize {
         let given = self.keys.lock().map_or(0, |keys| keys.1.len());
         self.base.clients.len().saturating_add(given)
     }
 
-    pub fn is_empty(&self) -> bool {
+    pub(crate) fn is_empty(&self) -> bool {
         self.len() == 0
     }
 
@@ -178,7 +178,7 @@ impl SharedIds {
 }
 
 impl Registry {
-    pub fn new(legal_forms: &[String]) -> Registry {
+    pub(crate) fn new(legal_forms: &[String]) -> Registry {
         Registry {
             legal_forms: legal_forms
                 .iter()
@@ -188,25 +188,25 @@ impl Registry {
         }
     }
 
-    pub fn key(&self, name: &str) -> String {
+    pub(crate) fn key(&self, name: &str) -> String {
         key_words(name, &self.legal_forms)
     }
 
-    pub fn clients(&self) -> &[ClientInfo] {
+    pub(crate) fn clients(&self) -> &[ClientInfo] {
         &self.clients
     }
 
-    pub fn len(&self) -> usize {
+    pub(crate) fn len(&self) -> usize {
         self.clients.len()
     }
 
-    pub fn is_empty(&self) -> bool {
+    pub(crate) fn is_empty(&self) -> bool {
         self.clients.is_empty()
     }
 
     /// A client's details. Ids come from this registry, so the empty
     /// fallback (no name, not in the master list) is never used.
-    pub fn info(&self, id: ClientId) -> &ClientInfo {
+    pub(crate) fn info(&self, id: ClientId) -> &ClientInfo {
         static UNKNOWN: ClientInfo = ClientInfo {
             key: String::new(),
             name: String::new(),
@@ -220,12 +220,12 @@ impl Registry {
     }
 
     /// Remember where a clients.csv entry was listed.
-    pub fn note_master_place(&mut self, id: ClientId, path: &std::path::Path, line: u64) {
+    pub(crate) fn note_master_place(&mut self, id: ClientId, path: &std::path::Path, line: u64) {
         self.master_places.insert(id, (path.to_path_buf(), line));
     }
 
     /// Add a clients.csv row. Errors name the clash; the caller adds the location.
-    pub fn add_master(&mut self, entry: MasterEntry) -> Result<ClientId, String> {
+    pub(crate) fn add_master(&mut self, entry: MasterEntry) -> Result<ClientId, String> {
         let key = self.key(&entry.name);
         if key.is_empty() {
             return Err(format!(
@@ -297,7 +297,7 @@ impl Registry {
     /// Start fetching what `resolve` will read for each of `names` (see
     /// `crate::prefetch`), when the spellings are too many to stay in the
     /// cache (else that would only hash each twice).
-    pub fn prefetch<'a>(&self, names: impl Iterator<Item = &'a str>) {
+    pub(crate) fn prefetch<'a>(&self, names: impl Iterator<Item = &'a str>) {
         if crate::prefetch::worth_it(&self.by_spelling.slots) {
             for name in names {
                 self.by_spelling.prefetch(name);
@@ -307,7 +307,7 @@ impl Registry {
 
     /// The client a name refers to, creating it (with this spelling as its
     /// display name) when it is new. `None` for a name with no letters or digits.
-    pub fn resolve(&mut self, name: &str) -> Option<ClientId> {
+    pub(crate) fn resolve(&mut self, name: &str) -> Option<ClientId> {
         if self.shared.is_some() {
             // The spellings outlive the chunk (see `sharing`): a client
             // known here may not have been met in this chunk yet.
@@ -347,7 +347,7 @@ impl Registry {
     /// chunk to the next of the same reading (they are ids of `shared`),
     /// so a chunk looks up in the shared table only the spellings its
     /// thread has not met before; `take_met` hands them back.
-    pub fn sharing(shared: &std::sync::Arc<SharedIds>) -> Registry {
+    pub(crate) fn sharing(shared: &std::sync::Arc<SharedIds>) -> Registry {
         // A thread's first chunk meets about as many clients as the
         // chunks before it met in all: room for them at once.
         let clients = shared.len();
@@ -366,7 +366,7 @@ impl Registry {
     }
 
     /// Reading one chunk: the clients met beyond the base, in order.
-    pub fn take_met(&mut self) -> Vec<Met> {
+    pub(crate) fn take_met(&mut self) -> Vec<Met> {
         if let Some(shared) = &self.shared {
             let spellings = std::mem::take(&mut self.by_spelling);
             let reading = shared.reading;
@@ -425,7 +425,7 @@ impl Registry {
     /// (this registry) and those the chunks met, in reading order (`met`,
     /// each chunk's in the order it met them): each id of `shared` mapped
     /// to its place here.
-    pub fn settle(&mut self, shared: &SharedIds, met: Vec<Met>) -> Vec<ClientId> {
+    pub(crate) fn settle(&mut self, shared: &SharedIds, met: Vec<Met>) -> Vec<ClientId> {
         // Ids no chunk met carry no totals: any place will do.
         let mut ids = vec![ClientId(0); shared.len()];
         for (slot, id) in ids.iter_mut().zip(0..self.clients.len() as u32) {
@@ -472,7 +472,7 @@ impl Registry {
 
     /// The lookup tables, taken out to drop elsewhere (with 100,000 clients, freeing every key one by one
     /// takes some milliseconds).
-    pub fn take_lookups(&mut self) -> impl Send + use<> {
+    pub(crate) fn take_lookups(&mut self) -> impl Send + use<> {
         (
             std::mem::take(&mut self.by_key),
             std::mem::take(&mut self.by_domain),
@@ -482,7 +482,7 @@ impl Registry {
 
     /// The clients, leaving none: for the report, the last to need them,
     /// to take their names rather than copy them.
-    pub fn take_clients(&mut self) -> Vec<ClientInfo> {
+    pub(crate) fn take_clients(&mut self) -> Vec<ClientInfo> {
         // The lookups go on a thread of their own: freeing every key one
         // by one would hold up the report (some milliseconds with 100,000).
         let lookups = self.take_lookups();
@@ -492,7 +492,7 @@ impl Registry {
 
     /// `resolve`, for files read newest first: keeps as the display name
     /// the spelling that comes first in file order (`at` = file, line).
-    pub fn resolve_at(&mut self, name: &str, at: (u32, u64)) -> Option<ClientId> {
+    pub(crate) fn resolve_at(&mut self, name: &str, at: (u32, u64)) -> Option<ClientId> {
         if self.shared.is_some() {
             let id = match self.by_spelling.get(name) {
                 Some(id) => id,
@@ -516,12 +516,12 @@ impl Registry {
     }
 
     /// The client a name refers to, if it is known (by key or alias).
-    pub fn find(&self, name: &str) -> Option<ClientId> {
+    pub(crate) fn find(&self, name: &str) -> Option<ClientId> {
         self.by_key.get(&self.key(name)).copied()
     }
 
     /// The client an email address belongs to, through clients.csv `domains`.
-    pub fn by_email(&self, email: &str) -> Option<ClientId> {
+    pub(crate) fn by_email(&self, email: &str) -> Option<ClientId> {
         if let Some(shared) = &self.shared {
             return shared.base.by_email(email);
         }

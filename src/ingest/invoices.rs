@@ -19,7 +19,7 @@ use crate::error::InputError;
 
 const STATUS_WORDS: &str = "paid, open, void, bad-debt";
 
-pub use super::store::InvoiceStore as InvoiceBook;
+pub(crate) use super::store::InvoiceStore as InvoiceBook;
 
 struct Columns {
     client: usize,
@@ -39,7 +39,7 @@ struct Columns {
 }
 
 #[allow(clippy::too_many_arguments)]
-pub fn read(
+pub(crate) fn read(
     file: &mut CsvFile,
     file_index: u32,
     config: &Config,
@@ -259,7 +259,7 @@ pub fn read(
 /// The hint for a status word clientfit does not know: map it to the
 /// status it most likely means (or list them all when nothing in the word
 /// says), or say the column is no status column.
-pub fn status_hint(kind: &str, text: &str, likely: Option<&str>, words: &str) -> String {
+pub(crate) fn status_hint(kind: &str, text: &str, likely: Option<&str>, words: &str) -> String {
     let mapping = match likely {
         Some(likely) => {
             let others: Vec<&str> = words.split(", ").filter(|w| *w != likely).collect();
@@ -386,15 +386,15 @@ fn combine(earlier: &mut Invoice, row: &Invoice, lines: bool) -> Result<(), Clas
 /// credit note): what was paid or is owed cannot exceed what was invoiced,
 /// nor run the other way.
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub struct PaymentProblem {
+pub(crate) struct PaymentProblem {
     /// "paid_amount" or "balance".
-    pub field: &'static str,
-    pub value: Decimal,
-    pub amount: Decimal,
+    pub(crate) field: &'static str,
+    pub(crate) value: Decimal,
+    pub(crate) amount: Decimal,
 }
 
 impl PaymentProblem {
-    pub fn problem(&self) -> String {
+    pub(crate) fn problem(&self) -> String {
         let what = if self.field == "balance" {
             "balance"
         } else {
@@ -411,7 +411,7 @@ impl PaymentProblem {
         )
     }
 
-    pub fn hint(&self) -> &'static str {
+    pub(crate) fn hint(&self) -> &'static str {
         "a paid amount or balance lies between 0 and the invoice amount (for a credit note, between its negative amount and 0); check that the column holds this invoice's figure, or map the right one under [invoices.columns]"
     }
 
@@ -436,7 +436,7 @@ fn within(value: Decimal, amount: Decimal) -> bool {
 }
 
 /// The first of an invoice's paid amount and balance outside its range.
-pub fn payment_out_of_range(invoice: &Invoice) -> Option<PaymentProblem> {
+pub(crate) fn payment_out_of_range(invoice: &Invoice) -> Option<PaymentProblem> {
     [
         ("paid_amount", invoice.paid_amount),
         ("balance", invoice.balance),

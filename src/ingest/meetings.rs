@@ -15,7 +15,7 @@ use crate::error::InputError;
 
 const STATUS_WORDS: &str = "attended, no-show, cancelled, rescheduled, scheduled";
 
-pub fn read(
+pub(crate) fn read(
     file: &mut CsvFile,
     file_index: u32,
     config: &Config,
@@ -219,7 +219,7 @@ fn parse_row(
 
 /// A count (`3`), or a list of names or emails separated by `;` or `,`
 /// (counted); blank is 1.
-pub fn parse_attendees(text: &str) -> Result<u32, &'static str> {
+pub(crate) fn parse_attendees(text: &str) -> Result<u32, &'static str> {
     let text = super::reader::trim(text);
     // The usual cell: a small count.
     if let Some(count) = super::words::small_whole(text.as_bytes())

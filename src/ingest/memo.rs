@@ -6,7 +6,7 @@
 /// Up to `CAPACITY` distinct texts and what each was judged to be. Texts
 /// beyond those are judged each time; once most lookups miss (a column of
 /// free text), the memo stops searching.
-pub struct TextMemo<T, const CAPACITY: usize> {
+pub(crate) struct TextMemo<T, const CAPACITY: usize> {
     seen: Vec<Remembered<T>>,
     lookups: Lookups,
 }
@@ -79,7 +79,7 @@ impl<T> Remembered<T> {
 
 impl<T: Copy, const CAPACITY: usize> TextMemo<T, CAPACITY> {
     /// What `text` is, remembered or else from `judge`.
-    pub fn get(&mut self, text: &str, judge: impl FnOnce(&str) -> T) -> T {
+    pub(crate) fn get(&mut self, text: &str, judge: impl FnOnce(&str) -> T) -> T {
         if !self.lookups.worth_searching() {
             return judge(text);
         }
@@ -103,7 +103,7 @@ impl<T: Copy, const CAPACITY: usize> TextMemo<T, CAPACITY> {
 
     /// Whether the memo stopped searching (most lookups missed).
     #[cfg(test)]
-    pub fn gave_up(&self) -> bool {
+    pub(crate) fn gave_up(&self) -> bool {
         self.lookups.gave_up()
     }
 }
@@ -113,7 +113,7 @@ impl<T: Copy, const CAPACITY: usize> TextMemo<T, CAPACITY> {
 /// their combinations), too many to compare one by one. Texts beyond
 /// those are judged each time; once most lookups miss (a column of free
 /// text), the table stops searching.
-pub struct TextTable<T, const CAPACITY: usize> {
+pub(crate) struct TextTable<T, const CAPACITY: usize> {
     table: hashbrown::HashTable<Hashed<T>>,
     hasher: hashbrown::DefaultHashBuilder,
     lookups: Lookups,
@@ -138,7 +138,7 @@ impl<T, const CAPACITY: usize> Default for TextTable<T, CAPACITY> {
 
 impl<T: Copy, const CAPACITY: usize> TextTable<T, CAPACITY> {
     /// What `text` is, remembered or else from `judge`.
-    pub fn get(&mut self, text: &str, judge: impl FnOnce(&str) -> T) -> T {
+    pub(crate) fn get(&mut self, text: &str, judge: impl FnOnce(&str) -> T) -> T {
         if !self.lookups.worth_searching() {
             return judge(text);
         }
@@ -167,7 +167,7 @@ impl<T: Copy, const CAPACITY: usize> TextTable<T, CAPACITY> {
 
     /// Whether the table stopped searching (most lookups missed).
     #[cfg(test)]
-    pub fn gave_up(&self) -> bool {
+    pub(crate) fn gave_up(&self) -> bool {
         self.lookups.gave_up()
     }
 }

@@ -9,26 +9,26 @@
 //! On several threads, files are read in chunks (`parallel`, `chunks`),
 //! with the same result as reading them one after another here.
 
-pub mod chunks;
-pub mod clients;
+pub(crate) mod chunks;
+pub(crate) mod clients;
 pub mod columns;
 pub mod date;
 pub mod discover;
 pub mod duration;
 pub mod identity;
-pub mod invoices;
-pub mod meetings;
+pub(crate) mod invoices;
+pub(crate) mod meetings;
 mod memo;
 pub mod money;
 mod parallel;
-pub mod reader;
-pub mod records;
+pub(crate) mod reader;
+pub(crate) mod records;
 mod repeats;
 pub mod scan;
-pub mod source;
-pub mod status;
-pub mod store;
-pub mod tickets;
+pub(crate) mod source;
+pub(crate) mod status;
+pub(crate) mod store;
+pub(crate) mod tickets;
 mod words;
 
 use rust_decimal::Decimal;
@@ -89,19 +89,19 @@ pub trait Sink {
 /// What ingest hands to aggregation besides the streamed records.
 #[derive(Debug)]
 pub struct Ingested {
-    pub files: Vec<InputFile>,
-    pub registry: Registry,
+    pub(crate) files: Vec<InputFile>,
+    pub(crate) registry: Registry,
     /// Combined invoices; they read back in the base currency.
     pub invoices: store::InvoiceStore,
-    pub currency: Option<String>,
+    pub(crate) currency: Option<String>,
     pub warnings: Vec<String>,
     /// What each file turned out to be, in input order.
-    pub reports: Vec<FileReport>,
+    pub(crate) reports: Vec<FileReport>,
     /// `check` only: an error that is not about one file (currencies).
     pub error: Option<String>,
     /// A file's discounts looked like rates, not money: every discount is
     /// left out of the report (a warning says so and how to read them).
-    pub discounts_left_out: bool,
+    pub(crate) discounts_left_out: bool,
 }
 
 /// How to read, beyond the config.
@@ -766,7 +766,7 @@ fn warnings_of(
 
 /// What an invoices file leaves unknown or set aside, for the warnings of
 /// every output and for `check`.
-pub fn invoice_notes(report: &FileReport, as_of: Option<chrono::NaiveDate>) -> Vec<String> {
+pub(crate) fn invoice_notes(report: &FileReport, as_of: Option<chrono::NaiveDate>) -> Vec<String> {
     let name = report.path.display();
     let mut notes = Vec::new();
     if !report.payment_columns && report.rows_read > 0 {

@@ -34,7 +34,7 @@ use super::source::Source;
 use super::{FilePart, Group, GroupReader, Sink, chunks, discover, invoices, repeats, tickets};
 
 /// How many threads read the files: one per core.
-pub fn reading_threads() -> usize {
+pub(crate) fn reading_threads() -> usize {
     // CLIENTFIT_READING_THREADS sets it, from 1 to 16 (tests use it, to
     // compare reading on one thread with reading on several on any
     // machine); anything else is ignored.
@@ -104,21 +104,21 @@ struct Partial {
 }
 
 /// What reading on several threads gives: as `GroupReader::read` on one.
-pub struct Read<S> {
-    pub registry: Registry,
+pub(crate) struct Read<S> {
+    pub(crate) registry: Registry,
     /// The totals of every chunk; client `i` here is `ids[i]` in `registry`.
-    pub totals: S,
-    pub ids: Vec<ClientId>,
-    pub book: invoices::InvoiceBook,
+    pub(crate) totals: S,
+    pub(crate) ids: Vec<ClientId>,
+    pub(crate) book: invoices::InvoiceBook,
     /// Per file read, in input order of the kinds: its report (client ids
     /// settled).
-    pub reports: Vec<(usize, FileReport)>,
+    pub(crate) reports: Vec<(usize, FileReport)>,
 }
 
 /// Read the invoice, ticket and meeting files on `threads` threads; `None`
 /// when they must be read on one thread instead. `registry` holds the
 /// clients of `clients.csv`.
-pub fn read<S: Sink + Send>(
+pub(crate) fn read<S: Sink + Send>(
     reader: &GroupReader,
     registry: &Registry,
     sink: &S,

@@ -20,107 +20,107 @@ use crate::config::DecimalSeparator;
 use crate::error::InputError;
 
 /// How many rows may come before the header (report-style exports).
-pub const HEADER_SEARCH_ROWS: usize = 20;
+pub(crate) const HEADER_SEARCH_ROWS: usize = 20;
 
 /// The longest header row read, in bytes: far more than any export's
 /// (100,000 columns of ten letters), and a row longer than this is not
 /// turned into column names at all.
-pub const HEADER_BYTES: usize = 1024 * 1024;
+pub(crate) const HEADER_BYTES: usize = 1024 * 1024;
 
 /// The most rows an open quote may swallow and still be skipped, one bad
 /// row each, with `--skip-bad-rows`; past that the file is broken, not a
 /// few of its rows.
-pub const SKIPPABLE_LOST_ROWS: usize = 1000;
+pub(crate) const SKIPPABLE_LOST_ROWS: usize = 1000;
 
 /// Rows between updates of the progress display.
 const PROGRESS_ROWS: u64 = 16_384;
 
 /// `-` means standard input.
-pub fn is_stdin(path: &Path) -> bool {
+pub(crate) fn is_stdin(path: &Path) -> bool {
     path.as_os_str() == "-"
 }
 
 /// What reading one file found, for `check` and for warnings.
 #[derive(Debug, Clone, Default)]
-pub struct FileReport {
-    pub path: PathBuf,
-    pub kind: Option<Kind>,
+pub(crate) struct FileReport {
+    pub(crate) path: PathBuf,
+    pub(crate) kind: Option<Kind>,
     /// How the kind was decided: "flag", "file name" or "header".
-    pub kind_from: &'static str,
+    pub(crate) kind_from: &'static str,
     /// `check`: the error that stopped reading this file.
-    pub error: Option<InputError>,
-    pub encoding: &'static str,
-    pub delimiter: u8,
+    pub(crate) error: Option<InputError>,
+    pub(crate) encoding: &'static str,
+    pub(crate) delimiter: u8,
     /// Not a regular file (standard input, a pipe): read once into
     /// memory, up to `source::in_memory_limit`.
-    pub in_memory: bool,
-    pub decimal: Option<DecimalSeparator>,
-    pub header_line: u64,
+    pub(crate) in_memory: bool,
+    pub(crate) decimal: Option<DecimalSeparator>,
+    pub(crate) header_line: u64,
     /// Rows before the header (title lines of report-style exports).
-    pub preamble_rows: u64,
+    pub(crate) preamble_rows: u64,
     /// Field ← column, for the fields found.
-    pub mapping: Vec<(&'static str, String)>,
+    pub(crate) mapping: Vec<(&'static str, String)>,
     /// Column → day/month order used, when the column has numeric dates.
-    pub date_orders: Vec<(String, DateOrder, &'static str)>,
-    pub rows_read: u64,
+    pub(crate) date_orders: Vec<(String, DateOrder, &'static str)>,
+    pub(crate) rows_read: u64,
     /// Section headings and `Total …` rows skipped.
-    pub section_rows: u64,
+    pub(crate) section_rows: u64,
     /// The first of them: line and first cell with text, for `check`.
-    pub section_lines: Vec<(u64, String)>,
+    pub(crate) section_lines: Vec<(u64, String)>,
     /// Rows skipped by `--skip-bad-rows`, with why.
-    pub bad_rows: Vec<InputError>,
+    pub(crate) bad_rows: Vec<InputError>,
     /// Rows replaced by a later copy (same invoice or ticket id).
-    pub replaced: u64,
+    pub(crate) replaced: u64,
     /// Ticket rows that shared their id with another row of this file, and
     /// the tickets they were merged into (see `tickets::Repeats`).
-    pub merged_rows: u64,
+    pub(crate) merged_rows: u64,
     /// Meetings with no duration and no end time of day, counted as
     /// `default_meeting_minutes`: an assumption every output states.
-    pub default_minutes_meetings: u64,
-    pub merged_tickets: u64,
+    pub(crate) default_minutes_meetings: u64,
+    pub(crate) merged_tickets: u64,
     /// Merged tickets whose rows named more than one client.
-    pub merged_client_changes: u64,
-    pub first_date: Option<NaiveDate>,
-    pub last_date: Option<NaiveDate>,
-    pub currencies: BTreeSet<String>,
+    pub(crate) merged_client_changes: u64,
+    pub(crate) first_date: Option<NaiveDate>,
+    pub(crate) last_date: Option<NaiveDate>,
+    pub(crate) currencies: BTreeSet<String>,
     /// Clients named in this file (registry ids), for `check`.
-    pub clients: ClientSet,
+    pub(crate) clients: ClientSet,
     /// Rows naming no client (tickets and meetings).
-    pub unmatched: u64,
+    pub(crate) unmatched: u64,
     /// The first few of them: line, and what the row named instead.
-    pub unmatched_rows: Vec<(u64, String)>,
-    pub warnings: Vec<String>,
+    pub(crate) unmatched_rows: Vec<(u64, String)>,
+    pub(crate) warnings: Vec<String>,
     /// Columns found by a loose alias and left unread, and why.
-    pub notes: Vec<String>,
+    pub(crate) notes: Vec<String>,
     /// Invoices: whether the file has a column that tells payment (paid
     /// date, paid amount, balance or status).
-    pub payment_columns: bool,
+    pub(crate) payment_columns: bool,
     /// Invoices: whether rows that share an id are lines to be summed.
-    pub lines: bool,
+    pub(crate) lines: bool,
     /// Invoices: what the discount column held, to tell rates from money.
-    pub discounts: DiscountsSeen,
+    pub(crate) discounts: DiscountsSeen,
     /// Invoices voided or written off after as-of, counted as open.
-    pub status_after_as_of: u64,
+    pub(crate) status_after_as_of: u64,
 }
 
 /// The discounts of an invoices file read as money, summed up to tell
 /// whether they are rates after all: every one between 0 and 1 while the
 /// amounts are not.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct DiscountsSeen {
+pub(crate) struct DiscountsSeen {
     /// A discount other than 0.
-    pub any: bool,
+    pub(crate) any: bool,
     /// A discount above 1 (or below −1 on a credit note).
-    pub above_one: bool,
+    pub(crate) above_one: bool,
     /// An amount above 1 (or below −1).
-    pub amount_above_one: bool,
+    pub(crate) amount_above_one: bool,
     /// The column's header says it holds percentages (`Discount (%)`,
     /// `Discount Percent`): whatever its values, they are not money.
-    pub percent_header: bool,
+    pub(crate) percent_header: bool,
 }
 
 impl DiscountsSeen {
-    pub fn saw(&mut self, amount: rust_decimal::Decimal, discount: rust_decimal::Decimal) {
+    pub(crate) fn saw(&mut self, amount: rust_decimal::Decimal, discount: rust_decimal::Decimal) {
         // Once a discount above 1 is seen the column is money: nothing
         // more to learn (and no comparison on every later row).
         if self.above_one {
@@ -138,7 +138,7 @@ impl DiscountsSeen {
 
     /// Every discount between 0 and 1 and some amount above 1: a column
     /// of rates (0.2 for 20%), which summed as money would be nonsense.
-    pub fn look_like_rates(&self) -> bool {
+    pub(crate) fn look_like_rates(&self) -> bool {
         self.percent_header || (self.any && !self.above_one && self.amount_above_one)
     }
 
@@ -151,14 +151,14 @@ impl DiscountsSeen {
 }
 
 /// Skipped section and totals rows listed by `check`, per file.
-pub const SECTION_LINES_KEPT: usize = 10;
+pub(crate) const SECTION_LINES_KEPT: usize = 10;
 
 /// How many rows naming no client a file's report locates.
-pub const UNMATCHED_ROWS_KEPT: usize = 5;
+pub(crate) const UNMATCHED_ROWS_KEPT: usize = 5;
 
 /// What a ticket or meeting row named that matched no client: its client
 /// cell, else its email's domain (never the whole address).
-pub fn unmatched_naming(client: &str, email: &str) -> String {
+pub(crate) fn unmatched_naming(client: &str, email: &str) -> String {
     if !client.is_empty() {
         format!("client {client:?}")
     } else if let Some((_, domain)) = email.rsplit_once('@') {
@@ -173,7 +173,7 @@ pub fn unmatched_naming(client: &str, email: &str) -> String {
 impl FileReport {
     /// Add what reading the next chunk of the same file found (what is
     /// about the whole file, its header and encoding, is already here).
-    pub fn absorb_part(&mut self, tail: FileReport) {
+    pub(crate) fn absorb_part(&mut self, tail: FileReport) {
         // Cannot saturate: counts of rows read.
         self.rows_read = self.rows_read.saturating_add(tail.rows_read);
         self.section_rows = self.section_rows.saturating_add(tail.section_rows);
@@ -207,7 +207,7 @@ impl FileReport {
 
     /// A section heading or totals row skipped; the first few are kept
     /// to be listed.
-    pub fn skipped_section(&mut self, row: &Row) {
+    pub(crate) fn skipped_section(&mut self, row: &Row) {
         count_row(&mut self.section_rows);
         if self.section_lines.len() < SECTION_LINES_KEPT {
             self.section_lines
@@ -215,14 +215,14 @@ impl FileReport {
         }
     }
 
-    pub fn saw_date(&mut self, day: NaiveDate) {
+    pub(crate) fn saw_date(&mut self, day: NaiveDate) {
         self.first_date = Some(self.first_date.map_or(day, |d| d.min(day)));
         self.last_date = Some(self.last_date.map_or(day, |d| d.max(day)));
     }
 
     /// A ticket's or meeting's client noted, or the row counted as naming
     /// none (the first few with their line and what they named instead).
-    pub fn saw_client(
+    pub(crate) fn saw_client(
         &mut self,
         client: Option<super::identity::ClientId>,
         line: u64,
@@ -243,12 +243,12 @@ impl FileReport {
 /// A set of registry ids: one bit per client, as files name the same
 /// clients on millions of rows.
 #[derive(Debug, Clone, Default)]
-pub struct ClientSet {
+pub(crate) struct ClientSet {
     bits: Vec<u64>,
 }
 
 impl ClientSet {
-    pub fn insert(&mut self, id: u32) {
+    pub(crate) fn insert(&mut self, id: u32) {
         let word = (id / 64) as usize;
         if word >= self.bits.len()
             // Cannot fail: `word` is under 2^26.
@@ -262,7 +262,7 @@ impl ClientSet {
     }
 
     /// Add every id of `other`.
-    pub fn union(&mut self, other: &ClientSet) {
+    pub(crate) fn union(&mut self, other: &ClientSet) {
         if self.bits.len() < other.bits.len() {
             self.bits.resize(other.bits.len(), 0);
         }
@@ -271,14 +271,14 @@ impl ClientSet {
         }
     }
 
-    pub fn contains(&self, id: &u32) -> bool {
+    pub(crate) fn contains(&self, id: &u32) -> bool {
         self.bits
             .get((id / 64) as usize)
             .is_some_and(|bits| bits & (1 << (id % 64)) != 0)
     }
 
     /// The same clients under other ids: `id` becomes `ids[id]`.
-    pub fn mapped(&self, ids: &[super::identity::ClientId]) -> ClientSet {
+    pub(crate) fn mapped(&self, ids: &[super::identity::ClientId]) -> ClientSet {
         let mut set = ClientSet::default();
         for id in self.iter() {
             if let Some(new) = ids.get(id as usize) {
@@ -289,7 +289,7 @@ impl ClientSet {
     }
 
     /// The ids in ascending order.
-    pub fn iter(&self) -> impl Iterator<Item = u32> + '_ {
+    pub(crate) fn iter(&self) -> impl Iterator<Item = u32> + '_ {
         self.bits.iter().zip(0u32..).flat_map(|(bits, word)| {
             let bits = *bits;
             // Cannot fail: there are at most 2^26 words, as ids are u32.
@@ -301,13 +301,13 @@ impl ClientSet {
 }
 
 /// An open CSV file positioned after its header row.
-pub struct CsvFile {
-    pub path: PathBuf,
-    pub headers: Headers,
-    pub header_line: u64,
+pub(crate) struct CsvFile {
+    pub(crate) path: PathBuf,
+    pub(crate) headers: Headers,
+    pub(crate) header_line: u64,
     /// Records before the header row.
-    pub header_index: usize,
-    pub decimal: DecimalSeparator,
+    pub(crate) header_index: usize,
+    pub(crate) decimal: DecimalSeparator,
     /// Per column: the day/month order for numeric dates, once settled.
     date_orders: Vec<Option<DateOrder>>,
     /// The file's ISO dates read so far.
@@ -315,36 +315,36 @@ pub struct CsvFile {
     source: Source,
     scanner: Scanner,
     /// A spinner on stderr for large inputs on a terminal.
-    pub progress: Option<indicatif::ProgressBar>,
+    pub(crate) progress: Option<indicatif::ProgressBar>,
     rows: u64,
     /// Reading one chunk of a file: stop at the record that starts at
     /// this offset of the text being scanned.
     stop_at: Option<u64>,
     /// Whether a record started exactly at `stop_at`, so that the next
     /// chunk, read from there, is exactly the rest of the file.
-    pub ended_at_cut: bool,
+    pub(crate) ended_at_cut: bool,
     /// Lines before the part this reader reads (0 but for a later chunk).
     line_shift: u64,
     /// The day/month orders settled for this file, shared by the readers
     /// of its chunks (settling may read the whole file).
-    pub settled: Option<std::sync::Arc<std::sync::OnceLock<Settled>>>,
+    pub(crate) settled: Option<std::sync::Arc<std::sync::OnceLock<Settled>>>,
     swallowed: Vec<u64>,
 }
 
 /// The part of a file one reader reads (see `chunks`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub struct Part {
+pub(crate) struct Part {
     /// Where it starts: the byte of the file and its line; `None` for
     /// the first chunk, which starts after the header row.
-    pub from: Option<chunks::Cut>,
+    pub(crate) from: Option<chunks::Cut>,
     /// Up to the record that starts at this byte of the file; `None`
     /// for the last chunk.
-    pub to: Option<u64>,
+    pub(crate) to: Option<u64>,
 }
 
 /// What settling the day/month orders of a file's columns found: per
 /// column, its order and why; or the error.
-pub type Settled = (
+pub(crate) type Settled = (
     Vec<usize>,
     Result<Vec<(usize, DateOrder, &'static str)>, InputError>,
 );
@@ -453,7 +453,7 @@ fn record_bytes(record: &Record) -> usize {
 
 /// A cell as written, without a carriage return at its end (the scanner
 /// drops that of a CRLF line end; a quoted cell may still end in one).
-pub fn cell(text: &str) -> &str {
+pub(crate) fn cell(text: &str) -> &str {
     text.strip_suffix('\r').unwrap_or(text)
 }
 
@@ -467,7 +467,7 @@ impl CsvFile {
     /// header split with it, the header row decides, as the delimiter
     /// with which a row is a header (the earliest such row; on a tie, in
     /// the order of `DELIMITERS`).
-    pub fn open(
+    pub(crate) fn open(
         source: &Source,
         decimal: Option<DecimalSeparator>,
         is_header: impl Fn(&Headers) -> bool,
@@ -525,18 +525,18 @@ impl CsvFile {
     }
 
     /// The delimiter the file is read with (the header row's).
-    pub fn delimiter(&self) -> u8 {
+    pub(crate) fn delimiter(&self) -> u8 {
         self.source.delimiter
     }
 
     /// Whether the file is not a regular file, read once into memory.
-    pub fn in_memory(&self) -> bool {
+    pub(crate) fn in_memory(&self) -> bool {
         self.source.in_memory()
     }
 
     /// Read only one part of the file (call after the header and date
     /// orders are settled, which look at the file from its start).
-    pub fn read_part(&mut self, part: Part) -> Result<(), InputError> {
+    pub(crate) fn read_part(&mut self, part: Part) -> Result<(), InputError> {
         let base = match part.from {
             Some(cut) => {
                 self.scanner = scanner_of(&self.source, self.source.part_from(cut.at)?, 1);
@@ -551,19 +551,19 @@ impl CsvFile {
 
     /// Where the data rows start: the byte of the file after the header
     /// row (and any rows before it).
-    pub fn data_start(&self) -> u64 {
+    pub(crate) fn data_start(&self) -> u64 {
         self.scanner
             .position()
             .saturating_add(self.source.text_start())
     }
 
     /// A line number as the whole file counts it.
-    pub fn line(&self, line_in_part: u64) -> u64 {
+    pub(crate) fn line(&self, line_in_part: u64) -> u64 {
         line_in_part.saturating_add(self.line_shift)
     }
 
     /// A report on this file, to be filled in by the kind's reader.
-    pub fn report(&self, kind: Kind) -> FileReport {
+    pub(crate) fn report(&self, kind: Kind) -> FileReport {
         FileReport {
             path: self.path.clone(),
             kind: Some(kind),
@@ -580,7 +580,7 @@ impl CsvFile {
 
     /// Read the next data row into `record`; `false` at the end. Rows whose
     /// field count differs from the header are errors, not guesses.
-    pub fn next(&mut self, record: &mut Record) -> Result<bool, InputError> {
+    pub(crate) fn next(&mut self, record: &mut Record) -> Result<bool, InputError> {
         loop {
             let more = match self.scanner.next(record) {
                 Ok(more) => more,
@@ -639,7 +639,7 @@ impl CsvFile {
     /// in the first `rows` data rows, trimmed: enough to tell what a
     /// column holds, read with a second reader so the rows are still to
     /// be read, and the same for every chunk of a file.
-    pub fn sample_values(
+    pub(crate) fn sample_values(
         &self,
         columns: &[usize],
         rows: usize,
@@ -673,7 +673,7 @@ impl CsvFile {
     /// Contradicting values, or numeric dates that nothing proves, are
     /// errors that name the option. Looks ahead with a second reader, so
     /// the rows are still to be read.
-    pub fn settle_date_orders(
+    pub(crate) fn settle_date_orders(
         &mut self,
         columns: &[usize],
         configured: Option<DateOrder>,
@@ -830,7 +830,7 @@ impl CsvFile {
         }
     }
 
-    pub fn date_order(&self, column: usize) -> Option<DateOrder> {
+    pub(crate) fn date_order(&self, column: usize) -> Option<DateOrder> {
         self.date_orders.get(column).copied().flatten()
     }
 }
@@ -955,7 +955,7 @@ fn unclosed_quote_error(path: &Path, opened: u64, lost: &[u64]) -> InputError {
 /// with a printable ASCII character (every other byte, ASCII space and
 /// control characters or the first and last bytes of a multi-byte
 /// character, takes the full Unicode-aware path).
-pub fn trim(cell: &str) -> &str {
+pub(crate) fn trim(cell: &str) -> &str {
     let bytes = cell.as_bytes();
     match (bytes.first(), bytes.last()) {
         (Some(first), Some(last))
@@ -1007,7 +1007,7 @@ fn section_or_total<'a>(
 
 /// Whether a cell starts with the word "total", "totals", "subtotal" or
 /// "grand total" (any case), and not a longer word (`Totally`).
-pub fn is_total_label(cell: &str) -> bool {
+pub(crate) fn is_total_label(cell: &str) -> bool {
     let lower = cell.to_lowercase();
     ["grand total", "subtotal", "sub-total", "sub total", "total"]
         .iter()
@@ -1018,25 +1018,25 @@ pub fn is_total_label(cell: &str) -> bool {
 
 /// Add one to a count of rows. Saturating changes nothing: a count goes up
 /// by one per row read, and no input has 2^64 rows.
-pub fn count_row(count: &mut u64) {
+pub(crate) fn count_row(count: &mut u64) {
     *count = count.saturating_add(1);
 }
 
 /// One data row with what is needed to report a bad cell.
-pub struct Row<'a> {
-    pub record: &'a Record,
-    pub file: &'a CsvFile,
-    pub line: u64,
+pub(crate) struct Row<'a> {
+    pub(crate) record: &'a Record,
+    pub(crate) file: &'a CsvFile,
+    pub(crate) line: u64,
 }
 
 impl<'a> Row<'a> {
-    pub fn new(record: &'a Record, file: &'a CsvFile) -> Row<'a> {
+    pub(crate) fn new(record: &'a Record, file: &'a CsvFile) -> Row<'a> {
         let line = file.line(record.line());
         Row { record, file, line }
     }
 
     /// The trimmed cell of a column, `""` when the column is absent.
-    pub fn text(&self, column: Option<usize>) -> &'a str {
+    pub(crate) fn text(&self, column: Option<usize>) -> &'a str {
         column
             .and_then(|index| self.record.get(index))
             .map_or("", trim)
@@ -1045,7 +1045,11 @@ impl<'a> Row<'a> {
     /// A section heading or totals row of a report-style export: none of
     /// `key_columns` has a value, or its first cell with text starts with
     /// the word "Total" and none of `anchor_columns` (date, id) has one.
-    pub fn is_section_or_total(&self, key_columns: &[usize], anchor_columns: &[usize]) -> bool {
+    pub(crate) fn is_section_or_total(
+        &self,
+        key_columns: &[usize],
+        anchor_columns: &[usize],
+    ) -> bool {
         let cell = |column: &usize| self.record.get(*column);
         if plainly_a_row(self.record.get(0), key_columns.iter().map(cell)) {
             return false;
@@ -1062,7 +1066,7 @@ impl<'a> Row<'a> {
     }
 
     /// The first cell with text, to name a skipped row.
-    pub fn first_text(&self) -> &'a str {
+    pub(crate) fn first_text(&self) -> &'a str {
         self.record
             .iter()
             .map(trim)
@@ -1070,7 +1074,7 @@ impl<'a> Row<'a> {
             .unwrap_or("")
     }
 
-    pub fn error(&self, column: usize, problem: impl Into<String>) -> InputError {
+    pub(crate) fn error(&self, column: usize, problem: impl Into<String>) -> InputError {
         let header = self
             .file
             .headers
@@ -1086,18 +1090,21 @@ impl<'a> Row<'a> {
     }
 
     /// A row-level problem not tied to one cell.
-    pub fn row_error(&self, problem: impl Into<String>) -> InputError {
+    pub(crate) fn row_error(&self, problem: impl Into<String>) -> InputError {
         InputError::file(&self.file.path, problem).at(self.line)
     }
 
-    pub fn date(&self, column: Option<usize>) -> Result<Option<NaiveDate>, InputError> {
+    pub(crate) fn date(&self, column: Option<usize>) -> Result<Option<NaiveDate>, InputError> {
         // The date alone: reading the time of day too would cost a
         // little on every row of a file with millions.
         self.parse_cell(column, |text, order| self.file.days.parse_date(text, order))
     }
 
     /// The time of day in a time column beside a date column; blank is `None`.
-    pub fn time_of_day(&self, column: usize) -> Result<Option<chrono::NaiveTime>, InputError> {
+    pub(crate) fn time_of_day(
+        &self,
+        column: usize,
+    ) -> Result<Option<chrono::NaiveTime>, InputError> {
         let text = self.text(Some(column));
         if text.is_empty() {
             return Ok(None);
@@ -1110,7 +1117,7 @@ impl<'a> Row<'a> {
         })
     }
 
-    pub fn date_time(
+    pub(crate) fn date_time(
         &self,
         column: Option<usize>,
     ) -> Result<Option<(NaiveDate, Option<chrono::NaiveTime>)>, InputError> {
@@ -1142,12 +1149,12 @@ impl<'a> Row<'a> {
         }
     }
 
-    pub fn required_date(&self, column: usize) -> Result<NaiveDate, InputError> {
+    pub(crate) fn required_date(&self, column: usize) -> Result<NaiveDate, InputError> {
         self.date(Some(column))?
             .ok_or_else(|| self.error(column, "is empty, but this column is required"))
     }
 
-    pub fn money(&self, column: Option<usize>) -> Result<Option<Money>, InputError> {
+    pub(crate) fn money(&self, column: Option<usize>) -> Result<Option<Money>, InputError> {
         let text = self.text(column);
         let Some(column) = column.filter(|_| !text.is_empty()) else {
             return Ok(None);
@@ -1164,7 +1171,7 @@ impl<'a> Row<'a> {
         }
     }
 
-    pub fn minutes(
+    pub(crate) fn minutes(
         &self,
         column: Option<usize>,
         unit: DurationUnit,
@@ -1182,7 +1189,7 @@ impl<'a> Row<'a> {
 /// Rows read a block at a time, and the next block read ahead, so that
 /// what those rows will look up is prefetched a whole block before it is
 /// needed (see `crate::prefetch`).
-pub struct RowBlock {
+pub(crate) struct RowBlock {
     records: Vec<Record>,
     filled: usize,
     ahead: Vec<Record>,
@@ -1210,7 +1217,7 @@ impl RowBlock {
     /// next; few enough that they stay in the first-level cache.
     const SIZE: usize = 16;
 
-    pub fn new() -> RowBlock {
+    pub(crate) fn new() -> RowBlock {
         let records = || (0..Self::SIZE).map(|_| Record::new()).collect();
         RowBlock {
             records: records(),
@@ -1224,13 +1231,13 @@ impl RowBlock {
     }
 
     /// The rows to parse now, in file order.
-    pub fn records(&self) -> &[Record] {
+    pub(crate) fn records(&self) -> &[Record] {
         self.records.get(..self.filled).unwrap_or_default()
     }
 
     /// The cells of `column` (trimmed, as `Row::text` gives them) in the
     /// rows that come after these, read ahead: to prefetch for.
-    pub fn ahead_cells<'a>(
+    pub(crate) fn ahead_cells<'a>(
         &'a self,
         file: &'a CsvFile,
         column: Option<usize>,
@@ -1277,7 +1284,7 @@ impl RowBlock {
 /// Malformed rows are skipped (and recorded) when `--skip-bad-rows` is
 /// on. Errors come in file order: a bad row ends the rows read ahead, and is
 /// handed on (or skipped) once the rows before it have been parsed.
-pub fn next_block(
+pub(crate) fn next_block(
     file: &mut CsvFile,
     block: &mut RowBlock,
     report: &mut FileReport,
@@ -1321,7 +1328,7 @@ pub fn next_block(
 
 /// A row's parse result: the value, or `None` when the row was bad and
 /// `--skip-bad-rows` recorded it.
-pub fn keep<T>(
+pub(crate) fn keep<T>(
     result: Result<T, InputError>,
     report: &mut FileReport,
     skip_bad_rows: bool,

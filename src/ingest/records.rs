@@ -9,40 +9,40 @@ use super::status::{InvoiceStatus, MeetingStatus};
 /// Where a record came from, for evidence and error messages. Ordered by
 /// file, then line.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub struct Origin {
+pub(crate) struct Origin {
     /// Index into `Ingested::files`.
-    pub file: u32,
-    pub line: u64,
+    pub(crate) file: u32,
+    pub(crate) line: u64,
 }
 
 /// One invoice (its lines already combined), amounts in the base currency.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Invoice {
-    pub client: ClientId,
+    pub(crate) client: ClientId,
     /// Its position in the `InvoiceStore` (which also holds its id).
-    pub index: u32,
-    pub issued: NaiveDate,
+    pub(crate) index: u32,
+    pub(crate) issued: NaiveDate,
     /// As exported, or issued + payment terms.
-    pub due: NaiveDate,
+    pub(crate) due: NaiveDate,
     /// The day it was fully paid, if the export says.
-    pub paid: Option<NaiveDate>,
-    pub amount: Decimal,
-    pub paid_amount: Option<Decimal>,
-    pub balance: Option<Decimal>,
-    pub status: InvoiceStatus,
-    pub discount: Decimal,
-    pub origin: Origin,
+    pub(crate) paid: Option<NaiveDate>,
+    pub(crate) amount: Decimal,
+    pub(crate) paid_amount: Option<Decimal>,
+    pub(crate) balance: Option<Decimal>,
+    pub(crate) status: InvoiceStatus,
+    pub(crate) discount: Decimal,
+    pub(crate) origin: Origin,
 }
 
 impl Invoice {
     /// Does this invoice count at all? Void, draft and deleted ones do not.
-    pub fn counts(&self) -> bool {
+    pub(crate) fn counts(&self) -> bool {
         self.status != InvoiceStatus::Excluded
     }
 
     /// Does its export tell whether and when it was paid? Without that,
     /// lateness and receivables leave it out rather than count it unpaid.
-    pub fn payment_known(&self) -> bool {
+    pub(crate) fn payment_known(&self) -> bool {
         self.status != InvoiceStatus::PaymentUnknown
     }
 
@@ -52,7 +52,7 @@ impl Invoice {
     /// everything is paid, after it nothing is. Without a date, an explicit
     /// paid amount or `amount − balance` counts; else a `paid` status means
     /// all of it; else nothing.
-    pub fn paid_by(&self, as_of: NaiveDate) -> Decimal {
+    pub(crate) fn paid_by(&self, as_of: NaiveDate) -> Decimal {
         match self.paid {
             Some(paid) if paid <= as_of => self.amount,
             Some(_) => Decimal::ZERO,
@@ -74,7 +74,7 @@ impl Invoice {
     }
 
     /// What is still owed at `as_of` (never negative).
-    pub fn owed_at(&self, as_of: NaiveDate) -> Decimal {
+    pub(crate) fn owed_at(&self, as_of: NaiveDate) -> Decimal {
         // Paid in full by as-of, the usual invoice: amount − amount is
         // zero, which is what the rest gives, without the subtraction.
         if self.paid.is_some_and(|paid| paid <= as_of) {
@@ -99,25 +99,25 @@ impl Invoice {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Ticket {
     /// `None` when neither the client cell nor the email named a client.
-    pub client: Option<ClientId>,
-    pub created: NaiveDate,
-    pub minutes: Decimal,
-    pub scope_change: bool,
-    pub abusive: bool,
-    pub escalation: bool,
-    pub origin: Origin,
+    pub(crate) client: Option<ClientId>,
+    pub(crate) created: NaiveDate,
+    pub(crate) minutes: Decimal,
+    pub(crate) scope_change: bool,
+    pub(crate) abusive: bool,
+    pub(crate) escalation: bool,
+    pub(crate) origin: Origin,
 }
 
 /// One scheduled meeting.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Meeting {
-    pub client: Option<ClientId>,
-    pub date: NaiveDate,
-    pub minutes: Decimal,
-    pub status: MeetingStatus,
+    pub(crate) client: Option<ClientId>,
+    pub(crate) date: NaiveDate,
+    pub(crate) minutes: Decimal,
+    pub(crate) status: MeetingStatus,
     /// Our people in the meeting.
-    pub attendees: u32,
-    pub origin: Origin,
+    pub(crate) attendees: u32,
+    pub(crate) origin: Origin,
 }
 
 #[cfg(test)]

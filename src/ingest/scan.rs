@@ -51,7 +51,7 @@ impl Record {
         self.cells.is_empty()
     }
 
-    pub fn get(&self, index: usize) -> Option<&str> {
+    pub(crate) fn get(&self, index: usize) -> Option<&str> {
         let (start, end) = *self.cells.get(index)?;
         self.text.get(start..end)
     }
@@ -66,7 +66,7 @@ impl Record {
     }
 
     /// Where the record starts, in bytes of text from where reading began.
-    pub fn byte(&self) -> u64 {
+    pub(crate) fn byte(&self) -> u64 {
         self.byte
     }
 
@@ -82,7 +82,7 @@ impl Record {
 
     /// Give back the room of a long row held once (up to the limit of
     /// `LIMITS`), so that records kept for reuse do not each keep it.
-    pub fn forget_long_row(&mut self) {
+    pub(crate) fn forget_long_row(&mut self) {
         if self.text.capacity() > LONG_RECORD {
             self.text = String::new();
         }
@@ -90,7 +90,7 @@ impl Record {
 }
 
 /// A record longer than this is a long one: see `RowBlock`.
-pub const LONG_RECORD: usize = 1024 * 1024;
+pub(crate) const LONG_RECORD: usize = 1024 * 1024;
 
 /// What stopped a scan.
 #[derive(Debug)]
@@ -156,14 +156,14 @@ pub struct Limits {
     pub columns: usize,
 }
 
-pub const LIMITS: Limits = Limits {
+pub(crate) const LIMITS: Limits = Limits {
     row_bytes: 32 * 1024 * 1024,
     cell_bytes: 16 * 1024 * 1024,
     columns: 100_000,
 };
 
 /// A size in bytes as a person would say it ("32 MiB").
-pub fn size_name(bytes: usize) -> String {
+pub(crate) fn size_name(bytes: usize) -> String {
     const MIB: usize = 1024 * 1024;
     const GIB: usize = 1024 * MIB;
     if bytes >= GIB && bytes.is_multiple_of(GIB) {
@@ -1128,13 +1128,13 @@ fn end_cells(
 /// Text whose lines end in a carriage return alone, with each line end
 /// made a line feed (and `\r\n` one line feed), so that the scanner and
 /// its line count need to know only one kind.
-pub struct CrToLf<R> {
+pub(crate) struct CrToLf<R> {
     inner: R,
     after_cr: bool,
 }
 
 impl<R: Read> CrToLf<R> {
-    pub fn new(inner: R) -> CrToLf<R> {
+    pub(crate) fn new(inner: R) -> CrToLf<R> {
         CrToLf {
             inner,
             after_cr: false,

@@ -28,7 +28,7 @@ use crate::error::InputError;
 
 /// The encoding a file turned out to have.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum TextEncoding {
+pub(crate) enum TextEncoding {
     Utf8,
     Utf8Bom,
     Utf16Le,
@@ -37,7 +37,7 @@ pub enum TextEncoding {
 }
 
 impl TextEncoding {
-    pub fn name(self) -> &'static str {
+    pub(crate) fn name(self) -> &'static str {
         match self {
             TextEncoding::Utf8 => "UTF-8",
             TextEncoding::Utf8Bom => "UTF-8 with BOM",
@@ -49,9 +49,9 @@ impl TextEncoding {
 }
 
 /// The delimiters clientfit sniffs for, in order of preference on a tie.
-pub const DELIMITERS: [u8; 4] = [b',', b';', b'\t', b'|'];
+pub(crate) const DELIMITERS: [u8; 4] = [b',', b';', b'\t', b'|'];
 
-pub fn delimiter_name(delimiter: u8) -> String {
+pub(crate) fn delimiter_name(delimiter: u8) -> String {
     match delimiter {
         b'\t' => "tab".to_string(),
         other => format!("{:?}", other as char),
@@ -77,11 +77,11 @@ impl AsRef<[u8]> for Shared {
 /// The most clientfit reads from an input that is not a regular file
 /// (standard input, a pipe, a device): it has to be held in memory. A
 /// file on disk is read as it goes and has no such limit.
-pub const IN_MEMORY_LIMIT: u64 = 1024 * 1024 * 1024;
+pub(crate) const IN_MEMORY_LIMIT: u64 = 1024 * 1024 * 1024;
 
 /// `IN_MEMORY_LIMIT`, or `CLIENTFIT_IN_MEMORY_LIMIT` bytes (tests use a
 /// small one rather than pipe a gigabyte).
-pub fn in_memory_limit() -> u64 {
+pub(crate) fn in_memory_limit() -> u64 {
     std::env::var("CLIENTFIT_IN_MEMORY_LIMIT")
         .ok()
         .and_then(|text| text.parse().ok())
@@ -89,7 +89,7 @@ pub fn in_memory_limit() -> u64 {
 }
 
 /// A number of bytes as a person would say it ("1 GiB").
-pub fn bytes_name(bytes: u64) -> String {
+pub(crate) fn bytes_name(bytes: u64) -> String {
     usize::try_from(bytes).map_or_else(|_| format!("{bytes} bytes"), super::scan::size_name)
 }
 
@@ -142,26 +142,26 @@ fn read_once(path: &Path) -> Result<Arc<Vec<u8>>, InputError> {
 
 /// Whether `path` is read once into memory: standard input, or anything
 /// that is not a regular file (a pipe, `/dev/stdin`, a device).
-pub fn is_read_once(path: &Path) -> bool {
+pub(crate) fn is_read_once(path: &Path) -> bool {
     super::reader::is_stdin(path)
         || std::fs::metadata(path).is_ok_and(|metadata| !metadata.is_file() && !metadata.is_dir())
 }
 
 /// A file whose encoding and delimiter are known.
 #[derive(Debug, Clone)]
-pub struct Source {
-    pub path: PathBuf,
+pub(crate) struct Source {
+    pub(crate) path: PathBuf,
     bytes: Bytes,
-    pub encoding: TextEncoding,
-    pub delimiter: u8,
+    pub(crate) encoding: TextEncoding,
+    pub(crate) delimiter: u8,
     /// Set when the file was not valid UTF-8 and was read as Windows-1252.
-    pub warning: Option<String>,
+    pub(crate) warning: Option<String>,
     /// Lines end in a carriage return alone (old Mac exports), not in a
     /// line feed with or without one.
-    pub cr_only: bool,
+    pub(crate) cr_only: bool,
     /// The delimiter was sniffed, not set in config: the header search
     /// may find that the header row says otherwise.
-    pub delimiter_sniffed: bool,
+    pub(crate) delimiter_sniffed: bool,
     /// Every byte was checked to be UTF-8 before reading (or config says
     /// the file is UTF-8): a byte that is not is damage to its row only.
     bad_bytes_are_row_errors: bool,
@@ -187,7 +187,7 @@ struct Utf8Survey {
 }
 
 impl Source {
-    pub fn open(
+    pub(crate) fn open(
         path: &Path,
         encoding: EncodingSetting,
         delimiter: Option<u8>,
@@ -201,7 +201,7 @@ impl Source {
     /// file that is not UTF-8 fails when read; the caller must then read
     /// it again, opened with `open`, to decide its encoding as `open`
     /// would have (see `ingest`: it reads everything again on any error).
-    pub fn open_unverified(
+    pub(crate) fn open_unverified(
         path: &Path,
         encoding: EncodingSetting,
         delimiter: Option<u8>,
@@ -241,18 +241,18 @@ impl Source {
     }
 
     /// Whether this input is held in memory (it is not a regular file).
-    pub fn in_memory(&self) -> bool {
+    pub(crate) fn in_memory(&self) -> bool {
         matches!(self.bytes, Bytes::Memory(_))
     }
 
     /// Whether a byte that is not UTF-8 is an error of its row only (see
     /// `Scanner::bad_bytes_end_rows`), not of the whole file.
-    pub fn bad_bytes_are_row_errors(&self) -> bool {
+    pub(crate) fn bad_bytes_are_row_errors(&self) -> bool {
         self.bad_bytes_are_row_errors
     }
 
     /// The same source with another delimiter (the header row's).
-    pub fn with_delimiter(&self, delimiter: u8) -> Source {
+    pub(crate) fn with_delimiter(&self, delimiter: u8) -> Source {
         Source {
             delimiter,
             ..self.clone()
@@ -340,7 +340,7 @@ impl Source {
     }
 
     /// The decoded text of the file, as UTF-8 bytes without a BOM.
-    pub fn reader(&self) -> Result<Box<dyn Read>, InputError> {
+    pub(crate) fn reader(&self) -> Result<Box<dyn Read>, InputError> {
         let raw = self.raw()?;
         let mut builder = DecodeReaderBytesBuilder::new();
         builder.strip_bom(true);
@@ -360,7 +360,7 @@ impl Source {
 
     /// The file's size, if it can be cut into chunks read apart: a
     /// regular file in UTF-8 whose lines end in line feeds.
-    pub fn size_if_cuttable(&self) -> Option<u64> {
+    pub(crate) fn size_if_cuttable(&self) -> Option<u64> {
         if !matches!(self.encoding, TextEncoding::Utf8 | TextEncoding::Utf8Bom) || self.cr_only {
             return None;
         }
@@ -374,7 +374,7 @@ impl Source {
     /// (the scanner reads in large blocks, so no buffer goes between),
     /// anything else decoded; lines that end in a carriage return alone
     /// end in a line feed.
-    pub fn text(&self) -> Result<Box<dyn Read>, InputError> {
+    pub(crate) fn text(&self) -> Result<Box<dyn Read>, InputError> {
         let text: Box<dyn Read> = match self.encoding {
             TextEncoding::Utf8 | TextEncoding::Utf8Bom => self.part_from(self.text_start())?,
             _ => self.reader()?,
@@ -387,7 +387,7 @@ impl Source {
     }
 
     /// The bytes of the file from byte `offset` on (a chunk's start).
-    pub fn part_from(&self, offset: u64) -> Result<Box<dyn Read>, InputError> {
+    pub(crate) fn part_from(&self, offset: u64) -> Result<Box<dyn Read>, InputError> {
         use std::io::Seek;
         let path = match &self.bytes {
             Bytes::File(path) => path,
@@ -406,7 +406,7 @@ impl Source {
     }
 
     /// Bytes before the text starts (a byte-order mark).
-    pub fn text_start(&self) -> u64 {
+    pub(crate) fn text_start(&self) -> u64 {
         match self.encoding {
             TextEncoding::Utf8Bom => 3,
             _ => 0,

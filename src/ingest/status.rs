@@ -7,7 +7,7 @@ use serde::Serialize;
 /// An invoice's standing as its export states it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "kebab-case")]
-pub enum InvoiceStatus {
+pub(crate) enum InvoiceStatus {
     /// No status column, or a blank cell: dates and amounts decide.
     Unstated,
     Paid,
@@ -24,7 +24,7 @@ pub enum InvoiceStatus {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "kebab-case")]
-pub enum MeetingStatus {
+pub(crate) enum MeetingStatus {
     Attended,
     NoShow,
     Cancelled,
@@ -33,14 +33,14 @@ pub enum MeetingStatus {
 }
 
 /// Compare status words case-, space-, hyphen- and underscore-insensitively.
-pub fn normalize(text: &str) -> String {
+pub(crate) fn normalize(text: &str) -> String {
     text.chars()
         .filter(|c| !matches!(c, ' ' | '-' | '_' | '\t'))
         .flat_map(char::to_lowercase)
         .collect()
 }
 
-pub fn invoice_status(text: &str) -> Option<InvoiceStatus> {
+pub(crate) fn invoice_status(text: &str) -> Option<InvoiceStatus> {
     let word = normalize(text);
     let status = match word.as_str() {
         "" => InvoiceStatus::Unstated,
@@ -61,7 +61,7 @@ pub fn invoice_status(text: &str) -> Option<InvoiceStatus> {
 /// The status an unknown invoice status word most likely means, by the
 /// words in it (a few in German, French, Spanish, Italian and Dutch too),
 /// for a hint, never applied: `None` when nothing in it says (`Kentucky`).
-pub fn likely_invoice_status(text: &str) -> Option<&'static str> {
+pub(crate) fn likely_invoice_status(text: &str) -> Option<&'static str> {
     const BAD_DEBT: &[&str] = &["uncollect", "writ", "baddebt", "loss", "collection"];
     const VOID: &[&str] = &[
         "void", "cancel", "delet", "draft", "reject", "archiv", "storn", "annul", "anulad",
@@ -116,7 +116,7 @@ pub fn likely_invoice_status(text: &str) -> Option<&'static str> {
 
 /// The status an unknown meeting status word most likely means, as
 /// `likely_invoice_status`.
-pub fn likely_meeting_status(text: &str) -> Option<&'static str> {
+pub(crate) fn likely_meeting_status(text: &str) -> Option<&'static str> {
     // Before attended: "did not attend" holds "attend".
     const NO_SHOW: &[&str] = &[
         "noshow",
@@ -163,7 +163,7 @@ fn likely(text: &str, table: &[(&[&str], &'static str)]) -> Option<&'static str>
         .map(|(_, status)| *status)
 }
 
-pub fn meeting_status(text: &str) -> Option<MeetingStatus> {
+pub(crate) fn meeting_status(text: &str) -> Option<MeetingStatus> {
     let word = normalize(text);
     let status = match word.as_str() {
         "attended" | "completed" | "held" | "showed" => MeetingStatus::Attended,
@@ -178,7 +178,7 @@ pub fn meeting_status(text: &str) -> Option<MeetingStatus> {
 
 /// A user's `[kind.status]` table, checked once: keys normalised, values
 /// parsed with the built-in words.
-pub fn custom_map<T: Copy>(
+pub(crate) fn custom_map<T: Copy>(
     table: &BTreeMap<String, String>,
     section: &str,
     parse: impl Fn(&str) -> Option<T>,
@@ -199,7 +199,7 @@ pub fn custom_map<T: Copy>(
 }
 
 /// Look a value up in a user's table first, then in the built-in words.
-pub fn lookup<T: Copy>(
+pub(crate) fn lookup<T: Copy>(
     custom: &[(String, T)],
     text: &str,
     builtin: impl Fn(&str) -> Option<T>,
@@ -216,7 +216,7 @@ pub fn lookup<T: Copy>(
 /// `lookup` remembered per raw cell text: a status column repeats a
 /// handful of words over millions of rows, and normalising each costs an
 /// allocation.
-pub struct Memo<T> {
+pub(crate) struct Memo<T> {
     seen: super::memo::TextMemo<Option<T>, 32>,
 }
 
@@ -229,7 +229,7 @@ impl<T> Default for Memo<T> {
 }
 
 impl<T: Copy> Memo<T> {
-    pub fn lookup(
+    pub(crate) fn lookup(
         &mut self,
         custom: &[(String, T)],
         text: &str,
@@ -240,7 +240,7 @@ impl<T: Copy> Memo<T> {
 }
 
 /// true/false, yes/no, 1/0, y/n, x/blank as spreadsheets write booleans.
-pub fn boolean(text: &str) -> Option<bool> {
+pub(crate) fn boolean(text: &str) -> Option<bool> {
     match normalize(text).as_str() {
         "true" | "yes" | "y" | "1" | "x" => Some(true),
         "false" | "no" | "n" | "0" | "" => Some(false),

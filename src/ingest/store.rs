@@ -27,9 +27,9 @@ const NO_CURRENCY: u8 = u8::MAX;
 /// Set in `Packed::file` when the invoice has an entry in `extras`.
 const HAS_EXTRAS: u16 = 1 << 15;
 /// How many input files the 15 bits of `Packed::file` can name.
-pub const MAX_FILES: usize = 1 << 15;
+pub(crate) const MAX_FILES: usize = 1 << 15;
 /// How many currencies a run can hold (`NO_CURRENCY` is taken).
-pub const MAX_CURRENCIES: usize = u8::MAX as usize;
+pub(crate) const MAX_CURRENCIES: usize = u8::MAX as usize;
 
 #[derive(Debug, Clone, Copy)]
 struct Packed {
@@ -95,7 +95,7 @@ pub struct InvoiceStore {
     by_id: HashTable<u32>,
     hasher: hashbrown::DefaultHashBuilder,
     /// Currency codes in the order first seen.
-    pub currencies: Vec<String>,
+    pub(crate) currencies: Vec<String>,
     /// Per currency: the rate to the base currency, once settled.
     rates: Vec<Decimal>,
     /// Whether any invoice stored had a value over `LARGE` (lines combined
@@ -115,16 +115,16 @@ pub struct InvoiceStore {
 
 /// An exchange rate other than 1 for streamed invoices, judged once.
 #[derive(Debug, Clone, Copy)]
-pub struct StreamRate {
-    pub rate: Decimal,
+pub(crate) struct StreamRate {
+    pub(crate) rate: Decimal,
     /// Over `LARGE_RATE`: products may leave the range.
-    pub large: bool,
+    pub(crate) large: bool,
 }
 
 impl StreamRate {
     /// `None` for a rate equal to 1 (whatever its scale): no conversion,
     /// as `get` does not convert at such a rate either.
-    pub fn new(rate: Decimal) -> Option<StreamRate> {
+    pub(crate) fn new(rate: Decimal) -> Option<StreamRate> {
         (rate != Decimal::ONE).then(|| StreamRate {
             rate,
             large: rate.abs() > LARGE_RATE,
@@ -170,18 +170,18 @@ impl std::fmt::Debug for InvoiceStore {
 
 /// Why an invoice could not be stored.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum StoreError {
-    TooManyFiles,
-    TooManyCurrencies,
-    TooManyIds,
+pub(crate) enum TooMany {
+    Files,
+    Currencies,
+    Ids,
 }
 
-impl std::fmt::Display for StoreError {
+impl std::fmt::Display for TooMany {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(match self {
-            StoreError::TooManyFiles => "more than 32,767 input files in one run",
-            StoreError::TooManyCurrencies => "more than 254 currencies in one run",
-            StoreError::TooManyIds => "more than 4 GiB of invoice ids in one run",
+            TooMany::Files => "more than 32,767 input files in one run",
+            TooMany::Currencies => "more than 254 currencies in one run",
+            TooMany::Ids => "more than 4 GiB of invoice ids in one run",
         })
     }
 }
@@ -191,20 +191,20 @@ impl InvoiceStore {
         self.records.len()
     }
 
-    pub fn is_empty(&self) -> bool {
+    pub(crate) fn is_empty(&self) -> bool {
         self.records.is_empty()
     }
 
     /// Stream invoices whose ids no other row carries (see `Streaming`).
     /// The ids are kept as `repeats::SeenIds`.
-    pub fn stream(&mut self) {
+    pub(crate) fn stream(&mut self) {
         self.streaming =
             Streaming::Collect(super::repeats::SeenIds::new(self.hasher.clone(), false));
     }
 
     /// `stream`, hashing ids with `hasher`: stores that read chunks of
     /// the same files must hash alike for `absorb` to find repeats.
-    pub fn stream_with(&mut self, hasher: hashbrown::DefaultHashBuilder) {
+    pub(crate) fn stream_with(&mut self, hasher: hashbrown::DefaultHashBuilder) {
         self.hasher = hasher;
         self.stream();
     }
@@ -215,7 +215,7 @@ impl InvoiceStore {
     /// one thread). Stores that stream every invoice combine: their
     /// currencies in the order first seen, the first problem of each kind,
     /// the id hashes.
-    pub fn absorb(&mut self, later: InvoiceStore) -> bool {
+    pub(crate) fn absorb(&mut self, later: InvoiceStore) -> bool {
         let empty = |store: &InvoiceStore| {
             store.records.is_empty()
                 && store.currencies.is_empty()
@@ -259,7 +259,7 @@ impl InvoiceStore {
 
     /// Give every stored invoice's client its id in `ids` (client `i` is
     /// `ids[i]`), once the reading's ids are settled.
-    pub fn map_clients(&mut self, ids: &[ClientId]) {
+    pub(crate) fn map_clients(&mut self, ids: &[ClientId]) {
         for packed in &mut self.records {
             if let Some(id) = ids.get(packed.client as usize) {
                 packed.client = id.0;
@@ -268,28 +268,28 @@ impl InvoiceStore {
     }
 
     /// Whether every invoice streams, to find which ids repeat.
-    pub fn is_collecting(&self) -> bool {
+    pub(crate) fn is_collecting(&self) -> bool {
         matches!(self.streaming, Streaming::Collect(_))
     }
 
     /// Keep the first problem found while collecting (see `deferred`).
-    pub fn defer(&mut self, error: crate::error::InputError) {
+    pub(crate) fn defer(&mut self, error: crate::error::InputError) {
         self.deferred.get_or_insert(error);
     }
 
     /// The problem kept while collecting, once no id turned out to repeat.
-    pub fn take_deferred(&mut self) -> Option<crate::error::InputError> {
+    pub(crate) fn take_deferred(&mut self) -> Option<crate::error::InputError> {
         self.deferred.take()
     }
 
     /// Whether some invoices go to the sink rather than into the store.
-    pub fn is_streaming(&self) -> bool {
+    pub(crate) fn is_streaming(&self) -> bool {
         !matches!(self.streaming, Streaming::Off)
     }
 
     /// Whether the invoice with this id (empty: none) goes to the sink
     /// rather than into the store.
-    pub fn streams(&mut self, id: &str) -> bool {
+    pub(crate) fn streams(&mut self, id: &str) -> bool {
         match &mut self.streaming {
             Streaming::Off => false,
             Streaming::Collect(ids) => {
@@ -306,7 +306,7 @@ impl InvoiceStore {
 
     /// After a streaming pass: the id hashes that more than one row carried,
     /// or `None` when every id was seen once, so that streaming was exact.
-    pub fn repeated_ids(&mut self) -> Option<hashbrown::HashSet<u64>> {
+    pub(crate) fn repeated_ids(&mut self) -> Option<hashbrown::HashSet<u64>> {
         let Streaming::Collect(hashes) = &mut self.streaming else {
             return None;
         };
@@ -316,7 +316,7 @@ impl InvoiceStore {
 
     /// An empty store for the second pass: ids with these hashes are
     /// stored, the rest stream. Same hasher, so the hashes still match.
-    pub fn restart(&self, repeated: hashbrown::HashSet<u64>) -> InvoiceStore {
+    pub(crate) fn restart(&self, repeated: hashbrown::HashSet<u64>) -> InvoiceStore {
         InvoiceStore {
             hasher: self.hasher.clone(),
             streaming: Streaming::Repeated(repeated),
@@ -327,7 +327,11 @@ impl InvoiceStore {
     /// An invoice that streams, in the base currency at `rate` (`None`: a
     /// rate of 1, nothing to convert); notes it when its amounts leave the
     /// range (see `first_out_of_range`).
-    pub fn convert_streamed(&mut self, invoice: &Invoice, rate: Option<&StreamRate>) -> Invoice {
+    pub(crate) fn convert_streamed(
+        &mut self,
+        invoice: &Invoice,
+        rate: Option<&StreamRate>,
+    ) -> Invoice {
         // The scale only divides: a mantissa within the limit is within it.
         let large = [invoice.amount, invoice.discount]
             .into_iter()
@@ -356,15 +360,14 @@ impl InvoiceStore {
 
     /// The index of a currency code, adding it when new; `origin` is the
     /// row it is on.
-    pub fn currency_index(&mut self, code: &str, origin: Origin) -> Result<u8, StoreError> {
+    pub(crate) fn currency_index(&mut self, code: &str, origin: Origin) -> Result<u8, TooMany> {
         if let Some(index) = self.currencies.iter().position(|c| c == code) {
-            return u8::try_from(index).map_err(|_| StoreError::TooManyCurrencies);
+            return u8::try_from(index).map_err(|_| TooMany::Currencies);
         }
         if self.currencies.len() >= MAX_CURRENCIES {
-            return Err(StoreError::TooManyCurrencies);
+            return Err(TooMany::Currencies);
         }
-        let index =
-            u8::try_from(self.currencies.len()).map_err(|_| StoreError::TooManyCurrencies)?;
+        let index = u8::try_from(self.currencies.len()).map_err(|_| TooMany::Currencies)?;
         self.currencies.push(code.to_string());
         self.rates.push(Decimal::ONE);
         self.first_seen.push(origin);
@@ -372,26 +375,26 @@ impl InvoiceStore {
     }
 
     /// Convert amounts in `currencies[index]` at `rate` when read back.
-    pub fn set_rate(&mut self, index: usize, rate: Decimal) {
+    pub(crate) fn set_rate(&mut self, index: usize, rate: Decimal) {
         if let Some(slot) = self.rates.get_mut(index) {
             *slot = rate;
         }
     }
 
     /// The currency an invoice was written in (`None`: not named).
-    pub fn currency_of(&self, index: usize) -> Option<usize> {
+    pub(crate) fn currency_of(&self, index: usize) -> Option<usize> {
         let packed = self.records.get(index)?;
         (packed.currency != NO_CURRENCY).then_some(usize::from(packed.currency))
     }
 
     /// The row `currencies[currency]` was first seen on.
-    pub fn first_in_currency(&self, currency: usize) -> Option<Origin> {
+    pub(crate) fn first_in_currency(&self, currency: usize) -> Option<Origin> {
         self.first_seen.get(currency).copied()
     }
 
     /// Make room for about `additional` more invoices, so that the id
     /// table is not rebuilt again and again as a large file is read.
-    pub fn reserve(&mut self, additional: usize) {
+    pub(crate) fn reserve(&mut self, additional: usize) {
         self.records.reserve(additional);
         let (ids, records, hasher) = (&self.ids, &self.records, &self.hasher);
         self.by_id.reserve(additional, |index| {
@@ -401,7 +404,7 @@ impl InvoiceStore {
     }
 
     /// The invoice with this id, if one was stored.
-    pub fn find(&self, id: &str) -> Option<usize> {
+    pub(crate) fn find(&self, id: &str) -> Option<usize> {
         let hash = self.hasher.hash_one(id.as_bytes());
         self.by_id
             .find(hash, |index| {
@@ -414,20 +417,20 @@ impl InvoiceStore {
     }
 
     /// Store a new invoice, and its id.
-    pub fn push(
+    pub(crate) fn push(
         &mut self,
         invoice: &Invoice,
         id: Option<&str>,
         currency: Option<u8>,
-    ) -> Result<usize, StoreError> {
+    ) -> Result<usize, TooMany> {
         let index = self.records.len();
-        let index_u32 = u32::try_from(index).map_err(|_| StoreError::TooManyIds)?;
+        let index_u32 = u32::try_from(index).map_err(|_| TooMany::Ids)?;
         let id_offset = match id {
             Some(id) => {
                 let offset = u32::try_from(self.ids.len())
                     .ok()
                     .filter(|offset| *offset != NO_ID)
-                    .ok_or(StoreError::TooManyIds)?;
+                    .ok_or(TooMany::Ids)?;
                 write_length(&mut self.ids, id.len());
                 self.ids.extend_from_slice(id.as_bytes());
                 offset
@@ -449,16 +452,16 @@ impl InvoiceStore {
 
     /// Overwrite a stored invoice (a later copy, or its lines combined),
     /// keeping its id.
-    pub fn set(
+    pub(crate) fn set(
         &mut self,
         index: usize,
         invoice: &Invoice,
         currency: Option<u8>,
-    ) -> Result<(), StoreError> {
+    ) -> Result<(), TooMany> {
         let Some(id_offset) = self.records.get(index).map(|p| p.id) else {
             return Ok(());
         };
-        let index_u32 = u32::try_from(index).map_err(|_| StoreError::TooManyIds)?;
+        let index_u32 = u32::try_from(index).map_err(|_| TooMany::Ids)?;
         let packed = self.pack(index_u32, invoice, id_offset, currency)?;
         if let Some(slot) = self.records.get_mut(index) {
             *slot = packed;
@@ -472,11 +475,11 @@ impl InvoiceStore {
         invoice: &Invoice,
         id: u32,
         currency: Option<u8>,
-    ) -> Result<Packed, StoreError> {
+    ) -> Result<Packed, TooMany> {
         let file = u16::try_from(invoice.origin.file)
             .ok()
             .filter(|file| usize::from(*file) < MAX_FILES)
-            .ok_or(StoreError::TooManyFiles)?;
+            .ok_or(TooMany::Files)?;
         self.large |= [invoice.amount, invoice.discount]
             .into_iter()
             .chain(invoice.paid_amount)
@@ -527,13 +530,13 @@ impl InvoiceStore {
     }
 
     /// The invoice at `index`, amounts in the base currency.
-    pub fn get(&self, index: usize) -> Option<Invoice> {
+    pub(crate) fn get(&self, index: usize) -> Option<Invoice> {
         let packed = self.records.get(index)?;
         Some(self.unpack(index, packed, true))
     }
 
     /// The invoice at `index`, amounts as written (for combining lines).
-    pub fn get_as_written(&self, index: usize) -> Option<Invoice> {
+    pub(crate) fn get_as_written(&self, index: usize) -> Option<Invoice> {
         let packed = self.records.get(index)?;
         Some(self.unpack(index, packed, false))
     }
@@ -595,7 +598,7 @@ impl InvoiceStore {
     /// when converted at the rates set, or whose amount less its paid amount
     /// or balance does, as `Invoice::paid_by` and `owed_at` compute them.
     /// Only lines combined from millions of rows come near that range.
-    pub fn first_out_of_range(&self) -> Option<Origin> {
+    pub(crate) fn first_out_of_range(&self) -> Option<Origin> {
         let stored = self.first_stored_out_of_range();
         match (stored, self.streamed_out_of_range) {
             (Some(a), Some(b)) => Some(if (b.file, b.line) < (a.file, a.line) {
@@ -626,7 +629,7 @@ impl InvoiceStore {
     }
 
     /// Every invoice, amounts in the base currency.
-    pub fn iter(&self) -> impl Iterator<Item = Invoice> + '_ {
+    pub(crate) fn iter(&self) -> impl Iterator<Item = Invoice> + '_ {
         self.records
             .iter()
             .enumerate()
@@ -634,7 +637,7 @@ impl InvoiceStore {
     }
 
     /// An invoice's id, if its export gave one.
-    pub fn id(&self, invoice: &Invoice) -> Option<&str> {
+    pub(crate) fn id(&self, invoice: &Invoice) -> Option<&str> {
         let packed = self.records.get(invoice.index as usize)?;
         id_in(&self.ids, packed.id)
     }

@@ -18,14 +18,14 @@ const ESCALATION: u8 = 4;
 /// Markers normalised once (lower-case, trimmed), in one table from marker
 /// to the kinds it marks: a ticket's tags are looked up once each, not
 /// compared with every marker of every kind.
-pub struct MarkerSet {
+pub(crate) struct MarkerSet {
     /// Keyed by the marker's UTF-8 bytes, so that a tag lower-cased on the
     /// stack is looked up without being checked as UTF-8 again.
     marks: hashbrown::HashMap<Vec<u8>, u8>,
 }
 
 impl MarkerSet {
-    pub fn new(markers: &Markers) -> MarkerSet {
+    pub(crate) fn new(markers: &Markers) -> MarkerSet {
         let mut marks: hashbrown::HashMap<Vec<u8>, u8> = hashbrown::HashMap::new();
         for (list, mark) in [
             (&markers.scope_change, SCOPE_CHANGE),
@@ -86,7 +86,7 @@ impl MarkerSet {
 
 /// Judge a ticket's type, tag cells and priority against the markers:
 /// (scope change, abusive, escalation).
-pub fn classify(
+pub(crate) fn classify(
     markers: &MarkerSet,
     kind: &str,
     tag_cells: &[&str],
@@ -127,7 +127,7 @@ type TagsMemo = super::memo::TextTable<u8, 4096>;
 
 /// A ticket's or meeting's client: the client cell, else the email's domain
 /// through clients.csv `domains`; `None` when neither names one.
-pub fn client_of(
+pub(crate) fn client_of(
     row: &Row,
     client: Option<usize>,
     email: Option<usize>,
@@ -155,12 +155,12 @@ pub fn client_of(
 /// read newest first, so a newer copy of a ticket wins), and what is done
 /// with ids repeated within one file.
 #[derive(Default)]
-pub struct SeenTickets {
-    pub ids: std::collections::HashSet<String>,
-    pub active: bool,
-    pub repeats: Repeats,
+pub(crate) struct SeenTickets {
+    pub(crate) ids: std::collections::HashSet<String>,
+    pub(crate) active: bool,
+    pub(crate) repeats: Repeats,
     /// Hashes (file, id) for `repeats`; the same for every thread.
-    pub hasher: hashbrown::DefaultHashBuilder,
+    pub(crate) hasher: hashbrown::DefaultHashBuilder,
 }
 
 /// Rows that share a ticket id within one file are one ticket (an event
@@ -172,7 +172,7 @@ pub struct SeenTickets {
 /// collision costs the second pass, never a wrong figure: rows are merged
 /// only when their ids are equal.
 #[derive(Default)]
-pub enum Repeats {
+pub(crate) enum Repeats {
     /// Ids are not looked at.
     #[default]
     Off,
@@ -188,7 +188,7 @@ pub enum Repeats {
 
 impl SeenTickets {
     /// For a first pass: keep the id hashes.
-    pub fn collecting(hasher: hashbrown::DefaultHashBuilder) -> SeenTickets {
+    pub(crate) fn collecting(hasher: hashbrown::DefaultHashBuilder) -> SeenTickets {
         SeenTickets {
             repeats: Repeats::Collect(super::repeats::SeenIds::new(hasher.clone(), true)),
             hasher,
@@ -197,7 +197,7 @@ impl SeenTickets {
     }
 
     /// The id hashes kept by a first pass.
-    pub fn take_ids(&mut self) -> super::repeats::SeenIds {
+    pub(crate) fn take_ids(&mut self) -> super::repeats::SeenIds {
         match std::mem::take(&mut self.repeats) {
             Repeats::Collect(ids) => ids,
             _ => super::repeats::SeenIds::new(self.hasher.clone(), true),
@@ -325,7 +325,7 @@ fn count_rows(total: &mut u64, rows: u64) {
 }
 
 #[allow(clippy::too_many_arguments)]
-pub fn read(
+pub(crate) fn read(
     file: &mut CsvFile,
     file_index: u32,
     config: &Config,

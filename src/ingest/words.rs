@@ -6,7 +6,7 @@
 
 /// The eight bytes of `bytes` from `start`, zero-padded past its end, as a
 /// little-endian word.
-pub fn padded_word(bytes: &[u8], start: usize) -> u64 {
+pub(crate) fn padded_word(bytes: &[u8], start: usize) -> u64 {
     if let Some(whole) = bytes.get(start..start.saturating_add(8)) {
         return u64::from_le_bytes(whole.try_into().unwrap_or_default());
     }
@@ -36,7 +36,7 @@ pub fn padded_word(bytes: &[u8], start: usize) -> u64 {
 /// Whether `a` and `b`, of the same length, hold the same bytes from
 /// `start` on: a word at a time when they are short (the rest of a cell
 /// text after its first words), else by `==`.
-pub fn same_from(a: &[u8], b: &[u8], start: usize) -> bool {
+pub(crate) fn same_from(a: &[u8], b: &[u8], start: usize) -> bool {
     const SHORT: usize = 64;
     if a.len() != b.len() {
         return false;
@@ -54,7 +54,7 @@ pub fn same_from(a: &[u8], b: &[u8], start: usize) -> bool {
 /// The value of 1 to 9 ASCII digits (`None` for anything else), folded a
 /// digit at a time: `str::parse` is generic over signs, radixes and
 /// overflow, and cost several times as much for the usual `45` or `2`.
-pub fn small_whole(bytes: &[u8]) -> Option<u32> {
+pub(crate) fn small_whole(bytes: &[u8]) -> Option<u32> {
     if !(1..=9).contains(&bytes.len()) {
         return None;
     }

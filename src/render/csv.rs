@@ -10,7 +10,7 @@ use crate::report::Report;
 use crate::safe;
 
 /// The header row, which `discover` also knows a saved report by.
-pub const HEADERS: &[&str] = &[
+pub(crate) const HEADERS: &[&str] = &[
     "rank",
     "client",
     "key",
@@ -67,7 +67,7 @@ fn optional(value: Option<f64>, decimals: i32) -> String {
         .unwrap_or_default()
 }
 
-pub fn render(report: &Report) -> anyhow::Result<String> {
+pub(crate) fn render(report: &Report) -> anyhow::Result<String> {
     let mut writer = csv::Writer::from_writer(Vec::new());
     writer.write_record(HEADERS)?;
     for c in report.shown() {

@@ -8,25 +8,25 @@ use comfy_table::{Cell, CellAlignment, Color, ContentArrangement, Table};
 use unicode_width::UnicodeWidthStr;
 
 /// A column of a fitted table.
-pub struct Column {
-    pub header: String,
+pub(crate) struct Column {
+    pub(crate) header: String,
     /// Right-aligned, and never wrapped.
-    pub numeric: bool,
+    pub(crate) numeric: bool,
     /// How soon the column is dropped when the table is too wide: lower
     /// goes first; 0 never.
-    pub drop_order: u8,
+    pub(crate) drop_order: u8,
     /// For a text column that may wrap between words: the narrowest it may
     /// get before columns are dropped. `None`: never wraps.
-    pub wrap_at_least: Option<usize>,
+    pub(crate) wrap_at_least: Option<usize>,
 }
 
 /// Which columns are shown, and how wide each one's content may be.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Layout {
+pub(crate) struct Layout {
     /// Indices of the shown columns, in order.
-    pub visible: Vec<usize>,
+    pub(crate) visible: Vec<usize>,
     /// The content width of each shown column (same order as `visible`).
-    pub widths: Vec<usize>,
+    pub(crate) widths: Vec<usize>,
 }
 
 /// How many terminal columns `text` takes (its widest line).
@@ -45,7 +45,7 @@ fn table_width(widths: impl Iterator<Item = usize>) -> usize {
 /// whole, text columns at their narrowest allowed), then widen the text
 /// columns toward their content with what is left. Without a width,
 /// everything at its content width.
-pub fn layout(columns: &[Column], rows: &[Vec<String>], width: Option<usize>) -> Layout {
+pub(crate) fn layout(columns: &[Column], rows: &[Vec<String>], width: Option<usize>) -> Layout {
     let natural: Vec<usize> = columns
         .iter()
         .enumerate()
@@ -107,7 +107,7 @@ pub fn layout(columns: &[Column], rows: &[Vec<String>], width: Option<usize>) ->
 }
 
 /// `text` cut to `max` columns, the cut marked with "…".
-pub fn cut(text: &str, max: usize) -> String {
+pub(crate) fn cut(text: &str, max: usize) -> String {
     if width_of(text) <= max {
         return text.to_string();
     }
@@ -129,7 +129,7 @@ pub fn cut(text: &str, max: usize) -> String {
 /// `text` in lines of at most `width` columns, broken only between words
 /// (at spaces). A word longer than a line is cut, marked with "…": the
 /// table shows it in full in every other format.
-pub fn wrap_words(text: &str, width: usize) -> Vec<String> {
+pub(crate) fn wrap_words(text: &str, width: usize) -> Vec<String> {
     let width = width.max(1);
     let mut lines: Vec<String> = Vec::new();
     let mut line = String::new();
@@ -156,7 +156,7 @@ pub fn wrap_words(text: &str, width: usize) -> Vec<String> {
 /// A footer line wrapped to `width` between words, the lines after the
 /// first indented by two spaces; `None` leaves it whole. A word is never
 /// cut here: footer words are figures and short labels.
-pub fn wrap_footer(text: &str, width: Option<usize>) -> String {
+pub(crate) fn wrap_footer(text: &str, width: Option<usize>) -> String {
     let Some(width) = width else {
         return format!("{text}\n");
     };
@@ -186,7 +186,7 @@ pub fn wrap_footer(text: &str, width: Option<usize>) -> String {
 /// The table as text: the shown columns at their widths, text cells
 /// wrapped between words. `color` gives a cell's colour (row, column), used
 /// only when `styled`.
-pub fn render(
+pub(crate) fn render(
     columns: &[Column],
     rows: &[Vec<String>],
     layout: &Layout,
@@ -238,7 +238,7 @@ pub fn render(
 }
 
 /// The headers of the columns `layout` leaves out.
-pub fn hidden<'a>(columns: &'a [Column], layout: &Layout) -> Vec<&'a str> {
+pub(crate) fn hidden<'a>(columns: &'a [Column], layout: &Layout) -> Vec<&'a str> {
     columns
         .iter()
         .enumerate()
@@ -248,7 +248,7 @@ pub fn hidden<'a>(columns: &'a [Column], layout: &Layout) -> Vec<&'a str> {
 }
 
 /// The line under a table that left columns out.
-pub fn hidden_note(hidden: &[&str]) -> Option<String> {
+pub(crate) fn hidden_note(hidden: &[&str]) -> Option<String> {
     (!hidden.is_empty()).then(|| {
         format!(
             "Narrow terminal: hidden {} (widen it, or use --format csv or json for every figure).",

@@ -545,7 +545,7 @@ const COLUMNS: [(&str, bool); 12] = [
     ("scope chg", true),
 ];
 
-pub fn render(report: &Report) -> anyhow::Result<String> {
+pub(crate) fn render(report: &Report) -> anyhow::Result<String> {
     let p = &report.portfolio;
     let currency = report.currency.as_deref().unwrap_or("");
     let mut out = String::new();

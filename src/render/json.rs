@@ -14,7 +14,7 @@ use crate::numbers::{CENTS_TEXT, cents, round_to, with_cents_text, write_cents};
 use crate::report::{ClientReport, Report};
 
 /// Version of the JSON layout; `diff` refuses snapshots of another one.
-pub const SCHEMA_VERSION: u32 = 1;
+pub(crate) const SCHEMA_VERSION: u32 = 1;
 
 /// Money for JSON: rounded half-even to cents, written as a number.
 #[derive(Debug, Clone, Copy)]
@@ -245,7 +245,7 @@ pub fn render(report: &Report) -> anyhow::Result<String> {
 /// Stream the JSON document to `out`: the same bytes as serde_json's
 /// pretty printer gives for the whole document, but with the clients (most
 /// of a large report) rendered in blocks on every core, written in order.
-pub fn write(report: &Report, out: &mut dyn std::io::Write) -> anyhow::Result<()> {
+pub(crate) fn write(report: &Report, out: &mut dyn std::io::Write) -> anyhow::Result<()> {
     let p = &report.portfolio;
     let mut verdicts = serde_json::Map::new();
     for (verdict, count) in &p.verdicts {

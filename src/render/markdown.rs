@@ -9,7 +9,7 @@ fn percent(value: Option<f64>) -> String {
     value.map_or_else(|| "–".to_string(), |v| format!("{:.0}%", v * 100.0))
 }
 
-pub fn render(report: &Report) -> String {
+pub(crate) fn render(report: &Report) -> String {
     let mut out = format!(
         "## clientfit — {} to {} (as of {})\n\n",
         report.period.from, report.period.to, report.period.as_of

@@ -1,13 +1,13 @@
 //! Stage 4: the report value → text, in the format asked for.
 
-pub mod csv;
+pub(crate) mod csv;
 pub mod fit;
-pub mod html;
+pub(crate) mod html;
 pub mod json;
-pub mod markdown;
-pub mod page;
+pub(crate) mod markdown;
+pub(crate) mod page;
 pub mod receivables;
-pub mod table;
+pub(crate) mod table;
 
 use rust_decimal::Decimal;
 
@@ -52,7 +52,7 @@ pub enum Width {
 /// Write the report to `out`. JSON is streamed: a report of a hundred
 /// thousand clients is a quarter of a gigabyte of JSON, which need not sit
 /// in memory first.
-pub fn render_to(
+pub(crate) fn render_to(
     report: &Report,
     format: Format,
     style: Style,
@@ -77,7 +77,7 @@ pub fn render(report: &Report, format: Format, style: Style) -> anyhow::Result<S
 /// The portfolio summary every human-readable format shows, as (label,
 /// text) lines: totals, receivables, verdicts, Pareto, whale curve and the
 /// value-versus-effort split.
-pub fn summary(report: &Report) -> Vec<(&'static str, String)> {
+pub(crate) fn summary(report: &Report) -> Vec<(&'static str, String)> {
     let p = &report.portfolio;
     let currency = report
         .currency
@@ -160,7 +160,7 @@ pub fn summary(report: &Report) -> Vec<(&'static str, String)> {
 
 /// The notes as terminal lines: "Showing …", then "warning: …" lines,
 /// every text escaped.
-pub fn notes_as_text(notes: &[Note]) -> String {
+pub(crate) fn notes_as_text(notes: &[Note]) -> String {
     let mut out = String::new();
     for note in notes {
         match note {
@@ -176,7 +176,7 @@ pub fn notes_as_text(notes: &[Note]) -> String {
 }
 
 /// The notes as markdown list items (`- **Warning:** …`), escaped.
-pub fn notes_as_markdown(notes: &[Note]) -> String {
+pub(crate) fn notes_as_markdown(notes: &[Note]) -> String {
     let mut out = String::new();
     for note in notes {
         let label = match note {
@@ -189,7 +189,7 @@ pub fn notes_as_markdown(notes: &[Note]) -> String {
 }
 
 /// The notes as an HTML list (nothing when there are none), escaped.
-pub fn notes_as_html(notes: &[Note]) -> String {
+pub(crate) fn notes_as_html(notes: &[Note]) -> String {
     if notes.is_empty() {
         return String::new();
     }
@@ -234,7 +234,7 @@ fn receivables_line(report: &Report) -> String {
 
 /// A client's overdue amount for the tables: "n/a" when no invoices file
 /// says what was paid, rather than a 0.00 that reads as "nothing owed".
-pub fn overdue_cell(report: &Report, metrics: &crate::aggregate::ClientMetrics) -> String {
+pub(crate) fn overdue_cell(report: &Report, metrics: &crate::aggregate::ClientMetrics) -> String {
     if report.payments_known {
         grouped(metrics.overdue)
     } else {
@@ -244,7 +244,7 @@ pub fn overdue_cell(report: &Report, metrics: &crate::aggregate::ClientMetrics) 
 
 /// The whale curve's peak as a share of total profit: whole percents,
 /// unless that would print a peak above (or below) the total as "100%".
-pub fn peak_percent(share: f64) -> String {
+pub(crate) fn peak_percent(share: f64) -> String {
     let percent = share * 100.0;
     let mut decimals = 0;
     loop {
@@ -259,7 +259,7 @@ pub fn peak_percent(share: f64) -> String {
 }
 
 /// Did a guard hold any client at restructure (the footnote's cue)?
-pub fn any_guard_held(report: &Report) -> bool {
+pub(crate) fn any_guard_held(report: &Report) -> bool {
     report.clients.iter().any(|c| {
         c.assessment
             .guard

@@ -5,7 +5,7 @@
 use crate::safe::html as escape;
 
 /// A whole HTML document around `body`, titled `title` (escaped here).
-pub fn document(title: &str, body: &str) -> String {
+pub(crate) fn document(title: &str, body: &str) -> String {
     format!(
         r#"<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8">

@@ -12,7 +12,7 @@ use crate::safe;
 /// and one of megabytes would swamp the terminal (and overflows the
 /// table library's 16-bit widths). `explain` and the other formats show
 /// names whole.
-pub const NAME_CHARS: usize = 60;
+pub(crate) const NAME_CHARS: usize = 60;
 
 /// `text` cut to `max` characters, the cut marked with "…".
 fn shorten(text: &str, max: usize) -> String {
@@ -94,7 +94,7 @@ const FLAGS_AT_LEAST: usize = 18;
 /// Cumulative profit as a one-line chart of block characters, resampled
 /// to at most `width` columns (zero is the bottom when profits are all
 /// positive).
-pub fn sparkline(points: &[rust_decimal::Decimal], width: usize) -> String {
+pub(crate) fn sparkline(points: &[rust_decimal::Decimal], width: usize) -> String {
     const BLOCKS: [char; 8] = ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'];
     if points.is_empty() || width == 0 {
         return String::new();
@@ -121,7 +121,7 @@ pub fn sparkline(points: &[rust_decimal::Decimal], width: usize) -> String {
         .collect()
 }
 
-pub fn render(report: &Report, style: Style) -> String {
+pub(crate) fn render(report: &Report, style: Style) -> String {
     let rows: Vec<Vec<String>> = report
         .shown()
         .map(|client| {

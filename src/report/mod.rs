@@ -39,12 +39,12 @@ pub struct Selection {
 #[derive(Debug, Clone)]
 pub struct ClientReport {
     /// Position in the chosen sort among all listed clients (1-based).
-    pub rank: usize,
+    pub(crate) rank: usize,
     pub name: String,
     pub key: String,
-    pub owner: Option<String>,
-    pub segment: Option<String>,
-    pub strategic: bool,
+    pub(crate) owner: Option<String>,
+    pub(crate) segment: Option<String>,
+    pub(crate) strategic: bool,
     pub metrics: ClientMetrics,
     pub assessment: Assessment,
     /// Where the client sits on value (profit) against effort (hours to serve).
@@ -68,14 +68,14 @@ pub enum Quadrant {
 }
 
 impl Quadrant {
-    pub const ALL: [Quadrant; 4] = [
+    pub(crate) const ALL: [Quadrant; 4] = [
         Quadrant::Excellent,
         Quadrant::Average,
         Quadrant::Unbearable,
         Quadrant::Passive,
     ];
 
-    pub fn name(self) -> &'static str {
+    pub(crate) fn name(self) -> &'static str {
         match self {
             Quadrant::Excellent => "excellent",
             Quadrant::Average => "average",
@@ -90,14 +90,14 @@ impl Quadrant {
 #[derive(Debug, Clone, PartialEq)]
 pub struct WhaleCurve {
     /// Cumulative profit after each client, most profitable first.
-    pub points: Vec<Decimal>,
+    pub(crate) points: Vec<Decimal>,
     pub peak: Decimal,
     /// How many clients (most profitable first) make the peak.
     pub peak_clients: usize,
     /// Peak as a share of total profit (1.5 = 150%); `None` when total profit ≤ 0.
-    pub peak_share: Option<f64>,
+    pub(crate) peak_share: Option<f64>,
     /// Clients after the peak, and the profit they erode (≤ 0).
-    pub eroding_clients: usize,
+    pub(crate) eroding_clients: usize,
     pub eroded: Decimal,
 }
 
@@ -106,17 +106,17 @@ pub struct WhaleCurve {
 pub struct Quadrants {
     pub median_profit: Decimal,
     pub median_hours: Decimal,
-    pub counts: Vec<(Quadrant, usize)>,
+    pub(crate) counts: Vec<(Quadrant, usize)>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Pareto {
     /// How many clients make the top 20% (rounded up, at least 1).
-    pub top_clients: usize,
+    pub(crate) top_clients: usize,
     /// Share of revenue from the top 20% of clients by revenue.
-    pub revenue_share: Option<f64>,
+    pub(crate) revenue_share: Option<f64>,
     /// Share of profit from the top 20% of clients by profit.
-    pub profit_share: Option<f64>,
+    pub(crate) profit_share: Option<f64>,
 }
 
 #[derive(Debug, Clone)]
@@ -134,30 +134,30 @@ pub struct Portfolio {
     pub pareto: Pareto,
     pub whale: WhaleCurve,
     pub quadrants: Quadrants,
-    pub unmatched_tickets: u64,
-    pub unmatched_meetings: u64,
+    pub(crate) unmatched_tickets: u64,
+    pub(crate) unmatched_meetings: u64,
     /// Where the first few of them are: `path:line (what it named)`.
-    pub unmatched_located: Vec<String>,
+    pub(crate) unmatched_located: Vec<String>,
 }
 
 #[derive(Debug, Clone)]
 pub struct Report {
     pub period: Period,
-    pub currency: Option<String>,
-    pub config: Config,
+    pub(crate) currency: Option<String>,
+    pub(crate) config: Config,
     /// Every listed client, sorted and ranked.
     pub clients: Vec<ClientReport>,
     /// Indices into `clients` of the rows the selection shows.
-    pub shown: Vec<usize>,
+    pub(crate) shown: Vec<usize>,
     pub portfolio: Portfolio,
-    pub warnings: Vec<String>,
+    pub(crate) warnings: Vec<String>,
     /// Whether any invoices file says what was paid (a paid date, paid
     /// amount, balance or status column): without one, receivables and
     /// lateness are unknown, not zero.
-    pub payments_known: bool,
+    pub(crate) payments_known: bool,
     /// Invoices files with rows but no such column, whose invoices
     /// receivables and lateness leave out.
-    pub payments_unknown_in: Vec<String>,
+    pub(crate) payments_unknown_in: Vec<String>,
 }
 
 /// Something a reader must be told besides the figures. Every
@@ -165,7 +165,7 @@ pub struct Report {
 /// HTML alike), so a report that leaves rows or clients out says so
 /// wherever it is read; JSON carries the warnings in `warnings`.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Note {
+pub(crate) enum Note {
     /// A selection (`--owner`, `--verdict`, `--top`) shows fewer rows
     /// than the report holds; the totals still cover them all.
     Showing { shown: usize, of: usize },
@@ -177,7 +177,7 @@ pub enum Note {
 
 impl Note {
     /// The note as plain text (escape it for the target before writing).
-    pub fn text(&self) -> String {
+    pub(crate) fn text(&self) -> String {
         match self {
             Note::Showing { shown, of } => {
                 format!("Showing {shown} of {of} clients; the totals cover all {of}.")
@@ -188,7 +188,7 @@ impl Note {
 }
 
 /// The notes of a view that shows `shown` of `of` rows and had `warnings`.
-pub fn notes(shown: usize, of: usize, warnings: &[String]) -> Vec<Note> {
+pub(crate) fn notes(shown: usize, of: usize, warnings: &[String]) -> Vec<Note> {
     let mut notes = Vec::with_capacity(warnings.len().saturating_add(1));
     if shown < of {
         notes.push(Note::Showing { shown, of });
@@ -198,25 +198,25 @@ pub fn notes(shown: usize, of: usize, warnings: &[String]) -> Vec<Note> {
 }
 
 impl Report {
-    pub fn shown(&self) -> impl Iterator<Item = &ClientReport> {
+    pub(crate) fn shown(&self) -> impl Iterator<Item = &ClientReport> {
         self.shown
             .iter()
             .filter_map(|index| self.clients.get(*index))
     }
 
     /// What every human-readable format says besides the figures.
-    pub fn notes(&self) -> Vec<Note> {
+    pub(crate) fn notes(&self) -> Vec<Note> {
         notes(self.shown.len(), self.clients.len(), &self.warnings)
     }
 
     /// Is the cost of delivering the work unknown (so left out of profit)?
-    pub fn delivery_cost_unknown(&self) -> bool {
+    pub(crate) fn delivery_cost_unknown(&self) -> bool {
         !self.config.rates.delivery_cost_known
     }
 
     /// Assumptions the figures rest on, which every format states (unlike
     /// warnings, which are about the inputs and also go to stderr).
-    pub fn assumptions(&self) -> Vec<String> {
+    pub(crate) fn assumptions(&self) -> Vec<String> {
         let mut notes = Vec::new();
         if self.delivery_cost_unknown() {
             notes.push(crate::config::DELIVERY_COST_UNKNOWN.to_string());
@@ -225,7 +225,7 @@ impl Report {
     }
 
     /// Does any shown client have `verdict` or a worse one?
-    pub fn any_shown_at_least(&self, verdict: Verdict) -> bool {
+    pub(crate) fn any_shown_at_least(&self, verdict: Verdict) -> bool {
         self.shown()
             .any(|client| client.assessment.verdict.at_least_as_bad_as(verdict))
     }
@@ -511,7 +511,7 @@ fn locate_unmatched(ingested: &Ingested, rows: &[Origin]) -> Vec<String> {
 
 /// "1 ticket and 0 meetings": how many tickets and meetings in the period
 /// name no known client.
-pub fn unmatched_counts(p: &Portfolio) -> String {
+pub(crate) fn unmatched_counts(p: &Portfolio) -> String {
     use crate::wording::plural;
     format!(
         "{} {} and {} {}",
@@ -525,7 +525,7 @@ pub fn unmatched_counts(p: &Portfolio) -> String {
 /// "; at tickets.csv:487 (email domain "gmail.com")": where the first few
 /// of them are ("the first at …, …" when there are more); empty when
 /// none is located.
-pub fn unmatched_places(p: &Portfolio) -> String {
+pub(crate) fn unmatched_places(p: &Portfolio) -> String {
     if p.unmatched_located.is_empty() {
         return String::new();
     }
@@ -553,7 +553,7 @@ pub fn unmatched_places(p: &Portfolio) -> String {
 /// figures compared are copied side by side first: with 100,000 clients,
 /// reaching into the reports at every comparison was a cache miss each
 /// time, and a fifth of a second.
-pub fn sort(clients: &mut [ClientReport], key: SortKey) {
+pub(crate) fn sort(clients: &mut [ClientReport], key: SortKey) {
     // Only the amount the key compares is copied (this is where a run with
     // many clients peaks in memory: 100,000 clients' figures were 13 MB).
     let amount_of = |client: &ClientReport| match key {
@@ -675,7 +675,7 @@ fn compare_figures(a: &SortFigures, b: &SortFigures, key: SortKey) -> std::cmp::
 /// empty report would exit 0 and so silence `--fail-on` in a cron job.
 /// Owners compare as the filter does (trimmed, any case); `owners` are every
 /// client's owner, whether or not the client was active in the period.
-pub fn check_owner<'a>(
+pub(crate) fn check_owner<'a>(
     owner: Option<&str>,
     owners: impl Iterator<Item = Option<&'a str>>,
 ) -> Result<(), crate::error::UsageError> {
@@ -837,7 +837,7 @@ impl Totals {
 /// The Pareto line: the top 20% of clients (rounded up) by revenue and
 /// their share of revenue; by profit and their share of profit. A share is
 /// `None` when the total is not positive (a share of a loss means nothing).
-pub fn pareto(clients: &[ClientReport]) -> anyhow::Result<Pareto> {
+pub(crate) fn pareto(clients: &[ClientReport]) -> anyhow::Result<Pareto> {
     let top_clients = clients.len().div_ceil(5).max(1);
     let share = |what: &str, mut values: Vec<Decimal>| -> anyhow::Result<Option<f64>> {
         let total = sum_amounts(what, &values)?;
@@ -907,7 +907,7 @@ fn top_sum(values: &[Decimal], count: usize) -> Option<anyhow::Result<Decimal>> 
 /// The median of exact values (the mean of the middle two for an even count).
 /// The middle values are found by selection, not by sorting all of them:
 /// with 100,000 clients and two medians, sorting was a tenth of a second.
-pub fn median(mut values: Vec<Decimal>) -> Decimal {
+pub(crate) fn median(mut values: Vec<Decimal>) -> Decimal {
     if values.is_empty() {
         return Decimal::ZERO;
     }
@@ -955,7 +955,7 @@ fn quadrant_of(m: &ClientMetrics, (median_profit, median_hours): (Decimal, Decim
 }
 
 /// Cumulative profit, most profitable first (ties by key), its peak and the tail.
-pub fn whale_curve(clients: &[ClientReport]) -> anyhow::Result<WhaleCurve> {
+pub(crate) fn whale_curve(clients: &[ClientReport]) -> anyhow::Result<WhaleCurve> {
     // Sorted on the profits laid side by side, as integers at their
     // largest scale when they all fit (as `sort` does): comparing Decimals
     // in the reports themselves was a cache miss and a rescale each time.

@@ -16,63 +16,63 @@ use crate::numbers::ratio_of;
 
 /// One row of the receivables view (a client, or the total).
 #[derive(Debug, Clone, PartialEq)]
-pub struct Receivable {
-    pub name: String,
-    pub key: String,
-    pub owner: Option<String>,
-    pub outstanding: Decimal,
+pub(crate) struct Receivable {
+    pub(crate) name: String,
+    pub(crate) key: String,
+    pub(crate) owner: Option<String>,
+    pub(crate) outstanding: Decimal,
     /// Current, then one bucket per edge, then everything past the last edge.
-    pub buckets: Vec<Decimal>,
-    pub overdue: Decimal,
+    pub(crate) buckets: Vec<Decimal>,
+    pub(crate) overdue: Decimal,
     /// The overdue invoice longest past due: its id (or file line) and days.
-    pub oldest_overdue: Option<(String, i64)>,
-    pub revenue: Decimal,
-    pub dso: Option<f64>,
+    pub(crate) oldest_overdue: Option<(String, i64)>,
+    pub(crate) revenue: Decimal,
+    pub(crate) dso: Option<f64>,
     /// DSO counting only current receivables.
-    pub best_possible_dso: Option<f64>,
+    pub(crate) best_possible_dso: Option<f64>,
     /// DSO − best possible DSO.
-    pub average_days_delinquent: Option<f64>,
-    pub opening_ar: Decimal,
-    pub credit_sales: Decimal,
+    pub(crate) average_days_delinquent: Option<f64>,
+    pub(crate) opening_ar: Decimal,
+    pub(crate) credit_sales: Decimal,
     /// (opening AR + credit sales − closing AR) / (opening AR + credit sales − closing current AR) × 100.
-    pub collection_effectiveness: Option<f64>,
-    pub invoices_due: u64,
-    pub late_invoices: u64,
-    pub late_share: Option<f64>,
-    pub avg_days_late: Option<f64>,
+    pub(crate) collection_effectiveness: Option<f64>,
+    pub(crate) invoices_due: u64,
+    pub(crate) late_invoices: u64,
+    pub(crate) late_share: Option<f64>,
+    pub(crate) avg_days_late: Option<f64>,
 }
 
 #[derive(Debug, Clone)]
 pub struct ReceivablesReport {
-    pub period: Period,
-    pub currency: Option<String>,
-    pub edges: Vec<u32>,
+    pub(crate) period: Period,
+    pub(crate) currency: Option<String>,
+    pub(crate) edges: Vec<u32>,
     /// Every client with something owed, opening receivables or credit sales, ranked.
-    pub rows: Vec<Receivable>,
-    pub shown: Vec<usize>,
-    pub total: Receivable,
+    pub(crate) rows: Vec<Receivable>,
+    pub(crate) shown: Vec<usize>,
+    pub(crate) total: Receivable,
     /// The longest any invoice is past due at as-of (0 when none is).
-    pub max_days_past_due: i64,
-    pub warnings: Vec<String>,
+    pub(crate) max_days_past_due: i64,
+    pub(crate) warnings: Vec<String>,
     /// Which settings were used (`Config::provenance`), and the file.
-    pub config: String,
-    pub config_file: Option<String>,
+    pub(crate) config: String,
+    pub(crate) config_file: Option<String>,
 }
 
 impl ReceivablesReport {
-    pub fn shown(&self) -> impl Iterator<Item = &Receivable> {
+    pub(crate) fn shown(&self) -> impl Iterator<Item = &Receivable> {
         self.shown.iter().filter_map(|index| self.rows.get(*index))
     }
 
     /// What every human-readable format says besides the figures.
-    pub fn notes(&self) -> Vec<crate::report::Note> {
+    pub(crate) fn notes(&self) -> Vec<crate::report::Note> {
         crate::report::notes(self.shown.len(), self.rows.len(), &self.warnings)
     }
 
     /// The bucket labels: current, 1-30, 31-60, 61-90, 90+ for the default
     /// edges (the last is "more than 90 days", named as the report names
     /// its `d90_plus`).
-    pub fn bucket_labels(&self) -> Vec<String> {
+    pub(crate) fn bucket_labels(&self) -> Vec<String> {
         let mut labels = vec!["current".to_string()];
         // Edges are validated at most `MAX_DAYS` (config), far from `u32::MAX`.
         let mut low = 1u32;
@@ -86,7 +86,7 @@ impl ReceivablesReport {
 }
 
 /// Which aging bucket `days` past due falls in, given the edges.
-pub fn bucket_index(days_past_due: i64, edges: &[u32]) -> usize {
+pub(crate) fn bucket_index(days_past_due: i64, edges: &[u32]) -> usize {
     if days_past_due <= 0 {
         return 0;
     }

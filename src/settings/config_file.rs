@@ -16,7 +16,7 @@ use crate::wording::did_you_mean;
 impl Config {
     /// Read a config file; a missing key keeps its default, an unknown key
     /// or a wrong type is an error with the file's line and column.
-    pub fn load(path: &Path) -> anyhow::Result<Config> {
+    pub(crate) fn load(path: &Path) -> anyhow::Result<Config> {
         let text = std::fs::read_to_string(path)
             .with_context(|| format!("cannot read config file {}", path.display()))?;
         let mut config =

@@ -2,7 +2,7 @@
 //! environment made into plain structs that the commands take. Nothing
 //! below this reads clap or the environment for a setting.
 
-pub mod config_file;
+pub(crate) mod config_file;
 
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
@@ -40,7 +40,7 @@ pub struct ReportSettings {
 }
 
 impl InputArgs {
-    pub fn explicit(&self) -> ExplicitFiles {
+    pub(crate) fn explicit(&self) -> ExplicitFiles {
         let mut files = Vec::new();
         for (kind, paths) in [
             (Kind::Clients, &self.clients),
@@ -53,7 +53,7 @@ impl InputArgs {
         ExplicitFiles { files }
     }
 
-    pub fn paths(&self) -> Vec<PathBuf> {
+    pub(crate) fn paths(&self) -> Vec<PathBuf> {
         let has_explicit = !(self.invoices.is_empty()
             && self.tickets.is_empty()
             && self.meetings.is_empty()
@@ -66,7 +66,7 @@ impl InputArgs {
     }
 
     /// Load the config (see `find_config`); flags then override its values.
-    pub fn config(&self, paths: &[PathBuf]) -> anyhow::Result<Config> {
+    pub(crate) fn config(&self, paths: &[PathBuf]) -> anyhow::Result<Config> {
         let found = match &self.config {
             Some(path) => Some((path.clone(), ConfigOrigin::Flag)),
             None => self.find_config(paths)?,
@@ -193,7 +193,7 @@ fn env_is_set(name: &str) -> bool {
 }
 
 /// Colour only on a terminal, without NO_COLOR, and not on a dumb terminal.
-pub fn use_color(choice: ColorChoice, is_terminal: bool) -> bool {
+pub(crate) fn use_color(choice: ColorChoice, is_terminal: bool) -> bool {
     match choice {
         ColorChoice::Always => true,
         ColorChoice::Never => false,
@@ -218,7 +218,7 @@ fn width(is_terminal: bool) -> Width {
 }
 
 impl ReportArgs {
-    pub fn resolve(&self) -> anyhow::Result<ReportSettings> {
+    pub(crate) fn resolve(&self) -> anyhow::Result<ReportSettings> {
         let paths = self.input.paths();
         let config = self.input.config(&paths)?;
         let as_of = self
