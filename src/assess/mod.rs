@@ -143,10 +143,6 @@ pub struct Assessment {
 }
 
 impl Assessment {
-    pub(crate) fn has(&self, id: FlagId) -> bool {
-        self.flags.iter().any(|flag| flag.id == id)
-    }
-
     pub(crate) fn severe_flags(&self) -> usize {
         self.flags
             .iter()

@@ -4,7 +4,7 @@
 //! overdue and ticket volume.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use anyhow::Context;
 use rust_decimal::Decimal;
@@ -33,15 +33,6 @@ pub(crate) enum DiffFormat {
 
 /// How many movers to list per figure.
 const MOVERS: usize = 5;
-
-#[derive(Debug, Clone)]
-pub(crate) struct DiffSettings {
-    pub(crate) old: PathBuf,
-    pub(crate) new: PathBuf,
-    pub(crate) format: DiffFormat,
-    /// Exit 3 when a client moved to this verdict or a worse one.
-    pub(crate) fail_on_move_to: Option<Verdict>,
-}
 
 #[derive(Debug, Clone)]
 struct Snapshot {

@@ -20,15 +20,6 @@ pub enum DateOrder {
     Mdy,
 }
 
-impl DateOrder {
-    pub(crate) fn name(self) -> &'static str {
-        match self {
-            DateOrder::Dmy => "dmy",
-            DateOrder::Mdy => "mdy",
-        }
-    }
-}
-
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum DecimalSeparator {
     #[serde(rename = ".")]

@@ -164,10 +164,6 @@ impl SharedIds {
         self.base.clients.len().saturating_add(given)
     }
 
-    pub(crate) fn is_empty(&self) -> bool {
-        self.len() == 0
-    }
-
     /// The key of an id given out after the base's.
     fn key_of(&self, id: ClientId) -> Option<String> {
         let keys = self.keys.lock().ok()?;
@@ -198,10 +194,6 @@ impl Registry {
 
     pub(crate) fn len(&self) -> usize {
         self.clients.len()
-    }
-
-    pub(crate) fn is_empty(&self) -> bool {
-        self.clients.is_empty()
     }
 
     /// A client's details. Ids come from this registry, so the empty

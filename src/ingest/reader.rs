@@ -271,6 +271,7 @@ impl ClientSet {
         }
     }
 
+    #[cfg(test)]
     pub(crate) fn contains(&self, id: &u32) -> bool {
         self.bits
             .get((id / 64) as usize)
@@ -522,16 +523,6 @@ impl CsvFile {
             settled: None,
             swallowed: Vec::new(),
         })
-    }
-
-    /// The delimiter the file is read with (the header row's).
-    pub(crate) fn delimiter(&self) -> u8 {
-        self.source.delimiter
-    }
-
-    /// Whether the file is not a regular file, read once into memory.
-    pub(crate) fn in_memory(&self) -> bool {
-        self.source.in_memory()
     }
 
     /// Read only one part of the file (call after the header and date

@@ -530,6 +530,7 @@ impl InvoiceStore {
     }
 
     /// The invoice at `index`, amounts in the base currency.
+    #[cfg(test)]
     pub(crate) fn get(&self, index: usize) -> Option<Invoice> {
         let packed = self.records.get(index)?;
         Some(self.unpack(index, packed, true))

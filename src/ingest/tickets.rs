@@ -86,6 +86,7 @@ impl MarkerSet {
 
 /// Judge a ticket's type, tag cells and priority against the markers:
 /// (scope change, abusive, escalation).
+#[cfg(test)]
 pub(crate) fn classify(
     markers: &MarkerSet,
     kind: &str,
@@ -100,6 +101,7 @@ pub(crate) fn classify(
     )
 }
 
+#[cfg(test)]
 fn classify_with(
     markers: &MarkerSet,
     kind_marks: u8,
