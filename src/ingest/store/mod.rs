@@ -11,8 +11,11 @@
 //! currency they were written in; the exchange rate is applied when an
 //! invoice is read back, so conversion is exact and costs no memory.
 
+mod packed;
+
 use chrono::NaiveDate;
 use hashbrown::HashTable;
+use packed::*;
 use rust_decimal::Decimal;
 use std::hash::BuildHasher;
 
@@ -20,69 +23,10 @@ use super::identity::ClientId;
 use super::records::{Invoice, Origin};
 use super::status::InvoiceStatus;
 
-/// "No id" in `Packed::id`.
-const NO_ID: u32 = u32::MAX;
-/// "Base currency" (no currency named) in `Packed::currency`.
-const NO_CURRENCY: u8 = u8::MAX;
-/// Set in `Packed::file` when the invoice has an entry in `extras`.
-const HAS_EXTRAS: u16 = 1 << 15;
 /// How many input files the 15 bits of `Packed::file` can name.
 pub(crate) const MAX_FILES: usize = 1 << 15;
 /// How many currencies a run can hold (`NO_CURRENCY` is taken).
 pub(crate) const MAX_CURRENCIES: usize = u8::MAX as usize;
-
-#[derive(Debug, Clone, Copy)]
-struct Packed {
-    client: u32,
-    issued: NaiveDate,
-    due: NaiveDate,
-    paid: Option<NaiveDate>,
-    /// The amount's mantissa, split to keep the record 4-byte aligned.
-    amount_low: u32,
-    amount_high: i32,
-    line: u32,
-    /// Offset of the id in `InvoiceStore::ids`, or `NO_ID`.
-    id: u32,
-    /// Input file index, with `HAS_EXTRAS` in the top bit.
-    file: u16,
-    /// Status in the low 3 bits, the amount's scale (0..=28) above them.
-    status_scale: u8,
-    currency: u8,
-}
-
-/// What does not fit in a `Packed`: rare in the exports seen so far.
-#[derive(Debug, Clone, Default, PartialEq)]
-struct Extras {
-    /// The whole amount, when its mantissa does not fit 64 bits.
-    amount: Option<Decimal>,
-    discount: Decimal,
-    paid_amount: Option<Decimal>,
-    balance: Option<Decimal>,
-    /// The whole line number, when it does not fit 32 bits.
-    line: Option<u64>,
-}
-
-fn status_code(status: InvoiceStatus) -> u8 {
-    match status {
-        InvoiceStatus::Unstated => 0,
-        InvoiceStatus::Paid => 1,
-        InvoiceStatus::Open => 2,
-        InvoiceStatus::Excluded => 3,
-        InvoiceStatus::BadDebt => 4,
-        InvoiceStatus::PaymentUnknown => 5,
-    }
-}
-
-fn status_of(code: u8) -> InvoiceStatus {
-    match code & 0b111 {
-        1 => InvoiceStatus::Paid,
-        2 => InvoiceStatus::Open,
-        3 => InvoiceStatus::Excluded,
-        4 => InvoiceStatus::BadDebt,
-        5 => InvoiceStatus::PaymentUnknown,
-        _ => InvoiceStatus::Unstated,
-    }
-}
 
 /// Every invoice read, packed; with the ids and currencies they name.
 #[derive(Default)]
@@ -675,173 +619,5 @@ fn fits(invoice: &Invoice, rate: Decimal) -> bool {
     }
 }
 
-/// LEB128: ids are short, so most lengths take one byte.
-fn write_length(out: &mut Vec<u8>, mut length: usize) {
-    loop {
-        let byte = (length & 0x7F) as u8;
-        length >>= 7;
-        if length == 0 {
-            out.push(byte);
-            return;
-        }
-        out.push(byte | 0x80);
-    }
-}
-
-fn id_in(ids: &[u8], offset: u32) -> Option<&str> {
-    std::str::from_utf8(id_bytes_in(ids, offset)?).ok()
-}
-
-/// The bytes of an id: hashing and comparing them needs no UTF-8 check.
-fn id_bytes_in(ids: &[u8], offset: u32) -> Option<&[u8]> {
-    if offset == NO_ID {
-        return None;
-    }
-    let mut at = offset as usize;
-    let mut length = 0usize;
-    let mut shift = 0u32;
-    loop {
-        let byte = *ids.get(at)?;
-        at = at.checked_add(1)?;
-        length |= usize::from(byte & 0x7F).checked_shl(shift)?;
-        if byte & 0x80 == 0 {
-            break;
-        }
-        shift = shift.checked_add(7)?;
-    }
-    ids.get(at..at.checked_add(length)?)
-}
-
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn invoice(amount: Decimal) -> Invoice {
-        Invoice {
-            client: ClientId(7),
-            index: 0,
-            issued: NaiveDate::from_ymd_opt(2026, 9, 1).unwrap(),
-            due: NaiveDate::from_ymd_opt(2026, 10, 1).unwrap(),
-            paid: NaiveDate::from_ymd_opt(2026, 10, 3),
-            amount,
-            paid_amount: None,
-            balance: None,
-            status: InvoiceStatus::BadDebt,
-            discount: Decimal::ZERO,
-            origin: Origin { file: 3, line: 42 },
-        }
-    }
-
-    #[test]
-    fn a_record_takes_36_bytes() {
-        assert_eq!(std::mem::size_of::<Packed>(), 36);
-    }
-
-    #[test]
-    fn invoices_read_back_as_stored() {
-        let mut store = InvoiceStore::default();
-        let plain = invoice(Decimal::new(-123_456, 2));
-        let huge = Invoice {
-            amount: Decimal::from_i128_with_scale(10i128.pow(20) + 1, 4),
-            discount: Decimal::new(5, 1),
-            balance: Some(Decimal::from(3)),
-            paid_amount: Some(Decimal::ZERO),
-            origin: Origin {
-                file: 1,
-                line: u64::from(u32::MAX) + 9,
-            },
-            status: InvoiceStatus::Paid,
-            ..invoice(Decimal::ZERO)
-        };
-        assert_eq!(store.push(&plain, Some("INV-1"), None), Ok(0));
-        assert_eq!(store.push(&huge, None, None), Ok(1));
-        let long_id = "x".repeat(300);
-        assert_eq!(store.push(&plain, Some(&long_id), None), Ok(2));
-        assert_eq!(store.get(0), Some(plain.clone()));
-        assert_eq!(store.get(1), Some(Invoice { index: 1, ..huge }));
-        assert_eq!(store.find("INV-1"), Some(0));
-        assert_eq!(store.find(&long_id), Some(2));
-        assert_eq!(store.find("INV-2"), None);
-        let back = store.get(2).unwrap();
-        assert_eq!(store.id(&back), Some(long_id.as_str()));
-        assert_eq!(store.id(&store.get(1).unwrap()), None);
-    }
-
-    #[test]
-    fn rates_apply_when_read_and_overwrites_drop_extras() {
-        let mut store = InvoiceStore::default();
-        let eur = store
-            .currency_index("EUR", Origin { file: 0, line: 1 })
-            .unwrap();
-        let with_discount = Invoice {
-            discount: Decimal::from(10),
-            ..invoice(Decimal::from(100))
-        };
-        store.push(&with_discount, Some("A"), Some(eur)).unwrap();
-        store.set_rate(usize::from(eur), Decimal::new(108, 2));
-        let read = store.get(0).unwrap();
-        // 100 × 1.08 = 108; 10 × 1.08 = 10.8
-        assert_eq!(read.amount, Decimal::new(10800, 2));
-        assert_eq!(read.discount, Decimal::new(1080, 2));
-        assert_eq!(store.get_as_written(0).unwrap().amount, Decimal::from(100));
-        store.set(0, &invoice(Decimal::from(5)), Some(eur)).unwrap();
-        assert_eq!(store.get_as_written(0).unwrap().discount, Decimal::ZERO);
-        assert!(store.extras.is_empty());
-        assert_eq!(store.find("A"), Some(0));
-    }
-
-    #[test]
-    fn large_is_ten_to_the_nineteenth() {
-        assert_eq!(LARGE, Decimal::from(10u64.pow(19)));
-        assert_eq!(LARGE_RATE, Decimal::from(10u64.pow(9)));
-    }
-
-    #[test]
-    fn amounts_that_convert_or_subtract_out_of_range_are_found() {
-        // The lines of one invoice add up past 10^22 (about 10^7 rows at
-        // the 10^15 cell limit); at a rate of 10^6 that is past Decimal's
-        // range, and reading it back used to saturate to Decimal::MAX.
-        let mut store = InvoiceStore::default();
-        let eur = store
-            .currency_index("EUR", Origin { file: 0, line: 1 })
-            .unwrap();
-        store
-            .push(&invoice(Decimal::from(100)), None, None)
-            .unwrap();
-        let combined = Invoice {
-            origin: Origin { file: 2, line: 9 },
-            ..invoice(Decimal::from_i128_with_scale(10i128.pow(23), 0))
-        };
-        store.push(&combined, None, Some(eur)).unwrap();
-        assert_eq!(store.first_out_of_range(), None);
-        store.set_rate(usize::from(eur), Decimal::from(1_000_000));
-        assert_eq!(store.get(1).unwrap().amount, Decimal::MAX);
-        assert_eq!(
-            store.first_out_of_range(),
-            Some(Origin { file: 2, line: 9 })
-        );
-
-        // In the base currency: amount − balance, which `paid_by` computes
-        // without a paid date, used to panic ("Subtraction overflowed").
-        let mut store = InvoiceStore::default();
-        let owing = Invoice {
-            paid: None,
-            balance: Some(Decimal::from(-1)),
-            ..invoice(Decimal::MAX)
-        };
-        store.push(&owing, None, None).unwrap();
-        assert_eq!(
-            store.first_out_of_range(),
-            Some(Origin { file: 3, line: 42 })
-        );
-        // With a paid date nothing is subtracted, so it reads fine.
-        let paid = Invoice {
-            paid: NaiveDate::from_ymd_opt(2026, 10, 3),
-            ..owing
-        };
-        store.set(0, &paid, None).unwrap();
-        assert_eq!(store.first_out_of_range(), None);
-        let as_of = NaiveDate::from_ymd_opt(2026, 12, 1).unwrap();
-        assert_eq!(store.get(0).unwrap().owed_at(as_of), Decimal::ZERO);
-    }
-}
+mod tests;
