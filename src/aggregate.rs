@@ -544,13 +544,10 @@ pub struct Aggregated {
 /// (each takes a microsecond or two; a thread, some tens).
 const PARALLEL_CLIENTS: usize = 512;
 
-fn parallel_clients() -> usize {
-    // CLIENTFIT_PARALLEL_CLIENTS lowers the threshold (tests use it, to
-    // take the parallel path with a few clients).
-    std::env::var("CLIENTFIT_PARALLEL_CLIENTS")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(PARALLEL_CLIENTS)
+fn parallel_clients(config: &Config) -> usize {
+    // The tuning lowers the threshold (tests use it, to take the parallel
+    // path with a few clients).
+    config.tuning.parallel_clients.unwrap_or(PARALLEL_CLIENTS)
 }
 
 /// Per-invoice sums of one client, built in one pass over the invoices.
@@ -705,7 +702,7 @@ pub fn aggregate(
     };
     let threads = std::thread::available_parallelism().map_or(1, usize::from);
     let stretches: Vec<Option<Vec<ClientMetrics>>> =
-        if threads > 1 && invoice_totals.len() >= parallel_clients() {
+        if threads > 1 && invoice_totals.len() >= parallel_clients(config) {
             let size = invoice_totals.len().div_ceil(threads);
             std::thread::scope(|scope| {
                 let handles: Vec<_> = invoice_totals
@@ -756,7 +753,7 @@ pub fn aggregate(
                 (total_tickets > 0).then(|| client.tickets as f64 / total_tickets as f64);
         }
     };
-    if threads > 1 && clients.len() >= parallel_clients() {
+    if threads > 1 && clients.len() >= parallel_clients(config) {
         // At least one per part: with no client listed there is nothing
         // to cut into parts.
         let size = clients.len().div_ceil(threads).max(1);

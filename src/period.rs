@@ -171,14 +171,6 @@ pub(crate) fn parse_day(text: &str) -> Result<NaiveDate, UsageError> {
     })
 }
 
-/// Today, or `CLIENTFIT_TODAY` when set (tests and reproducible runs).
-pub(crate) fn today() -> Result<NaiveDate, UsageError> {
-    match std::env::var("CLIENTFIT_TODAY") {
-        Ok(text) => parse_day(&text).map_err(|err| UsageError(format!("CLIENTFIT_TODAY: {err}"))),
-        Err(_) => Ok(chrono::Local::now().date_naive()),
-    }
-}
-
 /// The period bounds known before reading: `to` is already clamped to as-of
 /// (nothing after as-of has happened yet).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -1,18 +1,25 @@
-//! Where a run's time and memory go: with `CLIENTFIT_PHASES` set, each
-//! stage's end is printed to stderr (for the benchmark; never in normal
-//! output).
+//! Where a run's time and memory go: once `start` is called (`settings`
+//! does, when `CLIENTFIT_PHASES` is set), each stage's end is printed to
+//! stderr (for the benchmark; never in normal output).
 //!
 //! Must not import any other module of the crate: every layer calls it.
 
-/// With `CLIENTFIT_PHASES` set, print to stderr how long the run has taken
-/// and how much memory it holds at the end of each stage (for the
-/// benchmark's "where the time goes"; never in normal output).
+use std::sync::OnceLock;
+
+/// When the timer started; unset, `phase` prints nothing.
+static START: OnceLock<std::time::Instant> = OnceLock::new();
+
+/// Start the timer: from now on, `phase` prints. A second call changes
+/// nothing.
+pub(crate) fn start() {
+    START.get_or_init(std::time::Instant::now);
+}
+
+/// Once started, print to stderr how long the run has taken and how much
+/// memory it holds at the end of each stage (for the benchmark's "where
+/// the time goes"; never in normal output).
 pub(crate) fn phase(label: &str) {
-    use std::sync::OnceLock;
-    static START: OnceLock<Option<std::time::Instant>> = OnceLock::new();
-    let Some(start) = START
-        .get_or_init(|| std::env::var_os("CLIENTFIT_PHASES").map(|_| std::time::Instant::now()))
-    else {
+    let Some(start) = START.get() else {
         return;
     };
     let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();

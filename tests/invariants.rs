@@ -1040,10 +1040,10 @@ proptest! {
         config.invoices.lines = lines;
         let mut settings = crate::util::library_settings(dir.path(), config, as_of());
         if fixed_period {
-            settings.period = clientfit::period::parse_period("2026-03-01..2026-08-31").unwrap();
+            settings.input.period = clientfit::period::parse_period("2026-03-01..2026-08-31").unwrap();
         }
-        let (streamed_in, streamed, _) = clientfit::commands::pipeline::read_inputs(&settings, true).unwrap();
-        let (stored_in, stored, _) = clientfit::commands::pipeline::read_inputs(&settings, false).unwrap();
+        let (streamed_in, streamed, _) = clientfit::commands::pipeline::read_inputs(&settings.input, true).unwrap();
+        let (stored_in, stored, _) = clientfit::commands::pipeline::read_inputs(&settings.input, false).unwrap();
         // Nothing unique was kept when streaming; everything was otherwise.
         prop_assert!(streamed_in.invoices.len() <= 2 * repeats.len());
         prop_assert_eq!(stored_in.invoices.len(), export.invoices.len());

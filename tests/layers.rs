@@ -180,3 +180,51 @@ fn the_reader_of_paths_finds_groups_and_skips_tests_and_comments() {
     let named: Vec<String> = named_modules(&code(text)).into_iter().collect();
     assert_eq!(named, vec!["cells", "error", "model"]);
 }
+
+/// Whether `code` reads an environment variable (`std::env::var`,
+/// `var_os`, `vars`, or any of them through `use std::env`).
+fn reads_environment(code: &str) -> bool {
+    code.contains("env::var")
+}
+
+/// The environment is read once, by `settings` (and `main`): a variable
+/// read deep inside a stage is a setting no one can see or pass down.
+#[test]
+fn only_settings_reads_the_environment() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let src = root.join("src");
+    let mut files = Vec::new();
+    rust_files(&src, &mut files);
+    files.sort();
+    let mut readers = Vec::new();
+    for file in &files {
+        let module = module_of(file, &src);
+        // Unit tests kept in a sibling file set variables of their own.
+        let unit_tests = file.file_name().is_some_and(|name| name == "tests.rs");
+        if module == "settings" || module == "main" || unit_tests {
+            continue;
+        }
+        let text = std::fs::read_to_string(file).unwrap();
+        if reads_environment(&code(&text)) {
+            readers.push(file.display().to_string());
+        }
+    }
+    assert!(
+        readers.is_empty(),
+        "these read the environment; read it in src/settings and pass the value down:\n{}",
+        readers.join("\n")
+    );
+}
+
+#[test]
+fn the_environment_check_sees_reads_and_skips_tests_and_comments() {
+    assert!(reads_environment(&code(
+        "fn f() { std::env::var(\"X\"); }\n"
+    )));
+    assert!(reads_environment(&code(
+        "use std::env;\nfn f() { env::var_os(\"X\"); }\n"
+    )));
+    assert!(!reads_environment(&code(
+        "// std::env::var(\"X\")\nfn f() {}\n#[cfg(test)]\nmod tests {\n    fn g() { std::env::var(\"X\"); }\n}\n"
+    )));
+}

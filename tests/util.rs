@@ -314,24 +314,28 @@ pub fn library_settings(
 ) -> clientfit::settings::ReportSettings {
     use clientfit::render::{Format, Style, Width};
     clientfit::settings::ReportSettings {
-        paths: vec![dir.to_path_buf()],
-        explicit: clientfit::ingest::discover::ExplicitFiles::default(),
-        config,
-        period: clientfit::period::PeriodRequest::default(),
-        as_of: Some(as_of),
-        today: chrono::NaiveDate::from_ymd_opt(2026, 11, 23).expect("a valid date"),
-        selection: clientfit::report::Selection::default(),
-        format: Format::Json,
-        style: Style {
-            color: false,
-            width: Width::Unlimited,
-            terminal: false,
+        input: clientfit::settings::InputSettings {
+            paths: vec![dir.to_path_buf()],
+            explicit: clientfit::ingest::discover::ExplicitFiles::default(),
+            config,
+            period: clientfit::period::PeriodRequest::default(),
+            as_of: Some(as_of),
+            today: chrono::NaiveDate::from_ymd_opt(2026, 11, 23).expect("a valid date"),
+            skip_bad_rows: false,
+            progress: false,
         },
-        output: None,
+        output: clientfit::settings::OutputSettings {
+            format: Format::Json,
+            style: Style {
+                color: false,
+                width: Width::Unlimited,
+                terminal: false,
+            },
+            file: None,
+            quiet: true,
+        },
+        selection: clientfit::report::Selection::default(),
         fail_on: None,
-        quiet: true,
-        skip_bad_rows: false,
-        progress: false,
     }
 }
 

@@ -11,11 +11,11 @@ use std::path::PathBuf;
 use chrono::NaiveDate;
 
 use crate::config::Config;
+use crate::ingest;
 use crate::ingest::columns::Kind;
 use crate::ingest::discover::{self, ExplicitFiles};
 use crate::ingest::reader::FileReport;
 use crate::ingest::source::delimiter_name;
-use crate::ingest::{self, IngestOptions};
 use crate::period::Bounds;
 use crate::safe;
 use crate::wording::{closest, plural};
@@ -45,13 +45,7 @@ pub(crate) fn run(settings: &CheckSettings) -> anyhow::Result<CheckOutcome> {
         as_of: NaiveDate::MAX,
     };
     let mut activity = crate::aggregate::Activity::new(bounds);
-    let options = IngestOptions {
-        skip_bad_rows: settings.skip_bad_rows,
-        keep_going: true,
-        progress: false,
-        stream_invoices: false,
-        as_of: None,
-    };
+    let options = crate::settings::check_ingest_options(settings.skip_bad_rows);
     let ingested = ingest::ingest(&files, &settings.config, options, &mut activity)?;
 
     let mut out = String::new();
@@ -74,7 +68,7 @@ pub(crate) fn run(settings: &CheckSettings) -> anyhow::Result<CheckOutcome> {
         crate::safe::terminal(&settings.config.provenance())
     );
     for report in &ingested.reports {
-        describe(&mut out, report);
+        describe(&mut out, report, &settings.config);
         if let Some(err) = &report.error {
             problems.push(format!("{err}"));
         }
@@ -225,7 +219,7 @@ fn kind_sum(reports: &[FileReport], kind: Kind, value: fn(&FileReport) -> u64) -
         .sum()
 }
 
-fn describe(out: &mut String, report: &FileReport) {
+fn describe(out: &mut String, report: &FileReport, config: &Config) {
     let _ = writeln!(
         out,
         "\n{}",
@@ -272,7 +266,7 @@ fn describe(out: &mut String, report: &FileReport) {
         let _ = writeln!(
             out,
             "  read        once, into memory: not a regular file (at most {})",
-            crate::ingest::source::bytes_name(crate::ingest::source::in_memory_limit())
+            crate::ingest::source::bytes_name(crate::ingest::source::in_memory_limit(config))
         );
     }
     for note in &report.notes {

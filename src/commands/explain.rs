@@ -18,7 +18,7 @@ use crate::ingest::{self, Sink};
 use crate::numbers::grouped;
 use crate::report::{self, ClientReport, Report, median};
 use crate::safe;
-use crate::settings::ReportSettings;
+use crate::settings::InputSettings;
 use crate::wording::plural;
 
 /// How many evidence rows to show per flag.
@@ -117,7 +117,7 @@ fn find<'a>(
     }
 }
 
-pub(crate) fn run(settings: &ReportSettings, query: &str) -> anyhow::Result<String> {
+pub(crate) fn run(settings: &InputSettings, query: &str) -> anyhow::Result<String> {
     let (ingested, aggregated, _) = super::pipeline::read_inputs(settings, false)?;
     let report = report::build(
         &ingested,
@@ -149,13 +149,7 @@ pub(crate) fn run(settings: &ReportSettings, query: &str) -> anyhow::Result<Stri
         tickets: Vec::new(),
         meetings: Vec::new(),
     };
-    let options = ingest::IngestOptions {
-        skip_bad_rows: settings.skip_bad_rows,
-        keep_going: false,
-        progress: false,
-        stream_invoices: false,
-        as_of: Some(bounds.as_of),
-    };
+    let options = settings.ingest_options(false, bounds.as_of);
     ingest::ingest(&files, &settings.config, options, &mut evidence)?;
     let invoices: Vec<Invoice> = ingested
         .invoices
@@ -220,7 +214,7 @@ fn render(
     ids: &std::collections::HashMap<u32, String>,
     evidence: &Evidence,
     at: &dyn Fn(u32, u64) -> String,
-    settings: &ReportSettings,
+    settings: &InputSettings,
 ) -> anyhow::Result<String> {
     let m = &client.metrics;
     let a = &client.assessment;
@@ -687,21 +681,8 @@ pub(crate) fn command(
     args: &crate::cli::ExplainArgs,
     stdout: &mut dyn std::io::Write,
 ) -> anyhow::Result<crate::error::Outcome> {
-    let report_args = crate::cli::ReportArgs {
-        input: args.input.clone(),
-        when: args.when.clone(),
-        format: crate::cli::FormatArg::Table,
-        output: None,
-        sort: crate::cli::SortArg::Profit,
-        verdict: Vec::new(),
-        owner: None,
-        top: None,
-        fail_on: None,
-        color: crate::cli::ColorChoice::Never,
-        quiet: true,
-    };
-    let settings = report_args.resolve()?;
-    let text = run(&settings, &args.client)?;
+    let settings = args.resolve()?;
+    let text = run(&settings.input, &settings.query)?;
     super::print(stdout, text.as_bytes(), "the explanation")?;
     Ok(crate::error::Outcome::Done)
 }

@@ -4,7 +4,7 @@
 
 use std::path::PathBuf;
 
-use crate::settings::ReportSettings;
+use crate::settings::{InputSettings, ReceivablesSettings, ReportSettings};
 use crate::{aggregate, error, ingest, period, report};
 
 /// Read and aggregate the inputs: the shared front of `report` and
@@ -14,7 +14,7 @@ use crate::{aggregate, error, ingest, period, report};
 /// `stream_invoices`: fold invoices into their clients' sums as they are
 /// read rather than keeping them (when the caller needs only the sums).
 pub fn read_inputs(
-    settings: &ReportSettings,
+    settings: &InputSettings,
     stream_invoices: bool,
 ) -> anyhow::Result<(ingest::Ingested, aggregate::Aggregated, Vec<PathBuf>)> {
     let collected = ingest::discover::collect(&settings.paths)?;
@@ -42,13 +42,7 @@ pub fn read_inputs(
     )?;
     crate::trace::phase("start");
     let mut activity = aggregate::Activity::new(bounds);
-    let options = ingest::IngestOptions {
-        skip_bad_rows: settings.skip_bad_rows,
-        keep_going: false,
-        progress: settings.progress,
-        stream_invoices,
-        as_of: Some(bounds.as_of),
-    };
+    let options = settings.ingest_options(stream_invoices, bounds.as_of);
     let mut ingested = ingest::ingest(&files, &settings.config, options, &mut activity)?;
     // Said in every output, as the reading's own warnings are.
     ingested.warnings.splice(0..0, collected.own_outputs);
@@ -92,7 +86,7 @@ pub fn read_inputs(
 
 /// Run the report pipeline; also returns the input files read.
 pub fn run_report(settings: &ReportSettings) -> anyhow::Result<(report::Report, Vec<PathBuf>)> {
-    let (mut ingested, aggregated, files) = read_inputs(settings, true)?;
+    let (mut ingested, aggregated, files) = read_inputs(&settings.input, true)?;
     report::check_owner(
         settings.selection.owner.as_deref(),
         ingested
@@ -109,7 +103,7 @@ pub fn run_report(settings: &ReportSettings) -> anyhow::Result<(report::Report, 
         &ingested,
         report::Clients::Taken(clients),
         aggregated,
-        &settings.config,
+        &settings.input.config,
         &settings.selection,
     )?;
     crate::trace::phase("report");
@@ -118,11 +112,11 @@ pub fn run_report(settings: &ReportSettings) -> anyhow::Result<(report::Report, 
 
 /// Run the receivables view.
 pub(crate) fn run_receivables(
-    settings: &ReportSettings,
+    settings: &ReceivablesSettings,
 ) -> anyhow::Result<(report::receivables::ReceivablesReport, Vec<PathBuf>)> {
-    let (ingested, aggregated, files) = read_inputs(settings, false)?;
+    let (ingested, aggregated, files) = read_inputs(&settings.input, false)?;
     report::check_owner(
-        settings.selection.owner.as_deref(),
+        settings.owner.as_deref(),
         ingested
             .registry
             .clients()
@@ -132,9 +126,9 @@ pub(crate) fn run_receivables(
     let view = report::receivables::build(
         &ingested,
         &aggregated,
-        &settings.config,
-        settings.selection.owner.as_deref(),
-        settings.selection.top,
+        &settings.input.config,
+        settings.owner.as_deref(),
+        settings.top,
     )?;
     Ok((view, files))
 }

@@ -3,7 +3,7 @@
 
 use std::io::Write;
 
-use crate::cli::{ColorChoice, ReceivablesArgs, ReportArgs, SortArg};
+use crate::cli::ReceivablesArgs;
 use crate::error::Outcome;
 
 pub(crate) fn run(
@@ -11,24 +11,12 @@ pub(crate) fn run(
     stdout: &mut dyn Write,
     stderr: &mut dyn Write,
 ) -> anyhow::Result<Outcome> {
-    let report_args = ReportArgs {
-        input: args.input.clone(),
-        when: args.when.clone(),
-        format: args.format,
-        output: args.output.clone(),
-        sort: SortArg::Profit,
-        verdict: Vec::new(),
-        owner: args.owner.clone(),
-        top: args.top,
-        fail_on: None,
-        color: ColorChoice::Never,
-        quiet: args.quiet,
-    };
-    let settings = report_args.resolve()?;
+    let settings = args.resolve()?;
     let (view, files) = super::pipeline::run_receivables(&settings)?;
-    let text = crate::render::receivables::render(&view, settings.format, settings.style)?;
-    super::report::write_out(&text, &view.warnings, &settings, &files, stdout, stderr)?;
-    let failed = args
+    let output = &settings.output;
+    let text = crate::render::receivables::render(&view, output.format, output.style)?;
+    super::report::write_out(&text, &view.warnings, output, &files, stdout, stderr)?;
+    let failed = settings
         .fail_on_overdue
         .is_some_and(|days| view.max_days_past_due > days);
     Ok(if failed {

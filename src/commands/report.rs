@@ -9,7 +9,7 @@ use anyhow::Context;
 use crate::cli::ReportArgs;
 use crate::error::Outcome;
 use crate::render::Format;
-use crate::settings::ReportSettings;
+use crate::settings::{OutputSettings, ReportSettings};
 
 pub(crate) fn run(
     args: &ReportArgs,
@@ -44,18 +44,19 @@ fn write_report(
     stdout: &mut dyn Write,
     stderr: &mut dyn Write,
 ) -> anyhow::Result<()> {
-    if !settings.quiet {
+    let output = &settings.output;
+    if !output.quiet {
         for warning in &report.warnings {
             writeln!(stderr, "warning: {}", crate::safe::message(warning))
                 .context("writing warnings")?;
         }
         // CSV has no head to name the settings in (a line above the
         // header row would break every reader of it): they go to stderr.
-        if settings.format == Format::Csv {
+        if output.format == Format::Csv {
             writeln!(
                 stderr,
                 "config: {}",
-                crate::safe::terminal(&settings.config.provenance())
+                crate::safe::terminal(&settings.input.config.provenance())
             )
             .context("writing warnings")?;
             // Its empty `delivery_cost` cells say the cost is unknown; the
@@ -74,10 +75,9 @@ fn write_report(
             }
         }
     }
-    let render = |out: &mut dyn Write| {
-        crate::render::render_to(report, settings.format, settings.style, out)
-    };
-    match &settings.output {
+    let render =
+        |out: &mut dyn Write| crate::render::render_to(report, output.format, output.style, out);
+    match &output.file {
         Some(path) => crate::output::write_atomically_with(path, inputs, render),
         None => render(&mut *stdout)
             .and_then(|()| Ok(stdout.flush()?))
@@ -90,7 +90,7 @@ fn write_report(
 pub(super) fn write_out(
     text: &str,
     warnings: &[String],
-    settings: &ReportSettings,
+    settings: &OutputSettings,
     inputs: &[PathBuf],
     stdout: &mut dyn Write,
     stderr: &mut dyn Write,
@@ -101,7 +101,7 @@ pub(super) fn write_out(
                 .context("writing warnings")?;
         }
     }
-    match &settings.output {
+    match &settings.file {
         Some(path) => crate::output::write_atomically(path, text.as_bytes(), inputs),
         None => stdout
             .write_all(text.as_bytes())

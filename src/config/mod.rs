@@ -10,6 +10,10 @@ use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
+mod tuning;
+
+pub use tuning::Tuning;
+
 /// The order of day and month in numeric dates.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -98,6 +102,10 @@ pub struct Config {
     /// How the file was found.
     #[serde(skip_deserializing, rename = "config_from")]
     pub origin: ConfigOrigin,
+    /// Not from the file: the environment's tuning, which `settings` puts
+    /// here so that it reaches every stage; never written out.
+    #[serde(skip)]
+    pub tuning: Tuning,
 }
 
 /// Where the settings came from: named in every output.
@@ -190,6 +198,7 @@ impl Default for Config {
             fx: BTreeMap::new(),
             source: None,
             origin: ConfigOrigin::BuiltInDefaults,
+            tuning: Tuning::default(),
         }
     }
 }

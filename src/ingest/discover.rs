@@ -301,8 +301,12 @@ pub(crate) fn classify(
         let (kind, kind_from) = match kind_from_name(path) {
             Some(kind) => (kind, "file name"),
             None => {
-                let source =
-                    super::source::Source::open(path, config.encoding, config.delimiter_byte()?)?;
+                let source = super::source::Source::open(
+                    path,
+                    config.encoding,
+                    config.delimiter_byte()?,
+                    super::source::in_memory_limit(config),
+                )?;
                 let file = CsvFile::open(&source, config.decimal, |headers| {
                     !kind_from_headers(headers, config).is_empty()
                 })?;

@@ -6,7 +6,6 @@ use rust_decimal::Decimal;
 
 use std::borrow::Cow;
 
-use super::Sink;
 use super::columns::{Kind, LINE_AMOUNT_HEADERS, Resolver, normalize_header};
 use super::identity::Registry;
 use super::money::{CurrencyMark, check_currency_code};
@@ -14,6 +13,7 @@ use super::reader::{CsvFile, FileReport, Row, RowBlock, count_row, keep, next_bl
 use super::records::{Invoice, Origin};
 use super::status::{self, InvoiceStatus};
 use super::store::StreamRate;
+use super::{FileContext, Sink};
 use crate::config::{Config, DiscountApplied, DiscountKind};
 use crate::error::InputError;
 
@@ -38,17 +38,20 @@ struct Columns {
     lines: bool,
 }
 
-#[allow(clippy::too_many_arguments)]
 pub(crate) fn read(
     file: &mut CsvFile,
-    file_index: u32,
-    config: &Config,
+    context: FileContext<'_>,
     registry: &mut Registry,
     book: &mut InvoiceBook,
     sink: &mut dyn Sink,
     report: &mut FileReport,
-    (skip_bad_rows, as_of): (bool, Option<NaiveDate>),
 ) -> Result<(), InputError> {
+    let FileContext {
+        index: file_index,
+        config,
+        skip_bad_rows,
+        as_of,
+    } = context;
     let resolver = Resolver::new(Kind::Invoices, file, config)?;
     report
         .notes

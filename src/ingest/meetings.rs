@@ -2,7 +2,6 @@
 
 use rust_decimal::Decimal;
 
-use super::Sink;
 use super::columns::{Kind, Resolver};
 use super::duration::DurationUnit;
 use super::identity::Registry;
@@ -10,20 +9,25 @@ use super::reader::{CsvFile, FileReport, Row, RowBlock, count_row, keep, next_bl
 use super::records::{Meeting, Origin};
 use super::status::{self, MeetingStatus};
 use super::tickets::client_of;
-use crate::config::Config;
+use super::{FileContext, Sink};
+
 use crate::error::InputError;
 
 const STATUS_WORDS: &str = "attended, no-show, cancelled, rescheduled, scheduled";
 
 pub(crate) fn read(
     file: &mut CsvFile,
-    file_index: u32,
-    config: &Config,
+    context: FileContext<'_>,
     registry: &mut Registry,
     sink: &mut dyn Sink,
     report: &mut FileReport,
-    skip_bad_rows: bool,
 ) -> Result<(), InputError> {
+    let FileContext {
+        index: file_index,
+        config,
+        skip_bad_rows,
+        ..
+    } = context;
     let resolver = Resolver::new(Kind::Meetings, file, config)?;
     report
         .notes
@@ -46,8 +50,16 @@ pub(crate) fn read(
     if status_column.is_none() && canceled.is_none() && no_show.is_none() {
         return Err(resolver.missing(&["status", "canceled", "no_show"]));
     }
-    let minutes = resolver.index("minutes");
-    let attendees = resolver.index("attendees");
+    let columns = Columns {
+        date,
+        end,
+        times,
+        minutes: resolver.index("minutes"),
+        attendees: resolver.index("attendees"),
+        status: status_column,
+        canceled,
+        no_show,
+    };
     report.mapping = resolver.mapping_report();
     let custom_status = status::custom_map(
         &config.meetings.status,
@@ -70,16 +82,7 @@ pub(crate) fn read(
                 report.skipped_section(&row);
                 continue;
             }
-            let parsed = parse_row(
-                &row,
-                (date, end, times),
-                minutes,
-                attendees,
-                status_column,
-                canceled,
-                no_show,
-                (&custom_status, &mut statuses),
-            );
+            let parsed = parse_row(&row, columns, (&custom_status, &mut statuses));
             let Some((day, minutes, status, attendees)) = keep(parsed, report, skip_bad_rows)?
             else {
                 continue;
@@ -114,6 +117,20 @@ pub(crate) fn read(
     Ok(())
 }
 
+/// Where a meeting's values are: the columns of the file's header that
+/// `parse_row` reads.
+#[derive(Clone, Copy)]
+struct Columns {
+    date: usize,
+    end: Option<usize>,
+    times: Times,
+    minutes: Option<usize>,
+    attendees: Option<usize>,
+    status: Option<usize>,
+    canceled: Option<usize>,
+    no_show: Option<usize>,
+}
+
 /// The columns holding the times of day of start and end, when apart
 /// from their dates.
 #[derive(Clone, Copy)]
@@ -139,17 +156,21 @@ fn moment(
     Ok(Some((day, time)))
 }
 
-#[allow(clippy::too_many_arguments)]
 fn parse_row(
     row: &Row,
-    (date, end, times): (usize, Option<usize>, Times),
-    minutes: Option<usize>,
-    attendees: Option<usize>,
-    status_column: Option<usize>,
-    canceled: Option<usize>,
-    no_show: Option<usize>,
+    columns: Columns,
     (custom_status, statuses): (&[(String, MeetingStatus)], &mut status::Memo<MeetingStatus>),
 ) -> Result<(chrono::NaiveDate, Option<Decimal>, MeetingStatus, u32), InputError> {
+    let Columns {
+        date,
+        end,
+        times,
+        minutes,
+        attendees,
+        status: status_column,
+        canceled,
+        no_show,
+    } = columns;
     let (day, start_time) = moment(row, date, times.start)?
         .ok_or_else(|| row.error(date, "is empty, but this column is required"))?;
     let status = match status_column {

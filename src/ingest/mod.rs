@@ -127,7 +127,11 @@ pub struct IngestOptions {
 /// Inputs smaller than this read too fast to need a progress display.
 const PROGRESS_MIN_BYTES: u64 = 32 * 1024 * 1024;
 
-fn progress_bar(files: &[InputFile], wanted: bool) -> Option<indicatif::ProgressBar> {
+fn progress_bar(
+    files: &[InputFile],
+    wanted: bool,
+    config: &Config,
+) -> Option<indicatif::ProgressBar> {
     if !wanted {
         return None;
     }
@@ -136,10 +140,10 @@ fn progress_bar(files: &[InputFile], wanted: bool) -> Option<indicatif::Progress
         .filter_map(|f| std::fs::metadata(&f.path).ok())
         .map(|m| m.len())
         .sum();
-    // CLIENTFIT_PROGRESS_MIN_BYTES lowers the threshold (tests use it).
-    let threshold = std::env::var("CLIENTFIT_PROGRESS_MIN_BYTES")
-        .ok()
-        .and_then(|v| v.parse().ok())
+    // The tuning lowers the threshold (tests use it).
+    let threshold = config
+        .tuning
+        .progress_min_bytes
         .unwrap_or(PROGRESS_MIN_BYTES);
     if bytes < threshold {
         return None;
@@ -170,7 +174,7 @@ pub fn ingest<S: Sink + Send>(
     sink: &mut S,
 ) -> anyhow::Result<Ingested> {
     let delimiter = config.delimiter_byte()?;
-    let progress = progress_bar(files, options.progress);
+    let progress = progress_bar(files, options.progress, config);
     let markers = tickets::MarkerSet::new(&config.markers);
     let ticket_ids = hashbrown::DefaultHashBuilder::default();
     let reader = GroupReader {
@@ -189,7 +193,7 @@ pub fn ingest<S: Sink + Send>(
     registry = std::mem::take(&mut clients.registry);
     clients.place(&mut reports);
 
-    let threads = parallel::reading_threads();
+    let threads = parallel::reading_threads(config);
     let groups = [Kind::Invoices, Kind::Tickets, Kind::Meetings];
     let in_parallel = if threads > 1 && !options.keep_going {
         parallel::read(&reader, &registry, sink, threads)?
@@ -465,20 +469,20 @@ impl<'a> GroupReader<'a> {
         report.path = input.path.clone();
         report.kind = Some(input.kind);
         let mut batched = Batched::new(&mut *sink);
-        let result = read_one(
+        let context = FileContext {
+            index: index as u32,
+            config: self.config,
+            skip_bad_rows: self.options.skip_bad_rows,
+            as_of: self.options.as_of,
+        };
+        let result = self.read_one(
             input,
-            index as u32,
-            self.config,
-            self.delimiter,
-            self.options,
+            context,
             &mut ReadState {
                 registry: &mut group.registry,
                 book: &mut group.book,
-                markers: self.markers,
                 seen_tickets,
                 sink: &mut batched,
-                progress: self.progress,
-                verify_utf8: self.verify_utf8,
             },
             part,
             &mut report,
@@ -581,89 +585,90 @@ impl Sink for Batched<'_> {
     }
 }
 
+/// What reading one file of any kind takes beside the file itself and
+/// what it updates: the same for every row of the file.
+#[derive(Clone, Copy)]
+pub(crate) struct FileContext<'a> {
+    /// The file's place among the inputs (an id in a later file replaces
+    /// the same id in an earlier one).
+    pub(crate) index: u32,
+    pub(crate) config: &'a Config,
+    /// Skip rows with bad values (recording them) instead of stopping.
+    pub(crate) skip_bad_rows: bool,
+    /// The day the books are looked at (`IngestOptions::as_of`).
+    pub(crate) as_of: Option<chrono::NaiveDate>,
+}
+
 /// What reading a file updates.
 struct ReadState<'a> {
     registry: &'a mut Registry,
     book: &'a mut invoices::InvoiceBook,
-    markers: &'a tickets::MarkerSet,
     seen_tickets: &'a mut tickets::SeenTickets,
     sink: &'a mut dyn Sink,
-    progress: Option<&'a indicatif::ProgressBar>,
-    verify_utf8: bool,
 }
 
-/// Read one file, or one chunk of it; `Ok(true)` when a chunk ended
-/// exactly at its cut.
-#[allow(clippy::too_many_arguments)]
-fn read_one(
-    input: &InputFile,
-    file_index: u32,
-    config: &Config,
-    delimiter: Option<u8>,
-    options: IngestOptions,
-    state: &mut ReadState,
-    part: &FilePart,
-    report: &mut FileReport,
-) -> Result<bool, error::InputError> {
-    let kind = input.kind;
-    let source = if state.verify_utf8 {
-        Source::open(&input.path, config.encoding, delimiter)?
-    } else {
-        Source::open_unverified(&input.path, config.encoding, delimiter)?
-    };
-    let mapping = discover::mapping_for(config, kind);
-    let mut file = CsvFile::open(&source, config.decimal, |headers| {
-        columns::satisfies(kind, headers, mapping)
-    })?;
-    if let Some(chunk) = part.part {
-        file.read_part(chunk)?;
+impl GroupReader<'_> {
+    /// Read one file, or one chunk of it; `Ok(true)` when a chunk ended
+    /// exactly at its cut.
+    fn read_one(
+        &self,
+        input: &InputFile,
+        context: FileContext<'_>,
+        state: &mut ReadState,
+        part: &FilePart,
+        report: &mut FileReport,
+    ) -> Result<bool, error::InputError> {
+        let kind = input.kind;
+        let config = self.config;
+        let limit = source::in_memory_limit(config);
+        let source = if self.verify_utf8 {
+            Source::open(&input.path, config.encoding, self.delimiter, limit)?
+        } else {
+            Source::open_unverified(&input.path, config.encoding, self.delimiter, limit)?
+        };
+        let mapping = discover::mapping_for(config, kind);
+        let mut file = CsvFile::open(&source, config.decimal, |headers| {
+            columns::satisfies(kind, headers, mapping)
+        })?;
+        if let Some(chunk) = part.part {
+            file.read_part(chunk)?;
+        }
+        file.settled.clone_from(&part.settled);
+        *report = file.report(kind);
+        if let Some(progress) = self.progress {
+            // The spinner is on the terminal: a file's name is untrusted text.
+            progress.set_message(format!(
+                "reading {}",
+                crate::safe::terminal(&input.path.display().to_string())
+            ));
+            file.progress = Some(progress.clone());
+        }
+        report.kind_from = input.kind_from;
+        let result = match kind {
+            Kind::Clients => clients::read(&mut file, config, state.registry, report),
+            Kind::Invoices => invoices::read(
+                &mut file,
+                context,
+                state.registry,
+                state.book,
+                state.sink,
+                report,
+            ),
+            Kind::Tickets => tickets::read(
+                &mut file,
+                context,
+                self.markers,
+                state.registry,
+                state.sink,
+                state.seen_tickets,
+                report,
+            ),
+            Kind::Meetings => {
+                meetings::read(&mut file, context, state.registry, state.sink, report)
+            }
+        };
+        result.map(|()| file.ended_at_cut)
     }
-    file.settled.clone_from(&part.settled);
-    *report = file.report(kind);
-    if let Some(progress) = state.progress {
-        // The spinner is on the terminal: a file's name is untrusted text.
-        progress.set_message(format!(
-            "reading {}",
-            crate::safe::terminal(&input.path.display().to_string())
-        ));
-        file.progress = Some(progress.clone());
-    }
-    report.kind_from = input.kind_from;
-    let skip = options.skip_bad_rows;
-    let result = match kind {
-        Kind::Clients => clients::read(&mut file, config, state.registry, report),
-        Kind::Invoices => invoices::read(
-            &mut file,
-            file_index,
-            config,
-            state.registry,
-            state.book,
-            state.sink,
-            report,
-            (skip, options.as_of),
-        ),
-        Kind::Tickets => tickets::read(
-            &mut file,
-            file_index,
-            config,
-            state.markers,
-            state.registry,
-            state.sink,
-            state.seen_tickets,
-            report,
-            skip,
-        ),
-        Kind::Meetings => meetings::read(
-            &mut file,
-            file_index,
-            config,
-            state.registry,
-            state.sink,
-            report,
-            skip,
-        ),
-    };
-    result.map(|()| file.ended_at_cut)
 }
 
 /// What reading the files found that a user should hear about, in file order.

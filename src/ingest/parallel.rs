@@ -34,13 +34,13 @@ use super::source::Source;
 use super::{FilePart, Group, GroupReader, Sink, chunks, discover, invoices, repeats, tickets};
 
 /// How many threads read the files: one per core.
-pub(crate) fn reading_threads() -> usize {
-    // CLIENTFIT_READING_THREADS sets it, from 1 to 16 (tests use it, to
-    // compare reading on one thread with reading on several on any
-    // machine); anything else is ignored.
-    std::env::var("CLIENTFIT_READING_THREADS")
-        .ok()
-        .and_then(|v| v.parse().ok())
+pub(crate) fn reading_threads(config: &crate::config::Config) -> usize {
+    // The tuning sets it, from 1 to 16 (tests use it, to compare reading
+    // on one thread with reading on several on any machine); anything
+    // else is ignored.
+    config
+        .tuning
+        .reading_threads
         .filter(|threads| (1..=16).contains(threads))
         .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, usize::from))
 }
@@ -52,14 +52,10 @@ pub(crate) fn reading_threads() -> usize {
 const CHUNKS_PER_THREAD: u64 = 2;
 const MIN_CHUNK_BYTES: u64 = 4 * 1024 * 1024;
 
-/// The chunk size: CLIENTFIT_CHUNK_BYTES (tests use it, to cut small
-/// files into many chunks), else the input shared out.
-fn chunk_bytes(total: u64, threads: usize) -> u64 {
-    if let Some(bytes) = std::env::var("CLIENTFIT_CHUNK_BYTES")
-        .ok()
-        .and_then(|v| v.parse::<u64>().ok())
-        .filter(|bytes| *bytes > 0)
-    {
+/// The chunk size: the tuning's (tests use it, to cut small files into
+/// many chunks), else the input shared out.
+fn chunk_bytes(tuned: Option<u64>, total: u64, threads: usize) -> u64 {
+    if let Some(bytes) = tuned.filter(|bytes| *bytes > 0) {
         return bytes;
     }
     let chunks = (threads as u64).saturating_mul(CHUNKS_PER_THREAD).max(1);
@@ -196,7 +192,7 @@ fn plan(reader: &GroupReader, threads: usize, whole: &[Kind]) -> Vec<Piece> {
         .filter_map(|file| std::fs::metadata(&file.path).ok())
         .map(|metadata| metadata.len())
         .sum();
-    let chunk_bytes = chunk_bytes(total, threads);
+    let chunk_bytes = chunk_bytes(reader.config.tuning.chunk_bytes, total, threads);
     let mut pieces = Vec::new();
     for kind in kinds {
         let of_kind = reader
@@ -236,8 +232,13 @@ fn plan(reader: &GroupReader, threads: usize, whole: &[Kind]) -> Vec<Piece> {
 /// regular UTF-8 file larger than a chunk.
 fn cut(reader: &GroupReader, index: usize, chunk_bytes: u64) -> Option<chunks::Cutting> {
     let input = reader.files.get(index)?;
-    let source =
-        Source::open_unverified(&input.path, reader.config.encoding, reader.delimiter).ok()?;
+    let source = Source::open_unverified(
+        &input.path,
+        reader.config.encoding,
+        reader.delimiter,
+        super::source::in_memory_limit(reader.config),
+    )
+    .ok()?;
     let size = source.size_if_cuttable()?;
     if size <= chunk_bytes {
         return None;

@@ -79,13 +79,10 @@ impl AsRef<[u8]> for Shared {
 /// file on disk is read as it goes and has no such limit.
 pub(crate) const IN_MEMORY_LIMIT: u64 = 1024 * 1024 * 1024;
 
-/// `IN_MEMORY_LIMIT`, or `CLIENTFIT_IN_MEMORY_LIMIT` bytes (tests use a
-/// small one rather than pipe a gigabyte).
-pub(crate) fn in_memory_limit() -> u64 {
-    std::env::var("CLIENTFIT_IN_MEMORY_LIMIT")
-        .ok()
-        .and_then(|text| text.parse().ok())
-        .unwrap_or(IN_MEMORY_LIMIT)
+/// `IN_MEMORY_LIMIT`, or the tuning's limit (tests use a small one rather
+/// than pipe a gigabyte).
+pub(crate) fn in_memory_limit(config: &crate::config::Config) -> u64 {
+    config.tuning.in_memory_limit.unwrap_or(IN_MEMORY_LIMIT)
 }
 
 /// A number of bytes as a person would say it ("1 GiB").
@@ -104,7 +101,7 @@ fn read_once_cache() -> &'static std::sync::Mutex<ReadOnce> {
 
 /// The bytes of `path`, which is not a regular file: read the first time
 /// it is asked for, up to the limit; the same bytes every time after.
-fn read_once(path: &Path) -> Result<Arc<Vec<u8>>, InputError> {
+fn read_once(path: &Path, limit: u64) -> Result<Arc<Vec<u8>>, InputError> {
     // A poisoned lock only means another reading thread panicked; the
     // map itself is whole.
     let mut cache = read_once_cache()
@@ -113,7 +110,6 @@ fn read_once(path: &Path) -> Result<Arc<Vec<u8>>, InputError> {
     if let Some(read) = cache.get(path) {
         return read.clone();
     }
-    let limit = in_memory_limit();
     let mut buffer = Vec::new();
     let result = if super::reader::is_stdin(path) {
         io::stdin()
@@ -187,12 +183,15 @@ struct Utf8Survey {
 }
 
 impl Source {
+    /// Open `path`; `in_memory_limit` bounds what is read of an input
+    /// that is not a regular file (`in_memory_limit`).
     pub(crate) fn open(
         path: &Path,
         encoding: EncodingSetting,
         delimiter: Option<u8>,
+        in_memory_limit: u64,
     ) -> Result<Source, InputError> {
-        Source::open_checked(path, encoding, delimiter, true)
+        Source::open_checked(path, (encoding, delimiter), in_memory_limit, true)
     }
 
     /// Like `open`, but a file on disk without a BOM (and not set to be
@@ -205,18 +204,19 @@ impl Source {
         path: &Path,
         encoding: EncodingSetting,
         delimiter: Option<u8>,
+        in_memory_limit: u64,
     ) -> Result<Source, InputError> {
-        Source::open_checked(path, encoding, delimiter, false)
+        Source::open_checked(path, (encoding, delimiter), in_memory_limit, false)
     }
 
     fn open_checked(
         path: &Path,
-        encoding: EncodingSetting,
-        delimiter: Option<u8>,
+        (encoding, delimiter): (EncodingSetting, Option<u8>),
+        in_memory_limit: u64,
         verify_utf8: bool,
     ) -> Result<Source, InputError> {
         let bytes = if is_read_once(path) {
-            Bytes::Memory(read_once(path)?)
+            Bytes::Memory(read_once(path, in_memory_limit)?)
         } else {
             open_file(path)?;
             Bytes::File(path.to_path_buf())

@@ -1,13 +1,13 @@
 //! Ticket files, streamed: each row becomes a `Ticket` handed to the sink
 //! and is then forgotten, so memory does not grow with ticket rows.
 
-use super::Sink;
 use super::columns::{Kind, Resolver, normalize_header};
 use super::duration::DurationUnit;
 use super::identity::{ClientId, Registry};
 use super::reader::{CsvFile, FileReport, Row, RowBlock, count_row, keep, next_block, trim};
 use super::records::{Origin, Ticket};
-use crate::config::{Config, Markers};
+use super::{FileContext, Sink};
+use crate::config::Markers;
 use crate::error::InputError;
 use std::hash::BuildHasher;
 
@@ -326,18 +326,21 @@ fn count_rows(total: &mut u64, rows: u64) {
     *total = total.saturating_add(rows);
 }
 
-#[allow(clippy::too_many_arguments)]
 pub(crate) fn read(
     file: &mut CsvFile,
-    file_index: u32,
-    config: &Config,
+    context: FileContext<'_>,
     markers: &MarkerSet,
     registry: &mut Registry,
     sink: &mut dyn Sink,
     seen: &mut SeenTickets,
     report: &mut FileReport,
-    skip_bad_rows: bool,
 ) -> Result<(), InputError> {
+    let FileContext {
+        index: file_index,
+        config,
+        skip_bad_rows,
+        ..
+    } = context;
     let resolver = Resolver::new(Kind::Tickets, file, config)?;
     report
         .notes

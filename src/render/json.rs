@@ -336,12 +336,10 @@ const MIN_BLOCK: usize = 128;
 
 /// Clients per block: one block per thread for a report of a few thousand
 /// clients (so a small report is not rendered on one core alone), `BLOCK`
-/// beyond; or `CLIENTFIT_JSON_BLOCK` (tests make blocks small, to check
+/// beyond; or the tuning's `json_block` (tests make blocks small, to check
 /// that how the clients are cut into blocks never shows in the output).
-fn block_size(clients: usize, threads: usize) -> usize {
-    std::env::var("CLIENTFIT_JSON_BLOCK")
-        .ok()
-        .and_then(|value| value.parse::<usize>().ok())
+fn block_size(tuned: Option<usize>, clients: usize, threads: usize) -> usize {
+    tuned
         .filter(|size| *size > 0)
         .unwrap_or_else(|| usual_block_size(clients, threads))
 }
@@ -378,7 +376,7 @@ fn write_clients(report: &Report, out: &mut dyn std::io::Write) -> anyhow::Resul
     let threads = std::thread::available_parallelism().map_or(1, usize::from);
     out.write_all(b"[")?;
     let mut first = true;
-    let block = block_size(shown.len(), threads);
+    let block = block_size(report.config.tuning.json_block, shown.len(), threads);
     for round in shown.chunks(block.saturating_mul(threads)) {
         let blocks: Vec<serde_json::Result<Vec<u8>>> = std::thread::scope(|scope| {
             let mut pieces = round.chunks(block);

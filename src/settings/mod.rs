@@ -1,6 +1,12 @@
 //! Settings resolved once: arguments, the config file and the
 //! environment made into plain structs that the commands take. Nothing
-//! below this reads clap or the environment for a setting.
+//! outside this module (and `main`) reads the environment: the
+//! `CLIENTFIT_*` tuning travels down inside `Config` (`config::Tuning`),
+//! "today" inside `InputSettings`.
+//!
+//! Sits above the pipeline (it builds `IngestOptions`, checks a config
+//! file against what ingest knows) and below `commands`: must not import
+//! `commands`.
 
 pub(crate) mod config_file;
 
@@ -10,33 +16,232 @@ use std::path::{Path, PathBuf};
 use chrono::NaiveDate;
 
 use crate::assess::Verdict;
-use crate::cli::{ColorChoice, DateOrderArg, FailOn, InputArgs, PeriodArgs, ReportArgs};
-use crate::config::{Config, ConfigOrigin, DateOrder};
+use crate::cli::{
+    ColorChoice, DateOrderArg, ExplainArgs, FailOn, FormatArg, InputArgs, PeriodArgs,
+    ReceivablesArgs, ReportArgs,
+};
+use crate::config::{Config, ConfigOrigin, DateOrder, Tuning};
 use crate::error::UsageError;
+use crate::ingest::IngestOptions;
 use crate::ingest::columns::Kind;
 use crate::ingest::discover::ExplicitFiles;
 use crate::period::{PeriodRequest, parse_day, parse_period};
 use crate::render::{Format, Style, Width};
 use crate::report::Selection;
 
-/// Everything `report` needs, resolved from arguments, config and environment.
+/// What every command that reads the inputs needs: which files, the
+/// config (with the environment's tuning in it), the period and the day.
 #[derive(Debug, Clone)]
-pub struct ReportSettings {
+pub struct InputSettings {
     pub paths: Vec<PathBuf>,
     pub explicit: ExplicitFiles,
     pub config: Config,
     pub period: PeriodRequest,
     pub as_of: Option<NaiveDate>,
+    /// Today, or `CLIENTFIT_TODAY` (tests and reproducible runs).
     pub today: NaiveDate,
-    pub selection: Selection,
-    pub format: Format,
-    pub style: Style,
-    pub output: Option<PathBuf>,
-    pub fail_on: Option<Verdict>,
-    pub quiet: bool,
     pub skip_bad_rows: bool,
     /// Show progress on stderr for large inputs (stderr is a terminal, not quiet).
     pub progress: bool,
+}
+
+/// Where and how a command's output is written.
+#[derive(Debug, Clone)]
+pub struct OutputSettings {
+    pub format: Format,
+    pub style: Style,
+    /// `--output FILE`; `None`: standard output.
+    pub file: Option<PathBuf>,
+    /// No warnings on stderr.
+    pub quiet: bool,
+}
+
+/// Everything `report` needs.
+#[derive(Debug, Clone)]
+pub struct ReportSettings {
+    pub input: InputSettings,
+    pub output: OutputSettings,
+    pub selection: Selection,
+    pub fail_on: Option<Verdict>,
+}
+
+/// Everything `receivables` needs.
+#[derive(Debug, Clone)]
+pub(crate) struct ReceivablesSettings {
+    pub(crate) input: InputSettings,
+    pub(crate) output: OutputSettings,
+    /// `--owner`: only this account manager's clients.
+    pub(crate) owner: Option<String>,
+    /// `--top`: only the first rows.
+    pub(crate) top: Option<usize>,
+    /// `--fail-on-overdue DAYS`.
+    pub(crate) fail_on_overdue: Option<i64>,
+}
+
+/// Everything `explain` needs.
+#[derive(Debug, Clone)]
+pub(crate) struct ExplainSettings {
+    pub(crate) input: InputSettings,
+    /// The client asked about: a name, an alias or the start of a name.
+    pub(crate) query: String,
+}
+
+impl InputSettings {
+    /// Resolve the inputs of a command; `quiet` turns the progress
+    /// display off.
+    pub(crate) fn resolve(
+        input: &InputArgs,
+        when: &PeriodArgs,
+        quiet: bool,
+    ) -> anyhow::Result<InputSettings> {
+        let paths = input.paths();
+        let config = input.config(&paths)?;
+        let today = today()?;
+        let as_of = when
+            .as_of
+            .as_deref()
+            .map(|t| {
+                if t.eq_ignore_ascii_case("today") {
+                    Ok(today)
+                } else {
+                    parse_day(t).map_err(|err| UsageError(format!("--as-of: {err}")))
+                }
+            })
+            .transpose()?;
+        Ok(InputSettings {
+            explicit: input.explicit(),
+            paths,
+            period: when.period()?,
+            as_of,
+            today,
+            config,
+            skip_bad_rows: input.skip_bad_rows,
+            progress: !quiet && std::io::stderr().is_terminal(),
+        })
+    }
+
+    /// How `report`, `receivables` and `explain` read: stop at the first
+    /// error (unless `--skip-bad-rows`), nothing dated after `as_of`
+    /// counts. `stream_invoices`: fold invoices into their clients' sums
+    /// as they are read rather than keeping them.
+    pub(crate) fn ingest_options(&self, stream_invoices: bool, as_of: NaiveDate) -> IngestOptions {
+        IngestOptions {
+            skip_bad_rows: self.skip_bad_rows,
+            keep_going: false,
+            progress: self.progress,
+            stream_invoices,
+            as_of: Some(as_of),
+        }
+    }
+}
+
+/// How `check` reads: every file, each one's error recorded and the next
+/// one read, every status holds (no as-of), no progress display.
+pub(crate) fn check_ingest_options(skip_bad_rows: bool) -> IngestOptions {
+    IngestOptions {
+        skip_bad_rows,
+        keep_going: true,
+        progress: false,
+        stream_invoices: false,
+        as_of: None,
+    }
+}
+
+/// Today, or `CLIENTFIT_TODAY` when set (tests and reproducible runs).
+fn today() -> Result<NaiveDate, UsageError> {
+    match std::env::var("CLIENTFIT_TODAY") {
+        Ok(text) => parse_day(&text).map_err(|err| UsageError(format!("CLIENTFIT_TODAY: {err}"))),
+        Err(_) => Ok(chrono::Local::now().date_naive()),
+    }
+}
+
+/// The `CLIENTFIT_*` tuning variables, each read once here. A value the
+/// stage does not accept is ignored there, as an unset one is. With
+/// `CLIENTFIT_PHASES` set, the phase timer starts.
+fn tuning() -> Tuning {
+    fn number<T: std::str::FromStr>(name: &str) -> Option<T> {
+        std::env::var(name).ok().and_then(|text| text.parse().ok())
+    }
+    if std::env::var_os("CLIENTFIT_PHASES").is_some() {
+        crate::trace::start();
+    }
+    Tuning {
+        reading_threads: number("CLIENTFIT_READING_THREADS"),
+        chunk_bytes: number("CLIENTFIT_CHUNK_BYTES"),
+        in_memory_limit: number("CLIENTFIT_IN_MEMORY_LIMIT"),
+        progress_min_bytes: number("CLIENTFIT_PROGRESS_MIN_BYTES"),
+        parallel_clients: number("CLIENTFIT_PARALLEL_CLIENTS"),
+        json_block: number("CLIENTFIT_JSON_BLOCK"),
+    }
+}
+
+impl OutputSettings {
+    fn resolve(format: FormatArg, file: Option<&Path>, color: ColorChoice, quiet: bool) -> Self {
+        let writes_to_terminal = file.is_none_or(is_dash) && std::io::stdout().is_terminal();
+        OutputSettings {
+            format: format.into(),
+            style: Style {
+                color: use_color(color, writes_to_terminal),
+                width: width(writes_to_terminal),
+                terminal: writes_to_terminal,
+            },
+            file: file.filter(|path| !is_dash(path)).map(Path::to_path_buf),
+            quiet,
+        }
+    }
+}
+
+impl ReportArgs {
+    pub(crate) fn resolve(&self) -> anyhow::Result<ReportSettings> {
+        Ok(ReportSettings {
+            input: InputSettings::resolve(&self.input, &self.when, self.quiet)?,
+            output: OutputSettings::resolve(
+                self.format,
+                self.output.as_deref(),
+                self.color,
+                self.quiet,
+            ),
+            selection: Selection {
+                sort: self.sort.into(),
+                verdicts: self.verdict.iter().map(|v| Verdict::from(*v)).collect(),
+                owner: self.owner.clone(),
+                top: self.top,
+            },
+            fail_on: self.fail_on.map(|f| match f {
+                FailOn::Fire => Verdict::Fire,
+                FailOn::Refer => Verdict::Refer,
+                FailOn::Restructure => Verdict::Restructure,
+            }),
+        })
+    }
+}
+
+impl ReceivablesArgs {
+    pub(crate) fn resolve(&self) -> anyhow::Result<ReceivablesSettings> {
+        Ok(ReceivablesSettings {
+            input: InputSettings::resolve(&self.input, &self.when, self.quiet)?,
+            // The receivables view has no verdicts to colour.
+            output: OutputSettings::resolve(
+                self.format,
+                self.output.as_deref(),
+                ColorChoice::Never,
+                self.quiet,
+            ),
+            owner: self.owner.clone(),
+            top: self.top,
+            fail_on_overdue: self.fail_on_overdue,
+        })
+    }
+}
+
+impl ExplainArgs {
+    pub(crate) fn resolve(&self) -> anyhow::Result<ExplainSettings> {
+        Ok(ExplainSettings {
+            // Quiet: no progress display for the explanation's readings.
+            input: InputSettings::resolve(&self.input, &self.when, true)?,
+            query: self.client.clone(),
+        })
+    }
 }
 
 impl InputArgs {
@@ -79,6 +284,7 @@ impl InputArgs {
             }
             None => Config::default(),
         };
+        config.tuning = tuning();
         if let Some(order) = self.date_order {
             config.date_order = Some(match order {
                 DateOrderArg::Dmy => DateOrder::Dmy,
@@ -184,7 +390,7 @@ impl PeriodArgs {
 }
 
 /// `-o -`: standard output, as `-` is standard input for an input.
-fn is_dash(path: &std::path::Path) -> bool {
+fn is_dash(path: &Path) -> bool {
     path.as_os_str() == "-"
 }
 
@@ -214,56 +420,6 @@ fn width(is_terminal: bool) -> Width {
         Some(columns) if columns > 0 => Width::Fixed(columns),
         _ if is_terminal => Width::Terminal,
         _ => Width::Unlimited,
-    }
-}
-
-impl ReportArgs {
-    pub(crate) fn resolve(&self) -> anyhow::Result<ReportSettings> {
-        let paths = self.input.paths();
-        let config = self.input.config(&paths)?;
-        let as_of = self
-            .when
-            .as_of
-            .as_deref()
-            .map(|t| {
-                if t.eq_ignore_ascii_case("today") {
-                    crate::period::today()
-                } else {
-                    parse_day(t).map_err(|err| UsageError(format!("--as-of: {err}")))
-                }
-            })
-            .transpose()?;
-        let writes_to_terminal =
-            self.output.as_deref().is_none_or(is_dash) && std::io::stdout().is_terminal();
-        Ok(ReportSettings {
-            explicit: self.input.explicit(),
-            paths,
-            period: self.when.period()?,
-            as_of,
-            today: crate::period::today()?,
-            config,
-            selection: Selection {
-                sort: self.sort.into(),
-                verdicts: self.verdict.iter().map(|v| Verdict::from(*v)).collect(),
-                owner: self.owner.clone(),
-                top: self.top,
-            },
-            format: self.format.into(),
-            style: Style {
-                color: use_color(self.color, writes_to_terminal),
-                width: width(writes_to_terminal),
-                terminal: writes_to_terminal,
-            },
-            output: self.output.clone().filter(|path| !is_dash(path)),
-            fail_on: self.fail_on.map(|f| match f {
-                FailOn::Fire => Verdict::Fire,
-                FailOn::Refer => Verdict::Refer,
-                FailOn::Restructure => Verdict::Restructure,
-            }),
-            quiet: self.quiet,
-            skip_bad_rows: self.input.skip_bad_rows,
-            progress: !self.quiet && std::io::stderr().is_terminal(),
-        })
     }
 }
 

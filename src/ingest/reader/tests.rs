@@ -122,7 +122,13 @@ fn trim_is_str_trim() {
 fn source_of(bytes: &[u8]) -> (tempfile::NamedTempFile, Source) {
     let file = tempfile::NamedTempFile::new().unwrap();
     std::fs::write(file.path(), bytes).unwrap();
-    let source = Source::open(file.path(), crate::config::EncodingSetting::Auto, None).unwrap();
+    let source = Source::open(
+        file.path(),
+        crate::config::EncodingSetting::Auto,
+        None,
+        crate::ingest::source::IN_MEMORY_LIMIT,
+    )
+    .unwrap();
     (file, source)
 }
 

@@ -18,14 +18,14 @@ fn decoded(source: &Source) -> String {
 #[test]
 fn utf8_with_and_without_bom() {
     let plain = write("client;amount\nCafé;1,5\n".as_bytes());
-    let source = Source::open(plain.path(), EncodingSetting::Auto, None).unwrap();
+    let source = Source::open(plain.path(), EncodingSetting::Auto, None, IN_MEMORY_LIMIT).unwrap();
     assert_eq!(
         (source.encoding, source.delimiter),
         (TextEncoding::Utf8, b';')
     );
     assert_eq!(decoded(&source), "client;amount\nCafé;1,5\n");
     let bom = write(b"\xEF\xBB\xBFclient,amount\n");
-    let source = Source::open(bom.path(), EncodingSetting::Auto, None).unwrap();
+    let source = Source::open(bom.path(), EncodingSetting::Auto, None, IN_MEMORY_LIMIT).unwrap();
     assert_eq!(source.encoding, TextEncoding::Utf8Bom);
     assert_eq!(decoded(&source), "client,amount\n");
 }
@@ -37,7 +37,7 @@ fn utf16_with_bom_is_transcoded() {
         bytes.extend(unit.to_le_bytes());
     }
     let file = write(&bytes);
-    let source = Source::open(file.path(), EncodingSetting::Auto, None).unwrap();
+    let source = Source::open(file.path(), EncodingSetting::Auto, None, IN_MEMORY_LIMIT).unwrap();
     assert_eq!(
         (source.encoding, source.delimiter),
         (TextEncoding::Utf16Le, b'\t')
@@ -66,7 +66,7 @@ fn first_bad_row(source: &Source) -> Option<u64> {
 fn windows_1252_is_a_fallback_with_a_warning_or_an_error_when_strict() {
     // "Müller" in Windows-1252: ü = 0xFC, invalid as UTF-8, on line 2.
     let file = write(b"client,amount\nM\xFCller,5\n");
-    let source = Source::open(file.path(), EncodingSetting::Auto, None).unwrap();
+    let source = Source::open(file.path(), EncodingSetting::Auto, None, IN_MEMORY_LIMIT).unwrap();
     assert_eq!(source.encoding, TextEncoding::Windows1252);
     assert!(
         source
@@ -77,7 +77,7 @@ fn windows_1252_is_a_fallback_with_a_warning_or_an_error_when_strict() {
     );
     assert_eq!(decoded(&source), "client,amount\nMüller,5\n");
     // Said to be UTF-8: the row with the bad byte is the error.
-    let source = Source::open(file.path(), EncodingSetting::Utf8, None).unwrap();
+    let source = Source::open(file.path(), EncodingSetting::Utf8, None, IN_MEMORY_LIMIT).unwrap();
     assert_eq!(source.encoding, TextEncoding::Utf8);
     assert_eq!(first_bad_row(&source), Some(2));
 
@@ -89,7 +89,7 @@ fn windows_1252_is_a_fallback_with_a_warning_or_an_error_when_strict() {
     }
     text.extend_from_slice(b"M\xFCller,5\n");
     let file = write(&text);
-    let source = Source::open(file.path(), EncodingSetting::Utf8, None).unwrap();
+    let source = Source::open(file.path(), EncodingSetting::Utf8, None, IN_MEMORY_LIMIT).unwrap();
     assert_eq!(first_bad_row(&source), Some(100_002));
 }
 
@@ -98,7 +98,7 @@ fn a_utf8_file_with_a_few_bad_bytes_stays_utf8() {
     // "Café Müller" in UTF-8 on lines 2 and 4, a Latin-1 0xFF on line 3:
     // read as UTF-8 (no Windows-1252 warning), line 3 the bad row.
     let file = write(b"client,amount\nCaf\xC3\xA9 M\xC3\xBCller,5\nBad\xFF Byte,1\nCaf\xC3\xA9 M\xC3\xBCller,7\n");
-    let source = Source::open(file.path(), EncodingSetting::Auto, None).unwrap();
+    let source = Source::open(file.path(), EncodingSetting::Auto, None, IN_MEMORY_LIMIT).unwrap();
     assert_eq!(
         (source.encoding, source.warning.as_deref()),
         (TextEncoding::Utf8, None)
@@ -111,7 +111,7 @@ fn a_utf8_file_with_a_few_bad_bytes_stays_utf8() {
     }
     text.extend_from_slice("Müller,5\n".as_bytes());
     let file = write(&text);
-    let source = Source::open(file.path(), EncodingSetting::Auto, None).unwrap();
+    let source = Source::open(file.path(), EncodingSetting::Auto, None, IN_MEMORY_LIMIT).unwrap();
     assert_eq!(source.encoding, TextEncoding::Utf8);
     assert_eq!(first_bad_row(&source), Some(2));
     // Or far before it, in an earlier block of the survey: Müller on
@@ -122,7 +122,7 @@ fn a_utf8_file_with_a_few_bad_bytes_stays_utf8() {
     }
     text.extend_from_slice(b"Bad\xFF,1\n");
     let file = write(&text);
-    let source = Source::open(file.path(), EncodingSetting::Auto, None).unwrap();
+    let source = Source::open(file.path(), EncodingSetting::Auto, None, IN_MEMORY_LIMIT).unwrap();
     assert_eq!(source.encoding, TextEncoding::Utf8);
     assert_eq!(first_bad_row(&source), Some(30_003));
 }
@@ -174,23 +174,28 @@ fn a_character_split_across_reads_is_still_valid() {
 fn delimiters_are_sniffed_outside_quotes() {
     let file = write(b"\"Northwind, LLC\",,,\nx,y,z,w\n");
     assert_eq!(
-        Source::open(file.path(), EncodingSetting::Auto, None)
+        Source::open(file.path(), EncodingSetting::Auto, None, IN_MEMORY_LIMIT)
             .unwrap()
             .delimiter,
         b','
     );
     let file = write(b"\"a;b\"|c|d\n");
     assert_eq!(
-        Source::open(file.path(), EncodingSetting::Auto, None)
+        Source::open(file.path(), EncodingSetting::Auto, None, IN_MEMORY_LIMIT)
             .unwrap()
             .delimiter,
         b'|'
     );
     let file = write(b"a;b,c;d\n");
     assert_eq!(
-        Source::open(file.path(), EncodingSetting::Auto, Some(b','))
-            .unwrap()
-            .delimiter,
+        Source::open(
+            file.path(),
+            EncodingSetting::Auto,
+            Some(b','),
+            IN_MEMORY_LIMIT
+        )
+        .unwrap()
+        .delimiter,
         b','
     );
 }
