@@ -1,8 +1,14 @@
-//! Settings: one typed struct with defaults, loaded from `clientfit.toml`.
+//! Settings: one typed struct, loaded from `clientfit.toml`.
 //!
-//! The defaults live twice by necessity — in `Default` impls, and in the
-//! commented `defaults.toml` that documents them — and a test keeps the two
-//! identical, so the documentation cannot drift from the behaviour.
+//! The defaults live in one place, the commented `defaults.toml` compiled
+//! in: `Config::default()` is that file read, and a user's file is laid
+//! over it (`settings::config_file`), so a key it leaves out keeps its
+//! default. Every field is `#[serde(default)]` with its type's empty value
+//! (zero, none, an empty list) only so that a user's file can be checked
+//! alone, with its own lines and columns in any error; those empty values
+//! never reach a run.
+//!
+//! Plain data: must not import `ingest` or anything above it.
 
 use std::collections::BTreeMap;
 
@@ -63,32 +69,51 @@ pub const DEFAULTS_TOML: &str = include_str!("defaults.toml");
 pub(crate) const CONFIG_FILE_NAME: &str = "clientfit.toml";
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(default, deny_unknown_fields)]
+#[serde(deny_unknown_fields)]
 pub struct Config {
+    #[serde(default)]
     pub as_of: Option<NaiveDate>,
+    #[serde(default)]
     pub currency: Option<String>,
+    #[serde(default)]
     pub payment_terms_days: u32,
+    #[serde(default)]
     #[serde(with = "rust_decimal::serde::arbitrary_precision")]
     pub default_ticket_minutes: Decimal,
+    #[serde(default)]
     #[serde(with = "rust_decimal::serde::arbitrary_precision")]
     pub default_meeting_minutes: Decimal,
+    #[serde(default)]
     pub date_order: Option<DateOrder>,
     /// Unset: `.`, except `,` in `;`-delimited files.
+    #[serde(default)]
     pub decimal: Option<DecimalSeparator>,
+    #[serde(default)]
     pub encoding: EncodingSetting,
     /// One character, or "tab". Unset: sniffed per file.
+    #[serde(default)]
     pub delimiter: Option<String>,
+    #[serde(default)]
     pub rates: Rates,
+    #[serde(default)]
     pub thresholds: Thresholds,
+    #[serde(default)]
     pub markers: Markers,
+    #[serde(default)]
     pub clients: ClientSettings,
+    #[serde(default)]
     pub invoices: InvoiceSettings,
+    #[serde(default)]
     pub tickets: TicketSettings,
+    #[serde(default)]
     pub meetings: KindSettings,
+    #[serde(default)]
     pub aging: Aging,
     /// Replacements for lists of the built-in playbook.
+    #[serde(default)]
     pub playbook: PlaybookLists,
     /// Exchange rates to the base currency: `EUR = 1.08` means 1 EUR = 1.08 base.
+    #[serde(default)]
     #[serde(serialize_with = "decimal_map")]
     pub fx: BTreeMap<String, Decimal>,
     /// The file this was loaded from: an input too, so `--output` refuses it.
@@ -107,6 +132,46 @@ pub struct Config {
     #[serde(skip)]
     pub tuning: Tuning,
 }
+
+/// The defaults file, read once.
+static DEFAULTS: std::sync::LazyLock<Result<Config, String>> =
+    std::sync::LazyLock::new(|| toml::from_str(DEFAULTS_TOML).map_err(|err| err.to_string()));
+
+impl Default for Config {
+    /// The settings of `defaults.toml`: what a run uses without a config
+    /// file. (Every struct-valued key with a `Default` of its own taken
+    /// from here must appear in that file, or reading it would ask for
+    /// itself.)
+    #[allow(
+        clippy::panic,
+        reason = "the file is compiled in, and a unit test reads it: it cannot fail at run time"
+    )]
+    fn default() -> Self {
+        match &*DEFAULTS {
+            Ok(config) => config.clone(),
+            Err(err) => panic!("the compiled-in defaults.toml does not read: {err}"),
+        }
+    }
+}
+
+/// Each part's default is its part of `defaults.toml`.
+macro_rules! default_from_file {
+    ($($part:ident: $type:ty),* $(,)?) => {$(
+        impl Default for $type {
+            fn default() -> Self {
+                Config::default().$part
+            }
+        }
+    )*};
+}
+
+default_from_file!(
+    rates: Rates,
+    thresholds: Thresholds,
+    markers: Markers,
+    clients: ClientSettings,
+    aging: Aging,
+);
 
 /// Where the settings came from: named in every output.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
@@ -174,62 +239,30 @@ fn decimal_map<S: serde::Serializer>(
     out.end()
 }
 
-impl Default for Config {
-    fn default() -> Self {
-        Config {
-            as_of: None,
-            currency: None,
-            payment_terms_days: 30,
-            default_ticket_minutes: Decimal::from(20),
-            default_meeting_minutes: Decimal::from(30),
-            date_order: None,
-            decimal: None,
-            encoding: EncodingSetting::Auto,
-            delimiter: None,
-            rates: Rates::default(),
-            thresholds: Thresholds::default(),
-            markers: Markers::default(),
-            clients: ClientSettings::default(),
-            invoices: InvoiceSettings::default(),
-            tickets: TicketSettings::default(),
-            meetings: KindSettings::default(),
-            aging: Aging::default(),
-            playbook: PlaybookLists::default(),
-            fx: BTreeMap::new(),
-            source: None,
-            origin: ConfigOrigin::BuiltInDefaults,
-            tuning: Tuning::default(),
-        }
-    }
-}
-
 /// Aging buckets of `clientfit receivables`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(default, deny_unknown_fields)]
+#[serde(deny_unknown_fields)]
 pub struct Aging {
     /// Upper edges in days past due: [30, 60, 90] gives current, 1-30,
     /// 31-60, 61-90 and 91+.
+    #[serde(default)]
     pub(crate) edges: Vec<u32>,
-}
-
-impl Default for Aging {
-    fn default() -> Self {
-        Aging {
-            edges: vec![30, 60, 90],
-        }
-    }
 }
 
 /// Cost rates, in the base currency.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(default, deny_unknown_fields)]
+#[serde(deny_unknown_fields)]
 pub struct Rates {
+    #[serde(default)]
     #[serde(with = "rust_decimal::serde::arbitrary_precision")]
     pub support_hourly: Decimal,
+    #[serde(default)]
     #[serde(with = "rust_decimal::serde::arbitrary_precision")]
     pub meeting_hourly: Decimal,
+    #[serde(default)]
     #[serde(with = "rust_decimal::serde::arbitrary_precision")]
     pub late_invoice_cost: Decimal,
+    #[serde(default)]
     #[serde(with = "rust_decimal::serde::arbitrary_precision")]
     pub delivery_cost_share: Decimal,
     /// Whether the config set `delivery_cost_share` (0 included): until it
@@ -242,130 +275,62 @@ pub struct Rates {
 /// Said in every output while the delivery cost is unknown.
 pub(crate) const DELIVERY_COST_UNKNOWN: &str = "profit leaves out delivery cost: set `[rates] delivery_cost_share` (0.4 = the work costs 40% of revenue)";
 
-impl Default for Rates {
-    fn default() -> Self {
-        Rates {
-            support_hourly: Decimal::from(60),
-            meeting_hourly: Decimal::from(90),
-            late_invoice_cost: Decimal::from(15),
-            delivery_cost_share: Decimal::ZERO,
-            delivery_cost_known: false,
-        }
-    }
-}
-
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(default, deny_unknown_fields)]
+#[serde(deny_unknown_fields)]
 pub struct Thresholds {
+    #[serde(default)]
     pub(crate) min_margin: f64,
+    #[serde(default)]
     pub(crate) late_payer_min_invoices: u32,
+    #[serde(default)]
     pub(crate) late_payer_share: f64,
+    #[serde(default)]
     pub(crate) ticket_heavy_min_tickets: u32,
+    #[serde(default)]
     pub(crate) ticket_heavy_ratio: f64,
+    #[serde(default)]
     pub(crate) no_show_min: u32,
+    #[serde(default)]
     pub(crate) no_show_rate: f64,
+    #[serde(default)]
     pub(crate) scope_creep_min: u32,
+    #[serde(default)]
     pub(crate) scope_creep_per_month: f64,
+    #[serde(default)]
     pub(crate) escalations_min: u32,
+    #[serde(default)]
     pub(crate) abusive_min: u32,
+    #[serde(default)]
     pub(crate) discount_share: f64,
+    #[serde(default)]
     pub(crate) concentration_share: f64,
+    #[serde(default)]
     pub(crate) fire_overdue_share: f64,
+    #[serde(default)]
     pub(crate) fire_unprofitable_warn_flags: u32,
+    #[serde(default)]
     pub(crate) refer_thin_margin_warn_flags: u32,
 }
 
-impl Default for Thresholds {
-    fn default() -> Self {
-        Thresholds {
-            min_margin: 0.15,
-            late_payer_min_invoices: 2,
-            late_payer_share: 0.30,
-            ticket_heavy_min_tickets: 5,
-            ticket_heavy_ratio: 2.0,
-            no_show_min: 2,
-            no_show_rate: 0.25,
-            scope_creep_min: 2,
-            scope_creep_per_month: 1.0,
-            escalations_min: 2,
-            abusive_min: 1,
-            discount_share: 0.20,
-            concentration_share: 0.15,
-            fire_overdue_share: 0.25,
-            fire_unprofitable_warn_flags: 2,
-            refer_thin_margin_warn_flags: 2,
-        }
-    }
-}
-
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(default, deny_unknown_fields)]
+#[serde(deny_unknown_fields)]
 pub struct Markers {
+    #[serde(default)]
     pub(crate) scope_change: Vec<String>,
+    #[serde(default)]
     pub(crate) abuse: Vec<String>,
+    #[serde(default)]
     pub(crate) escalation: Vec<String>,
 }
 
-fn strings(items: &[&str]) -> Vec<String> {
-    items.iter().map(|s| s.to_string()).collect()
-}
-
-impl Default for Markers {
-    fn default() -> Self {
-        Markers {
-            scope_change: strings(&[
-                "change request",
-                "change_request",
-                "scope change",
-                "scope_change",
-                "new requirement",
-            ]),
-            abuse: strings(&["abusive", "abuse", "harassment", "threat"]),
-            escalation: strings(&["escalated", "escalation", "executive"]),
-        }
-    }
-}
-
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(default, deny_unknown_fields)]
+#[serde(deny_unknown_fields)]
 pub struct ClientSettings {
+    #[serde(default)]
     pub(crate) legal_forms: Vec<String>,
     /// Header mappings for clients.csv.
+    #[serde(default)]
     pub(crate) columns: BTreeMap<String, String>,
-}
-
-impl Default for ClientSettings {
-    fn default() -> Self {
-        ClientSettings {
-            legal_forms: strings(&[
-                "inc",
-                "llc",
-                "ltd",
-                "limited",
-                "gmbh",
-                "ag",
-                "sa",
-                "sas",
-                "sarl",
-                "bv",
-                "nv",
-                "oy",
-                "ab",
-                "as",
-                "plc",
-                "corp",
-                "corporation",
-                "co",
-                "company",
-                "pty",
-                "srl",
-                "kft",
-                "ooo",
-                "spa",
-            ]),
-            columns: BTreeMap::new(),
-        }
-    }
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]

@@ -25,22 +25,25 @@ impl Config {
         Ok(config)
     }
 
+    /// A config file's text laid over the defaults: a key it sets replaces
+    /// the default, a table it sets is laid over the default table, and
+    /// every key it leaves out keeps the value of `defaults.toml`.
     pub fn parse(text: &str) -> anyhow::Result<Config> {
-        let mut config: Config = toml::from_str(text).map_err(|err| match common_slip(text) {
+        // The file alone first, into the shape of a config: an unknown
+        // key or a wrong type is found with its own line and column. What
+        // this gives for the keys left out is thrown away.
+        toml::from_str::<Config>(text).map_err(|err| match common_slip(text) {
             Some(slip) => anyhow::anyhow!("{slip}"),
             None => anyhow::anyhow!("{}", err.to_string().trim_end()),
         })?;
-        // The file loaded, so it is valid TOML: read once more for whether
-        // the key is there at all.
-        config.rates.delivery_cost_known = toml::from_str::<toml::Table>(text)
-            .ok()
-            .and_then(|table| {
-                table
-                    .get("rates")?
-                    .as_table()
-                    .map(|rates| rates.contains_key("delivery_cost_share"))
-            })
-            .unwrap_or(false);
+        let own: toml::Table = toml::from_str(text)?;
+        let mut table: toml::Table = toml::from_str(crate::config::DEFAULTS_TOML)?;
+        overlay(&mut table, own.clone());
+        let mut config: Config = toml::Value::Table(table).try_into()?;
+        config.rates.delivery_cost_known = own
+            .get("rates")
+            .and_then(toml::Value::as_table)
+            .is_some_and(|rates| rates.contains_key("delivery_cost_share"));
         config.validate()?;
         config.validate_tables()?;
         crate::assess::playbook::check_keys(&config.playbook)?;
@@ -387,6 +390,19 @@ fn section_of(key: &str) -> Option<String> {
     })
 }
 
+/// Lay `over` onto `base`: tables are merged key by key, any other
+/// value (a number, a list) replaces the one below.
+fn overlay(base: &mut toml::Table, over: toml::Table) {
+    for (key, value) in over {
+        match (base.get_mut(&key), value) {
+            (Some(toml::Value::Table(below)), toml::Value::Table(above)) => overlay(below, above),
+            (_, value) => {
+                base.insert(key, value);
+            }
+        }
+    }
+}
+
 /// The slips people make most when writing TOML by hand, said in their own
 /// terms rather than the parser's: a section's key written at the top
 /// level, a top-level key written after a `[section]` line (TOML puts it
@@ -537,9 +553,44 @@ mod tests {
     }
 
     #[test]
-    fn the_documented_defaults_are_the_real_defaults() {
-        let parsed = Config::parse(DEFAULTS_TOML).unwrap();
-        assert_eq!(parsed, Config::default());
+    fn the_defaults_file_reads_and_passes_the_checks_of_a_users_file() {
+        let defaults: Config = toml::from_str(DEFAULTS_TOML).unwrap();
+        assert_eq!(defaults, Config::default());
+        assert_eq!(Config::parse(DEFAULTS_TOML).unwrap(), Config::default());
+        // An empty file is the defaults too.
+        assert_eq!(Config::parse("").unwrap(), Config::default());
+        // The documented values, read from the file: payment terms 30 days,
+        // support 60 an hour, aging edges 30/60/90, delivery cost unknown.
+        let config = Config::default();
+        assert_eq!(config.payment_terms_days, 30);
+        assert_eq!(config.rates.support_hourly, Decimal::from(60));
+        assert_eq!(config.aging.edges, vec![30, 60, 90]);
+        assert_eq!(config.rates.delivery_cost_share, Decimal::ZERO);
+        assert!(!config.rates.delivery_cost_known);
+    }
+
+    #[test]
+    fn a_file_is_laid_over_the_defaults_table_by_table() {
+        // One key of [thresholds] and one list of [markers]: every other
+        // key of those tables keeps its default; a list replaces the
+        // default list whole.
+        let config = Config::parse(
+            "[thresholds]\nmin_margin = 0.2\n[markers]\nabuse = [\"rude\"]\n[invoices.columns]\namount = \"Total\"\n",
+        )
+        .unwrap();
+        let defaults = Config::default();
+        assert_eq!(config.thresholds.min_margin, 0.2);
+        assert_eq!(
+            config.thresholds.late_payer_share,
+            defaults.thresholds.late_payer_share
+        );
+        assert_eq!(config.markers.abuse, vec!["rude".to_string()]);
+        assert_eq!(config.markers.escalation, defaults.markers.escalation);
+        assert_eq!(
+            config.invoices.columns.get("amount").map(String::as_str),
+            Some("Total")
+        );
+        assert_eq!(config.clients.legal_forms, defaults.clients.legal_forms);
     }
 
     #[test]
