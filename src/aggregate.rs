@@ -8,10 +8,8 @@ use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
 
 use crate::config::Config;
-use crate::ingest::identity::ClientId;
-use crate::ingest::records::{Invoice, Meeting, Origin, Ticket};
-use crate::ingest::status::{InvoiceStatus, MeetingStatus};
 use crate::ingest::{Ingested, Sink};
+use crate::model::{ClientId, Invoice, InvoiceStatus, Meeting, MeetingStatus, Origin, Ticket};
 use crate::period::{Bounds, days_in};
 use crate::prefetch::{prefetch, worth_it};
 
@@ -682,8 +680,7 @@ pub fn aggregate(
             if !(totals.active || work.active || outstanding > Decimal::ZERO) {
                 continue;
             }
-            let client =
-                crate::ingest::identity::ClientId(u32::try_from(index).unwrap_or(u32::MAX));
+            let client = ClientId(u32::try_from(index).unwrap_or(u32::MAX));
             let mut client = metrics(
                 client,
                 totals,
@@ -861,7 +858,7 @@ fn metrics(
 #[must_use]
 fn add_invoice(
     totals: &mut InvoiceTotals,
-    invoice: &crate::ingest::records::Invoice,
+    invoice: &Invoice,
     as_of: NaiveDate,
     in_period: impl Fn(NaiveDate) -> bool,
 ) -> bool {
@@ -924,10 +921,7 @@ fn add_invoice(
 /// Days late of an invoice that fell due by as-of, or `None` when its
 /// payment day is unknown (nothing owed, but no `paid` date: a `paid`
 /// status or a zero balance without a date cannot say whether it was late).
-pub(crate) fn days_late(
-    invoice: &crate::ingest::records::Invoice,
-    as_of: NaiveDate,
-) -> Option<i64> {
+pub(crate) fn days_late(invoice: &Invoice, as_of: NaiveDate) -> Option<i64> {
     match invoice.paid {
         Some(paid) if paid <= as_of => Some(days_between(paid, invoice.due).max(0)),
         // Paid after as-of: unpaid at as-of.
@@ -1186,7 +1180,7 @@ mod tests {
     /// Sums near Decimal's limit fail instead of panicking or wrapping.
     #[test]
     fn sums_beyond_the_decimal_range_are_refused() {
-        let invoice = crate::ingest::records::Invoice {
+        let invoice = Invoice {
             client: ClientId(0),
             index: 0,
             issued: day("2026-09-01"),

@@ -17,6 +17,7 @@ pub mod config;
 pub mod error;
 pub(crate) mod fixed;
 pub mod ingest;
+pub mod model;
 pub mod numbers;
 pub(crate) mod output;
 pub mod period;

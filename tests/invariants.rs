@@ -43,7 +43,7 @@ use chrono::{Days, NaiveDate};
 use clientfit::aggregate::ClientMetrics;
 use clientfit::assess::{Flag, Guard, Severity, Verdict};
 use clientfit::config::{Config, Rates};
-use clientfit::ingest::identity::ClientId;
+use clientfit::model::ClientId;
 use clientfit::report::{ClientReport, Quadrant, Report};
 use proptest::prelude::*;
 use proptest::sample::Index;

@@ -8,15 +8,7 @@
 use hashbrown::{HashMap, HashSet};
 use std::hash::BuildHasher;
 
-/// A client's position in the registry; stable for one run.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct ClientId(pub u32);
-
-impl ClientId {
-    pub(crate) fn index(self) -> usize {
-        self.0 as usize
-    }
-}
+use crate::model::ClientId;
 
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ClientInfo {

@@ -10,12 +10,13 @@ use super::columns::{Kind, LINE_AMOUNT_HEADERS, Resolver, normalize_header};
 use super::identity::Registry;
 use super::money::{CurrencyMark, check_currency_code};
 use super::reader::{CsvFile, FileReport, Row, RowBlock, count_row, keep, next_block};
-use super::records::{Invoice, Origin};
-use super::status::{self, InvoiceStatus};
+use super::status;
 use super::store::StreamRate;
 use super::{FileContext, Sink};
 use crate::config::{Config, DiscountApplied, DiscountKind};
 use crate::error::InputError;
+use crate::model::InvoiceStatus;
+use crate::model::{Invoice, Origin};
 
 const STATUS_WORDS: &str = "paid, open, void, bad-debt";
 
@@ -743,7 +744,7 @@ fn says_percent(header: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ingest::identity::ClientId;
+    use crate::model::ClientId;
 
     fn line(amount: Decimal) -> Invoice {
         let day = chrono::NaiveDate::from_ymd_opt(2026, 9, 1).unwrap();

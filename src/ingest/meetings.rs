@@ -6,12 +6,13 @@ use super::columns::{Kind, Resolver};
 use super::duration::DurationUnit;
 use super::identity::Registry;
 use super::reader::{CsvFile, FileReport, Row, RowBlock, count_row, keep, next_block};
-use super::records::{Meeting, Origin};
-use super::status::{self, MeetingStatus};
+use super::status;
 use super::tickets::client_of;
 use super::{FileContext, Sink};
 
 use crate::error::InputError;
+use crate::model::MeetingStatus;
+use crate::model::{Meeting, Origin};
 
 const STATUS_WORDS: &str = "attended, no-show, cancelled, rescheduled, scheduled";
 

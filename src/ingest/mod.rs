@@ -22,7 +22,6 @@ mod memo;
 pub mod money;
 mod parallel;
 pub(crate) mod reader;
-pub(crate) mod records;
 mod repeats;
 pub mod scan;
 pub(crate) mod source;
@@ -35,12 +34,12 @@ use rust_decimal::Decimal;
 
 use crate::config::Config;
 use crate::error;
+use crate::model::{Invoice, Meeting, Ticket};
 use crate::wording::plural;
 use columns::Kind;
 use discover::InputFile;
 use identity::Registry;
 use reader::{CsvFile, FileReport, Part};
-use records::{Invoice, Meeting, Ticket};
 use source::Source;
 
 /// Receives tickets and meetings as they are read, and invoices too when
@@ -79,7 +78,7 @@ pub trait Sink {
     }
 
     /// Take in what a fork received; its client id `i` is `ids[i]` here.
-    fn absorb(&mut self, _fork: Self, _ids: &[identity::ClientId])
+    fn absorb(&mut self, _fork: Self, _ids: &[crate::model::ClientId])
     where
         Self: Sized,
     {
@@ -971,7 +970,7 @@ mod tests {
             scope_change: false,
             abusive: false,
             escalation: false,
-            origin: records::Origin { file: 0, line },
+            origin: crate::model::Origin { file: 0, line },
         }
     }
 

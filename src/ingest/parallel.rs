@@ -28,10 +28,11 @@
 //! caller reads everything again on one thread.
 
 use super::columns::Kind;
-use super::identity::{ClientId, Met, Registry, SharedIds};
+use super::identity::{Met, Registry, SharedIds};
 use super::reader::{CsvFile, FileReport, Part};
 use super::source::Source;
 use super::{FilePart, Group, GroupReader, Sink, chunks, discover, invoices, repeats, tickets};
+use crate::model::ClientId;
 
 /// How many threads read the files: one per core.
 pub(crate) fn reading_threads(config: &crate::config::Config) -> usize {

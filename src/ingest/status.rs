@@ -2,35 +2,7 @@
 
 use std::collections::BTreeMap;
 
-use serde::Serialize;
-
-/// An invoice's standing as its export states it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "kebab-case")]
-pub(crate) enum InvoiceStatus {
-    /// No status column, or a blank cell: dates and amounts decide.
-    Unstated,
-    Paid,
-    Open,
-    /// Void, draft, deleted, cancelled: not a real invoice.
-    Excluded,
-    /// Written off: only what was paid counts as revenue.
-    BadDebt,
-    /// Its file has no column that tells payment (no paid date, paid
-    /// amount, balance or status): whether and when it was paid is
-    /// unknown, so it counts in revenue but not in lateness or receivables.
-    PaymentUnknown,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "kebab-case")]
-pub(crate) enum MeetingStatus {
-    Attended,
-    NoShow,
-    Cancelled,
-    Rescheduled,
-    Scheduled,
-}
+use crate::model::{InvoiceStatus, MeetingStatus};
 
 /// Compare status words case-, space-, hyphen- and underscore-insensitively.
 pub(crate) fn normalize(text: &str) -> String {

@@ -3,12 +3,13 @@
 
 use super::columns::{Kind, Resolver, normalize_header};
 use super::duration::DurationUnit;
-use super::identity::{ClientId, Registry};
+use super::identity::Registry;
 use super::reader::{CsvFile, FileReport, Row, RowBlock, count_row, keep, next_block, trim};
-use super::records::{Origin, Ticket};
 use super::{FileContext, Sink};
 use crate::config::Markers;
 use crate::error::InputError;
+use crate::model::ClientId;
+use crate::model::{Origin, Ticket};
 use std::hash::BuildHasher;
 
 const SCOPE_CHANGE: u8 = 1;
@@ -576,7 +577,7 @@ mod tests {
         fn ticket(&mut self, ticket: &Ticket) {
             self.0.push(ticket.clone());
         }
-        fn meeting(&mut self, _: &crate::ingest::records::Meeting) {}
+        fn meeting(&mut self, _: &crate::model::Meeting) {}
         fn forget_tickets(&mut self) {}
     }
 

@@ -758,7 +758,7 @@ mod tests {
         use crate::report::Quadrant;
         let metrics =
             |money: Decimal, ratio: Option<f64>, count: u64| crate::aggregate::ClientMetrics {
-                client: crate::ingest::identity::ClientId(0),
+                client: crate::model::ClientId(0),
                 invoiced: true,
                 revenue: money,
                 bad_debt: -money,

@@ -19,7 +19,7 @@ use crate::config::Config;
 use crate::error::{add_amounts, subtract_amounts};
 use crate::ingest::Ingested;
 use crate::ingest::identity::ClientInfo;
-use crate::ingest::records::Origin;
+use crate::model::Origin;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum SortKey {

@@ -10,8 +10,7 @@ use rust_decimal::Decimal;
 
 use crate::aggregate::{Aggregated, ClientMetrics, Period};
 use crate::ingest::Ingested;
-use crate::ingest::records::Invoice;
-use crate::ingest::status::InvoiceStatus;
+use crate::model::{Invoice, InvoiceStatus};
 use crate::numbers::ratio_of;
 
 /// One row of the receivables view (a client, or the total).

@@ -100,7 +100,7 @@ fn client(
         segment: None,
         strategic: false,
         metrics: ClientMetrics {
-            client: crate::ingest::identity::ClientId(0),
+            client: crate::model::ClientId(0),
             invoiced: true,
             revenue: Decimal::new(revenue, 2),
             bad_debt: zero,

@@ -188,7 +188,7 @@ impl FileReport {
     /// none (the first few with their line and what they named instead).
     pub(crate) fn saw_client(
         &mut self,
-        client: Option<super::super::identity::ClientId>,
+        client: Option<crate::model::ClientId>,
         line: u64,
         named: impl FnOnce() -> String,
     ) {
@@ -243,7 +243,7 @@ impl ClientSet {
     }
 
     /// The same clients under other ids: `id` becomes `ids[id]`.
-    pub(crate) fn mapped(&self, ids: &[super::super::identity::ClientId]) -> ClientSet {
+    pub(crate) fn mapped(&self, ids: &[crate::model::ClientId]) -> ClientSet {
         let mut set = ClientSet::default();
         for id in self.iter() {
             if let Some(new) = ids.get(id as usize) {

@@ -19,9 +19,9 @@ use packed::*;
 use rust_decimal::Decimal;
 use std::hash::BuildHasher;
 
-use super::identity::ClientId;
-use super::records::{Invoice, Origin};
-use super::status::InvoiceStatus;
+use crate::model::ClientId;
+use crate::model::InvoiceStatus;
+use crate::model::{Invoice, Origin};
 
 /// How many input files the 15 bits of `Packed::file` can name.
 pub(crate) const MAX_FILES: usize = 1 << 15;

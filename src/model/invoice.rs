@@ -1,37 +1,15 @@
-//! The typed records ingest produces for the later stages.
+//! The rules of one invoice at a date: what was paid by then, and what is
+//! owed.
 
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
-use super::identity::ClientId;
-use super::status::{InvoiceStatus, MeetingStatus};
+use super::records::{Invoice, InvoiceStatus};
 
-/// Where a record came from, for evidence and error messages. Ordered by
-/// file, then line.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub(crate) struct Origin {
-    /// Index into `Ingested::files`.
-    pub(crate) file: u32,
-    pub(crate) line: u64,
-}
-
-/// One invoice (its lines already combined), amounts in the base currency.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Invoice {
-    pub(crate) client: ClientId,
-    /// Its position in the `InvoiceStore` (which also holds its id).
-    pub(crate) index: u32,
-    pub(crate) issued: NaiveDate,
-    /// As exported, or issued + payment terms.
-    pub(crate) due: NaiveDate,
-    /// The day it was fully paid, if the export says.
-    pub(crate) paid: Option<NaiveDate>,
-    pub(crate) amount: Decimal,
-    pub(crate) paid_amount: Option<Decimal>,
-    pub(crate) balance: Option<Decimal>,
-    pub(crate) status: InvoiceStatus,
-    pub(crate) discount: Decimal,
-    pub(crate) origin: Origin,
+/// `value > 0`, from the sign bit (a comparison of Decimals rescales, and
+/// these run on every invoice).
+fn positive(value: Decimal) -> bool {
+    value.is_sign_positive() && !value.is_zero()
 }
 
 impl Invoice {
@@ -87,49 +65,26 @@ impl Invoice {
         // invoices built elsewhere.
         let owed = self.amount.saturating_sub(self.paid_by(as_of));
         // `max(owed, 0)` from the sign bit: 0 for zero of either sign too.
-        if owed.is_sign_positive() && !owed.is_zero() {
-            owed
-        } else {
-            Decimal::ZERO
-        }
+        if positive(owed) { owed } else { Decimal::ZERO }
     }
-}
-
-/// One support ticket, already judged against the markers.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Ticket {
-    /// `None` when neither the client cell nor the email named a client.
-    pub(crate) client: Option<ClientId>,
-    pub(crate) created: NaiveDate,
-    pub(crate) minutes: Decimal,
-    pub(crate) scope_change: bool,
-    pub(crate) abusive: bool,
-    pub(crate) escalation: bool,
-    pub(crate) origin: Origin,
-}
-
-/// One scheduled meeting.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Meeting {
-    pub(crate) client: Option<ClientId>,
-    pub(crate) date: NaiveDate,
-    pub(crate) minutes: Decimal,
-    pub(crate) status: MeetingStatus,
-    /// Our people in the meeting.
-    pub(crate) attendees: u32,
-    pub(crate) origin: Origin,
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::{ClientId, Origin};
 
+    fn day(text: &str) -> NaiveDate {
+        text.parse().unwrap()
+    }
+
+    /// 1000 issued 2026-09-01, due 2026-10-01, nothing said of payment.
     fn invoice() -> Invoice {
         Invoice {
             client: ClientId(0),
             index: 0,
-            issued: NaiveDate::from_ymd_opt(2026, 9, 1).unwrap(),
-            due: NaiveDate::from_ymd_opt(2026, 10, 1).unwrap(),
+            issued: day("2026-09-01"),
+            due: day("2026-10-01"),
             paid: None,
             amount: Decimal::from(1000),
             paid_amount: None,
@@ -140,23 +95,55 @@ mod tests {
         }
     }
 
+    fn with(change: impl FnOnce(&mut Invoice)) -> Invoice {
+        let mut inv = invoice();
+        change(&mut inv);
+        inv
+    }
+
+    #[test]
+    fn paid_by_follows_the_paid_date_then_amounts_then_status() {
+        let as_of = day("2026-10-31");
+        let thousand = Decimal::from(1000);
+        assert_eq!(invoice().paid_by(as_of), Decimal::ZERO);
+        // Paid the day before, on, and the day after as-of.
+        let paid_on = |date: &str| with(|i| i.paid = Some(day(date))).paid_by(as_of);
+        assert_eq!(paid_on("2026-10-30"), thousand);
+        assert_eq!(paid_on("2026-10-31"), thousand);
+        assert_eq!(paid_on("2026-11-01"), Decimal::ZERO);
+        // Balance 700 of 1000: 1000 − 700 = 300 paid.
+        let balance = with(|i| i.balance = Some(Decimal::from(700)));
+        assert_eq!(balance.paid_by(as_of), Decimal::from(300));
+        // An explicit paid amount wins over the balance.
+        let both = with(|i| {
+            i.balance = Some(Decimal::from(700));
+            i.paid_amount = Some(Decimal::from(100));
+        });
+        assert_eq!(both.paid_by(as_of), Decimal::from(100));
+        let paid = with(|i| i.status = InvoiceStatus::Paid);
+        assert_eq!(paid.paid_by(as_of), thousand);
+    }
+
     #[test]
     fn what_is_owed_follows_the_paid_date_then_amounts_then_status() {
-        let as_of = NaiveDate::from_ymd_opt(2026, 10, 31).unwrap();
+        let as_of = day("2026-10-31");
         let mut inv = invoice();
         assert_eq!(inv.owed_at(as_of), Decimal::from(1000));
-        inv.paid = NaiveDate::from_ymd_opt(2026, 10, 31);
+        inv.paid = Some(day("2026-10-31"));
         assert_eq!(inv.owed_at(as_of), Decimal::ZERO);
         // Paid the day after as-of: at as-of all of it was still owed.
-        inv.paid = NaiveDate::from_ymd_opt(2026, 11, 1);
+        inv.paid = Some(day("2026-11-01"));
         assert_eq!(inv.owed_at(as_of), Decimal::from(1000));
         inv.paid = None;
         inv.balance = Some(Decimal::from(700));
         assert_eq!(inv.owed_at(as_of), Decimal::from(700));
+        // 1000 − 100 paid = 900.
         inv.paid_amount = Some(Decimal::from(100));
         assert_eq!(inv.owed_at(as_of), Decimal::from(900));
-        let mut paid = invoice();
-        paid.status = InvoiceStatus::Paid;
+        // Overpaid (1200 of 1000): nothing owed, never −200.
+        inv.paid_amount = Some(Decimal::from(1200));
+        assert_eq!(inv.owed_at(as_of), Decimal::ZERO);
+        let paid = with(|i| i.status = InvoiceStatus::Paid);
         assert_eq!(paid.owed_at(as_of), Decimal::ZERO);
     }
 }

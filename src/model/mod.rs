@@ -1,0 +1,17 @@
+//! The records the pipeline passes on, and the rules of one record.
+//!
+//! Owns the typed records ingest produces (`Invoice`, `Ticket`, `Meeting`,
+//! their `Origin`, the `ClientId` they name and the status values they
+//! carry) and the rules that read one invoice: what was paid and what is
+//! owed at a date. Each rule lives here once; later stages call it rather
+//! than restate it.
+//!
+//! Must not import: anything but the plain helpers below it in
+//! `tests/layers.rs` (no period, config, ingest or later stage). Parsing
+//! status words and cells stays in ingest.
+
+mod invoice;
+mod records;
+
+pub use records::{ClientId, Invoice, Meeting, Ticket};
+pub(crate) use records::{InvoiceStatus, MeetingStatus, Origin};
