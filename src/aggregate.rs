@@ -3,13 +3,16 @@
 //! Money stays exact (`Decimal`) and unrounded here; rounding to cents
 //! happens only when a report is rendered. Ratios are `f64`.
 
-use chrono::{Datelike, NaiveDate};
+use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
 
 use crate::config::Config;
 use crate::ingest::{Ingested, Sink};
-use crate::model::{ClientId, Invoice, InvoiceStatus, Meeting, MeetingStatus, Origin, Ticket};
+use crate::model::{
+    ClientId, Invoice, InvoiceStatus, Meeting, MeetingStatus, Origin, REPORT_AGING_EDGES, Ticket,
+    aging_bucket,
+};
 use crate::period::{Bounds, days_in};
 use crate::prefetch::{prefetch, worth_it};
 
@@ -101,11 +104,6 @@ fn to_scale(mantissa: i64, more: u32) -> Option<i64> {
         0 => Some(mantissa),
         _ => 10i64.checked_pow(more)?.checked_mul(mantissa),
     }
-}
-
-/// `value > 0`, from the sign bit (a comparison of Decimals rescales).
-fn is_positive(value: Decimal) -> bool {
-    value.is_sign_positive() && !value.is_zero()
 }
 
 /// A client's entry in per-client sums, added (empty) when new.
@@ -562,7 +560,9 @@ struct InvoiceTotals {
     weighted_days_late: Decimal,
     /// Σ amount over the late invoices among them.
     late_amount: Decimal,
-    buckets: [Decimal; 5],
+    /// Owed at as-of by aging bucket (`REPORT_AGING_EDGES`): current,
+    /// 1–30, 31–60, 61–90, seriously overdue.
+    buckets: [Decimal; REPORT_AGING_EDGES.len() + 2],
     active: bool,
 }
 
@@ -680,7 +680,7 @@ pub fn aggregate(
             if !(totals.active || work.active || outstanding > Decimal::ZERO) {
                 continue;
             }
-            let client = ClientId(u32::try_from(index).unwrap_or(u32::MAX));
+            let client = crate::model::ClientId(u32::try_from(index).unwrap_or(u32::MAX));
             let mut client = metrics(
                 client,
                 totals,
@@ -881,14 +881,9 @@ fn add_invoice(
             return false;
         }
     }
-    // Lateness and receivables need to know what was paid, and when.
-    if !is_positive(invoice.amount) || !invoice.payment_known() {
-        return true;
-    }
     // Payment behaviour: invoices falling due in the period, by as-of.
     if in_period(invoice.due)
-        && invoice.due <= as_of
-        && let Some(days_late) = days_late(invoice, as_of)
+        && let Some(days_late) = invoice.days_late(as_of)
     {
         count(&mut totals.invoices_due, 1);
         if !add(&mut totals.due_amount, invoice.amount) {
@@ -905,40 +900,15 @@ fn add_invoice(
         }
     }
     // Receivables at as-of, whatever the period.
-    if invoice.status != InvoiceStatus::BadDebt && invoice.issued <= as_of {
-        let owed = invoice.owed_at(as_of);
-        let past_due = days_between(as_of, invoice.due);
-        if is_positive(owed)
-            && let Some(bucket) = totals.buckets.get_mut(bucket(past_due))
-            && !add(bucket, owed)
+    if let Some(owed) = invoice.receivable_at(as_of) {
+        let bucket = aging_bucket(invoice.days_past_due(as_of), &REPORT_AGING_EDGES);
+        if let Some(sum) = totals.buckets.get_mut(bucket)
+            && !add(sum, owed)
         {
             return false;
         }
     }
     true
-}
-
-/// Days late of an invoice that fell due by as-of, or `None` when its
-/// payment day is unknown (nothing owed, but no `paid` date: a `paid`
-/// status or a zero balance without a date cannot say whether it was late).
-pub(crate) fn days_late(invoice: &Invoice, as_of: NaiveDate) -> Option<i64> {
-    match invoice.paid {
-        Some(paid) if paid <= as_of => Some(days_between(paid, invoice.due).max(0)),
-        // Paid after as-of: unpaid at as-of.
-        Some(_) => Some(days_between(as_of, invoice.due).max(0)),
-        None if is_positive(invoice.owed_at(as_of)) => {
-            Some(days_between(as_of, invoice.due).max(0))
-        }
-        None => None,
-    }
-}
-
-/// The days from `earlier` to `later`, as a difference of day numbers
-/// (cheaper, on every invoice, than `signed_duration_since`, which builds
-/// a duration in seconds). Day numbers fit in an i32, so their difference
-/// never saturates.
-fn days_between(later: NaiveDate, earlier: NaiveDate) -> i64 {
-    i64::from(later.num_days_from_ce()).saturating_sub(i64::from(earlier.num_days_from_ce()))
 }
 
 /// `amount × days`, exactly what `checked_mul` gives (the product of the
@@ -953,17 +923,6 @@ fn times_days(amount: Decimal, days: i64) -> Option<Decimal> {
         return Some(product);
     }
     amount.checked_mul(Decimal::from(days))
-}
-
-/// Aging bucket of an amount `days` past due: current, 1–30, 31–60, 61–90, 90+.
-fn bucket(days_past_due: i64) -> usize {
-    match days_past_due {
-        i64::MIN..=0 => 0,
-        1..=30 => 1,
-        31..=60 => 2,
-        61..=90 => 3,
-        _ => 4,
-    }
 }
 
 /// An exact quotient as a ratio; only ever used for shares and averages.
@@ -1153,22 +1112,6 @@ mod tests {
             }
         }
 
-        /// The days between two dates as a difference of day numbers are
-        /// `signed_duration_since`'s, over dates from about 260,000 BCE to
-        /// 260,000 CE (±95 million days).
-        #[test]
-        fn days_between_matches_signed_duration_since(
-            later in -95_000_000i32..95_000_000,
-            earlier in -95_000_000i32..95_000_000,
-        ) {
-            let date = |n: i32| NaiveDate::from_num_days_from_ce_opt(n);
-            if let (Some(later), Some(earlier)) = (date(later), date(earlier)) {
-                prop_assert_eq!(
-                    super::days_between(later, earlier),
-                    later.signed_duration_since(earlier).num_days()
-                );
-            }
-        }
     }
 
     use super::*;
@@ -1222,18 +1165,5 @@ mod tests {
         assert_eq!(activity.overflow, None);
         activity.ticket(&ticket);
         assert_eq!(activity.overflow, Some(Origin { file: 0, line: 7 }));
-    }
-
-    #[test]
-    fn aging_bucket_edges() {
-        assert_eq!(bucket(-5), 0);
-        assert_eq!(bucket(0), 0);
-        assert_eq!(bucket(1), 1);
-        assert_eq!(bucket(30), 1);
-        assert_eq!(bucket(31), 2);
-        assert_eq!(bucket(60), 2);
-        assert_eq!(bucket(61), 3);
-        assert_eq!(bucket(90), 3);
-        assert_eq!(bucket(91), 4);
     }
 }

@@ -446,6 +446,66 @@ fn only_the_file_without_payment_columns_is_left_out_of_receivables() {
     );
 }
 
+// `explain` shows as evidence the invoices the figures count, by the same
+// rules: the invoice of the file without payment columns is neither late
+// nor overdue there either. Acme, as of 2026-10-31:
+// invoices-a.csv:2 100.00 due 2026-07-01, unpaid: July 31 + August 31 +
+//   September 30 + 30 days of October = 122 days past due and late;
+// invoices-a.csv:3 50.00 due 2026-08-31, paid 2026-09-10: 10 days late;
+// invoices-b.csv:2 200.00 due 2026-07-02, payment unknown: left out
+//   (it would read 121 days).
+#[test]
+fn explain_shows_no_invoice_whose_payment_is_unknown_as_late_or_overdue() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("invoices-a.csv"),
+        "client,issued,due,amount,paid\n\
+         Acme,2026-06-01,2026-07-01,100.00,\n\
+         Acme,2026-08-01,2026-08-31,50.00,2026-09-10\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("invoices-b.csv"),
+        "client,issued,due,amount\nAcme,2026-06-02,2026-07-02,200.00\n",
+    )
+    .unwrap();
+    let out = run([
+        "explain".as_ref(),
+        "acme".as_ref(),
+        dir.path().as_os_str(),
+        "--as-of".as_ref(),
+        "2026-10-31".as_ref(),
+    ]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let evidence = out
+        .stdout
+        .split("\nEvidence")
+        .nth(1)
+        .and_then(|rest| rest.split("\nPlaybook").next())
+        .unwrap_or_else(|| panic!("no evidence section in:\n{}", out.stdout));
+    for line in [
+        "  late-payer:\n    invoice invoices-a.csv:2 100.00 due 2026-07-01 unpaid: 122 days late\n    invoice invoices-a.csv:3 50.00 due 2026-08-31 paid 2026-09-10: 10 days late\n",
+        "  seriously-overdue:\n    invoice invoices-a.csv:2 due 2026-07-01: 100.00 owed, 122 days past due\n",
+    ] {
+        assert!(evidence.contains(line), "missing {line:?} in:\n{evidence}");
+    }
+    assert!(!evidence.contains("invoices-b.csv"), "{evidence}");
+    // The figures behind the flags count the same invoices: 100.00 over
+    // 90 days, 2 of 2 invoices due late.
+    assert!(
+        out.stdout
+            .contains("seriously-overdue (severe): 100.00 overdue by more than 90 days"),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        out.stdout
+            .contains("late-payer (warn): 2 of 2 invoices late"),
+        "{}",
+        out.stdout
+    );
+}
+
 /// What these cases leave out or assume is said in every format, not only
 /// on stderr and in JSON.
 #[test]

@@ -8,11 +8,13 @@ use std::fmt::Write as _;
 use chrono::Datelike as _;
 use rust_decimal::Decimal;
 
-use crate::aggregate::{self, ClientMetrics};
+use crate::aggregate::ClientMetrics;
 use crate::assess::FlagId;
 use crate::error::subtract_amounts;
 use crate::ingest::{self, Sink};
-use crate::model::{ClientId, Invoice, InvoiceStatus, Meeting, MeetingStatus, Ticket};
+use crate::model::{
+    ClientId, Invoice, InvoiceStatus, Meeting, MeetingStatus, Ticket, is_seriously_overdue,
+};
 use crate::numbers::grouped;
 use crate::report::{self, ClientReport, Report, median};
 use crate::safe;
@@ -494,11 +496,8 @@ fn render(
         let mut lines: Vec<(i64, String)> = Vec::new();
         match flag.id {
             FlagId::LatePayer => {
-                for i in invoices
-                    .iter()
-                    .filter(|i| i.amount > Decimal::ZERO && in_period(i.due) && i.due <= as_of)
-                {
-                    if let Some(late) = aggregate::days_late(i, as_of).filter(|d| *d > 0) {
+                for i in invoices.iter().filter(|i| in_period(i.due)) {
+                    if let Some(late) = i.days_late(as_of).filter(|d| *d > 0) {
                         let paid = match i.paid {
                             Some(paid) if paid <= as_of => format!("paid {paid}"),
                             _ => "unpaid".to_string(),
@@ -517,13 +516,11 @@ fn render(
                 }
             }
             FlagId::SeriouslyOverdue => {
-                for i in invoices
-                    .iter()
-                    .filter(|i| i.status != InvoiceStatus::BadDebt && i.issued <= as_of)
-                {
-                    let past_due = as_of.signed_duration_since(i.due).num_days();
-                    let owed = i.owed_at(as_of);
-                    if past_due > 90 && owed > Decimal::ZERO {
+                for i in invoices {
+                    let past_due = i.days_past_due(as_of);
+                    if let Some(owed) = i.receivable_at(as_of)
+                        && is_seriously_overdue(past_due)
+                    {
                         lines.push((
                             past_due,
                             format!(

@@ -3,15 +3,19 @@
 //! Owns the typed records ingest produces (`Invoice`, `Ticket`, `Meeting`,
 //! their `Origin`, the `ClientId` they name and the status values they
 //! carry) and the rules that read one invoice: what was paid and what is
-//! owed at a date. Each rule lives here once; later stages call it rather
-//! than restate it.
+//! owed at a date, days past due, days late, whether it is a receivable,
+//! its aging bucket, and what "seriously overdue" means. Each rule lives
+//! here once; aggregation, the receivables view and `explain` call it
+//! rather than restate it.
 //!
 //! Must not import: anything but the plain helpers below it in
 //! `tests/layers.rs` (no period, config, ingest or later stage). Parsing
 //! status words and cells stays in ingest.
 
+mod aging;
 mod invoice;
 mod records;
 
+pub(crate) use aging::{REPORT_AGING_EDGES, aging_bucket, is_seriously_overdue};
 pub use records::{ClientId, Invoice, Meeting, Ticket};
 pub(crate) use records::{InvoiceStatus, MeetingStatus, Origin};

@@ -10,7 +10,7 @@ use rust_decimal::Decimal;
 
 use crate::aggregate::{Aggregated, ClientMetrics, Period};
 use crate::ingest::Ingested;
-use crate::model::{Invoice, InvoiceStatus};
+use crate::model::aging_bucket;
 use crate::numbers::ratio_of;
 
 /// One row of the receivables view (a client, or the total).
@@ -82,27 +82,6 @@ impl ReceivablesReport {
         labels.push(format!("{}+", low.saturating_sub(1)));
         labels
     }
-}
-
-/// Which aging bucket `days` past due falls in, given the edges.
-pub(crate) fn bucket_index(days_past_due: i64, edges: &[u32]) -> usize {
-    if days_past_due <= 0 {
-        return 0;
-    }
-    edges
-        .iter()
-        .position(|edge| days_past_due <= i64::from(*edge))
-        .map_or(edges.len().saturating_add(1), |index| {
-            index.saturating_add(1)
-        })
-}
-
-/// Does an invoice count towards receivables?
-fn receivable(invoice: &Invoice) -> bool {
-    invoice.counts()
-        && invoice.payment_known()
-        && invoice.amount > Decimal::ZERO
-        && invoice.status != InvoiceStatus::BadDebt
 }
 
 fn empty(name: &str, key: &str, owner: Option<String>, buckets: usize) -> Receivable {
@@ -187,26 +166,24 @@ pub fn build(
         .map(|info| empty(&info.name, &info.key, info.owner.clone(), bucket_count))
         .collect();
     let mut max_days_past_due = 0i64;
-    for invoice in ingested.invoices.iter().filter(receivable) {
+    for invoice in ingested.invoices.iter().filter(|i| i.is_receivable()) {
         let row = rows
             .get_mut(invoice.client.index())
             .ok_or_else(|| anyhow::anyhow!("an invoice names a client the registry lacks"))?;
         if invoice.issued >= period.from && invoice.issued <= period.to {
             add(&mut row.credit_sales, invoice.amount)?;
         }
-        if invoice.issued <= opening_day && period.from > NaiveDate::MIN {
-            add(&mut row.opening_ar, invoice.owed_at(opening_day))?;
+        if period.from > NaiveDate::MIN
+            && let Some(owed) = invoice.receivable_at(opening_day)
+        {
+            add(&mut row.opening_ar, owed)?;
         }
-        if invoice.issued > as_of {
+        let Some(owed) = invoice.receivable_at(as_of) else {
             continue;
-        }
-        let owed = invoice.owed_at(as_of);
-        if owed <= Decimal::ZERO {
-            continue;
-        }
-        let days = as_of.signed_duration_since(invoice.due).num_days();
+        };
+        let days = invoice.days_past_due(as_of);
         add(&mut row.outstanding, owed)?;
-        if let Some(bucket) = row.buckets.get_mut(bucket_index(days, edges)) {
+        if let Some(bucket) = row.buckets.get_mut(aging_bucket(days, edges)) {
             add(bucket, owed)?;
         }
         if days > 0 {
@@ -264,15 +241,11 @@ pub fn build(
     // The total's average days late weighs every invoice due, as a
     // client's does (on-time ones count 0 days).
     let (mut weighted, mut due_amount) = (Decimal::ZERO, Decimal::ZERO);
-    for invoice in ingested
-        .invoices
-        .iter()
-        .filter(|i| i.counts() && i.payment_known() && i.amount > Decimal::ZERO)
-    {
-        if invoice.due < period.from || invoice.due > period.to || invoice.due > as_of {
+    for invoice in ingested.invoices.iter() {
+        if invoice.due < period.from || invoice.due > period.to {
             continue;
         }
-        if let Some(days) = crate::aggregate::days_late(&invoice, as_of) {
+        if let Some(days) = invoice.days_late(as_of) {
             add(&mut due_amount, invoice.amount)?;
             let late = invoice
                 .amount
@@ -357,25 +330,5 @@ mod tests {
             (effectiveness - 6000.0 / 90.0).abs() < 1e-9,
             "{effectiveness}"
         );
-    }
-
-    #[test]
-    fn buckets_at_their_edges() {
-        let edges = [30, 60, 90];
-        let expected = [
-            (0, 0),
-            (1, 1),
-            (30, 1),
-            (31, 2),
-            (60, 2),
-            (61, 3),
-            (90, 3),
-            (91, 4),
-            (-3, 0),
-        ];
-        for (days, bucket) in expected {
-            assert_eq!(bucket_index(days, &edges), bucket, "{days} days past due");
-        }
-        assert_eq!(bucket_index(15, &[14]), 2);
     }
 }
