@@ -10,6 +10,7 @@ use crate::aggregate::{ClientMetrics, Period};
 use crate::config::Thresholds;
 use crate::error::{add_amounts, multiply_amounts};
 use crate::fixed::Fixed;
+use crate::model::SERIOUSLY_OVERDUE_DAYS;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -339,7 +340,7 @@ fn raise_flags(
         raise(
             FlagId::SeriouslyOverdue,
             exact(format_args!(
-                "{} overdue by more than 90 days",
+                "{} overdue by more than {SERIOUSLY_OVERDUE_DAYS} days",
                 money(m.d90_plus)
             )),
         );
@@ -528,7 +529,7 @@ pub(crate) fn assess(
         Verdict::Fire
     } else if overdue_fires {
         reasons.push(if m.revenue <= Decimal::ZERO {
-            exact(format_args!("fire: seriously-overdue — {} over 90 days overdue and no revenue in the period", money(m.d90_plus)))
+            exact(format_args!("fire: seriously-overdue — {} over {SERIOUSLY_OVERDUE_DAYS} days overdue and no revenue in the period", money(m.d90_plus)))
         } else {
             {
                 let (measured, threshold) = percents(
@@ -536,7 +537,7 @@ pub(crate) fn assess(
                     t.fire_overdue_share,
                 );
                 exact(format_args!(
-                    "fire: seriously-overdue — {} over 90 days overdue is {measured} of period revenue {} (threshold {threshold})",
+                    "fire: seriously-overdue — {} over {SERIOUSLY_OVERDUE_DAYS} days overdue is {measured} of period revenue {} (threshold {threshold})",
                     money(m.d90_plus),
                     money(m.revenue),
                 ))

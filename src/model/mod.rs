@@ -16,6 +16,8 @@ mod aging;
 mod invoice;
 mod records;
 
-pub(crate) use aging::{REPORT_AGING_EDGES, aging_bucket, is_seriously_overdue};
+pub(crate) use aging::{
+    REPORT_AGING_EDGES, SERIOUSLY_OVERDUE_DAYS, aging_bucket, is_seriously_overdue,
+};
 pub use records::{ClientId, Invoice, Meeting, Ticket};
 pub(crate) use records::{InvoiceStatus, MeetingStatus, Origin};
