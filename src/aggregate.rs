@@ -868,7 +868,7 @@ fn add_invoice(
             return false;
         }
         let fits = if invoice.status == InvoiceStatus::BadDebt {
-            let paid = invoice.paid_by(as_of).min(invoice.amount);
+            let paid = invoice.collected_by(as_of);
             add(&mut totals.revenue, paid)
                 && invoice
                     .amount

@@ -539,7 +539,7 @@ fn render(
                     .iter()
                     .filter(|i| i.status == InvoiceStatus::BadDebt && in_period(i.issued))
                 {
-                    let paid = i.paid_by(as_of).min(i.amount);
+                    let paid = i.collected_by(as_of);
                     let written_off = subtract_amounts("the amount written off", i.amount, paid)?;
                     lines.push((
                         0,

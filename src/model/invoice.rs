@@ -62,6 +62,12 @@ impl Invoice {
         }
     }
 
+    /// What it brought in by `as_of`, never more than its amount: what a
+    /// written-off invoice counts as revenue (the rest is bad debt).
+    pub(crate) fn collected_by(&self, as_of: NaiveDate) -> Decimal {
+        self.paid_by(as_of).min(self.amount)
+    }
+
     /// What is still owed at `as_of` (never negative).
     pub(crate) fn owed_at(&self, as_of: NaiveDate) -> Decimal {
         // Paid in full by as-of, the usual invoice: amount − amount is
@@ -180,6 +186,20 @@ mod tests {
         assert_eq!(both.paid_by(as_of), Decimal::from(100));
         let paid = with(|i| i.status = InvoiceStatus::Paid);
         assert_eq!(paid.paid_by(as_of), thousand);
+    }
+
+    #[test]
+    fn what_was_collected_is_at_most_the_amount() {
+        let as_of = day("2026-10-31");
+        // 300 paid of 1000: 300 collected, 700 lost if written off.
+        let partial = with(|i| i.paid_amount = Some(Decimal::from(300)));
+        assert_eq!(partial.collected_by(as_of), Decimal::from(300));
+        // 1200 paid of 1000 (a surcharge, a typo): 1000, not 1200.
+        let over = with(|i| i.paid_amount = Some(Decimal::from(1200)));
+        assert_eq!(over.collected_by(as_of), Decimal::from(1000));
+        // Paid in full the day after as-of: nothing yet.
+        let later = with(|i| i.paid = Some(day("2026-11-01")));
+        assert_eq!(later.collected_by(as_of), Decimal::ZERO);
     }
 
     #[test]
