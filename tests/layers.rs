@@ -16,8 +16,6 @@ const LAYERS: &[&str] = &[
     "numbers",
     "trace",
     "error",
-    // Text of one cell: dates, amounts, durations.
-    "cells",
     // What is read and the rules of one record.
     "model",
     "period",
