@@ -13,8 +13,9 @@ use crate::assess::{Flag, Guard, Verdict};
 use crate::numbers::{CENTS_TEXT, cents, round_to, with_cents_text, write_cents};
 use crate::report::{ClientReport, Report};
 
-/// Version of the JSON layout; `diff` refuses snapshots of another one.
-pub(crate) const SCHEMA_VERSION: u32 = 1;
+/// Version of the JSON layout: one number for the writer and for `diff`,
+/// which refuses snapshots of another one.
+pub(crate) use crate::report::diff::SCHEMA_VERSION;
 
 /// Money for JSON: rounded half-even to cents, written as a number.
 #[derive(Debug, Clone, Copy)]
