@@ -1,5 +1,6 @@
 //! The one report value every renderer draws from.
 
+pub(crate) mod check;
 pub(crate) mod diff;
 pub(crate) mod explain;
 mod portfolio;
