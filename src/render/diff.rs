@@ -156,81 +156,39 @@ pub(crate) fn render(diff: &Diff, format: DiffFormat) -> anyhow::Result<String> 
 fn html(diff: &Diff) -> String {
     use crate::safe::html as escape;
     let mut body = String::new();
-    let list = |body: &mut String, title: &str, items: Vec<String>| {
-        body.push_str(&format!("<h2>{}</h2>\n<ul>", escape(title)));
-        if items.is_empty() {
-            body.push_str("<li>none</li>");
-        }
-        for item in items {
-            body.push_str(&format!("<li>{item}</li>"));
-        }
-        body.push_str("</ul>\n");
-    };
     let verdict = |verdict: Option<Verdict>| {
         let name = verdict_name(verdict);
         format!("<span class=\"{name}\">{name}</span>")
     };
-    list(
-        &mut body,
-        "Verdict moves",
-        diff.moves
+    let moves = diff.moves.iter().map(|m| {
+        format!(
+            "{}: {} → {} {}",
+            escape(&m.client),
+            verdict(m.from),
+            verdict(Some(m.to)),
+            escape(&flags(m))
+        )
+    });
+    html_list(&mut body, "Verdict moves", moves.collect());
+    let new_clients = diff.new_clients.iter().map(|m| {
+        format!(
+            "{}: {} {}",
+            escape(&m.client),
+            verdict(Some(m.to)),
+            escape(&flags(m))
+        )
+    });
+    html_list(&mut body, "New clients", new_clients.collect());
+    let gone_clients = diff
+        .gone_clients
+        .iter()
+        .map(|m| format!("{} (was {})", escape(&m.client), verdict(Some(m.to))));
+    html_list(&mut body, "Gone clients", gone_clients.collect());
+    for (title, movers) in movers(diff) {
+        let lines = movers
             .iter()
-            .map(|m| {
-                format!(
-                    "{}: {} → {} {}",
-                    escape(&m.client),
-                    verdict(m.from),
-                    verdict(Some(m.to)),
-                    escape(&flags(m))
-                )
-            })
-            .collect(),
-    );
-    list(
-        &mut body,
-        "New clients",
-        diff.new_clients
-            .iter()
-            .map(|m| {
-                format!(
-                    "{}: {} {}",
-                    escape(&m.client),
-                    verdict(Some(m.to)),
-                    escape(&flags(m))
-                )
-            })
-            .collect(),
-    );
-    list(
-        &mut body,
-        "Gone clients",
-        diff.gone_clients
-            .iter()
-            .map(|m| format!("{} (was {})", escape(&m.client), verdict(Some(m.to))))
-            .collect(),
-    );
-    for (title, movers) in [
-        ("Biggest movers: profit", &diff.profit_movers),
-        ("Biggest movers: overdue", &diff.overdue_movers),
-        ("Biggest movers: tickets", &diff.ticket_movers),
-    ] {
-        list(
-            &mut body,
-            title,
-            movers
-                .iter()
-                .map(|mover| {
-                    let change = show_change(mover.change);
-                    let sign = if change.starts_with('-') { "" } else { "+" };
-                    escape(&format!(
-                        "{}: {} → {} ({sign}{change})",
-                        mover.client,
-                        show_figure(mover.old),
-                        show_figure(mover.new)
-                    ))
-                })
-                .collect(),
-        );
+            .map(|mover| escape(&mover_line(mover, &str::to_string)));
+        html_list(&mut body, title, lines.collect());
     }
     for note in &diff.notes {
         body.push_str(&format!("<p class=\"meta\">Note: {}</p>\n", escape(note)));
@@ -241,6 +199,40 @@ fn html(diff: &Diff) -> String {
     )
 }
 
+/// A titled HTML list of `items` (HTML already), or "none".
+fn html_list(body: &mut String, title: &str, items: Vec<String>) {
+    body.push_str(&format!("<h2>{}</h2>\n<ul>", safe::html(title)));
+    if items.is_empty() {
+        body.push_str("<li>none</li>");
+    }
+    for item in items {
+        body.push_str(&format!("<li>{item}</li>"));
+    }
+    body.push_str("</ul>\n");
+}
+
+/// The three lists of biggest movers, by title.
+fn movers(diff: &Diff) -> [(&'static str, &[Mover]); 3] {
+    [
+        ("Biggest movers: profit", &diff.profit_movers),
+        ("Biggest movers: overdue", &diff.overdue_movers),
+        ("Biggest movers: tickets", &diff.ticket_movers),
+    ]
+}
+
+/// `client: old → new (+change)`, the client's name written by `name`.
+fn mover_line(mover: &Mover, name: &dyn Fn(&str) -> String) -> String {
+    let change = show_change(mover.change);
+    let sign = if change.starts_with('-') { "" } else { "+" };
+    format!(
+        "{}: {} → {} ({sign}{change})",
+        name(&mover.client),
+        show_figure(mover.old),
+        show_figure(mover.new)
+    )
+}
+
+/// Plain text, or markdown: the same lines under headings.
 fn text(diff: &Diff, markdown: bool) -> String {
     let name = |text: &str| {
         if markdown {
@@ -250,13 +242,6 @@ fn text(diff: &Diff, markdown: bool) -> String {
         }
     };
     let mut out = String::new();
-    let heading = |out: &mut String, title: &str| {
-        if markdown {
-            out.push_str(&format!("\n### {title}\n\n"));
-        } else {
-            out.push_str(&format!("\n{title}\n"));
-        }
-    };
     out.push_str(&format!(
         "{}clientfit diff — {} (period {} to {}) → {} (period {} to {})\n",
         if markdown { "## " } else { "" },
@@ -267,62 +252,32 @@ fn text(diff: &Diff, markdown: bool) -> String {
         name(&diff.new_period.from),
         name(&diff.new_period.to),
     ));
-    let bullet = if markdown { "- " } else { "  " };
-    heading(&mut out, "Verdict moves");
-    if diff.moves.is_empty() {
-        out.push_str(&format!("{bullet}none\n"));
-    }
-    for m in &diff.moves {
-        out.push_str(&format!(
-            "{bullet}{}: {} → {}  {}\n",
+    let list = |out: &mut String, title: &str, items: Vec<String>| {
+        text_list(out, markdown, title, items);
+    };
+    let moves = diff.moves.iter().map(|m| {
+        format!(
+            "{}: {} → {}  {}",
             name(&m.client),
             verdict_name(m.from),
             m.to.name(),
             flags(m)
-        ));
-    }
-    heading(&mut out, "New clients");
-    if diff.new_clients.is_empty() {
-        out.push_str(&format!("{bullet}none\n"));
-    }
-    for m in &diff.new_clients {
-        out.push_str(&format!(
-            "{bullet}{}: {}  {}\n",
-            name(&m.client),
-            m.to.name(),
-            flags(m)
-        ));
-    }
-    heading(&mut out, "Gone clients");
-    if diff.gone_clients.is_empty() {
-        out.push_str(&format!("{bullet}none\n"));
-    }
-    for m in &diff.gone_clients {
-        out.push_str(&format!(
-            "{bullet}{} (was {})\n",
-            name(&m.client),
-            m.to.name()
-        ));
-    }
-    for (title, list) in [
-        ("Biggest movers: profit", &diff.profit_movers),
-        ("Biggest movers: overdue", &diff.overdue_movers),
-        ("Biggest movers: tickets", &diff.ticket_movers),
-    ] {
-        heading(&mut out, title);
-        if list.is_empty() {
-            out.push_str(&format!("{bullet}none\n"));
-        }
-        for mover in list {
-            let change = show_change(mover.change);
-            let sign = if change.starts_with('-') { "" } else { "+" };
-            out.push_str(&format!(
-                "{bullet}{}: {} → {} ({sign}{change})\n",
-                name(&mover.client),
-                show_figure(mover.old),
-                show_figure(mover.new)
-            ));
-        }
+        )
+    });
+    list(&mut out, "Verdict moves", moves.collect());
+    let new_clients = diff
+        .new_clients
+        .iter()
+        .map(|m| format!("{}: {}  {}", name(&m.client), m.to.name(), flags(m)));
+    list(&mut out, "New clients", new_clients.collect());
+    let gone_clients = diff
+        .gone_clients
+        .iter()
+        .map(|m| format!("{} (was {})", name(&m.client), m.to.name()));
+    list(&mut out, "Gone clients", gone_clients.collect());
+    for (title, movers) in movers(diff) {
+        let lines = movers.iter().map(|mover| mover_line(mover, &name));
+        list(&mut out, title, lines.collect());
     }
     if !diff.notes.is_empty() {
         out.push('\n');
@@ -331,4 +286,20 @@ fn text(diff: &Diff, markdown: bool) -> String {
         out.push_str(&format!("Note: {}\n", safe::terminal(note)));
     }
     out
+}
+
+/// A heading, then one line per item (escaped already), or "none".
+fn text_list(out: &mut String, markdown: bool, title: &str, items: Vec<String>) {
+    if markdown {
+        out.push_str(&format!("\n### {title}\n\n"));
+    } else {
+        out.push_str(&format!("\n{title}\n"));
+    }
+    let bullet = if markdown { "- " } else { "  " };
+    if items.is_empty() {
+        out.push_str(&format!("{bullet}none\n"));
+    }
+    for item in items {
+        out.push_str(&format!("{bullet}{item}\n"));
+    }
 }
