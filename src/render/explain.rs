@@ -194,12 +194,12 @@ fn cost_to_serve(out: &mut String, explanation: &Explanation) {
 fn metrics(out: &mut String, explanation: &Explanation) {
     let _ = writeln!(out, "\nMetrics (this client · portfolio median)");
     let rows = &explanation.metrics;
-    let width = rows.iter().map(|row| row.name.len()).max().unwrap_or(0);
+    let width = rows.iter().map(|row| row.metric.len()).max().unwrap_or(0);
     for row in rows {
         let _ = writeln!(
             out,
             "  {:<width$} {:>14} · {}",
-            row.name,
+            row.metric,
             figure(&row.client),
             figure(&row.median)
         );

@@ -1,5 +1,6 @@
 //! Stage 4: the report value → text, in the format asked for.
 
+pub(crate) mod charts;
 pub(crate) mod check;
 pub(crate) mod csv;
 pub(crate) mod diff;

@@ -44,7 +44,8 @@ pub(crate) struct Explanation<'a> {
 /// One metric of the client beside the portfolio's median of it.
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct MetricRow {
-    pub(crate) name: &'static str,
+    /// The metric's name, as the JSON report calls it.
+    pub(crate) metric: &'static str,
     pub(crate) client: Figure,
     pub(crate) median: Figure,
 }
@@ -263,23 +264,23 @@ fn median_f64(values: Vec<f64>) -> Option<f64> {
 /// Every metric of `m` beside the median over the report's clients.
 fn metrics(report: &Report, m: &ClientMetrics) -> Vec<MetricRow> {
     let all: Vec<&ClientMetrics> = report.clients.iter().map(|c| &c.metrics).collect();
-    let money = |name, f: fn(&ClientMetrics) -> Decimal| MetricRow {
-        name,
+    let money = |metric, f: fn(&ClientMetrics) -> Decimal| MetricRow {
+        metric,
         client: Figure::Money(f(m)),
         median: Figure::Money(median(all.iter().map(|m| f(m)).collect())),
     };
-    let count = |name, f: fn(&ClientMetrics) -> u64| MetricRow {
-        name,
+    let count = |metric, f: fn(&ClientMetrics) -> u64| MetricRow {
+        metric,
         client: Figure::Count(f(m)),
         median: Figure::Number(median(all.iter().map(|m| Decimal::from(f(m))).collect())),
     };
-    let ratio = |name, f: fn(&ClientMetrics) -> Option<f64>| MetricRow {
-        name,
+    let ratio = |metric, f: fn(&ClientMetrics) -> Option<f64>| MetricRow {
+        metric,
         client: Figure::Ratio(f(m)),
         median: Figure::Ratio(median_f64(all.iter().filter_map(|m| f(m)).collect())),
     };
-    let days = |name, f: fn(&ClientMetrics) -> Option<f64>| MetricRow {
-        name,
+    let days = |metric, f: fn(&ClientMetrics) -> Option<f64>| MetricRow {
+        metric,
         client: Figure::Days(f(m)),
         median: Figure::Days(median_f64(all.iter().filter_map(|m| f(m)).collect())),
     };
@@ -289,12 +290,12 @@ fn metrics(report: &Report, m: &ClientMetrics) -> Vec<MetricRow> {
         money("profit", |m| m.profit),
         ratio("margin", |m| m.margin),
         MetricRow {
-            name: "effective_hourly",
+            metric: "effective_hourly",
             client: Figure::MaybeMoney(m.effective_hourly),
             median: Figure::MaybeMoney((!hourly.is_empty()).then(|| median(hourly))),
         },
         MetricRow {
-            name: "hours_to_serve",
+            metric: "hours_to_serve",
             client: Figure::Hours(m.hours_to_serve),
             median: Figure::Hours(median(all.iter().map(|m| m.hours_to_serve).collect())),
         },
