@@ -113,3 +113,41 @@ fn clients_are_found_by_alias_and_unique_prefix_or_named_when_not() {
         unknown.stderr
     );
 }
+
+#[test]
+fn reading_in_chunks_on_two_threads_explains_the_same_and_keeps_every_ticket() {
+    // The tickets and meetings behind the evidence are kept in the one
+    // reading that makes the figures; read in 1 KiB chunks on two threads
+    // each chunk's clients are mapped to the settled ones.
+    let demo = fixture("demo").display().to_string();
+    let whole = clientfit()
+        .args(["explain", "krusty", &demo])
+        .env("CLIENTFIT_READING_THREADS", "1")
+        .output()
+        .unwrap();
+    let cut = clientfit()
+        .args(["explain", "krusty", &demo])
+        .env("CLIENTFIT_READING_THREADS", "2")
+        .env("CLIENTFIT_CHUNK_BYTES", "1024")
+        .env("CLIENTFIT_PHASES", "1")
+        .output()
+        .unwrap();
+    assert!(whole.status.success() && cut.status.success());
+    let cut_err = String::from_utf8(cut.stderr).unwrap();
+    assert!(
+        cut_err.contains("read a chunk of tickets from line"),
+        "the tickets file was not cut:\n{cut_err}"
+    );
+    let text = String::from_utf8(whole.stdout).unwrap();
+    assert_eq!(String::from_utf8(cut.stdout).unwrap(), text);
+    // Krusty Krab has 15 tickets in the period (the metrics row): the
+    // ticket-heavy evidence lists 5 of them and says "10 more", 5 + 10 = 15.
+    assert_has(
+        &text,
+        &[
+            "  support           388.92  15 tickets",
+            "  ticket-heavy:\n    ticket tickets.csv:318 created 2026-05-26: 40 min\n",
+            "    … and 10 more\n  escalations:",
+        ],
+    );
+}

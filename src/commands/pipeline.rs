@@ -4,6 +4,8 @@
 
 use std::path::PathBuf;
 
+use crate::ingest::Sink;
+use crate::model::{ClientId, Invoice, Meeting, Ticket};
 use crate::settings::{InputSettings, ReceivablesSettings, ReportSettings};
 use crate::{aggregate, error, ingest, period, report};
 
@@ -17,8 +19,142 @@ pub fn read_inputs(
     settings: &InputSettings,
     stream_invoices: bool,
 ) -> anyhow::Result<(ingest::Ingested, aggregate::Aggregated, Vec<PathBuf>)> {
-    let collected = ingest::discover::collect(&settings.paths)?;
-    let files = ingest::discover::classify(&collected, &settings.explicit, &settings.config)?;
+    let (ingested, aggregated, (), inputs) =
+        read(settings, stream_invoices, |activity, _| activity)?;
+    Ok((ingested, aggregated, inputs))
+}
+
+/// Read and aggregate the inputs as `read_inputs` does, and keep the
+/// tickets and meetings of the period that name a client (`explain` shows
+/// them; the sums alone do not say which rows they came from).
+pub(crate) fn read_inputs_keeping_activity(
+    settings: &InputSettings,
+) -> anyhow::Result<(
+    ingest::Ingested,
+    aggregate::Aggregated,
+    report::explain::Activity,
+)> {
+    let (ingested, aggregated, kept, _) = read(settings, false, |totals, bounds| Keeping {
+        totals,
+        bounds,
+        kept: report::explain::Activity::default(),
+    })?;
+    Ok((ingested, aggregated, kept))
+}
+
+/// What reading hands each record to: the per-client sums, and whatever
+/// else a command keeps (`Kept`).
+trait Reading: Sink + Send + Sized {
+    type Kept;
+    fn totals(&self) -> &aggregate::Activity;
+    fn split(self) -> (aggregate::Activity, Self::Kept);
+}
+
+impl Reading for aggregate::Activity {
+    type Kept = ();
+
+    fn totals(&self) -> &aggregate::Activity {
+        self
+    }
+
+    fn split(self) -> (aggregate::Activity, ()) {
+        (self, ())
+    }
+}
+
+/// The sums, and every ticket and meeting of the period that names a
+/// client (the period's start may be known only at the end: then every
+/// one up to its end).
+struct Keeping {
+    totals: aggregate::Activity,
+    bounds: period::Bounds,
+    kept: report::explain::Activity,
+}
+
+impl Reading for Keeping {
+    type Kept = report::explain::Activity;
+
+    fn totals(&self) -> &aggregate::Activity {
+        &self.totals
+    }
+
+    fn split(self) -> (aggregate::Activity, report::explain::Activity) {
+        (self.totals, self.kept)
+    }
+}
+
+impl Sink for Keeping {
+    fn ticket(&mut self, ticket: &Ticket) {
+        self.totals.ticket(ticket);
+        if ticket.client.is_some() && self.bounds.contains(ticket.created) {
+            self.kept.tickets.push(ticket.clone());
+        }
+    }
+
+    fn meeting(&mut self, meeting: &Meeting) {
+        self.totals.meeting(meeting);
+        if meeting.client.is_some() && self.bounds.contains(meeting.date) {
+            self.kept.meetings.push(meeting.clone());
+        }
+    }
+
+    fn invoice(&mut self, invoice: &Invoice) {
+        self.totals.invoice(invoice);
+    }
+
+    fn forget_invoices(&mut self) {
+        self.totals.forget_invoices();
+    }
+
+    fn forget_tickets(&mut self) {
+        self.totals.forget_tickets();
+        self.kept.tickets.clear();
+    }
+
+    fn prefetch_ticket(&self, ticket: &Ticket) {
+        self.totals.prefetch_ticket(ticket);
+    }
+
+    fn prefetch_meeting(&self, meeting: &Meeting) {
+        self.totals.prefetch_meeting(meeting);
+    }
+
+    fn prefetch_invoice(&self, invoice: &Invoice) {
+        self.totals.prefetch_invoice(invoice);
+    }
+
+    fn fork(&self) -> Option<Keeping> {
+        Some(Keeping {
+            totals: self.totals.fork()?,
+            bounds: self.bounds,
+            kept: report::explain::Activity::default(),
+        })
+    }
+
+    fn absorb(&mut self, fork: Keeping, ids: &[ClientId]) {
+        self.totals.absorb(fork.totals, ids);
+        // A fork's client `i` is `ids[i]` here; every kept record names one.
+        let settled = |client: Option<ClientId>| client.and_then(|c| ids.get(c.index()).copied());
+        self.kept
+            .tickets
+            .extend(fork.kept.tickets.into_iter().map(|mut ticket| {
+                ticket.client = settled(ticket.client);
+                ticket
+            }));
+        self.kept
+            .meetings
+            .extend(fork.kept.meetings.into_iter().map(|mut meeting| {
+                meeting.client = settled(meeting.client);
+                meeting
+            }));
+    }
+}
+
+/// No invoices file: stop, saying where clientfit looked.
+fn require_invoices(
+    settings: &InputSettings,
+    files: &[ingest::discover::InputFile],
+) -> anyhow::Result<()> {
     if !files
         .iter()
         .any(|f| f.kind == ingest::columns::Kind::Invoices)
@@ -34,6 +170,24 @@ pub fn read_inputs(
         ))
         .into());
     }
+    Ok(())
+}
+
+/// The front of `read_inputs`: `sink` wraps the sums with what else the
+/// command keeps.
+fn read<S: Reading>(
+    settings: &InputSettings,
+    stream_invoices: bool,
+    sink: impl FnOnce(aggregate::Activity, period::Bounds) -> S,
+) -> anyhow::Result<(
+    ingest::Ingested,
+    aggregate::Aggregated,
+    S::Kept,
+    Vec<PathBuf>,
+)> {
+    let collected = ingest::discover::collect(&settings.paths)?;
+    let files = ingest::discover::classify(&collected, &settings.explicit, &settings.config)?;
+    require_invoices(settings, &files)?;
     let bounds = period::resolve(
         settings.period,
         settings.as_of,
@@ -41,14 +195,14 @@ pub fn read_inputs(
         settings.today,
     )?;
     crate::trace::phase("start");
-    let mut activity = aggregate::Activity::new(bounds);
+    let mut activity = sink(aggregate::Activity::new(bounds), bounds);
     let options = settings.ingest_options(stream_invoices, bounds.as_of);
     let mut ingested = ingest::ingest(&files, &settings.config, options, &mut activity)?;
     // Said in every output, as the reading's own warnings are.
     ingested.warnings.splice(0..0, collected.own_outputs);
     if ingested.invoices.is_empty()
-        && activity.invoices_streamed == 0
-        && activity.per_client.iter().any(|t| t.active)
+        && activity.totals().invoices_streamed == 0
+        && activity.totals().per_client.iter().any(|t| t.active)
     {
         // Same decision as for no invoices file: not a report in which
         // every client is unprofitable because their invoices are missing.
@@ -62,8 +216,8 @@ pub fn read_inputs(
             invoice_files.join(", ")
         );
     }
-    let streamed = activity.invoices_streamed > 0;
-    let none_counts = (!streamed || activity.no_streamed_invoice_counts())
+    let streamed = activity.totals().invoices_streamed > 0;
+    let none_counts = (!streamed || activity.totals().no_streamed_invoice_counts())
         && ingested.invoices.iter().all(|i| !i.counts());
     if (streamed || !ingested.invoices.is_empty()) && none_counts {
         // Otherwise an empty report, with no word of why.
@@ -72,6 +226,7 @@ pub fn read_inputs(
         );
     }
     crate::trace::phase("ingested");
+    let (activity, kept) = activity.split();
     let aggregated = aggregate::aggregate(&ingested, activity, bounds, &settings.config)?;
     crate::trace::phase("aggregated");
     // Everything read is an input that --output must never overwrite,
@@ -81,7 +236,7 @@ pub fn read_inputs(
         .map(|f| f.path)
         .chain(settings.config.source.clone())
         .collect();
-    Ok((ingested, aggregated, inputs))
+    Ok((ingested, aggregated, kept, inputs))
 }
 
 /// Run the report pipeline; also returns the input files read.

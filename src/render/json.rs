@@ -2,19 +2,28 @@
 //! exactly two decimals; ratios are numbers rounded to 4 decimals, day
 //! counts to 1; `null` where §4 says a figure is undefined. The schema only
 //! grows; `schema` changes when something incompatible would.
+//!
+//! Longer than ~600 lines, and kept whole: the clients are written by a
+//! hand-made streaming writer (blocks of clients on several threads, each
+//! field a pre-joined byte string), and the serde model of the same fields
+//! that its tests compare it with sits beside it, so that a field added to
+//! one is seen next to the other. A third of the file is those tests.
 
 use std::io::Write;
 
 use rust_decimal::Decimal;
 use serde::Serialize;
 
+use crate::aggregate::ClientMetrics;
+use crate::assess::Assessment;
 #[cfg(test)]
 use crate::assess::{Flag, Guard, Verdict};
 use crate::numbers::{CENTS_TEXT, cents, round_to, with_cents_text, write_cents};
 use crate::report::{ClientReport, Report};
 
-/// Version of the JSON layout; `diff` refuses snapshots of another one.
-pub(crate) const SCHEMA_VERSION: u32 = 1;
+/// Version of the JSON layout: one number for the writer and for `diff`,
+/// which refuses snapshots of another one.
+pub(crate) use crate::report::diff::SCHEMA_VERSION;
 
 /// Money for JSON: rounded half-even to cents, written as a number.
 #[derive(Debug, Clone, Copy)]
@@ -457,6 +466,8 @@ macro_rules! client_field {
 /// rules of its own: strings (escaping), numbers and floats (`null` for
 /// NaN), names of enums. `client_json_is_what_serde_writes` holds the
 /// bytes to serde_json's own rendering of the same fields.
+/// One client of the `clients` list: who, then each figure, then the
+/// assessment.
 fn write_client(out: &mut Vec<u8>, c: &ClientReport) -> serde_json::Result<()> {
     let m = &c.metrics;
     out.extend_from_slice(b",\n    ");
@@ -467,6 +478,17 @@ fn write_client(out: &mut Vec<u8>, c: &ClientReport) -> serde_json::Result<()> {
     optional_string(client.field(client_field!("owner")), c.owner.as_deref());
     optional_string(client.field(client_field!("segment")), c.segment.as_deref());
     serde_json::to_writer(client.field(client_field!("strategic")), &c.strategic)?;
+    write_costs_and_profit(&mut client, m)?;
+    write_lateness_and_receivables(&mut client, m)?;
+    write_activity(&mut client, m)?;
+    write_assessment(&mut client, &c.assessment)?;
+    serde_json::to_writer(client.field(client_field!("quadrant")), &c.quadrant)?;
+    client.close();
+    Ok(())
+}
+
+/// Revenue, each cost, profit, margin and the effective hourly rate.
+fn write_costs_and_profit(client: &mut Object, m: &ClientMetrics) -> serde_json::Result<()> {
     for (key, value) in [
         (client_field!("revenue"), m.revenue),
         (client_field!("bad_debt"), m.bad_debt),
@@ -492,6 +514,14 @@ fn write_client(out: &mut Vec<u8>, c: &ClientReport) -> serde_json::Result<()> {
         client.field(client_field!("hours_to_serve")),
         &quantity(m.hours_to_serve),
     )?;
+    Ok(())
+}
+
+/// Lateness, then what is owed by age, overdue and DSO.
+fn write_lateness_and_receivables(
+    client: &mut Object,
+    m: &ClientMetrics,
+) -> serde_json::Result<()> {
     serde_json::to_writer(client.field(client_field!("invoices_due")), &m.invoices_due)?;
     serde_json::to_writer(
         client.field(client_field!("late_invoices")),
@@ -521,6 +551,11 @@ fn write_client(out: &mut Vec<u8>, c: &ClientReport) -> serde_json::Result<()> {
         money(client.field(key), value);
     }
     serde_json::to_writer(client.field(client_field!("dso")), &days(m.dso))?;
+    Ok(())
+}
+
+/// Tickets and meetings, and the client's shares of revenue and tickets.
+fn write_activity(client: &mut Object, m: &ClientMetrics) -> serde_json::Result<()> {
     serde_json::to_writer(client.field(client_field!("tickets")), &m.tickets)?;
     serde_json::to_writer(
         client.field(client_field!("ticket_minutes")),
@@ -544,7 +579,11 @@ fn write_client(out: &mut Vec<u8>, c: &ClientReport) -> serde_json::Result<()> {
     ] {
         serde_json::to_writer(client.field(key), &ratio(value))?;
     }
-    let assessment = &c.assessment;
+    Ok(())
+}
+
+/// Flags, verdict, guard, reasons and playbook.
+fn write_assessment(client: &mut Object, assessment: &Assessment) -> serde_json::Result<()> {
     let mut flags = Array::open(client.field(client_field!("flags")), 3);
     for flag in &assessment.flags {
         let mut object = Object::open(flags.element(), 4);
@@ -580,8 +619,6 @@ fn write_client(out: &mut Vec<u8>, c: &ClientReport) -> serde_json::Result<()> {
         string(actions.element(), action);
     }
     actions.close();
-    serde_json::to_writer(client.field(client_field!("quadrant")), &c.quadrant)?;
-    client.close();
     Ok(())
 }
 

@@ -1,6 +1,10 @@
 //! Stage 4: the report value → text, in the format asked for.
 
+pub(crate) mod charts;
+pub(crate) mod check;
 pub(crate) mod csv;
+pub(crate) mod diff;
+pub(crate) mod explain;
 pub mod fit;
 pub(crate) mod html;
 pub mod json;

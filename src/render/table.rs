@@ -25,7 +25,7 @@ fn shorten(text: &str, max: usize) -> String {
     }
 }
 use crate::assess::Verdict;
-use crate::report::Report;
+use crate::report::{ClientReport, Report};
 
 fn percent(value: Option<f64>) -> String {
     value.map_or_else(|| "–".to_string(), |v| format!("{:.0}%", v * 100.0))
@@ -122,46 +122,7 @@ pub(crate) fn sparkline(points: &[rust_decimal::Decimal], width: usize) -> Strin
 }
 
 pub(crate) fn render(report: &Report, style: Style) -> String {
-    let rows: Vec<Vec<String>> = report
-        .shown()
-        .map(|client| {
-            let m = &client.metrics;
-            let flags: Vec<&str> = client
-                .assessment
-                .flags
-                .iter()
-                .map(|f| f.id.name())
-                .collect();
-            let mut name = shorten(&safe::terminal(&client.name), NAME_CHARS);
-            if client
-                .assessment
-                .guard
-                .as_ref()
-                .is_some_and(|g| g.held_from.is_some())
-            {
-                name.push_str(" †");
-            }
-            vec![
-                client.rank.to_string(),
-                name,
-                grouped(m.revenue),
-                grouped(m.cost_to_serve),
-                grouped(m.profit),
-                percent(m.margin),
-                super::overdue_cell(report, m),
-                percent(m.late_share),
-                m.tickets.to_string(),
-                m.no_shows.to_string(),
-                m.scope_changes.to_string(),
-                if flags.is_empty() {
-                    "–".to_string()
-                } else {
-                    flags.join(", ")
-                },
-                client.assessment.verdict.name().to_string(),
-            ]
-        })
-        .collect();
+    let rows: Vec<Vec<String>> = report.shown().map(|client| row(report, client)).collect();
     let columns = columns();
     let width = match style.width {
         Width::Fixed(width) => Some(usize::from(width)),
@@ -201,15 +162,63 @@ pub(crate) fn render(report: &Report, style: Style) -> String {
     if let Some(note) = fit::hidden_note(&hidden) {
         line(&mut out, &note);
     }
+    footer(&mut out, report, style, width);
+    out
+}
+
+/// One client's cells, in the order of `columns`.
+fn row(report: &Report, client: &ClientReport) -> Vec<String> {
+    let m = &client.metrics;
+    let flags: Vec<&str> = client
+        .assessment
+        .flags
+        .iter()
+        .map(|f| f.id.name())
+        .collect();
+    let mut name = shorten(&safe::terminal(&client.name), NAME_CHARS);
+    if client
+        .assessment
+        .guard
+        .as_ref()
+        .is_some_and(|g| g.held_from.is_some())
+    {
+        name.push_str(" †");
+    }
+    vec![
+        client.rank.to_string(),
+        name,
+        grouped(m.revenue),
+        grouped(m.cost_to_serve),
+        grouped(m.profit),
+        percent(m.margin),
+        super::overdue_cell(report, m),
+        percent(m.late_share),
+        m.tickets.to_string(),
+        m.no_shows.to_string(),
+        m.scope_changes.to_string(),
+        if flags.is_empty() {
+            "–".to_string()
+        } else {
+            flags.join(", ")
+        },
+        client.assessment.verdict.name().to_string(),
+    ]
+}
+
+/// Under the table: the "Showing" note, the portfolio summary, the guard
+/// footnote, and last, where a reader of the emailed table sees them, the
+/// warnings.
+fn footer(out: &mut String, report: &Report, style: Style, width: Option<usize>) {
+    let line = |out: &mut String, text: &str| out.push_str(&fit::wrap_footer(text, width));
     let (showing, warnings): (Vec<_>, Vec<_>) = report
         .notes()
         .into_iter()
         .partition(|note| matches!(note, crate::report::Note::Showing { .. }));
     for text in super::notes_as_text(&showing).lines() {
-        line(&mut out, text);
+        line(out, text);
     }
     for (label, text) in super::summary(report) {
-        line(&mut out, &format!("{label}: {text}"));
+        line(out, &format!("{label}: {text}"));
         // On a wide terminal, the whale curve itself under its line.
         const CAPTION: &str = " (cumulative profit, most profitable client first)";
         const INDENT: usize = 13;
@@ -230,16 +239,15 @@ pub(crate) fn render(report: &Report, style: Style) -> String {
     }
     if super::any_guard_held(report) {
         line(
-            &mut out,
+            out,
             "† guarded (strategic or a large share of revenue): held at restructure",
         );
     }
     // Last, where a reader of the emailed table sees them: what the run
     // skipped or assumed (the same lines as on standard error).
     for text in super::notes_as_text(&warnings).lines() {
-        line(&mut out, text);
+        line(out, text);
     }
-    out
 }
 
 #[cfg(test)]

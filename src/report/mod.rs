@@ -1,5 +1,8 @@
 //! The one report value every renderer draws from.
 
+pub(crate) mod check;
+pub(crate) mod diff;
+pub(crate) mod explain;
 mod portfolio;
 pub mod receivables;
 mod sort;
