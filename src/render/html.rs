@@ -35,9 +35,58 @@ const COLUMNS: [(&str, bool); 12] = [
 ];
 
 pub(crate) fn render(report: &Report) -> anyhow::Result<String> {
-    let p = &report.portfolio;
-    let currency = report.currency.as_deref().unwrap_or("");
     let mut out = String::new();
+    head(report, &mut out);
+    out.push_str(&super::notes_as_html(&report.notes()));
+    summary(report, &mut out);
+    charts(report, &mut out)?;
+    client_table(report, &mut out);
+    out.push_str("</body></html>\n");
+    Ok(out)
+}
+
+/// The page's style sheet: on screen, and in print.
+const STYLE: &str = "\
+body { font-family: system-ui, -apple-system, \"Segoe UI\", Roboto, sans-serif; margin: 1.5rem; color: #222; }
+h1 { font-size: 1.5rem; margin-bottom: .2rem; } h2 { font-size: 1.15rem; margin-top: 2rem; }
+.meta { color: #555; }
+.wide { overflow-x: auto; }
+table { border-collapse: collapse; width: 100%; font-size: .8rem; }
+th, td { padding: .25rem .35rem; text-align: left; vertical-align: top; }
+th { border-bottom: 2px solid #bbb; }
+tbody.client { border-bottom: 1px solid #ddd; }
+td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
+td.why { padding-top: 0; color: #444; font-size: .95em; overflow-wrap: anywhere; }
+td.name { overflow-wrap: anywhere; min-width: 7em; }
+.flag { white-space: nowrap; font-weight: 600; }
+.verdict { font-weight: 600; white-space: nowrap; }
+.fire { color: #c0392b; } .refer { color: #8e44ad; } .restructure { color: #b9770e; } .keep { color: #1e8449; }
+.charts { display: grid; grid-template-columns: repeat(auto-fit, minmax(420px, 1fr)); gap: 1.5rem; }
+figure { margin: 0; } figcaption { font-weight: 600; margin-bottom: .4rem; } figcaption .meta { font-weight: normal; }
+svg text { font-size: 11px; fill: #444; }
+svg text.axis { font-size: 12px; }
+svg text.quadrant, svg text.label { font-size: 12px; paint-order: stroke; stroke: #fff; stroke-width: 3px; stroke-linejoin: round; }
+svg text.quadrant { fill: #666; font-style: italic; }
+ul.footer { padding-left: 1.2rem; }
+ul.notes { padding-left: 1.2rem; } li.warning { color: #922b21; }
+@page { margin: 12mm; }
+@media print {
+  body { margin: 0; font-size: 10pt; }
+  .wide { overflow: visible; }
+  table { font-size: 7.5pt; }
+  thead { display: table-header-group; }
+  tbody.client, figure { break-inside: avoid; }
+  .charts { grid-template-columns: 1fr 1fr; gap: 1rem; } figure.plot { grid-column: 1 / -1; }
+  h2 { break-after: avoid; }
+  svg text.quadrant, svg text.label { stroke: none; }
+  svg { max-height: 9cm; }
+}
+";
+
+/// The document's head and the title block: period, as-of, currency and
+/// the config read.
+fn head(report: &Report, out: &mut String) {
+    let currency = report.currency.as_deref().unwrap_or("");
     let _ = write!(
         out,
         r#"<!DOCTYPE html>
@@ -46,41 +95,7 @@ pub(crate) fn render(report: &Report) -> anyhow::Result<String> {
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>clientfit — {from} to {to}</title>
 <style>
-body {{ font-family: system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; margin: 1.5rem; color: #222; }}
-h1 {{ font-size: 1.5rem; margin-bottom: .2rem; }} h2 {{ font-size: 1.15rem; margin-top: 2rem; }}
-.meta {{ color: #555; }}
-.wide {{ overflow-x: auto; }}
-table {{ border-collapse: collapse; width: 100%; font-size: .8rem; }}
-th, td {{ padding: .25rem .35rem; text-align: left; vertical-align: top; }}
-th {{ border-bottom: 2px solid #bbb; }}
-tbody.client {{ border-bottom: 1px solid #ddd; }}
-td.num, th.num {{ text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }}
-td.why {{ padding-top: 0; color: #444; font-size: .95em; overflow-wrap: anywhere; }}
-td.name {{ overflow-wrap: anywhere; min-width: 7em; }}
-.flag {{ white-space: nowrap; font-weight: 600; }}
-.verdict {{ font-weight: 600; white-space: nowrap; }}
-.fire {{ color: #c0392b; }} .refer {{ color: #8e44ad; }} .restructure {{ color: #b9770e; }} .keep {{ color: #1e8449; }}
-.charts {{ display: grid; grid-template-columns: repeat(auto-fit, minmax(420px, 1fr)); gap: 1.5rem; }}
-figure {{ margin: 0; }} figcaption {{ font-weight: 600; margin-bottom: .4rem; }} figcaption .meta {{ font-weight: normal; }}
-svg text {{ font-size: 11px; fill: #444; }}
-svg text.axis {{ font-size: 12px; }}
-svg text.quadrant, svg text.label {{ font-size: 12px; paint-order: stroke; stroke: #fff; stroke-width: 3px; stroke-linejoin: round; }}
-svg text.quadrant {{ fill: #666; font-style: italic; }}
-ul.footer {{ padding-left: 1.2rem; }}
-ul.notes {{ padding-left: 1.2rem; }} li.warning {{ color: #922b21; }}
-@page {{ margin: 12mm; }}
-@media print {{
-  body {{ margin: 0; font-size: 10pt; }}
-  .wide {{ overflow: visible; }}
-  table {{ font-size: 7.5pt; }}
-  thead {{ display: table-header-group; }}
-  tbody.client, figure {{ break-inside: avoid; }}
-  .charts {{ grid-template-columns: 1fr 1fr; gap: 1rem; }} figure.plot {{ grid-column: 1 / -1; }}
-  h2 {{ break-after: avoid; }}
-  svg text.quadrant, svg text.label {{ stroke: none; }}
-  svg {{ max-height: 9cm; }}
-}}
-</style></head><body>
+{STYLE}</style></head><body>
 <h1>clientfit — which clients to keep, restructure, refer or fire</h1>
 <p class="meta">Period {from} to {to} ({days} {day_word}), as of {as_of}{currency_note}</p>
 <p class="meta">Config: {config}</p>
@@ -97,7 +112,10 @@ ul.notes {{ padding-left: 1.2rem; }} li.warning {{ color: #922b21; }}
             format!(" · amounts in {}", safe::html(currency))
         }
     );
-    out.push_str(&super::notes_as_html(&report.notes()));
+}
+
+/// The portfolio's figures, one line each.
+fn summary(report: &Report, out: &mut String) {
     out.push_str("<ul class=\"footer\">");
     for (label, text) in super::summary(report) {
         let _ = write!(
@@ -108,12 +126,17 @@ ul.notes {{ padding-left: 1.2rem; }} li.warning {{ color: #922b21; }}
         );
     }
     out.push_str("</ul>\n");
+}
+
+/// The whale curve, value against effort, verdicts and receivables aging.
+fn charts(report: &Report, out: &mut String) -> anyhow::Result<()> {
     out.push_str("<div class=\"charts\">\n<figure class=\"plot\"><figcaption>Whale curve (cumulative profit)</figcaption>");
-    whale_curve(report, &mut out);
+    whale_curve(report, out);
     out.push_str("</figure>\n<figure class=\"plot\"><figcaption>Value versus effort <span class=\"meta\">(a triangle: off the scale, named with its figures)</span></figcaption>");
-    scatter(report, &mut out);
+    scatter(report, out);
     out.push_str("</figure>\n<figure><figcaption>Clients per verdict</figcaption>");
-    let verdict_items: Vec<(String, f64, &str, String)> = p
+    let verdict_items: Vec<(String, f64, &str, String)> = report
+        .portfolio
         .verdicts
         .iter()
         .map(|(v, n)| {
@@ -125,8 +148,16 @@ ul.notes {{ padding-left: 1.2rem; }} li.warning {{ color: #922b21; }}
             )
         })
         .collect();
-    bars(&mut out, "Clients per verdict", &verdict_items);
+    bars(out, "Clients per verdict", &verdict_items);
     out.push_str("</figure>\n<figure><figcaption>Receivables aging</figcaption>");
+    let aging_items = aging_items(report)?;
+    bars(out, "Receivables aging", &aging_items);
+    out.push_str("</figure>\n</div>\n");
+    Ok(())
+}
+
+/// The aging chart's bars: each bucket's total over the listed clients.
+fn aging_items(report: &Report) -> anyhow::Result<Vec<(String, f64, &'static str, String)>> {
     let sum = |what: &str, f: fn(&crate::aggregate::ClientMetrics) -> Decimal| {
         report.clients.iter().try_fold(Decimal::ZERO, |sum, c| {
             crate::error::add_amounts(what, sum, f(&c.metrics))
@@ -159,12 +190,15 @@ ul.notes {{ padding-left: 1.2rem; }} li.warning {{ color: #922b21; }}
             "#922b21",
         ),
     ];
-    let aging_items: Vec<(String, f64, &str, String)> = aging
+    Ok(aging
         .into_iter()
         .map(|(label, value, color)| (label, number(value), color, grouped(value)))
-        .collect();
-    bars(&mut out, "Receivables aging", &aging_items);
-    out.push_str("</figure>\n</div>\n<h2>Clients</h2>\n");
+        .collect())
+}
+
+/// The clients' table and the line under it.
+fn client_table(report: &Report, out: &mut String) {
+    out.push_str("<h2>Clients</h2>\n");
     out.push_str("<div class=\"wide\"><table><thead><tr>");
     for (name, numeric) in COLUMNS {
         let _ = write!(
@@ -175,7 +209,7 @@ ul.notes {{ padding-left: 1.2rem; }} li.warning {{ color: #922b21; }}
     }
     out.push_str("</tr></thead>\n");
     for client in report.shown() {
-        client_rows(report, client, &mut out);
+        client_rows(report, client, out);
     }
     out.push_str("</table></div>\n<p class=\"meta\">");
     if super::any_guard_held(report) {
@@ -183,8 +217,7 @@ ul.notes {{ padding-left: 1.2rem; }} li.warning {{ color: #922b21; }}
     }
     out.push_str("Written by clientfit ");
     out.push_str(env!("CARGO_PKG_VERSION"));
-    out.push_str(".</p>\n</body></html>\n");
-    Ok(out)
+    out.push_str(".</p>\n");
 }
 
 /// A client's figures, and under them its flags and the reasons for its
