@@ -1,5 +1,7 @@
 //! Command-line arguments, resolved once into plain settings: nothing
 //! downstream reads clap.
+//!
+//! Layer: above the pipeline, below `settings`: it holds types only and must not import `settings` or `commands`.
 
 use std::path::PathBuf;
 

@@ -3,6 +3,8 @@
 //! Everything fallible returns `anyhow::Result`; the leaf errors below carry
 //! the facts a user needs (where, what, how to fix) and `exit_code` maps a
 //! whole error chain to the process exit code in one place.
+//!
+//! Layer: a plain helper; may import `safe`, `numbers` and `wording`, nothing of the pipeline.
 
 use std::fmt;
 

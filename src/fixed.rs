@@ -9,6 +9,8 @@
 //! within its own rounding error of a tie (x.5); those few, and anything
 //! unusual (more than six decimals, huge, not finite), are left to the
 //! standard library. A property test compares the two.
+//!
+//! Layer: the lowest; imports nothing of the crate.
 
 use std::fmt;
 

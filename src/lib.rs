@@ -3,7 +3,11 @@
 //! A pipeline in one direction, each stage its own module:
 //! `ingest` (CSV → typed records) → `aggregate` (records → per-client
 //! metrics) → `assess` (metrics → flags, guards, verdict) → `report` (the
-//! one value) → `render` (table, csv, json).
+//! values) → `render` (table, csv, json, markdown, html). Above it, `cli`
+//! (arguments), `settings` (resolved once) and `commands` (one per
+//! command); below it, `config`, `model` and plain helpers. A module
+//! imports only from layers below its own (`tests/layers.rs`, and
+//! docs/architecture.md).
 
 // The no-panic lints of Cargo.toml hold for the program; tests build their
 // own inputs (clippy.toml exempts them from the rest).

@@ -2,7 +2,7 @@
 //! ratios as `f64`, thousands grouping, and the text of an amount in
 //! cents written without allocating.
 //!
-//! Must not import any other module of the crate: it sits below them all.
+//! Layer: the lowest; must not import any other module of the crate.
 
 use rust_decimal::prelude::ToPrimitive;
 use rust_decimal::{Decimal, RoundingStrategy};

@@ -11,6 +11,8 @@
 //!   to directly, as a shell's `>` would, since renaming over it would
 //!   replace the device node itself;
 //! - anything else (a directory, a block device, a socket): an error.
+//!
+//! Layer: above `render`; must not import `cli`, `settings` or `commands`.
 
 use std::fs::{File, Metadata};
 use std::io::Write;

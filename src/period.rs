@@ -1,4 +1,6 @@
 //! The period a report covers and the day the books are looked at (as-of).
+//!
+//! Layer: above `model` and `error`; must not import `config` or anything above it.
 
 use chrono::{Datelike, Days, Months, NaiveDate};
 

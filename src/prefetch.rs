@@ -6,6 +6,8 @@
 //! block of rows at a time so that the addresses of a whole block are known
 //! first: each is prefetched, and the misses overlap instead of following
 //! one another.
+//!
+//! Layer: the lowest; imports nothing of the crate.
 
 /// Start fetching the cache line holding `value` (a hint: it changes no
 /// result, and does nothing on processors without SSE).

@@ -18,6 +18,8 @@
 //! error or warning on standard error) pass whole through
 //! [`terminal_text`] as they are written, so a field a renderer forgot to
 //! escape still cannot reach the terminal raw.
+//!
+//! Layer: a plain helper; imports nothing above `wording`.
 
 /// Characters never shown raw: controls (C0, DEL, C1) and the format marks
 /// that reorder or hide text: bidirectional embeddings, overrides,

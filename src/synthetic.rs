@@ -8,6 +8,8 @@
 //! as a number, a status on some invoices) and the one real helpdesk,
 //! calendar and billing exports have (`write_realistic`: quoted tag lists,
 //! attendee names, paid amounts and a status on every invoice).
+//!
+//! Layer: apart from the pipeline; imports no other module of the crate.
 
 use std::fs::File;
 use std::io::{BufWriter, Write};

@@ -2,7 +2,7 @@
 //! does, when `CLIENTFIT_PHASES` is set), each stage's end is printed to
 //! stderr (for the benchmark; never in normal output).
 //!
-//! Must not import any other module of the crate: every layer calls it.
+//! Layer: the lowest; must not import any other module of the crate.
 
 use std::sync::OnceLock;
 

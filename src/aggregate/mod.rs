@@ -2,6 +2,8 @@
 //!
 //! Money stays exact (`Decimal`) and unrounded here; rounding to cents
 //! happens only when a report is rendered. Ratios are `f64`.
+//!
+//! Layer: above `ingest`; must not import `assess` or anything above it.
 
 mod activity;
 mod sums;

@@ -1,5 +1,7 @@
 //! Stage 3: metrics → red flags, guards and a verdict with its reasons and
 //! playbook (SPEC §5–§6).
+//!
+//! Layer: above `aggregate`; must not import `report`, `render` or anything above them.
 
 mod flags;
 pub(crate) mod playbook;

@@ -2,6 +2,8 @@
 //! `check`, `diff`, `init`, and the documentation (`completions`, `man`).
 //! Each takes its settings, runs the pipeline (`pipeline`) and writes what
 //! a renderer made of the values.
+//!
+//! Layer: the top below `main`; may import any module below it.
 
 pub(crate) mod check;
 pub(crate) mod diff;

@@ -8,7 +8,7 @@
 //! alone, with its own lines and columns in any error; those empty values
 //! never reach a run.
 //!
-//! Plain data: must not import `ingest` or anything above it.
+//! Layer: plain data above `model`; must not import `ingest` or anything above it.
 
 use std::collections::BTreeMap;
 

@@ -8,6 +8,8 @@
 //!
 //! On several threads, files are read in chunks (`parallel`, `chunks`),
 //! with the same result as reading them one after another here.
+//!
+//! Layer: above `config` and `model`; must not import `aggregate` or anything above it (records leave through `Sink`).
 
 mod batch;
 pub(crate) mod chunks;

@@ -8,7 +8,7 @@
 //! here once; aggregation, the receivables view and `explain` call it
 //! rather than restate it.
 //!
-//! Must not import: anything but the plain helpers below it in
+//! Layer: must not import anything but the plain helpers below it in
 //! `tests/layers.rs` (no period, config, ingest or later stage). Parsing
 //! status words and cells stays in ingest.
 

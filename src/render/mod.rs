@@ -1,4 +1,6 @@
 //! Stage 4: the report value → text, in the format asked for.
+//!
+//! Layer: above `report`; must not import `output`, `settings`, `commands` or `cli`.
 
 pub(crate) mod charts;
 pub(crate) mod check;

@@ -1,4 +1,6 @@
 //! The one report value every renderer draws from.
+//!
+//! Layer: above `assess`; values only, must not import `render`, `commands` or anything above them.
 
 pub(crate) mod check;
 pub(crate) mod diff;
