@@ -9,12 +9,8 @@
 
 use std::path::PathBuf;
 
-use chrono::NaiveDate;
-
 use crate::config::Config;
-use crate::ingest;
-use crate::ingest::discover::{self, ExplicitFiles};
-use crate::period::Bounds;
+use crate::ingest::discover::ExplicitFiles;
 use crate::{report, safe};
 
 /// What `check` needs.
@@ -34,18 +30,8 @@ pub(crate) struct CheckOutcome {
 
 /// Read every file (going on past one that fails) and give the account.
 pub(crate) fn run(settings: &CheckSettings) -> anyhow::Result<CheckOutcome> {
-    let collected = discover::collect(&settings.paths)?;
-    let files = discover::classify(&collected, &settings.explicit, &settings.config)?;
-    // Everything counts: no period, nothing is "after as-of".
-    let bounds = Bounds {
-        from: None,
-        to: NaiveDate::MAX,
-        as_of: NaiveDate::MAX,
-    };
-    let mut activity = crate::aggregate::Activity::new(bounds);
-    let options = crate::settings::check_ingest_options(settings.skip_bad_rows);
-    let ingested = ingest::ingest(&files, &settings.config, options, &mut activity)?;
-    let check = report::check::build(&files, &collected.own_outputs, &ingested, &settings.config);
+    let (files, own_outputs, ingested) = super::pipeline::read_everything(settings)?;
+    let check = report::check::build(&files, &own_outputs, &ingested, &settings.config);
     Ok(CheckOutcome {
         text: crate::render::check::render(&check),
         ok: check.ok(),

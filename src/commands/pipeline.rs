@@ -287,3 +287,27 @@ pub(crate) fn run_receivables(
     )?;
     Ok((view, files))
 }
+
+/// The front of `check`: every file found and read, going on past one that
+/// fails, with no period (nothing is "after as-of") and nothing summed.
+/// Also returns the files and the outputs of clientfit's own found among
+/// them.
+pub(crate) fn read_everything(
+    settings: &super::check::CheckSettings,
+) -> anyhow::Result<(
+    Vec<ingest::discover::InputFile>,
+    Vec<String>,
+    ingest::Ingested,
+)> {
+    let collected = ingest::discover::collect(&settings.paths)?;
+    let files = ingest::discover::classify(&collected, &settings.explicit, &settings.config)?;
+    let bounds = period::Bounds {
+        from: None,
+        to: chrono::NaiveDate::MAX,
+        as_of: chrono::NaiveDate::MAX,
+    };
+    let mut activity = aggregate::Activity::new(bounds);
+    let options = crate::settings::check_ingest_options(settings.skip_bad_rows);
+    let ingested = ingest::ingest(&files, &settings.config, options, &mut activity)?;
+    Ok((files, collected.own_outputs, ingested))
+}
