@@ -3,8 +3,8 @@
 //!
 //! The standard library works from the exact binary value of the number
 //! (Grisu, then Dragon4 when Grisu cannot decide: big-number arithmetic).
-//! Judging 100,000 clients formats a few shares each, and that was a third
-//! of judging's instructions. Here the number is scaled by a power of ten
+//! Judging formats a few shares for every client, so that cost counts.
+//! Here the number is scaled by a power of ten
 //! in `f64` and rounded, which is right whenever the scaled number is not
 //! within its own rounding error of a tie (x.5); those few, and anything
 //! unusual (more than six decimals, huge, not finite), are left to the

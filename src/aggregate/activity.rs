@@ -11,7 +11,7 @@ use super::*;
 /// are a miss, so they are prefetched (see `crate::prefetch`) at fields
 /// less than 64 bytes apart, which touch every cache line of the span.
 /// Not aligned to a cache line: a vector of such could not grow in place
-/// (`realloc`), and the copies left behind kept 25 MB more resident.
+/// (`realloc`), and the copies left behind would stay resident.
 #[derive(Debug, Clone, Default, PartialEq)]
 #[repr(C)]
 pub(crate) struct ActivityTotals {

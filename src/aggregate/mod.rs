@@ -223,9 +223,8 @@ pub fn aggregate(
     let discounts_left_out = ingested.discounts_left_out;
     let stretch = |first: usize, sums: &[InvoiceTotals]| -> Option<Vec<ClientMetrics>> {
         // Room for every client it may list; in the first stretch's
-        // vector, which takes the others, for every client. Grown as they
-        // filled, the vectors were copied at each doubling and held twice
-        // while they were: on LARGE, peak RSS 187-192 MB, now 175-184.
+        // vector, which takes the others, for every client: a vector grown
+        // as it fills is copied at each doubling and held twice meanwhile.
         let mut clients = Vec::with_capacity(if first == 0 { every_client } else { sums.len() });
         for (index, totals) in (first..).zip(sums) {
             let work = per_client.get(index).cloned().unwrap_or_default();
@@ -275,8 +274,8 @@ pub fn aggregate(
             vec![stretch(0, &invoice_totals)]
         };
     // The first stretch's vector, reserved for every client, takes the
-    // others (with 100,000 clients, appending the first to an empty
-    // vector copied 25 MB more).
+    // others, rather than all being appended to an empty vector (one more
+    // copy of the first).
     let mut clients: Vec<ClientMetrics> = Vec::new();
     for stretch in stretches {
         match stretch {

@@ -23,10 +23,9 @@ pub(crate) fn run(
     let failed = settings
         .fail_on
         .is_some_and(|verdict| report.any_shown_at_least(verdict));
-    // The process ends next: freeing a large report piece by
-    // piece (with 100,000 clients, millions of small strings)
-    // took a tenth of a second that the operating system does
-    // at once when the process exits.
+    // The process ends next: freeing a large report piece by piece
+    // (millions of small strings with many clients) is work the operating
+    // system does at once when the process exits.
     std::mem::forget(report);
     Ok(if failed {
         Outcome::FailOnMatched

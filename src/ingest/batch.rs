@@ -14,8 +14,8 @@ impl Sink for NoSink {
 /// A sink that hands records on in batches. Each record updates the totals
 /// of its client, and with 100,000 clients that is a cache miss. The sink
 /// is asked to prefetch them when a record comes in, and receives it up to
-/// 64 records later, by when they have arrived (tickets on LARGE: 8.6 s
-/// to 7.2 s of CPU). Records arrive in the same order; `flush` must be
+/// 64 records later, by when they have arrived. Records arrive in the
+/// same order; `flush` must be
 /// called when a file's reading ends, however it ends.
 pub(super) struct Batched<'a> {
     sink: &'a mut dyn Sink,

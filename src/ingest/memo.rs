@@ -50,9 +50,8 @@ impl Lookups {
 /// A remembered text, with its first sixteen bytes (zero-padded) as two
 /// words: comparing them and the length settles nearly every lookup
 /// without a call to `memcmp`, and the rest of a longer text (a list of
-/// tags) is compared a word at a time too. (That call, from comparing
-/// strings, took a sixth of a ticket file's time with glibc's AVX-512
-/// variants.)
+/// tags) is compared a word at a time too: `memcmp` on short strings costs
+/// more than the comparison itself.
 struct Remembered<T> {
     head: [u64; 2],
     text: Box<str>,

@@ -6,10 +6,9 @@
 //! each text and digit count are kept as a bitmap (`roaring`), a bit or two
 //! per id where a hash takes 64. Other ids are kept as hashes.
 //!
-//! With millions of hashes, sorting them all to find the equal neighbours
-//! took a tenth of a second at the end of reading. The hashes are instead
-//! kept in 256 buckets by their top byte, and each bucket is then checked
-//! on its own with a small table that fits in the cache.
+//! Equal hashes are found without sorting millions of them out of the
+//! cache: they are kept in 256 buckets by their top byte, and each bucket
+//! is then checked on its own with a small table that fits in the cache.
 
 use std::hash::BuildHasher;
 

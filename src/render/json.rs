@@ -450,8 +450,7 @@ fn prefetch_lists(c: &ClientReport) {
 /// What comes before the value of a client's field `key`, put together at
 /// compile time: the comma after the field before, a line break, the
 /// indent of a client's fields (three levels, six spaces) and the quoted
-/// key. Written piece by piece, the some forty keys of a client were a
-/// fifth of the instructions spent writing it.
+/// key, so the some forty keys of a client are not written piece by piece.
 macro_rules! client_field {
     ($key:literal) => {
         concat!(",\n      \"", $key, "\": ").as_bytes()

@@ -291,10 +291,8 @@ pub fn build(
     };
     // Taken from the back a block at a time, the metrics give their memory
     // back as the report grows, instead of both lists being held whole at
-    // once (with 100,000 clients that is some 50 MB less at the peak).
-    // The list is then last client first; it is not turned round, as the
-    // sort below orders every client by a key of its own (turning 75 MB
-    // of reports round took some milliseconds).
+    // once. The list is then last client first; it is not turned round, as
+    // the sort below orders every client by a key of its own.
     let mut metrics = aggregated.clients;
     let mut clients: Vec<ClientReport> = Vec::with_capacity(metrics.len());
     while !metrics.is_empty() {
@@ -311,9 +309,7 @@ pub fn build(
     let judge = |part: &mut [ClientReport]| {
         // A playbook for each thread: every client's actions are clones of
         // its lines' `Arc`s, and two cores counting references on the
-        // same lines pass those cache lines back and forth (judging
-        // 100,000 clients took 77-86 ms with one shared playbook, 68-84 ms
-        // with one per thread).
+        // same lines would pass those cache lines back and forth.
         let playbook = crate::assess::playbook::Playbook::with_overrides(&config.playbook);
         for client in part {
             client.quadrant = quadrant_of(&client.metrics, medians);

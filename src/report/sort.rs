@@ -10,12 +10,11 @@ use super::*;
 /// Sort clients by `key`, then by key and name. Sorts positions and then
 /// moves each report once: a report is several hundred bytes, and moving
 /// them at every step of the sort cost more than comparing them. The
-/// figures compared are copied side by side first: with 100,000 clients,
-/// reaching into the reports at every comparison was a cache miss each
-/// time, and a fifth of a second.
+/// figures compared are copied side by side first: reaching into the
+/// reports at every comparison is a cache miss each time.
 pub(crate) fn sort(clients: &mut [ClientReport], key: SortKey) {
-    // Only the amount the key compares is copied (this is where a run with
-    // many clients peaks in memory: 100,000 clients' figures were 13 MB).
+    // Only the amount the key compares is copied: this is where a run with
+    // many clients peaks in memory.
     let amount_of = |client: &ClientReport| match key {
         SortKey::Revenue => client.metrics.revenue,
         SortKey::Profit | SortKey::Risk | SortKey::Margin | SortKey::Name => client.metrics.profit,
@@ -48,8 +47,7 @@ pub(crate) fn sort(clients: &mut [ClientReport], key: SortKey) {
         });
     }
     // Put each report in place by following the permutation's cycles:
-    // swaps, so the reports are never held twice (that was 70 MB more at
-    // the peak with 100,000 clients).
+    // swaps, so the reports are never held twice.
     const DONE: usize = usize::MAX;
     for start in 0..order.len() {
         if order.get(start) == Some(&DONE) {

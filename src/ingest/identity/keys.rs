@@ -13,9 +13,8 @@ pub(super) fn key_words(name: &str, legal_forms: &HashSet<String>) -> String {
 }
 
 /// `key_words` of an ASCII name, a byte at a time: every thread meets
-/// each client's first spelling, and with 100,000 clients the general
-/// path (characters, iterators of lower-case forms) cost a few thousand
-/// instructions each time.
+/// each client's first spelling, and the general path (characters,
+/// iterators of lower-case forms) is many times the work.
 pub(super) fn ascii_key_words(name: &str, legal_forms: &HashSet<String>) -> String {
     let mut cleaned = String::with_capacity(name.len());
     for byte in name.bytes() {

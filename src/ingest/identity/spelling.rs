@@ -12,8 +12,8 @@ pub(super) const INLINE_SPELLING: usize = 27;
 pub(super) type SpellingKey = [u8; INLINE_SPELLING + 1];
 
 /// A spelling stored inline: finding it touches one cache line, where a
-/// `String` key would cost a second memory access on every row, and with
-/// a hundred thousand clients those misses were a fifth of the run time.
+/// `String` key would cost a second memory access on every row, a miss
+/// whenever there are many clients.
 /// Aligned to its 32 bytes, so that no slot straddles two cache lines.
 #[derive(Debug, Clone, Copy)]
 #[repr(C, align(32))]
@@ -135,8 +135,7 @@ pub(super) fn probe(slots: &[InlineSpelling], key: &SpellingKey, hash: u64) -> O
 }
 
 impl SpellingCache {
-    /// Start fetching the slot where `name` would be. (Fetching the
-    /// slots after it too, where a probe runs on, measured no faster.)
+    /// Start fetching the slot where `name` would be.
     pub(super) fn prefetch(&self, name: &str) {
         if let Some(key) = spelling_key(name.as_bytes()) {
             let index = home(spelling_hash(&self.seeds, &key), self.slots.len());
@@ -170,10 +169,8 @@ impl SpellingCache {
     pub(super) fn insert_hashed(&mut self, key: SpellingKey, hash: u64, id: ClientId) {
         if self.find(&key, hash).is_none() {
             // At most half full: probes always end, and a lookup probes
-            // 1.3 slots on average rather than 2.6 at 7/8 (with 100,000
-            // clients: 262,144 slots, 8 MB a reading thread, rather than
-            // 131,072). LARGE read 2% faster, with the same peak RSS,
-            // which comes later, while the report is built.
+            // about 1.3 slots on average rather than 2.6 at 7/8 full; the
+            // room it costs is freed before the report, where the peak is.
             if self.used.saturating_add(1).saturating_mul(2) > self.slots.len() {
                 self.grow();
             }
