@@ -486,7 +486,12 @@ fn seen(client: &ClientReport) -> Seen {
         flags: client.assessment.flags.clone(),
         verdict: client.assessment.verdict,
         guard: client.assessment.guard.clone(),
-        reasons: client.assessment.reasons.clone(),
+        reasons: client
+            .assessment
+            .reasons
+            .iter()
+            .map(|r| r.to_string())
+            .collect(),
         actions: client
             .assessment
             .actions

@@ -8,6 +8,8 @@ pub(crate) mod playbook;
 
 pub(crate) use flags::flags;
 
+use std::borrow::Cow;
+
 use rust_decimal::Decimal;
 use serde::Serialize;
 
@@ -143,7 +145,9 @@ pub struct Assessment {
     pub flags: Vec<Flag>,
     pub verdict: Verdict,
     pub guard: Option<Guard>,
-    pub reasons: Vec<String>,
+    /// Most reasons are the same words for every client they apply to
+    /// ("keep: no red flags"): those are borrowed, not copied per client.
+    pub reasons: Vec<Cow<'static, str>>,
     /// Playbook lines, shared with the other clients they apply to.
     pub actions: Vec<std::sync::Arc<str>>,
 }
@@ -266,6 +270,11 @@ fn exact(args: std::fmt::Arguments) -> String {
     })
 }
 
+/// `exact`, as a reason of its own client.
+fn exact_reason(args: std::fmt::Arguments) -> Cow<'static, str> {
+    Cow::Owned(exact(args))
+}
+
 /// A threshold ratio as an exact decimal, for comparisons with money.
 /// The same two thresholds are converted for every client, and rounding
 /// a Decimal divides: the last few conversions are remembered.
@@ -306,7 +315,7 @@ pub(crate) fn assess(
         .collect();
     let warns = warn_names.len();
     // One reason, and a second only when a guard holds.
-    let mut reasons = Vec::with_capacity(1);
+    let mut reasons: Vec<Cow<'static, str>> = Vec::with_capacity(1);
 
     let overdue_fires = has(FlagId::SeriouslyOverdue)
         && (m.revenue <= Decimal::ZERO
@@ -317,18 +326,18 @@ pub(crate) fn assess(
                     decimal(t.fire_overdue_share),
                 )?);
     let rule_verdict = if has(FlagId::Abusive) {
-        reasons.push(
-            "fire: abusive — a client who bullies your team is not worth keeping".to_string(),
-        );
+        reasons.push(Cow::Borrowed(
+            "fire: abusive — a client who bullies your team is not worth keeping",
+        ));
         Verdict::Fire
     } else if has(FlagId::BadDebt) {
-        reasons.push(exact(format_args!(
+        reasons.push(exact_reason(format_args!(
             "fire: bad-debt — {} written off",
             money(m.bad_debt)
         )));
         Verdict::Fire
     } else if overdue_fires {
-        reasons.push(if m.revenue <= Decimal::ZERO {
+        reasons.push(Cow::Owned(if m.revenue <= Decimal::ZERO {
             exact(format_args!("fire: seriously-overdue — {} over {SERIOUSLY_OVERDUE_DAYS} days overdue and no revenue in the period", money(m.d90_plus)))
         } else {
             {
@@ -342,10 +351,10 @@ pub(crate) fn assess(
                     money(m.revenue),
                 ))
             }
-        });
+        }));
         Verdict::Fire
     } else if has(FlagId::Unprofitable) && warns >= t.fire_unprofitable_warn_flags as usize {
-        reasons.push(exact(format_args!(
+        reasons.push(exact_reason(format_args!(
             "fire: unprofitable with {} warn {} ({}; threshold {})",
             warns,
             plural(warns as u64, "flag", "flags"),
@@ -354,7 +363,7 @@ pub(crate) fn assess(
         )));
         Verdict::Fire
     } else if has(FlagId::Unprofitable) {
-        reasons.push(exact(format_args!(
+        reasons.push(exact_reason(format_args!(
             "refer: unprofitable — profit {} on revenue {}",
             money(m.profit),
             money(m.revenue)
@@ -366,7 +375,7 @@ pub(crate) fn assess(
             .copied()
             .filter(|n| *n != "thin-margin")
             .collect();
-        reasons.push(exact(format_args!(
+        reasons.push(exact_reason(format_args!(
             "refer: thin-margin with {} other warn {} ({}; threshold {})",
             others.len(),
             plural(others.len() as u64, "flag", "flags"),
@@ -376,13 +385,13 @@ pub(crate) fn assess(
         Verdict::Refer
     } else if !flags.is_empty() {
         let names: Vec<&str> = flags.iter().map(|f| f.id.name()).collect();
-        reasons.push(exact(format_args!(
+        reasons.push(exact_reason(format_args!(
             "restructure: {} — keep them on your terms",
             names.join(", ")
         )));
         Verdict::Restructure
     } else {
-        reasons.push("keep: no red flags".to_string());
+        reasons.push(Cow::Borrowed("keep: no red flags"));
         Verdict::Keep
     };
 
@@ -415,7 +424,7 @@ pub(crate) fn assess(
                     }
                 })
                 .collect();
-            reasons.push(exact(format_args!(
+            reasons.push(exact_reason(format_args!(
                 "guard held: {} — would be {}, kept at restructure; {} of revenue ({}) at stake",
                 why.join(" and "),
                 from.name(),

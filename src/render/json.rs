@@ -131,7 +131,7 @@ struct ClientJson<'a> {
     flags: &'a [Flag],
     verdict: Verdict,
     guard: Option<GuardJson<'a>>,
-    reasons: &'a [String],
+    reasons: &'a [std::borrow::Cow<'static, str>],
     actions: Vec<&'a str>,
     quadrant: crate::report::Quadrant,
 }
@@ -909,7 +909,9 @@ mod tests {
                                 Verdict::Restructure,
                             ][index % 4],
                             guard,
-                            reasons: (0..index).map(|n| format!("reason {n}: {name}")).collect(),
+                            reasons: (0..index)
+                                .map(|n| format!("reason {n}: {name}").into())
+                                .collect(),
                             actions: (0..index % 3)
                                 .map(|n| {
                                     std::sync::Arc::from(format!("action {n} \"now\"").as_str())

@@ -300,6 +300,8 @@ pub fn build(
         clients.extend(metrics.drain(rest..).rev().map(&mut make));
         metrics.shrink_to_fit();
     }
+    // Every name was taken: the emptied list goes before the judging.
+    drop(clients_from);
     crate::trace::phase("report: clients listed");
     // The medians take the metrics alone, so each client's quadrant is
     // placed while it is judged.

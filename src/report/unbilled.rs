@@ -72,17 +72,25 @@ impl Unbilled {
     pub(super) fn explain(&self, client: &mut ClientReport, names: &[(&str, &str)]) {
         let id = client.metrics.client.0;
         let why = if let Some(close) = crate::wording::closest(&client.key, names) {
-            format!(
+            std::borrow::Cow::Owned(format!(
                 "no invoice in the period under this name: most likely a name that did not match — the invoices name {close:?}; if that is this client, add {:?} as an alias of it in clients.csv",
                 client.name
-            )
+            ))
         } else if self.invoiced_ever.contains(&id) {
-            "no invoice in the period, though it has invoices at other dates: most likely unbilled work (bill the tickets and meetings of the period), or the period's invoices are in an export not given".to_string()
+            std::borrow::Cow::Borrowed(
+                "no invoice in the period, though it has invoices at other dates: most likely unbilled work (bill the tickets and meetings of the period), or the period's invoices are in an export not given",
+            )
         } else if !self.searched {
-            "no invoice under this name: a missing invoices export, unbilled work, or a name that did not match (too many clients to compare names here: `clientfit check` lists close names)".to_string()
+            std::borrow::Cow::Borrowed(
+                "no invoice under this name: a missing invoices export, unbilled work, or a name that did not match (too many clients to compare names here: `clientfit check` lists close names)",
+            )
         } else {
-            "no invoice at all under this name: most likely a missing invoices export (or work never billed); its revenue of 0 makes any loss here unreliable".to_string()
+            std::borrow::Cow::Borrowed(
+                "no invoice at all under this name: most likely a missing invoices export (or work never billed); its revenue of 0 makes any loss here unreliable",
+            )
         };
+        // Room for exactly one more: reasons are kept for every client.
+        client.assessment.reasons.reserve_exact(1);
         client.assessment.reasons.insert(0, why);
         client
             .assessment
