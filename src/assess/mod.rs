@@ -149,7 +149,8 @@ pub struct Assessment {
     /// ("keep: no red flags"): those are borrowed, not copied per client.
     pub reasons: Vec<Cow<'static, str>>,
     /// Playbook lines, shared with the other clients they apply to.
-    pub actions: Vec<std::sync::Arc<str>>,
+    /// Shared with every client whose verdict, flags and guard are the same.
+    pub actions: std::sync::Arc<[std::sync::Arc<str>]>,
 }
 
 impl Assessment {

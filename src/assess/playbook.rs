@@ -31,6 +31,31 @@ pub(crate) struct Playbook {
     shared_verdict: BTreeMap<String, Vec<Arc<str>>>,
     #[serde(skip)]
     shared_flag: BTreeMap<String, Vec<Arc<str>>>,
+    /// Each list of actions made once, shared by every client it applies
+    /// to (most clients share their verdict and flags with many others),
+    /// keyed by what it is made from: the verdict, the flags and the guard.
+    #[serde(skip)]
+    made: Made,
+}
+
+/// The action lists made so far (see `Playbook::made`): a cache, so a copy
+/// starts empty and two caches never make playbooks differ.
+#[derive(Debug, Default)]
+struct Made(std::sync::Mutex<std::collections::HashMap<Vec<u8>, Actions>>);
+
+/// One client's actions, shared.
+type Actions = Arc<[Arc<str>]>;
+
+impl Clone for Made {
+    fn clone(&self) -> Made {
+        Made::default()
+    }
+}
+
+impl PartialEq for Made {
+    fn eq(&self, _: &Made) -> bool {
+        true
+    }
 }
 
 fn builtin() -> &'static Playbook {
@@ -110,26 +135,29 @@ impl Playbook {
         verdict: Verdict,
         flags: &[Flag],
         guard: Option<&Guard>,
-    ) -> Vec<Arc<str>> {
-        // Gathered in a scratch list, then copied into one of exactly
-        // their number: growing each client's list (nine lines, typically)
-        // and shrinking it to size cost an allocation or three each.
-        thread_local! {
-            static SCRATCH: std::cell::RefCell<Vec<Arc<str>>> =
-                const { std::cell::RefCell::new(Vec::new()) };
+    ) -> Arc<[Arc<str>]> {
+        let mut key = Vec::with_capacity(flags.len().saturating_add(4));
+        key.push(verdict as u8);
+        key.extend(flags.iter().map(|flag| flag.id as u8));
+        if let Some(guard) = guard {
+            key.push(u8::MAX);
+            key.extend(guard.ids.iter().map(|id| *id as u8));
+            key.push(guard.held_from.map_or(u8::MAX, |held| held as u8));
         }
-        SCRATCH.with(|scratch| match scratch.try_borrow_mut() {
-            Ok(mut actions) => {
-                actions.clear();
-                self.gather_actions(verdict, flags, guard, &mut actions);
-                actions.drain(..).collect()
-            }
-            Err(_) => {
-                let mut actions = Vec::new();
-                self.gather_actions(verdict, flags, guard, &mut actions);
-                actions
-            }
-        })
+        // Each thread judges with a playbook of its own: the lock is never
+        // contended.
+        if let Ok(made) = self.made.0.lock()
+            && let Some(actions) = made.get(&key)
+        {
+            return Arc::clone(actions);
+        }
+        let mut actions = Vec::new();
+        self.gather_actions(verdict, flags, guard, &mut actions);
+        let actions: Arc<[Arc<str>]> = actions.into();
+        if let Ok(mut made) = self.made.0.lock() {
+            made.insert(key, Arc::clone(&actions));
+        }
+        actions
     }
 
     fn gather_actions(
@@ -179,6 +207,51 @@ mod tests {
         for flag in FlagId::ALL {
             assert!(!playbook.flag[flag.name()].is_empty(), "{}", flag.name());
         }
+    }
+
+    #[test]
+    fn clients_alike_share_one_list_of_actions() {
+        let playbook = Playbook::with_overrides(&crate::config::PlaybookLists::default());
+        let flag = |id: FlagId, detail: &str| Flag {
+            id,
+            severity: id.severity(),
+            detail: detail.to_string(),
+        };
+        // Two clients late by different amounts: the same verdict and flag,
+        // so the same list, made once.
+        let first = playbook.actions(
+            Verdict::Restructure,
+            &[flag(FlagId::LatePayer, "40%")],
+            None,
+        );
+        let second = playbook.actions(
+            Verdict::Restructure,
+            &[flag(FlagId::LatePayer, "55%")],
+            None,
+        );
+        assert!(Arc::ptr_eq(&first, &second));
+        // Each list is what gathering it afresh gives.
+        let mut fresh = Vec::new();
+        playbook.gather_actions(
+            Verdict::Restructure,
+            &[flag(FlagId::LatePayer, "x")],
+            None,
+            &mut fresh,
+        );
+        assert_eq!(&*first, fresh.as_slice());
+        // Another flag, or a guard, is another list.
+        let other = playbook.actions(Verdict::Restructure, &[flag(FlagId::NoShows, "3")], None);
+        assert_ne!(&*first, &*other);
+        let guard = Guard {
+            ids: vec![crate::assess::GuardId::Strategic],
+            held_from: Some(Verdict::Fire),
+        };
+        let guarded = playbook.actions(
+            Verdict::Restructure,
+            &[flag(FlagId::LatePayer, "40%")],
+            Some(&guard),
+        );
+        assert!(!Arc::ptr_eq(&first, &guarded));
     }
 
     #[test]

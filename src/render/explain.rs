@@ -311,7 +311,7 @@ fn evidence(out: &mut String, sections: &[EvidenceSection]) {
 /// client's figures too.
 fn closing(out: &mut String, explanation: &Explanation) {
     let _ = writeln!(out, "\nPlaybook");
-    for action in &explanation.client.assessment.actions {
+    for action in explanation.client.assessment.actions.iter() {
         // Playbook lines may come from the config.
         let _ = writeln!(out, "  - {}", safe::terminal(action));
     }

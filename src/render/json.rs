@@ -614,7 +614,7 @@ fn write_assessment(client: &mut Object, assessment: &Assessment) -> serde_json:
     }
     reasons.close();
     let mut actions = Array::open(client.field(client_field!("actions")), 3);
-    for action in &assessment.actions {
+    for action in assessment.actions.iter() {
         string(actions.element(), action);
     }
     actions.close();

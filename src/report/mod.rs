@@ -284,7 +284,7 @@ pub fn build(
                 verdict: Verdict::Keep,
                 guard: None,
                 reasons: Vec::new(),
-                actions: Vec::new(),
+                actions: Default::default(),
             },
             quadrant: Quadrant::Passive,
         }

@@ -146,7 +146,7 @@ fn client(
             verdict: Verdict::ALL[verdict % Verdict::ALL.len()],
             guard: None,
             reasons: Vec::new(),
-            actions: Vec::new(),
+            actions: Default::default(),
         },
         quadrant: Quadrant::Passive,
     }

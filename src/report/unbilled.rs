@@ -92,15 +92,19 @@ impl Unbilled {
         // Room for exactly one more: reasons are kept for every client.
         client.assessment.reasons.reserve_exact(1);
         client.assessment.reasons.insert(0, why);
-        client
-            .assessment
-            .actions
-            .retain(|action| !action.starts_with("A better fit for them"));
-        client.assessment.actions.insert(
-            0,
-            std::sync::Arc::from(
-                "Check first whether this is unbilled work, a missing export or a name that did not match, before acting on the verdict",
-            ),
+        let first: std::sync::Arc<str> = std::sync::Arc::from(
+            "Check first whether this is unbilled work, a missing export or a name that did not match, before acting on the verdict",
         );
+        let actions: Vec<std::sync::Arc<str>> = std::iter::once(first)
+            .chain(
+                client
+                    .assessment
+                    .actions
+                    .iter()
+                    .filter(|action| !action.starts_with("A better fit for them"))
+                    .cloned(),
+            )
+            .collect();
+        client.assessment.actions = actions.into();
     }
 }
