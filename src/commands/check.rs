@@ -7,20 +7,8 @@
 //! Settings → reading → values (`report::check`) → text (`render::check`)
 //! → stdout.
 
-use std::path::PathBuf;
-
-use crate::config::Config;
-use crate::ingest::discover::ExplicitFiles;
+use crate::settings::CheckSettings;
 use crate::{report, safe};
-
-/// What `check` needs.
-#[derive(Debug, Clone)]
-pub(crate) struct CheckSettings {
-    pub(crate) paths: Vec<PathBuf>,
-    pub(crate) explicit: ExplicitFiles,
-    pub(crate) config: Config,
-    pub(crate) skip_bad_rows: bool,
-}
 
 /// The text to print, and whether `report` would run.
 pub(crate) struct CheckOutcome {

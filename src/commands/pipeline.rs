@@ -293,7 +293,7 @@ pub(crate) fn run_receivables(
 /// Also returns the files and the outputs of clientfit's own found among
 /// them.
 pub(crate) fn read_everything(
-    settings: &super::check::CheckSettings,
+    settings: &crate::settings::CheckSettings,
 ) -> anyhow::Result<(
     Vec<ingest::discover::InputFile>,
     Vec<String>,

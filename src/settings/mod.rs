@@ -449,3 +449,12 @@ impl From<crate::cli::SortArg> for crate::report::SortKey {
         }
     }
 }
+
+/// What `check` needs.
+#[derive(Debug, Clone)]
+pub(crate) struct CheckSettings {
+    pub(crate) paths: Vec<PathBuf>,
+    pub(crate) explicit: ExplicitFiles,
+    pub(crate) config: Config,
+    pub(crate) skip_bad_rows: bool,
+}
