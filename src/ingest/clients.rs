@@ -22,10 +22,7 @@ pub(crate) fn read(
     registry: &mut Registry,
     report: &mut FileReport,
 ) -> Result<(), InputError> {
-    let resolver = Resolver::new(Kind::Clients, file, config)?;
-    report
-        .notes
-        .extend(resolver.resolution.notes.iter().cloned());
+    let resolver = Resolver::noting(Kind::Clients, file, config, &mut report.notes)?;
     let client = resolver.require("client")?.index;
     let aliases = resolver.index("aliases");
     let domains = resolver.index("domains");

@@ -29,10 +29,7 @@ pub(crate) fn read(
         skip_bad_rows,
         ..
     } = context;
-    let resolver = Resolver::new(Kind::Meetings, file, config)?;
-    report
-        .notes
-        .extend(resolver.resolution.notes.iter().cloned());
+    let resolver = Resolver::noting(Kind::Meetings, file, config, &mut report.notes)?;
     let client = resolver.index("client");
     let email = resolver.index("email");
     if client.is_none() && email.is_none() {

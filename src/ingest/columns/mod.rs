@@ -232,6 +232,19 @@ const SAMPLE_ROWS: usize = 200;
 const SAMPLE_VALUES: usize = 50;
 
 impl<'a> Resolver<'a> {
+    /// `new`, with what resolving the headers noted added to the file's
+    /// report (every reader of a kind of file says them).
+    pub(crate) fn noting(
+        kind: Kind,
+        file: &'a super::reader::CsvFile,
+        config: &'a crate::config::Config,
+        notes: &mut Vec<String>,
+    ) -> Result<Resolver<'a>, InputError> {
+        let resolver = Resolver::new(kind, file, config)?;
+        notes.extend(resolver.resolution.notes.iter().cloned());
+        Ok(resolver)
+    }
+
     /// Resolve the fields of an open file, after checking the user's
     /// mapping against its header; a loose alias's column is judged on
     /// the values of the first rows.

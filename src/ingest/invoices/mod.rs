@@ -56,10 +56,7 @@ pub(crate) fn read(
         skip_bad_rows,
         as_of,
     } = context;
-    let resolver = Resolver::new(Kind::Invoices, file, config)?;
-    report
-        .notes
-        .extend(resolver.resolution.notes.iter().cloned());
+    let resolver = Resolver::noting(Kind::Invoices, file, config, &mut report.notes)?;
     let amount = resolver.require("amount")?;
     let lines = config.invoices.lines
         || LINE_AMOUNT_HEADERS
