@@ -147,6 +147,15 @@ fn digit(number: u64) -> u8 {
     b'0'.saturating_add((number % 10) as u8)
 }
 
+/// A share written as a percentage, as exact as it is: 0.58 → "58%",
+/// 0.125 → "12.5%".
+pub(crate) fn percent_text(share: Decimal) -> String {
+    match share.checked_mul(Decimal::ONE_HUNDRED) {
+        Some(percent) => format!("{}%", percent.normalize()),
+        None => format!("{share} (as a fraction)"),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

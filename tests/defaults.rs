@@ -8,10 +8,15 @@ use crate::util::*;
 
 /// The demo's exports without its clientfit.toml (so every default holds),
 /// plus `config` as clientfit.toml when given.
+/// The demo's exports without its config, and without its timesheet:
+/// the cost of the work is then a share of revenue, set or not.
 fn demo_without_config(dir: &Path, config: Option<&str>) {
     for entry in std::fs::read_dir(fixture("demo")).expect("the demo fixture") {
         let path = entry.expect("an entry").path();
-        if path.extension().is_some_and(|e| e == "csv") {
+        let timesheet = path
+            .file_name()
+            .is_some_and(|name| name.to_string_lossy().contains("time"));
+        if path.extension().is_some_and(|e| e == "csv") && !timesheet {
             std::fs::copy(&path, dir.join(path.file_name().unwrap())).expect("copies");
         }
     }
@@ -109,7 +114,14 @@ fn a_delivery_cost_share_set_even_to_zero_silences_the_note_and_changes_no_figur
     demo_without_config(zero.path(), Some("[rates]\ndelivery_cost_share = 0\n"));
     let unset_doc = parse(&report_in(unset.path(), "json").stdout);
     let zero_doc = parse(&report_in(zero.path(), "json").stdout);
-    assert_eq!(zero_doc["notes"].as_array().unwrap().len(), 0);
+    // Only the basis is said: a share of revenue, here 0%.
+    assert_eq!(
+        zero_doc["notes"],
+        serde_json::json!([
+            "cost basis: share — delivery cost is 0% of revenue ([rates] delivery_cost_share); a timesheet among the inputs would cost the hours worked instead"
+        ])
+    );
+    assert_eq!(zero_doc["cost_basis"], "share");
     assert_eq!(unset_doc["clients"], zero_doc["clients"]);
     assert_eq!(unset_doc["portfolio"], zero_doc["portfolio"]);
     for format in ["table", "markdown", "html"] {

@@ -315,6 +315,7 @@ fn exact_rates() -> impl Strategy<Value = Rates> {
             late_invoice_cost: dec(late),
             delivery_cost_share: dec(delivery),
             delivery_cost_known: true,
+            ..Rates::default()
         })
 }
 
@@ -333,6 +334,7 @@ fn any_rates() -> impl Strategy<Value = Rates> {
             late_invoice_cost: dec(late),
             delivery_cost_share: dec(delivery),
             delivery_cost_known: true,
+            ..Rates::default()
         })
 }
 
@@ -838,6 +840,7 @@ proptest! {
             late_invoice_cost: rates.late_invoice_cost * ten,
             delivery_cost_share: rates.delivery_cost_share,
             delivery_cost_known: true,
+            ..Rates::default()
         };
         let base = report(&files(&export, 1), config(rates));
         let scaled = report(&files(&export, 10), config(scaled_rates));

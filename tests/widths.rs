@@ -55,15 +55,15 @@ fn the_report_fits_80_120_and_200_columns_dropping_the_least_important() {
     // first (scope chg, no-shows, tickets, late %, cost to serve), it is
     // still 1+5+17+13+13+9+13+21+14 = 106; without flags 85; without
     // overdue 72, which fits. At 120 the 106 fits; cost to serve (16)
-    // would make it 122.
+    // would make it 122. The price gap goes first of all.
     for (width, expected) in [
         (
             80,
-            Some("cost to serve, overdue, late %, tickets, no-shows, scope chg, flags"),
+            Some("cost to serve, price gap, overdue, late %, tickets, no-shows, scope chg, flags"),
         ),
         (
             120,
-            Some("cost to serve, late %, tickets, no-shows, scope chg"),
+            Some("cost to serve, price gap, late %, tickets, no-shows, scope chg"),
         ),
         (200, None),
     ] {

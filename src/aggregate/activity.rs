@@ -109,10 +109,21 @@ pub struct Activity {
     pub(crate) invoices_streamed: u64,
     /// `overflow` was noted by a ticket.
     pub(super) ticket_overflowed: bool,
+    /// Prices timesheet hours.
+    pub(super) rates: std::sync::Arc<crate::model::RateCard>,
+    /// Timesheet sums per client (empty without a timesheet).
+    pub(crate) time_totals: Vec<super::time::TimeTotals>,
+    /// Timesheet hours no rate prices, and entries naming no client.
+    pub(crate) time_gaps: super::time::TimeGaps,
 }
 
 impl Activity {
-    pub fn new(bounds: Bounds) -> Activity {
+    pub fn new(bounds: Bounds, rates: crate::model::RateCard) -> Activity {
+        Activity::sharing(bounds, std::sync::Arc::new(rates))
+    }
+
+    /// An empty activity pricing hours with `rates`, which forks share.
+    fn sharing(bounds: Bounds, rates: std::sync::Arc<crate::model::RateCard>) -> Activity {
         Activity {
             bounds,
             per_client: Vec::new(),
@@ -125,6 +136,9 @@ impl Activity {
             earliest_invoice: None,
             invoices_streamed: 0,
             ticket_overflowed: false,
+            rates,
+            time_totals: Vec::new(),
+            time_gaps: super::time::TimeGaps::default(),
         }
     }
 
@@ -142,14 +156,18 @@ impl Activity {
         slot(&mut self.per_client, client)
     }
 
-    fn seen(&mut self, day: NaiveDate) {
+    pub(super) fn seen(&mut self, day: NaiveDate) {
         self.earliest = Some(self.earliest.map_or(day, |earliest| earliest.min(day)));
     }
 }
 
 impl Sink for Activity {
     fn fork(&self) -> Option<Activity> {
-        Some(Activity::new(self.bounds))
+        Some(Activity::sharing(self.bounds, self.rates.clone()))
+    }
+
+    fn time_entry(&mut self, entry: &crate::model::TimeEntry) {
+        self.add_time_entry(entry);
     }
 
     fn absorb(&mut self, fork: Activity, ids: &[ClientId]) {
@@ -165,6 +183,12 @@ impl Sink for Activity {
         count(&mut self.invoices_streamed, fork.invoices_streamed);
         if let Some(day) = fork.earliest_invoice {
             self.earliest_invoice = Some(self.earliest_invoice.map_or(day, |e| e.min(day)));
+        }
+        if !self.absorb_time(fork.time_totals, fork.time_gaps, ids) {
+            self.overflow = self.overflow.or(Some(Origin {
+                file: u32::MAX,
+                line: 0,
+            }));
         }
         // The first fork's ids are the final ones: its sums are taken
         // whole, not copied while it still holds them (a peak of memory).

@@ -6,13 +6,17 @@
 //! Layer: above `ingest`; must not import `assess` or anything above it.
 
 mod activity;
+mod price;
 mod sums;
+mod time;
 
 pub use activity::*;
 use chrono::NaiveDate;
+pub use price::PriceGap;
 use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
 use sums::*;
+pub use time::{TimeGaps, TimeMetrics};
 
 use crate::config::Config;
 use crate::ingest::{Ingested, Sink};
@@ -24,7 +28,7 @@ use crate::period::{Bounds, days_in};
 use crate::prefetch::{prefetch, worth_it};
 
 /// Every §4 metric of one client.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct ClientMetrics {
     pub client: ClientId,
     /// Whether any invoice (or credit note) was issued to it in the period.
@@ -69,6 +73,9 @@ pub struct ClientMetrics {
     pub no_show_rate: Option<f64>,
     pub revenue_share: Option<f64>,
     pub ticket_share: Option<f64>,
+    /// Timesheet figures, when a timesheet is among the inputs (then the
+    /// delivery cost is its labour cost). Boxed: most runs have none.
+    pub time: Option<Box<TimeMetrics>>,
 }
 
 /// The settled period.
@@ -90,6 +97,9 @@ pub struct Aggregated {
     pub(crate) unmatched_meetings: u64,
     /// Where the first few of them are (`UNMATCHED_LISTED`).
     pub(crate) unmatched_rows: Vec<Origin>,
+    pub(crate) cost_basis: CostBasis,
+    /// Timesheet entries of the period that name no client.
+    pub(crate) unmatched_time: time::TimeGaps,
 }
 
 /// From this many clients on, their metrics are worked out on every core
@@ -176,6 +186,10 @@ pub fn aggregate(
     if activity.overflow.is_some() {
         return Err(overflow_error(ingested, activity.overflow));
     }
+    if !activity.time_gaps.unrated.is_empty() {
+        return Err(time::unrated_error(&activity.time_gaps));
+    }
+    let basis = CostBasis::of(ingested);
     let as_of = bounds.as_of;
     let earliest_invoice = ingested
         .invoices
@@ -219,6 +233,7 @@ pub fn aggregate(
     // core, a stretch of clients each, joined in order. `None`: some sum
     // overflowed (the error names no row, so which client does not matter).
     let per_client = &activity.per_client;
+    let time_totals = &activity.time_totals;
     let every_client = invoice_totals.len();
     let discounts_left_out = ingested.discounts_left_out;
     let stretch = |first: usize, sums: &[InvoiceTotals]| -> Option<Vec<ClientMetrics>> {
@@ -228,20 +243,28 @@ pub fn aggregate(
         let mut clients = Vec::with_capacity(if first == 0 { every_client } else { sums.len() });
         for (index, totals) in (first..).zip(sums) {
             let work = per_client.get(index).cloned().unwrap_or_default();
+            let time = match basis {
+                CostBasis::Hours => Some(time_totals.get(index).cloned().unwrap_or_default()),
+                CostBasis::Share => None,
+            };
             let outstanding = totals
                 .buckets
                 .iter()
                 .try_fold(Decimal::ZERO, |sum, owed| sum.checked_add(*owed))?;
-            if !(totals.active || work.active || outstanding > Decimal::ZERO) {
+            let worked = time.as_ref().is_some_and(|time| time.entries > 0);
+            if !(totals.active || work.active || worked || outstanding > Decimal::ZERO) {
                 continue;
             }
             let client = crate::model::ClientId(u32::try_from(index).unwrap_or(u32::MAX));
             let mut client = metrics(
                 client,
-                totals,
-                &work,
-                outstanding,
-                &config.rates,
+                Sums {
+                    invoices: totals,
+                    work: &work,
+                    time: time.as_ref(),
+                    outstanding,
+                },
+                config,
                 period.days,
             )?;
             // Rates summed as money are no figure at all (a warning says so).
@@ -324,27 +347,88 @@ pub fn aggregate(
         unmatched_tickets: activity.unmatched_tickets,
         unmatched_meetings: activity.unmatched_meetings,
         unmatched_rows: std::mem::take(&mut activity.unmatched_rows),
+        cost_basis: basis,
+        unmatched_time: std::mem::take(&mut activity.time_gaps),
     })
 }
 
-/// A client's §4 metrics from its sums; `None` when a figure overflows.
-fn metrics(
-    client: ClientId,
-    totals: &InvoiceTotals,
-    work: &ActivityTotals,
+/// What a client's metrics are worked out from.
+struct Sums<'a> {
+    invoices: &'a InvoiceTotals,
+    work: &'a ActivityTotals,
+    /// `Some` when the cost basis is the timesheet's hours.
+    time: Option<&'a time::TimeTotals>,
     outstanding: Decimal,
-    rates: &crate::config::Rates,
-    days: i64,
-) -> Option<ClientMetrics> {
+}
+
+/// Where the cost of delivering the work comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum CostBasis {
+    /// A share of revenue (`[rates] delivery_cost_share`).
+    Share,
+    /// The hours of a timesheet at their cost rates.
+    Hours,
+}
+
+impl CostBasis {
+    /// Hours when a timesheet is among the inputs, else the share.
+    pub(crate) fn of(ingested: &Ingested) -> CostBasis {
+        if ingested
+            .files
+            .iter()
+            .any(|file| file.kind == crate::ingest::columns::Kind::Time)
+        {
+            CostBasis::Hours
+        } else {
+            CostBasis::Share
+        }
+    }
+}
+
+/// A client's §4 metrics from its sums; `None` when a figure overflows.
+fn metrics(client: ClientId, sums: Sums, config: &Config, days: i64) -> Option<ClientMetrics> {
+    let Sums {
+        invoices: totals,
+        work,
+        time,
+        outstanding,
+    } = sums;
+    let rates = &config.rates;
     let sixty = Decimal::from(60);
     let hourly = |minutes: Decimal, rate: Decimal| minutes.checked_mul(rate)?.checked_div(sixty);
     let revenue = totals.revenue;
-    let support_cost = hourly(work.ticket_minutes, rates.support_hourly)?;
-    let meeting_cost = hourly(work.attended_person_minutes, rates.meeting_hourly)?;
-    let no_show_cost = hourly(work.no_show_person_minutes, rates.meeting_hourly)?;
+    // Work the timesheet covers is costed there, not again here.
+    let covered = |work: crate::config::Covered| time.is_some() && config.time.covers(work);
+    let support_covered = covered(crate::config::Covered::Support);
+    let meetings_covered = covered(crate::config::Covered::Meetings);
+    let (support_cost, meeting_cost, no_show_cost) = (
+        if support_covered {
+            Decimal::ZERO
+        } else {
+            hourly(work.ticket_minutes, rates.support_hourly)?
+        },
+        if meetings_covered {
+            Decimal::ZERO
+        } else {
+            hourly(work.attended_person_minutes, rates.meeting_hourly)?
+        },
+        if meetings_covered {
+            Decimal::ZERO
+        } else {
+            hourly(work.no_show_person_minutes, rates.meeting_hourly)?
+        },
+    );
     let collection_cost =
         Decimal::from(totals.late_invoices).checked_mul(rates.late_invoice_cost)?;
-    let delivery_cost = revenue.checked_mul(rates.delivery_cost_share)?;
+    let time_metrics = match time {
+        Some(time) => Some(Box::new(TimeMetrics::of(time, revenue)?)),
+        None => None,
+    };
+    let delivery_cost = match &time_metrics {
+        Some(time) => time.labour_cost,
+        None => revenue.checked_mul(rates.delivery_cost_share)?,
+    };
     let cost_to_serve = [meeting_cost, no_show_cost, collection_cost, delivery_cost]
         .into_iter()
         .try_fold(support_cost, Decimal::checked_add)?;
@@ -354,10 +438,31 @@ fn metrics(
         .checked_add(work.attended_person_minutes)?
         .checked_add(work.no_show_person_minutes)?
         .checked_div(sixty)?;
+    // Hours worked: the timesheet's, and the support and meeting time it
+    // does not cover; without a timesheet, support and meeting time alone.
+    let hours_worked = match &time_metrics {
+        Some(time) => {
+            let mut minutes = time.hours.checked_mul(sixty)?;
+            if !support_covered {
+                minutes = minutes.checked_add(work.ticket_minutes)?;
+            }
+            if !meetings_covered {
+                minutes = minutes
+                    .checked_add(work.attended_person_minutes)?
+                    .checked_add(work.no_show_person_minutes)?;
+            }
+            minutes.checked_div(sixty)?
+        }
+        None => hours_to_serve,
+    };
     let [current, d1_30, d31_60, d61_90, d90_plus] = totals.buckets;
     let positive_revenue = revenue > Decimal::ZERO;
-    let effective_hourly = if hours_to_serve > Decimal::ZERO {
-        Some(revenue.checked_div(hours_to_serve)?)
+    let time_metrics = time_metrics.map(|mut time| {
+        time.hours_worked = hours_worked;
+        time
+    });
+    let effective_hourly = if hours_worked > Decimal::ZERO {
+        Some(revenue.checked_div(hours_worked)?)
     } else {
         None
     };
@@ -406,6 +511,7 @@ fn metrics(
         no_show_rate: (attended_or_not > 0).then(|| work.no_shows as f64 / attended_or_not as f64),
         revenue_share: None,
         ticket_share: None,
+        time: time_metrics,
     })
 }
 

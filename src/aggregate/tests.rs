@@ -212,7 +212,7 @@ fn sums_beyond_the_decimal_range_are_refused() {
         to: as_of,
         as_of,
     };
-    let mut activity = Activity::new(bounds);
+    let mut activity = Activity::new(bounds, crate::model::RateCard::default());
     let ticket = Ticket {
         client: Some(ClientId(0)),
         created: day("2026-10-01"),

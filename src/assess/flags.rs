@@ -10,6 +10,7 @@ pub(crate) fn flags(
     m: &ClientMetrics,
     period: &Period,
     t: &Thresholds,
+    targets: &crate::config::Targets,
 ) -> anyhow::Result<Vec<Flag>> {
     // Raised into a scratch list, then copied into one of exactly their
     // number (a client's flags are kept until the report is written).
@@ -19,12 +20,12 @@ pub(crate) fn flags(
     SCRATCH.with(|scratch| match scratch.try_borrow_mut() {
         Ok(mut flags) => {
             flags.clear();
-            raise_flags(m, period, t, &mut flags)?;
+            raise_flags(m, period, (t, targets), &mut flags)?;
             Ok(flags.drain(..).collect())
         }
         Err(_) => {
             let mut flags = Vec::new();
-            raise_flags(m, period, t, &mut flags)?;
+            raise_flags(m, period, (t, targets), &mut flags)?;
             Ok(flags)
         }
     })
@@ -33,7 +34,7 @@ pub(crate) fn flags(
 fn raise_flags(
     m: &ClientMetrics,
     period: &Period,
-    t: &Thresholds,
+    (t, targets): (&Thresholds, &crate::config::Targets),
     flags: &mut Vec<Flag>,
 ) -> anyhow::Result<()> {
     let mut raise = |id: FlagId, detail: String| {
@@ -207,5 +208,44 @@ fn raise_flags(
             raise(FlagId::DiscountHeavy, detail);
         }
     }
+    if let Some(time) = &m.time
+        && let Some(non_billable) = time.non_billable_hours
+        && time.hours >= t.over_servicing_min_hours
+        && time.hours > Decimal::ZERO
+    {
+        let share = crate::numbers::ratio_of(non_billable, time.hours);
+        if share >= t.over_servicing_share {
+            raise(FlagId::OverServicing, {
+                let (measured, threshold) = percents(share, t.over_servicing_share);
+                exact(format_args!(
+                    "{} of {} hours not billable ({measured}, threshold {threshold} over at least {} hours)",
+                    Fixed(decimal_f64(non_billable), 2),
+                    Fixed(decimal_f64(time.hours), 2),
+                    t.over_servicing_min_hours.normalize()
+                ))
+            });
+        }
+    }
+    if let (Some(time), Some(target), Some(hourly)) = (&m.time, targets.hourly, m.effective_hourly)
+        && time.hours_worked > Decimal::ZERO
+        && hourly < target
+    {
+        raise(
+            FlagId::BelowTargetRate,
+            exact(format_args!(
+                "effective hourly {} < target {} (revenue {} over {} hours worked)",
+                money(hourly),
+                money(target),
+                money(m.revenue),
+                Fixed(decimal_f64(time.hours_worked), 2)
+            )),
+        );
+    }
     Ok(())
+}
+
+/// Hours as a float, to print with a fixed number of decimals.
+fn decimal_f64(value: Decimal) -> f64 {
+    use rust_decimal::prelude::ToPrimitive;
+    value.to_f64().unwrap_or(0.0)
 }

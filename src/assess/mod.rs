@@ -7,6 +7,7 @@ mod flags;
 pub(crate) mod playbook;
 
 pub(crate) use flags::flags;
+pub(crate) mod price;
 
 use std::borrow::Cow;
 
@@ -74,10 +75,12 @@ pub enum FlagId {
     Escalations,
     Abusive,
     DiscountHeavy,
+    OverServicing,
+    BelowTargetRate,
 }
 
 impl FlagId {
-    pub(crate) const ALL: [FlagId; 11] = [
+    pub(crate) const ALL: [FlagId; 13] = [
         FlagId::Unprofitable,
         FlagId::ThinMargin,
         FlagId::LatePayer,
@@ -89,6 +92,8 @@ impl FlagId {
         FlagId::Escalations,
         FlagId::Abusive,
         FlagId::DiscountHeavy,
+        FlagId::OverServicing,
+        FlagId::BelowTargetRate,
     ];
 
     pub(crate) fn name(self) -> &'static str {
@@ -104,6 +109,8 @@ impl FlagId {
             FlagId::Escalations => "escalations",
             FlagId::Abusive => "abusive",
             FlagId::DiscountHeavy => "discount-heavy",
+            FlagId::OverServicing => "over-servicing",
+            FlagId::BelowTargetRate => "below-target-rate",
         }
     }
 
@@ -304,10 +311,10 @@ pub(crate) fn assess(
     m: &ClientMetrics,
     strategic: bool,
     period: &Period,
-    t: &Thresholds,
+    (t, targets): (&Thresholds, &crate::config::Targets),
     playbook: &crate::assess::playbook::Playbook,
 ) -> anyhow::Result<Assessment> {
-    let flags = flags(m, period, t)?;
+    let flags = flags(m, period, t, targets)?;
     let has = |id: FlagId| flags.iter().any(|f| f.id == id);
     let warn_names: Vec<&str> = flags
         .iter()
@@ -438,7 +445,17 @@ pub(crate) fn assess(
             held_from,
         })
     };
-    let actions = playbook.actions(verdict, &flags, guard.as_ref());
+    let mut actions = playbook.actions(verdict, &flags, guard.as_ref());
+    // Restructuring starts from the price that would make the client
+    // worth keeping: a line of its own, before the shared ones.
+    if verdict == Verdict::Restructure
+        && let Some(line) = price::price_line(m, targets)
+    {
+        let first: std::sync::Arc<str> = std::sync::Arc::from(format!("Reprice: {line}"));
+        actions = std::iter::once(first)
+            .chain(actions.iter().cloned())
+            .collect();
+    }
     // Kept for every client until the report is written (100,000 of them
     // in a large run): no spare capacity.
     // (Flags and actions come made to measure, and their texts by `exact`.)

@@ -102,6 +102,10 @@ impl Sink for Keeping {
         self.totals.invoice(invoice);
     }
 
+    fn time_entry(&mut self, entry: &crate::model::TimeEntry) {
+        self.totals.time_entry(entry);
+    }
+
     fn forget_invoices(&mut self) {
         self.totals.forget_invoices();
     }
@@ -195,7 +199,10 @@ fn read<S: Reading>(
         settings.today,
     )?;
     crate::trace::phase("start");
-    let mut activity = sink(aggregate::Activity::new(bounds), bounds);
+    let mut activity = sink(
+        aggregate::Activity::new(bounds, settings.config.rates.card()),
+        bounds,
+    );
     let options = settings.ingest_options(stream_invoices, bounds.as_of);
     let mut ingested = ingest::ingest(&files, &settings.config, options, &mut activity)?;
     // Said in every output, as the reading's own warnings are.
@@ -292,7 +299,7 @@ pub(crate) fn read_everything(
         to: chrono::NaiveDate::MAX,
         as_of: chrono::NaiveDate::MAX,
     };
-    let mut activity = aggregate::Activity::new(bounds);
+    let mut activity = aggregate::Activity::new(bounds, settings.config.rates.card());
     let options = crate::settings::check_ingest_options(settings.skip_bad_rows);
     let ingested = ingest::ingest(&files, &settings.config, options, &mut activity)?;
     Ok((files, collected.own_outputs, ingested))

@@ -109,6 +109,10 @@ pub struct Config {
     pub meetings: KindSettings,
     #[serde(default)]
     pub aging: Aging,
+    #[serde(default)]
+    pub targets: Targets,
+    #[serde(default)]
+    pub time: TimeSettings,
     /// Replacements for lists of the built-in playbook.
     #[serde(default)]
     pub playbook: PlaybookLists,
@@ -171,6 +175,8 @@ default_from_file!(
     markers: Markers,
     clients: ClientSettings,
     aging: Aging,
+    targets: Targets,
+    time: TimeSettings,
 );
 
 /// Where the settings came from: named in every output.
@@ -270,6 +276,84 @@ pub struct Rates {
     /// output says that profit leaves it out.
     #[serde(skip)]
     pub delivery_cost_known: bool,
+    /// What an hour in a timesheet costs when neither the row, the person
+    /// nor the role gives a rate. Unset: such hours are an error.
+    #[serde(default)]
+    #[serde(with = "rust_decimal::serde::arbitrary_precision_option")]
+    pub cost_hourly: Option<Decimal>,
+    /// Cost per hour of each person of a timesheet, by name.
+    #[serde(default)]
+    #[serde(serialize_with = "decimal_map")]
+    pub people: BTreeMap<String, Decimal>,
+    /// Cost per hour of each role or task of a timesheet.
+    #[serde(default)]
+    #[serde(serialize_with = "decimal_map")]
+    pub roles: BTreeMap<String, Decimal>,
+}
+
+impl Rates {
+    /// The rates that price timesheet hours.
+    pub(crate) fn card(&self) -> crate::model::RateCard {
+        crate::model::RateCard::new(&self.people, &self.roles, self.cost_hourly)
+    }
+}
+
+/// `[targets]`: what a client should yield, to size the price gap.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Targets {
+    /// The margin each client should reach: 0.30 = 30%.
+    #[serde(default)]
+    pub(crate) margin: f64,
+    /// The revenue per hour worked each client should reach. Unset: no
+    /// hourly target (and no below-target-rate flag).
+    #[serde(default)]
+    #[serde(with = "rust_decimal::serde::arbitrary_precision_option")]
+    pub(crate) hourly: Option<Decimal>,
+}
+
+/// Work a timesheet may already hold, whose cost is then not counted again.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Covered {
+    /// Time spent on tickets.
+    Support,
+    /// Time spent in client meetings (no-shows included).
+    Meetings,
+}
+
+/// What a bare number means in a timesheet's duration column whose header
+/// does not say (`Duration`, `Time`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum DurationUnitSetting {
+    Hours,
+    Minutes,
+    Seconds,
+}
+
+/// `[time]`: reading timesheets, and what their hours stand for.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TimeSettings {
+    /// Work the timesheet's hours include: its cost is not counted again
+    /// from tickets or meetings (their counts still raise flags).
+    #[serde(default)]
+    pub(crate) covers: Vec<Covered>,
+    #[serde(default)]
+    pub(crate) duration_unit: Option<DurationUnitSetting>,
+    /// Project name → client, for entries whose client cell is blank or
+    /// missing.
+    #[serde(default)]
+    pub(crate) projects: BTreeMap<String, String>,
+    #[serde(default)]
+    pub(crate) columns: BTreeMap<String, String>,
+}
+
+impl TimeSettings {
+    pub(crate) fn covers(&self, work: Covered) -> bool {
+        self.covers.contains(&work)
+    }
 }
 
 /// Said in every output while the delivery cost is unknown.
@@ -310,6 +394,11 @@ pub struct Thresholds {
     pub(crate) fire_unprofitable_warn_flags: u32,
     #[serde(default)]
     pub(crate) refer_thin_margin_warn_flags: u32,
+    #[serde(default)]
+    pub(crate) over_servicing_share: f64,
+    #[serde(default)]
+    #[serde(with = "rust_decimal::serde::arbitrary_precision")]
+    pub(crate) over_servicing_min_hours: Decimal,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -70,6 +70,13 @@ impl Sink for Batched<'_> {
         }
     }
 
+    /// Handed on at once: an entry borrows its row, which the next block
+    /// of rows replaces. Only one kind is read at a time, so nothing held
+    /// could come before it.
+    fn time_entry(&mut self, entry: &TimeEntry) {
+        self.sink.time_entry(entry);
+    }
+
     fn invoice(&mut self, invoice: &Invoice) {
         // Delivered up to a batch later: time for its totals to arrive.
         self.sink.prefetch_invoice(invoice);

@@ -1,5 +1,6 @@
 //! clients.csv, the optional master list: display names, aliases, email
-//! domains, owner, segment and the strategic guard.
+//! domains, owner, segment, the strategic guard and the projects a
+//! timesheet may name instead of the client.
 
 use super::columns::{Kind, Resolver};
 use super::identity::{MasterEntry, Registry};
@@ -29,6 +30,7 @@ pub(crate) fn read(
     let segment = resolver.index("segment");
     let strategic = resolver.index("strategic");
     let owner = resolver.index("owner");
+    let projects = resolver.index("projects");
     report.mapping = resolver.mapping_report();
 
     // Where each client was first listed, to name both lines of a clash.
@@ -85,6 +87,12 @@ pub(crate) fn read(
                 }
             })?;
         registry.note_master_place(id, &file.path, row.line);
+        for project in list(row.text(projects)) {
+            registry.add_project(&project, id).map_err(|problem| {
+                row.row_error(problem)
+                    .hint("a project belongs to one client: list it on one row")
+            })?;
+        }
         report.clients.insert(id.0);
     }
     Ok(())

@@ -221,15 +221,20 @@ fn special_file_name(metadata: &std::fs::Metadata) -> &'static str {
 /// The kind a file name announces, if exactly one.
 pub(crate) fn kind_from_name(path: &Path) -> Option<Kind> {
     let name = path.file_name()?.to_string_lossy().to_lowercase();
-    let named: Vec<Kind> = [
+    let mut named: Vec<Kind> = [
         (Kind::Invoices, "invoice"),
         (Kind::Tickets, "ticket"),
         (Kind::Meetings, "meeting"),
+        (Kind::Time, "time"),
+        (Kind::Time, "hours"),
+        (Kind::Time, "worklog"),
     ]
     .into_iter()
     .filter(|(_, word)| name.contains(word))
     .map(|(kind, _)| kind)
     .collect();
+    // `timesheet_hours.csv` names one kind twice.
+    named.dedup();
     match named.as_slice() {
         [kind] => Some(*kind),
         [] if name.contains("client") => Some(Kind::Clients),
@@ -243,6 +248,7 @@ pub(crate) fn mapping_for(config: &Config, kind: Kind) -> &BTreeMap<String, Stri
         Kind::Tickets => &config.tickets.columns,
         Kind::Meetings => &config.meetings.columns,
         Kind::Clients => &config.clients.columns,
+        Kind::Time => &config.time.columns,
     }
 }
 

@@ -11,6 +11,10 @@ pub const MAX_MINUTES: Decimal = Decimal::from_parts(1_000_000_000, 0, 0, false,
 pub enum DurationUnit {
     Minutes,
     Seconds,
+    Hours,
+    /// The header does not say and nor does the config: a bare number
+    /// could be hours or minutes, so it is refused.
+    Unstated,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -22,6 +26,8 @@ pub enum DurationProblem {
     MissingUnit,
     Negative,
     TooLarge,
+    /// A bare number under `DurationUnit::Unstated`.
+    UnitUnstated,
 }
 
 impl DurationProblem {
@@ -33,6 +39,13 @@ impl DurationProblem {
             DurationProblem::NotADuration(DurationUnit::Seconds) => {
                 "is not a number of seconds (the column is read as seconds)".into()
             }
+            DurationProblem::NotADuration(DurationUnit::Hours) => {
+                "is not a number of hours (expected e.g. 1.5, 1:30, 1:30:00 or 1h 30m)".into()
+            }
+            DurationProblem::NotADuration(DurationUnit::Unstated) => {
+                "is not a duration (expected e.g. 1:30, 1:30:00 or 1h 30m)".into()
+            }
+            DurationProblem::UnitUnstated => "is a bare number, and the column's header does not say whether it counts hours, minutes or seconds: set [time] duration_unit = \"hours\" (or \"minutes\", \"seconds\") in clientfit.toml".into(),
             DurationProblem::Negative => "is a negative duration".into(),
             DurationProblem::ClockOverflow => {
                 "is not a clock time: minutes and seconds must be under 60 (write 2:15, not 1:75)"
@@ -68,6 +81,10 @@ pub fn parse_minutes(text: &str, unit: DurationUnit) -> Result<Decimal, Duration
             DurationUnit::Seconds => number
                 .checked_div(Decimal::from(60))
                 .ok_or(DurationProblem::TooLarge)?,
+            DurationUnit::Hours => number
+                .checked_mul(Decimal::from(60))
+                .ok_or(DurationProblem::TooLarge)?,
+            DurationUnit::Unstated => return Err(DurationProblem::UnitUnstated),
         }
     } else if text.contains(':') {
         match clock(text) {

@@ -1,6 +1,7 @@
 //! Stage 1: CSV exports → typed records.
 //!
-//! Tickets and meetings are streamed into a `Sink` row by row. Invoices
+//! Tickets, meetings and time entries are streamed into a `Sink` row by
+//! row. Invoices
 //! are needed whole (lines combine, later files replace earlier copies), so
 //! they are kept, except that `report` streams those whose id no other row
 //! carries (`IngestOptions::stream_invoices`, `store::Streaming`): memory
@@ -32,6 +33,7 @@ pub(crate) mod source;
 pub(crate) mod status;
 pub(crate) mod store;
 pub(crate) mod tickets;
+pub(crate) mod time;
 mod words;
 
 use batch::*;
@@ -41,7 +43,7 @@ use rust_decimal::Decimal;
 
 use crate::config::Config;
 use crate::error;
-use crate::model::{Invoice, Meeting, Ticket};
+use crate::model::{Invoice, Meeting, Ticket, TimeEntry};
 use crate::wording::plural;
 use columns::Kind;
 use discover::InputFile;
@@ -49,11 +51,14 @@ use identity::Registry;
 use reader::{CsvFile, FileReport, Part};
 use source::Source;
 
-/// Receives tickets and meetings as they are read, and invoices too when
+/// Receives tickets, meetings and time entries as they are read, and invoices too when
 /// `IngestOptions::stream_invoices` is set.
 pub trait Sink {
     fn ticket(&mut self, ticket: &Ticket);
     fn meeting(&mut self, meeting: &Meeting);
+
+    /// One entry of a timesheet; its texts live as long as its row.
+    fn time_entry(&mut self, _entry: &TimeEntry) {}
 
     /// A final invoice (no other row carries its id), in the base currency.
     fn invoice(&mut self, _invoice: &Invoice) {}
@@ -200,7 +205,7 @@ pub fn ingest<S: Sink + Send>(
     clients.place(&mut reports);
 
     let threads = parallel::reading_threads(config);
-    let groups = [Kind::Invoices, Kind::Tickets, Kind::Meetings];
+    let groups = [Kind::Invoices, Kind::Tickets, Kind::Meetings, Kind::Time];
     let in_parallel = if threads > 1 && !options.keep_going {
         parallel::read(&reader, &registry, sink, threads)?
     } else {
@@ -580,6 +585,7 @@ impl GroupReader<'_> {
             Kind::Meetings => {
                 meetings::read(&mut file, context, state.registry, state.sink, report)
             }
+            Kind::Time => time::read(&mut file, context, state.registry, state.sink, report),
         };
         result.map(|()| file.ended_at_cut)
     }

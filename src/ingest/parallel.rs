@@ -112,7 +112,7 @@ pub(crate) struct Read<S> {
     pub(crate) reports: Vec<(usize, FileReport)>,
 }
 
-/// Read the invoice, ticket and meeting files on `threads` threads; `None`
+/// Read the invoice, ticket, meeting and time files on `threads` threads; `None`
 /// when they must be read on one thread instead. `registry` holds the
 /// clients of `clients.csv`.
 pub(crate) fn read<S: Sink + Send>(
@@ -182,10 +182,11 @@ pub(crate) fn read<S: Sink + Send>(
 }
 
 /// The pieces to read, in reading order: invoices, tickets, meetings,
+/// time entries,
 /// each kind's files in input order; kinds in `whole` as one piece, the
 /// other files cut into chunks.
 fn plan(reader: &GroupReader, threads: usize, whole: &[Kind]) -> Vec<Piece> {
-    let kinds = [Kind::Invoices, Kind::Tickets, Kind::Meetings];
+    let kinds = [Kind::Invoices, Kind::Tickets, Kind::Meetings, Kind::Time];
     let total: u64 = reader
         .files
         .iter()

@@ -351,7 +351,7 @@ pub(super) fn scatter(report: &Report, out: &mut String) {
     let clients = &report.clients;
     let hours: Vec<f64> = clients
         .iter()
-        .map(|c| number(c.metrics.hours_to_serve))
+        .map(|c| number(c.metrics.hours_worked()))
         .collect();
     let profits: Vec<f64> = clients.iter().map(|c| number(c.metrics.profit)).collect();
     let median_hours = number(report.portfolio.quadrants.median_hours);
@@ -361,10 +361,11 @@ pub(super) fn scatter(report: &Report, out: &mut String) {
         robust_range(&profits, &[0.0, median_profit]),
         false,
     );
+    let (effort, axis) = report.effort_words();
     plot.open(
         out,
-        "Value versus effort: profit against hours to serve",
-        "hours to serve (tickets, meetings, no-shows)",
+        &format!("Value versus effort: profit against {effort}"),
+        axis,
         "profit",
     );
     verdict_legend(out);

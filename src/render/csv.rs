@@ -61,6 +61,20 @@ pub(crate) const HEADERS: &[&str] = &[
     "ticket_share",
     "reasons",
     "quadrant",
+    // Appended, so scripts that read columns by position keep working.
+    "cost_basis",
+    "hours",
+    "hours_worked",
+    "billable_hours",
+    "non_billable_hours",
+    "billable_share",
+    "labour_cost",
+    "billable_value",
+    "realisation",
+    "target_revenue",
+    "price_gap",
+    "price_rise",
+    "hours_to_cut",
 ];
 
 fn optional(value: Option<f64>, decimals: i32) -> String {
@@ -118,7 +132,7 @@ fn record(report: &Report, c: &ClientReport) -> Vec<String> {
         }
     };
     let quantity = |v| round_to(ratio_of(v, Decimal::ONE), 2).to_string();
-    vec![
+    let mut row = vec![
         c.rank.to_string(),
         safe::csv(&c.name),
         safe::csv(&c.key),
@@ -173,5 +187,43 @@ fn record(report: &Report, c: &ClientReport) -> Vec<String> {
         optional(m.ticket_share, 4),
         safe::csv(&a.reasons.join(" | ")),
         c.quadrant.name().to_string(),
+    ];
+    row.extend(time_columns(report, m));
+    row
+}
+
+/// The cost basis, the timesheet's figures (empty without one) and the
+/// price gap, in the order of the last `HEADERS`.
+fn time_columns(report: &Report, m: &crate::aggregate::ClientMetrics) -> Vec<String> {
+    let money = |v| cents(v).to_string();
+    let quantity = |v| round_to(ratio_of(v, Decimal::ONE), 2).to_string();
+    let time = m.time.as_deref();
+    let gap = m.price_gap(&report.config.targets);
+    vec![
+        match report.cost_basis {
+            crate::aggregate::CostBasis::Hours => "hours",
+            crate::aggregate::CostBasis::Share => "share",
+        }
+        .to_string(),
+        time.map(|t| quantity(t.hours)).unwrap_or_default(),
+        quantity(m.hours_worked()),
+        time.and_then(|t| t.billable_hours)
+            .map(quantity)
+            .unwrap_or_default(),
+        time.and_then(|t| t.non_billable_hours)
+            .map(quantity)
+            .unwrap_or_default(),
+        optional(time.and_then(|t| t.billable_share), 4),
+        time.map(|t| money(t.labour_cost)).unwrap_or_default(),
+        time.and_then(|t| t.billable_value)
+            .map(money)
+            .unwrap_or_default(),
+        optional(time.and_then(|t| t.realisation), 4),
+        gap.map(|g| money(g.target_revenue)).unwrap_or_default(),
+        gap.map(|g| money(g.gap)).unwrap_or_default(),
+        optional(gap.and_then(|g| g.rise), 4),
+        gap.and_then(|g| g.hours_to_cut)
+            .map(quantity)
+            .unwrap_or_default(),
     ]
 }

@@ -135,30 +135,52 @@ fn flags(out: &mut String, explanation: &Explanation) {
 
 fn cost_to_serve(out: &mut String, explanation: &Explanation) {
     let m = &explanation.client.metrics;
-    let rates = &explanation.report.config.rates;
+    let config = &explanation.report.config;
+    let rates = &config.rates;
+    let covered = |work: crate::config::Covered| m.time.is_some() && config.time.covers(work);
     let _ = writeln!(out, "\nCost to serve");
-    let _ = writeln!(
-        out,
-        "  support     {:>12}  {} {}, {:.1} h × {}/h",
-        money(m.support_cost),
-        m.tickets,
-        plural(m.tickets, "ticket", "tickets"),
-        ratio_of(m.ticket_minutes, Decimal::from(60)),
-        rates.support_hourly
-    );
-    let _ = writeln!(
-        out,
-        "  meetings    {:>12}  {} attended, attendees counted, × {}/h",
-        money(m.meeting_cost),
-        m.attended,
-        rates.meeting_hourly
-    );
-    let _ = writeln!(
-        out,
-        "  no-shows    {:>12}  {} missed, time set aside and lost",
-        money(m.no_show_cost),
-        m.no_shows
-    );
+    let ticket_hours = ratio_of(m.ticket_minutes, Decimal::from(60));
+    if covered(crate::config::Covered::Support) {
+        let _ = writeln!(
+            out,
+            "  support     {:>12}  {} {}, {ticket_hours:.1} h: in the timesheet's hours, not costed again ([time] covers)",
+            money(m.support_cost),
+            m.tickets,
+            plural(m.tickets, "ticket", "tickets"),
+        );
+    } else {
+        let _ = writeln!(
+            out,
+            "  support     {:>12}  {} {}, {ticket_hours:.1} h × {}/h",
+            money(m.support_cost),
+            m.tickets,
+            plural(m.tickets, "ticket", "tickets"),
+            rates.support_hourly
+        );
+    }
+    if covered(crate::config::Covered::Meetings) {
+        let _ = writeln!(
+            out,
+            "  meetings    {:>12}  {} attended, {} missed: in the timesheet's hours, not costed again ([time] covers)",
+            money(m.meeting_cost.saturating_add(m.no_show_cost)),
+            m.attended,
+            m.no_shows
+        );
+    } else {
+        let _ = writeln!(
+            out,
+            "  meetings    {:>12}  {} attended, attendees counted, × {}/h",
+            money(m.meeting_cost),
+            m.attended,
+            rates.meeting_hourly
+        );
+        let _ = writeln!(
+            out,
+            "  no-shows    {:>12}  {} missed, time set aside and lost",
+            money(m.no_show_cost),
+            m.no_shows
+        );
+    }
     let _ = writeln!(
         out,
         "  collection  {:>12}  {} late {} × {}",
@@ -167,20 +189,32 @@ fn cost_to_serve(out: &mut String, explanation: &Explanation) {
         plural(m.late_invoices, "invoice", "invoices"),
         rates.late_invoice_cost
     );
-    if rates.delivery_cost_known {
-        let _ = writeln!(
-            out,
-            "  delivery    {:>12}  revenue × {}",
-            money(m.delivery_cost),
-            rates.delivery_cost_share
-        );
-    } else {
-        let _ = writeln!(
-            out,
-            "  delivery    {:>12}  {}",
-            "unknown",
-            crate::config::DELIVERY_COST_UNKNOWN
-        );
+    match &m.time {
+        Some(time) => {
+            let _ = writeln!(
+                out,
+                "  delivery    {:>12}  {:.2} h in the timesheet at cost rates{}",
+                money(time.labour_cost),
+                ratio_of(time.hours, Decimal::ONE),
+                rate_sources(time)
+            );
+        }
+        None if rates.delivery_cost_known => {
+            let _ = writeln!(
+                out,
+                "  delivery    {:>12}  revenue × {}",
+                money(m.delivery_cost),
+                rates.delivery_cost_share
+            );
+        }
+        None => {
+            let _ = writeln!(
+                out,
+                "  delivery    {:>12}  {}",
+                "unknown",
+                crate::config::DELIVERY_COST_UNKNOWN
+            );
+        }
     }
     let _ = writeln!(
         out,
@@ -189,6 +223,72 @@ fn cost_to_serve(out: &mut String, explanation: &Explanation) {
         money(m.revenue),
         money(m.profit)
     );
+    hours_and_price(out, explanation);
+}
+
+/// "(row 10.0 h, [rates.people] 6.6 h)": which rates priced the hours.
+fn rate_sources(time: &crate::aggregate::TimeMetrics) -> String {
+    let parts: Vec<String> = crate::model::RateSource::ALL
+        .iter()
+        .zip(time.hours_by_source)
+        .filter(|(_, hours)| *hours > Decimal::ZERO)
+        .map(|(source, hours)| {
+            format!(
+                "{} {:.2} h",
+                source.describe(),
+                ratio_of(hours, Decimal::ONE)
+            )
+        })
+        .collect();
+    if parts.is_empty() {
+        String::new()
+    } else {
+        format!(" ({})", parts.join(", "))
+    }
+}
+
+/// The timesheet's hours against revenue, and the price gap.
+fn hours_and_price(out: &mut String, explanation: &Explanation) {
+    let m = &explanation.client.metrics;
+    let targets = &explanation.report.config.targets;
+    if let Some(time) = &m.time {
+        let _ = writeln!(out, "\nHours");
+        let billable = match (time.billable_hours, time.billable_share) {
+            (Some(hours), Some(share)) => format!(
+                ", {:.2} billable ({:.1}%)",
+                ratio_of(hours, Decimal::ONE),
+                share * 100.0
+            ),
+            _ => ", billable unknown (no billable column)".to_string(),
+        };
+        let _ = writeln!(
+            out,
+            "  worked      {:.2} h in the timesheet{billable}; {:.2} h with the support and meeting time it leaves out",
+            ratio_of(time.hours, Decimal::ONE),
+            ratio_of(time.hours_worked, Decimal::ONE),
+        );
+        let _ = writeln!(
+            out,
+            "  per hour    {} revenue per hour worked{}",
+            m.effective_hourly.map_or_else(|| "–".to_string(), money),
+            targets
+                .hourly
+                .map(|target| format!(" (target {})", money(target)))
+                .unwrap_or_default()
+        );
+        let _ = writeln!(
+            out,
+            "  billable    value {}, realisation {}",
+            time.billable_value.map_or_else(
+                || "unknown (no bill rate on some billable hours)".to_string(),
+                money
+            ),
+            ratio(time.realisation)
+        );
+    }
+    if let Some(line) = crate::assess::price::price_line(m, targets) {
+        let _ = writeln!(out, "\nPrice\n  {line}");
+    }
 }
 
 fn metrics(out: &mut String, explanation: &Explanation) {

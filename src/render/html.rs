@@ -263,5 +263,11 @@ fn client_rows(report: &Report, client: &crate::report::ClientReport, out: &mut 
         out.push_str("— ");
     }
     out.push_str(&safe::html(&client.assessment.reasons.join(" · ")));
+    // The price gap under the figures: a column of its own would not fit
+    // a 1000-pixel page beside the others.
+    if let Some(line) = crate::assess::price::price_line(m, &report.config.targets) {
+        out.push_str(" · ");
+        out.push_str(&safe::html(&line));
+    }
     out.push_str("</td></tr></tbody>\n");
 }

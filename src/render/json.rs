@@ -60,6 +60,8 @@ struct Head<'a> {
     period: PeriodJson,
     as_of: String,
     currency: Option<&'a str>,
+    /// Where delivery cost comes from: "hours" (a timesheet) or "share".
+    cost_basis: crate::aggregate::CostBasis,
     settings: &'a crate::config::Config,
 }
 
@@ -128,6 +130,18 @@ struct ClientJson<'a> {
     no_show_rate: Option<f64>,
     revenue_share: Option<f64>,
     ticket_share: Option<f64>,
+    hours: Option<f64>,
+    hours_worked: f64,
+    billable_hours: Option<f64>,
+    non_billable_hours: Option<f64>,
+    billable_share: Option<f64>,
+    labour_cost: Option<Money>,
+    billable_value: Option<Money>,
+    realisation: Option<f64>,
+    target_revenue: Option<Money>,
+    price_gap: Option<Money>,
+    price_rise: Option<f64>,
+    hours_to_cut: Option<f64>,
     flags: &'a [Flag],
     verdict: Verdict,
     guard: Option<GuardJson<'a>>,
@@ -185,8 +199,10 @@ fn quantity(value: Decimal) -> f64 {
 }
 
 #[cfg(test)]
-fn client(c: &ClientReport) -> ClientJson<'_> {
+fn client<'a>(c: &'a ClientReport, targets: &crate::config::Targets) -> ClientJson<'a> {
     let m = &c.metrics;
+    let time = m.time.as_deref();
+    let gap = m.price_gap(targets);
     let guard = c.assessment.guard.as_ref().map(|g: &Guard| GuardJson {
         ids: &g.ids,
         held_from: g.held_from,
@@ -236,6 +252,18 @@ fn client(c: &ClientReport) -> ClientJson<'_> {
         no_show_rate: ratio(m.no_show_rate),
         revenue_share: ratio(m.revenue_share),
         ticket_share: ratio(m.ticket_share),
+        hours: time.map(|t| quantity(t.hours)),
+        hours_worked: quantity(m.hours_worked()),
+        billable_hours: time.and_then(|t| t.billable_hours).map(quantity),
+        non_billable_hours: time.and_then(|t| t.non_billable_hours).map(quantity),
+        billable_share: ratio(time.and_then(|t| t.billable_share)),
+        labour_cost: time.map(|t| Money(t.labour_cost)),
+        billable_value: time.and_then(|t| t.billable_value).map(Money),
+        realisation: ratio(time.and_then(|t| t.realisation)),
+        target_revenue: gap.map(|g| Money(g.target_revenue)),
+        price_gap: gap.map(|g| Money(g.gap)),
+        price_rise: ratio(gap.and_then(|g| g.rise)),
+        hours_to_cut: gap.and_then(|g| g.hours_to_cut).map(quantity),
         flags: &c.assessment.flags,
         verdict: c.assessment.verdict,
         guard,
@@ -283,6 +311,7 @@ pub(crate) fn write(report: &Report, out: &mut dyn std::io::Write) -> anyhow::Re
         },
         as_of: report.period.as_of.to_string(),
         currency: report.currency.as_deref(),
+        cost_basis: report.cost_basis,
         settings: &report.config,
     };
     let tail = Tail {
@@ -378,7 +407,7 @@ fn write_clients(report: &Report, out: &mut dyn std::io::Write) -> anyhow::Resul
             if let Some(next) = block.get(at.saturating_add(1)) {
                 prefetch_texts(next);
             }
-            write_client(&mut text, client)?;
+            write_client(&mut text, client, &report.config.targets)?;
         }
         Ok(text)
     };
@@ -467,7 +496,11 @@ macro_rules! client_field {
 /// bytes to serde_json's own rendering of the same fields.
 /// One client of the `clients` list: who, then each figure, then the
 /// assessment.
-fn write_client(out: &mut Vec<u8>, c: &ClientReport) -> serde_json::Result<()> {
+fn write_client(
+    out: &mut Vec<u8>,
+    c: &ClientReport,
+    targets: &crate::config::Targets,
+) -> serde_json::Result<()> {
     let m = &c.metrics;
     out.extend_from_slice(b",\n    ");
     let mut client = Object::open(out, 2);
@@ -480,6 +513,7 @@ fn write_client(out: &mut Vec<u8>, c: &ClientReport) -> serde_json::Result<()> {
     write_costs_and_profit(&mut client, m)?;
     write_lateness_and_receivables(&mut client, m)?;
     write_activity(&mut client, m)?;
+    write_time(&mut client, m, targets)?;
     write_assessment(&mut client, &c.assessment)?;
     serde_json::to_writer(client.field(client_field!("quadrant")), &c.quadrant)?;
     client.close();
@@ -578,6 +612,70 @@ fn write_activity(client: &mut Object, m: &ClientMetrics) -> serde_json::Result<
     ] {
         serde_json::to_writer(client.field(key), &ratio(value))?;
     }
+    Ok(())
+}
+
+/// The timesheet's figures (`null` without one) and the price gap.
+fn write_time(
+    client: &mut Object,
+    m: &ClientMetrics,
+    targets: &crate::config::Targets,
+) -> serde_json::Result<()> {
+    let time = m.time.as_deref();
+    let gap = m.price_gap(targets);
+    let optional_money = |field: &mut Vec<u8>, value: Option<Decimal>| match value {
+        Some(value) => money(field, value),
+        None => field.extend_from_slice(b"null"),
+    };
+    serde_json::to_writer(
+        client.field(client_field!("hours")),
+        &time.map(|t| quantity(t.hours)),
+    )?;
+    serde_json::to_writer(
+        client.field(client_field!("hours_worked")),
+        &quantity(m.hours_worked()),
+    )?;
+    for (key, value) in [
+        (
+            client_field!("billable_hours"),
+            time.and_then(|t| t.billable_hours),
+        ),
+        (
+            client_field!("non_billable_hours"),
+            time.and_then(|t| t.non_billable_hours),
+        ),
+    ] {
+        serde_json::to_writer(client.field(key), &value.map(quantity))?;
+    }
+    serde_json::to_writer(
+        client.field(client_field!("billable_share")),
+        &ratio(time.and_then(|t| t.billable_share)),
+    )?;
+    optional_money(
+        client.field(client_field!("labour_cost")),
+        time.map(|t| t.labour_cost),
+    );
+    optional_money(
+        client.field(client_field!("billable_value")),
+        time.and_then(|t| t.billable_value),
+    );
+    serde_json::to_writer(
+        client.field(client_field!("realisation")),
+        &ratio(time.and_then(|t| t.realisation)),
+    )?;
+    optional_money(
+        client.field(client_field!("target_revenue")),
+        gap.map(|g| g.target_revenue),
+    );
+    optional_money(client.field(client_field!("price_gap")), gap.map(|g| g.gap));
+    serde_json::to_writer(
+        client.field(client_field!("price_rise")),
+        &ratio(gap.and_then(|g| g.rise)),
+    )?;
+    serde_json::to_writer(
+        client.field(client_field!("hours_to_cut")),
+        &gap.and_then(|g| g.hours_to_cut).map(quantity),
+    )?;
     Ok(())
 }
 
@@ -778,7 +876,7 @@ mod tests {
             c: [ClientJson<'a>; 1],
         }
         let text = serde_json::to_string_pretty(&Wrapper {
-            c: [client(report)],
+            c: [client(report, &crate::config::Config::default().targets)],
         })
         .unwrap();
         let inner = text
@@ -834,6 +932,7 @@ mod tests {
                 no_show_rate: ratio,
                 revenue_share: ratio.map(|r| -r),
                 ticket_share: ratio,
+                time: None,
             };
         let flag = |id: FlagId, detail: &str| crate::assess::Flag {
             id,
@@ -921,7 +1020,12 @@ mod tests {
                         quadrant: Quadrant::ALL[index % 4],
                     };
                     let mut ours = Vec::new();
-                    write_client(&mut ours, &report).unwrap();
+                    write_client(
+                        &mut ours,
+                        &report,
+                        &crate::config::Config::default().targets,
+                    )
+                    .unwrap();
                     assert_eq!(
                         String::from_utf8(ours).unwrap(),
                         as_serde_writes_it(&report),

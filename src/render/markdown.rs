@@ -18,8 +18,8 @@ pub(crate) fn render(report: &Report) -> String {
         "Config: {}\n\n",
         safe::markdown(&report.config.provenance())
     ));
-    out.push_str("| # | client | revenue | cost to serve | profit | margin | overdue | late % | tickets | no-shows | scope chg | flags | verdict |\n");
-    out.push_str("|--:|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|---|---|\n");
+    out.push_str("| # | client | revenue | cost to serve | profit | margin | price gap | overdue | late % | tickets | no-shows | scope chg | flags | verdict |\n");
+    out.push_str("|--:|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|---|---|\n");
     for client in report.shown() {
         let m = &client.metrics;
         let guarded = client
@@ -34,13 +34,14 @@ pub(crate) fn render(report: &Report) -> String {
             .map(|f| f.id.name())
             .collect();
         out.push_str(&format!(
-            "| {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | **{}** |\n",
+            "| {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | **{}** |\n",
             client.rank,
             safe::markdown(&client.name) + if guarded { " †" } else { "" },
             grouped(m.revenue),
             grouped(m.cost_to_serve),
             grouped(m.profit),
             percent(m.margin),
+            super::table::price_gap_cell(report, m),
             super::overdue_cell(report, m),
             percent(m.late_share),
             m.tickets,

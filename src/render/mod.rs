@@ -148,7 +148,7 @@ pub(crate) fn summary(report: &Report) -> Vec<(&'static str, String)> {
         (
             "Value vs effort",
             format!(
-                "{} (split at median profit {} and median {:.1} hours to serve)",
+                "{} (split at median profit {} and median {:.1} {})",
                 join(
                     p.quadrants
                         .counts
@@ -157,7 +157,8 @@ pub(crate) fn summary(report: &Report) -> Vec<(&'static str, String)> {
                         .collect()
                 ),
                 grouped(p.quadrants.median_profit),
-                ratio_of(p.quadrants.median_hours, Decimal::ONE)
+                ratio_of(p.quadrants.median_hours, Decimal::ONE),
+                report.effort_words().0
             ),
         ),
     ]);

@@ -60,18 +60,20 @@ fn columns() -> Vec<Column> {
             wrap_at_least: Some(CLIENT_AT_LEAST),
         },
         number("revenue", 0),
-        number("cost to serve", 5),
+        number("cost to serve", 6),
         number("profit", 0),
-        number("margin", 9),
-        number("overdue", 7),
-        number("late %", 4),
-        number("tickets", 3),
-        number("no-shows", 2),
-        number("scope chg", 1),
+        number("margin", 10),
+        // Wide terminals only: the first to go.
+        number("price gap", 1),
+        number("overdue", 8),
+        number("late %", 5),
+        number("tickets", 4),
+        number("no-shows", 3),
+        number("scope chg", 2),
         Column {
             header: "flags".to_string(),
             numeric: false,
-            drop_order: 6,
+            drop_order: 7,
             wrap_at_least: Some(FLAGS_AT_LEAST),
         },
         Column {
@@ -191,6 +193,7 @@ fn row(report: &Report, client: &ClientReport) -> Vec<String> {
         grouped(m.cost_to_serve),
         grouped(m.profit),
         percent(m.margin),
+        price_gap_cell(report, m),
         super::overdue_cell(report, m),
         percent(m.late_share),
         m.tickets.to_string(),
@@ -203,6 +206,18 @@ fn row(report: &Report, client: &ClientReport) -> Vec<String> {
         },
         client.assessment.verdict.name().to_string(),
     ]
+}
+
+/// What the client would have to pay more to reach `[targets]`:
+/// "+1,428.57 (14%)", or "–" when it meets them.
+pub(crate) fn price_gap_cell(report: &Report, m: &crate::aggregate::ClientMetrics) -> String {
+    match m.price_gap(&report.config.targets) {
+        Some(gap) if gap.gap > rust_decimal::Decimal::ZERO => match gap.rise {
+            Some(rise) => format!("+{} ({:.0}%)", grouped(gap.gap), rise * 100.0),
+            None => format!("+{}", grouped(gap.gap)),
+        },
+        _ => "–".to_string(),
+    }
 }
 
 /// Under the table: the "Showing" note, the portfolio summary, the guard

@@ -285,7 +285,7 @@ fn metrics(report: &Report, m: &ClientMetrics) -> Vec<MetricRow> {
         median: Figure::Days(median_f64(all.iter().filter_map(|m| f(m)).collect())),
     };
     let hourly: Vec<Decimal> = all.iter().filter_map(|m| m.effective_hourly).collect();
-    vec![
+    let mut rows = vec![
         money("revenue", |m| m.revenue),
         money("profit", |m| m.profit),
         ratio("margin", |m| m.margin),
@@ -319,7 +319,33 @@ fn metrics(report: &Report, m: &ClientMetrics) -> Vec<MetricRow> {
         ratio("no_show_rate", |m| m.no_show_rate),
         ratio("revenue_share", |m| m.revenue_share),
         ratio("ticket_share", |m| m.ticket_share),
-    ]
+    ];
+    // With a timesheet: its hours, their billable share and labour cost.
+    if m.time.is_some() {
+        let hours: Vec<Decimal> = all
+            .iter()
+            .filter_map(|m| Some(m.time.as_ref()?.hours))
+            .collect();
+        let labour: Vec<Decimal> = all
+            .iter()
+            .filter_map(|m| Some(m.time.as_ref()?.labour_cost))
+            .collect();
+        rows.extend([
+            MetricRow {
+                metric: "hours",
+                client: Figure::Hours(m.time.as_ref().map_or(Decimal::ZERO, |t| t.hours)),
+                median: Figure::Hours(median(hours)),
+            },
+            ratio("billable_share", |m| m.time.as_ref()?.billable_share),
+            MetricRow {
+                metric: "labour_cost",
+                client: Figure::MaybeMoney(m.time.as_ref().map(|t| t.labour_cost)),
+                median: Figure::MaybeMoney(Some(median(labour))),
+            },
+            ratio("realisation", |m| m.time.as_ref()?.realisation),
+        ]);
+    }
+    rows
 }
 
 /// One client's invoices that count, tickets and meetings of the period,
@@ -404,6 +430,8 @@ impl<'a> Records<'a> {
             FlagId::DiscountHeavy => self.discounts(),
             // The cost-to-serve breakdown is their evidence.
             FlagId::Unprofitable | FlagId::ThinMargin => Vec::new(),
+            // So is the timesheet's breakdown of hours.
+            FlagId::OverServicing | FlagId::BelowTargetRate => Vec::new(),
             FlagId::TicketHeavy => self.ticket_time(),
             FlagId::ScopeCreep | FlagId::Escalations | FlagId::Abusive => self.marked(flag),
             FlagId::NoShows => self.no_shows(),

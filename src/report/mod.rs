@@ -172,6 +172,8 @@ pub struct Report {
     /// Invoices files with rows but no such column, whose invoices
     /// receivables and lateness leave out.
     pub(crate) payments_unknown_in: Vec<String>,
+    /// Where the cost of the work comes from: a timesheet, or a share.
+    pub(crate) cost_basis: crate::aggregate::CostBasis,
 }
 
 /// Something a reader must be told besides the figures. Every
@@ -225,17 +227,71 @@ impl Report {
 
     /// Is the cost of delivering the work unknown (so left out of profit)?
     pub(crate) fn delivery_cost_unknown(&self) -> bool {
-        !self.config.rates.delivery_cost_known
+        self.cost_basis == crate::aggregate::CostBasis::Share
+            && !self.config.rates.delivery_cost_known
     }
 
     /// Assumptions the figures rest on, which every format states (unlike
     /// warnings, which are about the inputs and also go to stderr).
     pub(crate) fn assumptions(&self) -> Vec<String> {
         let mut notes = Vec::new();
+        // An unknown delivery cost says the basis itself.
         if self.delivery_cost_unknown() {
             notes.push(crate::config::DELIVERY_COST_UNKNOWN.to_string());
+        } else {
+            notes.push(self.cost_basis_note());
         }
         notes
+    }
+
+    /// What effort is measured in: the hours worked with a timesheet,
+    /// else the hours tickets and meetings took.
+    pub(crate) fn effort_words(&self) -> (&'static str, &'static str) {
+        match self.cost_basis {
+            crate::aggregate::CostBasis::Hours => (
+                "hours worked",
+                "hours worked (timesheet, and support and meetings it leaves out)",
+            ),
+            crate::aggregate::CostBasis::Share => (
+                "hours to serve",
+                "hours to serve (tickets, meetings, no-shows)",
+            ),
+        }
+    }
+
+    /// Which basis the cost of the work is on, said in every output.
+    fn cost_basis_note(&self) -> String {
+        use crate::config::Covered;
+        let rates = &self.config.rates;
+        match self.cost_basis {
+            crate::aggregate::CostBasis::Share => format!(
+                "cost basis: share — delivery cost is {} of revenue ([rates] delivery_cost_share); a timesheet among the inputs would cost the hours worked instead",
+                crate::numbers::percent_text(rates.delivery_cost_share)
+            ),
+            crate::aggregate::CostBasis::Hours => {
+                let time = &self.config.time;
+                let rest = match (
+                    time.covers(Covered::Support),
+                    time.covers(Covered::Meetings),
+                ) {
+                    (true, true) => {
+                        "support and meeting time are in those hours, so not costed again (ticket and meeting counts still raise flags)"
+                    }
+                    (true, false) => {
+                        "support time is in those hours; meeting time is costed at meeting_hourly"
+                    }
+                    (false, true) => {
+                        "meeting time is in those hours; support time is costed at support_hourly"
+                    }
+                    (false, false) => {
+                        "support and meeting time are costed apart, at support_hourly and meeting_hourly"
+                    }
+                };
+                format!(
+                    "cost basis: hours — delivery cost is the timesheet's hours at their cost rates (not a share of revenue); {rest} ([time] covers)"
+                )
+            }
+        }
     }
 
     /// Does any shown client have `verdict` or a worse one?
@@ -261,6 +317,7 @@ pub fn build(
     selection: &Selection,
 ) -> anyhow::Result<Report> {
     let period = aggregated.period;
+    let cost_basis = aggregated.cost_basis;
     let unbilled = Unbilled::gather(ingested, &clients_from, &aggregated.clients);
     let mut make = |metrics: ClientMetrics| {
         let info = match &mut clients_from {
@@ -319,7 +376,7 @@ pub fn build(
                 &client.metrics,
                 client.strategic,
                 &period,
-                &config.thresholds,
+                (&config.thresholds, &config.targets),
                 &playbook,
             )?;
         }
@@ -382,6 +439,12 @@ pub fn build(
             unmatched_places(&portfolio)
         ));
     }
+    if let Some(warning) = unmatched_time(ingested, &aggregated.unmatched_time) {
+        warnings.push(warning);
+    }
+    if let Some(warning) = unworked_clients(&clients, cost_basis) {
+        warnings.push(warning);
+    }
     let invoice_files = || {
         ingested
             .reports
@@ -408,7 +471,76 @@ pub fn build(
         warnings,
         payments_known,
         payments_unknown_in,
+        cost_basis,
     })
+}
+
+/// Timesheet entries of the period that name no client: their hours are
+/// in no client's cost, which the report must say.
+fn unmatched_time(ingested: &Ingested, gaps: &crate::aggregate::TimeGaps) -> Option<String> {
+    if gaps.unmatched_entries == 0 {
+        return None;
+    }
+    let hours = gaps
+        .unmatched_minutes
+        .checked_div(Decimal::from(60))
+        .unwrap_or_default()
+        .round_dp(2);
+    let places: Vec<String> = ingested
+        .reports
+        .iter()
+        .filter(|r| r.kind == Some(crate::ingest::columns::Kind::Time))
+        .flat_map(|r| {
+            r.unmatched_rows
+                .iter()
+                .map(move |(line, named)| format!("{}:{line} ({named})", r.path.display()))
+        })
+        .take(crate::aggregate::UNMATCHED_LISTED)
+        .collect();
+    Some(format!(
+        "unmatched: {} time {} ({} hours) in the period name no client: their hours are in no client's cost; fill in the client column, or map the projects in [time.projects]{}",
+        gaps.unmatched_entries,
+        crate::wording::plural(gaps.unmatched_entries, "entry", "entries"),
+        hours.normalize(),
+        if places.is_empty() {
+            String::new()
+        } else {
+            format!("; at {}", places.join(", "))
+        }
+    ))
+}
+
+/// Clients with revenue but no hours in the timesheet: their delivery
+/// cost reads 0, which is only right if no one worked for them.
+fn unworked_clients(
+    clients: &[ClientReport],
+    basis: crate::aggregate::CostBasis,
+) -> Option<String> {
+    if basis != crate::aggregate::CostBasis::Hours {
+        return None;
+    }
+    let mut names: Vec<&str> = clients
+        .iter()
+        .filter(|c| {
+            c.metrics.revenue > Decimal::ZERO
+                && c.metrics.time.as_ref().is_some_and(|t| t.hours.is_zero())
+        })
+        .map(|c| c.name.as_str())
+        .collect();
+    if names.is_empty() {
+        return None;
+    }
+    names.sort_unstable();
+    let count = names.len();
+    let listed: Vec<String> = names.iter().take(5).map(|n| format!("{n:?}")).collect();
+    Some(format!(
+        "{count} {} with revenue {} no hours in the timesheet, so no delivery cost: {}{}; if people worked for {}, their time is missing from the timesheet (or logged under another client or project)",
+        crate::wording::plural(count as u64, "client", "clients"),
+        crate::wording::plural(count as u64, "has", "have"),
+        listed.join(", "),
+        if count > 5 { ", …" } else { "" },
+        crate::wording::plural(count as u64, "it", "them"),
+    ))
 }
 
 #[cfg(test)]

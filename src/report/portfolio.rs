@@ -267,7 +267,7 @@ pub(super) fn midpoint(a: Decimal, b: Decimal) -> Decimal {
 pub(super) fn quadrant_medians(clients: &[ClientReport]) -> (Decimal, Decimal) {
     (
         median(clients.iter().map(|c| c.metrics.profit).collect()),
-        median(clients.iter().map(|c| c.metrics.hours_to_serve).collect()),
+        median(clients.iter().map(|c| c.metrics.hours_worked()).collect()),
     )
 }
 
@@ -275,7 +275,7 @@ pub(super) fn quadrant_of(
     m: &ClientMetrics,
     (median_profit, median_hours): (Decimal, Decimal),
 ) -> Quadrant {
-    match (m.profit >= median_profit, m.hours_to_serve > median_hours) {
+    match (m.profit >= median_profit, m.hours_worked() > median_hours) {
         (true, false) => Quadrant::Excellent,
         (true, true) => Quadrant::Average,
         (false, true) => Quadrant::Unbearable,

@@ -140,6 +140,7 @@ fn client(
             no_show_rate: None,
             revenue_share: None,
             ticket_share: None,
+            time: None,
         },
         assessment: Assessment {
             flags: vec![flag; severe],

@@ -60,6 +60,7 @@ impl Config {
             (Kind::Tickets, &self.tickets.columns),
             (Kind::Meetings, &self.meetings.columns),
             (Kind::Clients, &self.clients.columns),
+            (Kind::Time, &self.time.columns),
         ] {
             let fields: Vec<&str> = kind.fields().iter().map(|f| f.name).collect();
             for key in columns.keys() {
@@ -116,6 +117,31 @@ impl Config {
             }
         }
         self.delimiter_byte()?;
+        for (table, rates) in [
+            ("rates.people", &self.rates.people),
+            ("rates.roles", &self.rates.roles),
+        ] {
+            for (name, rate) in rates {
+                if crate::model::name_key(name).is_empty() {
+                    anyhow::bail!(
+                        "[{table}] has a blank name; write the name as the timesheet does"
+                    );
+                }
+                Range::Money.check(
+                    &format!("{table}.{}", crate::error::quote(name)),
+                    Number::Decimal(*rate),
+                )?;
+            }
+        }
+        for (project, client) in &self.time.projects {
+            if project.trim().is_empty() || client.trim().is_empty() {
+                anyhow::bail!(
+                    "[time.projects] {} = {}: both the project and the client must be named",
+                    crate::error::quote(project),
+                    crate::error::quote(client)
+                );
+            }
+        }
         let edges = &self.aging.edges;
         if edges.is_empty()
             || edges.len() > 12
@@ -193,6 +219,11 @@ enum Range {
     Count,
     /// A number of warning flags: more than there are would never fire.
     WarnFlags,
+    /// Hours of work, as `MAX_MINUTES` bounds a cell.
+    Hours,
+    /// A margin to reach: below 1, since a margin of 100% leaves no room
+    /// for any cost (the revenue that reaches it is cost ÷ (1 − margin)).
+    TargetMargin,
 }
 
 impl Range {
@@ -205,6 +236,8 @@ impl Range {
             Range::PerMonth => (Decimal::ZERO, Decimal::from(1000)),
             Range::Days => (Decimal::ZERO, Decimal::from(MAX_DAYS)),
             Range::Count => (Decimal::ONE, Decimal::from(1_000_000)),
+            Range::Hours => (Decimal::ZERO, Decimal::from(1_000_000)),
+            Range::TargetMargin => (Decimal::ZERO, Decimal::new(95, 2)),
             Range::WarnFlags => {
                 let warn_flags = crate::assess::FlagId::ALL
                     .iter()
@@ -225,6 +258,8 @@ impl Range {
             Range::Days => "a number of days",
             Range::Count => "a count (0 would raise the flag on every client)",
             Range::WarnFlags => "a number of warning flags",
+            Range::Hours => "a number of hours",
+            Range::TargetMargin => "a fraction below 1",
         }
     }
 
@@ -239,7 +274,7 @@ impl Range {
             return Ok(());
         }
         let hint = match (self, value.exact()) {
-            (Range::Share, Some(exact))
+            (Range::Share | Range::TargetMargin, Some(exact))
                 if exact > Decimal::ONE && exact <= Decimal::ONE_HUNDRED =>
             {
                 exact
@@ -252,7 +287,7 @@ impl Range {
                         )
                     })
             }
-            (Range::Share, _) => " (write 0.15 for 15%)".to_string(),
+            (Range::Share | Range::TargetMargin, _) => " (write 0.15 for 15%)".to_string(),
             _ => String::new(),
         };
         anyhow::bail!(
@@ -268,7 +303,7 @@ impl Config {
     fn numeric_settings(&self) -> Vec<(&'static str, Number, Range)> {
         use Number::{Count, Decimal as Dec, Float};
         let (r, t) = (&self.rates, &self.thresholds);
-        vec![
+        let mut settings = vec![
             (
                 "payment_terms_days",
                 Count(self.payment_terms_days),
@@ -364,7 +399,32 @@ impl Config {
                 Count(t.refer_thin_margin_warn_flags),
                 Range::WarnFlags,
             ),
-        ]
+            (
+                "thresholds.over_servicing_share",
+                Float(t.over_servicing_share),
+                Range::Share,
+            ),
+            (
+                "thresholds.over_servicing_min_hours",
+                Dec(t.over_servicing_min_hours),
+                Range::Hours,
+            ),
+            (
+                "targets.margin",
+                Float(self.targets.margin),
+                Range::TargetMargin,
+            ),
+        ];
+        // Optional ones, when set.
+        settings.extend(
+            [
+                ("rates.cost_hourly", r.cost_hourly),
+                ("targets.hourly", self.targets.hourly),
+            ]
+            .into_iter()
+            .filter_map(|(key, value)| Some((key, Dec(value?), Range::Money))),
+        );
+        settings
     }
 }
 

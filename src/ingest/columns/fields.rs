@@ -3,17 +3,25 @@
 //! name is one alias in one of these lists (and a fixture in
 //! `fixtures/exports/`).
 
-/// The four kinds of input file.
+/// The five kinds of input file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Kind {
     Invoices,
     Tickets,
     Meetings,
     Clients,
+    /// Timesheets: one row per time entry.
+    Time,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 4] = [Kind::Invoices, Kind::Tickets, Kind::Meetings, Kind::Clients];
+    pub const ALL: [Kind; 5] = [
+        Kind::Invoices,
+        Kind::Tickets,
+        Kind::Meetings,
+        Kind::Clients,
+        Kind::Time,
+    ];
 
     pub fn name(self) -> &'static str {
         match self {
@@ -21,6 +29,7 @@ impl Kind {
             Kind::Tickets => "tickets",
             Kind::Meetings => "meetings",
             Kind::Clients => "clients",
+            Kind::Time => "time",
         }
     }
 
@@ -31,6 +40,7 @@ impl Kind {
             Kind::Tickets => TICKET_FIELDS,
             Kind::Meetings => MEETING_FIELDS,
             Kind::Clients => CLIENT_FIELDS,
+            Kind::Time => TIME_FIELDS,
         }
     }
 }
@@ -139,6 +149,46 @@ pub(crate) static CLIENT_FIELDS: &[Field] = fields![
     "segment" => ["tier", "category"],
     "strategic" => ["is strategic", "key account"],
     "owner" => ["account manager", "account owner", "manager", "am"],
+    // A timesheet's projects that belong to this client.
+    "projects" => ["project", "project names"],
+];
+
+/// Time entries, as Harvest, Toggl Track, Clockify, Kimai and Jira's
+/// Tempo export them. Where an export has two candidates the better comes
+/// first: Tempo's `Account Customer` before its `Account Name` (an
+/// account's label), Clockify's exact `Duration (h)` before its rounded
+/// `Duration (decimal)`, Kimai's display `Name` before its login `User`.
+/// Harvest's `Hours Rounded` is no alias: hours are the hours worked.
+/// `hours` is read as hours when its header says so (see
+/// `time::duration_unit`). Money headers may end in their currency
+/// (`Billable Rate (USD)`).
+pub(crate) static TIME_FIELDS: &[Field] = fields![
+    "client" => ["account customer", "customer", "customer name", "client name", "company",
+                 "company name", "organization", "organisation", "account name"],
+    "project" => ["project name"],
+    "date" => ["work date", "spent date", "start date", "worklog date", "date worked", "entry date",
+               "day"],
+    "hours" => ["duration (h)", "duration (hours)", "time (h)", "hours worked", "logged hours",
+                "duration (decimal)", "time (decimal)", "time spent (h)", "duration", "time spent",
+                "time spent (sec)", "duration (seconds)", "duration (sec)", "duration (minutes)"],
+    "start_time" => ["start time", "from", "begin", "started at"],
+    "end_time" => ["end time", "to", "end", "stopped at"],
+    "person" => ["full name", "name", "user", "user name", "member", "team member", "employee",
+                 "staff", "worker", "username", "email", "e-mail"],
+    "first_name" => ["first name", "firstname"],
+    "last_name" => ["last name", "lastname", "surname"],
+    // A person's role; `task` is read where the role cell is blank.
+    "role" => ["roles", "job role", "position"],
+    "task" => ["task name", "activity", "activity name", "work type", "work attribute"],
+    "billable" => ["billable?", "is billable", "billable (y/n)"],
+    // Tempo: how many of the entry's hours were billed.
+    "billable_hours" => ["billed hours", "billable hours", "billable duration (h)"],
+    "cost_rate" => ["cost rate", "internal rate", "hourly cost", "cost per hour", "cost hourly rate"],
+    "cost_amount" => ["cost amount", "internal price", "internal cost", "labour cost", "labor cost",
+                      "cost"],
+    "bill_rate" => ["billable rate", "hourly price", "hourly rate", "bill rate"],
+    "bill_amount" => ["billable amount", "bill amount", "amount", "price"],
+    "currency" => ["currency code"],
 ];
 
 /// Required fields per kind, as alternatives: each inner list needs one.
@@ -153,7 +203,15 @@ pub(crate) fn required(kind: Kind) -> &'static [&'static [&'static str]] {
         ],
         Kind::Clients => &[
             &["client"],
-            &["aliases", "domains", "strategic", "owner", "segment"],
+            &[
+                "aliases",
+                "domains",
+                "strategic",
+                "owner",
+                "segment",
+                "projects",
+            ],
         ],
+        Kind::Time => &[&["client", "project"], &["date"], &["hours", "end_time"]],
     }
 }

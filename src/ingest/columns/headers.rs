@@ -13,6 +13,17 @@ pub(crate) fn normalize_header(header: &str) -> String {
         .collect()
 }
 
+/// A header ending in a currency in brackets, split into the name before
+/// it and the code (empty for `()`): `Amount (EUR)` → (`Amount`, `EUR`).
+pub(crate) fn currency_suffix(header: &str) -> Option<(&str, &str)> {
+    let inner = header.trim_end().strip_suffix(')')?;
+    let (name, code) = inner.rsplit_once('(')?;
+    let code = code.trim();
+    let is_code =
+        code.is_empty() || (code.len() == 3 && code.bytes().all(|b| b.is_ascii_alphabetic()));
+    (is_code && !name.trim().is_empty()).then_some((name.trim_end(), code))
+}
+
 /// The header row of one file, ready to resolve fields against.
 #[derive(Debug, Clone)]
 pub struct Headers {
@@ -53,6 +64,19 @@ impl Headers {
             .filter(|(_, header)| **header == wanted)
             .map(|(index, _)| index)
             .collect()
+    }
+
+    /// The column whose header is `wanted` followed by a currency in
+    /// brackets, as time trackers name money columns (`Billable Rate
+    /// (USD)`, `Amount (EUR)`, and `Amount ()` with no currency set).
+    pub(super) fn position_with_currency(&self, wanted: &str) -> Option<usize> {
+        let wanted = normalize_header(wanted);
+        if wanted.is_empty() {
+            return None;
+        }
+        self.raw.iter().position(|header| {
+            currency_suffix(header).is_some_and(|(name, _)| normalize_header(name) == wanted)
+        })
     }
 
     /// Find a field to recognise a header row: the user's mapping when its

@@ -74,6 +74,9 @@ pub(crate) static LOOSE_ALIASES: &[(Kind, &str, ValueKind, &[&str])] = &[
     ),
 ];
 
+/// Fields of a timesheet whose header may end in its currency.
+const MONEY_IN_TIME: [&str; 4] = ["cost_rate", "cost_amount", "bill_rate", "bill_amount"];
+
 /// Where every field of one file is, decided once for the whole header.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Resolution {
@@ -119,7 +122,13 @@ impl Resolution {
                 continue;
             }
             for alias in field.aliases {
-                let Some(index) = headers.position(alias) else {
+                let index = headers.position(alias).or_else(|| {
+                    // Money columns of time trackers carry their currency.
+                    (kind == Kind::Time && MONEY_IN_TIME.contains(&field.name))
+                        .then(|| headers.position_with_currency(alias))
+                        .flatten()
+                });
+                let Some(index) = index else {
                     continue;
                 };
                 if taken.get(index).copied().unwrap_or(true) {
@@ -257,7 +266,7 @@ impl<'a> Resolver<'a> {
         let custom_status = match kind {
             Kind::Invoices => &config.invoices.status,
             Kind::Meetings => &config.meetings.status,
-            Kind::Tickets | Kind::Clients => &config.tickets.status,
+            Kind::Tickets | Kind::Clients | Kind::Time => &config.tickets.status,
         };
         let mut resolver = Resolver {
             kind,

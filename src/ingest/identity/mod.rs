@@ -46,6 +46,8 @@ pub(crate) struct Registry {
     legal_forms: HashSet<String>,
     by_key: HashMap<String, ClientId>,
     by_domain: HashMap<String, ClientId>,
+    /// clients.csv `projects`: a timesheet's project → its client.
+    by_project: HashMap<String, ClientId>,
     /// Raw spellings already resolved: most rows repeat a spelling seen
     /// before, and this skips normalising them again.
     by_spelling: SpellingCache,
@@ -507,6 +509,49 @@ impl Registry {
     /// The client a name refers to, if it is known (by key or alias).
     pub(crate) fn find(&self, name: &str) -> Option<ClientId> {
         self.by_key.get(&self.key(name)).copied()
+    }
+
+    /// Name `project` as one of `id`'s (clients.csv `projects`); an error
+    /// when another client has it already.
+    pub(crate) fn add_project(&mut self, project: &str, id: ClientId) -> Result<(), String> {
+        let key = crate::model::name_key(project);
+        if key.is_empty() {
+            return Ok(());
+        }
+        match self.by_project.get(&key) {
+            Some(other) if *other != id => Err(format!(
+                "project {} is listed for two clients: {} and {}",
+                crate::error::quote(project),
+                crate::error::quote(&self.info(*other).name),
+                crate::error::quote(&self.info(id).name)
+            )),
+            _ => {
+                self.by_project.insert(key, id);
+                Ok(())
+            }
+        }
+    }
+
+    /// Whether clients.csv named any project.
+    pub(crate) fn has_projects(&self) -> bool {
+        match &self.shared {
+            Some(shared) => shared.base.has_projects(),
+            None => !self.by_project.is_empty(),
+        }
+    }
+
+    /// The client a timesheet's project belongs to, through clients.csv
+    /// `projects`.
+    pub(crate) fn by_project(&self, project: &str) -> Option<ClientId> {
+        if let Some(shared) = &self.shared {
+            return shared.base.by_project(project);
+        }
+        if self.by_project.is_empty() {
+            return None;
+        }
+        self.by_project
+            .get(&crate::model::name_key(project))
+            .copied()
     }
 
     /// The client an email address belongs to, through clients.csv `domains`.

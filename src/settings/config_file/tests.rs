@@ -19,6 +19,8 @@ fn the_top_level_keys_are_the_fields_of_the_file_top() {
         "aging",
         "playbook",
         "fx",
+        "targets",
+        "time",
     ];
     let all = Config {
         as_of: NaiveDate::from_ymd_opt(2026, 10, 31),
