@@ -247,6 +247,9 @@ pub(crate) struct InputArgs {
     /// The clients master list (repeatable)
     #[arg(long = "clients", value_name = "FILE")]
     pub(crate) clients: Vec<PathBuf>,
+    /// A timesheet: time entries (repeatable)
+    #[arg(long = "time", value_name = "FILE")]
+    pub(crate) time: Vec<PathBuf>,
     /// Config file [default: clientfit.toml in the data directory, else beside the files named, else in the current directory]
     #[arg(long, value_name = "FILE")]
     pub(crate) config: Option<PathBuf>,

@@ -124,8 +124,9 @@ fn a_file_of_no_known_kind_is_an_error_naming_it() {
     assert_eq!(out.code, 1);
     assert!(out.stdout.is_empty());
     assert!(
-        out.stderr
-            .contains("notes.csv:1: is not recognisably invoices, tickets, meetings or clients"),
+        out.stderr.contains(
+            "notes.csv:1: is not recognisably invoices, tickets, meetings, time entries or clients"
+        ),
         "{}",
         out.stderr
     );

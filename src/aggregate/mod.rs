@@ -186,8 +186,8 @@ pub fn aggregate(
     if activity.overflow.is_some() {
         return Err(overflow_error(ingested, activity.overflow));
     }
-    if !activity.time_gaps.unrated.is_empty() {
-        return Err(time::unrated_error(&activity.time_gaps));
+    if let Some(err) = unrated_hours(&activity, &ingested.files) {
+        return Err(err);
     }
     let basis = CostBasis::of(ingested);
     let as_of = bounds.as_of;
@@ -350,6 +350,15 @@ pub fn aggregate(
         cost_basis: basis,
         unmatched_time: std::mem::take(&mut activity.time_gaps),
     })
+}
+
+/// The error for timesheet hours that no rate prices, if there are any.
+pub(crate) fn unrated_hours(
+    activity: &Activity,
+    files: &[crate::ingest::discover::InputFile],
+) -> Option<anyhow::Error> {
+    (!activity.time_gaps.unrated.is_empty())
+        .then(|| time::unrated_error(&activity.time_gaps, files))
 }
 
 /// What a client's metrics are worked out from.

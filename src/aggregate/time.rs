@@ -96,6 +96,8 @@ impl TimeTotals {
 pub struct TimeGaps {
     /// (person, role) → minutes without a cost rate.
     pub(crate) unrated: BTreeMap<(String, String), Decimal>,
+    /// The first of those entries, by file and line.
+    pub(crate) first_unrated: Option<Origin>,
     /// Entries of the period that name no client, and their minutes.
     pub(crate) unmatched_entries: u64,
     pub(crate) unmatched_minutes: Decimal,
@@ -107,6 +109,10 @@ const UNRATED_KEPT: usize = 10_000;
 
 impl TimeGaps {
     fn absorb(&mut self, other: TimeGaps) {
+        self.first_unrated = match (self.first_unrated, other.first_unrated) {
+            (Some(mine), Some(theirs)) => Some(mine.min(theirs)),
+            (mine, theirs) => mine.or(theirs),
+        };
         for (key, minutes) in other.unrated {
             self.note_unrated(key, minutes);
         }
@@ -157,6 +163,8 @@ impl Activity {
             return;
         };
         let Some((price, source)) = self.rates.cost_of(entry) else {
+            let first = &mut self.time_gaps.first_unrated;
+            *first = Some(first.map_or(entry.origin, |seen| seen.min(entry.origin)));
             self.time_gaps.note_unrated(
                 (
                     entry.person.trim().to_string(),
@@ -245,7 +253,10 @@ impl TimeMetrics {
 }
 
 /// The error for timesheet hours that no rate prices: never a zero cost.
-pub(super) fn unrated_error(gaps: &TimeGaps) -> anyhow::Error {
+pub(super) fn unrated_error(
+    gaps: &TimeGaps,
+    files: &[crate::ingest::discover::InputFile],
+) -> anyhow::Error {
     let sixty = Decimal::from(60);
     let mut people: BTreeMap<&str, Decimal> = BTreeMap::new();
     let mut roles: BTreeMap<&str, Decimal> = BTreeMap::new();
@@ -280,8 +291,13 @@ pub(super) fn unrated_error(gaps: &TimeGaps) -> anyhow::Error {
         .checked_div(sixty)
         .unwrap_or_default()
         .round_dp(2);
+    let first = gaps
+        .first_unrated
+        .and_then(|origin| Some((files.get(origin.file as usize)?, origin.line)))
+        .map(|(file, line)| format!(" (the first at {}:{line})", file.path.display()))
+        .unwrap_or_default();
     anyhow::anyhow!(
-        "{} {} of the timesheet have no cost rate: their cost would be a guess, not zero\n  people without a rate: {}\n  roles without a rate: {}\n  hint: give each a rate in clientfit.toml ([rates.people] \"Name\" = 85, or [rates.roles] design = 70), or set a default for the rest ([rates] cost_hourly = 60)",
+        "{} {} of the timesheet have no cost rate{first}: their cost would be a guess, not zero\n  people without a rate: {}\n  roles without a rate: {}\n  hint: give each a rate in clientfit.toml ([rates.people] \"Name\" = 85, or [rates.roles] design = 70), or set a default for the rest ([rates] cost_hourly = 60)",
         total.normalize(),
         if total == Decimal::ONE {
             "hour"

@@ -18,8 +18,14 @@ pub(crate) struct CheckOutcome {
 
 /// Read every file (going on past one that fails) and give the account.
 pub(crate) fn run(settings: &CheckSettings) -> anyhow::Result<CheckOutcome> {
-    let (files, own_outputs, ingested) = super::pipeline::read_everything(settings)?;
-    let check = report::check::build(&files, &own_outputs, &ingested, &settings.config);
+    let read = super::pipeline::read_everything(settings)?;
+    let mut check = report::check::build(
+        &read.files,
+        &read.own_outputs,
+        &read.ingested,
+        &settings.config,
+    );
+    check.problems.extend(read.unrated);
     Ok(CheckOutcome {
         text: crate::render::check::render(&check),
         ok: check.ok(),

@@ -281,17 +281,22 @@ pub(crate) fn run_receivables(
     Ok((view, files))
 }
 
+/// What `check` reads: the files, clientfit's own outputs found among
+/// them, what was read, and the timesheet hours no rate prices.
+pub(crate) struct ReadForCheck {
+    pub(crate) files: Vec<ingest::discover::InputFile>,
+    pub(crate) own_outputs: Vec<String>,
+    pub(crate) ingested: ingest::Ingested,
+    pub(crate) unrated: Option<String>,
+}
+
 /// The front of `check`: every file found and read, going on past one that
 /// fails, with no period (nothing is "after as-of") and nothing summed.
-/// Also returns the files and the outputs of clientfit's own found among
-/// them.
+/// Also returns the files, the outputs of clientfit's own found among
+/// them, and the timesheet hours no rate prices (which stop `report`).
 pub(crate) fn read_everything(
     settings: &crate::settings::CheckSettings,
-) -> anyhow::Result<(
-    Vec<ingest::discover::InputFile>,
-    Vec<String>,
-    ingest::Ingested,
-)> {
+) -> anyhow::Result<ReadForCheck> {
     let collected = ingest::discover::collect(&settings.paths)?;
     let files = ingest::discover::classify(&collected, &settings.explicit, &settings.config)?;
     let bounds = period::Bounds {
@@ -302,7 +307,13 @@ pub(crate) fn read_everything(
     let mut activity = aggregate::Activity::new(bounds, settings.config.rates.card());
     let options = crate::settings::check_ingest_options(settings.skip_bad_rows);
     let ingested = ingest::ingest(&files, &settings.config, options, &mut activity)?;
-    Ok((files, collected.own_outputs, ingested))
+    let unrated = aggregate::unrated_hours(&activity, &files).map(|err| format!("{err:#}"));
+    Ok(ReadForCheck {
+        files,
+        own_outputs: collected.own_outputs,
+        ingested,
+        unrated,
+    })
 }
 
 /// `--owner` must name an owner some client has (a typo is no empty view).

@@ -5,7 +5,8 @@
 //! file that can be read (a dangling symlink, a symlink loop, a directory,
 //! a pipe, a device) is an error naming it: skipping it would leave its
 //! rows out of every figure without a word. A file's kind comes from an explicit flag, else
-//! its name (`invoice`, `ticket`, `meeting`, `client`), else its header row.
+//! its name (`invoice`, `ticket`, `meeting`, `time`/`hours`/`worklog`,
+//! `client`), else its header row.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -46,7 +47,7 @@ pub(crate) fn collect(paths: &[PathBuf]) -> anyhow::Result<Collected> {
     for path in paths {
         if is_stdin(path) {
             return Err(UsageError(
-                "`-` (standard input) needs a kind: use --invoices -, --tickets -, --meetings - or --clients -"
+                "`-` (standard input) needs a kind: use --invoices -, --tickets -, --meetings -, --time - or --clients -"
                     .into(),
             )
             .into());
@@ -286,7 +287,7 @@ pub(crate) fn classify(
         > 1
     {
         return Err(UsageError(
-            "standard input can be read once: give `-` to one of --invoices, --tickets, --meetings or --clients"
+            "standard input can be read once: give `-` to one of --invoices, --tickets, --meetings, --time or --clients"
                 .into(),
         )
         .into());
@@ -321,10 +322,10 @@ pub(crate) fn classify(
                     [] => {
                         return Err(InputError::file(
                             path,
-                            "is not recognisably invoices, tickets, meetings or clients: its name says no kind and its columns match none",
+                            "is not recognisably invoices, tickets, meetings, time entries or clients: its name says no kind and its columns match none",
                         )
                         .at(file.header_line)
-                        .hint("name the kind with --invoices/--tickets/--meetings/--clients FILE, or put the kind in the file name (e.g. invoices-2026.csv)")
+                        .hint("name the kind with --invoices/--tickets/--meetings/--time/--clients FILE, or put the kind in the file name (e.g. invoices-2026.csv, timesheet-2026.csv)")
                         .into());
                     }
                     several => {
@@ -333,7 +334,7 @@ pub(crate) fn classify(
                             path,
                             format!("could be any of {}: its columns fit each", names.join(", ")),
                         )
-                        .hint("name the kind with --invoices/--tickets/--meetings/--clients FILE, or put the kind in the file name")
+                        .hint("name the kind with --invoices/--tickets/--meetings/--time/--clients FILE, or put the kind in the file name")
                         .into());
                     }
                 }

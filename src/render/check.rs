@@ -72,18 +72,32 @@ fn strays(out: &mut String, check: &Check) {
     }
 }
 
-/// Tickets and meetings that name no client, and where they are.
+/// Tickets, meetings and time entries that name no client, and where
+/// they are.
 fn unmatched(out: &mut String, check: &Check) {
-    let (tickets, meetings) = (check.unmatched_tickets, check.unmatched_meetings);
-    if tickets == 0 && meetings == 0 {
+    let (tickets, meetings, entries) = (
+        check.unmatched_tickets,
+        check.unmatched_meetings,
+        check.unmatched_time,
+    );
+    if tickets == 0 && meetings == 0 && entries == 0 {
         return;
     }
-    let _ = writeln!(
-        out,
-        "\nunmatched: {tickets} {} and {meetings} {} name no client and no email domain from clients.csv (map them with clients.csv aliases or domains):",
-        plural(tickets, "ticket", "tickets"),
-        plural(meetings, "meeting", "meetings"),
-    );
+    if tickets > 0 || meetings > 0 {
+        let _ = writeln!(
+            out,
+            "\nunmatched: {tickets} {} and {meetings} {} name no client and no email domain from clients.csv (map them with clients.csv aliases or domains):",
+            plural(tickets, "ticket", "tickets"),
+            plural(meetings, "meeting", "meetings"),
+        );
+    }
+    if entries > 0 {
+        let _ = writeln!(
+            out,
+            "\nunmatched: {entries} time {} name no client, and no project that [time.projects] or clients.csv projects maps (their hours would be in no client's cost):",
+            plural(entries, "entry", "entries"),
+        );
+    }
     for report in check.files {
         for (line, named) in &report.unmatched_rows {
             let _ = writeln!(

@@ -31,6 +31,8 @@ pub(crate) struct Check<'a> {
     pub(crate) strays: Vec<Stray>,
     pub(crate) unmatched_tickets: u64,
     pub(crate) unmatched_meetings: u64,
+    /// Time entries naming no client, nor a project mapped to one.
+    pub(crate) unmatched_time: u64,
     /// The run's warnings that `check` repeats (encoding, repeated and
     /// merged tickets), then what `report` will leave out or cannot know,
     /// invoices file by invoices file.
@@ -97,8 +99,11 @@ pub(crate) fn build<'a>(
         strays: strays(ingested),
         unmatched_tickets: kind_sum(&ingested.reports, Kind::Tickets, |r| r.unmatched),
         unmatched_meetings: kind_sum(&ingested.reports, Kind::Meetings, |r| r.unmatched),
+        unmatched_time: kind_sum(&ingested.reports, Kind::Time, |r| r.unmatched),
         warnings: repeated.cloned().chain(invoice_notes).collect(),
-        delivery_cost_unknown: !config.rates.delivery_cost_known,
+        delivery_cost_unknown: crate::aggregate::CostBasis::of(ingested)
+            == crate::aggregate::CostBasis::Share
+            && !config.rates.delivery_cost_known,
         problems,
     }
 }
@@ -117,7 +122,7 @@ fn strays(ingested: &Ingested) -> Vec<Stray> {
     for report in ingested
         .reports
         .iter()
-        .filter(|r| matches!(r.kind, Some(Kind::Tickets | Kind::Meetings)))
+        .filter(|r| matches!(r.kind, Some(Kind::Tickets | Kind::Meetings | Kind::Time)))
     {
         for id in report.clients.iter().filter(|id| !invoiced.contains(id)) {
             // Every id a file names is a client of the registry.

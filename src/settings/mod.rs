@@ -252,6 +252,7 @@ impl InputArgs {
             (Kind::Invoices, &self.invoices),
             (Kind::Tickets, &self.tickets),
             (Kind::Meetings, &self.meetings),
+            (Kind::Time, &self.time),
         ] {
             files.extend(paths.iter().map(|p| (kind, p.clone())));
         }
@@ -262,7 +263,8 @@ impl InputArgs {
         let has_explicit = !(self.invoices.is_empty()
             && self.tickets.is_empty()
             && self.meetings.is_empty()
-            && self.clients.is_empty());
+            && self.clients.is_empty()
+            && self.time.is_empty());
         if self.paths.is_empty() && !has_explicit {
             vec![PathBuf::from(".")]
         } else {
@@ -315,6 +317,7 @@ impl InputArgs {
             .chain(&self.tickets)
             .chain(&self.meetings)
             .chain(&self.clients)
+            .chain(&self.time)
             .filter(|p| !crate::ingest::reader::is_stdin(p));
         let beside = named_files.map(|file| {
             let folder = file.parent().unwrap_or(Path::new(""));
