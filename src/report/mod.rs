@@ -498,10 +498,11 @@ fn unmatched_time(ingested: &Ingested, gaps: &crate::aggregate::TimeGaps) -> Opt
         .take(crate::aggregate::UNMATCHED_LISTED)
         .collect();
     Some(format!(
-        "unmatched: {} time {} ({} hours) in the period name no client: their hours are in no client's cost; fill in the client column, or map the projects in [time.projects]{}",
+        "unmatched: {} time {} ({} hours) in the period {} no client: their hours are in no client's cost; fill in the client column, or map the projects in [time.projects]{}",
         gaps.unmatched_entries,
         crate::wording::plural(gaps.unmatched_entries, "entry", "entries"),
         hours.normalize(),
+        crate::wording::plural(gaps.unmatched_entries, "names", "name"),
         if places.is_empty() {
             String::new()
         } else {

@@ -6,10 +6,15 @@
 
 use super::*;
 
-/// A client with tickets or meetings in the period but no invoice: its
-/// loss is most likely not a loss at all.
+/// A client with tickets, meetings or timesheet hours in the period but
+/// no invoice: its loss is most likely not a loss at all.
 pub(super) fn unbilled_work(metrics: &ClientMetrics) -> bool {
-    !metrics.invoiced && (metrics.tickets > 0 || metrics.scheduled > 0 || metrics.cancelled > 0)
+    let logged = metrics
+        .time
+        .as_ref()
+        .is_some_and(|time| time.hours > rust_decimal::Decimal::ZERO);
+    !metrics.invoiced
+        && (metrics.tickets > 0 || metrics.scheduled > 0 || metrics.cancelled > 0 || logged)
 }
 
 /// What tells apart the likely causes of work with no invoice: the
@@ -78,7 +83,7 @@ impl Unbilled {
             ))
         } else if self.invoiced_ever.contains(&id) {
             std::borrow::Cow::Borrowed(
-                "no invoice in the period, though it has invoices at other dates: most likely unbilled work (bill the tickets and meetings of the period), or the period's invoices are in an export not given",
+                "no invoice in the period, though it has invoices at other dates: most likely unbilled work (bill the tickets, meetings and hours of the period), or the period's invoices are in an export not given",
             )
         } else if !self.searched {
             std::borrow::Cow::Borrowed(
