@@ -293,7 +293,7 @@ pub struct Rates {
 
 impl Rates {
     /// The rates that price timesheet hours.
-    pub(crate) fn card(&self) -> crate::model::RateCard {
+    pub fn card(&self) -> crate::model::RateCard {
         crate::model::RateCard::new(&self.people, &self.roles, self.cost_hourly)
     }
 }

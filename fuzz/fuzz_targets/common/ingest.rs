@@ -62,7 +62,9 @@ pub fn run(kind: Kind, data: &[u8]) {
         kind_from: "flag",
     });
 
-    let config = Config::default();
+    // Every hour of a timesheet priced, so its rows reach the figures.
+    let mut config = Config::default();
+    config.rates.cost_hourly = "50".parse().ok();
     let as_of = chrono::NaiveDate::from_ymd_opt(2026, 10, 31).unwrap();
     let bounds = resolve(PeriodRequest::default(), Some(as_of), None, as_of)
         .expect("a fixed as-of date resolves");
@@ -75,7 +77,7 @@ pub fn run(kind: Kind, data: &[u8]) {
         ..IngestOptions::default()
     };
     for options in [strict, lenient] {
-        let mut activity = Activity::new(bounds);
+        let mut activity = Activity::new(bounds, config.rates.card());
         match ingest(&files, &config, options, &mut activity) {
             Ok(ingested) => {
                 // `aggregate` may refuse (e.g. totals out of range): an

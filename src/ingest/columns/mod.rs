@@ -293,9 +293,8 @@ impl<'a> Resolver<'a> {
     }
 
     /// A resolver that takes every alias's column as found, without
-    /// looking at values (for tests of the messages).
-    #[cfg(test)]
-    fn unchecked(
+    /// looking at values (for tests of the messages, and the fuzzer).
+    pub fn unchecked(
         kind: Kind,
         path: &'a Path,
         headers: &'a Headers,
@@ -510,7 +509,7 @@ impl<'a> Resolver<'a> {
     /// Check the user's mapping: it names fields of this kind, and every
     /// header it names is in the file (a typo must not fall back to a
     /// built-in alias: that column may hold another currency or meaning).
-    fn check_mapping(&self) -> Result<(), InputError> {
+    pub fn check_mapping(&self) -> Result<(), InputError> {
         for field in self.mapping.keys() {
             if !self.kind.fields().iter().any(|f| f.name == field) {
                 let names: Vec<&str> = self.kind.fields().iter().map(|f| f.name).collect();
