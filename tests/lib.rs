@@ -42,6 +42,7 @@ mod repeated_tickets;
 mod samples;
 mod scripting;
 mod settings;
+mod time;
 mod trust;
 mod unchanged;
 mod usage;

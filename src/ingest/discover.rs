@@ -261,6 +261,18 @@ pub(crate) fn kind_from_headers(headers: &Headers, config: &Config) -> Vec<Kind>
         .collect()
 }
 
+/// The kinds a header fits, without `clients` when a timesheet fits too.
+/// A clients list needs only a client column and one more (a project or
+/// a category), which a time tracker's export has beside its dates and
+/// durations (Kimai: `Customer`, `Project`, `Category`); a dated duration
+/// on every row is no master list.
+fn prefer_events(mut kinds: Vec<Kind>) -> Vec<Kind> {
+    if kinds.contains(&Kind::Time) {
+        kinds.retain(|kind| *kind != Kind::Clients);
+    }
+    kinds
+}
+
 /// Decide every file's kind; explicit files first in their order, then the
 /// collected ones. A file named twice is read once.
 pub(crate) fn classify(
@@ -317,7 +329,7 @@ pub(crate) fn classify(
                 let file = CsvFile::open(&source, config.decimal, |headers| {
                     !kind_from_headers(headers, config).is_empty()
                 })?;
-                match kind_from_headers(&file.headers, config).as_slice() {
+                match prefer_events(kind_from_headers(&file.headers, config)).as_slice() {
                     [kind] => (*kind, "header"),
                     [] => {
                         return Err(InputError::file(
@@ -424,5 +436,17 @@ mod tests {
         // Two specific words: the header has to decide.
         assert_eq!(kind_from_name(Path::new("invoice_tickets.csv")), None);
         assert_eq!(kind_from_name(Path::new("export.csv")), None);
+    }
+
+    #[test]
+    fn a_timesheet_header_is_no_clients_list() {
+        // Kimai's export: a customer, a project and a category (which a
+        // clients list would take) beside a date and a duration.
+        let kimai = vec![Kind::Clients, Kind::Time];
+        assert_eq!(prefer_events(kimai), vec![Kind::Time]);
+        // Without a timesheet's fields, a clients list stays one.
+        assert_eq!(prefer_events(vec![Kind::Clients]), vec![Kind::Clients]);
+        let both = vec![Kind::Invoices, Kind::Clients];
+        assert_eq!(prefer_events(both.clone()), both);
     }
 }
