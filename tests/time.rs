@@ -45,3 +45,684 @@ fn client_hours_csv_is_a_timesheet_not_a_clients_list() {
     assert_money(meridian, "labour_cost", "602.50");
     assert_eq!(names(&doc).len(), 2, "{:?}", names(&doc));
 }
+
+// ---------------------------------------------------------------------------
+// The five vendor layouts (time_layouts §6; every figure below is checked
+// against the per-row tables in the fixtures' clientfit.toml comments and
+// the arithmetic beside each row).
+
+/// One client of a layout fixture, as the report must give it. Hours and
+/// ratios as the JSON rounds them (hours to 2 places, ratios to 4, money
+/// to 2).
+struct Expected {
+    client: &'static str,
+    hours: f64,
+    billable_hours: f64,
+    labour_cost: &'static str,
+    billable_value: Option<&'static str>,
+    revenue: &'static str,
+    realisation: Option<f64>,
+    effective_hourly: f64,
+    over_servicing: bool,
+}
+
+fn check_layout(dir: &str, expected: &[Expected]) -> serde_json::Value {
+    let doc = report(dir, &[]);
+    assert_eq!(doc["cost_basis"], "hours", "{dir}");
+    assert_eq!(
+        rows(&doc).len(),
+        expected.len(),
+        "{dir}: clients {:?}",
+        names(&doc)
+    );
+    assert_eq!(doc["warnings"], serde_json::json!([]), "{dir}");
+    for e in expected {
+        let c = client(&doc, e.client);
+        assert_number(c, "hours", Some(e.hours));
+        // No tickets or meetings beside these timesheets: hours worked
+        // are the timesheet's.
+        assert_number(c, "hours_worked", Some(e.hours));
+        assert_number(c, "billable_hours", Some(e.billable_hours));
+        assert_money(c, "labour_cost", e.labour_cost);
+        // With a timesheet, delivery cost is its labour cost; nothing else
+        // costs anything here (no tickets, meetings or late invoices).
+        assert_money(c, "delivery_cost", e.labour_cost);
+        assert_money(c, "cost_to_serve", e.labour_cost);
+        match e.billable_value {
+            Some(value) => assert_money(c, "billable_value", value),
+            None => assert!(metric(c, "billable_value").is_null(), "{}", e.client),
+        }
+        assert_money(c, "revenue", e.revenue);
+        assert_number(c, "realisation", e.realisation);
+        assert_number(c, "effective_hourly", Some(e.effective_hourly));
+        if e.over_servicing {
+            assert_flag(c, "over-servicing", "warn", &[]);
+        } else {
+            assert_no_flag(c, "over-servicing");
+        }
+    }
+    doc
+}
+
+#[test]
+fn harvest_detailed_time_report() {
+    // Northwind: hours 3.5+6.0+1.0+4.25+1.33+0.5 = 16.58 (Hours Rounded
+    // would give 16.75: ignored); billable 3.5+6+4.25+0.5 = 14.25; Cost
+    // Amount 192.50+390+70+276.25+93.10+27.50 = 1049.35; Billable Amount
+    // 420+840+595+60 = 1915.00; revenue 1260+595 = 1855.00; realisation
+    // 1855/1915 = 0.96867 → 0.9687; 1855/16.58 = 111.8818 → 111.88.
+    // Globex: 5+2.5+2+3+0.2 = 12.7 (Rounded: 12.75); billable 10.7; cost
+    // 275+137.50+140+195+11 = 758.50; Billable Amount as written,
+    // 550+275+420+27.50 = 1272.50 (0.2 h × 110 = 22.00 would give
+    // 1267.00); revenue 550+900 = 1450; 1450/1272.5 = 1.13948 → 1.1395;
+    // 1450/12.7 = 114.1732 → 114.17.
+    // `Currency` is "US Dollar - USD": the base USD, no error.
+    check_layout(
+        "exports/harvest",
+        &[
+            Expected {
+                client: "Northwind Traders",
+                hours: 16.58,
+                billable_hours: 14.25,
+                labour_cost: "1049.35",
+                billable_value: Some("1915.00"),
+                revenue: "1855.00",
+                realisation: Some(0.9687),
+                effective_hourly: 111.88,
+                over_servicing: false,
+            },
+            Expected {
+                client: "Globex Corporation",
+                hours: 12.7,
+                billable_hours: 10.7,
+                labour_cost: "758.50",
+                billable_value: Some("1272.50"),
+                revenue: "1450.00",
+                realisation: Some(1.1395),
+                effective_hourly: 114.17,
+                over_servicing: false,
+            },
+        ],
+    );
+}
+
+#[test]
+fn toggl_detailed_report_with_bom_and_amount_in_eur() {
+    // The file begins with a BOM before `User`: were `User` not read, no
+    // entry would find Sofia's own rate (48) and the costs below would
+    // differ. Rates: Sofia 48 (person), Jonas Development 52 (role), Priya
+    // blank task 40 (default) and Project management 45 (role).
+    // Blue Harbor: 150+255+45+80 = 530 min = 8.8333 h → 8.83; billable
+    // 485 min = 8.0833 → 8.08; cost 2.5×48 + 4.25×52 + 0.75×40 +
+    // (80/60)×48 = 120+221+30+64 = 435.00; Amount (EUR) 225+425+120 =
+    // 770.00; revenue 650+100 = 750; 750/770 = 0.97403 → 0.974; 750/(530/60)
+    // = 84.9057 → 84.91.
+    // Kestrel: 180+75+120+150+90 = 615 min = 10.25 h (the overnight
+    // 23:30→00:45 entry is 75 min from Duration); billable 405 min = 6.75;
+    // cost 144+65+80+130+67.50 = 486.50; value 270+125+250 = 645; revenue
+    // 395+205 = 600; 600/645 = 0.9302; 600/10.25 = 58.5366 → 58.54.
+    // Non-billable 3.5/10.25 = 0.3415 ≥ 0.30 over ≥ 10 h: over-servicing.
+    let doc = check_layout(
+        "exports/toggl",
+        &[
+            Expected {
+                client: "Blue Harbor Cafe",
+                hours: 8.83,
+                billable_hours: 8.08,
+                labour_cost: "435.00",
+                billable_value: Some("770.00"),
+                revenue: "750.00",
+                realisation: Some(0.974),
+                effective_hourly: 84.91,
+                over_servicing: false,
+            },
+            Expected {
+                client: "Kestrel Labs",
+                hours: 10.25,
+                billable_hours: 6.75,
+                labour_cost: "486.50",
+                billable_value: Some("645.00"),
+                revenue: "600.00",
+                realisation: Some(0.9302),
+                effective_hourly: 58.54,
+                over_servicing: true,
+            },
+        ],
+    );
+    let kestrel = client(&doc, "Kestrel Labs");
+    assert_flag(kestrel, "over-servicing", "warn", &["3.50 of 10.25 hours"]);
+    // 486.50 / 0.7 = 695.00; gap 695 − 600 = 95.00; 95/600 = 0.15833.
+    assert_money(kestrel, "target_revenue", "695.00");
+    assert_money(kestrel, "price_gap", "95.00");
+    assert_number(kestrel, "price_rise", Some(0.1583));
+    // At today's price the cost must fall to 600 × 0.7 = 420: 66.50 less
+    // at 486.50/10.25 = 47.4634… an hour = 1.4011 h → 1.4.
+    assert_number(kestrel, "hours_to_cut", Some(1.4));
+}
+
+#[test]
+fn clockify_detailed_report_prefers_the_exact_duration() {
+    // Summit: Duration (h) 3:30 + 2:00 + 0:40 + 3:00 = 550 min = 9.1667 →
+    // 9.17; cost 3.5×75 + 2×35 + (40/60)×60 + 3×60 = 262.50+70+40+180 =
+    // 552.50. With `Duration (decimal)` (0.67 for 0:40) the third entry
+    // would cost 40.20: 552.70. Billable 510 min = 8.5; value
+    // 332.50+140+255 = 727.50 = revenue 472.50+255: realisation 1.0;
+    // 727.50/(550/60) = 79.3636 → 79.36.
+    // Orchard & Pine: 4+2.5+1.5+1.5 = 9.5 h; billable 8.0; cost
+    // 300+87.50+112.50+90 = 590.00; value 380+175+127.50 = 682.50 =
+    // revenue; 682.50/9.5 = 71.8421 → 71.84.
+    // Riverbend: 4+1 = 5 h, all billable; cost 240+35 = 275.00; value
+    // 340+70 = 410; revenue 350; 350/410 = 0.85366 → 0.8537; 350/5 = 70.
+    check_layout(
+        "exports/clockify",
+        &[
+            Expected {
+                client: "Summit Dental",
+                hours: 9.17,
+                billable_hours: 8.5,
+                labour_cost: "552.50",
+                billable_value: Some("727.50"),
+                revenue: "727.50",
+                realisation: Some(1.0),
+                effective_hourly: 79.36,
+                over_servicing: false,
+            },
+            Expected {
+                client: "Orchard & Pine",
+                hours: 9.5,
+                billable_hours: 8.0,
+                labour_cost: "590.00",
+                billable_value: Some("682.50"),
+                revenue: "682.50",
+                realisation: Some(1.0),
+                effective_hourly: 71.84,
+                over_servicing: false,
+            },
+            Expected {
+                client: "Riverbend Council",
+                hours: 5.0,
+                billable_hours: 5.0,
+                labour_cost: "275.00",
+                billable_value: Some("410.00"),
+                revenue: "350.00",
+                realisation: Some(0.8537),
+                effective_hourly: 70.0,
+                over_servicing: false,
+            },
+        ],
+    );
+}
+
+#[test]
+fn kimai_ticked_billable_and_prices_of_unbilled_entries() {
+    // Billable is `1` or blank (blank = no). Bergmann: 3+1.5+2+4.25 =
+    // 10.75 h; billable 3+1.5+4.25 = 8.75; Internal price
+    // 150+75+110+233.75 = 568.75; Price of the billable entries
+    // 270+135+340 = 745.00 (the unbilled entry's Price 160 is not value:
+    // 905.00 if it were); revenue 405+340 = 745; realisation 1.0;
+    // 745/10.75 = 69.3023 → 69.30.
+    // Café Lindner: 1.25+2.5+0.75+2 = 6.5 h; billable 5.75; cost
+    // 62.5+137.5+41.25+100 = 341.25; value 112.5+200+150 (the fixed price)
+    // = 462.50; revenue 400; 400/462.5 = 0.86486 → 0.8649; 400/6.5 =
+    // 61.5385 → 61.54.
+    check_layout(
+        "exports/kimai",
+        &[
+            Expected {
+                client: "Bergmann GmbH",
+                hours: 10.75,
+                billable_hours: 8.75,
+                labour_cost: "568.75",
+                billable_value: Some("745.00"),
+                revenue: "745.00",
+                realisation: Some(1.0),
+                effective_hourly: 69.3,
+                over_servicing: false,
+            },
+            Expected {
+                client: "Café Lindner",
+                hours: 6.5,
+                billable_hours: 5.75,
+                labour_cost: "341.25",
+                billable_value: Some("462.50"),
+                revenue: "400.00",
+                realisation: Some(0.8649),
+                effective_hourly: 61.54,
+                over_servicing: false,
+            },
+        ],
+    );
+}
+
+#[test]
+fn tempo_account_customer_and_mapped_projects() {
+    // Clients come from `Account Customer`, not `Account Name` ("Meridian
+    // Bank Retainer" would match no invoice). MOB-7 has no account; its
+    // project "Meridian Mobile" is mapped by [time.projects].
+    // Meridian: 3+2.5+1.5+2+1.25 = 10.25 h; billed 3+2.5+2+1.25 = 8.75;
+    // cost 3×62 + 2.5×58 + 1.5×50 + 2×62 + 1.25×58 = 186+145+75+124+72.50
+    // = 602.50; no rate or amount columns: realisation null; revenue
+    // 3×1500 = 4500; 4500/10.25 = 439.0244 → 439.02.
+    // Tidewater: 4+3.5+1+0.75 = 9.25 h; billed 8.25; cost
+    // 232+175+50+46.50 = 503.50; revenue 620+480 = 1100; 1100/9.25 =
+    // 118.9189 → 118.92.
+    check_layout(
+        "exports/tempo",
+        &[
+            Expected {
+                client: "Meridian Bank",
+                hours: 10.25,
+                billable_hours: 8.75,
+                labour_cost: "602.50",
+                billable_value: None,
+                revenue: "4500.00",
+                realisation: None,
+                effective_hourly: 439.02,
+                over_servicing: false,
+            },
+            Expected {
+                client: "Tidewater Logistics",
+                hours: 9.25,
+                billable_hours: 8.25,
+                labour_cost: "503.50",
+                billable_value: None,
+                revenue: "1100.00",
+                realisation: None,
+                effective_hourly: 118.92,
+                over_servicing: false,
+            },
+        ],
+    );
+}
+
+#[test]
+fn tempo_without_the_project_mapping_reports_the_entry_as_unmatched() {
+    // Without [time.projects], MOB-7 (2 h at Daniel's 62 = 124.00) names
+    // no client: Meridian 10.25 − 2 = 8.25 h, 602.50 − 124 = 478.50, and
+    // the entry is said, with its line, never dropped silently.
+    let config = fixture("time/tempo_without_projects.toml");
+    let doc = report(
+        "exports/tempo",
+        &["--config", config.to_str().expect("a UTF-8 path")],
+    );
+    let meridian = client(&doc, "Meridian Bank");
+    assert_number(meridian, "hours", Some(8.25));
+    assert_money(meridian, "labour_cost", "478.50");
+    let warnings = doc["warnings"].to_string();
+    assert!(
+        warnings.contains("unmatched: 1 time entry (2 hours)")
+            && warnings.contains("tempo-worklogs.csv:5")
+            && warnings.contains("Meridian Mobile"),
+        "{warnings}"
+    );
+}
+
+// ---------------------------------------------------------------------------
+// Where a cost rate comes from
+
+#[test]
+fn each_entry_is_priced_at_its_most_specific_rate() {
+    // fixtures/time/rates: one client, seven entries; rates [rates.people]
+    // "Ann Lee" 50, [rates.roles] "Designer" 40 and "Design" 45, [rates]
+    // cost_hourly 30.
+    //   2 h   Ann, Cost Amount 130.00            → the row's amount 130.00
+    //   1.5 h Ann, Cost Rate 70                  → the row's rate   105.00
+    //   3 h   "  ann   LEE ", no cost            → person 3 × 50  = 150.00
+    //         (the person's rate beats her role Designer's 40)
+    //   2 h   Bo, role "  DESIGNER ", unbilled   → role 2 × 40    =  80.00
+    //         (role beats the task Design's 45)
+    //   1 h   Bo, role blank, task "design"      → task 1 × 45    =  45.00
+    //   4 h   Cy, Writer/Copy (no rate for them) → default 4 × 30 = 120.00
+    //   1 h   Ann, Cost Rate 999 and Amount 55   → the amount wins  55.00
+    // hours 2+1.5+3+2+1+4+1 = 14.5; labour 685.00; billable 12.5.
+    let doc = report("time/rates", &[]);
+    let alder = client(&doc, "Alder Co");
+    assert_number(alder, "hours", Some(14.5));
+    assert_number(alder, "billable_hours", Some(12.5));
+    assert_number(alder, "non_billable_hours", Some(2.0));
+    assert_money(alder, "labour_cost", "685.00");
+    assert_money(alder, "cost_to_serve", "685.00");
+    // 2000 − 685 = 1315; 2000/14.5 = 137.931 → 137.93.
+    assert_money(alder, "profit", "1315.00");
+    assert_number(alder, "effective_hourly", Some(137.93));
+    // No bill rate or amount column: the billable value is unknown.
+    assert!(metric(alder, "billable_value").is_null());
+    assert!(metric(alder, "realisation").is_null());
+
+    // explain says which rates priced how many hours: the row's own
+    // 2+1.5+1 = 4.5 h, person 3 h, role 2+1 = 3 h, default 4 h.
+    let out = run([
+        "explain".into(),
+        "Alder Co".into(),
+        fixture("time/rates").into_os_string(),
+    ]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(
+        out.stdout.contains("685.00  14.50 h in the timesheet at cost rates (the timesheet's own cost 4.50 h, [rates.people] 3.00 h, [rates.roles] 3.00 h, [rates] cost_hourly 4.00 h)"),
+        "{}",
+        out.stdout
+    );
+}
+
+#[test]
+fn hours_without_a_rate_stop_the_run_naming_people_and_roles() {
+    // fixtures/time/unrated: no default rate; Ann Lee has one. Unrated:
+    // Old Timer (Archivist) 5 h in January, Dee Fox (Analyst) 1.5 + 1 =
+    // 2.5 h, Eli Gray (no role, task Research) 0.5 h: 8 h in all.
+    let out = report_run("time/unrated", &[]);
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    assert_eq!(out.stdout, "", "nothing on stdout when the run stops");
+    insta::assert_snapshot!("time_unrated_hours", portable(&out.stderr));
+}
+
+#[test]
+fn hours_without_a_rate_outside_the_period_do_not_matter() {
+    // February alone: Old Timer's January 5 h is outside; still Dee Fox
+    // and Eli Gray (3 h) lack a rate.
+    let out = report_run("time/unrated", &["--period", "2026-02-01..2026-03-31"]);
+    assert_eq!(out.code, 1);
+    assert!(
+        out.stderr
+            .contains("3 hours of the timesheet have no cost rate")
+            && !out.stderr.contains("Old Timer")
+            && !out.stderr.contains("Archivist"),
+        "{}",
+        out.stderr
+    );
+    // 2 February alone: only Ann Lee's 2 h at her 50 = 100.00.
+    let doc = report("time/unrated", &["--period", "2026-02-02..2026-02-02"]);
+    let alder = client(&doc, "Alder Co");
+    assert_number(alder, "hours", Some(2.0));
+    assert_money(alder, "labour_cost", "100.00");
+}
+
+// ---------------------------------------------------------------------------
+// Time the timesheet already holds is not costed twice
+
+#[test]
+fn covered_support_and_meetings_are_not_costed_again() {
+    // fixtures/time/covers, default [time] covers = ["support",
+    // "meetings"]. Birch: 6 tickets × 30 min = 3 h; a 60-min meeting with
+    // 2 attendees (120 person-min) and a 30-min no-show (1 attendee);
+    // invoice B-1 paid 11 days late (collection 15); timesheet 4 + 2 h at
+    // 50 = 300.00.
+    // cost_to_serve = labour 300 + collection 15 = 315.00; profit 1200 −
+    // 315 = 885.00; hours worked 6 (the timesheet's).
+    let doc = report("time/covers", &[]);
+    let birch = client(&doc, "Birch Ltd");
+    for zero in ["support_cost", "meeting_cost", "no_show_cost"] {
+        assert_money(birch, zero, "0.00");
+    }
+    assert_money(birch, "collection_cost", "15.00");
+    assert_money(birch, "labour_cost", "300.00");
+    assert_money(birch, "delivery_cost", "300.00");
+    assert_money(birch, "cost_to_serve", "315.00");
+    assert_money(birch, "profit", "885.00");
+    assert_number(birch, "hours", Some(6.0));
+    assert_number(birch, "hours_worked", Some(6.0));
+    // 1200/6 = 200.
+    assert_number(birch, "effective_hourly", Some(200.0));
+    // The counts still raise flags: 6 tickets ≥ 5, ticket share 100% ≥ 2
+    // × revenue share 1200/4200 = 28.6%.
+    assert_count(birch, "tickets", 6);
+    assert_flag(birch, "ticket-heavy", "warn", &["6 tickets"]);
+    let notes = doc["notes"].to_string();
+    assert!(notes.contains("not costed again"), "{notes}");
+
+    let out = run([
+        "explain".into(),
+        "Birch Ltd".into(),
+        fixture("time/covers").into_os_string(),
+    ]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    for line in [
+        "support             0.00  6 tickets, 3.0 h: in the timesheet's hours, not costed again ([time] covers)",
+        "meetings            0.00  1 attended, 1 missed: in the timesheet's hours, not costed again ([time] covers)",
+        "total             315.00",
+    ] {
+        assert!(out.stdout.contains(line), "{line:?} in\n{}", out.stdout);
+    }
+}
+
+#[test]
+fn uncovered_support_and_meetings_are_costed_at_their_own_rates() {
+    // The same data with [time] covers = []: support 180 min × 60/h =
+    // 180.00; meetings 120 person-min × 90/h = 180.00; no-show 30 min ×
+    // 90/h = 45.00; cost_to_serve 300 + 180 + 180 + 45 + 15 = 720.00;
+    // profit 480.00; hours worked 6 + 3 + 2 + 0.5 = 11.5; 1200/11.5 =
+    // 104.3478 → 104.35; the timesheet's own hours stay 6.
+    let config = fixture("time/covers/uncovered.toml");
+    let doc = report(
+        "time/covers",
+        &["--config", config.to_str().expect("a UTF-8 path")],
+    );
+    let birch = client(&doc, "Birch Ltd");
+    assert_money(birch, "support_cost", "180.00");
+    assert_money(birch, "meeting_cost", "180.00");
+    assert_money(birch, "no_show_cost", "45.00");
+    assert_money(birch, "labour_cost", "300.00");
+    assert_money(birch, "cost_to_serve", "720.00");
+    assert_money(birch, "profit", "480.00");
+    assert_number(birch, "hours", Some(6.0));
+    assert_number(birch, "hours_worked", Some(11.5));
+    assert_number(birch, "effective_hourly", Some(104.35));
+    assert_flag(birch, "ticket-heavy", "warn", &["6 tickets"]);
+    // Cedar has neither: 10 h at 50 = 500.00 either way.
+    assert_money(client(&doc, "Cedar Ltd"), "cost_to_serve", "500.00");
+    let notes = doc["notes"].to_string();
+    assert!(
+        notes.contains("support and meeting time are costed apart")
+            && !notes.contains("not costed again"),
+        "{notes}"
+    );
+}
+
+// ---------------------------------------------------------------------------
+// Targets at and just past their thresholds (fixtures/time/targets:
+// cost_hourly 50, margin 0.30, hourly 80; over-servicing at 30% of at
+// least 10 hours)
+
+#[test]
+fn over_servicing_at_and_around_its_thresholds() {
+    let doc = report("time/targets", &[]);
+    // 3 of 10 h unbilled = exactly 0.30 over exactly 10 h: raised (≥).
+    let exact = client(&doc, "Over Exact");
+    assert_number(exact, "non_billable_hours", Some(3.0));
+    assert_flag(
+        exact,
+        "over-servicing",
+        "warn",
+        &["3.00 of 10.00 hours", "30.0%"],
+    );
+    // 2.99 of 10 h = 0.299: not.
+    assert_no_flag(client(&doc, "Over Below"), "over-servicing");
+    // 3 of 9.99 h = 0.3003 ≥ 0.30, but 9.99 < 10 hours: not.
+    let few = client(&doc, "Over Few");
+    assert_number(few, "hours", Some(9.99));
+    assert_no_flag(few, "over-servicing");
+}
+
+#[test]
+fn below_target_rate_is_strictly_below() {
+    let doc = report("time/targets", &[]);
+    // 800.00 over 10 h = 80.00 an hour, the target: no flag; the hourly
+    // target revenue 10 × 80 = 800 (> margin's 500/0.7 = 714.29): gap 0.
+    let exact = client(&doc, "Rate Exact");
+    assert_number(exact, "effective_hourly", Some(80.0));
+    assert_no_flag(exact, "below-target-rate");
+    assert_money(exact, "target_revenue", "800.00");
+    assert_money(exact, "price_gap", "0.00");
+    // 799.99 over 10 h = 79.999: one cent short, flagged; gap 0.01.
+    let cent = client(&doc, "Rate Cent");
+    assert_flag(
+        cent,
+        "below-target-rate",
+        "warn",
+        &["799.99", "10.00 hours"],
+    );
+    assert_money(cent, "price_gap", "0.01");
+}
+
+#[test]
+fn price_gap_at_and_past_the_margin_target() {
+    let doc = report("time/targets", &[]);
+    // 7 h at the row's 70 = 490.00 on revenue 700.00: margin exactly 30%;
+    // target 490/0.7 = 700.00 (hourly 7 × 80 = 560 is lower): gap 0.
+    let exact = client(&doc, "Margin Exact");
+    assert_money(exact, "labour_cost", "490.00");
+    assert_money(exact, "target_revenue", "700.00");
+    assert_money(exact, "price_gap", "0.00");
+    assert_number(exact, "hours_to_cut", Some(0.0));
+    // Revenue 699.99: gap 0.01.
+    let cent = client(&doc, "Margin Cent");
+    assert_money(cent, "target_revenue", "700.00");
+    assert_money(cent, "price_gap", "0.01");
+}
+
+#[test]
+fn a_client_short_of_both_targets_is_told_what_to_charge() {
+    // Stretch Co: 12 + 8 h (8 unbilled) at the row's 60 = 1200.00 on
+    // revenue 1500.00. Margin target 1200/0.7 = 1714.2857 > hourly 20 ×
+    // 80 = 1600: target 1714.29, gap 214.29, rise 214.2857/1500 = 0.142857
+    // → 0.1429. Hours to cut at today's price: margin — cost down to 1500
+    // × 0.7 = 1050, 150 less at 60/h = 2.5 h; hourly — 20 − 1500/80 =
+    // 1.25 h; the larger, 2.5. 1500/20 = 75 < 80: below-target-rate;
+    // 8/20 = 40% unbilled: over-servicing.
+    let doc = report("time/targets", &[]);
+    let stretch = client(&doc, "Stretch Co");
+    assert_money(stretch, "target_revenue", "1714.29");
+    assert_money(stretch, "price_gap", "214.29");
+    assert_number(stretch, "price_rise", Some(0.1429));
+    assert_number(stretch, "hours_to_cut", Some(2.5));
+    assert_number(stretch, "effective_hourly", Some(75.0));
+    assert_flag(stretch, "below-target-rate", "warn", &["75.00", "80.00"]);
+    assert_flag(stretch, "over-servicing", "warn", &["8.00 of 20.00 hours"]);
+    assert_eq!(verdict(stretch), "restructure");
+    let first = stretch["actions"][0].as_str().expect("an action");
+    assert!(first.starts_with("Reprice: to reach"), "{first}");
+    assert!(
+        first.contains("+214.29 (+14.3%)") && first.contains("2.5 fewer hours"),
+        "{first}"
+    );
+}
+
+// ---------------------------------------------------------------------------
+// Bad cells: file, line, column, value and the fix (exit 1, no output)
+
+#[test]
+fn bad_timesheet_cells_are_named() {
+    let mut all = String::new();
+    for case in [
+        // `Duration` with "1.5": hours, minutes or seconds?
+        "bad_duration",
+        // A blank cell in a Yes/No billable column.
+        "bad_billable",
+        // Tempo: Billed Hours 2.5 on a 2-hour worklog.
+        "bad_billed_hours",
+        // `Billable Rate (EUR)` with currency = "USD".
+        "bad_currency",
+        // cost_rate -45.
+        "bad_cost_rate",
+    ] {
+        let out = report_run(&format!("time/{case}"), &[]);
+        assert_eq!(out.code, 1, "{case}: {}", out.stderr);
+        assert_eq!(out.stdout, "", "{case}: nothing on stdout");
+        all.push_str(&format!("--- {case}\n{}", portable(&out.stderr)));
+    }
+    insta::assert_snapshot!("time_bad_cells", all);
+}
+
+// ---------------------------------------------------------------------------
+// Entries no client claims, and clients no entry does
+
+#[test]
+fn unmatched_entries_and_clients_without_hours_are_said_in_every_format() {
+    // fixtures/time/unmatched: line 3 has no client and no project (2 h),
+    // line 4 a project nothing maps (1.5 h): 2 entries, 3.5 hours. Quiet
+    // Co has revenue 400.00 and no hours.
+    let doc = report("time/unmatched", &[]);
+    let elm = client(&doc, "Elm Co");
+    assert_number(elm, "hours", Some(5.0));
+    assert_money(elm, "labour_cost", "250.00");
+    let quiet = client(&doc, "Quiet Co");
+    assert_number(quiet, "hours", Some(0.0));
+    assert_money(quiet, "labour_cost", "0.00");
+    let warnings: Vec<String> = doc["warnings"]
+        .as_array()
+        .expect("warnings")
+        .iter()
+        .map(|w| w.as_str().expect("text").to_string())
+        .collect();
+    let unmatched = "unmatched: 2 time entries (3.5 hours) in the period name no client";
+    let quiet_warning = "has no hours in the timesheet";
+    let has = |texts: &str, what: &str| texts.contains(what);
+    let json = warnings.join("\n");
+    for needle in [
+        unmatched,
+        "timesheet.csv:3 (no client and no project)",
+        "timesheet.csv:4 (project \"Mystery\"",
+        quiet_warning,
+        "\"Quiet Co\"",
+    ] {
+        assert!(has(&json, needle), "json warnings lack {needle:?}: {json}");
+    }
+    // Human formats carry them in the document; every format on stderr.
+    for format in ["table", "markdown", "html", "csv"] {
+        let out = run([
+            "report".into(),
+            fixture("time/unmatched").into_os_string(),
+            "--format".into(),
+            format.into(),
+        ]);
+        assert_eq!(out.code, 0, "{format}: {}", out.stderr);
+        for needle in [unmatched, "timesheet.csv:4", quiet_warning] {
+            assert!(has(&out.stderr, needle), "{format} stderr lacks {needle:?}");
+            if format != "csv" {
+                // HTML escapes the quotes around "Mystery", not these.
+                assert!(has(&out.stdout, needle), "{format} stdout lacks {needle:?}");
+            }
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Projects mapped to clients by clients.csv
+
+#[test]
+fn clients_csv_projects_map_a_timesheet_without_clients() {
+    // fixtures/time/projects: Fir Co has "Fir Website; Fir App", Gum Co
+    // "Gum Rebrand". Fir: 3 + 1.5 ("  fir   app " matches Fir App) = 4.5 h
+    // × 50 = 225.00; Gum: 2 h unbilled × 50 = 100.00.
+    let doc = report("time/projects", &[]);
+    let fir = client(&doc, "Fir Co");
+    assert_number(fir, "hours", Some(4.5));
+    assert_money(fir, "labour_cost", "225.00");
+    let gum = client(&doc, "Gum Co");
+    assert_number(gum, "hours", Some(2.0));
+    assert_number(gum, "non_billable_hours", Some(2.0));
+    assert_money(gum, "labour_cost", "100.00");
+    assert_eq!(doc["warnings"], serde_json::json!([]));
+}
+
+#[test]
+fn one_project_on_two_clients_is_an_error() {
+    let out = report_run("time/projects_twice", &[]);
+    assert_eq!(out.code, 1);
+    assert_eq!(out.stdout, "");
+    insta::assert_snapshot!("time_project_on_two_clients", portable(&out.stderr));
+}
+
+// ---------------------------------------------------------------------------
+// Decimal commas
+
+#[test]
+fn decimal_comma_hours_in_a_semicolon_file() {
+    // `7,5` + `0,25` + `2` = 9.75 h at 40,40 = 393.90; billable 7.5 + 2 =
+    // 9.5; 1000/9.75 = 102.5641 → 102.56.
+    let doc = report("time/decimal_comma", &[]);
+    let hazel = client(&doc, "Hazel AB");
+    assert_number(hazel, "hours", Some(9.75));
+    assert_number(hazel, "billable_hours", Some(9.5));
+    assert_money(hazel, "labour_cost", "393.90");
+    assert_number(hazel, "effective_hourly", Some(102.56));
+}
