@@ -534,6 +534,12 @@ fn over_servicing_at_and_around_its_thresholds() {
         "warn",
         &["3.00 of 10.00 hours", "30.0%"],
     );
+    // In minutes: 3:03 of 7:07 + 3:03 = 183 of 610 min = exactly 0.30 of
+    // 10.1667 h, though neither is a whole number of hundredths of an
+    // hour: raised.
+    let minutes = client(&doc, "Over Minutes");
+    assert_number(minutes, "hours", Some(10.17));
+    assert_flag(minutes, "over-servicing", "warn", &["3.05 of 10.17 hours"]);
     // 2.99 of 10 h = 0.299: not.
     assert_no_flag(client(&doc, "Over Below"), "over-servicing");
     // 3 of 9.99 h = 0.3003 ≥ 0.30, but 9.99 < 10 hours: not.
@@ -725,4 +731,344 @@ fn decimal_comma_hours_in_a_semicolon_file() {
     assert_number(hazel, "billable_hours", Some(9.5));
     assert_money(hazel, "labour_cost", "393.90");
     assert_number(hazel, "effective_hourly", Some(102.56));
+}
+
+// ---------------------------------------------------------------------------
+// Reading in chunks on several threads gives the same report
+
+/// A timesheet of `rows` entries for 12 clients, with quoted notes over
+/// several lines, clock and decimal durations, people with and without
+/// rates, and every 97th entry without a client (an unmatched warning
+/// that names lines). `bad` puts a bad duration on that (0-based) row.
+fn write_big_timesheet(dir: &std::path::Path, rows: usize, bad: Option<usize>) {
+    use std::fmt::Write as _;
+    let client = |i: usize| format!("Client {:02} Ltd", i % 12);
+    let mut invoices = String::from("invoice_id,client,issued,due,paid,amount\n");
+    for i in 0..24 {
+        writeln!(
+            invoices,
+            "INV-{i},{},2026-0{}-05,2026-0{}-25,2026-0{}-20,{}.25",
+            client(i),
+            1 + i % 3,
+            1 + i % 3,
+            1 + i % 3,
+            900 + i * 53
+        )
+        .unwrap();
+    }
+    std::fs::write(dir.join("invoices.csv"), invoices).unwrap();
+    let mut text = String::from("date,client,person,role,hours,billable,notes\n");
+    for i in 0..rows {
+        let name = if i % 97 == 0 {
+            String::new()
+        } else {
+            client(i * 5)
+        };
+        let person = ["Ann Lee", "Bo Chan", "Cy Dunn", "Dee Fox"][i % 4];
+        let role = ["Design", "", "Development", "Support"][i % 4 / 2 + i % 2];
+        let hours = match (bad, i % 3) {
+            (Some(b), _) if b == i => "lots".to_string(),
+            (_, 0) => format!("{}:{:02}", i % 5, (i * 7) % 60),
+            (_, 1) => format!("{}.{:02}", i % 4, (i * 13) % 100),
+            _ => format!("{}", 1 + i % 6),
+        };
+        let billable = if i % 5 == 0 { "no" } else { "yes" };
+        let notes = match i % 7 {
+            0 => format!("\"call, part {i}\nfollow-up \"\"urgent\"\"\""),
+            _ => format!("entry {i}"),
+        };
+        writeln!(
+            text,
+            "2026-{:02}-{:02},{name},{person},{role},{hours},{billable},{notes}",
+            1 + i % 3,
+            1 + i % 28
+        )
+        .unwrap();
+    }
+    std::fs::write(dir.join("timesheet.csv"), text).unwrap();
+    std::fs::write(
+        dir.join("clientfit.toml"),
+        "as_of = \"2026-03-31\"\ncurrency = \"EUR\"\n\n[rates]\ncost_hourly = 41.5\n\n[rates.people]\n\"Ann Lee\" = 55\n\n[rates.roles]\n\"Development\" = 62.25\n",
+    )
+    .unwrap();
+}
+
+/// `report DIR --format json` on one thread, or on two in chunks of
+/// `chunk_bytes`.
+fn run_reading(dir: &std::path::Path, chunk_bytes: Option<u32>) -> Outcome {
+    let mut cmd = clientfit();
+    match chunk_bytes {
+        None => {
+            cmd.env("CLIENTFIT_READING_THREADS", "1");
+        }
+        Some(bytes) => {
+            cmd.env("CLIENTFIT_READING_THREADS", "2")
+                .env("CLIENTFIT_CHUNK_BYTES", bytes.to_string());
+        }
+    }
+    let output = cmd
+        .args(["report", "--format", "json"])
+        .arg(dir)
+        .output()
+        .expect("clientfit starts");
+    Outcome {
+        code: output.status.code().expect("an exit code"),
+        stdout: String::from_utf8(output.stdout).expect("UTF-8"),
+        stderr: String::from_utf8(output.stderr).expect("UTF-8"),
+    }
+}
+
+#[test]
+fn a_timesheet_read_in_chunks_gives_the_same_report() {
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    write_big_timesheet(dir.path(), 3_000, None);
+    let one = run_reading(dir.path(), None);
+    assert_eq!(one.code, 0, "{}", one.stderr);
+    let doc = parse(&one.stdout);
+    // Every 97th of 3000 rows has no client: rows 0, 97, …, 2910 = 31.
+    let warnings = doc["warnings"].to_string();
+    assert!(
+        warnings.contains("unmatched: 31 time entries"),
+        "{warnings}"
+    );
+    assert_eq!(rows(&doc).len(), 12);
+    for bytes in [97, 1_000, 4_096, 65_536] {
+        let chunked = run_reading(dir.path(), Some(bytes));
+        assert_eq!(chunked.code, 0, "{bytes}: {}", chunked.stderr);
+        assert_eq!(chunked.stderr, one.stderr, "stderr, {bytes}-byte chunks");
+        assert_eq!(chunked.stdout, one.stdout, "stdout, {bytes}-byte chunks");
+    }
+}
+
+#[test]
+fn a_bad_entry_deep_in_a_chunked_timesheet_is_named_at_its_line() {
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    write_big_timesheet(dir.path(), 3_000, Some(2_500));
+    let one = run_reading(dir.path(), None);
+    assert_eq!(one.code, 1);
+    assert!(one.stderr.contains("\"lots\""), "{}", one.stderr);
+    for bytes in [97, 4_096] {
+        let chunked = run_reading(dir.path(), Some(bytes));
+        assert_eq!(chunked.code, 1, "{bytes}");
+        assert_eq!(chunked.stderr, one.stderr, "{bytes}-byte chunks");
+        assert_eq!(chunked.stdout, "");
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Invariants over generated timesheets (through the library)
+
+mod generated {
+    use chrono::NaiveDate;
+    use clientfit::config::Config;
+    use proptest::prelude::*;
+    use rust_decimal::Decimal;
+    use serde_json::Value;
+
+    const CLIENTS: [&str; 4] = ["Ash Co", "Beech Co", "Cherry Co", "Damson Co"];
+    const PEOPLE: [&str; 3] = ["Ann Lee", "Bo Chan", "Cy Dunn"];
+    /// Every rate is a multiple of 4 and every entry a whole number of
+    /// quarter hours, so each entry's cost is whole money: the expected
+    /// sums below are exact, with no rounding to argue about.
+    const ROW_RATES: [u32; 4] = [40, 48, 60, 100];
+
+    #[derive(Debug, Clone)]
+    struct Entry {
+        client: usize,
+        day: u32,
+        quarters: u32,
+        billable: bool,
+        person: usize,
+        row_rate: Option<u32>,
+    }
+
+    fn entry(clients: std::ops::Range<usize>) -> impl Strategy<Value = Entry> {
+        (
+            clients,
+            1u32..88,
+            1u32..40,
+            any::<bool>(),
+            0..PEOPLE.len(),
+            proptest::option::of(proptest::sample::select(ROW_RATES.to_vec())),
+        )
+            .prop_map(
+                |(client, day, quarters, billable, person, row_rate)| Entry {
+                    client,
+                    day,
+                    quarters,
+                    billable,
+                    person,
+                    row_rate,
+                },
+            )
+    }
+
+    fn config() -> Config {
+        let mut config = Config::default();
+        // Ann 52 and Cy 64 have their own rates; Bo is at the default 44.
+        config.rates.cost_hourly = Some(Decimal::from(44));
+        config
+            .rates
+            .people
+            .insert("Ann Lee".into(), Decimal::from(52));
+        config
+            .rates
+            .people
+            .insert("Cy Dunn".into(), Decimal::from(64));
+        config
+    }
+
+    /// What an entry costs: its row rate, else its person's, else 44.
+    fn cost(entry: &Entry) -> Decimal {
+        let rate = entry.row_rate.unwrap_or([52, 44, 64][entry.person]);
+        Decimal::from(entry.quarters * rate) / Decimal::from(4)
+    }
+
+    fn day(offset: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(2026, 1, 1).unwrap() + chrono::Days::new(u64::from(offset))
+    }
+
+    fn timesheet(entries: &[Entry]) -> String {
+        let mut text = String::from("date,client,person,hours,billable,cost_rate\n");
+        for e in entries {
+            text.push_str(&format!(
+                "{},{},{},{},{},{}\n",
+                day(e.day),
+                CLIENTS[e.client],
+                PEOPLE[e.person],
+                Decimal::from(e.quarters) / Decimal::from(4),
+                if e.billable { "yes" } else { "no" },
+                e.row_rate.map(|r| r.to_string()).unwrap_or_default()
+            ));
+        }
+        text
+    }
+
+    /// The JSON report of fixed invoices (two per client, on the first
+    /// and last day, so the period is 2026-01-01..2026-03-31 whatever the
+    /// entries) and `sheets` timesheet files.
+    fn json_report(sheets: &[&[Entry]]) -> String {
+        let dir = tempfile::tempdir().unwrap();
+        let mut invoices = String::from("invoice_id,client,issued,due,paid,amount\n");
+        for (i, name) in CLIENTS.iter().enumerate() {
+            for (n, issued) in [0u32, 89].into_iter().enumerate() {
+                let paid = if n == 0 {
+                    day(10).to_string()
+                } else {
+                    String::new()
+                };
+                invoices.push_str(&format!(
+                    "{}-{n},{name},{},{},{paid},{}.50\n",
+                    i,
+                    day(issued),
+                    day(issued + 30),
+                    700 + 450 * i + 90 * n
+                ));
+            }
+        }
+        std::fs::write(dir.path().join("invoices.csv"), invoices).unwrap();
+        for (n, entries) in sheets.iter().enumerate() {
+            std::fs::write(
+                dir.path().join(format!("timesheet_{n}.csv")),
+                timesheet(entries),
+            )
+            .unwrap();
+        }
+        let (report, _) = clientfit::commands::pipeline::run_report(
+            &crate::util::library_settings(dir.path(), config(), day(89)),
+        )
+        .unwrap();
+        clientfit::render::json::render(&report).unwrap()
+    }
+
+    fn decimal(value: &Value) -> Decimal {
+        value.to_string().parse().unwrap()
+    }
+
+    fn client_object<'a>(doc: &'a Value, name: &str) -> &'a Value {
+        crate::util::client(doc, name)
+    }
+
+    /// A client's figures that depend on it alone: its object without
+    /// its rank and quadrant (both set against the other clients).
+    fn own_figures(doc: &Value, name: &str) -> Value {
+        let mut object = client_object(doc, name).clone();
+        let map = object.as_object_mut().unwrap();
+        map.remove("rank");
+        map.remove("quadrant");
+        object
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 48, ..ProptestConfig::default() })]
+
+        #[test]
+        fn entries_for_one_client_change_only_its_figures(
+            base in proptest::collection::vec(entry(0..CLIENTS.len()), 1..30),
+            target in 0..CLIENTS.len(),
+            extra in proptest::collection::vec(entry(0..1), 1..8),
+        ) {
+            let extra: Vec<Entry> = extra
+                .into_iter()
+                .map(|e| Entry { client: target, ..e })
+                .collect();
+            let before: Value = serde_json::from_str(&json_report(&[&base])).unwrap();
+            let mut all = base.clone();
+            all.extend(extra.iter().cloned());
+            let after: Value = serde_json::from_str(&json_report(&[&all])).unwrap();
+
+            let name = CLIENTS[target];
+            let added_cost: Decimal = extra.iter().map(cost).sum();
+            let added_hours = Decimal::from(extra.iter().map(|e| e.quarters).sum::<u32>())
+                / Decimal::from(4);
+            let (b, a) = (client_object(&before, name), client_object(&after, name));
+            let grew = |field: &str, by: Decimal| {
+                decimal(&a[field]) - decimal(&b[field]) == by
+            };
+            // Only labour costs anything here (invoices paid on time or not
+            // yet due, no tickets or meetings).
+            for field in ["labour_cost", "delivery_cost", "cost_to_serve"] {
+                prop_assert!(grew(field, added_cost), "{} of {}", field, name);
+            }
+            prop_assert!(grew("profit", -added_cost), "profit of {}", name);
+            prop_assert!(grew("hours", added_hours), "hours of {}", name);
+            prop_assert!(grew("hours_worked", added_hours), "hours_worked of {}", name);
+            // Every recomputed cost is whole money: the sum of the entries.
+            let expected: Decimal = all
+                .iter()
+                .filter(|e| e.client == target)
+                .map(cost)
+                .sum();
+            prop_assert_eq!(decimal(&a["labour_cost"]), expected);
+            prop_assert!(
+                decimal(&after["portfolio"]["cost_to_serve"])
+                    - decimal(&before["portfolio"]["cost_to_serve"])
+                    == added_cost
+            );
+            for other in CLIENTS.iter().filter(|c| **c != name) {
+                prop_assert_eq!(
+                    own_figures(&after, other),
+                    own_figures(&before, other),
+                    "{} changed when only {} got entries", other, name
+                );
+            }
+        }
+
+        #[test]
+        fn row_order_and_files_do_not_change_the_report(
+            entries in proptest::collection::vec(entry(0..CLIENTS.len()), 1..40),
+            rotate in any::<usize>(),
+            split in any::<usize>(),
+        ) {
+            let original = json_report(&[&entries]);
+            let mut shuffled = entries.clone();
+            shuffled.reverse();
+            let by = rotate % shuffled.len();
+            shuffled.rotate_left(by);
+            prop_assert_eq!(&json_report(&[&shuffled]), &original, "shuffled rows");
+            let at = split % (entries.len() + 1);
+            let (first, second) = entries.split_at(at);
+            prop_assert_eq!(&json_report(&[first, second]), &original, "split at {}", at);
+        }
+    }
 }
