@@ -59,10 +59,21 @@ pub(crate) fn round_to(value: f64, decimals: i32) -> f64 {
 
 /// `1234567.5` → `1,234,567.50`.
 pub fn grouped(value: Decimal) -> String {
-    let text = cents(value).to_string();
+    group_thousands(&cents(value).to_string())
+}
+
+/// `value` with exactly `places` decimals (rounded as `Decimal` displays
+/// them), in thousands: `grouped_to(79.999, 3)` → `79.999`.
+pub(crate) fn grouped_to(value: Decimal, places: u32) -> String {
+    group_thousands(&format!("{:.*}", places as usize, value))
+}
+
+/// A plain decimal text (`-1234567.50`) with its whole part grouped in
+/// thousands; `.00` when it has no fraction.
+fn group_thousands(text: &str) -> String {
     let (sign, digits) = match text.strip_prefix('-') {
         Some(rest) => ("-", rest),
-        None => ("", text.as_str()),
+        None => ("", text),
     };
     let (integer, fraction) = digits.split_once('.').unwrap_or((digits, "00"));
     let mut out = String::with_capacity(text.len().saturating_add(integer.len() / 3));

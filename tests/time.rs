@@ -558,13 +558,19 @@ fn below_target_rate_is_strictly_below() {
     assert_no_flag(exact, "below-target-rate");
     assert_money(exact, "target_revenue", "800.00");
     assert_money(exact, "price_gap", "0.00");
-    // 799.99 over 10 h = 79.999: one cent short, flagged; gap 0.01.
+    // 799.99 over 10 h = 79.999: one cent short, flagged; gap 0.01. The
+    // detail shows the rate to as many places as it takes not to read
+    // "80.00 < target 80.00".
     let cent = client(&doc, "Rate Cent");
     assert_flag(
         cent,
         "below-target-rate",
         "warn",
-        &["799.99", "10.00 hours"],
+        &[
+            "effective hourly 79.999 < target 80.000",
+            "799.99",
+            "10.00 hours",
+        ],
     );
     assert_money(cent, "price_gap", "0.01");
 }

@@ -230,12 +230,11 @@ fn raise_flags(
         && time.hours_worked > Decimal::ZERO
         && hourly < target
     {
+        let (measured, goal) = short_of(hourly, target);
         raise(
             FlagId::BelowTargetRate,
             exact(format_args!(
-                "effective hourly {} < target {} (revenue {} over {} hours worked)",
-                money(hourly),
-                money(target),
+                "effective hourly {measured} < target {goal} (revenue {} over {} hours worked)",
                 money(m.revenue),
                 Fixed(decimal_f64(time.hours_worked), 2)
             )),

@@ -202,6 +202,32 @@ fn percents(value: f64, threshold: f64) -> (String, String) {
     }
 }
 
+/// A measured amount and a target it falls short of, to the cent, or with
+/// as many more decimals (up to 6) as it takes for them not to print
+/// equal: 79.999 an hour against 80 is "79.999 < 80.000", not "80.00 <
+/// 80.00". The measured amount is cut toward zero, so it never prints as
+/// reaching a target it is below.
+fn short_of(value: Decimal, target: Decimal) -> (String, String) {
+    let pair = (
+        crate::numbers::grouped(value),
+        crate::numbers::grouped(target),
+    );
+    if pair.0 != pair.1 || value == target {
+        return pair;
+    }
+    for places in 3..=6 {
+        let measured = value.round_dp_with_strategy(places, rust_decimal::RoundingStrategy::ToZero);
+        let pair = (
+            crate::numbers::grouped_to(measured, places),
+            crate::numbers::grouped_to(target, places),
+        );
+        if pair.0 != pair.1 {
+            return pair;
+        }
+    }
+    pair
+}
+
 /// An amount as the report prints it, to the cent.
 fn money(value: Decimal) -> Money {
     Money(value)

@@ -81,3 +81,22 @@ fn verdicts_order_worst_first() {
     assert!(Verdict::Refer.at_least_as_bad_as(Verdict::Refer));
     assert!(!Verdict::Keep.at_least_as_bad_as(Verdict::Restructure));
 }
+
+#[test]
+fn an_amount_short_of_its_target_never_prints_equal_to_it() {
+    // 799.99 over 10 hours = 79.999 an hour against a target of 80.
+    let (measured, target) = short_of(Decimal::new(79_999, 3), Decimal::from(80));
+    assert_eq!((measured.as_str(), target.as_str()), ("79.999", "80.000"));
+    // Cut toward zero, never rounded up to the target: 79.9999996.
+    let (measured, target) = short_of(Decimal::new(799_999_996, 7), Decimal::from(80));
+    assert_eq!((measured.as_str(), target.as_str()), ("79.999", "80.000"));
+    // A target with more places than cents: 80.0004 against 80.0005.
+    let (measured, target) = short_of(Decimal::new(800_004, 4), Decimal::new(800_005, 4));
+    assert_eq!((measured.as_str(), target.as_str()), ("80.0004", "80.0005"));
+    // Apart to the cent: as money prints them, grouped.
+    let (measured, target) = short_of(Decimal::new(123_456, 2), Decimal::from(1_500));
+    assert_eq!(
+        (measured.as_str(), target.as_str()),
+        ("1,234.56", "1,500.00")
+    );
+}
