@@ -1078,3 +1078,42 @@ mod generated {
         }
     }
 }
+
+// ---------------------------------------------------------------------------
+// `check` says what `report` would
+
+#[test]
+fn check_stops_where_report_would_on_hours_without_a_rate() {
+    // fixtures/time/unrated: report stops on 8 hours without a rate
+    // (Old Timer 5 h, Dee Fox 2.5 h, Eli Gray 0.5 h); check must not say
+    // "OK" and must exit 1 naming them.
+    let out = run(["check".into(), fixture("time/unrated").into_os_string()]);
+    assert_eq!(out.code, 1, "{}\n{}", out.stdout, out.stderr);
+    for needle in [
+        "1 problem; report would stop at the first:",
+        "8 hours of the timesheet have no cost rate",
+        "\"Dee Fox\" 2.5h",
+        "\"Research\" 0.5h",
+    ] {
+        assert!(out.stdout.contains(needle), "{needle:?} in\n{}", out.stdout);
+    }
+    assert!(
+        !out.stdout.contains("OK: report can read"),
+        "{}",
+        out.stdout
+    );
+}
+
+#[test]
+fn check_with_a_timesheet_does_not_ask_for_a_delivery_cost_share() {
+    // With a timesheet, delivery cost is its hours at their rates: the
+    // note asking for [rates] delivery_cost_share does not apply.
+    let out = run(["check".into(), fixture("time/rates").into_os_string()]);
+    assert_eq!(out.code, 0, "{}\n{}", out.stdout, out.stderr);
+    assert!(out.stdout.contains("OK: report can read"), "{}", out.stdout);
+    assert!(
+        !out.stdout.contains("delivery_cost_share"),
+        "{}",
+        out.stdout
+    );
+}
