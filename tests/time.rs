@@ -1117,3 +1117,18 @@ fn check_with_a_timesheet_does_not_ask_for_a_delivery_cost_share() {
         out.stdout
     );
 }
+
+#[test]
+fn unmatched_entries_outside_the_period_are_neither_counted_nor_named() {
+    // From 7 January: line 3 (6 January, 2 h, no client) is outside the
+    // period; line 4 (7 January, 1.5 h, project "Mystery") is the one
+    // unmatched entry, and the only place named.
+    let doc = report("time/unmatched", &["--period", "2026-01-07..2026-03-31"]);
+    let warning = doc["warnings"][0].as_str().expect("a warning");
+    assert!(
+        warning.starts_with("unmatched: 1 time entry (1.5 hours) in the period"),
+        "{warning}"
+    );
+    assert!(warning.contains("timesheet.csv:4"), "{warning}");
+    assert!(!warning.contains("timesheet.csv:3"), "{warning}");
+}

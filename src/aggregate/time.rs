@@ -101,6 +101,8 @@ pub struct TimeGaps {
     /// Entries of the period that name no client, and their minutes.
     pub(crate) unmatched_entries: u64,
     pub(crate) unmatched_minutes: Decimal,
+    /// Where the first of them are, in file and line order.
+    pub(crate) unmatched_rows: Vec<Origin>,
 }
 
 /// Most distinct people and roles without a rate listed: past this many
@@ -117,6 +119,9 @@ impl TimeGaps {
             self.note_unrated(key, minutes);
         }
         count(&mut self.unmatched_entries, other.unmatched_entries);
+        for origin in other.unmatched_rows {
+            super::activity::note_unmatched(&mut self.unmatched_rows, origin);
+        }
         self.unmatched_minutes = self
             .unmatched_minutes
             .saturating_add(other.unmatched_minutes);
@@ -156,6 +161,7 @@ impl Activity {
         }
         let Some(client) = entry.client else {
             count(&mut self.time_gaps.unmatched_entries, 1);
+            super::activity::note_unmatched(&mut self.time_gaps.unmatched_rows, entry.origin);
             self.time_gaps.unmatched_minutes = self
                 .time_gaps
                 .unmatched_minutes

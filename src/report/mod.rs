@@ -486,27 +486,30 @@ fn unmatched_time(ingested: &Ingested, gaps: &crate::aggregate::TimeGaps) -> Opt
         .checked_div(Decimal::from(60))
         .unwrap_or_default()
         .round_dp(2);
-    let places: Vec<String> = ingested
-        .reports
-        .iter()
-        .filter(|r| r.kind == Some(crate::ingest::columns::Kind::Time))
-        .flat_map(|r| {
-            r.unmatched_rows
-                .iter()
-                .map(move |(line, named)| format!("{}:{line} ({named})", r.path.display()))
-        })
-        .take(crate::aggregate::UNMATCHED_LISTED)
-        .collect();
+    // The entries of the period, not the first rows of the files: an
+    // entry outside the period is neither counted nor named.
+    let places = locate_unmatched(ingested, &gaps.unmatched_rows);
+    let more = gaps.unmatched_entries > places.len() as u64;
     Some(format!(
-        "unmatched: {} time {} ({} hours) in the period {} no client: their hours are in no client's cost; fill in the client column, or map the projects in [time.projects]{}",
+        "unmatched: {} time {} ({} {}) in the period {} no client: their hours are in no client's cost; fill in the client column, or map the projects in [time.projects]{}",
         gaps.unmatched_entries,
         crate::wording::plural(gaps.unmatched_entries, "entry", "entries"),
         hours.normalize(),
+        if hours == Decimal::ONE {
+            "hour"
+        } else {
+            "hours"
+        },
         crate::wording::plural(gaps.unmatched_entries, "names", "name"),
         if places.is_empty() {
             String::new()
         } else {
-            format!("; at {}", places.join(", "))
+            format!(
+                "; {} {}{}",
+                if more { "the first at" } else { "at" },
+                places.join(", "),
+                if more { ", …" } else { "" }
+            )
         }
     ))
 }
