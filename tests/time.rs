@@ -1132,3 +1132,44 @@ fn unmatched_entries_outside_the_period_are_neither_counted_nor_named() {
     assert!(warning.contains("timesheet.csv:4"), "{warning}");
     assert!(!warning.contains("timesheet.csv:3"), "{warning}");
 }
+
+#[test]
+fn vendor_timesheets_read_in_tiny_chunks_give_the_same_report() {
+    // Cuts inside Toggl's BOM (1 to 3 bytes), inside quoted cells and
+    // CRLF line ends (Tempo): the same report as one thread.
+    for dir in ["exports/toggl", "exports/tempo", "exports/harvest"] {
+        let path = fixture(dir);
+        let one = run_reading(&path, None);
+        assert_eq!(one.code, 0, "{dir}: {}", one.stderr);
+        for bytes in [1, 2, 3, 7, 64] {
+            let chunked = run_reading(&path, Some(bytes));
+            assert_eq!(chunked.stderr, one.stderr, "{dir}, {bytes}-byte chunks");
+            assert_eq!(chunked.stdout, one.stdout, "{dir}, {bytes}-byte chunks");
+        }
+    }
+}
+
+#[test]
+fn a_timesheet_covering_support_alone_costs_the_meetings_apart() {
+    // covers = ["support"]: support 0; meetings 120 person-min × 90/h =
+    // 180.00 and the no-show 30 min × 90/h = 45.00; cost_to_serve 300 +
+    // 180 + 45 + 15 = 540.00; hours worked 6 + 2 + 0.5 = 8.5; 1200/8.5 =
+    // 141.176 → 141.18.
+    let config = fixture("time/covers/support_only.toml");
+    let doc = report(
+        "time/covers",
+        &["--config", config.to_str().expect("a UTF-8 path")],
+    );
+    let birch = client(&doc, "Birch Ltd");
+    assert_money(birch, "support_cost", "0.00");
+    assert_money(birch, "meeting_cost", "180.00");
+    assert_money(birch, "no_show_cost", "45.00");
+    assert_money(birch, "cost_to_serve", "540.00");
+    assert_number(birch, "hours_worked", Some(8.5));
+    assert_number(birch, "effective_hourly", Some(141.18));
+    let notes = doc["notes"].to_string();
+    assert!(
+        notes.contains("support time is in those hours; meeting time is costed at meeting_hourly"),
+        "{notes}"
+    );
+}
