@@ -1173,3 +1173,33 @@ fn a_timesheet_covering_support_alone_costs_the_meetings_apart() {
         "{notes}"
     );
 }
+
+#[test]
+fn a_timesheet_in_another_currency_than_the_invoices_is_refused() {
+    // No `currency` in clientfit.toml: the invoices' USD is the base. The
+    // timesheet's `Cost Rate (EUR)` would otherwise cost 2 h × 50 EUR as
+    // 100.00 USD.
+    let out = report_run("time/currency_from_invoices", &[]);
+    assert_eq!(out.code, 1, "{}", out.stdout);
+    assert_eq!(out.stdout, "");
+    assert!(
+        out.stderr.contains(
+            "timesheet.csv: costs and rates are in EUR, but the invoices are in USD, the base currency"
+        ),
+        "{}",
+        out.stderr
+    );
+    // check says the same, and that report would stop.
+    let out = run([
+        "check".into(),
+        fixture("time/currency_from_invoices").into_os_string(),
+    ]);
+    assert_eq!(out.code, 1, "{}", out.stdout);
+    assert!(out.stdout.contains("currencies  EUR"), "{}", out.stdout);
+    assert!(
+        out.stdout
+            .contains("costs and rates are in EUR, but the invoices are in USD"),
+        "{}",
+        out.stdout
+    );
+}

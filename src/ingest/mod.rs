@@ -244,7 +244,11 @@ pub fn ingest<S: Sink + Send>(
     let files_read: Vec<FileReport> = reports.into_iter().flatten().collect();
     let warnings = warnings_of(&files_read, options.as_of, config);
     let discounts_left_out = files_read.iter().any(|r| r.discounts.look_like_rates());
-    let currency = match convert_currencies(&mut book, config, files) {
+    let currency = convert_currencies(&mut book, config, files).and_then(|currency| {
+        check_time_currencies(&files_read, currency.as_deref())?;
+        Ok(currency)
+    });
+    let currency = match currency {
         Ok(currency) => currency,
         Err(err) if options.keep_going => {
             return Ok(Ingested {
@@ -270,6 +274,30 @@ pub fn ingest<S: Sink + Send>(
         error: None,
         discounts_left_out,
     })
+}
+
+/// A timesheet's money must be in the base currency: when the config sets
+/// none, the invoices' currency is the base, known only once they are
+/// read, and a timesheet in another would be added up as if it were it.
+fn check_time_currencies(reports: &[FileReport], base: Option<&str>) -> anyhow::Result<()> {
+    let Some(base) = base else {
+        return Ok(());
+    };
+    for report in reports.iter().filter(|r| r.kind == Some(Kind::Time)) {
+        if let Some(other) = report
+            .currencies
+            .iter()
+            .find(|code| !code.eq_ignore_ascii_case(base))
+        {
+            return Err(crate::error::InputError::file(
+                &report.path,
+                format!("costs and rates are in {other}, but the invoices are in {base}, the base currency"),
+            )
+            .hint("timesheet costs and rates are read in the base currency: export the timesheet in it, or convert its rates before reading (set currency in clientfit.toml to say which is the base)")
+            .into());
+        }
+    }
+    Ok(())
 }
 
 /// What reading the files of some kinds yields.

@@ -182,7 +182,7 @@ pub(crate) fn read(
         currency: resolver.index("currency"),
     };
     report.mapping = resolver.mapping_report();
-    check_header_currencies(file, &columns, config)?;
+    check_header_currencies(file, &columns, config, report)?;
     file.settle_date_orders(&[date], config.date_order, report)?;
     let projects = Projects::new(config);
     let keys: Vec<usize> = [client, project, Some(date)]
@@ -209,6 +209,9 @@ pub(crate) fn read(
             let Some(mut parsed) = keep(parsed, report, skip_bad_rows)? else {
                 continue;
             };
+            if columns.currency.is_some() {
+                note_currency(report, currency_code(row.text(columns.currency)));
+            }
             // Harvest writes a cost of 0 when cost rates are not in use:
             // not a free hour, but no cost given.
             if matches!(parsed.cost, RowMoney::Rate(zero) | RowMoney::Amount(zero) if zero.is_zero())
@@ -458,13 +461,42 @@ fn row_money(
     Ok(RowMoney::Unstated)
 }
 
+/// Note a currency the timesheet's money is in, once: without a base
+/// currency in the config, it is checked against the invoices' when they
+/// are read (`ingest::check_time_currencies`).
+fn note_currency(report: &mut FileReport, code: &str) {
+    if !code.is_empty()
+        && !report
+            .currencies
+            .iter()
+            .any(|c| c.eq_ignore_ascii_case(code))
+    {
+        report.currencies.insert(code.to_ascii_uppercase());
+    }
+}
+
 /// Money headers that name a currency (`Billable Rate (EUR)`) must name
-/// the base one, when the config sets it.
+/// the base one, when the config sets it; the codes are noted either way.
 fn check_header_currencies(
     file: &CsvFile,
     columns: &Columns,
     config: &Config,
+    report: &mut FileReport,
 ) -> Result<(), InputError> {
+    for column in [
+        columns.cost_rate,
+        columns.cost_amount,
+        columns.bill_rate,
+        columns.bill_amount,
+    ]
+    .into_iter()
+    .flatten()
+    {
+        let header = file.headers.raw.get(column).map_or("", String::as_str);
+        if let Some((_, code)) = super::columns::currency_suffix(header) {
+            note_currency(report, code);
+        }
+    }
     let Some(base) = &config.currency else {
         return Ok(());
     };
@@ -495,16 +527,21 @@ fn check_header_currencies(
     Ok(())
 }
 
+/// The code in a currency cell: Harvest writes "United States Dollar -
+/// USD", others "USD"; empty for a blank cell.
+fn currency_code(text: &str) -> &str {
+    let text = super::reader::trim(text);
+    text.rsplit([' ', '-']).next().unwrap_or(text)
+}
+
 /// Money in a timesheet is taken in the base currency: a currency column
 /// naming another is refused rather than read as if it were the same.
 fn check_currency(row: &Row, column: usize, config: &Config) -> Result<(), InputError> {
-    let text = super::reader::trim(row.text(Some(column)));
     let Some(base) = &config.currency else {
         return Ok(());
     };
-    // Harvest writes "United States Dollar - USD".
-    let code = text.rsplit([' ', '-']).next().unwrap_or(text);
-    if text.is_empty() || code.eq_ignore_ascii_case(base) {
+    let code = currency_code(row.text(Some(column)));
+    if code.is_empty() || code.eq_ignore_ascii_case(base) {
         return Ok(());
     }
     Err(row
