@@ -1203,3 +1203,39 @@ fn a_timesheet_in_another_currency_than_the_invoices_is_refused() {
         out.stdout
     );
 }
+
+#[test]
+fn a_currency_cell_deep_in_a_chunked_timesheet_is_seen() {
+    // 3,000 entries in USD and one (row 2,900) in EUR, beside USD invoices
+    // and no base currency in the config: refused however it is read.
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    std::fs::write(
+        dir.path().join("invoices.csv"),
+        "invoice_id,client,issued,due,paid,amount,currency\nA-1,Alder Co,2026-01-15,2026-02-14,2026-02-10,900.00,USD\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("clientfit.toml"),
+        "as_of = \"2026-03-31\"\n\n[rates]\ncost_hourly = 50\n",
+    )
+    .unwrap();
+    let mut text = String::from("date,client,hours,billable,currency\n");
+    for i in 0..3_000 {
+        let currency = if i == 2_900 { "EUR" } else { "USD" };
+        text.push_str(&format!(
+            "2026-01-{:02},Alder Co,1,yes,{currency}\n",
+            1 + i % 28
+        ));
+    }
+    std::fs::write(dir.path().join("timesheet.csv"), text).unwrap();
+    for chunk_bytes in [None, Some(500), Some(4_096)] {
+        let out = run_reading(dir.path(), chunk_bytes);
+        assert_eq!(out.code, 1, "{chunk_bytes:?}: {}", out.stdout);
+        assert!(
+            out.stderr
+                .contains("costs and rates are in EUR, but the invoices are in USD"),
+            "{chunk_bytes:?}: {}",
+            out.stderr
+        );
+    }
+}
