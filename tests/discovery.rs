@@ -132,7 +132,7 @@ fn a_file_of_no_known_kind_is_an_error_naming_it() {
     );
     assert!(
         out.stderr
-            .contains("--invoices/--tickets/--meetings/--clients"),
+            .contains("--invoices/--tickets/--meetings/--time/--clients"),
         "{}",
         out.stderr
     );
