@@ -13,7 +13,10 @@ fn check_describes_every_file_and_passes_the_demo() {
     let out = check(&[fixture("demo").to_str().unwrap()]);
     assert_eq!(out.code, 0, "{}", out.stderr);
     for part in [
-        "clientfit check — 4 files",
+        "clientfit check — 5 files",
+        // timesheet.csv: 5,355 lines (wc -l) less its header.
+        "fixtures/demo/timesheet.csv\n  kind        time (from file name)",
+        "rows        5354 read",
         "kind        invoices (from file name)",
         "text        UTF-8, delimiter ',', decimal \".\", header on line 1",
         "amount ← \"amount\"",

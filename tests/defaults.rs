@@ -138,7 +138,7 @@ fn a_delivery_cost_share_set_even_to_zero_silences_the_note_and_changes_no_figur
             .contains(",0.00,2106.00,519965.82,"),
         "{csv}"
     );
-    // The demo's own config sets 0.58: no note.
+    // The demo prices its work from its timesheet: no note.
     let out = run(["report", fixture("demo").to_str().unwrap(), "--top", "1"]);
     assert!(!out.stdout.contains(NOTE), "{}", out.stdout);
 }

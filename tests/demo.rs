@@ -38,6 +38,8 @@ fn the_demo_exercises_every_flag_every_verdict_and_both_guards() {
         "escalations",
         "late-payer",
         "no-shows",
+        "over-servicing",
+        "below-target-rate",
         "scope-creep",
         "seriously-overdue",
         "thin-margin",
@@ -277,4 +279,36 @@ fn every_sort_orders_rows_as_documented_and_ranks_follow() {
             );
         }
     }
+}
+
+#[test]
+fn the_demo_costs_the_work_from_its_timesheet() {
+    let doc = demo_json(&[]);
+    assert_eq!(doc["cost_basis"], "hours");
+    let krusty = util::rows(&doc)
+        .iter()
+        .find(|c| c["client"] == "Krusty Krab")
+        .expect("Krusty Krab is listed");
+    // timesheet.csv holds 74 rows for "Krusty Krab", summed by the rate
+    // that prices each (clientfit.toml: Dana Okafor 90 by person; design
+    // 70, development 78, support 48 by role; cost_hourly 62 for project
+    // management; Ari Stein's rows carry their own cost_rate 95):
+    //   Ari Stein, own 95.00      19 rows  72.25 h × 95 = 6,863.75
+    //   Dana Okafor, person 90     5 rows   6.75 h × 90 =   607.50
+    //   design, role 70           15 rows  67.50 h × 70 = 4,725.00
+    //   development, role 78      16 rows  48.75 h × 78 = 3,802.50
+    //   support, role 48           9 rows   6.50 h × 48 =   312.00
+    //   project mgmt, hourly 62   10 rows  39.25 h × 62 = 2,433.50
+    //   74 rows                          241.00 h       18,744.25
+    // Billable ("Yes") hours: 66.25 + 0 + 63.50 + 42.25 + 6.00 + 34.75
+    // = 212.75. Support and meetings are covered by the timesheet, so
+    // they cost nothing more, and delivery cost is the labour cost.
+    assert_eq!(krusty["hours"].to_string(), "241.0");
+    assert_eq!(krusty["billable_hours"].to_string(), "212.75");
+    assert_eq!(krusty["labour_cost"].to_string(), "18744.25");
+    assert_eq!(krusty["delivery_cost"].to_string(), "18744.25");
+    assert_eq!(krusty["support_cost"].to_string(), "0.00");
+    assert_eq!(krusty["meeting_cost"].to_string(), "0.00");
+    // 18,744.25 + 0 late invoices × 15 = 18,744.25 to serve.
+    assert_eq!(krusty["cost_to_serve"].to_string(), "18744.25");
 }

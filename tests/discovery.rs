@@ -291,7 +291,7 @@ fn outputs_saved_into_the_data_folder_are_skipped_with_a_note() {
     assert!(
         check
             .stdout
-            .starts_with("clientfit check — 4 files\n\nwarning: "),
+            .starts_with("clientfit check — 5 files\n\nwarning: "),
         "{}",
         check.stdout
     );

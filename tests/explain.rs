@@ -31,14 +31,14 @@ fn fire_by_abuse_shows_the_abusive_tickets() {
 }
 
 #[test]
-fn refer_by_thin_margin_names_its_two_other_flags_and_their_evidence() {
+fn refer_by_thin_margin_names_its_other_flags_and_their_evidence() {
     let out = explain("Los Pollos Hermanos");
     assert_eq!(out.code, 0, "{}", out.stderr);
     assert_has(
         &out.stdout,
         &[
             "Los Pollos Hermanos — refer",
-            "refer: thin-margin with 2 other warn flags (late-payer, no-shows; threshold 2)",
+            "refer: thin-margin with 3 other warn flags (late-payer, no-shows, below-target-rate; threshold 2)",
             "  late-payer:\n    invoice INV-",
             "days late",
             "  no-shows:\n    meeting meetings.csv:",
@@ -145,7 +145,9 @@ fn reading_in_chunks_on_two_threads_explains_the_same_and_keeps_every_ticket() {
     assert_has(
         &text,
         &[
-            "  support           388.92  15 tickets",
+            // Support is in the timesheet's hours ([time] covers): the
+            // 15 tickets' 359 minutes = 6.0 h cost nothing more.
+            "  support             0.00  15 tickets, 6.0 h: in the timesheet's hours",
             "  ticket-heavy:\n    ticket tickets.csv:318 created 2026-05-26: 40 min\n",
             "    … and 10 more\n  escalations:",
         ],

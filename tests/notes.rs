@@ -74,12 +74,13 @@ fn invoices_none_of_which_count_are_explained_in_every_format() {
 
 #[test]
 fn a_selection_says_how_many_clients_it_shows_in_every_format() {
-    // The demo has 32 clients, 4 of them fire (its verdict counts).
+    // The demo has 32 clients, 5 of them fire (its verdict counts: Krusty
+    // Krab, Bada Bing, Initrode, Gekko & Co, Pied Piper).
     for (format, out) in human("demo", "report", &["--verdict", "fire"]) {
         assert_eq!(out.code, 0, "{format}: {}", out.stderr);
         assert!(
             out.stdout
-                .contains("Showing 4 of 32 clients; the totals cover all 32."),
+                .contains("Showing 5 of 32 clients; the totals cover all 32."),
             "{format}: {}",
             out.stdout
         );

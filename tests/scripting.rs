@@ -25,7 +25,7 @@ fn exit_codes_are_0_1_2_and_3() {
     let matched = run(["report", &demo(), "--fail-on", "fire"]);
     assert_eq!(matched.code, 3);
     assert!(
-        matched.stdout.contains("Verdicts: fire 4"),
+        matched.stdout.contains("Verdicts: fire 5"),
         "{}",
         matched.stdout
     );

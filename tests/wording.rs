@@ -66,9 +66,17 @@ fn amounts_inside_reasons_group_thousands() {
         reasons(client(&demo, "Massive Dynamic")),
         "fire: seriously-overdue — 171,544.70 over 90 days overdue is 32.9% of period revenue 522,071.82 (threshold 25.0%)\nguard held: concentration: revenue share 20.4% ≥ 15.0% — would be fire, kept at restructure; 20.4% of revenue (522,071.82) at stake"
     );
+    // Bada Bing: two uncollectible invoices, INV-1312 3,488.21 and
+    // INV-1315 3,191.63 = 6,679.84 written off.
+    assert_eq!(
+        reasons(client(&demo, "Bada Bing")),
+        "fire: bad-debt — 6,679.84 written off"
+    );
+    // Gekko & Co: no invoice, 36 hours of support logged; its reason
+    // says why its loss is unreliable before the rule that fired.
     assert_eq!(
         reasons(client(&demo, "Gekko & Co")),
-        "no invoice at all under this name: most likely a missing invoices export (or work never billed); its revenue of 0 makes any loss here unreliable\nrefer: unprofitable — profit -2,220.17 on revenue 0.00"
+        "no invoice at all under this name: most likely a missing invoices export (or work never billed); its revenue of 0 makes any loss here unreliable\nfire: unprofitable with 2 warn flags (ticket-heavy, below-target-rate; threshold 2)"
     );
 }
 
@@ -101,12 +109,14 @@ fn one_thing_is_singular() {
 
 #[test]
 fn a_peak_just_above_the_total_is_not_rounded_to_100_percent() {
-    // Demo: the top 29 clients make 986,917.17; the total is 982,518.94;
-    // 986,917.17 / 982,518.94 = 1.00448 → 100.4%, not "100%".
+    // Demo: the total profit is 1,037,948.19; the last two, Gekko & Co
+    // (−1,728.00) and Pied Piper (−3,352.53), erode 5,080.53, so the top 30
+    // make 1,037,948.19 + 5,080.53 = 1,043,028.72;
+    // 1,043,028.72 / 1,037,948.19 = 1.00489 → 100.5%, not "100%".
     let table = run(["report", &fixture("demo").display().to_string()]);
     assert!(
         table.stdout.contains(
-            "Whale curve: profit peaks at 100.4% of the total after the top 29 clients; the other 3 erode 4,398.24\n"
+            "Whale curve: profit peaks at 100.5% of the total after the top 30 clients; the other 2 erode 5,080.53\n"
         ),
         "{}",
         table.stdout
