@@ -223,7 +223,9 @@ impl TimeMetrics {
             .billable_minutes
             .checked_add(totals.non_billable_minutes)?;
         let billability_known = totals.unknown_billable_minutes.is_zero() && totals.entries > 0;
-        let billable_value = if totals.unvalued_minutes.is_zero() && totals.entries > 0 {
+        // Only when every hour is known billable or not: valuing hours of
+        // unknown billability as billable would flatter or sink realisation.
+        let billable_value = if totals.unvalued_minutes.is_zero() && billability_known {
             Some(totals.billable_value.total()?)
         } else {
             None

@@ -219,28 +219,41 @@ fn special_file_name(metadata: &std::fs::Metadata) -> &'static str {
     "a special file"
 }
 
-/// The kind a file name announces, if exactly one.
+/// The kind a file name announces, if exactly one. Time entries go by
+/// whole words (`Toggl_time_entries`, `timesheet-2026`, `hours`,
+/// `worklogs`), as `time` is inside too many other names
+/// (`overtime_invoices`, `response_times`, `timestamps`).
 pub(crate) fn kind_from_name(path: &Path) -> Option<Kind> {
     let name = path.file_name()?.to_string_lossy().to_lowercase();
     let mut named: Vec<Kind> = [
         (Kind::Invoices, "invoice"),
         (Kind::Tickets, "ticket"),
         (Kind::Meetings, "meeting"),
-        (Kind::Time, "time"),
-        (Kind::Time, "hours"),
-        (Kind::Time, "worklog"),
     ]
     .into_iter()
     .filter(|(_, word)| name.contains(word))
     .map(|(kind, _)| kind)
     .collect();
-    // `timesheet_hours.csv` names one kind twice.
-    named.dedup();
+    if names_time(&name) {
+        named.push(Kind::Time);
+    }
     match named.as_slice() {
         [kind] => Some(*kind),
         [] if name.contains("client") => Some(Kind::Clients),
         _ => None,
     }
+}
+
+/// Whether a (lower-case) file name has a word that says time entries.
+fn names_time(name: &str) -> bool {
+    name.split(|c: char| !c.is_alphanumeric())
+        .map(|word| word.trim_matches(|c: char| c.is_ascii_digit()))
+        .any(|word| {
+            matches!(word, "time" | "hours" | "timelog" | "timelogs")
+                || word.starts_with("timesheet")
+                || word.starts_with("worklog")
+                || word.starts_with("timeentr")
+        })
 }
 
 pub(crate) fn mapping_for(config: &Config, kind: Kind) -> &BTreeMap<String, String> {
@@ -271,6 +284,47 @@ fn prefer_events(mut kinds: Vec<Kind>) -> Vec<Kind> {
         kinds.retain(|kind| *kind != Kind::Clients);
     }
     kinds
+}
+
+/// A file whose name says time entries but whose columns are those of
+/// invoices, tickets or meetings (`zoom_hours.csv` of meetings with
+/// their attendees and outcomes) is refused, not read as a timesheet:
+/// its name is a weaker sign than its header.
+fn time_by_name(path: &Path, config: &Config) -> anyhow::Result<()> {
+    let source = super::source::Source::open(
+        path,
+        config.encoding,
+        config.delimiter_byte()?,
+        super::source::in_memory_limit(config),
+    )?;
+    let Ok(file) = CsvFile::open(&source, config.decimal, |headers| {
+        !kind_from_headers(headers, config).is_empty()
+    }) else {
+        // Reading the file says what is wrong with it.
+        return Ok(());
+    };
+    let others: Vec<&str> = kind_from_headers(&file.headers, config)
+        .into_iter()
+        .filter(|kind| matches!(kind, Kind::Invoices | Kind::Tickets | Kind::Meetings))
+        .map(Kind::name)
+        .collect();
+    if others.is_empty() {
+        return Ok(());
+    }
+    let flags: Vec<String> = others.iter().map(|kind| format!("--{kind}")).collect();
+    Err(InputError::file(
+        path,
+        format!(
+            "its name says time entries, but its columns are those of {}",
+            others.join(" or ")
+        ),
+    )
+    .at(file.header_line)
+    .hint(format!(
+        "name the kind with --time FILE or {} FILE, or rename the file",
+        flags.join(" / ")
+    ))
+    .into())
 }
 
 /// Decide every file's kind; explicit files first in their order, then the
@@ -318,6 +372,10 @@ pub(crate) fn classify(
             continue;
         }
         let (kind, kind_from) = match kind_from_name(path) {
+            Some(Kind::Time) => {
+                time_by_name(path, config)?;
+                (Kind::Time, "file name")
+            }
             Some(kind) => (kind, "file name"),
             None => {
                 let source = super::source::Source::open(
@@ -436,6 +494,30 @@ mod tests {
         // Two specific words: the header has to decide.
         assert_eq!(kind_from_name(Path::new("invoice_tickets.csv")), None);
         assert_eq!(kind_from_name(Path::new("export.csv")), None);
+    }
+
+    #[test]
+    fn time_entries_are_named_by_whole_words() {
+        for name in [
+            "Toggl_time_entries_2026-01-01_to_2026-03-31.csv",
+            "Clockify_Time_Report_Detailed_01_01_2026-03_31_2026.csv",
+            "harvest_time_report_from2026-01-01to2026-03-31.csv",
+            "timesheet-2026.csv",
+            "Timesheets.csv",
+            "tempo-worklogs.csv",
+            "client_hours.csv",
+            "hours2026.csv",
+        ] {
+            assert_eq!(kind_from_name(Path::new(name)), Some(Kind::Time), "{name}");
+        }
+        // `time` inside another word names no timesheet.
+        assert_eq!(
+            kind_from_name(Path::new("overtime_invoices.csv")),
+            Some(Kind::Invoices)
+        );
+        for name in ["response_times.csv", "timestamps.csv", "runtime.csv"] {
+            assert_eq!(kind_from_name(Path::new(name)), None, "{name}");
+        }
     }
 
     #[test]

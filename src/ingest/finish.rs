@@ -47,6 +47,20 @@ pub(super) fn warnings_of(
                 config.default_meeting_minutes
             ));
         }
+        if report.zero_cost_entries > 0 {
+            warnings.push(format!(
+                "{name}: {} {} a cost of 0, read as no cost given (as Harvest writes when cost rates are not in use): priced at [rates.people], [rates.roles] or [rates] cost_hourly instead",
+                report.zero_cost_entries,
+                plural(report.zero_cost_entries, "entry has", "entries have"),
+            ));
+        }
+        if report.blank_billable_entries > 0 {
+            warnings.push(format!(
+                "{name}: {} {} a blank billable cell in a column of ticks (1 or blank, as Kimai writes it), read as not billable; if blank means unknown, map billable = \"\" under [time.columns]",
+                report.blank_billable_entries,
+                plural(report.blank_billable_entries, "entry has", "entries have"),
+            ));
+        }
         if report.merged_client_changes > 0 {
             warnings.push(format!(
                 "{name}: {} merged ticket(s) named another client on an earlier row than on their last; the last row's client was used",

@@ -40,7 +40,7 @@ struct Columns {
     task: Option<usize>,
     billable: Option<usize>,
     /// A blank billable cell means "no": the column holds ticks (`1`,
-    /// `x`, `true`) and blanks, as Kimai writes it.
+    /// `x`) and blanks, as Kimai writes it (a warning counts them).
     ticks: bool,
     billable_hours: Option<usize>,
     cost_rate: Option<usize>,
@@ -195,7 +195,6 @@ pub(crate) fn read(
         .collect();
     // A person written in two columns (Harvest: First Name, Last Name).
     let mut full_name = String::new();
-    let mut zero_costs: u64 = 0;
     let mut block = RowBlock::new();
     while next_block(file, &mut block, report, skip_bad_rows)? {
         registry.prefetch(block.ahead_cells(file, client));
@@ -218,7 +217,10 @@ pub(crate) fn read(
                 && !parsed.minutes.is_zero()
             {
                 parsed.cost = RowMoney::Unstated;
-                zero_costs = zero_costs.saturating_add(1);
+                super::reader::count_row(&mut report.zero_cost_entries);
+            }
+            if columns.ticks && row.text(columns.billable).trim().is_empty() {
+                super::reader::count_row(&mut report.blank_billable_entries);
             }
             let named = entry_client(&row, &columns, &projects, registry);
             report.saw_date(parsed.date);
@@ -264,17 +266,10 @@ pub(crate) fn read(
             sink.time_entry(&entry);
         }
     }
-    if zero_costs > 0 {
-        report.notes.push(format!(
-            "{} {} a cost of 0, read as no cost given (as Harvest writes when cost rates are not in use): priced at [rates.people], [rates.roles] or [rates] cost_hourly instead",
-            zero_costs,
-            crate::wording::plural(zero_costs, "entry has", "entries have"),
-        ));
-    }
     Ok(())
 }
 
-/// Whether a billable column holds ticks (`1`, `x`, `true`) and blanks,
+/// Whether a billable column holds ticks (`1`, `x`) and blanks,
 /// as Kimai writes it, rather than a yes or a no in every row: then a
 /// blank is "no". Judged on the first rows, as loose aliases are.
 fn holds_ticks(file: &CsvFile, column: usize) -> Result<bool, InputError> {
@@ -285,7 +280,7 @@ fn holds_ticks(file: &CsvFile, column: usize) -> Result<bool, InputError> {
     Ok(!values.is_empty()
         && values
             .iter()
-            .all(|value| matches!(super::status::normalize(value).as_str(), "1" | "x" | "true")))
+            .all(|value| matches!(super::status::normalize(value).as_str(), "1" | "x")))
 }
 
 /// The client an entry is for: its client cell, else its project's
@@ -329,7 +324,7 @@ fn parse_row(row: &Row, columns: &Columns, config: &Config) -> Result<Parsed, In
     };
     let minutes = match row.minutes(columns.duration, columns.unit) {
         Ok(Some(minutes)) => minutes,
-        Ok(None) => duration_from_times(row, columns, start_time)?,
+        Ok(None) => duration_from_times(row, columns, date, start_time)?,
         Err(err) => match decimal_comma_duration(row, columns) {
             Some(result) => result?,
             None => return Err(err),
@@ -407,37 +402,53 @@ fn decimal_comma_duration(row: &Row, columns: &Columns) -> Option<Result<Decimal
     )
 }
 
-/// An entry's length from its start and end times of day; an end before
-/// the start is past midnight.
+/// An entry's length from its start and end. A cell with a date says the
+/// day; a bare time of day is on the entry's day, and an end without a day
+/// that comes before the start is past midnight. An end dated before the
+/// start, or more than a day after it, is an error.
 fn duration_from_times(
     row: &Row,
     columns: &Columns,
+    date: chrono::NaiveDate,
     start_time: Option<chrono::NaiveTime>,
 ) -> Result<Decimal, InputError> {
     let (Some(start_column), Some(end_column)) = (columns.start, columns.end) else {
         let column = columns.duration.unwrap_or(columns.date);
         return Err(row.error(column, "is empty: how long was this entry?"));
     };
-    let start = match start_time {
-        Some(time) => time,
-        None => row
-            .time_of_day(start_column)?
-            .ok_or_else(|| row.error(start_column, "is empty: how long was this entry?"))?,
+    let empty = |column: usize| row.error(column, "is empty: how long was this entry?");
+    // A moment of a cell: its own day when it has one.
+    let moment =
+        |column: usize| -> Result<(Option<chrono::NaiveDate>, chrono::NaiveTime), InputError> {
+            if let Ok(Some((day, Some(time)))) = row.date_time(Some(column)) {
+                return Ok((Some(day), time));
+            }
+            let time = row.time_of_day(column)?.ok_or_else(|| empty(column))?;
+            Ok((None, time))
+        };
+    // The date cell's own time of day, else the start column's moment.
+    let (start_day, start_time) = match start_time {
+        Some(time) => (None, time),
+        None => moment(start_column)?,
     };
-    let end = match row.date_time(Some(end_column)) {
-        Ok(Some((_, Some(time)))) => time,
-        _ => row
-            .time_of_day(end_column)?
-            .ok_or_else(|| row.error(end_column, "is empty: how long was this entry?"))?,
-    };
-    let mut minutes = end.signed_duration_since(start).num_minutes();
-    if minutes < 0 {
-        minutes = minutes.saturating_add(DAY_MINUTES);
+    let start = start_day.unwrap_or(date).and_time(start_time);
+    let (end_day, end_time) = moment(end_column)?;
+    let mut end = end_day.unwrap_or_else(|| start.date()).and_time(end_time);
+    if end < start {
+        if end_day.is_some() {
+            return Err(row.error(end_column, "is before the entry's start"));
+        }
+        end = end
+            .checked_add_signed(chrono::TimeDelta::days(1))
+            .ok_or_else(|| row.error(end_column, "is not a time of day clientfit can place"))?;
     }
-    if minutes > DAY_MINUTES {
+    let seconds = end.signed_duration_since(start).num_seconds();
+    if seconds > DAY_MINUTES.saturating_mul(60) {
         return Err(row.error(end_column, "is more than a day after the entry's start"));
     }
-    Ok(Decimal::from(minutes))
+    Decimal::from(seconds)
+        .checked_div(Decimal::from(60))
+        .ok_or_else(|| row.error(end_column, "is not a time clientfit can subtract"))
 }
 
 /// A row's own money: an amount for the whole entry wins over a rate.

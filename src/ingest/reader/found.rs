@@ -41,6 +41,11 @@ pub(crate) struct FileReport {
     /// Meetings with no duration and no end time of day, counted as
     /// `default_meeting_minutes`: an assumption every output states.
     pub(crate) default_minutes_meetings: u64,
+    /// Time entries whose cost of 0 was read as no cost given.
+    pub(crate) zero_cost_entries: u64,
+    /// Time entries whose blank billable cell, in a column of ticks, was
+    /// read as not billable.
+    pub(crate) blank_billable_entries: u64,
     pub(crate) merged_tickets: u64,
     /// Merged tickets whose rows named more than one client.
     pub(crate) merged_client_changes: u64,
@@ -148,6 +153,12 @@ impl FileReport {
         self.default_minutes_meetings = self
             .default_minutes_meetings
             .saturating_add(tail.default_minutes_meetings);
+        self.zero_cost_entries = self
+            .zero_cost_entries
+            .saturating_add(tail.zero_cost_entries);
+        self.blank_billable_entries = self
+            .blank_billable_entries
+            .saturating_add(tail.blank_billable_entries);
         self.merged_tickets = self.merged_tickets.saturating_add(tail.merged_tickets);
         self.merged_client_changes = self
             .merged_client_changes
