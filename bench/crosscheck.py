@@ -10,6 +10,11 @@ exactly, the amount-weighted days late to clientfit's one decimal. Prints
 the totals and exits 1 on the first difference. Use it on a small set (the
 generator's CLIENTS INVOICES TICKETS MEETINGS form) after changing the SQL
 or the generator: a ratio is only worth reading when both do the same job.
+
+On a set with a timesheet (the generator's `time CLIENTS INVOICES ENTRIES`
+form) it also compares each client's hours and billable hours (exact to the
+hundredth), labour_cost and delivery_cost (to the cent), and the portfolio's
+hours and labour cost.
 """
 import json
 import subprocess
@@ -23,6 +28,9 @@ MONEY = ["revenue", "overdue", "support_cost", "meeting_cost", "no_show_cost",
          "collection_cost", "cost_to_serve", "profit"]
 COUNTS = ["late_invoices", "tickets", "ticket_minutes", "scope_changes", "scheduled",
           "attended", "no_shows"]
+# With a timesheet (bench/duckdb_time.sql): hours to the hundredth, money to the cent.
+TIME_HOURS = ["hours", "billable_hours"]
+TIME_MONEY = ["labour_cost", "delivery_cost"]
 
 
 def cents(value):
@@ -50,10 +58,15 @@ def main():
     if ours.keys() != theirs.keys():
         sys.exit(f"clients differ: {len(ours)} in clientfit, {len(theirs)} in DuckDB; "
                  f"only in one: {sorted(ours.keys() ^ theirs.keys())[:5]}")
+    timesheet = bool(rows) and "labour_cost" in rows[0]
+    money = MONEY + TIME_MONEY if timesheet else MONEY
     problems = []
     for name, client in ours.items():
         row = theirs[name]
-        for field in MONEY:
+        for field in TIME_HOURS if timesheet else []:
+            if cents(client[field]) != cents(row[field]):
+                problems.append(f"{name} {field}: clientfit {client[field]}, DuckDB {row[field]}")
+        for field in money:
             if cents(client[field]) != cents(row[field]):
                 problems.append(f"{name} {field}: clientfit {client[field]}, DuckDB {row[field]}")
         for field in COUNTS:
@@ -67,9 +80,13 @@ def main():
 
     portfolio = report["portfolio"]
     print(f"{directory}: {len(ours):,} clients")
-    for field in ["revenue", "cost_to_serve", "profit", "overdue", "tickets"]:
+    totals = ["revenue", "cost_to_serve", "profit", "overdue", "tickets"]
+    for field in totals + (["hours", "labour_cost"] if timesheet else []):
         total = sum(Decimal(row[field]) for row in rows)
         total = cents(total) if field != "tickets" else total
+        if field not in portfolio:
+            print(f"  {field:<14} (not in clientfit's portfolio)   DuckDB {total:>18}")
+            continue
         mark = "ok" if Decimal(portfolio[field]) == total else "DIFFERENT"
         print(f"  {field:<14} clientfit {portfolio[field]:>18}   DuckDB {total:>18}   {mark}")
         if mark != "ok":
