@@ -13,7 +13,8 @@ or the generator: a ratio is only worth reading when both do the same job.
 
 On a set with a timesheet (the generator's `time CLIENTS INVOICES ENTRIES`
 form) it also compares each client's hours and billable hours (exact to the
-hundredth), labour_cost and delivery_cost (to the cent), and the portfolio's
+hundredth), labour_cost, delivery_cost and billable_value (to the cent),
+realisation (revenue / billable value, to four places), and the sums of
 hours and labour cost.
 """
 import json
@@ -35,6 +36,26 @@ TIME_MONEY = ["labour_cost", "delivery_cost"]
 
 def cents(value):
     return Decimal(value).quantize(Decimal("0.01"), rounding=ROUND_HALF_EVEN)
+
+
+def billing(name, client, row):
+    """The billable value (to the cent, null when no entry is billable) and
+    realisation = revenue / billable value (to clientfit's four places)."""
+    value, duck_value = client["billable_value"], row["billable_value"]
+    if (value is None) != (duck_value is None) or (
+        value is not None and cents(value) != cents(duck_value)
+    ):
+        return [f"{name} billable_value: clientfit {value}, DuckDB {duck_value}"]
+    realisation = client["realisation"]
+    duck = None
+    if duck_value:
+        duck = (Decimal(row["revenue"]) / Decimal(duck_value)).quantize(
+            Decimal("0.0001"), rounding=ROUND_HALF_EVEN)
+    if (realisation is None) != (duck is None) or (
+        realisation is not None and Decimal(realisation) != duck
+    ):
+        return [f"{name} realisation: clientfit {realisation}, DuckDB {duck}"]
+    return []
 
 
 def main():
@@ -72,6 +93,8 @@ def main():
         for field in COUNTS:
             if Decimal(client[field]) != Decimal(row[field]):
                 problems.append(f"{name} {field}: clientfit {client[field]}, DuckDB {row[field]}")
+        if timesheet:
+            problems += billing(name, client, row)
         late, duck_late = client["avg_days_late"], row["avg_days_late"]
         if (late is None) != (duck_late is None) or (
             late is not None and abs(Decimal(late) - Decimal(duck_late)) > Decimal("0.051")
