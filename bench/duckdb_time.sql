@@ -14,7 +14,8 @@
 -- hours, labour cost (hours at the row's cost rate, else the person's
 -- `[rates.people]` rate, else the role's `[rates.roles]` rate, else
 -- `[rates] cost_hourly`), billable value (hours at the bill rate of the
--- billable entries), and how many entries had no rate at all (clientfit
+-- billable entries; 0 for a client whose entries are none billable, unknown
+-- for a client with no entries, as in clientfit), and how many entries had no rate at all (clientfit
 -- stops on those; the runner does too).
 
 CREATE OR REPLACE TEMP TABLE time_report AS
@@ -33,7 +34,7 @@ SELECT client,
   sum(hours) AS hours,
   coalesce(sum(hours) FILTER (WHERE billable), 0) AS billable_hours,
   coalesce(sum(hours * cost_rate), 0) AS labour_cost,
-  sum(hours * bill_rate) FILTER (WHERE billable) AS billable_value,
+  coalesce(sum(hours * bill_rate) FILTER (WHERE billable), 0) AS billable_value,
   count(*) FILTER (WHERE cost_rate IS NULL) AS entries_without_rate
 FROM entries
 GROUP BY client
