@@ -19,9 +19,17 @@ bench/data/, which git ignores:
                attendee names, paid amounts, a status on every invoice (1.4 GB)
     tickets    one 820 MB tickets file of the realistic shape (100k clients,
                10M tickets) and 1,000 invoices
+    time       LARGE's 100k clients with 500k invoices and a 10M-row
+               timesheet (time_entries.csv: date, client, project, person,
+               role, hours, billable, cost and bill rates; 800 MB), its
+               clientfit.toml giving cost rates by person, role and hour
+    time-1m    the same with 1M time entries: peak RSS against TIME's tells
+               whether memory grows with the timesheet's rows
 
 DuckDB runs bench/duckdb_core.sql (through bench/duckdb_core.py): the core
-per-client job with DECIMAL money and typed columns; `--full-job` runs
+per-client job with DECIMAL money and typed columns, and on a set with a
+timesheet bench/duckdb_time.sql too (hours, labour cost at the rates of the
+set's config, billable value); `--full-job` runs
 bench/duckdb_report.py instead on the plain sets (every metric of the report).
 bench/crosscheck.py checks that the core SQL gives clientfit's figures.
 
@@ -65,6 +73,8 @@ SETS = {
     "large": ["large"],
     "realistic": ["large", "--shape", "realistic"],
     "tickets": ["tickets-only", "--shape", "realistic"],
+    "time": ["time"],
+    "time-1m": ["time", "100000", "500000", "1000000"],
 }
 PLAIN = ("small", "medium", "large")
 

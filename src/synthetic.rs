@@ -499,3 +499,365 @@ pub(crate) fn write_realistic(dir: &Path, size: Size, seed: u64) -> std::io::Res
     )?;
     Ok(())
 }
+
+/// How many records the `time` set holds: clients, their invoices, and
+/// time entries (one row per entry of a person's hours).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TimeSize {
+    pub clients: u64,
+    pub invoices: u64,
+    pub entries: u64,
+}
+
+impl TimeSize {
+    /// LARGE's 100k clients, 500k invoices (a few each) and 10M time
+    /// entries: one big timesheet beside a small billing file.
+    pub const TIME: TimeSize = TimeSize {
+        clients: 100_000,
+        invoices: 500_000,
+        entries: 10_000_000,
+    };
+
+    /// The same clients with `factor` times the rows.
+    pub fn rows_times(self, factor: u64) -> TimeSize {
+        TimeSize {
+            clients: self.clients,
+            invoices: self.invoices.saturating_mul(factor),
+            entries: self.entries.saturating_mul(factor),
+        }
+    }
+}
+
+/// First and last names of the people on the timesheet: 20 × 10 = 200
+/// people, a few of them not ASCII, as names are not.
+const FIRST_NAMES: [&str; 20] = [
+    "Ana", "Bo", "Carla", "Dev", "Emma", "Femi", "Grace", "Hugo", "Inês", "Jon", "Kai", "Lena",
+    "Mats", "Nora", "Omar", "Priya", "Quinn", "Rosa", "Sven", "Zoë",
+];
+const LAST_NAMES: [&str; 10] = [
+    "Silva", "Chen", "Diaz", "Patel", "Jones", "Adeyemi", "Kim", "Martin", "Müller", "Berg",
+];
+
+/// Roles (one word each) with what an hour of each is billed at, in cents.
+const ROLES: [(&str, i64); 8] = [
+    ("Developer", 12_000),
+    ("Designer", 11_000),
+    ("Analyst", 10_500),
+    ("Tester", 9_000),
+    ("Support", 8_500),
+    ("Architect", 16_000),
+    ("Consultant", 15_000),
+    ("Manager", 13_500),
+];
+
+/// Roles with a `[rates.roles]` rate in the set's config, and that rate;
+/// the others fall back to `[rates] cost_hourly`.
+const ROLE_COST_RATES: [(&str, &str); 5] = [
+    ("Developer", "70"),
+    ("Designer", "65"),
+    ("Analyst", "62.5"),
+    ("Tester", "50"),
+    ("Support", "45"),
+];
+
+/// Projects, the same few names for every client.
+const PROJECTS: [&str; 6] = [
+    "Retainer",
+    "Website",
+    "Migration",
+    "Support",
+    "Discovery",
+    "Integration",
+];
+
+/// Person `index` (taken modulo 200): `Ana Silva`, `Bo Silva`, ...
+fn person(index: u64) -> String {
+    let first = FIRST_NAMES
+        .get(index.checked_rem(FIRST_NAMES.len() as u64).unwrap_or(0) as usize)
+        .copied()
+        .unwrap_or_default();
+    let last = LAST_NAMES
+        .get(
+            index
+                .checked_div(FIRST_NAMES.len() as u64)
+                .and_then(|last| last.checked_rem(LAST_NAMES.len() as u64))
+                .unwrap_or(0) as usize,
+        )
+        .copied()
+        .unwrap_or_default();
+    format!("{first} {last}")
+}
+
+/// Hundredths of an hour written with no more places than they need:
+/// `2`, `1.5`, `0.25`.
+fn hours(hundredths: u64) -> String {
+    match hundredths % 100 {
+        0 => format!("{}", hundredths / 100),
+        part if part % 10 == 0 => format!("{}.{}", hundredths / 100, part / 10),
+        part => format!("{}.{part:02}", hundredths / 100),
+    }
+}
+
+/// Write the `time` set into `dir`, in the plain shape (no quoted cells):
+/// invoices.csv (every client has at least one invoice when there are as
+/// many invoices as clients), time_entries.csv with the canonical header
+/// `date,client,project,person,role,hours,billable,cost_rate,bill_rate`,
+/// and clientfit.toml with a rate for every hour: `[rates] cost_hourly`,
+/// `[rates.roles]` for five of the eight roles and `[rates.people]` for
+/// every eleventh person (19 of them, with first and last names of all
+/// kinds).
+///
+/// Entries: dates over the invoices' two years, hours from 0.25 to 8 with
+/// up to two places, 200 people each with a main role (one entry in ten in
+/// another), about 75% billable (`Yes`/`No`), the row's cost rate on about
+/// half the rows (blank otherwise) and a bill rate on the billable ones.
+pub fn write_time(dir: &Path, size: TimeSize, seed: u64) -> std::io::Result<()> {
+    let TimeSize {
+        clients,
+        invoices,
+        entries,
+    } = size;
+    std::fs::create_dir_all(dir)?;
+    let mut rng = Rng(seed.max(1));
+    // Two years of data, as-of at the end of the second.
+    let days = 730u64;
+    let client = |index: u64| format!("Client {index:06} Ltd");
+
+    let mut out = BufWriter::with_capacity(1 << 20, File::create(dir.join("invoices.csv"))?);
+    writeln!(
+        out,
+        "invoice_id,client,issued,due,paid,amount,currency,status"
+    )?;
+    for id in 0..invoices {
+        // Each client once, then at random.
+        let who = if id < clients { id } else { rng.below(clients) };
+        let issued = rng.below(days - 10);
+        let due = issued.saturating_add(30);
+        let cents = (rng.below(2_000_000) as i64).saturating_add(50_000);
+        let paid = match rng.below(100) {
+            0..=74 => Some(issued.saturating_add(rng.below(31))),
+            75..=89 => Some(due.saturating_add(1).saturating_add(rng.below(60))),
+            _ => None,
+        }
+        .filter(|day| *day < days);
+        let status = if paid.is_some() { "paid" } else { "" };
+        writeln!(
+            out,
+            "INV-{id:07},{},{},{},{},{},USD,{status}",
+            client(who),
+            date(issued),
+            date(due),
+            paid.map(date).unwrap_or_default(),
+            money(cents),
+        )?;
+    }
+    out.flush()?;
+
+    let people = FIRST_NAMES.len().saturating_mul(LAST_NAMES.len()) as u64;
+    let mut out = BufWriter::with_capacity(1 << 20, File::create(dir.join("time_entries.csv"))?);
+    writeln!(
+        out,
+        "date,client,project,person,role,hours,billable,cost_rate,bill_rate"
+    )?;
+    for _ in 0..entries {
+        let who = rng.below(clients);
+        let worker = rng.below(people);
+        let role = if rng.chance(10) {
+            rng.below(ROLES.len() as u64)
+        } else {
+            worker.checked_rem(ROLES.len() as u64).unwrap_or(0)
+        };
+        let (role, bill_cents) = ROLES.get(role as usize).copied().unwrap_or(("", 0));
+        let billable = rng.chance(75);
+        // A person's cost from 35.00 to 94.99 an hour, the same on each row.
+        let cost_cents = (worker.wrapping_mul(1_373) % 6_000).saturating_add(3_500) as i64;
+        let cost_rate = if rng.chance(50) {
+            money(cost_cents)
+        } else {
+            String::new()
+        };
+        writeln!(
+            out,
+            "{},{},{},{},{role},{},{},{cost_rate},{}",
+            date(rng.below(days)),
+            client(who),
+            rng.pick(&PROJECTS),
+            person(worker),
+            hours(rng.below(776).saturating_add(25)),
+            if billable { "Yes" } else { "No" },
+            if billable {
+                money(bill_cents)
+            } else {
+                String::new()
+            },
+        )?;
+    }
+    out.flush()?;
+
+    let mut config = format!(
+        "as_of = \"{}\"\ncurrency = \"USD\"\n\n[rates]\ncost_hourly = 55\n\n[rates.roles]\n",
+        date(days - 1)
+    );
+    for (role, rate) in ROLE_COST_RATES {
+        config.push_str(&format!("{role} = {rate}\n"));
+    }
+    // Names have a space: TOML keys them in quotes.
+    config.push_str("\n[rates.people]\n");
+    for worker in (0..people).step_by(11) {
+        let rate = (worker % 7).saturating_mul(5).saturating_add(60);
+        config.push_str(&format!("\"{}\" = {rate}\n", person(worker)));
+    }
+    std::fs::write(dir.join("clientfit.toml"), config)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::{BTreeMap, BTreeSet};
+
+    const SMALL_TIME: TimeSize = TimeSize {
+        clients: 40,
+        invoices: 120,
+        entries: 4_000,
+    };
+
+    fn read(dir: &Path, name: &str) -> String {
+        std::fs::read_to_string(dir.join(name)).unwrap()
+    }
+
+    #[test]
+    fn hours_are_written_with_the_places_they_need() {
+        assert_eq!(hours(200), "2");
+        assert_eq!(hours(150), "1.5");
+        assert_eq!(hours(25), "0.25");
+        assert_eq!(hours(805), "8.05");
+        assert_eq!(hours(310), "3.1");
+    }
+
+    #[test]
+    fn two_hundred_people_with_distinct_names() {
+        let names: BTreeSet<String> = (0..200).map(person).collect();
+        assert_eq!(names.len(), 200);
+        assert_eq!(person(0), "Ana Silva");
+        // 19 = the 20th first name with the first last name; 21 = the
+        // second first name with the second last name.
+        assert_eq!(person(19), "Zoë Silva");
+        assert_eq!(person(21), "Bo Chen");
+    }
+
+    #[test]
+    fn the_time_set_is_reproducible_and_seeded() {
+        let (one, two, other) = (
+            tempfile::tempdir().unwrap(),
+            tempfile::tempdir().unwrap(),
+            tempfile::tempdir().unwrap(),
+        );
+        write_time(one.path(), SMALL_TIME, DEFAULT_SEED).unwrap();
+        write_time(two.path(), SMALL_TIME, DEFAULT_SEED).unwrap();
+        write_time(other.path(), SMALL_TIME, 7).unwrap();
+        for name in ["invoices.csv", "time_entries.csv", "clientfit.toml"] {
+            assert_eq!(read(one.path(), name), read(two.path(), name), "{name}");
+        }
+        assert_ne!(
+            read(one.path(), "time_entries.csv"),
+            read(other.path(), "time_entries.csv")
+        );
+    }
+
+    #[test]
+    fn time_entries_have_the_canonical_shape_and_a_rate_for_every_hour() {
+        let dir = tempfile::tempdir().unwrap();
+        write_time(dir.path(), SMALL_TIME, DEFAULT_SEED).unwrap();
+
+        let invoices = read(dir.path(), "invoices.csv");
+        let invoiced: BTreeSet<&str> = invoices
+            .lines()
+            .skip(1)
+            .map(|line| line.split(',').nth(1).unwrap())
+            .collect();
+        // 120 invoices for 40 clients: the first 40 go to each client once.
+        assert_eq!(invoiced.len(), 40);
+
+        let config: toml::Table = read(dir.path(), "clientfit.toml").parse().unwrap();
+        let as_of = config["as_of"].as_str().unwrap().to_string();
+        assert_eq!(as_of, "2025-12-30"); // day 729 from 2024-01-01 (a leap year)
+        let rates = config["rates"].as_table().unwrap();
+        assert_eq!(rates["cost_hourly"].as_integer(), Some(55));
+        let role_rates = rates["roles"].as_table().unwrap();
+        let people_rates = rates["people"].as_table().unwrap();
+        assert_eq!(role_rates.len(), 5);
+        assert_eq!(people_rates.len(), 19); // 0, 11, ..., 198
+        // Person 165: first name 165 % 20 = 5, last name 165 / 20 = 8.
+        assert!(people_rates.contains_key("Femi Müller"));
+
+        let text = read(dir.path(), "time_entries.csv");
+        let mut lines = text.lines();
+        assert_eq!(
+            lines.next(),
+            Some("date,client,project,person,role,hours,billable,cost_rate,bill_rate")
+        );
+        let (mut rows, mut billable, mut with_cost_rate) = (0u64, 0u64, 0u64);
+        let mut people = BTreeSet::new();
+        let mut roles = BTreeMap::new();
+        for line in lines {
+            assert!(!line.contains('"'), "a quoted cell: {line}");
+            let cells: Vec<&str> = line.split(',').collect();
+            assert_eq!(cells.len(), 9, "{line}");
+            let [
+                day,
+                client,
+                _,
+                who,
+                role,
+                worked,
+                bills,
+                cost_rate,
+                bill_rate,
+            ] = cells[..]
+            else {
+                unreachable!()
+            };
+            rows += 1;
+            assert!(day <= as_of.as_str() && day >= "2024-01-01", "{line}");
+            assert!(invoiced.contains(client), "{client} has no invoice");
+            let (whole, places) = worked.split_once('.').unwrap_or((worked, ""));
+            assert!(places.len() <= 2 && !places.ends_with('0'), "{worked}");
+            let hundredths: u64 = whole.parse::<u64>().unwrap() * 100
+                + format!("{places:0<2}").parse::<u64>().unwrap();
+            assert!((25..=800).contains(&hundredths), "{worked}");
+            match bills {
+                "Yes" => {
+                    billable += 1;
+                    assert!(bill_rate.parse::<f64>().unwrap() > 0.0, "{line}");
+                }
+                "No" => assert_eq!(bill_rate, "", "{line}"),
+                other => panic!("billable {other:?}"),
+            }
+            if !cost_rate.is_empty() {
+                with_cost_rate += 1;
+                let rate: f64 = cost_rate.parse().unwrap();
+                assert!((35.0..95.0).contains(&rate), "{line}");
+            }
+            people.insert(who.to_string());
+            *roles.entry(role.to_string()).or_insert(0u64) += 1;
+        }
+        assert_eq!(rows, 4_000);
+        // About 75% billable and half with a row rate, over 4,000 draws.
+        assert!((2_800..3_200).contains(&billable), "{billable}");
+        assert!((1_800..2_200).contains(&with_cost_rate), "{with_cost_rate}");
+        assert!(
+            people.len() > 190 && people.len() <= 200,
+            "{}",
+            people.len()
+        );
+        assert_eq!(roles.len(), 8);
+        // Every person and role of the file is spelled as the config
+        // spells those it gives a rate.
+        for name in people_rates.keys() {
+            assert!(people.contains(name), "{name}");
+        }
+        for role in role_rates.keys() {
+            assert!(roles.contains_key(role), "{role}");
+        }
+    }
+}
