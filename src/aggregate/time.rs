@@ -222,7 +222,8 @@ impl TimeMetrics {
         let known = totals
             .billable_minutes
             .checked_add(totals.non_billable_minutes)?;
-        let billability_known = totals.unknown_billable_minutes.is_zero() && totals.entries > 0;
+        // No entry at all: 0 of 0 hours billable, which is known.
+        let billability_known = totals.unknown_billable_minutes.is_zero();
         // Only when every hour is known billable or not: valuing hours of
         // unknown billability as billable would flatter or sink realisation.
         let billable_value = if totals.unvalued_minutes.is_zero() && billability_known {
