@@ -486,7 +486,7 @@ pub(crate) fn read(
 
 /// A time column counts seconds when its header says so (`Total time spent
 /// (sec)`), or when it is Jira's `Time Spent`, which Jira exports in seconds.
-fn is_seconds_column(matched: &str, headers: &[String]) -> bool {
+pub(super) fn is_seconds_column(matched: &str, headers: &[String]) -> bool {
     if matched.contains("sec") {
         return true;
     }

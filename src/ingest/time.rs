@@ -69,15 +69,12 @@ pub(crate) fn duration_unit(
     {
         return DurationUnit::Hours;
     }
-    if lower.contains("sec") {
+    // As for a ticket's time spent: `(sec)`, or Jira's `Time Spent`.
+    if super::tickets::is_seconds_column(&normalized, headers) {
         return DurationUnit::Seconds;
     }
     if lower.contains("min") {
         return DurationUnit::Minutes;
-    }
-    let is_jira = headers.iter().any(|h| normalize_header(h) == "issuekey");
-    if is_jira && normalized == "timespent" {
-        return DurationUnit::Seconds;
     }
     match setting {
         Some(DurationUnitSetting::Hours) => DurationUnit::Hours,
@@ -232,22 +229,7 @@ pub(crate) fn read(
                     format!("project {project:?}, which no [time.projects] or clients.csv projects names")
                 }
             });
-            let person = match (columns.person, columns.first_name, columns.last_name) {
-                (Some(column), _, _) => row.text(Some(column)),
-                (None, None, None) => "",
-                (None, first, last) => {
-                    full_name.clear();
-                    for part in [row.text(first), row.text(last)] {
-                        if !part.is_empty() {
-                            if !full_name.is_empty() {
-                                full_name.push(' ');
-                            }
-                            full_name.push_str(part);
-                        }
-                    }
-                    full_name.as_str()
-                }
-            };
+            let person = person_of(&row, &columns, &mut full_name);
             let entry = TimeEntry {
                 client: named,
                 date: parsed.date,
@@ -267,6 +249,27 @@ pub(crate) fn read(
         }
     }
     Ok(())
+}
+
+/// Who made an entry: the person column, else first and last name joined
+/// in `full_name` (Harvest), else no one.
+fn person_of<'a>(row: &Row<'a>, columns: &Columns, full_name: &'a mut String) -> &'a str {
+    match (columns.person, columns.first_name, columns.last_name) {
+        (Some(column), _, _) => row.text(Some(column)),
+        (None, None, None) => "",
+        (None, first, last) => {
+            full_name.clear();
+            for part in [row.text(first), row.text(last)] {
+                if !part.is_empty() {
+                    if !full_name.is_empty() {
+                        full_name.push(' ');
+                    }
+                    full_name.push_str(part);
+                }
+            }
+            full_name.as_str()
+        }
+    }
 }
 
 /// Whether a billable column holds ticks (`1`, `x`) and blanks,
@@ -504,24 +507,11 @@ fn check_header_currencies(
     .flatten()
     {
         let header = file.headers.raw.get(column).map_or("", String::as_str);
-        if let Some((_, code)) = super::columns::currency_suffix(header) {
-            note_currency(report, code);
-        }
-    }
-    let Some(base) = &config.currency else {
-        return Ok(());
-    };
-    for column in [
-        columns.cost_rate,
-        columns.cost_amount,
-        columns.bill_rate,
-        columns.bill_amount,
-    ]
-    .into_iter()
-    .flatten()
-    {
-        let header = file.headers.raw.get(column).map_or("", String::as_str);
-        if let Some((_, code)) = super::columns::currency_suffix(header)
+        let Some((_, code)) = super::columns::currency_suffix(header) else {
+            continue;
+        };
+        note_currency(report, code);
+        if let Some(base) = &config.currency
             && !code.is_empty()
             && !code.eq_ignore_ascii_case(base)
         {
