@@ -158,6 +158,12 @@ fn digit(number: u64) -> u8 {
     b'0'.saturating_add((number % 10) as u8)
 }
 
+/// A setting's fraction (a margin, a share) as an exact decimal: 0.3 is
+/// 0.3, not the binary fraction nearest it (ten places are kept).
+pub(crate) fn exact_fraction(value: f64) -> Decimal {
+    Decimal::from_f64_retain(value).map_or(Decimal::ZERO, |d| d.round_dp(10))
+}
+
 /// A share written as a percentage, as exact as it is: 0.58 → "58%",
 /// 0.125 → "12.5%".
 pub(crate) fn percent_text(share: Decimal) -> String {

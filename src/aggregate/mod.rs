@@ -381,6 +381,12 @@ pub enum CostBasis {
 }
 
 impl CostBasis {
+    /// Is the cost of delivering the work left out of profit? Only on a
+    /// share of revenue that the config has not set.
+    pub(crate) fn leaves_out_delivery(self, rates: &crate::config::Rates) -> bool {
+        self == CostBasis::Share && !rates.delivery_cost_known
+    }
+
     /// Hours when a timesheet is among the inputs, else the share.
     pub(crate) fn of(ingested: &Ingested) -> CostBasis {
         if ingested

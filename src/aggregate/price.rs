@@ -29,12 +29,6 @@ pub struct PriceGap {
     pub hours_to_cut: Option<Decimal>,
 }
 
-/// A target ratio as an exact decimal (10 places: 0.3 is 0.3, not the
-/// binary fraction nearest it).
-fn exact_ratio(value: f64) -> Decimal {
-    Decimal::from_f64_retain(value).map_or(Decimal::ZERO, |d| d.round_dp(10))
-}
-
 impl ClientMetrics {
     /// The hours the client took: the timesheet's and the support and
     /// meeting time it does not cover; without a timesheet, the support
@@ -48,7 +42,7 @@ impl ClientMetrics {
 
     /// This client against `targets`; `None` when a figure overflows.
     pub fn price_gap(&self, targets: &Targets) -> Option<PriceGap> {
-        let keep = Decimal::ONE.checked_sub(exact_ratio(targets.margin))?;
+        let keep = Decimal::ONE.checked_sub(crate::numbers::exact_fraction(targets.margin))?;
         if keep <= Decimal::ZERO {
             return None;
         }
@@ -118,17 +112,7 @@ mod tests {
         ClientMetrics {
             revenue: Decimal::from(revenue),
             cost_to_serve: Decimal::from(cost),
-            time: Some(Box::new(TimeMetrics {
-                hours: Decimal::from(hours),
-                hours_worked: Decimal::from(hours),
-                billable_hours: None,
-                non_billable_hours: None,
-                billable_share: None,
-                labour_cost: Decimal::from(labour),
-                billable_value: None,
-                realisation: None,
-                hours_by_source: [Decimal::ZERO; 4],
-            })),
+            time: Some(Box::new(TimeMetrics::worked(hours, labour))),
             ..ClientMetrics::default()
         }
     }

@@ -261,6 +261,26 @@ impl TimeMetrics {
     }
 }
 
+#[cfg(test)]
+impl TimeMetrics {
+    /// `hours` in the timesheet costing `labour` in all, all of them the
+    /// hours worked, nothing known of billing: for tests of the rules
+    /// that read these figures.
+    pub(crate) fn worked(hours: i64, labour: i64) -> TimeMetrics {
+        TimeMetrics {
+            hours: Decimal::from(hours),
+            hours_worked: Decimal::from(hours),
+            billable_hours: None,
+            non_billable_hours: None,
+            billable_share: None,
+            labour_cost: Decimal::from(labour),
+            billable_value: None,
+            realisation: None,
+            hours_by_source: [Decimal::ZERO; 4],
+        }
+    }
+}
+
 /// The error for timesheet hours that no rate prices: never a zero cost.
 pub(super) fn unrated_error(
     gaps: &TimeGaps,

@@ -219,8 +219,8 @@ fn raise_flags(
                 let (measured, threshold) = percents(share, t.over_servicing_share);
                 exact(format_args!(
                     "{} of {} hours not billable ({measured}, threshold {threshold} over at least {} hours)",
-                    Fixed(decimal_f64(non_billable), 2),
-                    Fixed(decimal_f64(time.hours), 2),
+                    Fixed(crate::numbers::ratio_of(non_billable, Decimal::ONE), 2),
+                    Fixed(crate::numbers::ratio_of(time.hours, Decimal::ONE), 2),
                     t.over_servicing_min_hours.normalize()
                 ))
             });
@@ -236,15 +236,9 @@ fn raise_flags(
             exact(format_args!(
                 "effective hourly {measured} < target {goal} (revenue {} over {} hours worked)",
                 money(m.revenue),
-                Fixed(decimal_f64(time.hours_worked), 2)
+                Fixed(crate::numbers::ratio_of(time.hours_worked, Decimal::ONE), 2)
             )),
         );
     }
     Ok(())
-}
-
-/// Hours as a float, to print with a fixed number of decimals.
-fn decimal_f64(value: Decimal) -> f64 {
-    use rust_decimal::prelude::ToPrimitive;
-    value.to_f64().unwrap_or(0.0)
 }

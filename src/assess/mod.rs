@@ -324,7 +324,7 @@ fn decimal(value: f64) -> Decimal {
         if let Some((_, exact)) = converted.iter().flatten().find(|(seen, _)| *seen == bits) {
             return *exact;
         }
-        let exact = Decimal::from_f64_retain(value).map_or(Decimal::ZERO, |d| d.round_dp(10));
+        let exact = crate::numbers::exact_fraction(value);
         converted.rotate_right(1);
         converted[0] = Some((bits, exact));
         cell.set(converted);

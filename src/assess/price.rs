@@ -5,7 +5,7 @@ use rust_decimal::Decimal;
 
 use crate::aggregate::ClientMetrics;
 use crate::config::Targets;
-use crate::numbers::{grouped, ratio_of};
+use crate::numbers::{exact_fraction, grouped, percent_text, ratio_of};
 
 /// "to reach 30% margin: +4,120.00 (+18.0%) over the period, or 9.5
 /// fewer hours"; `None` when the client already meets the targets.
@@ -16,11 +16,11 @@ pub(crate) fn price_line(m: &ClientMetrics, targets: &Targets) -> Option<String>
     }
     let target = match targets.hourly {
         Some(hourly) => format!(
-            "{}% margin and {} an hour",
-            format_share(targets.margin),
+            "{} margin and {} an hour",
+            percent_text(exact_fraction(targets.margin)),
             grouped(hourly)
         ),
-        None => format!("{}% margin", format_share(targets.margin)),
+        None => format!("{} margin", percent_text(exact_fraction(targets.margin))),
     };
     let rise = gap
         .rise
@@ -40,12 +40,6 @@ pub(crate) fn price_line(m: &ClientMetrics, targets: &Targets) -> Option<String>
     ))
 }
 
-/// A share as a percentage without trailing zeros: 0.3 → "30".
-fn format_share(share: f64) -> String {
-    let text = format!("{:.2}", share * 100.0);
-    text.trim_end_matches('0').trim_end_matches('.').to_string()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -55,19 +49,7 @@ mod tests {
         ClientMetrics {
             revenue: Decimal::from(revenue),
             cost_to_serve: Decimal::from(cost),
-            time: hours.map(|(hours, labour)| {
-                Box::new(TimeMetrics {
-                    hours: Decimal::from(hours),
-                    hours_worked: Decimal::from(hours),
-                    billable_hours: None,
-                    non_billable_hours: None,
-                    billable_share: None,
-                    labour_cost: Decimal::from(labour),
-                    billable_value: None,
-                    realisation: None,
-                    hours_by_source: [Decimal::ZERO; 4],
-                })
-            }),
+            time: hours.map(|(hours, labour)| Box::new(TimeMetrics::worked(hours, labour))),
             ..ClientMetrics::default()
         }
     }

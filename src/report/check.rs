@@ -102,8 +102,7 @@ pub(crate) fn build<'a>(
         unmatched_time: kind_sum(&ingested.reports, Kind::Time, |r| r.unmatched),
         warnings: repeated.cloned().chain(invoice_notes).collect(),
         delivery_cost_unknown: crate::aggregate::CostBasis::of(ingested)
-            == crate::aggregate::CostBasis::Share
-            && !config.rates.delivery_cost_known,
+            .leaves_out_delivery(&config.rates),
         problems,
     }
 }

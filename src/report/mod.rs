@@ -227,8 +227,7 @@ impl Report {
 
     /// Is the cost of delivering the work unknown (so left out of profit)?
     pub(crate) fn delivery_cost_unknown(&self) -> bool {
-        self.cost_basis == crate::aggregate::CostBasis::Share
-            && !self.config.rates.delivery_cost_known
+        self.cost_basis.leaves_out_delivery(&self.config.rates)
     }
 
     /// Assumptions the figures rest on, which every format states (unlike
